@@ -1,0 +1,568 @@
+//! Access control: named permissions, predefined roles, data scopes over the org-unit tree,
+//! and the route table through which every route declares what it needs.
+//!
+//! * A permission is a name such as `units.write`; a role is a set of them plus a data scope.
+//! * A user's data scope is the union of their roles' scopes, anchored at the user's own unit.
+//! * Every route is registered with [`Routes::get`]/[`Routes::post`] and a [`Need`]; the check
+//!   runs on the server before the handler. The table of all routes is kept so that a test can
+//!   walk every route with every role.
+
+use std::sync::Arc;
+
+use axum::extract::{FromRequestParts, Request};
+use axum::handler::Handler;
+use axum::http::request::Parts;
+use axum::http::{Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Router;
+use sea_orm::sea_query::{Alias, Condition, Expr, Query, SimpleExpr};
+
+use crate::app::AppState;
+use crate::platform::error::{error_page, AppError};
+
+/// Every permission the platform knows. Labels are `perm.<name>` in the locale files.
+pub const PERMISSIONS: &[&str] = &[
+    "dashboard.read",
+    "units.read",
+    "units.write",
+    "users.read",
+    "users.write",
+    "roles.read",
+    "roles.write",
+    "users.grant",
+    "audit.read",
+    "orgs.read",
+    "orgs.write",
+    "orgs.contact_reveal",
+    "party.read",
+    "party.write",
+    "events.read",
+    "events.write",
+    "stations.read",
+    "stations.write",
+    "services.read",
+    "services.write",
+    "talent.read",
+    "talent.write",
+    "talent.pii_reveal",
+    "volunteers.read",
+    "volunteers.write",
+    "hotline.call_read",
+    "hotline.call_write",
+    "hotline.case_read",
+    "hotline.case_write",
+    "hotline.pii_reveal",
+    "review.read",
+    "review.write",
+    "review.publish",
+    "api.tokens",
+];
+
+/// How far a role's data reaches in the org-unit tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataScope {
+    /// Every unit.
+    All,
+    /// The units listed for the role (and their subtrees).
+    Custom,
+    /// The user's unit and everything below it.
+    UnitAndBelow,
+    /// The user's unit only.
+    Unit,
+    /// Only records the user created or is assigned to.
+    Own,
+}
+
+impl DataScope {
+    pub const ALL: [DataScope; 5] =
+        [DataScope::All, DataScope::Custom, DataScope::UnitAndBelow, DataScope::Unit, DataScope::Own];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            DataScope::All => "all",
+            DataScope::Custom => "custom",
+            DataScope::UnitAndBelow => "unit_and_below",
+            DataScope::Unit => "unit",
+            DataScope::Own => "own",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DataScope> {
+        DataScope::ALL.into_iter().find(|d| d.code() == s)
+    }
+}
+
+/// Which of the three separated administrator duties a role carries (三员分立).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminKind {
+    System,
+    Security,
+    Audit,
+}
+
+impl AdminKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            AdminKind::System => "system",
+            AdminKind::Security => "security",
+            AdminKind::Audit => "audit",
+        }
+    }
+    pub fn parse(s: &str) -> Option<AdminKind> {
+        [AdminKind::System, AdminKind::Security, AdminKind::Audit].into_iter().find(|k| k.code() == s)
+    }
+}
+
+/// A predefined role, created by `init` and kept in the database (where admins may edit it).
+pub struct RoleSpec {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub name_en: &'static str,
+    pub scope: DataScope,
+    pub admin: Option<AdminKind>,
+    pub permissions: &'static [&'static str],
+}
+
+const READ_ALL: &[&str] = &[
+    "dashboard.read",
+    "units.read",
+    "orgs.read",
+    "party.read",
+    "events.read",
+    "stations.read",
+    "services.read",
+    "talent.read",
+    "volunteers.read",
+    "review.read",
+];
+
+/// The predefined roles and the demo user that holds each one.
+pub const ROLES: &[RoleSpec] = &[
+    RoleSpec {
+        code: "sysadmin",
+        name: "系统管理员",
+        name_en: "System administrator",
+        scope: DataScope::All,
+        admin: Some(AdminKind::System),
+        permissions: &["dashboard.read", "units.read", "units.write", "users.read", "users.write", "roles.read"],
+    },
+    RoleSpec {
+        code: "secadmin",
+        name: "安全管理员",
+        name_en: "Security administrator",
+        scope: DataScope::All,
+        admin: Some(AdminKind::Security),
+        permissions: &["dashboard.read", "units.read", "users.read", "roles.read", "roles.write", "users.grant"],
+    },
+    RoleSpec {
+        code: "auditadmin",
+        name: "审计管理员",
+        name_en: "Audit administrator",
+        scope: DataScope::All,
+        admin: Some(AdminKind::Audit),
+        permissions: &["dashboard.read", "audit.read"],
+    },
+    RoleSpec {
+        code: "bureau",
+        name: "民政局业务人员",
+        name_en: "Bureau officer",
+        scope: DataScope::All,
+        admin: None,
+        permissions: &[
+            "dashboard.read",
+            "units.read",
+            "orgs.read",
+            "orgs.write",
+            "orgs.contact_reveal",
+            "party.read",
+            "events.read",
+            "events.write",
+            "stations.read",
+            "stations.write",
+            "services.read",
+            "services.write",
+            "talent.read",
+            "talent.write",
+            "talent.pii_reveal",
+            "volunteers.read",
+            "volunteers.write",
+            "review.read",
+            "review.write",
+            "review.publish",
+            "api.tokens",
+        ],
+    },
+    RoleSpec {
+        code: "party",
+        name: "社会组织党委工作人员",
+        name_en: "Party committee officer",
+        scope: DataScope::All,
+        admin: None,
+        permissions: &[
+            "dashboard.read",
+            "units.read",
+            "orgs.read",
+            "party.read",
+            "party.write",
+            "events.read",
+            "events.write",
+            "stations.read",
+            "review.read",
+        ],
+    },
+    RoleSpec {
+        code: "station",
+        name: "区镇社工站站长",
+        name_en: "Station manager",
+        scope: DataScope::UnitAndBelow,
+        admin: None,
+        permissions: &[
+            "dashboard.read",
+            "units.read",
+            "orgs.read",
+            "events.read",
+            "events.write",
+            "stations.read",
+            "stations.write",
+            "services.read",
+            "services.write",
+            "talent.read",
+            "talent.write",
+            "volunteers.read",
+            "volunteers.write",
+            "review.read",
+        ],
+    },
+    RoleSpec {
+        code: "agency",
+        name: "社工机构人员",
+        name_en: "Agency staff",
+        scope: DataScope::Own,
+        admin: None,
+        permissions: &["dashboard.read", "services.read", "talent.read"],
+    },
+    RoleSpec {
+        code: "worker",
+        name: "社会工作者",
+        name_en: "Social worker",
+        scope: DataScope::Unit,
+        admin: None,
+        permissions: &["dashboard.read", "units.read", "volunteers.read", "volunteers.write", "events.read"],
+    },
+    RoleSpec {
+        code: "counsellor",
+        name: "热线咨询员",
+        name_en: "Hotline counsellor",
+        scope: DataScope::Own,
+        admin: None,
+        permissions: &["dashboard.read", "hotline.call_read", "hotline.call_write", "hotline.case_read", "hotline.case_write"],
+    },
+    RoleSpec {
+        code: "supervisor",
+        name: "热线督导",
+        name_en: "Hotline supervisor",
+        scope: DataScope::All,
+        admin: None,
+        permissions: &[
+            "dashboard.read",
+            "hotline.call_read",
+            "hotline.call_write",
+            "hotline.case_read",
+            "hotline.case_write",
+            "hotline.pii_reveal",
+        ],
+    },
+    RoleSpec {
+        code: "leader",
+        name: "领导（只读）",
+        name_en: "Leader (read-only)",
+        scope: DataScope::All,
+        admin: None,
+        permissions: READ_ALL,
+    },
+];
+
+/// The demo user holding each predefined role: (username, role code, unit path).
+pub const DEMO_USERS: &[(&str, &str)] = &[
+    ("admin", "sysadmin"),
+    ("security", "secadmin"),
+    ("auditor", "auditadmin"),
+    ("bureau", "bureau"),
+    ("party", "party"),
+    ("station", "station"),
+    ("agency", "agency"),
+    ("worker", "worker"),
+    ("counsellor", "counsellor"),
+    ("supervisor", "supervisor"),
+    ("leader", "leader"),
+];
+
+/// The rows a user may see: the union of their roles' scopes.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// Every unit.
+    pub all: bool,
+    /// Subtrees (materialised unit paths; a path covers itself and everything below).
+    pub subtrees: Vec<String>,
+    /// Single units (exact paths).
+    pub units: Vec<String>,
+    /// Records owned by this user id.
+    pub own_user: Option<i64>,
+}
+
+impl Scope {
+    pub fn all() -> Scope {
+        Scope { all: true, ..Scope::default() }
+    }
+
+    /// Whether a unit (by its path) lies inside the scope's units. `Own` scope sees no unit by itself.
+    pub fn contains_path(&self, path: &str) -> bool {
+        self.all || self.subtrees.iter().any(|p| path.starts_with(p.as_str())) || self.units.iter().any(|p| p == path)
+    }
+
+    /// A condition on the unit paths in scope, for a query over `org_units` itself.
+    pub fn path_condition(&self, path_col: SimpleExpr) -> Condition {
+        if self.all {
+            return Condition::all();
+        }
+        let mut any = Condition::any();
+        for p in &self.subtrees {
+            any = any.add(path_col.clone().like(format!("{}%", escape_like(p))));
+        }
+        if !self.units.is_empty() {
+            any = any.add(path_col.is_in(self.units.clone()));
+        }
+        // An empty `any` matches nothing, which is what an empty scope must do.
+        any
+    }
+
+    /// A condition for a scoped table: its `unit_col` must name a unit inside the scope, or
+    /// (for `Own` scope) its `owner_col` must be the user. Used by every store query that
+    /// returns scoped data.
+    pub fn condition(&self, unit_col: SimpleExpr, owner_col: Option<SimpleExpr>) -> Condition {
+        if self.all {
+            return Condition::all();
+        }
+        let mut any = Condition::any();
+        if !self.subtrees.is_empty() || !self.units.is_empty() {
+            let sub = Query::select()
+                .column(Alias::new("id"))
+                .from(Alias::new("org_units"))
+                .cond_where(self.path_condition(Expr::col(Alias::new("path")).into()))
+                .to_owned();
+            any = any.add(unit_col.in_subquery(sub));
+        }
+        if let (Some(uid), Some(col)) = (self.own_user, owner_col) {
+            any = any.add(col.eq(uid));
+        }
+        any
+    }
+}
+
+fn escape_like(s: &str) -> String {
+    // Paths hold only [a-z0-9_-/]; `_` is a LIKE wildcard, which is harmless here because a
+    // wider match is impossible within one level and paths end with '/'.
+    s.to_string()
+}
+
+/// The signed-in user, as loaded for this request by the session middleware.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub unit_path: String,
+    pub roles: Vec<String>,
+    pub permissions: Vec<String>,
+    pub scope: Scope,
+    pub session_id: i64,
+    pub csrf_token: String,
+    pub must_change_password: bool,
+    pub second_factor_pending: bool,
+    pub flash: Option<String>,
+}
+
+impl CurrentUser {
+    pub fn can(&self, perm: &str) -> bool {
+        self.permissions.iter().any(|p| p == perm)
+    }
+
+    /// Fails with 403 unless the user holds `perm` (for checks inside handlers, e.g. reveals).
+    pub fn require(&self, perm: &str) -> Result<(), AppError> {
+        if self.can(perm) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+/// Handlers take `Auth` to get the signed-in user; the route's [`Need`] has already been checked.
+#[derive(Debug, Clone)]
+pub struct Auth(pub Arc<CurrentUser>);
+
+impl std::ops::Deref for Auth {
+    type Target = CurrentUser;
+    fn deref(&self) -> &CurrentUser {
+        &self.0
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Auth {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Arc<CurrentUser>>().cloned().map(Auth).ok_or(AppError::Unauthorized)
+    }
+}
+
+/// What a route needs before its handler runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Anyone (login page, health checks, static files).
+    Public,
+    /// A session, even one that still owes a password change or second factor (account pages, logout).
+    Session,
+    /// A fully signed-in user.
+    Login,
+    /// A fully signed-in user holding this permission.
+    Perm(&'static str),
+}
+
+/// One registered route, for documentation and the access-control test.
+#[derive(Debug, Clone)]
+pub struct RouteDef {
+    pub method: Method,
+    pub path: &'static str,
+    pub need: Need,
+}
+
+/// The route builder every domain uses: it registers the handler and its [`Need`] together.
+pub struct Routes {
+    router: Router<AppState>,
+    defs: Vec<RouteDef>,
+}
+
+impl Default for Routes {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Routes {
+    pub fn new() -> Self {
+        Routes { router: Router::new(), defs: Vec::new() }
+    }
+
+    fn add(mut self, method: Method, path: &'static str, need: Need, mr: axum::routing::MethodRouter<AppState>) -> Self {
+        debug_assert!(
+            match need {
+                Need::Perm(p) => PERMISSIONS.contains(&p),
+                _ => true,
+            },
+            "unknown permission in route {path}"
+        );
+        let mr = mr.route_layer(middleware::from_fn(move |req: Request, next: Next| enforce(need, req, next)));
+        self.router = self.router.route(path, mr);
+        self.defs.push(RouteDef { method, path, need });
+        self
+    }
+
+    pub fn get<H, T>(self, path: &'static str, need: Need, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add(Method::GET, path, need, axum::routing::get(handler))
+    }
+
+    pub fn post<H, T>(self, path: &'static str, need: Need, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add(Method::POST, path, need, axum::routing::post(handler))
+    }
+
+    pub fn merge(mut self, other: Routes) -> Self {
+        self.router = self.router.merge(other.router);
+        self.defs.extend(other.defs);
+        self
+    }
+
+    pub fn into_parts(self) -> (Router<AppState>, Vec<RouteDef>) {
+        (self.router, self.defs)
+    }
+}
+
+async fn enforce(need: Need, req: Request, next: Next) -> Response {
+    if need == Need::Public {
+        return next.run(req).await;
+    }
+    let user = req.extensions().get::<Arc<CurrentUser>>().cloned();
+    let is_api = req.uri().path().starts_with("/api/");
+    let Some(user) = user else {
+        if is_api || req.method() != Method::GET {
+            return error_page(StatusCode::UNAUTHORIZED, "error.unauthorized");
+        }
+        let next_url = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        return Redirect::to(&format!("/login?next={}", urlencode(next_url))).into_response();
+    };
+    if need != Need::Session {
+        if user.second_factor_pending {
+            return Redirect::to("/login/totp").into_response();
+        }
+        if user.must_change_password {
+            return Redirect::to("/account/password").into_response();
+        }
+    }
+    if let Need::Perm(p) = need {
+        if !user.can(p) {
+            tracing::info!(user = %user.username, permission = p, path = %req.uri().path(), "access denied");
+            metrics::counter!("shegong_access_denied_total").increment(1);
+            return AppError::Forbidden.into_response();
+        }
+    }
+    next.run(req).await
+}
+
+/// Percent-encodes a value for a query string.
+pub fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("v", s)]).map(|e| e[2..].to_string()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_role_permission_is_known_and_duties_are_separated() {
+        for r in ROLES {
+            for p in r.permissions {
+                assert!(PERMISSIONS.contains(p), "{} has unknown permission {p}", r.code);
+            }
+        }
+        // No predefined role holds two of the three administrator duties.
+        for r in ROLES {
+            let duties = [r.permissions.contains(&"users.write"), r.permissions.contains(&"users.grant"), r.permissions.contains(&"audit.read")];
+            assert!(duties.iter().filter(|d| **d).count() <= 1, "{} mixes admin duties", r.code);
+        }
+        assert_eq!(DEMO_USERS.len(), ROLES.len());
+    }
+
+    #[test]
+    fn scope_paths() {
+        let s = Scope { subtrees: vec!["/320583/zhoushi/".into()], ..Scope::default() };
+        assert!(s.contains_path("/320583/zhoushi/"));
+        assert!(s.contains_path("/320583/zhoushi/c01/"));
+        assert!(!s.contains_path("/320583/zhouzhuang/"));
+        assert!(!s.contains_path("/320583/"));
+        assert!(Scope::all().contains_path("/anything/"));
+        assert!(!Scope::default().contains_path("/320583/"));
+        let u = Scope { units: vec!["/320583/lujia/".into()], ..Scope::default() };
+        assert!(u.contains_path("/320583/lujia/"));
+        assert!(!u.contains_path("/320583/lujia/c1/"));
+    }
+}

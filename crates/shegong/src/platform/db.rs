@@ -1,0 +1,248 @@
+//! Database: connect to SQLite or PostgreSQL from one URL, apply the versioned migrations, and
+//! open write transactions. Everything above this module talks to [`Db`] through SeaORM's
+//! backend-neutral API, so one code base serves both backends.
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sea_orm::{
+    ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr, SqlxPostgresConnector,
+    SqlxSqliteConnector, Statement, TransactionTrait,
+};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+/// The versioned migrations, applied in order. Never edit an applied one: add a new file.
+pub const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "foundation", include_str!("../../migrations/0001_foundation.sql"))];
+
+/// A handle to the database shared by all requests.
+#[derive(Clone)]
+pub struct Db {
+    pub conn: DatabaseConnection,
+    /// SQLite allows one writer at a time; write transactions queue here instead of failing
+    /// with SQLITE_BUSY when a deferred transaction tries to upgrade its lock.
+    write_gate: Option<Arc<Mutex<()>>>,
+    pub url: String,
+}
+
+/// A write transaction. On SQLite it holds the write gate until it ends.
+pub struct WriteTx {
+    txn: DatabaseTransaction,
+    _gate: Option<OwnedMutexGuard<()>>,
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = DatabaseTransaction;
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+}
+
+/// Whether a URL names PostgreSQL.
+pub fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// Turns `shegong.db`, `sqlite:shegong.db` or `sqlite://shegong.db` into a file path.
+pub fn sqlite_path(url: &str) -> &str {
+    url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url)
+}
+
+impl Db {
+    /// Connects to the database named by `url` (a SQLite file path or `sqlite:` URL, or a
+    /// `postgres://` URL). A SQLite file is created if missing.
+    pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Db> {
+        if is_postgres(url) {
+            let opts = PgConnectOptions::from_str(url)?
+                .options([("statement_timeout", "30s"), ("lock_timeout", "10s"), ("timezone", "UTC")]);
+            let pool = PgPoolOptions::new()
+                .max_connections(max_connections.max(2))
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await?;
+            Ok(Db { conn: SqlxPostgresConnector::from_sqlx_postgres_pool(pool), write_gate: None, url: url.into() })
+        } else {
+            let path = sqlite_path(url);
+            let memory = path == ":memory:";
+            let opts = if memory {
+                SqliteConnectOptions::from_str("sqlite::memory:")?
+            } else {
+                SqliteConnectOptions::new().filename(path).create_if_missing(true)
+            };
+            let opts = opts
+                .journal_mode(if memory { SqliteJournalMode::Memory } else { SqliteJournalMode::Wal })
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+                .pragma("temp_store", "memory");
+            // An in-memory database lives in one connection only.
+            let max = if memory { 1 } else { max_connections.max(2) };
+            let pool = SqlitePoolOptions::new()
+                .max_connections(max)
+                .min_connections(if memory { 1 } else { 0 })
+                .idle_timeout(if memory { None } else { Some(Duration::from_secs(600)) })
+                .max_lifetime(if memory { None } else { Some(Duration::from_secs(3600)) })
+                .connect_with(opts)
+                .await?;
+            Ok(Db {
+                conn: SqlxSqliteConnector::from_sqlx_sqlite_pool(pool),
+                write_gate: Some(Arc::new(Mutex::new(()))),
+                url: url.into(),
+            })
+        }
+    }
+
+    pub fn backend(&self) -> DatabaseBackend {
+        self.conn.get_database_backend()
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.backend() == DatabaseBackend::Postgres
+    }
+
+    /// Begins a write transaction (serialised on SQLite).
+    pub async fn write(&self) -> Result<WriteTx, DbErr> {
+        let gate = match &self.write_gate {
+            Some(g) => Some(g.clone().lock_owned().await),
+            None => None,
+        };
+        let txn = self.conn.begin().await?;
+        Ok(WriteTx { txn, _gate: gate })
+    }
+
+    /// Applies every migration not yet applied, each in its own transaction. On PostgreSQL an
+    /// advisory lock keeps two app nodes starting at once from migrating together.
+    pub async fn migrate(&self) -> anyhow::Result<Vec<i64>> {
+        let backend = self.backend();
+        let create = "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+        self.conn.execute_unprepared(create).await?;
+        let tx = self.write().await?;
+        if backend == DatabaseBackend::Postgres {
+            tx.execute_unprepared("SELECT pg_advisory_xact_lock(7403519)").await?;
+        }
+        let rows = tx.query_all(Statement::from_string(backend, "SELECT version FROM schema_migrations")).await?;
+        let mut applied = Vec::new();
+        for r in rows {
+            applied.push(r.try_get_by_index::<i64>(0)?);
+        }
+        let mut done = Vec::new();
+        for (version, name, sql) in MIGRATIONS {
+            if applied.contains(version) {
+                continue;
+            }
+            let sql = sql.replace(
+                "{id}",
+                match backend {
+                    DatabaseBackend::Postgres => "BIGSERIAL PRIMARY KEY",
+                    _ => "INTEGER PRIMARY KEY AUTOINCREMENT",
+                },
+            );
+            for stmt in split_statements(&sql) {
+                tx.execute_unprepared(&stmt).await.map_err(|e| anyhow::anyhow!("migration {version} ({name}): {e}\n{stmt}"))?;
+            }
+            tx.execute(Statement::from_sql_and_values(
+                backend,
+                match backend {
+                    DatabaseBackend::Postgres => "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+                    _ => "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                },
+                [(*version).into(), (*name).into(), chrono::Utc::now().to_rfc3339().into()],
+            ))
+            .await?;
+            done.push(*version);
+        }
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    /// Whether the schema has no org units yet (a fresh database).
+    pub async fn is_empty(&self) -> Result<bool, DbErr> {
+        let row = self
+            .conn
+            .query_one(Statement::from_string(self.backend(), "SELECT COUNT(*) FROM org_units"))
+            .await?;
+        Ok(match row {
+            Some(r) => r.try_get_by_index::<i64>(0)? == 0,
+            None => true,
+        })
+    }
+
+    /// A cheap query used by /readyz.
+    pub async fn ping(&self) -> Result<(), DbErr> {
+        self.conn.execute_unprepared("SELECT 1").await.map(|_| ())
+    }
+}
+
+/// Splits a migration file into statements at semicolons that end a line, dropping comments.
+fn split_statements(sql: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for line in sql.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("--") || trimmed.is_empty() {
+            continue;
+        }
+        cur.push_str(line);
+        cur.push('\n');
+        if trimmed.ends_with(';') {
+            let stmt = cur.trim().trim_end_matches(';').trim().to_string();
+            if !stmt.is_empty() {
+                out.push(stmt);
+            }
+            cur.clear();
+        }
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur.trim().to_string());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statements_are_split_and_comments_dropped() {
+        let s = split_statements("-- c\nCREATE TABLE a (x INT);\n\nINSERT INTO a VALUES (1);\n");
+        assert_eq!(s, vec!["CREATE TABLE a (x INT)".to_string(), "INSERT INTO a VALUES (1)".to_string()]);
+    }
+
+    #[tokio::test]
+    async fn migrations_apply_once_on_sqlite() {
+        let db = Db::connect(":memory:", 1).await.expect("connect");
+        assert_eq!(db.migrate().await.expect("migrate"), vec![1]);
+        assert!(db.migrate().await.expect("again").is_empty());
+        assert!(db.is_empty().await.expect("count"));
+    }
+}
+
+/// Builds a raw statement from SQL written with `?` placeholders, numbering them `$1…` for
+/// PostgreSQL. Only for SQL that has no `?` inside string literals.
+pub fn sql(backend: DatabaseBackend, text: &str, values: Vec<sea_orm::Value>) -> Statement {
+    if backend == DatabaseBackend::Postgres {
+        let mut out = String::with_capacity(text.len() + 8);
+        let mut n = 0;
+        for ch in text.chars() {
+            if ch == '?' {
+                n += 1;
+                out.push('$');
+                out.push_str(&n.to_string());
+            } else {
+                out.push(ch);
+            }
+        }
+        Statement::from_sql_and_values(backend, out, values)
+    } else {
+        Statement::from_sql_and_values(backend, text, values)
+    }
+}
