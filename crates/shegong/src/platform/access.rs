@@ -16,7 +16,7 @@ use axum::http::{Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Router;
-use sea_orm::sea_query::{Alias, Condition, Expr, Query, SimpleExpr};
+use sea_orm::Value;
 
 use crate::app::AppState;
 use crate::platform::error::{error_page, AppError};
@@ -321,50 +321,53 @@ impl Scope {
         self.all || self.subtrees.iter().any(|p| path.starts_with(p.as_str())) || self.units.iter().any(|p| p == path)
     }
 
-    /// A condition on the unit paths in scope, for a query over `org_units` itself.
-    pub fn path_condition(&self, path_col: SimpleExpr) -> Condition {
+    /// SQL (with `?` placeholders) restricting `path_col` (a unit path column) to the scope.
+    pub fn path_filter(&self, path_col: &str) -> (String, Vec<Value>) {
         if self.all {
-            return Condition::all();
+            return ("1=1".into(), vec![]);
         }
-        let mut any = Condition::any();
+        let mut parts = Vec::new();
+        let mut vals: Vec<Value> = Vec::new();
         for p in &self.subtrees {
-            any = any.add(path_col.clone().like(format!("{}%", escape_like(p))));
+            parts.push(format!("{path_col} LIKE ?"));
+            vals.push(format!("{p}%").into());
         }
-        if !self.units.is_empty() {
-            any = any.add(path_col.is_in(self.units.clone()));
+        for p in &self.units {
+            parts.push(format!("{path_col} = ?"));
+            vals.push(p.clone().into());
         }
-        // An empty `any` matches nothing, which is what an empty scope must do.
-        any
+        if parts.is_empty() {
+            // An empty scope matches nothing.
+            return ("1=0".into(), vec![]);
+        }
+        (format!("({})", parts.join(" OR ")), vals)
     }
 
-    /// A condition for a scoped table: its `unit_col` must name a unit inside the scope, or
-    /// (for `Own` scope) its `owner_col` must be the user. Used by every store query that
-    /// returns scoped data.
-    pub fn condition(&self, unit_col: SimpleExpr, owner_col: Option<SimpleExpr>) -> Condition {
+    /// SQL restricting a scoped table: its `unit_col` must name a unit inside the scope, or (for
+    /// `Own` scope) its `owner_col` must be the user. Every store query that returns scoped data
+    /// applies this.
+    pub fn unit_filter(&self, unit_col: &str, owner_col: Option<&str>) -> (String, Vec<Value>) {
         if self.all {
-            return Condition::all();
+            return ("1=1".into(), vec![]);
         }
-        let mut any = Condition::any();
+        let mut parts = Vec::new();
+        let mut vals: Vec<Value> = Vec::new();
         if !self.subtrees.is_empty() || !self.units.is_empty() {
-            let sub = Query::select()
-                .column(Alias::new("id"))
-                .from(Alias::new("org_units"))
-                .cond_where(self.path_condition(Expr::col(Alias::new("path")).into()))
-                .to_owned();
-            any = any.add(unit_col.in_subquery(sub));
+            let (f, v) = self.path_filter("scope_u.path");
+            parts.push(format!("{unit_col} IN (SELECT scope_u.id FROM org_units scope_u WHERE {f})"));
+            vals.extend(v);
         }
         if let (Some(uid), Some(col)) = (self.own_user, owner_col) {
-            any = any.add(col.eq(uid));
+            parts.push(format!("{col} = ?"));
+            vals.push(uid.into());
         }
-        any
+        if parts.is_empty() {
+            return ("1=0".into(), vec![]);
+        }
+        (format!("({})", parts.join(" OR ")), vals)
     }
 }
 
-fn escape_like(s: &str) -> String {
-    // Paths hold only [a-z0-9_-/]; `_` is a LIKE wildcard, which is harmless here because a
-    // wider match is impossible within one level and paths end with '/'.
-    s.to_string()
-}
 
 /// The signed-in user, as loaded for this request by the session middleware.
 #[derive(Debug, Clone)]

@@ -41,6 +41,11 @@ pub struct SecurityConfig {
     pub require_totp_for_admins: bool,
     /// Origins accepted for state-changing requests besides the request's own host.
     pub allowed_origins: Vec<String>,
+    /// argon2id memory cost in KiB (OWASP: 19456 with 2 iterations).
+    pub password_hash_memory_kib: u32,
+    pub password_hash_iterations: u32,
+    /// Trust `X-Forwarded-For` from a reverse proxy for the client address.
+    pub trust_proxy: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -79,6 +84,9 @@ impl Default for SecurityConfig {
             password_min_classes: 3,
             require_totp_for_admins: false,
             allowed_origins: Vec::new(),
+            password_hash_memory_kib: 19456,
+            password_hash_iterations: 2,
+            trust_proxy: false,
         }
     }
 }

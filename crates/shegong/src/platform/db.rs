@@ -246,3 +246,12 @@ pub fn sql(backend: DatabaseBackend, text: &str, values: Vec<sea_orm::Value>) ->
         Statement::from_sql_and_values(backend, text, values)
     }
 }
+
+/// Runs a query returning one integer (a COUNT or a SUM cast to BIGINT); no row counts as 0.
+pub async fn count<C: ConnectionTrait>(c: &C, text: &str, values: Vec<sea_orm::Value>) -> Result<i64, DbErr> {
+    let row = c.query_one(sql(c.get_database_backend(), text, values)).await?;
+    Ok(match row {
+        Some(r) => r.try_get_by_index::<Option<i64>>(0)?.unwrap_or(0),
+        None => 0,
+    })
+}

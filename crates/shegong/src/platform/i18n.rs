@@ -77,7 +77,7 @@ static ZH: LazyLock<HashMap<String, String>> = LazyLock::new(|| flatten(ZH_SOURC
 static EN: LazyLock<HashMap<String, String>> = LazyLock::new(|| flatten(EN_SOURCE).unwrap_or_default());
 
 /// Looks up `key`. A missing key shows itself (tests make sure none is missing).
-pub fn t(lang: Lang, key: &str) -> &str {
+pub fn t<'a>(lang: Lang, key: &'a str) -> &'a str {
     let map = match lang {
         Lang::Zh => &*ZH,
         Lang::En => &*EN,

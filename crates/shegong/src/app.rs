@@ -1,0 +1,90 @@
+//! Builds the application state and the router from each domain's `routes()`.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::http::{Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use metrics_exporter_prometheus::PrometheusHandle;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::platform::access::{Need, RouteDef, Routes};
+use crate::platform::config::Config;
+use crate::platform::db::Db;
+use crate::platform::error::error_page;
+use crate::platform::web::{security_headers, static_asset};
+
+/// Shared by every request.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub metrics: Option<PrometheusHandle>,
+    pub started: Instant,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: Config, metrics: Option<PrometheusHandle>) -> AppState {
+        AppState { db, config: Arc::new(config), metrics, started: Instant::now() }
+    }
+}
+
+/// All routes of all domains, each with its declared [`Need`].
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/static/{name}", Need::Public, static_asset)
+        .merge(crate::system::routes())
+        .merge(crate::auth::routes())
+        .merge(crate::review::routes())
+        .merge(crate::units::routes())
+        .merge(crate::users::routes())
+}
+
+/// The table of every route and what it needs (for the access-control test and docs).
+pub fn route_table() -> Vec<RouteDef> {
+    routes().into_parts().1
+}
+
+fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = err
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| err.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown");
+    tracing::error!(panic = detail, "handler panicked");
+    metrics::counter!("shegong_panics_total").increment(1);
+    error_page(StatusCode::INTERNAL_SERVER_ERROR, "error.internal")
+}
+
+/// The whole application: routes, the session layer, and the cross-cutting layers.
+pub fn build(state: AppState) -> Router {
+    let (router, _) = routes().into_parts();
+    let secure = state.config.security.secure_cookies;
+    let limits = state.config.limits.clone();
+    let mut app = router
+        .fallback(|| async { crate::platform::error::AppError::NotFound.into_response() })
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::session::session_layer))
+        .layer(axum::middleware::from_fn(crate::system::track_metrics))
+        .with_state(state);
+    for (name, value) in security_headers(secure) {
+        app = app.layer(SetResponseHeaderLayer::if_not_present(name, value));
+    }
+    app.layer(CompressionLayer::new())
+        .layer(RequestBodyLimitLayer::new(limits.body_bytes))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(limits.request_timeout_secs)))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+            // Paths only: query strings may carry search terms with personal data.
+            tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}

@@ -1,0 +1,9 @@
+//! Authentication: login with argon2id passwords, lockout, optional TOTP second factor,
+//! sessions kept in the database (shared by every app node), logout, forced password change.
+
+pub mod model;
+mod routes;
+pub mod session;
+pub mod store;
+
+pub use routes::routes;

@@ -1,0 +1,296 @@
+//! All SQL of authentication: credentials, lockout, sessions, and loading the signed-in user
+//! with their roles, permissions and data scope.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ConnectionTrait, DbErr, FromQueryResult};
+
+use crate::platform::access::{CurrentUser, DataScope, Scope};
+use crate::platform::config::SecurityConfig;
+use crate::platform::db::sql;
+use crate::platform::web::{random_token, token_hash};
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct LoginUser {
+    pub id: i64,
+    pub username: String,
+    pub password_hash: String,
+    pub disabled: bool,
+    pub failed_logins: i32,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub totp_enabled: bool,
+    pub totp_secret: Option<String>,
+    pub unit_id: i64,
+}
+
+pub async fn find_login_user<C: ConnectionTrait>(c: &C, username: &str) -> Result<Option<LoginUser>, DbErr> {
+    LoginUser::find_by_statement(sql(
+        c.get_database_backend(),
+        "SELECT id, username, password_hash, disabled, failed_logins, locked_until, totp_enabled, totp_secret, unit_id FROM users WHERE username = ?",
+        vec![username.into()],
+    ))
+    .one(c)
+    .await
+}
+
+pub async fn find_login_user_by_id<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<LoginUser>, DbErr> {
+    LoginUser::find_by_statement(sql(
+        c.get_database_backend(),
+        "SELECT id, username, password_hash, disabled, failed_logins, locked_until, totp_enabled, totp_secret, unit_id FROM users WHERE id = ?",
+        vec![id.into()],
+    ))
+    .one(c)
+    .await
+}
+
+/// Counts a failed login; returns whether the account is now locked.
+pub async fn record_failed_login<C: ConnectionTrait>(c: &C, u: &LoginUser, cfg: &SecurityConfig) -> Result<bool, DbErr> {
+    let failed = u.failed_logins + 1;
+    let lock = failed >= cfg.lockout_threshold;
+    let until = lock.then(|| Utc::now() + Duration::minutes(cfg.lockout_minutes));
+    c.execute(sql(
+        c.get_database_backend(),
+        "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?",
+        vec![(if lock { 0 } else { failed }).into(), until.into(), u.id.into()],
+    ))
+    .await?;
+    Ok(lock)
+}
+
+pub async fn record_successful_login<C: ConnectionTrait>(c: &C, user_id: i64) -> Result<(), DbErr> {
+    c.execute(sql(
+        c.get_database_backend(),
+        "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE id = ?",
+        vec![Utc::now().into(), user_id.into()],
+    ))
+    .await
+    .map(|_| ())
+}
+
+/// Creates a session and returns its token (only its hash is stored).
+pub async fn create_session<C: ConnectionTrait>(
+    c: &C,
+    user_id: i64,
+    second_factor_pending: bool,
+    ip: &str,
+    user_agent: &str,
+    cfg: &SecurityConfig,
+) -> Result<String, DbErr> {
+    let token = random_token(32);
+    let now = Utc::now();
+    let ua: String = user_agent.chars().take(200).collect();
+    c.execute(sql(
+        c.get_database_backend(),
+        "INSERT INTO sessions (token_hash, user_id, csrf_token, second_factor_pending, ip, user_agent, created_at, last_seen_at, expires_at) VALUES (?,?,?,?,?,?,?,?,?)",
+        vec![
+            token_hash(&token).into(),
+            user_id.into(),
+            random_token(24).into(),
+            second_factor_pending.into(),
+            ip.into(),
+            ua.into(),
+            now.into(),
+            now.into(),
+            (now + Duration::hours(cfg.session_absolute_hours)).into(),
+        ],
+    ))
+    .await?;
+    Ok(token)
+}
+
+#[derive(Debug, FromQueryResult)]
+struct SessionRow {
+    session_id: i64,
+    csrf_token: String,
+    second_factor_pending: bool,
+    flash: Option<String>,
+    last_seen_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    user_id: i64,
+    username: String,
+    display_name: String,
+    unit_id: i64,
+    disabled: bool,
+    must_change_password: bool,
+    unit_name: String,
+    unit_path: String,
+}
+
+/// Loads the user of a session token, or None when the session is unknown, expired (idle or
+/// absolute) or the account is disabled. Expired sessions are deleted.
+pub async fn load_session<C: ConnectionTrait>(c: &C, token: &str, cfg: &SecurityConfig) -> Result<Option<CurrentUser>, DbErr> {
+    let b = c.get_database_backend();
+    let hash = token_hash(token);
+    let row = SessionRow::find_by_statement(sql(
+        b,
+        "SELECT s.id AS session_id, s.csrf_token, s.second_factor_pending, s.flash, s.last_seen_at, s.expires_at, \
+         u.id AS user_id, u.username, u.display_name, u.unit_id, u.disabled, u.must_change_password, \
+         o.name AS unit_name, o.path AS unit_path \
+         FROM sessions s JOIN users u ON u.id = s.user_id JOIN org_units o ON o.id = u.unit_id WHERE s.token_hash = ?",
+        vec![hash.into()],
+    ))
+    .one(c)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let now = Utc::now();
+    if row.disabled || now >= row.expires_at || now - row.last_seen_at > Duration::minutes(cfg.session_idle_minutes) {
+        delete_session(c, row.session_id).await?;
+        return Ok(None);
+    }
+    if now - row.last_seen_at > Duration::seconds(60) {
+        c.execute(sql(b, "UPDATE sessions SET last_seen_at = ? WHERE id = ?", vec![now.into(), row.session_id.into()])).await?;
+    }
+    let (roles, permissions, scope) = load_access(c, row.user_id, &row.unit_path).await?;
+    Ok(Some(CurrentUser {
+        id: row.user_id,
+        username: row.username,
+        display_name: row.display_name,
+        unit_id: row.unit_id,
+        unit_name: row.unit_name,
+        unit_path: row.unit_path,
+        roles,
+        permissions,
+        scope,
+        session_id: row.session_id,
+        csrf_token: row.csrf_token,
+        must_change_password: row.must_change_password,
+        second_factor_pending: row.second_factor_pending,
+        flash: row.flash,
+    }))
+}
+
+#[derive(Debug, FromQueryResult)]
+struct RoleRow {
+    code: String,
+    data_scope: String,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct PathRow {
+    path: String,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct PermRow {
+    permission: String,
+}
+
+/// A user's role codes, permissions and data scope (the union of their roles).
+pub async fn load_access<C: ConnectionTrait>(c: &C, user_id: i64, unit_path: &str) -> Result<(Vec<String>, Vec<String>, Scope), DbErr> {
+    let b = c.get_database_backend();
+    let roles = RoleRow::find_by_statement(sql(
+        b,
+        "SELECT r.code, r.data_scope FROM roles r JOIN user_roles ur ON ur.role_id = r.id WHERE ur.user_id = ? ORDER BY r.code",
+        vec![user_id.into()],
+    ))
+    .all(c)
+    .await?;
+    let perms = PermRow::find_by_statement(sql(
+        b,
+        "SELECT DISTINCT rp.permission FROM role_permissions rp JOIN user_roles ur ON ur.role_id = rp.role_id WHERE ur.user_id = ? ORDER BY rp.permission",
+        vec![user_id.into()],
+    ))
+    .all(c)
+    .await?;
+    let mut scope = Scope::default();
+    for r in &roles {
+        match DataScope::parse(&r.data_scope) {
+            Some(DataScope::All) => scope.all = true,
+            Some(DataScope::UnitAndBelow) => scope.subtrees.push(unit_path.to_string()),
+            Some(DataScope::Unit) => scope.units.push(unit_path.to_string()),
+            Some(DataScope::Own) => scope.own_user = Some(user_id),
+            Some(DataScope::Custom) => {
+                let paths = PathRow::find_by_statement(sql(
+                    b,
+                    "SELECT o.path FROM role_units ru JOIN org_units o ON o.id = ru.unit_id JOIN roles r ON r.id = ru.role_id WHERE r.code = ?",
+                    vec![r.code.clone().into()],
+                ))
+                .all(c)
+                .await?;
+                scope.subtrees.extend(paths.into_iter().map(|p| p.path));
+            }
+            None => {}
+        }
+    }
+    scope.subtrees.sort();
+    scope.subtrees.dedup();
+    Ok((roles.into_iter().map(|r| r.code).collect(), perms.into_iter().map(|p| p.permission).collect(), scope))
+}
+
+pub async fn delete_session<C: ConnectionTrait>(c: &C, session_id: i64) -> Result<(), DbErr> {
+    c.execute(sql(c.get_database_backend(), "DELETE FROM sessions WHERE id = ?", vec![session_id.into()])).await.map(|_| ())
+}
+
+/// Ends every session of a user (password change, lock, role change).
+pub async fn delete_user_sessions<C: ConnectionTrait>(c: &C, user_id: i64, except_session: Option<i64>) -> Result<(), DbErr> {
+    c.execute(sql(
+        c.get_database_backend(),
+        "DELETE FROM sessions WHERE user_id = ? AND id <> ?",
+        vec![user_id.into(), except_session.unwrap_or(-1).into()],
+    ))
+    .await
+    .map(|_| ())
+}
+
+pub async fn purge_expired_sessions<C: ConnectionTrait>(c: &C, cfg: &SecurityConfig) -> Result<u64, DbErr> {
+    let now = Utc::now();
+    let r = c
+        .execute(sql(
+            c.get_database_backend(),
+            "DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at < ?",
+            vec![now.into(), (now - Duration::minutes(cfg.session_idle_minutes)).into()],
+        ))
+        .await?;
+    Ok(r.rows_affected())
+}
+
+pub async fn complete_second_factor<C: ConnectionTrait>(c: &C, session_id: i64) -> Result<(), DbErr> {
+    c.execute(sql(
+        c.get_database_backend(),
+        "UPDATE sessions SET second_factor_pending = ? WHERE id = ?",
+        vec![false.into(), session_id.into()],
+    ))
+    .await
+    .map(|_| ())
+}
+
+pub async fn set_flash<C: ConnectionTrait>(c: &C, session_id: i64, message: Option<&str>) -> Result<(), DbErr> {
+    c.execute(sql(
+        c.get_database_backend(),
+        "UPDATE sessions SET flash = ? WHERE id = ?",
+        vec![message.map(str::to_string).into(), session_id.into()],
+    ))
+    .await
+    .map(|_| ())
+}
+
+pub async fn set_password<C: ConnectionTrait>(c: &C, user_id: i64, hash: &str, must_change: bool) -> Result<(), DbErr> {
+    c.execute(sql(
+        c.get_database_backend(),
+        "UPDATE users SET password_hash = ?, must_change_password = ?, password_changed_at = ?, failed_logins = 0, locked_until = NULL, version = version + 1, updated_at = ? WHERE id = ?",
+        vec![hash.into(), must_change.into(), Utc::now().into(), Utc::now().into(), user_id.into()],
+    ))
+    .await
+    .map(|_| ())
+}
+
+pub async fn set_totp<C: ConnectionTrait>(c: &C, user_id: i64, secret: Option<&str>, enabled: bool) -> Result<(), DbErr> {
+    c.execute(sql(
+        c.get_database_backend(),
+        "UPDATE users SET totp_secret = ?, totp_enabled = ?, version = version + 1, updated_at = ? WHERE id = ?",
+        vec![secret.map(str::to_string).into(), enabled.into(), Utc::now().into(), user_id.into()],
+    ))
+    .await
+    .map(|_| ())
+}
+
+/// Whether the user holds a role with an administrator duty (for the TOTP requirement).
+pub async fn is_admin<C: ConnectionTrait>(c: &C, user_id: i64) -> Result<bool, DbErr> {
+    let r = c
+        .query_one(sql(
+            c.get_database_backend(),
+            "SELECT COUNT(*) FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = ? AND r.admin_kind IS NOT NULL",
+            vec![user_id.into()],
+        ))
+        .await?;
+    Ok(r.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0) > 0)
+}

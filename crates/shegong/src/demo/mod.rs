@@ -1,0 +1,131 @@
+//! The demo data set: Kunshan 2022. Part 1 writes the org-unit tree (the city, its 11
+//! district/town units and their communities and villages), the predefined roles and one demo
+//! user per role. Later domains add their slices here.
+
+pub mod kunshan;
+
+use sea_orm::DbErr;
+
+use crate::auth::model::hash_password;
+use crate::platform::access::{DEMO_USERS, ROLES};
+use crate::platform::audit::{self, Actor, Event};
+use crate::platform::config::SecurityConfig;
+use crate::platform::db::Db;
+use crate::units::model::{child_path, UnitCode, UnitInput};
+use crate::units::store as units;
+use crate::users::model::UserInput;
+use crate::users::store as users;
+
+/// What the generator wrote.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct DemoReport {
+    pub units: usize,
+    pub roles: usize,
+    pub users: usize,
+}
+
+/// Creates the predefined roles (if missing). Run by `init` and by the demo generator.
+pub async fn ensure_roles(db: &Db) -> anyhow::Result<usize> {
+    let tx = db.write().await?;
+    let n = users::ensure_builtin_roles(&*tx, ROLES).await?;
+    if n > 0 {
+        audit::record(&*tx, &Actor::system("init"), Event::new("create", "role", "builtin").after(&serde_json::json!({"created": n}))).await?;
+    }
+    tx.commit().await?;
+    Ok(n)
+}
+
+async fn add_unit<C: sea_orm::ConnectionTrait>(
+    c: &C,
+    parent: Option<(i64, &str, i32)>,
+    code: &str,
+    name: &str,
+    name_en: &str,
+    kind: &str,
+    division: &str,
+    order: i32,
+) -> Result<(i64, String, i32), DbErr> {
+    let code = UnitCode::parse(code).map_err(|k| DbErr::Custom(format!("demo unit code {code}: {k}")))?;
+    let path = child_path(parent.map(|p| p.1), &code);
+    let depth = parent.map(|p| p.2 + 1).unwrap_or(0);
+    let input = UnitInput {
+        parent_id: parent.map(|p| p.0),
+        code: code.as_str().to_string(),
+        name: name.to_string(),
+        name_en: name_en.to_string(),
+        kind: kind.to_string(),
+        division_code: (!division.is_empty()).then(|| division.to_string()),
+        sort_order: order,
+    };
+    let id = units::insert(c, &input, &path, depth).await?;
+    Ok((id, path, depth))
+}
+
+/// Writes the demo data into an empty database. `password` is given to every demo user.
+pub async fn generate(db: &Db, sec: &SecurityConfig, password: &str, _scale: u32) -> anyhow::Result<DemoReport> {
+    if !db.is_empty().await? {
+        anyhow::bail!("数据库非空，演示数据只写入空库 / the database is not empty; demo data is only written to an empty database");
+    }
+    let mut report = DemoReport { roles: ensure_roles(db).await?, ..DemoReport::default() };
+    let hash = hash_password(sec, password)?;
+    let tx = db.write().await?;
+    let (cid, cpath, cdepth) = add_unit(&*tx, None, kunshan::CITY.0, kunshan::CITY.1, kunshan::CITY.2, "city", kunshan::CITY.0, 0).await?;
+    report.units += 1;
+    let mut zhoushi = None;
+    let mut first_community_of_zhoushi = None;
+    for (i, town) in kunshan::TOWNS.iter().enumerate() {
+        let (tid, tpath, tdepth) =
+            add_unit(&*tx, Some((cid, &cpath, cdepth)), town.code, town.name, town.name_en, town.kind, town.division_code, i as i32 + 1).await?;
+        report.units += 1;
+        if town.code == "zhoushi" {
+            zhoushi = Some(tid);
+        }
+        for (j, (code, name, kind)) in town.communities.iter().enumerate() {
+            let (id, _, _) = add_unit(&*tx, Some((tid, &tpath, tdepth)), code, name, "", kind, "", j as i32 + 1).await?;
+            report.units += 1;
+            if town.code == "zhoushi" && first_community_of_zhoushi.is_none() {
+                first_community_of_zhoushi = Some(id);
+            }
+        }
+    }
+    let zhoushi = zhoushi.ok_or_else(|| anyhow::anyhow!("demo tree lacks 周市"))?;
+    for (username, role) in DEMO_USERS {
+        let unit_id = match *role {
+            "station" => zhoushi,
+            "worker" => first_community_of_zhoushi.unwrap_or(zhoushi),
+            _ => cid,
+        };
+        let input = UserInput {
+            username: username.to_string(),
+            display_name: demo_name(username),
+            unit_id,
+            phone: None,
+            email: None,
+        };
+        let uid = users::insert(&*tx, &input, &hash, false).await?;
+        let rid = users::role_id_by_code(&*tx, role).await?.ok_or_else(|| anyhow::anyhow!("role {role} missing"))?;
+        users::set_user_roles(&*tx, uid, &[rid]).await?;
+        report.users += 1;
+    }
+    audit::record(&*tx, &Actor::system("demo"), Event::new("demo_generate", "database", "").after(&report)).await?;
+    tx.commit().await?;
+    Ok(report)
+}
+
+fn demo_name(username: &str) -> String {
+    match username {
+        "admin" => "系统管理员（演示）",
+        "security" => "安全管理员（演示）",
+        "auditor" => "审计管理员（演示）",
+        "bureau" => "民政局王科长（演示）",
+        "party" => "党委李干事（演示）",
+        "station" => "周市镇社工站张站长（演示）",
+        "agency" => "社工机构赵主管（演示）",
+        "worker" => "社工陈晓（演示）",
+        "counsellor" => "热线咨询员刘敏（演示）",
+        "supervisor" => "热线督导孙老师（演示）",
+        "leader" => "局领导（演示）",
+        other => other,
+    }
+    .to_string()
+}

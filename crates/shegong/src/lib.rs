@@ -1,0 +1,13 @@
+//! shegong (社工): the platform of a city's Civil Affairs Bureau for social organisations and
+//! social work. See docs/ARCHITECTURE.md for the layout; each domain folder has the same shape
+//! (`mod.rs`, `model.rs`, `store.rs`, `routes.rs`, and where it has them `figures.rs`, `import.rs`).
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod demo;
+pub mod platform;
+pub mod review;
+pub mod system;
+pub mod units;
+pub mod users;

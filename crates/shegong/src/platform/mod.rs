@@ -1,0 +1,14 @@
+//! Mechanisms every domain reuses: configuration, database, access control, audit, errors,
+//! translations, paging, web helpers, time and telemetry. Domains never re-implement these.
+
+pub mod access;
+pub mod audit;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod i18n;
+pub mod import;
+pub mod paging;
+pub mod telemetry;
+pub mod time;
+pub mod web;

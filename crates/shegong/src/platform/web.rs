@@ -1,0 +1,240 @@
+//! Web helpers shared by every page: the page context templates receive, rendering, cookies,
+//! flash messages, form errors, navigation, static assets and security headers.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::FromRequestParts;
+use axum::http::header::{self, HeaderMap, HeaderValue};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::platform::access::CurrentUser;
+use crate::platform::error::{AppError, AppResult};
+use crate::platform::i18n::{t, tf, Lang};
+
+pub const SESSION_COOKIE: &str = "sg_session";
+pub const CSRF_COOKIE: &str = "sg_csrf";
+pub const LANG_COOKIE: &str = "sg_lang";
+
+/// What the session middleware learned about this request.
+#[derive(Debug, Clone)]
+pub struct RequestCtx {
+    pub lang: Lang,
+    pub user: Option<Arc<CurrentUser>>,
+    /// The token forms must echo back (`_csrf` field or `X-CSRF-Token` header).
+    pub csrf: String,
+    pub ip: String,
+    pub path: String,
+    pub htmx: bool,
+}
+
+/// The context every page template gets as `c`.
+#[derive(Debug, Clone)]
+pub struct PageCtx {
+    pub lang: Lang,
+    pub user: Option<Arc<CurrentUser>>,
+    pub csrf: String,
+    pub path: String,
+    pub flash: Option<String>,
+    pub ip: String,
+}
+
+impl PageCtx {
+    pub fn t<'a>(&self, key: &'a str) -> &'a str {
+        t(self.lang, key)
+    }
+    pub fn tf(&self, key: &str, args: &[(&str, &str)]) -> String {
+        tf(self.lang, key, args)
+    }
+    pub fn can(&self, perm: &str) -> bool {
+        self.user.as_ref().is_some_and(|u| u.can(perm))
+    }
+    pub fn lang_code(&self) -> &'static str {
+        self.lang.code()
+    }
+    pub fn is_en(&self) -> bool {
+        self.lang == Lang::En
+    }
+    /// The navigation entries this user may open.
+    pub fn nav(&self) -> Vec<NavItem> {
+        NAV.iter()
+            .filter(|n| n.perm.is_empty() || self.can(n.perm))
+            .map(|n| NavItem {
+                href: n.href,
+                label: self.t(n.label).to_string(),
+                active: if n.href == "/" { self.path == "/" } else { self.path.starts_with(n.href) },
+            })
+            .collect()
+    }
+    /// Picks the Chinese or English variant of a name stored in the database.
+    pub fn pick<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        if self.lang == Lang::En && !en.is_empty() {
+            en
+        } else {
+            zh
+        }
+    }
+    pub fn user_name(&self) -> &str {
+        self.user.as_ref().map(|u| u.display_name.as_str()).unwrap_or("")
+    }
+    pub fn unit_name(&self) -> &str {
+        self.user.as_ref().map(|u| u.unit_name.as_str()).unwrap_or("")
+    }
+}
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: String,
+    pub active: bool,
+}
+
+struct NavDef {
+    href: &'static str,
+    label: &'static str,
+    perm: &'static str,
+}
+
+/// Navigation by domain. Domains add their entry here when they land.
+const NAV: &[NavDef] = &[
+    NavDef { href: "/", label: "nav.home", perm: "dashboard.read" },
+    NavDef { href: "/units", label: "nav.units", perm: "units.read" },
+    NavDef { href: "/admin/users", label: "nav.users", perm: "users.read" },
+    NavDef { href: "/admin/roles", label: "nav.roles", perm: "roles.read" },
+    NavDef { href: "/admin/audit", label: "nav.audit", perm: "audit.read" },
+];
+
+impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let rc = parts.extensions.get::<RequestCtx>().cloned().ok_or(AppError::Internal(anyhow::anyhow!("no request context")))?;
+        let flash = rc.user.as_ref().and_then(|u| u.flash.clone());
+        Ok(PageCtx { lang: rc.lang, user: rc.user, csrf: rc.csrf, path: rc.path, flash, ip: rc.ip })
+    }
+}
+
+/// Renders a template into an HTML response.
+pub fn render<T: Template>(tpl: &T) -> AppResult<Response> {
+    let html = tpl.render().map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))?;
+    Ok(Html(html).into_response())
+}
+
+/// Renders a template with a status (e.g. 422 for a form with errors).
+pub fn render_status<T: Template>(status: StatusCode, tpl: &T) -> AppResult<Response> {
+    let mut r = render(tpl)?;
+    *r.status_mut() = status;
+    Ok(r)
+}
+
+/// A redirect after a successful POST (303, so the browser follows with GET). htmx requests get
+/// `HX-Redirect` so the whole page changes.
+pub fn see_other(to: &str) -> Response {
+    let mut r = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(to) {
+        r.headers_mut().insert(header::LOCATION, v.clone());
+        r.headers_mut().insert("HX-Redirect", v);
+    }
+    r
+}
+
+/// Field errors of a submitted form: field name → message (already translated).
+#[derive(Debug, Clone, Default)]
+pub struct FormErrors(pub BTreeMap<String, String>);
+
+impl FormErrors {
+    pub fn add(&mut self, field: &str, msg: impl Into<String>) {
+        self.0.entry(field.to_string()).or_insert_with(|| msg.into());
+    }
+    pub fn get(&self, field: &str) -> &str {
+        self.0.get(field).map(String::as_str).unwrap_or("")
+    }
+    pub fn has(&self, field: &str) -> bool {
+        self.0.contains_key(field)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Reads one cookie from the request headers.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
+        let (k, v) = kv.trim().split_once('=')?;
+        (k == name).then_some(v)
+    })
+}
+
+/// Builds a Set-Cookie value. Session cookies are HttpOnly, SameSite=Lax, Path=/, and Secure
+/// when configured (always in production behind TLS).
+pub fn set_cookie(name: &str, value: &str, max_age_secs: Option<i64>, http_only: bool, secure: bool) -> String {
+    let mut s = format!("{name}={value}; Path=/; SameSite=Lax");
+    if http_only {
+        s.push_str("; HttpOnly");
+    }
+    if secure {
+        s.push_str("; Secure");
+    }
+    if let Some(age) = max_age_secs {
+        s.push_str(&format!("; Max-Age={age}"));
+    }
+    s
+}
+
+/// Random URL-safe token of `bytes` random bytes (hex encoded).
+pub fn random_token(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    // The OS random source failing is not recoverable; fall back to a time-seeded hash rather
+    // than panicking, and log loudly.
+    if getrandom::getrandom(&mut buf).is_err() {
+        tracing::error!("OS random source failed");
+        use sha2::Digest;
+        let seed = format!("{:?}{:?}", std::time::SystemTime::now(), std::thread::current().id());
+        buf = sha2::Sha256::digest(seed.as_bytes())[..bytes.min(32)].to_vec();
+    }
+    hex::encode(buf)
+}
+
+/// SHA-256 of a token, as stored in the database (tokens themselves are never stored).
+pub fn token_hash(token: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(token.as_bytes()))
+}
+
+/// Security headers on every response.
+pub fn security_headers(secure: bool) -> Vec<(header::HeaderName, HeaderValue)> {
+    let mut h = vec![
+        (
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+            ),
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+        (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+        (header::REFERRER_POLICY, HeaderValue::from_static("same-origin")),
+        (header::HeaderName::from_static("permissions-policy"), HeaderValue::from_static("camera=(), microphone=(), geolocation=()")),
+        (header::HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin")),
+    ];
+    if secure {
+        h.push((header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000")));
+    }
+    h
+}
+
+/// Static assets compiled into the binary.
+pub async fn static_asset(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
+    let (body, ctype): (&'static [u8], &str) = match name.as_str() {
+        "htmx.min.js" => (include_bytes!("../../static/htmx-2.0.11.min.js"), "text/javascript; charset=utf-8"),
+        "app.css" => (include_bytes!("../../static/app.css"), "text/css; charset=utf-8"),
+        "app.js" => (include_bytes!("../../static/app.js"), "text/javascript; charset=utf-8"),
+        "favicon.svg" => (include_bytes!("../../static/favicon.svg"), "image/svg+xml"),
+        _ => return AppError::NotFound.into_response(),
+    };
+    (
+        [(header::CONTENT_TYPE, ctype), (header::CACHE_CONTROL, "public, max-age=3600")],
+        body,
+    )
+        .into_response()
+}

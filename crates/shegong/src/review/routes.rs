@@ -1,0 +1,33 @@
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+
+use crate::app::AppState;
+use crate::platform::access::{Auth, Need, Routes};
+use crate::platform::error::AppResult;
+use crate::platform::web::{render, PageCtx};
+use crate::review::figures::FigureValue;
+
+pub fn routes() -> Routes {
+    Routes::new().get("/", Need::Login, home)
+}
+
+#[derive(Template)]
+#[template(path = "review/dashboard.html")]
+struct Dashboard {
+    c: PageCtx,
+    figures: Vec<FigureValue>,
+}
+
+/// The home page: headline figures for the user's scope (users without dashboard rights see
+/// only their shortcuts).
+async fn home(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<Response> {
+    let mut figures = Vec::new();
+    if auth.can("units.read") {
+        figures.extend(crate::units::figures::headline(&st.db.conn, &auth.scope).await?);
+    }
+    if auth.can("users.read") {
+        figures.extend(crate::users::figures::headline(&st.db.conn, &auth.scope).await?);
+    }
+    render(&Dashboard { c, figures })
+}

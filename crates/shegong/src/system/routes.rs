@@ -1,0 +1,85 @@
+use std::time::Instant;
+
+use askama::Template;
+use axum::extract::{MatchedPath, Query, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::app::AppState;
+use crate::platform::access::{Need, Routes};
+use crate::platform::audit::{self, AuditFilter, AuditRow};
+use crate::platform::error::AppResult;
+use crate::platform::paging::{Page, PageParams};
+use crate::platform::web::{render, PageCtx};
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/healthz", Need::Public, healthz)
+        .get("/readyz", Need::Public, readyz)
+        .get("/metrics", Need::Public, metrics_text)
+        .get("/admin/audit", Need::Perm("audit.read"), audit_page)
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn readyz(State(st): State<AppState>) -> Response {
+    match st.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "database not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+async fn metrics_text(State(st): State<AppState>) -> Response {
+    metrics::gauge!("shegong_uptime_seconds").set(st.started.elapsed().as_secs_f64());
+    match &st.metrics {
+        Some(h) => ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], h.render()).into_response(),
+        None => (StatusCode::NOT_FOUND, "metrics disabled").into_response(),
+    }
+}
+
+/// Counts requests and their latency by route template (not by raw path, to bound cardinality).
+pub async fn track_metrics(req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let route = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string()).unwrap_or_else(|| "unmatched".into());
+    let method = req.method().to_string();
+    let resp = next.run(req).await;
+    let status = resp.status().as_u16().to_string();
+    metrics::counter!("shegong_http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status).increment(1);
+    metrics::histogram!("shegong_http_request_seconds", "method" => method, "route" => route).record(start.elapsed().as_secs_f64());
+    resp
+}
+
+#[derive(Template)]
+#[template(path = "system/audit.html")]
+struct AuditPage {
+    c: PageCtx,
+    f: AuditFilter,
+    p: PageParams,
+    page: Page<AuditRow>,
+    extra: String,
+}
+
+async fn audit_page(
+    State(st): State<AppState>,
+    c: PageCtx,
+    Query(f): Query<AuditFilter>,
+    Query(p): Query<PageParams>,
+) -> AppResult<Response> {
+    let page = audit::search(&st.db.conn, &f, &p).await?;
+    let extra = serde_urlencoded::to_string([
+        ("actor", f.actor.as_str()),
+        ("action", f.action.as_str()),
+        ("entity", f.entity.as_str()),
+        ("entity_id", f.entity_id.as_str()),
+        ("from", f.from.as_str()),
+        ("to", f.to.as_str()),
+    ])
+    .unwrap_or_default();
+    render(&AuditPage { c, f, p, page, extra })
+}

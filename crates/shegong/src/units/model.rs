@@ -1,0 +1,251 @@
+//! The org-unit tree: 市 → 区/镇 → 社区/村 (any depth). Each unit has a code unique among its
+//! siblings and a materialised path of codes (`/320583/zhoushi/dongshi/`) used for subtree
+//! queries and data scopes.
+
+use serde::{Deserialize, Serialize};
+
+/// What kind of place a unit is. The tier follows from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitKind {
+    Province,
+    City,
+    District,
+    Town,
+    Street,
+    Community,
+    Village,
+    Other,
+}
+
+impl UnitKind {
+    pub const ALL: [UnitKind; 8] = [
+        UnitKind::Province,
+        UnitKind::City,
+        UnitKind::District,
+        UnitKind::Town,
+        UnitKind::Street,
+        UnitKind::Community,
+        UnitKind::Village,
+        UnitKind::Other,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            UnitKind::Province => "province",
+            UnitKind::City => "city",
+            UnitKind::District => "district",
+            UnitKind::Town => "town",
+            UnitKind::Street => "street",
+            UnitKind::Community => "community",
+            UnitKind::Village => "village",
+            UnitKind::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<UnitKind> {
+        UnitKind::ALL.into_iter().find(|k| k.code() == s)
+    }
+
+    /// Locale key of the label.
+    pub fn label_key(self) -> String {
+        format!("units.kind.{}", self.code())
+    }
+
+    /// The tier of the three-tier platform: 1 city, 2 district/town, 3 community/village.
+    pub fn tier(self) -> u8 {
+        match self {
+            UnitKind::Province | UnitKind::City => 1,
+            UnitKind::District | UnitKind::Town | UnitKind::Street => 2,
+            UnitKind::Community | UnitKind::Village | UnitKind::Other => 3,
+        }
+    }
+}
+
+/// A unit code: 1–32 characters of `a-z`, `0-9` and `-` (so it is safe in paths and in LIKE).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitCode(String);
+
+impl UnitCode {
+    pub fn parse(s: &str) -> Result<UnitCode, &'static str> {
+        let s = s.trim().to_ascii_lowercase();
+        if s.is_empty() || s.len() > 32 {
+            return Err("units.error.code_length");
+        }
+        if !s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+            return Err("units.error.code_chars");
+        }
+        Ok(UnitCode(s))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The path of a child unit under its parent's path.
+pub fn child_path(parent_path: Option<&str>, code: &UnitCode) -> String {
+    format!("{}{}/", parent_path.unwrap_or("/"), code.as_str())
+}
+
+/// A unit as stored.
+#[derive(Debug, Clone, Serialize, sea_orm::FromQueryResult)]
+pub struct Unit {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub code: String,
+    pub name: String,
+    pub name_en: String,
+    pub kind: String,
+    pub depth: i32,
+    pub path: String,
+    pub division_code: Option<String>,
+    pub sort_order: i32,
+    pub active: bool,
+    pub version: i32,
+}
+
+impl Unit {
+    pub fn kind_label_key(&self) -> String {
+        UnitKind::parse(&self.kind).unwrap_or(UnitKind::Other).label_key()
+    }
+}
+
+/// A unit in a list, with the number of its children and its parent's name.
+#[derive(Debug, Clone, Serialize, sea_orm::FromQueryResult)]
+pub struct UnitRow {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub name_en: String,
+    pub kind: String,
+    pub depth: i32,
+    pub path: String,
+    pub active: bool,
+    pub parent_name: Option<String>,
+    pub children: i64,
+}
+
+impl UnitRow {
+    pub fn kind_label_key(&self) -> String {
+        UnitKind::parse(&self.kind).unwrap_or(UnitKind::Other).label_key()
+    }
+}
+
+/// The validated content of the unit form.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitInput {
+    pub parent_id: Option<i64>,
+    pub code: String,
+    pub name: String,
+    pub name_en: String,
+    pub kind: String,
+    pub division_code: Option<String>,
+    pub sort_order: i32,
+}
+
+/// The unit form as submitted.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct UnitForm {
+    #[serde(default)]
+    pub parent_id: String,
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub name_en: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub division_code: String,
+    #[serde(default)]
+    pub sort_order: String,
+    #[serde(default)]
+    pub version: String,
+}
+
+impl UnitForm {
+    /// Turns the form into valid input or a list of (field, locale key) errors.
+    pub fn validate(&self) -> Result<UnitInput, Vec<(&'static str, &'static str)>> {
+        let mut errs = Vec::new();
+        let parent_id = match self.parent_id.trim() {
+            "" => None,
+            s => match s.parse::<i64>() {
+                Ok(v) => Some(v),
+                Err(_) => {
+                    errs.push(("parent_id", "units.error.parent"));
+                    None
+                }
+            },
+        };
+        let code = match UnitCode::parse(&self.code) {
+            Ok(c) => c.0,
+            Err(k) => {
+                errs.push(("code", k));
+                String::new()
+            }
+        };
+        let name = self.name.trim().to_string();
+        if name.is_empty() || name.chars().count() > 100 {
+            errs.push(("name", "units.error.name"));
+        }
+        let name_en = self.name_en.trim().chars().take(200).collect();
+        let kind = match UnitKind::parse(self.kind.trim()) {
+            Some(k) => k.code().to_string(),
+            None => {
+                errs.push(("kind", "units.error.kind"));
+                String::new()
+            }
+        };
+        let dc = self.division_code.trim();
+        let division_code = if dc.is_empty() {
+            None
+        } else if (dc.len() == 6 || dc.len() == 9 || dc.len() == 12) && dc.bytes().all(|b| b.is_ascii_digit()) {
+            Some(dc.to_string())
+        } else {
+            errs.push(("division_code", "units.error.division_code"));
+            None
+        };
+        let sort_order = match self.sort_order.trim() {
+            "" => 0,
+            s => s.parse().unwrap_or_else(|_| {
+                errs.push(("sort_order", "units.error.sort_order"));
+                0
+            }),
+        };
+        if errs.is_empty() {
+            Ok(UnitInput { parent_id, code, name, name_en, kind, division_code, sort_order })
+        } else {
+            Err(errs)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_paths() {
+        assert_eq!(UnitCode::parse(" ZhouShi ").expect("ok").as_str(), "zhoushi");
+        assert!(UnitCode::parse("a_b").is_err(), "underscore is a LIKE wildcard");
+        assert!(UnitCode::parse("周市").is_err());
+        assert!(UnitCode::parse("").is_err());
+        let c = UnitCode::parse("xiuyi").expect("ok");
+        assert_eq!(child_path(Some("/320583/kaifaqu/"), &c), "/320583/kaifaqu/xiuyi/");
+        assert_eq!(child_path(None, &UnitCode::parse("320583").expect("ok")), "/320583/");
+        assert_eq!(UnitKind::Village.tier(), 3);
+        assert_eq!(UnitKind::Town.tier(), 2);
+    }
+
+    #[test]
+    fn form_validation_reports_each_field() {
+        let f = UnitForm { code: "bad code".into(), kind: "planet".into(), division_code: "12".into(), sort_order: "x".into(), ..UnitForm::default() };
+        let errs = f.validate().unwrap_err();
+        let fields: Vec<_> = errs.iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, vec!["code", "name", "kind", "division_code", "sort_order"]);
+        let ok = UnitForm { parent_id: "3".into(), code: "new-1".into(), name: " 新社区 ".into(), kind: "community".into(), ..UnitForm::default() };
+        let input = ok.validate().expect("valid");
+        assert_eq!((input.parent_id, input.name.as_str()), (Some(3), "新社区"));
+    }
+}

@@ -1,0 +1,15 @@
+// Confirmation before destructive actions: any form with data-confirm asks first.
+// Kept tiny and free of inline handlers so the Content-Security-Policy can forbid inline script.
+document.addEventListener("submit", function (ev) {
+  var form = ev.target;
+  if (form && form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+    ev.preventDefault();
+    ev.stopImmediatePropagation();
+  }
+}, true);
+// Close the mobile navigation after a link is chosen.
+document.addEventListener("click", function (ev) {
+  var link = ev.target.closest && ev.target.closest(".sidenav a");
+  var toggle = document.getElementById("navtoggle");
+  if (link && toggle) { toggle.checked = false; }
+});
