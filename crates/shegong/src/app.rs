@@ -65,7 +65,12 @@ fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
 
 /// The whole application: routes, the session layer, and the cross-cutting layers.
 pub fn build(state: AppState) -> Router {
-    let (router, _) = routes().into_parts();
+    build_with(state, Routes::new())
+}
+
+/// The application with extra routes merged in (tests use it to add a route that panics).
+pub fn build_with(state: AppState, extra: Routes) -> Router {
+    let (router, _) = routes().merge(extra).into_parts();
     let secure = state.config.security.secure_cookies;
     let limits = state.config.limits.clone();
     let mut app = router

@@ -177,6 +177,9 @@ struct CodeForm {
 }
 
 async fn totp_submit(State(st): State<AppState>, c: PageCtx, auth: Auth, Form(f): Form<CodeForm>) -> AppResult<Response> {
+    if !auth.second_factor_pending {
+        return Ok(see_other(&safe_next(Some(&f.next))));
+    }
     let u = store::find_login_user_by_id(&st.db.conn, auth.id).await?.ok_or(AppError::Unauthorized)?;
     let secret = u.totp_secret.clone().unwrap_or_default();
     let actor = Actor::user(&auth, &c.ip);

@@ -1,0 +1,236 @@
+//! Test harness: a fresh database per test (a temporary SQLite file, or a new PostgreSQL
+//! database when `SHEGONG_TEST_POSTGRES` is set), the demo data, and a client with a cookie jar
+//! that speaks to the router in-process.
+
+use std::collections::HashMap;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use sea_orm::ConnectionTrait;
+use shegong::app::{self, AppState};
+use shegong::platform::access::Routes;
+use shegong::platform::config::Config;
+use shegong::platform::db::Db;
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "Test-Passw0rd-Ks";
+
+/// Runs a test body once on SQLite and once on PostgreSQL (two test functions).
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::helpers::TestApp::sqlite().await;
+                let db = app.db.clone();
+                ($body)(app).await;
+                $crate::helpers::finish(db).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some(app) = $crate::helpers::TestApp::postgres().await else { return };
+                let db = app.db.clone();
+                ($body)(app).await;
+                $crate::helpers::finish(db).await;
+            }
+        }
+    };
+}
+
+pub fn test_config(database: &str) -> Config {
+    let mut c = Config { database: database.to_string(), ..Config::default() };
+    c.security.password_hash_memory_kib = 1024;
+    c.security.password_hash_iterations = 1;
+    c.limits.db_max_connections = 5;
+    c
+}
+
+/// The PostgreSQL server URL for tests, or None to skip. Under CI=true a missing or
+/// unreachable server fails the test instead of skipping it.
+pub fn postgres_url() -> Option<String> {
+    match std::env::var("SHEGONG_TEST_POSTGRES") {
+        Ok(u) if !u.is_empty() => Some(u),
+        _ => {
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("CI=true but SHEGONG_TEST_POSTGRES is not set: the PostgreSQL suite must run in CI");
+            }
+            eprintln!("note: SHEGONG_TEST_POSTGRES not set, PostgreSQL variant skipped");
+            None
+        }
+    }
+}
+
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl TestResponse {
+    pub fn location(&self) -> &str {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+}
+
+pub struct TestApp {
+    pub router: Router,
+    pub db: Db,
+    pub cookies: HashMap<String, String>,
+    pub csrf: String,
+    /// Database to drop at the end (PostgreSQL).
+    pub pg_admin: Option<(String, String)>,
+}
+
+/// Drops a PostgreSQL test database after a passing test (failed ones stay for inspection).
+pub async fn finish(db: Db) {
+    if db.is_postgres() {
+        let url = db.url.clone();
+        drop(db);
+        if let (Some(base), Some(name)) = (postgres_url(), url.rsplit('/').next()) {
+            if let Ok(admin) = Db::connect(&base, 1).await {
+                let _ = admin.conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+            }
+        }
+    }
+}
+
+impl TestApp {
+    pub async fn sqlite() -> TestApp {
+        Self::sqlite_with(|_| {}).await
+    }
+
+    pub async fn sqlite_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("test.db");
+        // Keep the directory for the life of the process (the file must outlive the test body).
+        std::mem::forget(dir);
+        let mut cfg = test_config(path.to_str().expect("utf8 path"));
+        tweak(&mut cfg);
+        Self::with_config(cfg, Routes::new()).await
+    }
+
+    pub async fn postgres() -> Option<TestApp> {
+        Self::postgres_with(|_| {}).await
+    }
+
+    pub async fn postgres_with(tweak: impl FnOnce(&mut Config)) -> Option<TestApp> {
+        let base = postgres_url()?;
+        let admin = Db::connect(&base, 1).await.unwrap_or_else(|e| panic!("PostgreSQL at {base} unreachable: {e}"));
+        let name = format!("shegong_t_{}", shegong::platform::web::random_token(6));
+        admin.conn.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+        let url = match base.rfind('/') {
+            Some(i) if base[..i].contains("://") && i > base.find("://").map(|p| p + 2).unwrap_or(0) => format!("{}/{name}", &base[..i]),
+            _ => format!("{}/{name}", base.trim_end_matches('/')),
+        };
+        let mut cfg = test_config(&url);
+        tweak(&mut cfg);
+        let mut app = Self::with_config(cfg, Routes::new()).await;
+        app.pg_admin = Some((base, name));
+        Some(app)
+    }
+
+    pub async fn with_config(cfg: Config, extra: Routes) -> TestApp {
+        let db = Db::connect(&cfg.database, cfg.limits.db_max_connections).await.expect("connect");
+        db.migrate().await.expect("migrate");
+        shegong::demo::generate(&db, &cfg.security, PASSWORD, 1).await.expect("demo data");
+        let state = AppState::new(db.clone(), cfg, None);
+        let router = app::build_with(state.clone(), extra);
+        TestApp { router, db, cookies: HashMap::new(), csrf: String::new(), pg_admin: None }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    pub async fn send(&mut self, req: Request<Body>) -> TestResponse {
+        let resp = self.router.clone().oneshot(req).await.expect("infallible");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        for sc in headers.get_all(header::SET_COOKIE) {
+            let s = sc.to_str().unwrap_or("");
+            if let Some((kv, _)) = s.split_once(';').or(Some((s, ""))) {
+                if let Some((k, v)) = kv.split_once('=') {
+                    if s.contains("Max-Age=0") || v.is_empty() {
+                        self.cookies.remove(k);
+                    } else {
+                        self.cookies.insert(k.to_string(), v.to_string());
+                    }
+                }
+            }
+        }
+        let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+        let body = String::from_utf8_lossy(&bytes).to_string();
+        if let Some(i) = body.find("\"X-CSRF-Token\": \"") {
+            let rest = &body[i + 17..];
+            if let Some(end) = rest.find('"') {
+                self.csrf = rest[..end].to_string();
+            }
+        }
+        TestResponse { status, headers, body }
+    }
+
+    pub async fn get(&mut self, path: &str) -> TestResponse {
+        let req = Request::get(path).header(header::COOKIE, self.cookie_header()).body(Body::empty()).expect("request");
+        self.send(req).await
+    }
+
+    /// POSTs a form with the current CSRF token.
+    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> TestResponse {
+        let mut pairs: Vec<(&str, &str)> = vec![("_csrf", "")];
+        let csrf = self.csrf.clone();
+        pairs[0].1 = &csrf;
+        pairs.extend_from_slice(form);
+        self.post_raw(path, &pairs).await
+    }
+
+    /// POSTs a form exactly as given (no CSRF token added).
+    pub async fn post_raw(&mut self, path: &str, form: &[(&str, &str)]) -> TestResponse {
+        let body = serde_urlencoded::to_string(form).expect("encode");
+        let req = Request::post(path)
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .expect("request");
+        self.send(req).await
+    }
+
+    /// Signs in (fetching the login page first for the anonymous CSRF cookie).
+    pub async fn login(&mut self, username: &str, password: &str) -> TestResponse {
+        self.cookies.remove("sg_session");
+        self.get("/login").await;
+        let r = self.post("/login", &[("username", username), ("password", password), ("next", "/")]).await;
+        // Pick up the session's CSRF token from a page.
+        if r.status == StatusCode::SEE_OTHER {
+            self.get("/account/password").await;
+        }
+        r
+    }
+
+    pub async fn login_ok(&mut self, username: &str) {
+        let r = self.login(username, PASSWORD).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "login of {username} failed: {}", r.body);
+    }
+
+    pub async fn logout(&mut self) {
+        self.post("/logout", &[]).await;
+        self.cookies.remove("sg_session");
+    }
+
+    /// Runs a query returning one integer.
+    pub async fn scalar(&self, q: &str) -> i64 {
+        shegong::platform::db::count(&self.db.conn, q, vec![]).await.expect("scalar query")
+    }
+
+    pub async fn exec(&self, q: &str) {
+        self.db.conn.execute_unprepared(q).await.expect("exec");
+    }
+
+    pub async fn unit_id(&self, path: &str) -> i64 {
+        shegong::units::store::get_by_path(&self.db.conn, path).await.expect("query").expect("unit exists").id
+    }
+}

@@ -1,0 +1,12 @@
+//! Integration tests: the whole application over HTTP (in-process), on SQLite and on
+//! PostgreSQL, plus the browser test. One binary, so it compiles once.
+
+mod helpers;
+
+mod access;
+mod audit_log;
+mod auth;
+mod browser;
+mod ops;
+mod units;
+mod users;
