@@ -32,7 +32,12 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db, config: Config, metrics: Option<PrometheusHandle>) -> AppState {
-        AppState { db, config: Arc::new(config), metrics, started: Instant::now() }
+        AppState {
+            db,
+            config: Arc::new(config),
+            metrics,
+            started: Instant::now(),
+        }
     }
 }
 
@@ -75,7 +80,10 @@ pub fn build_with(state: AppState, extra: Routes) -> Router {
     let limits = state.config.limits.clone();
     let mut app = router
         .fallback(|| async { crate::platform::error::AppError::NotFound.into_response() })
-        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::session::session_layer))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::session::session_layer,
+        ))
         .layer(axum::middleware::from_fn(crate::system::track_metrics))
         .with_state(state);
     for (name, value) in security_headers(secure) {

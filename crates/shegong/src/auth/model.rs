@@ -9,17 +9,72 @@ use crate::platform::config::SecurityConfig;
 /// Passwords that appear at the top of every breach list (and the demo-style ones people pick).
 /// The policy refuses them whatever their length or character classes.
 const COMMON_PASSWORDS: &[&str] = &[
-    "123456", "123456789", "12345678", "password", "qwerty123", "qwerty", "1q2w3e4r", "1qaz2wsx", "111111",
-    "123123", "abc123", "password1", "iloveyou", "admin123", "admin@123", "a123456", "aa123456", "abc123456",
-    "woaini1314", "qq123456", "p@ssw0rd", "passw0rd", "p@ssword", "password123", "password@123", "1234567890",
-    "zxcvbnm", "asdfghjkl", "qwertyuiop", "000000", "888888", "666666", "5201314", "admin", "root123",
-    "welcome1", "welcome123", "letmein", "changeme", "test123", "abcd1234", "abcd@1234", "aa112233",
-    "1qaz@wsx", "1qaz!qaz", "qwe123", "qwe@123", "zaq12wsx", "shegong123", "shegong@123", "kunshan123",
-    "p@ssw0rd123", "admin@2022", "admin@2023", "admin@2024", "admin@2025", "admin@2026", "password@2026",
+    "123456",
+    "123456789",
+    "12345678",
+    "password",
+    "qwerty123",
+    "qwerty",
+    "1q2w3e4r",
+    "1qaz2wsx",
+    "111111",
+    "123123",
+    "abc123",
+    "password1",
+    "iloveyou",
+    "admin123",
+    "admin@123",
+    "a123456",
+    "aa123456",
+    "abc123456",
+    "woaini1314",
+    "qq123456",
+    "p@ssw0rd",
+    "passw0rd",
+    "p@ssword",
+    "password123",
+    "password@123",
+    "1234567890",
+    "zxcvbnm",
+    "asdfghjkl",
+    "qwertyuiop",
+    "000000",
+    "888888",
+    "666666",
+    "5201314",
+    "admin",
+    "root123",
+    "welcome1",
+    "welcome123",
+    "letmein",
+    "changeme",
+    "test123",
+    "abcd1234",
+    "abcd@1234",
+    "aa112233",
+    "1qaz@wsx",
+    "1qaz!qaz",
+    "qwe123",
+    "qwe@123",
+    "zaq12wsx",
+    "shegong123",
+    "shegong@123",
+    "kunshan123",
+    "p@ssw0rd123",
+    "admin@2022",
+    "admin@2023",
+    "admin@2024",
+    "admin@2025",
+    "admin@2026",
+    "password@2026",
 ];
 
 /// Why a password is refused; each is a locale key.
-pub fn check_password_policy(cfg: &SecurityConfig, username: &str, password: &str) -> Vec<&'static str> {
+pub fn check_password_policy(
+    cfg: &SecurityConfig,
+    username: &str,
+    password: &str,
+) -> Vec<&'static str> {
     let mut problems = Vec::new();
     let len = password.chars().count();
     if len < cfg.password_min_length {
@@ -44,15 +99,22 @@ pub fn check_password_policy(cfg: &SecurityConfig, username: &str, password: &st
     if !username.is_empty() && lower.contains(&username.to_lowercase()) {
         problems.push("auth.policy.contains_username");
     }
-    if COMMON_PASSWORDS.iter().any(|c| lower == *c || lower.trim_end_matches(|ch: char| ch.is_ascii_digit() || ch == '!') == *c) {
+    if COMMON_PASSWORDS.iter().any(|c| {
+        lower == *c || lower.trim_end_matches(|ch: char| ch.is_ascii_digit() || ch == '!') == *c
+    }) {
         problems.push("auth.policy.common");
     }
     problems
 }
 
 fn hasher(cfg: &SecurityConfig) -> Argon2<'static> {
-    let params = Params::new(cfg.password_hash_memory_kib, cfg.password_hash_iterations, 1, None)
-        .unwrap_or_else(|_| Params::default());
+    let params = Params::new(
+        cfg.password_hash_memory_kib,
+        cfg.password_hash_iterations,
+        1,
+        None,
+    )
+    .unwrap_or_else(|_| Params::default());
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
@@ -61,13 +123,18 @@ pub fn hash_password(cfg: &SecurityConfig, password: &str) -> anyhow::Result<Str
     let mut salt = [0u8; 16];
     getrandom::getrandom(&mut salt).map_err(|e| anyhow::anyhow!("random: {e}"))?;
     let salt = SaltString::encode_b64(&salt).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
-    Ok(hasher(cfg).hash_password(password.as_bytes(), &salt).map_err(|e| anyhow::anyhow!("hash: {e}"))?.to_string())
+    Ok(hasher(cfg)
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|e| anyhow::anyhow!("hash: {e}"))?
+        .to_string())
 }
 
 /// Verifies a password against a stored hash; a malformed hash never matches.
 pub fn verify_password(hash: &str, password: &str) -> bool {
     match PasswordHash::new(hash) {
-        Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
 }
@@ -103,7 +170,9 @@ pub fn base32_decode(s: &str) -> Option<Vec<u8>> {
     let mut buffer: u32 = 0;
     let mut bits = 0;
     for c in s.chars().filter(|c| !c.is_whitespace() && *c != '=') {
-        let v = B32.iter().position(|&x| x as char == c.to_ascii_uppercase())? as u32;
+        let v = B32
+            .iter()
+            .position(|&x| x as char == c.to_ascii_uppercase())? as u32;
         buffer = (buffer << 5) | v;
         bits += 5;
         if bits >= 8 {
@@ -124,7 +193,9 @@ pub fn new_totp_secret() -> String {
 /// The 6-digit code for a time step (RFC 6238 with HMAC-SHA1, 30-second steps).
 pub fn totp_code(secret: &[u8], unix_time: i64) -> String {
     let counter = (unix_time.max(0) / 30) as u64;
-    let Ok(mut mac) = Hmac::<sha1::Sha1>::new_from_slice(secret) else { return String::new() };
+    let Ok(mut mac) = Hmac::<sha1::Sha1>::new_from_slice(secret) else {
+        return String::new();
+    };
     mac.update(&counter.to_be_bytes());
     let h = mac.finalize().into_bytes();
     let offset = (h[19] & 0x0f) as usize;
@@ -141,11 +212,18 @@ pub fn totp_verify(secret_b32: &str, code: &str, unix_time: i64) -> bool {
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
-    let Some(secret) = base32_decode(secret_b32) else { return false };
+    let Some(secret) = base32_decode(secret_b32) else {
+        return false;
+    };
     [-30, 0, 30].iter().any(|d| {
         let expected = totp_code(&secret, unix_time + d);
         // Constant-time comparison.
-        expected.len() == code.len() && expected.bytes().zip(code.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+        expected.len() == code.len()
+            && expected
+                .bytes()
+                .zip(code.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
     })
 }
 
@@ -159,15 +237,21 @@ mod tests {
     use super::*;
 
     fn cfg() -> SecurityConfig {
-        SecurityConfig { password_hash_memory_kib: 1024, password_hash_iterations: 1, ..SecurityConfig::default() }
+        SecurityConfig {
+            password_hash_memory_kib: 1024,
+            password_hash_iterations: 1,
+            ..SecurityConfig::default()
+        }
     }
 
     #[test]
     fn policy_refuses_weak_passwords() {
         let c = cfg();
         assert!(check_password_policy(&c, "zhang", "Short1!").contains(&"auth.policy.too_short"));
-        assert!(check_password_policy(&c, "zhang", "alllowercaseletters").contains(&"auth.policy.classes"));
-        assert!(check_password_policy(&c, "zhangsan", "Zhangsan-2026").contains(&"auth.policy.contains_username"));
+        assert!(check_password_policy(&c, "zhang", "alllowercaseletters")
+            .contains(&"auth.policy.classes"));
+        assert!(check_password_policy(&c, "zhangsan", "Zhangsan-2026")
+            .contains(&"auth.policy.contains_username"));
         assert!(check_password_policy(&c, "li", "P@ssw0rd123").contains(&"auth.policy.common"));
         assert!(check_password_policy(&c, "li", "Kunshan-Station-7").is_empty());
     }

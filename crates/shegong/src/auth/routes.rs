@@ -10,13 +10,18 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use crate::app::AppState;
-use crate::auth::model::{check_password_policy, dummy_hash, hash_password, new_totp_secret, totp_url, totp_verify, verify_password};
+use crate::auth::model::{
+    check_password_policy, dummy_hash, hash_password, new_totp_secret, totp_url, totp_verify,
+    verify_password,
+};
 use crate::auth::store;
 use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::audit::{self, Actor, Event};
 use crate::platform::error::{AppError, AppResult};
 use crate::platform::i18n::Lang;
-use crate::platform::web::{render, render_status, see_other, set_cookie, FormErrors, PageCtx, LANG_COOKIE, SESSION_COOKIE};
+use crate::platform::web::{
+    render, render_status, see_other, set_cookie, FormErrors, PageCtx, LANG_COOKIE, SESSION_COOKIE,
+};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -35,13 +40,21 @@ pub fn routes() -> Routes {
 /// Only same-site relative paths are accepted as a post-login target.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n.to_string(),
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
 }
 
 fn session_cookie(st: &AppState, token: &str) -> HeaderValue {
-    let v = set_cookie(SESSION_COOKIE, token, None, true, st.config.security.secure_cookies);
+    let v = set_cookie(
+        SESSION_COOKIE,
+        token,
+        None,
+        true,
+        st.config.security.secure_cookies,
+    );
     HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
@@ -63,7 +76,12 @@ async fn login_form(c: PageCtx, Query(q): Query<NextQuery>) -> AppResult<Respons
     if c.user.as_ref().is_some_and(|u| !u.second_factor_pending) {
         return Ok(Redirect::to(&safe_next(q.next.as_deref())).into_response());
     }
-    render(&LoginPage { c, username: String::new(), next: safe_next(q.next.as_deref()), error: String::new() })
+    render(&LoginPage {
+        c,
+        username: String::new(),
+        next: safe_next(q.next.as_deref()),
+        error: String::new(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -76,15 +94,36 @@ struct LoginForm {
     next: String,
 }
 
-async fn login(State(st): State<AppState>, c: PageCtx, headers: HeaderMap, Form(f): Form<LoginForm>) -> AppResult<Response> {
+async fn login(
+    State(st): State<AppState>,
+    c: PageCtx,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> AppResult<Response> {
     let cfg = &st.config.security;
     let username = f.username.trim().to_string();
     let next = safe_next(Some(&f.next));
-    let ua = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    let actor = Actor { id: None, name: username.chars().take(64).collect(), ip: c.ip.clone() };
+    let ua = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let actor = Actor {
+        id: None,
+        name: username.chars().take(64).collect(),
+        ip: c.ip.clone(),
+    };
     let fail = |c: PageCtx, key: &str| {
         let error = c.t(key).to_string();
-        render_status(StatusCode::UNAUTHORIZED, &LoginPage { c, username: username.clone(), next: next.clone(), error })
+        render_status(
+            StatusCode::UNAUTHORIZED,
+            &LoginPage {
+                c,
+                username: username.clone(),
+                next: next.clone(),
+                error,
+            },
+        )
     };
 
     let user = store::find_login_user(&st.db.conn, &username).await?;
@@ -92,16 +131,31 @@ async fn login(State(st): State<AppState>, c: PageCtx, headers: HeaderMap, Form(
         // Same work as for a real user, so that timing does not reveal which names exist.
         let _ = verify_password(&dummy_hash(cfg), &f.password);
         let tx = st.db.write().await?;
-        audit::record(&*tx, &actor, Event::new("login_failed", "session", "").after(&serde_json::json!({"reason": "unknown_user"}))).await?;
+        audit::record(
+            &*tx,
+            &actor,
+            Event::new("login_failed", "session", "")
+                .after(&serde_json::json!({"reason": "unknown_user"})),
+        )
+        .await?;
         tx.commit().await?;
         metrics::counter!("shegong_logins_total", "result" => "failed").increment(1);
         return fail(c, "auth.login.failed");
     };
-    let actor = Actor { id: Some(user.id), ..actor };
+    let actor = Actor {
+        id: Some(user.id),
+        ..actor
+    };
     if let Some(until) = user.locked_until {
         if until > Utc::now() {
             let tx = st.db.write().await?;
-            audit::record(&*tx, &actor, Event::new("login_failed", "session", "").after(&serde_json::json!({"reason": "locked"}))).await?;
+            audit::record(
+                &*tx,
+                &actor,
+                Event::new("login_failed", "session", "")
+                    .after(&serde_json::json!({"reason": "locked"})),
+            )
+            .await?;
             tx.commit().await?;
             return fail(c, "auth.login.locked");
         }
@@ -109,26 +163,66 @@ async fn login(State(st): State<AppState>, c: PageCtx, headers: HeaderMap, Form(
     let ok = verify_password(&user.password_hash, &f.password);
     if !ok || user.disabled {
         let tx = st.db.write().await?;
-        let locked = if ok { false } else { store::record_failed_login(&*tx, &user, cfg).await? };
-        let reason = if user.disabled { "disabled" } else { "password" };
-        audit::record(&*tx, &actor, Event::new("login_failed", "session", "").after(&serde_json::json!({"reason": reason}))).await?;
+        let locked = if ok {
+            false
+        } else {
+            store::record_failed_login(&*tx, &user, cfg).await?
+        };
+        let reason = if user.disabled {
+            "disabled"
+        } else {
+            "password"
+        };
+        audit::record(
+            &*tx,
+            &actor,
+            Event::new("login_failed", "session", "").after(&serde_json::json!({"reason": reason})),
+        )
+        .await?;
         if locked {
-            audit::record(&*tx, &actor, Event::new("account_locked", "user", user.id).unit(user.unit_id)).await?;
+            audit::record(
+                &*tx,
+                &actor,
+                Event::new("account_locked", "user", user.id).unit(user.unit_id),
+            )
+            .await?;
         }
         tx.commit().await?;
         metrics::counter!("shegong_logins_total", "result" => "failed").increment(1);
-        return fail(c, if locked { "auth.login.locked" } else { "auth.login.failed" });
+        return fail(
+            c,
+            if locked {
+                "auth.login.locked"
+            } else {
+                "auth.login.failed"
+            },
+        );
     }
-    let needs_second_factor = user.totp_enabled || (cfg.require_totp_for_admins && store::is_admin(&st.db.conn, user.id).await?);
+    let needs_second_factor = user.totp_enabled
+        || (cfg.require_totp_for_admins && store::is_admin(&st.db.conn, user.id).await?);
     let tx = st.db.write().await?;
     store::record_successful_login(&*tx, user.id).await?;
     let token = store::create_session(&*tx, user.id, needs_second_factor, &c.ip, &ua, cfg).await?;
-    audit::record(&*tx, &actor, Event::new("login", "session", "").after(&serde_json::json!({"second_factor_pending": needs_second_factor}))).await?;
+    audit::record(
+        &*tx,
+        &actor,
+        Event::new("login", "session", "")
+            .after(&serde_json::json!({"second_factor_pending": needs_second_factor})),
+    )
+    .await?;
     tx.commit().await?;
     metrics::counter!("shegong_logins_total", "result" => "ok").increment(1);
-    let target = if needs_second_factor { format!("/login/totp?next={}", crate::platform::access::urlencode(&next)) } else { next };
+    let target = if needs_second_factor {
+        format!(
+            "/login/totp?next={}",
+            crate::platform::access::urlencode(&next)
+        )
+    } else {
+        next
+    };
     let mut resp = see_other(&target);
-    resp.headers_mut().append(header::SET_COOKIE, session_cookie(&st, &token));
+    resp.headers_mut()
+        .append(header::SET_COOKIE, session_cookie(&st, &token));
     Ok(resp)
 }
 
@@ -143,11 +237,18 @@ struct TotpPage {
     error: String,
 }
 
-async fn totp_form(State(st): State<AppState>, c: PageCtx, auth: Auth, Query(q): Query<NextQuery>) -> AppResult<Response> {
+async fn totp_form(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Query(q): Query<NextQuery>,
+) -> AppResult<Response> {
     if !auth.second_factor_pending {
         return Ok(Redirect::to("/").into_response());
     }
-    let u = store::find_login_user_by_id(&st.db.conn, auth.id).await?.ok_or(AppError::Unauthorized)?;
+    let u = store::find_login_user_by_id(&st.db.conn, auth.id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
     let (enrol_secret, enrol_url) = if u.totp_enabled {
         (String::new(), String::new())
     } else {
@@ -165,7 +266,13 @@ async fn totp_form(State(st): State<AppState>, c: PageCtx, auth: Auth, Query(q):
         let url = totp_url(&secret, &u.username);
         (secret, url)
     };
-    render(&TotpPage { c, next: safe_next(q.next.as_deref()), enrol_secret, enrol_url, error: String::new() })
+    render(&TotpPage {
+        c,
+        next: safe_next(q.next.as_deref()),
+        enrol_secret,
+        enrol_url,
+        error: String::new(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -176,37 +283,77 @@ struct CodeForm {
     next: String,
 }
 
-async fn totp_submit(State(st): State<AppState>, c: PageCtx, auth: Auth, Form(f): Form<CodeForm>) -> AppResult<Response> {
+async fn totp_submit(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Form(f): Form<CodeForm>,
+) -> AppResult<Response> {
     if !auth.second_factor_pending {
         return Ok(see_other(&safe_next(Some(&f.next))));
     }
-    let u = store::find_login_user_by_id(&st.db.conn, auth.id).await?.ok_or(AppError::Unauthorized)?;
+    let u = store::find_login_user_by_id(&st.db.conn, auth.id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
     let secret = u.totp_secret.clone().unwrap_or_default();
     let actor = Actor::user(&auth, &c.ip);
     if secret.is_empty() || !totp_verify(&secret, &f.code, Utc::now().timestamp()) {
         let tx = st.db.write().await?;
         let locked = store::record_failed_login(&*tx, &u, &st.config.security).await?;
-        audit::record(&*tx, &actor, Event::new("login_failed", "session", "").after(&serde_json::json!({"reason": "totp"}))).await?;
+        audit::record(
+            &*tx,
+            &actor,
+            Event::new("login_failed", "session", "").after(&serde_json::json!({"reason": "totp"})),
+        )
+        .await?;
         if locked {
             store::delete_user_sessions(&*tx, u.id, None).await?;
-            audit::record(&*tx, &actor, Event::new("account_locked", "user", u.id).unit(u.unit_id)).await?;
+            audit::record(
+                &*tx,
+                &actor,
+                Event::new("account_locked", "user", u.id).unit(u.unit_id),
+            )
+            .await?;
         }
         tx.commit().await?;
         if locked {
             return Ok(see_other("/login"));
         }
         let error = c.t("auth.totp.wrong").to_string();
-        let (enrol_secret, enrol_url) = if u.totp_enabled { (String::new(), String::new()) } else { (secret.clone(), totp_url(&secret, &u.username)) };
-        return render_status(StatusCode::UNAUTHORIZED, &TotpPage { c, next: safe_next(Some(&f.next)), enrol_secret, enrol_url, error });
+        let (enrol_secret, enrol_url) = if u.totp_enabled {
+            (String::new(), String::new())
+        } else {
+            (secret.clone(), totp_url(&secret, &u.username))
+        };
+        return render_status(
+            StatusCode::UNAUTHORIZED,
+            &TotpPage {
+                c,
+                next: safe_next(Some(&f.next)),
+                enrol_secret,
+                enrol_url,
+                error,
+            },
+        );
     }
     let tx = st.db.write().await?;
     if !u.totp_enabled {
         store::set_totp(&*tx, u.id, Some(&secret), true).await?;
-        audit::record(&*tx, &actor, Event::new("totp_enable", "user", u.id).unit(u.unit_id)).await?;
+        audit::record(
+            &*tx,
+            &actor,
+            Event::new("totp_enable", "user", u.id).unit(u.unit_id),
+        )
+        .await?;
     }
     store::record_successful_login(&*tx, u.id).await?;
     store::complete_second_factor(&*tx, auth.session_id).await?;
-    audit::record(&*tx, &actor, Event::new("login_second_factor", "session", "")).await?;
+    audit::record(
+        &*tx,
+        &actor,
+        Event::new("login_second_factor", "session", ""),
+    )
+    .await?;
     tx.commit().await?;
     Ok(see_other(&safe_next(Some(&f.next))))
 }
@@ -214,10 +361,21 @@ async fn totp_submit(State(st): State<AppState>, c: PageCtx, auth: Auth, Form(f)
 async fn logout(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<Response> {
     let tx = st.db.write().await?;
     store::delete_session(&*tx, auth.session_id).await?;
-    audit::record(&*tx, &Actor::user(&auth, &c.ip), Event::new("logout", "session", "")).await?;
+    audit::record(
+        &*tx,
+        &Actor::user(&auth, &c.ip),
+        Event::new("logout", "session", ""),
+    )
+    .await?;
     tx.commit().await?;
     let mut resp = see_other("/login");
-    if let Ok(v) = HeaderValue::from_str(&set_cookie(SESSION_COOKIE, "", Some(0), true, st.config.security.secure_cookies)) {
+    if let Ok(v) = HeaderValue::from_str(&set_cookie(
+        SESSION_COOKIE,
+        "",
+        Some(0),
+        true,
+        st.config.security.secure_cookies,
+    )) {
         resp.headers_mut().append(header::SET_COOKIE, v);
     }
     Ok(resp)
@@ -232,7 +390,11 @@ struct PasswordPage {
 }
 
 async fn password_form(c: PageCtx, auth: Auth) -> AppResult<Response> {
-    render(&PasswordPage { c, errors: FormErrors::default(), forced: auth.must_change_password })
+    render(&PasswordPage {
+        c,
+        errors: FormErrors::default(),
+        forced: auth.must_change_password,
+    })
 }
 
 #[derive(Deserialize)]
@@ -245,15 +407,28 @@ struct PasswordForm {
     confirm: String,
 }
 
-async fn password_submit(State(st): State<AppState>, c: PageCtx, auth: Auth, Form(f): Form<PasswordForm>) -> AppResult<Response> {
+async fn password_submit(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Form(f): Form<PasswordForm>,
+) -> AppResult<Response> {
     let cfg = &st.config.security;
-    let u = store::find_login_user_by_id(&st.db.conn, auth.id).await?.ok_or(AppError::Unauthorized)?;
+    let u = store::find_login_user_by_id(&st.db.conn, auth.id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
     let mut errors = FormErrors::default();
     if !verify_password(&u.password_hash, &f.current) {
         errors.add("current", c.t("auth.password.wrong_current"));
     }
     for key in check_password_policy(cfg, &u.username, &f.new_password) {
-        let msg = c.tf(key, &[("min", &cfg.password_min_length.to_string()), ("classes", &cfg.password_min_classes.to_string())]);
+        let msg = c.tf(
+            key,
+            &[
+                ("min", &cfg.password_min_length.to_string()),
+                ("classes", &cfg.password_min_classes.to_string()),
+            ],
+        );
         errors.add("new_password", msg);
     }
     if f.new_password == f.current {
@@ -264,7 +439,10 @@ async fn password_submit(State(st): State<AppState>, c: PageCtx, auth: Auth, For
     }
     if !errors.is_empty() {
         let forced = auth.must_change_password;
-        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &PasswordPage { c, errors, forced });
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &PasswordPage { c, errors, forced },
+        );
     }
     let hash = hash_password(cfg, &f.new_password)?;
     let tx = st.db.write().await?;
@@ -272,7 +450,12 @@ async fn password_submit(State(st): State<AppState>, c: PageCtx, auth: Auth, For
     // Other sessions of this user end: whoever knew the old password is signed out.
     store::delete_user_sessions(&*tx, u.id, Some(auth.session_id)).await?;
     store::set_flash(&*tx, auth.session_id, Some("auth.password.changed")).await?;
-    audit::record(&*tx, &Actor::user(&auth, &c.ip), Event::new("password_change", "user", u.id).unit(u.unit_id)).await?;
+    audit::record(
+        &*tx,
+        &Actor::user(&auth, &c.ip),
+        Event::new("password_change", "user", u.id).unit(u.unit_id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(see_other("/"))
 }
@@ -288,9 +471,17 @@ struct AccountTotpPage {
 }
 
 async fn account_totp(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<Response> {
-    let u = store::find_login_user_by_id(&st.db.conn, auth.id).await?.ok_or(AppError::Unauthorized)?;
+    let u = store::find_login_user_by_id(&st.db.conn, auth.id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
     if u.totp_enabled {
-        return render(&AccountTotpPage { c, enabled: true, secret: String::new(), url: String::new(), error: String::new() });
+        return render(&AccountTotpPage {
+            c,
+            enabled: true,
+            secret: String::new(),
+            url: String::new(),
+            error: String::new(),
+        });
     }
     let secret = match u.totp_secret {
         Some(s) => s,
@@ -303,7 +494,13 @@ async fn account_totp(State(st): State<AppState>, c: PageCtx, auth: Auth) -> App
         }
     };
     let url = totp_url(&secret, &u.username);
-    render(&AccountTotpPage { c, enabled: false, secret, url, error: String::new() })
+    render(&AccountTotpPage {
+        c,
+        enabled: false,
+        secret,
+        url,
+        error: String::new(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -316,8 +513,15 @@ struct AccountTotpForm {
     password: String,
 }
 
-async fn account_totp_submit(State(st): State<AppState>, c: PageCtx, auth: Auth, Form(f): Form<AccountTotpForm>) -> AppResult<Response> {
-    let u = store::find_login_user_by_id(&st.db.conn, auth.id).await?.ok_or(AppError::Unauthorized)?;
+async fn account_totp_submit(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Form(f): Form<AccountTotpForm>,
+) -> AppResult<Response> {
+    let u = store::find_login_user_by_id(&st.db.conn, auth.id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
     let actor = Actor::user(&auth, &c.ip);
     match f.action.as_str() {
         "enable" => {
@@ -325,25 +529,60 @@ async fn account_totp_submit(State(st): State<AppState>, c: PageCtx, auth: Auth,
             if secret.is_empty() || !totp_verify(&secret, &f.code, Utc::now().timestamp()) {
                 let error = c.t("auth.totp.wrong").to_string();
                 let url = totp_url(&secret, &u.username);
-                return render_status(StatusCode::UNPROCESSABLE_ENTITY, &AccountTotpPage { c, enabled: false, secret, url, error });
+                return render_status(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &AccountTotpPage {
+                        c,
+                        enabled: false,
+                        secret,
+                        url,
+                        error,
+                    },
+                );
             }
             let tx = st.db.write().await?;
             store::set_totp(&*tx, u.id, Some(&secret), true).await?;
             store::set_flash(&*tx, auth.session_id, Some("auth.totp.enabled")).await?;
-            audit::record(&*tx, &actor, Event::new("totp_enable", "user", u.id).unit(u.unit_id)).await?;
+            audit::record(
+                &*tx,
+                &actor,
+                Event::new("totp_enable", "user", u.id).unit(u.unit_id),
+            )
+            .await?;
             tx.commit().await?;
             Ok(see_other("/account/totp"))
         }
         "disable" => {
-            let admin_required = st.config.security.require_totp_for_admins && store::is_admin(&st.db.conn, u.id).await?;
+            let admin_required = st.config.security.require_totp_for_admins
+                && store::is_admin(&st.db.conn, u.id).await?;
             if admin_required || !verify_password(&u.password_hash, &f.password) {
-                let error = c.t(if admin_required { "auth.totp.required" } else { "auth.password.wrong_current" }).to_string();
-                return render_status(StatusCode::UNPROCESSABLE_ENTITY, &AccountTotpPage { c, enabled: true, secret: String::new(), url: String::new(), error });
+                let error = c
+                    .t(if admin_required {
+                        "auth.totp.required"
+                    } else {
+                        "auth.password.wrong_current"
+                    })
+                    .to_string();
+                return render_status(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &AccountTotpPage {
+                        c,
+                        enabled: true,
+                        secret: String::new(),
+                        url: String::new(),
+                        error,
+                    },
+                );
             }
             let tx = st.db.write().await?;
             store::set_totp(&*tx, u.id, None, false).await?;
             store::set_flash(&*tx, auth.session_id, Some("auth.totp.disabled")).await?;
-            audit::record(&*tx, &actor, Event::new("totp_disable", "user", u.id).unit(u.unit_id)).await?;
+            audit::record(
+                &*tx,
+                &actor,
+                Event::new("totp_disable", "user", u.id).unit(u.unit_id),
+            )
+            .await?;
             tx.commit().await?;
             Ok(see_other("/account/totp"))
         }
@@ -351,10 +590,20 @@ async fn account_totp_submit(State(st): State<AppState>, c: PageCtx, auth: Auth,
     }
 }
 
-async fn switch_lang(axum::extract::Path(code): axum::extract::Path<String>, Query(q): Query<NextQuery>, State(st): State<AppState>) -> Response {
+async fn switch_lang(
+    axum::extract::Path(code): axum::extract::Path<String>,
+    Query(q): Query<NextQuery>,
+    State(st): State<AppState>,
+) -> Response {
     let lang = Lang::parse(&code).unwrap_or_default();
     let mut resp = Redirect::to(&safe_next(q.next.as_deref())).into_response();
-    let cookie = set_cookie(LANG_COOKIE, lang.code(), Some(365 * 24 * 3600), false, st.config.security.secure_cookies);
+    let cookie = set_cookie(
+        LANG_COOKIE,
+        lang.code(),
+        Some(365 * 24 * 3600),
+        false,
+        st.config.security.secure_cookies,
+    );
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         resp.headers_mut().append(header::SET_COOKIE, v);
     }

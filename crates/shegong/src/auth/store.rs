@@ -22,7 +22,10 @@ pub struct LoginUser {
     pub unit_id: i64,
 }
 
-pub async fn find_login_user<C: ConnectionTrait>(c: &C, username: &str) -> Result<Option<LoginUser>, DbErr> {
+pub async fn find_login_user<C: ConnectionTrait>(
+    c: &C,
+    username: &str,
+) -> Result<Option<LoginUser>, DbErr> {
     LoginUser::find_by_statement(sql(
         c.get_database_backend(),
         "SELECT id, username, password_hash, disabled, failed_logins, locked_until, totp_enabled, totp_secret, unit_id FROM users WHERE username = ?",
@@ -32,7 +35,10 @@ pub async fn find_login_user<C: ConnectionTrait>(c: &C, username: &str) -> Resul
     .await
 }
 
-pub async fn find_login_user_by_id<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<LoginUser>, DbErr> {
+pub async fn find_login_user_by_id<C: ConnectionTrait>(
+    c: &C,
+    id: i64,
+) -> Result<Option<LoginUser>, DbErr> {
     LoginUser::find_by_statement(sql(
         c.get_database_backend(),
         "SELECT id, username, password_hash, disabled, failed_logins, locked_until, totp_enabled, totp_secret, unit_id FROM users WHERE id = ?",
@@ -43,14 +49,22 @@ pub async fn find_login_user_by_id<C: ConnectionTrait>(c: &C, id: i64) -> Result
 }
 
 /// Counts a failed login; returns whether the account is now locked.
-pub async fn record_failed_login<C: ConnectionTrait>(c: &C, u: &LoginUser, cfg: &SecurityConfig) -> Result<bool, DbErr> {
+pub async fn record_failed_login<C: ConnectionTrait>(
+    c: &C,
+    u: &LoginUser,
+    cfg: &SecurityConfig,
+) -> Result<bool, DbErr> {
     let failed = u.failed_logins + 1;
     let lock = failed >= cfg.lockout_threshold;
     let until = lock.then(|| Utc::now() + Duration::minutes(cfg.lockout_minutes));
     c.execute(sql(
         c.get_database_backend(),
         "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?",
-        vec![(if lock { 0 } else { failed }).into(), until.into(), u.id.into()],
+        vec![
+            (if lock { 0 } else { failed }).into(),
+            until.into(),
+            u.id.into(),
+        ],
     ))
     .await?;
     Ok(lock)
@@ -117,7 +131,11 @@ struct SessionRow {
 
 /// Loads the user of a session token, or None when the session is unknown, expired (idle or
 /// absolute) or the account is disabled. Expired sessions are deleted.
-pub async fn load_session<C: ConnectionTrait>(c: &C, token: &str, cfg: &SecurityConfig) -> Result<Option<CurrentUser>, DbErr> {
+pub async fn load_session<C: ConnectionTrait>(
+    c: &C,
+    token: &str,
+    cfg: &SecurityConfig,
+) -> Result<Option<CurrentUser>, DbErr> {
     let b = c.get_database_backend();
     let hash = token_hash(token);
     let row = SessionRow::find_by_statement(sql(
@@ -132,12 +150,20 @@ pub async fn load_session<C: ConnectionTrait>(c: &C, token: &str, cfg: &Security
     .await?;
     let Some(row) = row else { return Ok(None) };
     let now = Utc::now();
-    if row.disabled || now >= row.expires_at || now - row.last_seen_at > Duration::minutes(cfg.session_idle_minutes) {
+    if row.disabled
+        || now >= row.expires_at
+        || now - row.last_seen_at > Duration::minutes(cfg.session_idle_minutes)
+    {
         delete_session(c, row.session_id).await?;
         return Ok(None);
     }
     if now - row.last_seen_at > Duration::seconds(60) {
-        c.execute(sql(b, "UPDATE sessions SET last_seen_at = ? WHERE id = ?", vec![now.into(), row.session_id.into()])).await?;
+        c.execute(sql(
+            b,
+            "UPDATE sessions SET last_seen_at = ? WHERE id = ?",
+            vec![now.into(), row.session_id.into()],
+        ))
+        .await?;
     }
     let (roles, permissions, scope) = load_access(c, row.user_id, &row.unit_path).await?;
     Ok(Some(CurrentUser {
@@ -175,7 +201,11 @@ struct PermRow {
 }
 
 /// A user's role codes, permissions and data scope (the union of their roles).
-pub async fn load_access<C: ConnectionTrait>(c: &C, user_id: i64, unit_path: &str) -> Result<(Vec<String>, Vec<String>, Scope), DbErr> {
+pub async fn load_access<C: ConnectionTrait>(
+    c: &C,
+    user_id: i64,
+    unit_path: &str,
+) -> Result<(Vec<String>, Vec<String>, Scope), DbErr> {
     let b = c.get_database_backend();
     let roles = RoleRow::find_by_statement(sql(
         b,
@@ -213,15 +243,29 @@ pub async fn load_access<C: ConnectionTrait>(c: &C, user_id: i64, unit_path: &st
     }
     scope.subtrees.sort();
     scope.subtrees.dedup();
-    Ok((roles.into_iter().map(|r| r.code).collect(), perms.into_iter().map(|p| p.permission).collect(), scope))
+    Ok((
+        roles.into_iter().map(|r| r.code).collect(),
+        perms.into_iter().map(|p| p.permission).collect(),
+        scope,
+    ))
 }
 
 pub async fn delete_session<C: ConnectionTrait>(c: &C, session_id: i64) -> Result<(), DbErr> {
-    c.execute(sql(c.get_database_backend(), "DELETE FROM sessions WHERE id = ?", vec![session_id.into()])).await.map(|_| ())
+    c.execute(sql(
+        c.get_database_backend(),
+        "DELETE FROM sessions WHERE id = ?",
+        vec![session_id.into()],
+    ))
+    .await
+    .map(|_| ())
 }
 
 /// Ends every session of a user (password change, lock, role change).
-pub async fn delete_user_sessions<C: ConnectionTrait>(c: &C, user_id: i64, except_session: Option<i64>) -> Result<(), DbErr> {
+pub async fn delete_user_sessions<C: ConnectionTrait>(
+    c: &C,
+    user_id: i64,
+    except_session: Option<i64>,
+) -> Result<(), DbErr> {
     c.execute(sql(
         c.get_database_backend(),
         "DELETE FROM sessions WHERE user_id = ? AND id <> ?",
@@ -231,19 +275,28 @@ pub async fn delete_user_sessions<C: ConnectionTrait>(c: &C, user_id: i64, excep
     .map(|_| ())
 }
 
-pub async fn purge_expired_sessions<C: ConnectionTrait>(c: &C, cfg: &SecurityConfig) -> Result<u64, DbErr> {
+pub async fn purge_expired_sessions<C: ConnectionTrait>(
+    c: &C,
+    cfg: &SecurityConfig,
+) -> Result<u64, DbErr> {
     let now = Utc::now();
     let r = c
         .execute(sql(
             c.get_database_backend(),
             "DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at < ?",
-            vec![now.into(), (now - Duration::minutes(cfg.session_idle_minutes)).into()],
+            vec![
+                now.into(),
+                (now - Duration::minutes(cfg.session_idle_minutes)).into(),
+            ],
         ))
         .await?;
     Ok(r.rows_affected())
 }
 
-pub async fn complete_second_factor<C: ConnectionTrait>(c: &C, session_id: i64) -> Result<(), DbErr> {
+pub async fn complete_second_factor<C: ConnectionTrait>(
+    c: &C,
+    session_id: i64,
+) -> Result<(), DbErr> {
     c.execute(sql(
         c.get_database_backend(),
         "UPDATE sessions SET second_factor_pending = ? WHERE id = ?",
@@ -253,7 +306,11 @@ pub async fn complete_second_factor<C: ConnectionTrait>(c: &C, session_id: i64) 
     .map(|_| ())
 }
 
-pub async fn set_flash<C: ConnectionTrait>(c: &C, session_id: i64, message: Option<&str>) -> Result<(), DbErr> {
+pub async fn set_flash<C: ConnectionTrait>(
+    c: &C,
+    session_id: i64,
+    message: Option<&str>,
+) -> Result<(), DbErr> {
     c.execute(sql(
         c.get_database_backend(),
         "UPDATE sessions SET flash = ? WHERE id = ?",
@@ -263,7 +320,12 @@ pub async fn set_flash<C: ConnectionTrait>(c: &C, session_id: i64, message: Opti
     .map(|_| ())
 }
 
-pub async fn set_password<C: ConnectionTrait>(c: &C, user_id: i64, hash: &str, must_change: bool) -> Result<(), DbErr> {
+pub async fn set_password<C: ConnectionTrait>(
+    c: &C,
+    user_id: i64,
+    hash: &str,
+    must_change: bool,
+) -> Result<(), DbErr> {
     c.execute(sql(
         c.get_database_backend(),
         "UPDATE users SET password_hash = ?, must_change_password = ?, password_changed_at = ?, failed_logins = 0, locked_until = NULL, version = version + 1, updated_at = ? WHERE id = ?",
@@ -273,7 +335,12 @@ pub async fn set_password<C: ConnectionTrait>(c: &C, user_id: i64, hash: &str, m
     .map(|_| ())
 }
 
-pub async fn set_totp<C: ConnectionTrait>(c: &C, user_id: i64, secret: Option<&str>, enabled: bool) -> Result<(), DbErr> {
+pub async fn set_totp<C: ConnectionTrait>(
+    c: &C,
+    user_id: i64,
+    secret: Option<&str>,
+    enabled: bool,
+) -> Result<(), DbErr> {
     c.execute(sql(
         c.get_database_backend(),
         "UPDATE users SET totp_secret = ?, totp_enabled = ?, version = version + 1, updated_at = ? WHERE id = ?",
@@ -292,5 +359,8 @@ pub async fn is_admin<C: ConnectionTrait>(c: &C, user_id: i64) -> Result<bool, D
             vec![user_id.into()],
         ))
         .await?;
-    Ok(r.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0) > 0)
+    Ok(r.map(|r| r.try_get_by_index::<i64>(0))
+        .transpose()?
+        .unwrap_or(0)
+        > 0)
 }

@@ -18,8 +18,19 @@ pub struct FigureValue {
 }
 
 impl FigureValue {
-    pub fn new(key: &'static str, label_key: &'static str, value: i64, unit_key: &'static str) -> Self {
-        FigureValue { key, label_key, value, unit_key, href: None }
+    pub fn new(
+        key: &'static str,
+        label_key: &'static str,
+        value: i64,
+        unit_key: &'static str,
+    ) -> Self {
+        FigureValue {
+            key,
+            label_key,
+            value,
+            unit_key,
+            href: None,
+        }
     }
     pub fn link(mut self, href: &str) -> Self {
         self.href = Some(href.to_string());

@@ -72,7 +72,10 @@ impl UnitCode {
         if s.is_empty() || s.len() > 32 {
             return Err("units.error.code_length");
         }
-        if !s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+        if !s
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
             return Err("units.error.code_chars");
         }
         Ok(UnitCode(s))
@@ -106,7 +109,9 @@ pub struct Unit {
 
 impl Unit {
     pub fn kind_label_key(&self) -> String {
-        UnitKind::parse(&self.kind).unwrap_or(UnitKind::Other).label_key()
+        UnitKind::parse(&self.kind)
+            .unwrap_or(UnitKind::Other)
+            .label_key()
     }
 }
 
@@ -127,7 +132,9 @@ pub struct UnitRow {
 
 impl UnitRow {
     pub fn kind_label_key(&self) -> String {
-        UnitKind::parse(&self.kind).unwrap_or(UnitKind::Other).label_key()
+        UnitKind::parse(&self.kind)
+            .unwrap_or(UnitKind::Other)
+            .label_key()
     }
 }
 
@@ -200,7 +207,9 @@ impl UnitForm {
         let dc = self.division_code.trim();
         let division_code = if dc.is_empty() {
             None
-        } else if (dc.len() == 6 || dc.len() == 9 || dc.len() == 12) && dc.bytes().all(|b| b.is_ascii_digit()) {
+        } else if (dc.len() == 6 || dc.len() == 9 || dc.len() == 12)
+            && dc.bytes().all(|b| b.is_ascii_digit())
+        {
             Some(dc.to_string())
         } else {
             errs.push(("division_code", "units.error.division_code"));
@@ -214,7 +223,15 @@ impl UnitForm {
             }),
         };
         if errs.is_empty() {
-            Ok(UnitInput { parent_id, code, name, name_en, kind, division_code, sort_order })
+            Ok(UnitInput {
+                parent_id,
+                code,
+                name,
+                name_en,
+                kind,
+                division_code,
+                sort_order,
+            })
         } else {
             Err(errs)
         }
@@ -227,24 +244,51 @@ mod tests {
 
     #[test]
     fn codes_and_paths() {
-        assert_eq!(UnitCode::parse(" ZhouShi ").expect("ok").as_str(), "zhoushi");
-        assert!(UnitCode::parse("a_b").is_err(), "underscore is a LIKE wildcard");
+        assert_eq!(
+            UnitCode::parse(" ZhouShi ").expect("ok").as_str(),
+            "zhoushi"
+        );
+        assert!(
+            UnitCode::parse("a_b").is_err(),
+            "underscore is a LIKE wildcard"
+        );
         assert!(UnitCode::parse("周市").is_err());
         assert!(UnitCode::parse("").is_err());
         let c = UnitCode::parse("xiuyi").expect("ok");
-        assert_eq!(child_path(Some("/320583/kaifaqu/"), &c), "/320583/kaifaqu/xiuyi/");
-        assert_eq!(child_path(None, &UnitCode::parse("320583").expect("ok")), "/320583/");
+        assert_eq!(
+            child_path(Some("/320583/kaifaqu/"), &c),
+            "/320583/kaifaqu/xiuyi/"
+        );
+        assert_eq!(
+            child_path(None, &UnitCode::parse("320583").expect("ok")),
+            "/320583/"
+        );
         assert_eq!(UnitKind::Village.tier(), 3);
         assert_eq!(UnitKind::Town.tier(), 2);
     }
 
     #[test]
     fn form_validation_reports_each_field() {
-        let f = UnitForm { code: "bad code".into(), kind: "planet".into(), division_code: "12".into(), sort_order: "x".into(), ..UnitForm::default() };
+        let f = UnitForm {
+            code: "bad code".into(),
+            kind: "planet".into(),
+            division_code: "12".into(),
+            sort_order: "x".into(),
+            ..UnitForm::default()
+        };
         let errs = f.validate().unwrap_err();
         let fields: Vec<_> = errs.iter().map(|(f, _)| *f).collect();
-        assert_eq!(fields, vec!["code", "name", "kind", "division_code", "sort_order"]);
-        let ok = UnitForm { parent_id: "3".into(), code: "new-1".into(), name: " 新社区 ".into(), kind: "community".into(), ..UnitForm::default() };
+        assert_eq!(
+            fields,
+            vec!["code", "name", "kind", "division_code", "sort_order"]
+        );
+        let ok = UnitForm {
+            parent_id: "3".into(),
+            code: "new-1".into(),
+            name: " 新社区 ".into(),
+            kind: "community".into(),
+            ..UnitForm::default()
+        };
         let input = ok.validate().expect("valid");
         assert_eq!((input.parent_id, input.name.as_str()), (Some(3), "新社区"));
     }

@@ -23,7 +23,11 @@ pub fn routes() -> Routes {
         .get("/units/new", Need::Perm("units.write"), new_form)
         .post("/units", Need::Perm("units.write"), create)
         .get("/units/{id}", Need::Perm("units.read"), detail)
-        .get("/units/{id}/children", Need::Perm("units.read"), children_partial)
+        .get(
+            "/units/{id}/children",
+            Need::Perm("units.read"),
+            children_partial,
+        )
         .get("/units/{id}/edit", Need::Perm("units.write"), edit_form)
         .post("/units/{id}", Need::Perm("units.write"), update)
         .post("/units/{id}/active", Need::Perm("units.write"), set_active)
@@ -38,7 +42,11 @@ pub struct TierCounts {
 
 impl TierCounts {
     pub fn from(counts: &[KindCount]) -> TierCounts {
-        let mut t = TierCounts { tier1: 0, tier2: 0, tier3: 0 };
+        let mut t = TierCounts {
+            tier1: 0,
+            tier2: 0,
+            tier3: 0,
+        };
         for k in counts {
             match UnitKind::parse(&k.kind).unwrap_or(UnitKind::Other).tier() {
                 1 => t.tier1 += k.n,
@@ -71,8 +79,15 @@ struct ChildrenPartial {
     rows: Vec<UnitRow>,
 }
 
-async fn children_partial(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
-    store::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
+async fn children_partial(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    store::get_scoped(&st.db.conn, &auth.scope, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let rows = store::children(&st.db.conn, &auth.scope, id).await?;
     render(&ChildrenPartial { c, rows })
 }
@@ -88,10 +103,25 @@ struct ListPage {
     extra: String,
 }
 
-async fn list(State(st): State<AppState>, c: PageCtx, auth: Auth, Query(p): Query<PageParams>, Query(f): Query<UnitFilter>) -> AppResult<Response> {
+async fn list(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Query(p): Query<PageParams>,
+    Query(f): Query<UnitFilter>,
+) -> AppResult<Response> {
     let page = store::list(&st.db.conn, &auth.scope, &f, &p).await?;
-    let extra = serde_urlencoded::to_string([("kind", f.kind.as_str()), ("parent", f.parent.as_str())]).unwrap_or_default();
-    render(&ListPage { c, p, f, page, kinds: UnitKind::ALL.to_vec(), extra })
+    let extra =
+        serde_urlencoded::to_string([("kind", f.kind.as_str()), ("parent", f.parent.as_str())])
+            .unwrap_or_default();
+    render(&ListPage {
+        c,
+        p,
+        f,
+        page,
+        kinds: UnitKind::ALL.to_vec(),
+        extra,
+    })
 }
 
 #[derive(Template)]
@@ -104,12 +134,26 @@ struct DetailPage {
     tiers: TierCounts,
 }
 
-async fn detail(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
-    let unit = store::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
+async fn detail(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let unit = store::get_scoped(&st.db.conn, &auth.scope, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let crumbs = store::ancestors(&st.db.conn, &auth.scope, &unit).await?;
     let children = store::children(&st.db.conn, &auth.scope, id).await?;
-    let tiers = TierCounts::from(&store::count_by_kind(&st.db.conn, &auth.scope, Some(&unit.path)).await?);
-    render(&DetailPage { c, unit, crumbs, children, tiers })
+    let tiers =
+        TierCounts::from(&store::count_by_kind(&st.db.conn, &auth.scope, Some(&unit.path)).await?);
+    render(&DetailPage {
+        c,
+        unit,
+        crumbs,
+        children,
+        tiers,
+    })
 }
 
 #[derive(Template)]
@@ -135,15 +179,48 @@ struct NewQuery {
     parent: Option<i64>,
 }
 
-async fn new_form(State(st): State<AppState>, c: PageCtx, auth: Auth, Query(q): Query<NewQuery>) -> AppResult<Response> {
+async fn new_form(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Query(q): Query<NewQuery>,
+) -> AppResult<Response> {
     let parents = store::options(&st.db.conn, &auth.scope).await?;
-    let f = UnitForm { parent_id: q.parent.map(|p| p.to_string()).unwrap_or_default(), kind: "community".into(), ..UnitForm::default() };
-    render(&FormPage { c, id: None, f, errors: FormErrors::default(), parents, kinds: UnitKind::ALL.to_vec() })
+    let f = UnitForm {
+        parent_id: q.parent.map(|p| p.to_string()).unwrap_or_default(),
+        kind: "community".into(),
+        ..UnitForm::default()
+    };
+    render(&FormPage {
+        c,
+        id: None,
+        f,
+        errors: FormErrors::default(),
+        parents,
+        kinds: UnitKind::ALL.to_vec(),
+    })
 }
 
-async fn form_error(st: &AppState, c: PageCtx, auth: &Auth, id: Option<i64>, f: UnitForm, errors: FormErrors) -> AppResult<Response> {
+async fn form_error(
+    st: &AppState,
+    c: PageCtx,
+    auth: &Auth,
+    id: Option<i64>,
+    f: UnitForm,
+    errors: FormErrors,
+) -> AppResult<Response> {
     let parents = store::options(&st.db.conn, &auth.scope).await?;
-    render_status(StatusCode::UNPROCESSABLE_ENTITY, &FormPage { c, id, f, errors, parents, kinds: UnitKind::ALL.to_vec() })
+    render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &FormPage {
+            c,
+            id,
+            f,
+            errors,
+            parents,
+            kinds: UnitKind::ALL.to_vec(),
+        },
+    )
 }
 
 fn collect_errors(c: &PageCtx, errs: Vec<(&'static str, &'static str)>) -> FormErrors {
@@ -154,7 +231,12 @@ fn collect_errors(c: &PageCtx, errs: Vec<(&'static str, &'static str)>) -> FormE
     e
 }
 
-async fn create(State(st): State<AppState>, c: PageCtx, auth: Auth, Form(f): Form<UnitForm>) -> AppResult<Response> {
+async fn create(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Form(f): Form<UnitForm>,
+) -> AppResult<Response> {
     let input = match f.validate() {
         Ok(i) => i,
         Err(errs) => {
@@ -164,7 +246,11 @@ async fn create(State(st): State<AppState>, c: PageCtx, auth: Auth, Form(f): For
     };
     // A new root unit needs the whole tree in scope; a child needs its parent in scope.
     let parent = match input.parent_id {
-        Some(pid) => Some(store::get_scoped(&st.db.conn, &auth.scope, pid).await?.ok_or(AppError::Forbidden)?),
+        Some(pid) => Some(
+            store::get_scoped(&st.db.conn, &auth.scope, pid)
+                .await?
+                .ok_or(AppError::Forbidden)?,
+        ),
         None if auth.scope.all => None,
         None => return Err(AppError::Forbidden),
     };
@@ -180,15 +266,31 @@ async fn create(State(st): State<AppState>, c: PageCtx, auth: Auth, Form(f): For
     }
     let id = store::insert(&*tx, &input, &path, depth).await?;
     let after = store::get(&*tx, id).await?;
-    audit::record(&*tx, &Actor::user(&auth, &c.ip), Event::new("create", "org_unit", id).unit(id).after(&after)).await?;
+    audit::record(
+        &*tx,
+        &Actor::user(&auth, &c.ip),
+        Event::new("create", "org_unit", id).unit(id).after(&after),
+    )
+    .await?;
     crate::auth::store::set_flash(&*tx, auth.session_id, Some("units.saved")).await?;
     tx.commit().await?;
     Ok(see_other(&format!("/units/{id}")))
 }
 
-async fn edit_form(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
-    let u = store::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
-    let parents = store::options(&st.db.conn, &auth.scope).await?.into_iter().filter(|o| !o.path.starts_with(&u.path)).collect();
+async fn edit_form(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let u = store::get_scoped(&st.db.conn, &auth.scope, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let parents = store::options(&st.db.conn, &auth.scope)
+        .await?
+        .into_iter()
+        .filter(|o| !o.path.starts_with(&u.path))
+        .collect();
     let f = UnitForm {
         parent_id: u.parent_id.map(|p| p.to_string()).unwrap_or_default(),
         code: u.code.clone(),
@@ -199,11 +301,26 @@ async fn edit_form(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id):
         sort_order: u.sort_order.to_string(),
         version: u.version.to_string(),
     };
-    render(&FormPage { c, id: Some(id), f, errors: FormErrors::default(), parents, kinds: UnitKind::ALL.to_vec() })
+    render(&FormPage {
+        c,
+        id: Some(id),
+        f,
+        errors: FormErrors::default(),
+        parents,
+        kinds: UnitKind::ALL.to_vec(),
+    })
 }
 
-async fn update(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): Path<i64>, Form(f): Form<UnitForm>) -> AppResult<Response> {
-    let old = store::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
+async fn update(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<UnitForm>,
+) -> AppResult<Response> {
+    let old = store::get_scoped(&st.db.conn, &auth.scope, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let input = match f.validate() {
         Ok(i) => i,
         Err(errs) => {
@@ -211,10 +328,16 @@ async fn update(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): Pa
             return form_error(&st, c, &auth, Some(id), f, e).await;
         }
     };
-    let version: i32 = f.version.trim().parse().map_err(|_| AppError::BadRequest("error.bad_request".into()))?;
+    let version: i32 = f
+        .version
+        .trim()
+        .parse()
+        .map_err(|_| AppError::BadRequest("error.bad_request".into()))?;
     let parent = match input.parent_id {
         Some(pid) => {
-            let p = store::get_scoped(&st.db.conn, &auth.scope, pid).await?.ok_or(AppError::Forbidden)?;
+            let p = store::get_scoped(&st.db.conn, &auth.scope, pid)
+                .await?
+                .ok_or(AppError::Forbidden)?;
             if p.path.starts_with(&old.path) {
                 let mut e = FormErrors::default();
                 e.add("parent_id", c.t("units.error.cycle"));
@@ -239,7 +362,15 @@ async fn update(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): Pa
         return Err(AppError::Stale);
     }
     let after = store::get(&*tx, id).await?;
-    audit::record(&*tx, &Actor::user(&auth, &c.ip), Event::new("update", "org_unit", id).unit(id).before(&old).after(&after)).await?;
+    audit::record(
+        &*tx,
+        &Actor::user(&auth, &c.ip),
+        Event::new("update", "org_unit", id)
+            .unit(id)
+            .before(&old)
+            .after(&after),
+    )
+    .await?;
     crate::auth::store::set_flash(&*tx, auth.session_id, Some("units.saved")).await?;
     tx.commit().await?;
     Ok(see_other(&format!("/units/{id}")))
@@ -251,8 +382,16 @@ struct ActiveForm {
     version: i32,
 }
 
-async fn set_active(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): Path<i64>, Form(f): Form<ActiveForm>) -> AppResult<Response> {
-    let old = store::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
+async fn set_active(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<ActiveForm>,
+) -> AppResult<Response> {
+    let old = store::get_scoped(&st.db.conn, &auth.scope, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let active = f.active == "true";
     let tx = st.db.write().await?;
     if !store::set_active(&*tx, id, active, f.version).await? {
@@ -260,7 +399,15 @@ async fn set_active(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id)
     }
     let after = store::get(&*tx, id).await?;
     let action = if active { "activate" } else { "deactivate" };
-    audit::record(&*tx, &Actor::user(&auth, &c.ip), Event::new(action, "org_unit", id).unit(id).before(&old).after(&after)).await?;
+    audit::record(
+        &*tx,
+        &Actor::user(&auth, &c.ip),
+        Event::new(action, "org_unit", id)
+            .unit(id)
+            .before(&old)
+            .after(&after),
+    )
+    .await?;
     crate::auth::store::set_flash(&*tx, auth.session_id, Some("units.saved")).await?;
     tx.commit().await?;
     Ok(see_other(&format!("/units/{id}")))

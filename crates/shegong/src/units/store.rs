@@ -11,20 +11,32 @@ use crate::units::model::{Unit, UnitInput, UnitRow};
 const UNIT_COLS: &str = "id, parent_id, code, name, name_en, kind, depth, path, division_code, sort_order, active, version";
 
 pub async fn get<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<Unit>, DbErr> {
-    Unit::find_by_statement(sql(c.get_database_backend(), &format!("SELECT {UNIT_COLS} FROM org_units WHERE id = ?"), vec![id.into()]))
-        .one(c)
-        .await
+    Unit::find_by_statement(sql(
+        c.get_database_backend(),
+        &format!("SELECT {UNIT_COLS} FROM org_units WHERE id = ?"),
+        vec![id.into()],
+    ))
+    .one(c)
+    .await
 }
 
 /// A unit only if it lies inside the scope.
-pub async fn get_scoped<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result<Option<Unit>, DbErr> {
+pub async fn get_scoped<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    id: i64,
+) -> Result<Option<Unit>, DbErr> {
     Ok(get(c, id).await?.filter(|u| scope.contains_path(&u.path)))
 }
 
 pub async fn get_by_path<C: ConnectionTrait>(c: &C, path: &str) -> Result<Option<Unit>, DbErr> {
-    Unit::find_by_statement(sql(c.get_database_backend(), &format!("SELECT {UNIT_COLS} FROM org_units WHERE path = ?"), vec![path.into()]))
-        .one(c)
-        .await
+    Unit::find_by_statement(sql(
+        c.get_database_backend(),
+        &format!("SELECT {UNIT_COLS} FROM org_units WHERE path = ?"),
+        vec![path.into()],
+    ))
+    .one(c)
+    .await
 }
 
 /// Filters of the unit list.
@@ -40,14 +52,23 @@ const ROW_SELECT: &str = "SELECT u.id, u.code, u.name, u.name_en, u.kind, u.dept
     (SELECT COUNT(*) FROM org_units ch WHERE ch.parent_id = u.id) AS children \
     FROM org_units u LEFT JOIN org_units p ON p.id = u.parent_id";
 
-pub async fn list<C: ConnectionTrait>(c: &C, scope: &Scope, f: &UnitFilter, p: &PageParams) -> Result<Page<UnitRow>, DbErr> {
+pub async fn list<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    f: &UnitFilter,
+    p: &PageParams,
+) -> Result<Page<UnitRow>, DbErr> {
     let b = c.get_database_backend();
     let (sf, mut vals) = scope.path_filter("u.path");
     let mut wh = format!(" WHERE {sf}");
     if let Some(q) = p.search() {
         wh.push_str(" AND (u.name LIKE ? OR LOWER(u.code) LIKE ? OR LOWER(u.name_en) LIKE ?)");
         let like = format!("%{}%", q.to_lowercase());
-        vals.extend([Value::from(format!("%{q}%")), like.clone().into(), like.into()]);
+        vals.extend([
+            Value::from(format!("%{q}%")),
+            like.clone().into(),
+            like.into(),
+        ]);
     }
     if !f.kind.is_empty() {
         wh.push_str(" AND u.kind = ?");
@@ -57,16 +78,39 @@ pub async fn list<C: ConnectionTrait>(c: &C, scope: &Scope, f: &UnitFilter, p: &
         wh.push_str(" AND u.parent_id = ?");
         vals.push(pid.into());
     }
-    let total = count(c, &format!("SELECT COUNT(*) FROM org_units u{wh}"), vals.clone()).await?;
-    let order = p.order_by(&[("path", "u.path"), ("name", "u.name"), ("code", "u.code"), ("kind", "u.kind")], "u.id");
+    let total = count(
+        c,
+        &format!("SELECT COUNT(*) FROM org_units u{wh}"),
+        vals.clone(),
+    )
+    .await?;
+    let order = p.order_by(
+        &[
+            ("path", "u.path"),
+            ("name", "u.name"),
+            ("code", "u.code"),
+            ("kind", "u.kind"),
+        ],
+        "u.id",
+    );
     vals.push(p.limit().into());
     vals.push(p.offset().into());
-    let rows = UnitRow::find_by_statement(sql(b, &format!("{ROW_SELECT}{wh}{order} LIMIT ? OFFSET ?"), vals)).all(c).await?;
+    let rows = UnitRow::find_by_statement(sql(
+        b,
+        &format!("{ROW_SELECT}{wh}{order} LIMIT ? OFFSET ?"),
+        vals,
+    ))
+    .all(c)
+    .await?;
     Ok(Page::new(rows, total, p))
 }
 
 /// The children of a unit that the scope can see, ordered for display.
-pub async fn children<C: ConnectionTrait>(c: &C, scope: &Scope, parent_id: i64) -> Result<Vec<UnitRow>, DbErr> {
+pub async fn children<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    parent_id: i64,
+) -> Result<Vec<UnitRow>, DbErr> {
     let (sf, mut vals) = scope.path_filter("u.path");
     vals.push(parent_id.into());
     UnitRow::find_by_statement(sql(
@@ -82,11 +126,20 @@ pub async fn children<C: ConnectionTrait>(c: &C, scope: &Scope, parent_id: i64) 
 pub async fn roots<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<UnitRow>, DbErr> {
     let b = c.get_database_backend();
     if scope.all {
-        return UnitRow::find_by_statement(sql(b, &format!("{ROW_SELECT} WHERE u.parent_id IS NULL ORDER BY u.sort_order, u.code"), vec![]))
-            .all(c)
-            .await;
+        return UnitRow::find_by_statement(sql(
+            b,
+            &format!("{ROW_SELECT} WHERE u.parent_id IS NULL ORDER BY u.sort_order, u.code"),
+            vec![],
+        ))
+        .all(c)
+        .await;
     }
-    let paths: Vec<String> = scope.subtrees.iter().chain(scope.units.iter()).cloned().collect();
+    let paths: Vec<String> = scope
+        .subtrees
+        .iter()
+        .chain(scope.units.iter())
+        .cloned()
+        .collect();
     if paths.is_empty() {
         return Ok(Vec::new());
     }
@@ -101,10 +154,19 @@ pub async fn roots<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<UnitR
 }
 
 /// The ancestors of a unit, from the root down (for breadcrumbs), limited to the scope.
-pub async fn ancestors<C: ConnectionTrait>(c: &C, scope: &Scope, unit: &Unit) -> Result<Vec<Unit>, DbErr> {
+pub async fn ancestors<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    unit: &Unit,
+) -> Result<Vec<Unit>, DbErr> {
     let mut prefixes = Vec::new();
     let mut acc = String::from("/");
-    for seg in unit.path.trim_matches('/').split('/').filter(|s| !s.is_empty()) {
+    for seg in unit
+        .path
+        .trim_matches('/')
+        .split('/')
+        .filter(|s| !s.is_empty())
+    {
         acc.push_str(seg);
         acc.push('/');
         if acc != unit.path {
@@ -122,7 +184,10 @@ pub async fn ancestors<C: ConnectionTrait>(c: &C, scope: &Scope, unit: &Unit) ->
     ))
     .all(c)
     .await?;
-    Ok(rows.into_iter().filter(|u| scope.contains_path(&u.path)).collect())
+    Ok(rows
+        .into_iter()
+        .filter(|u| scope.contains_path(&u.path))
+        .collect())
 }
 
 #[derive(Debug, Clone, FromQueryResult)]
@@ -132,7 +197,11 @@ pub struct KindCount {
 }
 
 /// Active units in the scope (optionally below `under_path`) counted by kind.
-pub async fn count_by_kind<C: ConnectionTrait>(c: &C, scope: &Scope, under_path: Option<&str>) -> Result<Vec<KindCount>, DbErr> {
+pub async fn count_by_kind<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    under_path: Option<&str>,
+) -> Result<Vec<KindCount>, DbErr> {
     let (sf, mut vals) = scope.path_filter("path");
     let mut wh = format!("WHERE active = ? AND {sf}");
     vals.insert(0, true.into());
@@ -140,9 +209,13 @@ pub async fn count_by_kind<C: ConnectionTrait>(c: &C, scope: &Scope, under_path:
         wh.push_str(" AND path LIKE ?");
         vals.push(format!("{p}%").into());
     }
-    KindCount::find_by_statement(sql(c.get_database_backend(), &format!("SELECT kind, COUNT(*) AS n FROM org_units {wh} GROUP BY kind"), vals))
-        .all(c)
-        .await
+    KindCount::find_by_statement(sql(
+        c.get_database_backend(),
+        &format!("SELECT kind, COUNT(*) AS n FROM org_units {wh} GROUP BY kind"),
+        vals,
+    ))
+    .all(c)
+    .await
 }
 
 #[derive(Debug, Clone, FromQueryResult)]
@@ -158,14 +231,20 @@ pub async fn options<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<Uni
     let (sf, vals) = scope.path_filter("path");
     UnitOption::find_by_statement(sql(
         c.get_database_backend(),
-        &format!("SELECT id, name, depth, path FROM org_units WHERE active = ? AND {sf} ORDER BY path"),
+        &format!(
+            "SELECT id, name, depth, path FROM org_units WHERE active = ? AND {sf} ORDER BY path"
+        ),
         std::iter::once(Value::from(true)).chain(vals).collect(),
     ))
     .all(c)
     .await
 }
 
-pub async fn path_exists<C: ConnectionTrait>(c: &C, path: &str, except_id: Option<i64>) -> Result<bool, DbErr> {
+pub async fn path_exists<C: ConnectionTrait>(
+    c: &C,
+    path: &str,
+    except_id: Option<i64>,
+) -> Result<bool, DbErr> {
     let n = count(
         c,
         "SELECT COUNT(*) FROM org_units WHERE path = ? AND id <> ?",
@@ -176,7 +255,12 @@ pub async fn path_exists<C: ConnectionTrait>(c: &C, path: &str, except_id: Optio
 }
 
 /// Inserts a unit under `parent` (None for a root) and returns its id.
-pub async fn insert<C: ConnectionTrait>(c: &C, input: &UnitInput, path: &str, depth: i32) -> Result<i64, DbErr> {
+pub async fn insert<C: ConnectionTrait>(
+    c: &C,
+    input: &UnitInput,
+    path: &str,
+    depth: i32,
+) -> Result<i64, DbErr> {
     let b = c.get_database_backend();
     let now = Utc::now();
     let vals: Vec<Value> = vec![
@@ -259,7 +343,12 @@ pub async fn update<C: ConnectionTrait>(
 }
 
 /// Activates or deactivates a unit (units are never deleted: records hang on them).
-pub async fn set_active<C: ConnectionTrait>(c: &C, id: i64, active: bool, version: i32) -> Result<bool, DbErr> {
+pub async fn set_active<C: ConnectionTrait>(
+    c: &C,
+    id: i64,
+    active: bool,
+    version: i32,
+) -> Result<bool, DbErr> {
     let r = c
         .execute(sql(
             c.get_database_backend(),
@@ -272,9 +361,13 @@ pub async fn set_active<C: ConnectionTrait>(c: &C, id: i64, active: bool, versio
 
 /// Tree consistency problems: wrong paths or depths, orphans, cycles (for `shegong check`).
 pub async fn check_tree<C: ConnectionTrait>(c: &C) -> Result<Vec<String>, DbErr> {
-    let all = Unit::find_by_statement(sql(c.get_database_backend(), &format!("SELECT {UNIT_COLS} FROM org_units ORDER BY id"), vec![]))
-        .all(c)
-        .await?;
+    let all = Unit::find_by_statement(sql(
+        c.get_database_backend(),
+        &format!("SELECT {UNIT_COLS} FROM org_units ORDER BY id"),
+        vec![],
+    ))
+    .all(c)
+    .await?;
     let by_id: std::collections::HashMap<i64, &Unit> = all.iter().map(|u| (u.id, u)).collect();
     let mut problems = Vec::new();
     for u in &all {
@@ -283,16 +376,25 @@ pub async fn check_tree<C: ConnectionTrait>(c: &C) -> Result<Vec<String>, DbErr>
             Some(pid) => match by_id.get(&pid) {
                 Some(p) => (format!("{}{}/", p.path, u.code), p.depth + 1),
                 None => {
-                    problems.push(format!("unit {} ({}) has a missing parent {pid} / 上级单位不存在", u.id, u.name));
+                    problems.push(format!(
+                        "unit {} ({}) has a missing parent {pid} / 上级单位不存在",
+                        u.id, u.name
+                    ));
                     continue;
                 }
             },
         };
         if u.path != expected_path {
-            problems.push(format!("unit {} ({}) path {} should be {expected_path} / 路径不一致", u.id, u.name, u.path));
+            problems.push(format!(
+                "unit {} ({}) path {} should be {expected_path} / 路径不一致",
+                u.id, u.name, u.path
+            ));
         }
         if u.depth != expected_depth {
-            problems.push(format!("unit {} ({}) depth {} should be {expected_depth} / 层级不一致", u.id, u.name, u.depth));
+            problems.push(format!(
+                "unit {} ({}) depth {} should be {expected_depth} / 层级不一致",
+                u.id, u.name, u.depth
+            ));
         }
     }
     Ok(problems)

@@ -32,14 +32,23 @@ pub struct UserFilter {
     pub status: String,
 }
 
-pub async fn list<C: ConnectionTrait>(c: &C, scope: &Scope, f: &UserFilter, p: &PageParams) -> Result<Page<UserRow>, DbErr> {
+pub async fn list<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    f: &UserFilter,
+    p: &PageParams,
+) -> Result<Page<UserRow>, DbErr> {
     let b = c.get_database_backend();
     let (sf, mut vals) = scope.unit_filter("u.unit_id", Some("u.id"));
     let mut wh = format!(" WHERE {sf}");
     if let Some(q) = p.search() {
         wh.push_str(" AND (LOWER(u.username) LIKE ? OR u.display_name LIKE ? OR o.name LIKE ?)");
         let like = format!("%{}%", q.to_lowercase());
-        vals.extend([Value::from(like), format!("%{q}%").into(), format!("%{q}%").into()]);
+        vals.extend([
+            Value::from(like),
+            format!("%{q}%").into(),
+            format!("%{q}%").into(),
+        ]);
     }
     if !f.role.is_empty() {
         wh.push_str(" AND u.id IN (SELECT ur.user_id FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE r.code = ?)");
@@ -56,33 +65,78 @@ pub async fn list<C: ConnectionTrait>(c: &C, scope: &Scope, f: &UserFilter, p: &
         }
         _ => {}
     }
-    let total = count(c, &format!("SELECT COUNT(*) FROM users u JOIN org_units o ON o.id = u.unit_id{wh}"), vals.clone()).await?;
-    let order = p.order_by(&[("username", "u.username"), ("name", "u.display_name"), ("unit", "o.path"), ("last_login", "u.last_login_at")], "u.id");
+    let total = count(
+        c,
+        &format!("SELECT COUNT(*) FROM users u JOIN org_units o ON o.id = u.unit_id{wh}"),
+        vals.clone(),
+    )
+    .await?;
+    let order = p.order_by(
+        &[
+            ("username", "u.username"),
+            ("name", "u.display_name"),
+            ("unit", "o.path"),
+            ("last_login", "u.last_login_at"),
+        ],
+        "u.id",
+    );
     vals.push(p.limit().into());
     vals.push(p.offset().into());
-    let rows = UserRow::find_by_statement(sql(b, &format!("{}{wh}{order} LIMIT ? OFFSET ?", user_select(b)), vals)).all(c).await?;
+    let rows = UserRow::find_by_statement(sql(
+        b,
+        &format!("{}{wh}{order} LIMIT ? OFFSET ?", user_select(b)),
+        vals,
+    ))
+    .all(c)
+    .await?;
     Ok(Page::new(rows, total, p))
 }
 
 /// A user if inside the scope.
-pub async fn get_scoped<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result<Option<UserRow>, DbErr> {
+pub async fn get_scoped<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    id: i64,
+) -> Result<Option<UserRow>, DbErr> {
     let b = c.get_database_backend();
     let (sf, mut vals) = scope.unit_filter("u.unit_id", Some("u.id"));
     vals.push(id.into());
-    UserRow::find_by_statement(sql(b, &format!("{} WHERE {sf} AND u.id = ?", user_select(b)), vals)).one(c).await
+    UserRow::find_by_statement(sql(
+        b,
+        &format!("{} WHERE {sf} AND u.id = ?", user_select(b)),
+        vals,
+    ))
+    .one(c)
+    .await
 }
 
 pub async fn count_active<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<i64, DbErr> {
     let (sf, mut vals) = scope.unit_filter("u.unit_id", Some("u.id"));
     vals.insert(0, false.into());
-    count(c, &format!("SELECT COUNT(*) FROM users u WHERE u.disabled = ? AND {sf}"), vals).await
+    count(
+        c,
+        &format!("SELECT COUNT(*) FROM users u WHERE u.disabled = ? AND {sf}"),
+        vals,
+    )
+    .await
 }
 
 pub async fn username_taken<C: ConnectionTrait>(c: &C, username: &str) -> Result<bool, DbErr> {
-    Ok(count(c, "SELECT COUNT(*) FROM users WHERE username = ?", vec![username.into()]).await? > 0)
+    Ok(count(
+        c,
+        "SELECT COUNT(*) FROM users WHERE username = ?",
+        vec![username.into()],
+    )
+    .await?
+        > 0)
 }
 
-pub async fn insert<C: ConnectionTrait>(c: &C, u: &UserInput, password_hash: &str, must_change: bool) -> Result<i64, DbErr> {
+pub async fn insert<C: ConnectionTrait>(
+    c: &C,
+    u: &UserInput,
+    password_hash: &str,
+    must_change: bool,
+) -> Result<i64, DbErr> {
     let now = Utc::now();
     let row = c
         .query_one(sql(
@@ -108,7 +162,12 @@ pub async fn insert<C: ConnectionTrait>(c: &C, u: &UserInput, password_hash: &st
 }
 
 /// Updates profile fields if the version matches; false when stale.
-pub async fn update<C: ConnectionTrait>(c: &C, id: i64, u: &UserInput, version: i32) -> Result<bool, DbErr> {
+pub async fn update<C: ConnectionTrait>(
+    c: &C,
+    id: i64,
+    u: &UserInput,
+    version: i32,
+) -> Result<bool, DbErr> {
     let r = c
         .execute(sql(
             c.get_database_backend(),
@@ -143,7 +202,10 @@ pub struct IdCode {
     pub code: String,
 }
 
-pub async fn user_role_codes<C: ConnectionTrait>(c: &C, user_id: i64) -> Result<Vec<String>, DbErr> {
+pub async fn user_role_codes<C: ConnectionTrait>(
+    c: &C,
+    user_id: i64,
+) -> Result<Vec<String>, DbErr> {
     Ok(IdCode::find_by_statement(sql(
         c.get_database_backend(),
         "SELECT r.id, r.code FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = ? ORDER BY r.code",
@@ -157,11 +219,25 @@ pub async fn user_role_codes<C: ConnectionTrait>(c: &C, user_id: i64) -> Result<
 }
 
 /// Replaces a user's roles.
-pub async fn set_user_roles<C: ConnectionTrait>(c: &C, user_id: i64, role_ids: &[i64]) -> Result<(), DbErr> {
+pub async fn set_user_roles<C: ConnectionTrait>(
+    c: &C,
+    user_id: i64,
+    role_ids: &[i64],
+) -> Result<(), DbErr> {
     let b = c.get_database_backend();
-    c.execute(sql(b, "DELETE FROM user_roles WHERE user_id = ?", vec![user_id.into()])).await?;
+    c.execute(sql(
+        b,
+        "DELETE FROM user_roles WHERE user_id = ?",
+        vec![user_id.into()],
+    ))
+    .await?;
     for rid in role_ids {
-        c.execute(sql(b, "INSERT INTO user_roles (user_id, role_id) VALUES (?, ?)", vec![user_id.into(), (*rid).into()])).await?;
+        c.execute(sql(
+            b,
+            "INSERT INTO user_roles (user_id, role_id) VALUES (?, ?)",
+            vec![user_id.into(), (*rid).into()],
+        ))
+        .await?;
     }
     Ok(())
 }
@@ -198,7 +274,10 @@ struct UnitIdRow {
     unit_id: i64,
 }
 
-pub async fn role_permissions<C: ConnectionTrait>(c: &C, role_id: i64) -> Result<Vec<String>, DbErr> {
+pub async fn role_permissions<C: ConnectionTrait>(
+    c: &C,
+    role_id: i64,
+) -> Result<Vec<String>, DbErr> {
     Ok(PermRow::find_by_statement(sql(
         c.get_database_backend(),
         "SELECT permission FROM role_permissions WHERE role_id = ? ORDER BY permission",
@@ -212,20 +291,40 @@ pub async fn role_permissions<C: ConnectionTrait>(c: &C, role_id: i64) -> Result
 }
 
 pub async fn role_units<C: ConnectionTrait>(c: &C, role_id: i64) -> Result<Vec<i64>, DbErr> {
-    Ok(UnitIdRow::find_by_statement(sql(c.get_database_backend(), "SELECT unit_id FROM role_units WHERE role_id = ?", vec![role_id.into()]))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|r| r.unit_id)
-        .collect())
+    Ok(UnitIdRow::find_by_statement(sql(
+        c.get_database_backend(),
+        "SELECT unit_id FROM role_units WHERE role_id = ?",
+        vec![role_id.into()],
+    ))
+    .all(c)
+    .await?
+    .into_iter()
+    .map(|r| r.unit_id)
+    .collect())
 }
 
-pub async fn role_code_taken<C: ConnectionTrait>(c: &C, code: &str, except: Option<i64>) -> Result<bool, DbErr> {
-    Ok(count(c, "SELECT COUNT(*) FROM roles WHERE code = ? AND id <> ?", vec![code.into(), except.unwrap_or(-1).into()]).await? > 0)
+pub async fn role_code_taken<C: ConnectionTrait>(
+    c: &C,
+    code: &str,
+    except: Option<i64>,
+) -> Result<bool, DbErr> {
+    Ok(count(
+        c,
+        "SELECT COUNT(*) FROM roles WHERE code = ? AND id <> ?",
+        vec![code.into(), except.unwrap_or(-1).into()],
+    )
+    .await?
+        > 0)
 }
 
 /// Creates or updates a role (version-checked on update) with its permissions and units.
-pub async fn save_role<C: ConnectionTrait>(c: &C, id: Option<i64>, r: &RoleInput, version: i32, builtin: bool) -> Result<Option<i64>, DbErr> {
+pub async fn save_role<C: ConnectionTrait>(
+    c: &C,
+    id: Option<i64>,
+    r: &RoleInput,
+    version: i32,
+    builtin: bool,
+) -> Result<Option<i64>, DbErr> {
     let b = c.get_database_backend();
     let now = Utc::now();
     let id = match id {
@@ -240,8 +339,18 @@ pub async fn save_role<C: ConnectionTrait>(c: &C, id: Option<i64>, r: &RoleInput
             if res.rows_affected() == 0 {
                 return Ok(None);
             }
-            c.execute(sql(b, "DELETE FROM role_permissions WHERE role_id = ?", vec![id.into()])).await?;
-            c.execute(sql(b, "DELETE FROM role_units WHERE role_id = ?", vec![id.into()])).await?;
+            c.execute(sql(
+                b,
+                "DELETE FROM role_permissions WHERE role_id = ?",
+                vec![id.into()],
+            ))
+            .await?;
+            c.execute(sql(
+                b,
+                "DELETE FROM role_units WHERE role_id = ?",
+                vec![id.into()],
+            ))
+            .await?;
             id
         }
         None => {
@@ -266,16 +375,29 @@ pub async fn save_role<C: ConnectionTrait>(c: &C, id: Option<i64>, r: &RoleInput
         }
     };
     for p in &r.permissions {
-        c.execute(sql(b, "INSERT INTO role_permissions (role_id, permission) VALUES (?, ?)", vec![id.into(), p.clone().into()])).await?;
+        c.execute(sql(
+            b,
+            "INSERT INTO role_permissions (role_id, permission) VALUES (?, ?)",
+            vec![id.into(), p.clone().into()],
+        ))
+        .await?;
     }
     for u in &r.units {
-        c.execute(sql(b, "INSERT INTO role_units (role_id, unit_id) VALUES (?, ?)", vec![id.into(), (*u).into()])).await?;
+        c.execute(sql(
+            b,
+            "INSERT INTO role_units (role_id, unit_id) VALUES (?, ?)",
+            vec![id.into(), (*u).into()],
+        ))
+        .await?;
     }
     Ok(Some(id))
 }
 
 /// Creates the predefined roles that do not exist yet (run by `init`).
-pub async fn ensure_builtin_roles<C: ConnectionTrait>(c: &C, specs: &[RoleSpec]) -> Result<usize, DbErr> {
+pub async fn ensure_builtin_roles<C: ConnectionTrait>(
+    c: &C,
+    specs: &[RoleSpec],
+) -> Result<usize, DbErr> {
     let mut created = 0;
     for s in specs {
         if role_code_taken(c, s.code, None).await? {
@@ -297,21 +419,35 @@ pub async fn ensure_builtin_roles<C: ConnectionTrait>(c: &C, specs: &[RoleSpec])
 }
 
 pub async fn role_id_by_code<C: ConnectionTrait>(c: &C, code: &str) -> Result<Option<i64>, DbErr> {
-    Ok(IdCode::find_by_statement(sql(c.get_database_backend(), "SELECT id, code FROM roles WHERE code = ?", vec![code.into()]))
-        .one(c)
-        .await?
-        .map(|r| r.id))
+    Ok(IdCode::find_by_statement(sql(
+        c.get_database_backend(),
+        "SELECT id, code FROM roles WHERE code = ?",
+        vec![code.into()],
+    ))
+    .one(c)
+    .await?
+    .map(|r| r.id))
 }
 
-pub async fn user_id_by_username<C: ConnectionTrait>(c: &C, username: &str) -> Result<Option<i64>, DbErr> {
-    Ok(IdCode::find_by_statement(sql(c.get_database_backend(), "SELECT id, username AS code FROM users WHERE username = ?", vec![username.into()]))
-        .one(c)
-        .await?
-        .map(|r| r.id))
+pub async fn user_id_by_username<C: ConnectionTrait>(
+    c: &C,
+    username: &str,
+) -> Result<Option<i64>, DbErr> {
+    Ok(IdCode::find_by_statement(sql(
+        c.get_database_backend(),
+        "SELECT id, username AS code FROM users WHERE username = ?",
+        vec![username.into()],
+    ))
+    .one(c)
+    .await?
+    .map(|r| r.id))
 }
 
 /// Admin kinds across a set of roles (for the separation-of-duties check on assignment).
-pub async fn admin_kinds<C: ConnectionTrait>(c: &C, role_ids: &[i64]) -> Result<Vec<String>, DbErr> {
+pub async fn admin_kinds<C: ConnectionTrait>(
+    c: &C,
+    role_ids: &[i64],
+) -> Result<Vec<String>, DbErr> {
     let mut kinds = Vec::new();
     for rid in role_ids {
         if let Some(r) = role(c, *rid).await? {

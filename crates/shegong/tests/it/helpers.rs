@@ -33,7 +33,9 @@ macro_rules! both_backends {
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                let Some(app) = $crate::helpers::TestApp::postgres().await else { return };
+                let Some(app) = $crate::helpers::TestApp::postgres().await else {
+                    return;
+                };
                 let db = app.db.clone();
                 ($body)(app).await;
                 $crate::helpers::finish(db).await;
@@ -43,7 +45,10 @@ macro_rules! both_backends {
 }
 
 pub fn test_config(database: &str) -> Config {
-    let mut c = Config { database: database.to_string(), ..Config::default() };
+    let mut c = Config {
+        database: database.to_string(),
+        ..Config::default()
+    };
     c.security.password_hash_memory_kib = 1024;
     c.security.password_hash_iterations = 1;
     c.limits.db_max_connections = 5;
@@ -73,7 +78,10 @@ pub struct TestResponse {
 
 impl TestResponse {
     pub fn location(&self) -> &str {
-        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
 }
 
@@ -93,7 +101,10 @@ pub async fn finish(db: Db) {
         drop(db);
         if let (Some(base), Some(name)) = (postgres_url(), url.rsplit('/').next()) {
             if let Ok(admin) = Db::connect(&base, 1).await {
-                let _ = admin.conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                let _ = admin
+                    .conn
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await;
             }
         }
     }
@@ -120,11 +131,22 @@ impl TestApp {
 
     pub async fn postgres_with(tweak: impl FnOnce(&mut Config)) -> Option<TestApp> {
         let base = postgres_url()?;
-        let admin = Db::connect(&base, 1).await.unwrap_or_else(|e| panic!("PostgreSQL at {base} unreachable: {e}"));
+        let admin = Db::connect(&base, 1)
+            .await
+            .unwrap_or_else(|e| panic!("PostgreSQL at {base} unreachable: {e}"));
         let name = format!("shegong_t_{}", shegong::platform::web::random_token(6));
-        admin.conn.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+        admin
+            .conn
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .expect("create test database");
         let url = match base.rfind('/') {
-            Some(i) if base[..i].contains("://") && i > base.find("://").map(|p| p + 2).unwrap_or(0) => format!("{}/{name}", &base[..i]),
+            Some(i)
+                if base[..i].contains("://")
+                    && i > base.find("://").map(|p| p + 2).unwrap_or(0) =>
+            {
+                format!("{}/{name}", &base[..i])
+            }
             _ => format!("{}/{name}", base.trim_end_matches('/')),
         };
         let mut cfg = test_config(&url);
@@ -135,16 +157,30 @@ impl TestApp {
     }
 
     pub async fn with_config(cfg: Config, extra: Routes) -> TestApp {
-        let db = Db::connect(&cfg.database, cfg.limits.db_max_connections).await.expect("connect");
+        let db = Db::connect(&cfg.database, cfg.limits.db_max_connections)
+            .await
+            .expect("connect");
         db.migrate().await.expect("migrate");
-        shegong::demo::generate(&db, &cfg.security, PASSWORD, 1).await.expect("demo data");
+        shegong::demo::generate(&db, &cfg.security, PASSWORD, 1)
+            .await
+            .expect("demo data");
         let state = AppState::new(db.clone(), cfg, None);
         let router = app::build_with(state.clone(), extra);
-        TestApp { router, db, cookies: HashMap::new(), csrf: String::new(), pg_admin: None }
+        TestApp {
+            router,
+            db,
+            cookies: HashMap::new(),
+            csrf: String::new(),
+            pg_admin: None,
+        }
     }
 
     fn cookie_header(&self) -> String {
-        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     pub async fn send(&mut self, req: Request<Body>) -> TestResponse {
@@ -171,11 +207,18 @@ impl TestApp {
                 self.csrf = rest[..end].to_string();
             }
         }
-        TestResponse { status, headers, body }
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
     }
 
     pub async fn get(&mut self, path: &str) -> TestResponse {
-        let req = Request::get(path).header(header::COOKIE, self.cookie_header()).body(Body::empty()).expect("request");
+        let req = Request::get(path)
+            .header(header::COOKIE, self.cookie_header())
+            .body(Body::empty())
+            .expect("request");
         self.send(req).await
     }
 
@@ -203,7 +246,16 @@ impl TestApp {
     pub async fn login(&mut self, username: &str, password: &str) -> TestResponse {
         self.cookies.remove("sg_session");
         self.get("/login").await;
-        let r = self.post("/login", &[("username", username), ("password", password), ("next", "/")]).await;
+        let r = self
+            .post(
+                "/login",
+                &[
+                    ("username", username),
+                    ("password", password),
+                    ("next", "/"),
+                ],
+            )
+            .await;
         // Pick up the session's CSRF token from a page.
         if r.status == StatusCode::SEE_OTHER {
             self.get("/account/password").await;
@@ -213,7 +265,12 @@ impl TestApp {
 
     pub async fn login_ok(&mut self, username: &str) {
         let r = self.login(username, PASSWORD).await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "login of {username} failed: {}", r.body);
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "login of {username} failed: {}",
+            r.body
+        );
     }
 
     pub async fn logout(&mut self) {
@@ -223,7 +280,9 @@ impl TestApp {
 
     /// Runs a query returning one integer.
     pub async fn scalar(&self, q: &str) -> i64 {
-        shegong::platform::db::count(&self.db.conn, q, vec![]).await.expect("scalar query")
+        shegong::platform::db::count(&self.db.conn, q, vec![])
+            .await
+            .expect("scalar query")
     }
 
     pub async fn exec(&self, q: &str) {
@@ -231,6 +290,10 @@ impl TestApp {
     }
 
     pub async fn unit_id(&self, path: &str) -> i64 {
-        shegong::units::store::get_by_path(&self.db.conn, path).await.expect("query").expect("unit exists").id
+        shegong::units::store::get_by_path(&self.db.conn, path)
+            .await
+            .expect("query")
+            .expect("unit exists")
+            .id
     }
 }
