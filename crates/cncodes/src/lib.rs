@@ -11,9 +11,7 @@ use std::fmt;
 
 /// The 31 characters allowed in a unified social credit code (no I, O, S, V, Z).
 pub const CREDIT_ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-const CREDIT_WEIGHTS: [u32; 17] = [
-    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-];
+const CREDIT_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK: &[u8; 11] = b"10X98765432";
 
@@ -91,22 +89,13 @@ impl CreditCode {
         let s = normalise(input);
         let chars: Vec<char> = s.chars().collect();
         if chars.len() != 18 {
-            return Err(CodeError::Length {
-                expected: 18,
-                found: chars.len(),
-            });
+            return Err(CodeError::Length { expected: 18, found: chars.len() });
         }
         let mut sum = 0u32;
         for (i, c) in chars.iter().enumerate() {
-            let v = credit_value(*c).ok_or(CodeError::InvalidChar {
-                position: i + 1,
-                found: *c,
-            })?;
+            let v = credit_value(*c).ok_or(CodeError::InvalidChar { position: i + 1, found: *c })?;
             if (2..8).contains(&i) && !c.is_ascii_digit() {
-                return Err(CodeError::InvalidChar {
-                    position: i + 1,
-                    found: *c,
-                });
+                return Err(CodeError::InvalidChar { position: i + 1, found: *c });
             }
             if i < 17 {
                 sum += v * CREDIT_WEIGHTS[i];
@@ -114,10 +103,7 @@ impl CreditCode {
         }
         let expected = credit_check_char(sum);
         if chars[17] != expected {
-            return Err(CodeError::CheckChar {
-                expected,
-                found: chars[17],
-            });
+            return Err(CodeError::CheckChar { expected, found: chars[17] });
         }
         Ok(CreditCode(s))
     }
@@ -127,17 +113,11 @@ impl CreditCode {
         let s = normalise(first17);
         let n = s.chars().count();
         if n != 17 {
-            return Err(CodeError::Length {
-                expected: 17,
-                found: n,
-            });
+            return Err(CodeError::Length { expected: 17, found: n });
         }
         let mut sum = 0u32;
         for (i, c) in s.chars().enumerate() {
-            let v = credit_value(c).ok_or(CodeError::InvalidChar {
-                position: i + 1,
-                found: c,
-            })?;
+            let v = credit_value(c).ok_or(CodeError::InvalidChar { position: i + 1, found: c })?;
             sum += v * CREDIT_WEIGHTS[i];
         }
         Self::parse(&format!("{s}{}", credit_check_char(sum)))
@@ -205,40 +185,26 @@ impl IdNumber {
         let b = s.as_bytes();
         let n = s.chars().count();
         if n != 18 {
-            return Err(CodeError::Length {
-                expected: 18,
-                found: n,
-            });
+            return Err(CodeError::Length { expected: 18, found: n });
         }
         let mut sum = 0u32;
         for (i, &c) in b.iter().take(17).enumerate() {
             if !c.is_ascii_digit() {
-                return Err(CodeError::InvalidChar {
-                    position: i + 1,
-                    found: c as char,
-                });
+                return Err(CodeError::InvalidChar { position: i + 1, found: c as char });
             }
             sum += u32::from(c - b'0') * ID_WEIGHTS[i];
         }
         let last = b[17];
         if !(last.is_ascii_digit() || last == b'X') {
-            return Err(CodeError::InvalidChar {
-                position: 18,
-                found: last as char,
-            });
+            return Err(CodeError::InvalidChar { position: 18, found: last as char });
         }
         let expected = ID_CHECK[(sum % 11) as usize];
         if last != expected {
-            return Err(CodeError::CheckChar {
-                expected: expected as char,
-                found: last as char,
-            });
+            return Err(CodeError::CheckChar { expected: expected as char, found: last as char });
         }
         let id = IdNumber(s);
         if id.birth_date_parts().is_none() {
-            return Err(CodeError::InvalidPart {
-                part: "出生日期 birth date",
-            });
+            return Err(CodeError::InvalidPart { part: "出生日期 birth date" });
         }
         Ok(id)
     }
@@ -246,20 +212,10 @@ impl IdNumber {
     /// Completes the first 17 digits with the right check character.
     pub fn complete(first17: &str) -> Result<Self, CodeError> {
         if first17.len() != 17 || !first17.bytes().all(|c| c.is_ascii_digit()) {
-            return Err(CodeError::Length {
-                expected: 17,
-                found: first17.chars().count(),
-            });
+            return Err(CodeError::Length { expected: 17, found: first17.chars().count() });
         }
-        let sum: u32 = first17
-            .bytes()
-            .enumerate()
-            .map(|(i, c)| u32::from(c - b'0') * ID_WEIGHTS[i])
-            .sum();
-        Self::parse(&format!(
-            "{first17}{}",
-            ID_CHECK[(sum % 11) as usize] as char
-        ))
+        let sum: u32 = first17.bytes().enumerate().map(|(i, c)| u32::from(c - b'0') * ID_WEIGHTS[i]).sum();
+        Self::parse(&format!("{first17}{}", ID_CHECK[(sum % 11) as usize] as char))
     }
 
     pub fn as_str(&self) -> &str {
@@ -271,11 +227,7 @@ impl IdNumber {
         let y: i32 = self.0[6..10].parse().ok()?;
         let m: u32 = self.0[10..12].parse().ok()?;
         let d: u32 = self.0[12..14].parse().ok()?;
-        if !(1900..=2100).contains(&y)
-            || !(1..=12).contains(&m)
-            || d == 0
-            || d > days_in_month(y, m)
-        {
+        if !(1900..=2100).contains(&y) || !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
             return None;
         }
         Some((y, m, d))
@@ -322,17 +274,7 @@ pub fn mask(s: &str, head: usize, tail: usize) -> String {
     if chars.len() <= head + tail {
         return "*".repeat(chars.len());
     }
-    chars
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            if i < head || i >= chars.len() - tail {
-                *c
-            } else {
-                '*'
-            }
-        })
-        .collect()
+    chars.iter().enumerate().map(|(i, c)| if i < head || i >= chars.len() - tail { *c } else { '*' }).collect()
 }
 
 /// A six-digit administrative division code (GB/T 2260), e.g. 320583 for 昆山市.
@@ -344,24 +286,14 @@ impl DivisionCode {
         let s = normalise(input);
         let n = s.chars().count();
         if n != 6 {
-            return Err(CodeError::Length {
-                expected: 6,
-                found: n,
-            });
+            return Err(CodeError::Length { expected: 6, found: n });
         }
         if let Some((i, c)) = s.chars().enumerate().find(|(_, c)| !c.is_ascii_digit()) {
-            return Err(CodeError::InvalidChar {
-                position: i + 1,
-                found: c,
-            });
+            return Err(CodeError::InvalidChar { position: i + 1, found: c });
         }
-        let province: u32 = s[0..2].parse().map_err(|_| CodeError::InvalidPart {
-            part: "省级代码 province",
-        })?;
+        let province: u32 = s[0..2].parse().map_err(|_| CodeError::InvalidPart { part: "省级代码 province" })?;
         if !(11..=82).contains(&province) {
-            return Err(CodeError::InvalidPart {
-                part: "省级代码 province",
-            });
+            return Err(CodeError::InvalidPart { part: "省级代码 province" });
         }
         Ok(DivisionCode(s))
     }
@@ -405,21 +337,9 @@ mod tests {
     #[test]
     fn credit_code_errors_say_where() {
         let err = CreditCode::parse("51320583MJ512345").unwrap_err();
-        assert_eq!(
-            err,
-            CodeError::Length {
-                expected: 18,
-                found: 16
-            }
-        );
+        assert_eq!(err, CodeError::Length { expected: 18, found: 16 });
         let err = CreditCode::parse("5132O583MJ51234567").unwrap_err();
-        assert_eq!(
-            err,
-            CodeError::InvalidChar {
-                position: 5,
-                found: 'O'
-            }
-        );
+        assert_eq!(err, CodeError::InvalidChar { position: 5, found: 'O' });
         let good = CreditCode::complete("52320583MJ5123456").expect("valid");
         let mut bad = good.as_str().to_string();
         let last = bad.pop().expect("18 chars");
@@ -437,19 +357,9 @@ mod tests {
     #[test]
     fn full_width_and_lower_case_are_normalised() {
         let c = CreditCode::complete("53320583MJ5123456").expect("valid");
-        let full: String = c
-            .as_str()
-            .chars()
-            .map(|ch| char::from_u32(ch as u32 + 0xFEE0).unwrap_or(ch))
-            .collect();
-        assert_eq!(
-            CreditCode::parse(&format!(" {full} ")).expect("normalised"),
-            c
-        );
-        assert_eq!(
-            CreditCode::parse(&c.as_str().to_lowercase()).expect("lower"),
-            c
-        );
+        let full: String = c.as_str().chars().map(|ch| char::from_u32(ch as u32 + 0xFEE0).unwrap_or(ch)).collect();
+        assert_eq!(CreditCode::parse(&format!(" {full} ")).expect("normalised"), c);
+        assert_eq!(CreditCode::parse(&c.as_str().to_lowercase()).expect("lower"), c);
     }
 
     #[test]
@@ -486,10 +396,7 @@ mod tests {
             prop::collection::vec(0u32..31, 9),
         )
             .prop_map(|(a, t, rest)| {
-                let tail: String = rest
-                    .iter()
-                    .map(|v| CREDIT_ALPHABET.as_bytes()[*v as usize] as char)
-                    .collect();
+                let tail: String = rest.iter().map(|v| CREDIT_ALPHABET.as_bytes()[*v as usize] as char).collect();
                 format!("{a}{t}320583{tail}")
             })
     }

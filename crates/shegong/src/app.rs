@@ -16,6 +16,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::platform::access::{Need, RouteDef, Routes};
+use crate::platform::api::BearerAuth;
 use crate::platform::config::Config;
 use crate::platform::db::Db;
 use crate::platform::error::error_page;
@@ -32,12 +33,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db, config: Config, metrics: Option<PrometheusHandle>) -> AppState {
-        AppState {
-            db,
-            config: Arc::new(config),
-            metrics,
-            started: Instant::now(),
-        }
+        AppState { db, config: Arc::new(config), metrics, started: Instant::now() }
     }
 }
 
@@ -50,6 +46,33 @@ pub fn routes() -> Routes {
         .merge(crate::review::routes())
         .merge(crate::units::routes())
         .merge(crate::users::routes())
+        .merge(crate::auth::api::routes())
+        .merge(crate::review::api::routes())
+        .merge(crate::units::api::routes())
+        .merge(crate::users::api::routes())
+        .get("/api/v1/openapi.json", Need::Public, openapi_json)
+}
+
+/// The OpenAPI document of every `/api/v1` route (a test checks none is missing).
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(title = "shegong API", version = "1", description = "社工平台接口 / shegong platform API. Authenticate with `Authorization: Bearer <token>` (personal access tokens, created at /account/tokens). Errors are JSON `ApiError` objects with Chinese and English messages."),
+    paths(
+        crate::auth::api::me,
+        crate::review::api::figures,
+        crate::units::api::list,
+        crate::units::api::get_one,
+        crate::units::api::create,
+        crate::users::api::list,
+    ),
+    components(schemas(crate::platform::api::ApiError, crate::platform::api::FieldError)),
+    modifiers(&BearerAuth),
+    tags((name = "account"), (name = "figures"), (name = "units"), (name = "users"))
+)]
+pub struct ApiDoc;
+
+async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {
+    axum::Json(<ApiDoc as utoipa::OpenApi>::openapi())
 }
 
 /// The table of every route and what it needs (for the access-control test and docs).
@@ -80,18 +103,20 @@ pub fn build_with(state: AppState, extra: Routes) -> Router {
     let limits = state.config.limits.clone();
     let mut app = router
         .fallback(|| async { crate::platform::error::AppError::NotFound.into_response() })
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            crate::auth::session::session_layer,
-        ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::session::session_layer))
+        .layer(axum::middleware::from_fn(crate::platform::api::json_errors))
         .layer(axum::middleware::from_fn(crate::system::track_metrics))
         .with_state(state);
     for (name, value) in security_headers(secure) {
         app = app.layer(SetResponseHeaderLayer::if_not_present(name, value));
     }
     app.layer(CompressionLayer::new())
+        .layer(axum::extract::DefaultBodyLimit::max(limits.body_bytes))
         .layer(RequestBodyLimitLayer::new(limits.body_bytes))
-        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(limits.request_timeout_secs)))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(limits.request_timeout_secs),
+        ))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {

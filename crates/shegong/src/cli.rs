@@ -139,8 +139,7 @@ pub enum UserCmd {
 }
 
 fn config(cli_config: Option<&str>, db: &DbArg) -> anyhow::Result<Config> {
-    let mut cfg = Config::load(cli_config)
-        .map_err(|e| anyhow::anyhow!("配置错误 / configuration error: {e}"))?;
+    let mut cfg = Config::load(cli_config).map_err(|e| anyhow::anyhow!("配置错误 / configuration error: {e}"))?;
     if let Some(d) = &db.database {
         cfg.database = d.clone();
     }
@@ -148,14 +147,9 @@ fn config(cli_config: Option<&str>, db: &DbArg) -> anyhow::Result<Config> {
 }
 
 async fn open(cfg: &Config) -> anyhow::Result<Db> {
-    let db = Db::connect(&cfg.database, cfg.limits.db_max_connections)
-        .await
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "无法连接数据库 / cannot connect to the database {}: {e}",
-                redact(&cfg.database)
-            )
-        })?;
+    let db = Db::connect(&cfg.database, cfg.limits.db_max_connections).await.map_err(|e| {
+        anyhow::anyhow!("无法连接数据库 / cannot connect to the database {}: {e}", redact(&cfg.database))
+    })?;
     db.migrate().await?;
     crate::demo::ensure_roles(&db).await?;
     Ok(db)
@@ -201,7 +195,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             let d = Db::connect(&cfg.database, 2).await?;
             let applied = d.migrate().await?;
             let roles = crate::demo::ensure_roles(&d).await?;
-            println!("数据库就绪 / database ready: {} (migrations applied: {applied:?}, roles created: {roles})", redact(&cfg.database));
+            println!(
+                "数据库就绪 / database ready: {} (migrations applied: {applied:?}, roles created: {roles})",
+                redact(&cfg.database)
+            );
             Ok(0)
         }
         Command::Demo { db, scale } => {
@@ -236,11 +233,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             let d = Db::connect(&cfg.database, 2).await?;
             // VACUUM INTO writes a consistent snapshot while the platform keeps running.
             let escaped = out.replace('\'', "''");
-            sea_orm::ConnectionTrait::execute_unprepared(
-                &d.conn,
-                &format!("VACUUM INTO '{escaped}'"),
-            )
-            .await?;
+            sea_orm::ConnectionTrait::execute_unprepared(&d.conn, &format!("VACUUM INTO '{escaped}'")).await?;
             println!("已备份 / backed up {} → {out}", sqlite_path(&cfg.database));
             Ok(0)
         }
@@ -255,11 +248,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
                 for p in &problems {
                     println!("✗ {p}");
                 }
-                println!(
-                    "发现 {} 个问题 / {} problems found",
-                    problems.len(),
-                    problems.len()
-                );
+                println!("发现 {} 个问题 / {} problems found", problems.len(), problems.len());
                 Ok(1)
             }
         }
@@ -273,27 +262,19 @@ pub async fn check(d: &Db) -> anyhow::Result<Vec<String>> {
     let mut problems = Vec::new();
     let b = d.backend();
     if !d.is_postgres() {
-        let rows = d
-            .conn
-            .query_all(sql(b, "PRAGMA integrity_check", vec![]))
-            .await?;
+        let rows = d.conn.query_all(sql(b, "PRAGMA integrity_check", vec![])).await?;
         for r in rows {
             let s: String = r.try_get_by_index(0)?;
             if s != "ok" {
                 problems.push(format!("integrity: {s}"));
             }
         }
-        let rows = d
-            .conn
-            .query_all(sql(b, "PRAGMA foreign_key_check", vec![]))
-            .await?;
+        let rows = d.conn.query_all(sql(b, "PRAGMA foreign_key_check", vec![])).await?;
         for r in rows {
             let table: String = r.try_get_by_index(0)?;
             let rowid: Option<i64> = r.try_get_by_index(1)?;
             let parent: String = r.try_get_by_index(2)?;
-            problems.push(format!(
-                "foreign key: {table} row {rowid:?} → {parent} missing / 外键引用缺失"
-            ));
+            problems.push(format!("foreign key: {table} row {rowid:?} → {parent} missing / 外键引用缺失"));
         }
     }
     problems.extend(crate::units::store::check_tree(&d.conn).await?);
@@ -312,11 +293,7 @@ fn demo_password() -> String {
 fn print_logins(password: &str) {
     println!("演示账号（密码相同）/ demo logins (same password): {password}");
     for (user, role) in DEMO_USERS {
-        let label = crate::platform::access::ROLES
-            .iter()
-            .find(|r| r.code == *role)
-            .map(|r| r.name)
-            .unwrap_or(role);
+        let label = crate::platform::access::ROLES.iter().find(|r| r.code == *role).map(|r| r.name).unwrap_or(role);
         println!("  {user:<12} {label}");
     }
 }
@@ -330,24 +307,11 @@ async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
         if db.is_empty().await? {
             let password = demo_password();
             let report = crate::demo::generate(&db, &cfg.security, &password, 1).await?;
-            tracing::info!(
-                units = report.units,
-                users = report.users,
-                "demo data written"
-            );
+            tracing::info!(units = report.units, users = report.users, "demo data written");
             print_logins(&password);
         } else {
-            println!(
-                "数据库已有数据，未重写演示数据 / the database has data; demo data left as it is"
-            );
-            println!(
-                "演示账号 / demo logins: {}",
-                DEMO_USERS
-                    .iter()
-                    .map(|(u, _)| *u)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
+            println!("数据库已有数据，未重写演示数据 / the database has data; demo data left as it is");
+            println!("演示账号 / demo logins: {}", DEMO_USERS.iter().map(|(u, _)| *u).collect::<Vec<_>>().join(", "));
         }
     }
     let state = AppState::new(db.clone(), cfg.clone(), metrics);
@@ -356,10 +320,7 @@ async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("无法监听 / cannot listen on {}: {e}", cfg.addr))?;
     let local = listener.local_addr()?;
-    println!(
-        "社工平台已启动 / shegong is running: http://{local}/  (started in {} ms)",
-        started.elapsed().as_millis()
-    );
+    println!("社工平台已启动 / shegong is running: http://{local}/  (started in {} ms)", started.elapsed().as_millis());
     // Sessions that ended by time are removed every ten minutes.
     let sweeper_db = db.clone();
     let sec = cfg.security.clone();
@@ -367,18 +328,14 @@ async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
         loop {
             tick.tick().await;
-            if let Err(e) = crate::auth::store::purge_expired_sessions(&sweeper_db.conn, &sec).await
-            {
+            if let Err(e) = crate::auth::store::purge_expired_sessions(&sweeper_db.conn, &sec).await {
                 tracing::warn!(error = %e, "session sweep failed");
             }
         }
     });
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     tracing::info!("shut down cleanly");
     Ok(())
 }
@@ -389,8 +346,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             s.recv().await;
         }
     };
@@ -406,13 +362,7 @@ async fn shutdown_signal() {
 async fn user_cmd(cfg_path: Option<&str>, action: UserCmd) -> anyhow::Result<i32> {
     let actor = Actor::system("cli");
     match action {
-        UserCmd::Add {
-            username,
-            name,
-            unit,
-            role,
-            db,
-        } => {
+        UserCmd::Add { username, name, unit, role, db } => {
             let cfg = config(cfg_path, &db)?;
             let d = open(&cfg).await?;
             let username = crate::users::model::parse_username(&username)
@@ -428,16 +378,8 @@ async fn user_cmd(cfg_path: Option<&str>, action: UserCmd) -> anyhow::Result<i32
                         .ok_or_else(|| anyhow::anyhow!("角色不存在 / no role {r}"))?,
                 );
             }
-            if crate::users::store::admin_kinds(&d.conn, &role_ids)
-                .await?
-                .len()
-                > 1
-            {
-                anyhow::bail!(
-                    "{} / {}",
-                    t(Lang::Zh, "users.error.duties"),
-                    t(Lang::En, "users.error.duties")
-                );
+            if crate::users::store::admin_kinds(&d.conn, &role_ids).await?.len() > 1 {
+                anyhow::bail!("{} / {}", t(Lang::Zh, "users.error.duties"), t(Lang::En, "users.error.duties"));
             }
             let password = read_password("初始密码 / initial password: ")?;
             let problems = check_password_policy(&cfg.security, &username, &password);
@@ -518,12 +460,7 @@ async fn lock(
     if disabled {
         crate::auth::store::delete_user_sessions(&*tx, id, None).await?;
     }
-    audit::record(
-        &*tx,
-        actor,
-        Event::new(if disabled { "lock" } else { "unlock" }, "user", id),
-    )
-    .await?;
+    audit::record(&*tx, actor, Event::new(if disabled { "lock" } else { "unlock" }, "user", id)).await?;
     tx.commit().await?;
     println!(
         "{} / {}: {username}",
@@ -539,34 +476,19 @@ mod tests {
 
     #[test]
     fn urls_are_redacted() {
-        assert_eq!(
-            redact("postgres://app:secret@db:5432/shegong"),
-            "postgres://app:***@db:5432/shegong"
-        );
-        assert_eq!(
-            redact("postgres://app@db/shegong"),
-            "postgres://app@db/shegong"
-        );
+        assert_eq!(redact("postgres://app:secret@db:5432/shegong"), "postgres://app:***@db:5432/shegong");
+        assert_eq!(redact("postgres://app@db/shegong"), "postgres://app@db/shegong");
         assert_eq!(redact("shegong.db"), "shegong.db");
     }
 
     #[test]
     fn cli_parses_the_contract() {
-        let c = Cli::try_parse_from([
-            "shegong",
-            "serve",
-            "--addr",
-            "127.0.0.1:9000",
-            "--database",
-            "x.db",
-            "--demo",
-        ])
-        .expect("serve");
+        let c = Cli::try_parse_from(["shegong", "serve", "--addr", "127.0.0.1:9000", "--database", "x.db", "--demo"])
+            .expect("serve");
         assert!(matches!(c.command, Command::Serve { demo: true, .. }));
         assert!(Cli::try_parse_from(["shegong", "demo", "--scale", "3"]).is_ok());
         assert!(Cli::try_parse_from([
-            "shegong", "user", "add", "li", "--name", "李", "--unit", "/320583/", "--role",
-            "bureau"
+            "shegong", "user", "add", "li", "--name", "李", "--unit", "/320583/", "--role", "bureau"
         ])
         .is_ok());
         assert!(Cli::try_parse_from(["shegong", "user", "lock", "li"]).is_ok());

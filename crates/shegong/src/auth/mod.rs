@@ -1,6 +1,7 @@
 //! Authentication: login with argon2id passwords, lockout, optional TOTP second factor,
 //! sessions kept in the database (shared by every app node), logout, forced password change.
 
+pub mod api;
 pub mod model;
 mod routes;
 pub mod session;

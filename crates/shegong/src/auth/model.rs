@@ -70,11 +70,7 @@ const COMMON_PASSWORDS: &[&str] = &[
 ];
 
 /// Why a password is refused; each is a locale key.
-pub fn check_password_policy(
-    cfg: &SecurityConfig,
-    username: &str,
-    password: &str,
-) -> Vec<&'static str> {
+pub fn check_password_policy(cfg: &SecurityConfig, username: &str, password: &str) -> Vec<&'static str> {
     let mut problems = Vec::new();
     let len = password.chars().count();
     if len < cfg.password_min_length {
@@ -99,22 +95,18 @@ pub fn check_password_policy(
     if !username.is_empty() && lower.contains(&username.to_lowercase()) {
         problems.push("auth.policy.contains_username");
     }
-    if COMMON_PASSWORDS.iter().any(|c| {
-        lower == *c || lower.trim_end_matches(|ch: char| ch.is_ascii_digit() || ch == '!') == *c
-    }) {
+    if COMMON_PASSWORDS
+        .iter()
+        .any(|c| lower == *c || lower.trim_end_matches(|ch: char| ch.is_ascii_digit() || ch == '!') == *c)
+    {
         problems.push("auth.policy.common");
     }
     problems
 }
 
 fn hasher(cfg: &SecurityConfig) -> Argon2<'static> {
-    let params = Params::new(
-        cfg.password_hash_memory_kib,
-        cfg.password_hash_iterations,
-        1,
-        None,
-    )
-    .unwrap_or_else(|_| Params::default());
+    let params = Params::new(cfg.password_hash_memory_kib, cfg.password_hash_iterations, 1, None)
+        .unwrap_or_else(|_| Params::default());
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
@@ -123,18 +115,13 @@ pub fn hash_password(cfg: &SecurityConfig, password: &str) -> anyhow::Result<Str
     let mut salt = [0u8; 16];
     getrandom::getrandom(&mut salt).map_err(|e| anyhow::anyhow!("random: {e}"))?;
     let salt = SaltString::encode_b64(&salt).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
-    Ok(hasher(cfg)
-        .hash_password(password.as_bytes(), &salt)
-        .map_err(|e| anyhow::anyhow!("hash: {e}"))?
-        .to_string())
+    Ok(hasher(cfg).hash_password(password.as_bytes(), &salt).map_err(|e| anyhow::anyhow!("hash: {e}"))?.to_string())
 }
 
 /// Verifies a password against a stored hash; a malformed hash never matches.
 pub fn verify_password(hash: &str, password: &str) -> bool {
     match PasswordHash::new(hash) {
-        Ok(parsed) => Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok(),
+        Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
         Err(_) => false,
     }
 }
@@ -170,9 +157,7 @@ pub fn base32_decode(s: &str) -> Option<Vec<u8>> {
     let mut buffer: u32 = 0;
     let mut bits = 0;
     for c in s.chars().filter(|c| !c.is_whitespace() && *c != '=') {
-        let v = B32
-            .iter()
-            .position(|&x| x as char == c.to_ascii_uppercase())? as u32;
+        let v = B32.iter().position(|&x| x as char == c.to_ascii_uppercase())? as u32;
         buffer = (buffer << 5) | v;
         bits += 5;
         if bits >= 8 {
@@ -218,12 +203,7 @@ pub fn totp_verify(secret_b32: &str, code: &str, unix_time: i64) -> bool {
     [-30, 0, 30].iter().any(|d| {
         let expected = totp_code(&secret, unix_time + d);
         // Constant-time comparison.
-        expected.len() == code.len()
-            && expected
-                .bytes()
-                .zip(code.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0
+        expected.len() == code.len() && expected.bytes().zip(code.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
     })
 }
 
@@ -237,21 +217,15 @@ mod tests {
     use super::*;
 
     fn cfg() -> SecurityConfig {
-        SecurityConfig {
-            password_hash_memory_kib: 1024,
-            password_hash_iterations: 1,
-            ..SecurityConfig::default()
-        }
+        SecurityConfig { password_hash_memory_kib: 1024, password_hash_iterations: 1, ..SecurityConfig::default() }
     }
 
     #[test]
     fn policy_refuses_weak_passwords() {
         let c = cfg();
         assert!(check_password_policy(&c, "zhang", "Short1!").contains(&"auth.policy.too_short"));
-        assert!(check_password_policy(&c, "zhang", "alllowercaseletters")
-            .contains(&"auth.policy.classes"));
-        assert!(check_password_policy(&c, "zhangsan", "Zhangsan-2026")
-            .contains(&"auth.policy.contains_username"));
+        assert!(check_password_policy(&c, "zhang", "alllowercaseletters").contains(&"auth.policy.classes"));
+        assert!(check_password_policy(&c, "zhangsan", "Zhangsan-2026").contains(&"auth.policy.contains_username"));
         assert!(check_password_policy(&c, "li", "P@ssw0rd123").contains(&"auth.policy.common"));
         assert!(check_password_policy(&c, "li", "Kunshan-Station-7").is_empty());
     }

@@ -11,8 +11,7 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::auth::model::{
-    check_password_policy, dummy_hash, hash_password, new_totp_secret, totp_url, totp_verify,
-    verify_password,
+    check_password_policy, dummy_hash, hash_password, new_totp_secret, totp_url, totp_verify, verify_password,
 };
 use crate::auth::store;
 use crate::platform::access::{Auth, Need, Routes};
@@ -35,26 +34,21 @@ pub fn routes() -> Routes {
         .get("/account/totp", Need::Login, account_totp)
         .post("/account/totp", Need::Login, account_totp_submit)
         .get("/lang/{code}", Need::Public, switch_lang)
+        .get("/account/tokens", Need::Perm("api.tokens"), tokens)
+        .post("/account/tokens", Need::Perm("api.tokens"), token_create)
+        .post("/account/tokens/{id}/revoke", Need::Perm("api.tokens"), token_revoke)
 }
 
 /// Only same-site relative paths are accepted as a post-login target.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
-            n.to_string()
-        }
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n.to_string(),
         _ => "/".to_string(),
     }
 }
 
 fn session_cookie(st: &AppState, token: &str) -> HeaderValue {
-    let v = set_cookie(
-        SESSION_COOKIE,
-        token,
-        None,
-        true,
-        st.config.security.secure_cookies,
-    );
+    let v = set_cookie(SESSION_COOKIE, token, None, true, st.config.security.secure_cookies);
     HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
@@ -76,12 +70,7 @@ async fn login_form(c: PageCtx, Query(q): Query<NextQuery>) -> AppResult<Respons
     if c.user.as_ref().is_some_and(|u| !u.second_factor_pending) {
         return Ok(Redirect::to(&safe_next(q.next.as_deref())).into_response());
     }
-    render(&LoginPage {
-        c,
-        username: String::new(),
-        next: safe_next(q.next.as_deref()),
-        error: String::new(),
-    })
+    render(&LoginPage { c, username: String::new(), next: safe_next(q.next.as_deref()), error: String::new() })
 }
 
 #[derive(Deserialize)]
@@ -103,27 +92,11 @@ async fn login(
     let cfg = &st.config.security;
     let username = f.username.trim().to_string();
     let next = safe_next(Some(&f.next));
-    let ua = headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    let actor = Actor {
-        id: None,
-        name: username.chars().take(64).collect(),
-        ip: c.ip.clone(),
-    };
+    let ua = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let actor = Actor { id: None, name: username.chars().take(64).collect(), ip: c.ip.clone() };
     let fail = |c: PageCtx, key: &str| {
         let error = c.t(key).to_string();
-        render_status(
-            StatusCode::UNAUTHORIZED,
-            &LoginPage {
-                c,
-                username: username.clone(),
-                next: next.clone(),
-                error,
-            },
-        )
+        render_status(StatusCode::UNAUTHORIZED, &LoginPage { c, username: username.clone(), next: next.clone(), error })
     };
 
     let user = store::find_login_user(&st.db.conn, &username).await?;
@@ -134,26 +107,21 @@ async fn login(
         audit::record(
             &*tx,
             &actor,
-            Event::new("login_failed", "session", "")
-                .after(&serde_json::json!({"reason": "unknown_user"})),
+            Event::new("login_failed", "session", "").after(&serde_json::json!({"reason": "unknown_user"})),
         )
         .await?;
         tx.commit().await?;
         metrics::counter!("shegong_logins_total", "result" => "failed").increment(1);
         return fail(c, "auth.login.failed");
     };
-    let actor = Actor {
-        id: Some(user.id),
-        ..actor
-    };
+    let actor = Actor { id: Some(user.id), ..actor };
     if let Some(until) = user.locked_until {
         if until > Utc::now() {
             let tx = st.db.write().await?;
             audit::record(
                 &*tx,
                 &actor,
-                Event::new("login_failed", "session", "")
-                    .after(&serde_json::json!({"reason": "locked"})),
+                Event::new("login_failed", "session", "").after(&serde_json::json!({"reason": "locked"})),
             )
             .await?;
             tx.commit().await?;
@@ -163,16 +131,8 @@ async fn login(
     let ok = verify_password(&user.password_hash, &f.password);
     if !ok || user.disabled {
         let tx = st.db.write().await?;
-        let locked = if ok {
-            false
-        } else {
-            store::record_failed_login(&*tx, &user, cfg).await?
-        };
-        let reason = if user.disabled {
-            "disabled"
-        } else {
-            "password"
-        };
+        let locked = if ok { false } else { store::record_failed_login(&*tx, &user, cfg).await? };
+        let reason = if user.disabled { "disabled" } else { "password" };
         audit::record(
             &*tx,
             &actor,
@@ -180,49 +140,32 @@ async fn login(
         )
         .await?;
         if locked {
-            audit::record(
-                &*tx,
-                &actor,
-                Event::new("account_locked", "user", user.id).unit(user.unit_id),
-            )
-            .await?;
+            audit::record(&*tx, &actor, Event::new("account_locked", "user", user.id).unit(user.unit_id)).await?;
         }
         tx.commit().await?;
         metrics::counter!("shegong_logins_total", "result" => "failed").increment(1);
-        return fail(
-            c,
-            if locked {
-                "auth.login.locked"
-            } else {
-                "auth.login.failed"
-            },
-        );
+        return fail(c, if locked { "auth.login.locked" } else { "auth.login.failed" });
     }
-    let needs_second_factor = user.totp_enabled
-        || (cfg.require_totp_for_admins && store::is_admin(&st.db.conn, user.id).await?);
+    let needs_second_factor =
+        user.totp_enabled || (cfg.require_totp_for_admins && store::is_admin(&st.db.conn, user.id).await?);
     let tx = st.db.write().await?;
     store::record_successful_login(&*tx, user.id).await?;
     let token = store::create_session(&*tx, user.id, needs_second_factor, &c.ip, &ua, cfg).await?;
     audit::record(
         &*tx,
         &actor,
-        Event::new("login", "session", "")
-            .after(&serde_json::json!({"second_factor_pending": needs_second_factor})),
+        Event::new("login", "session", "").after(&serde_json::json!({"second_factor_pending": needs_second_factor})),
     )
     .await?;
     tx.commit().await?;
     metrics::counter!("shegong_logins_total", "result" => "ok").increment(1);
     let target = if needs_second_factor {
-        format!(
-            "/login/totp?next={}",
-            crate::platform::access::urlencode(&next)
-        )
+        format!("/login/totp?next={}", crate::platform::access::urlencode(&next))
     } else {
         next
     };
     let mut resp = see_other(&target);
-    resp.headers_mut()
-        .append(header::SET_COOKIE, session_cookie(&st, &token));
+    resp.headers_mut().append(header::SET_COOKIE, session_cookie(&st, &token));
     Ok(resp)
 }
 
@@ -246,9 +189,7 @@ async fn totp_form(
     if !auth.second_factor_pending {
         return Ok(Redirect::to("/").into_response());
     }
-    let u = store::find_login_user_by_id(&st.db.conn, auth.id)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
+    let u = store::find_login_user_by_id(&st.db.conn, auth.id).await?.ok_or(AppError::Unauthorized)?;
     let (enrol_secret, enrol_url) = if u.totp_enabled {
         (String::new(), String::new())
     } else {
@@ -266,13 +207,7 @@ async fn totp_form(
         let url = totp_url(&secret, &u.username);
         (secret, url)
     };
-    render(&TotpPage {
-        c,
-        next: safe_next(q.next.as_deref()),
-        enrol_secret,
-        enrol_url,
-        error: String::new(),
-    })
+    render(&TotpPage { c, next: safe_next(q.next.as_deref()), enrol_secret, enrol_url, error: String::new() })
 }
 
 #[derive(Deserialize)]
@@ -292,9 +227,7 @@ async fn totp_submit(
     if !auth.second_factor_pending {
         return Ok(see_other(&safe_next(Some(&f.next))));
     }
-    let u = store::find_login_user_by_id(&st.db.conn, auth.id)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
+    let u = store::find_login_user_by_id(&st.db.conn, auth.id).await?.ok_or(AppError::Unauthorized)?;
     let secret = u.totp_secret.clone().unwrap_or_default();
     let actor = Actor::user(&auth, &c.ip);
     if secret.is_empty() || !totp_verify(&secret, &f.code, Utc::now().timestamp()) {
@@ -308,12 +241,7 @@ async fn totp_submit(
         .await?;
         if locked {
             store::delete_user_sessions(&*tx, u.id, None).await?;
-            audit::record(
-                &*tx,
-                &actor,
-                Event::new("account_locked", "user", u.id).unit(u.unit_id),
-            )
-            .await?;
+            audit::record(&*tx, &actor, Event::new("account_locked", "user", u.id).unit(u.unit_id)).await?;
         }
         tx.commit().await?;
         if locked {
@@ -327,33 +255,17 @@ async fn totp_submit(
         };
         return render_status(
             StatusCode::UNAUTHORIZED,
-            &TotpPage {
-                c,
-                next: safe_next(Some(&f.next)),
-                enrol_secret,
-                enrol_url,
-                error,
-            },
+            &TotpPage { c, next: safe_next(Some(&f.next)), enrol_secret, enrol_url, error },
         );
     }
     let tx = st.db.write().await?;
     if !u.totp_enabled {
         store::set_totp(&*tx, u.id, Some(&secret), true).await?;
-        audit::record(
-            &*tx,
-            &actor,
-            Event::new("totp_enable", "user", u.id).unit(u.unit_id),
-        )
-        .await?;
+        audit::record(&*tx, &actor, Event::new("totp_enable", "user", u.id).unit(u.unit_id)).await?;
     }
     store::record_successful_login(&*tx, u.id).await?;
     store::complete_second_factor(&*tx, auth.session_id).await?;
-    audit::record(
-        &*tx,
-        &actor,
-        Event::new("login_second_factor", "session", ""),
-    )
-    .await?;
+    audit::record(&*tx, &actor, Event::new("login_second_factor", "session", "")).await?;
     tx.commit().await?;
     Ok(see_other(&safe_next(Some(&f.next))))
 }
@@ -361,21 +273,12 @@ async fn totp_submit(
 async fn logout(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<Response> {
     let tx = st.db.write().await?;
     store::delete_session(&*tx, auth.session_id).await?;
-    audit::record(
-        &*tx,
-        &Actor::user(&auth, &c.ip),
-        Event::new("logout", "session", ""),
-    )
-    .await?;
+    audit::record(&*tx, &Actor::user(&auth, &c.ip), Event::new("logout", "session", "")).await?;
     tx.commit().await?;
     let mut resp = see_other("/login");
-    if let Ok(v) = HeaderValue::from_str(&set_cookie(
-        SESSION_COOKIE,
-        "",
-        Some(0),
-        true,
-        st.config.security.secure_cookies,
-    )) {
+    if let Ok(v) =
+        HeaderValue::from_str(&set_cookie(SESSION_COOKIE, "", Some(0), true, st.config.security.secure_cookies))
+    {
         resp.headers_mut().append(header::SET_COOKIE, v);
     }
     Ok(resp)
@@ -390,11 +293,7 @@ struct PasswordPage {
 }
 
 async fn password_form(c: PageCtx, auth: Auth) -> AppResult<Response> {
-    render(&PasswordPage {
-        c,
-        errors: FormErrors::default(),
-        forced: auth.must_change_password,
-    })
+    render(&PasswordPage { c, errors: FormErrors::default(), forced: auth.must_change_password })
 }
 
 #[derive(Deserialize)]
@@ -414,9 +313,7 @@ async fn password_submit(
     Form(f): Form<PasswordForm>,
 ) -> AppResult<Response> {
     let cfg = &st.config.security;
-    let u = store::find_login_user_by_id(&st.db.conn, auth.id)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
+    let u = store::find_login_user_by_id(&st.db.conn, auth.id).await?.ok_or(AppError::Unauthorized)?;
     let mut errors = FormErrors::default();
     if !verify_password(&u.password_hash, &f.current) {
         errors.add("current", c.t("auth.password.wrong_current"));
@@ -424,10 +321,7 @@ async fn password_submit(
     for key in check_password_policy(cfg, &u.username, &f.new_password) {
         let msg = c.tf(
             key,
-            &[
-                ("min", &cfg.password_min_length.to_string()),
-                ("classes", &cfg.password_min_classes.to_string()),
-            ],
+            &[("min", &cfg.password_min_length.to_string()), ("classes", &cfg.password_min_classes.to_string())],
         );
         errors.add("new_password", msg);
     }
@@ -439,10 +333,7 @@ async fn password_submit(
     }
     if !errors.is_empty() {
         let forced = auth.must_change_password;
-        return render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &PasswordPage { c, errors, forced },
-        );
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &PasswordPage { c, errors, forced });
     }
     let hash = hash_password(cfg, &f.new_password)?;
     let tx = st.db.write().await?;
@@ -450,12 +341,8 @@ async fn password_submit(
     // Other sessions of this user end: whoever knew the old password is signed out.
     store::delete_user_sessions(&*tx, u.id, Some(auth.session_id)).await?;
     store::set_flash(&*tx, auth.session_id, Some("auth.password.changed")).await?;
-    audit::record(
-        &*tx,
-        &Actor::user(&auth, &c.ip),
-        Event::new("password_change", "user", u.id).unit(u.unit_id),
-    )
-    .await?;
+    audit::record(&*tx, &Actor::user(&auth, &c.ip), Event::new("password_change", "user", u.id).unit(u.unit_id))
+        .await?;
     tx.commit().await?;
     Ok(see_other("/"))
 }
@@ -471,9 +358,7 @@ struct AccountTotpPage {
 }
 
 async fn account_totp(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<Response> {
-    let u = store::find_login_user_by_id(&st.db.conn, auth.id)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
+    let u = store::find_login_user_by_id(&st.db.conn, auth.id).await?.ok_or(AppError::Unauthorized)?;
     if u.totp_enabled {
         return render(&AccountTotpPage {
             c,
@@ -494,13 +379,7 @@ async fn account_totp(State(st): State<AppState>, c: PageCtx, auth: Auth) -> App
         }
     };
     let url = totp_url(&secret, &u.username);
-    render(&AccountTotpPage {
-        c,
-        enabled: false,
-        secret,
-        url,
-        error: String::new(),
-    })
+    render(&AccountTotpPage { c, enabled: false, secret, url, error: String::new() })
 }
 
 #[derive(Deserialize)]
@@ -519,9 +398,7 @@ async fn account_totp_submit(
     auth: Auth,
     Form(f): Form<AccountTotpForm>,
 ) -> AppResult<Response> {
-    let u = store::find_login_user_by_id(&st.db.conn, auth.id)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
+    let u = store::find_login_user_by_id(&st.db.conn, auth.id).await?.ok_or(AppError::Unauthorized)?;
     let actor = Actor::user(&auth, &c.ip);
     match f.action.as_str() {
         "enable" => {
@@ -531,58 +408,31 @@ async fn account_totp_submit(
                 let url = totp_url(&secret, &u.username);
                 return render_status(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    &AccountTotpPage {
-                        c,
-                        enabled: false,
-                        secret,
-                        url,
-                        error,
-                    },
+                    &AccountTotpPage { c, enabled: false, secret, url, error },
                 );
             }
             let tx = st.db.write().await?;
             store::set_totp(&*tx, u.id, Some(&secret), true).await?;
             store::set_flash(&*tx, auth.session_id, Some("auth.totp.enabled")).await?;
-            audit::record(
-                &*tx,
-                &actor,
-                Event::new("totp_enable", "user", u.id).unit(u.unit_id),
-            )
-            .await?;
+            audit::record(&*tx, &actor, Event::new("totp_enable", "user", u.id).unit(u.unit_id)).await?;
             tx.commit().await?;
             Ok(see_other("/account/totp"))
         }
         "disable" => {
-            let admin_required = st.config.security.require_totp_for_admins
-                && store::is_admin(&st.db.conn, u.id).await?;
+            let admin_required =
+                st.config.security.require_totp_for_admins && store::is_admin(&st.db.conn, u.id).await?;
             if admin_required || !verify_password(&u.password_hash, &f.password) {
-                let error = c
-                    .t(if admin_required {
-                        "auth.totp.required"
-                    } else {
-                        "auth.password.wrong_current"
-                    })
-                    .to_string();
+                let error =
+                    c.t(if admin_required { "auth.totp.required" } else { "auth.password.wrong_current" }).to_string();
                 return render_status(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    &AccountTotpPage {
-                        c,
-                        enabled: true,
-                        secret: String::new(),
-                        url: String::new(),
-                        error,
-                    },
+                    &AccountTotpPage { c, enabled: true, secret: String::new(), url: String::new(), error },
                 );
             }
             let tx = st.db.write().await?;
             store::set_totp(&*tx, u.id, None, false).await?;
             store::set_flash(&*tx, auth.session_id, Some("auth.totp.disabled")).await?;
-            audit::record(
-                &*tx,
-                &actor,
-                Event::new("totp_disable", "user", u.id).unit(u.unit_id),
-            )
-            .await?;
+            audit::record(&*tx, &actor, Event::new("totp_disable", "user", u.id).unit(u.unit_id)).await?;
             tx.commit().await?;
             Ok(see_other("/account/totp"))
         }
@@ -597,13 +447,7 @@ async fn switch_lang(
 ) -> Response {
     let lang = Lang::parse(&code).unwrap_or_default();
     let mut resp = Redirect::to(&safe_next(q.next.as_deref())).into_response();
-    let cookie = set_cookie(
-        LANG_COOKIE,
-        lang.code(),
-        Some(365 * 24 * 3600),
-        false,
-        st.config.security.secure_cookies,
-    );
+    let cookie = set_cookie(LANG_COOKIE, lang.code(), Some(365 * 24 * 3600), false, st.config.security.secure_cookies);
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         resp.headers_mut().append(header::SET_COOKIE, v);
     }
@@ -622,4 +466,104 @@ mod tests {
         assert_eq!(safe_next(Some("/\\evil")), "/");
         assert_eq!(safe_next(None), "/");
     }
+}
+
+#[derive(Template)]
+#[template(path = "auth/tokens.html")]
+struct TokensPage {
+    c: PageCtx,
+    tokens: Vec<store::TokenRow>,
+    /// The token just created, shown once.
+    new_token: String,
+    errors: FormErrors,
+}
+
+impl TokensPage {
+    fn when(&self, t: &Option<chrono::DateTime<Utc>>) -> String {
+        t.as_ref().map(crate::platform::time::local_minutes).unwrap_or_else(|| "—".into())
+    }
+    fn created(&self, t: &chrono::DateTime<Utc>) -> String {
+        crate::platform::time::local_minutes(t)
+    }
+}
+
+async fn tokens(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<Response> {
+    let tokens = store::list_tokens(&st.db.conn, auth.id).await?;
+    render(&TokensPage { c, tokens, new_token: String::new(), errors: FormErrors::default() })
+}
+
+#[derive(Deserialize)]
+struct TokenForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    days: String,
+    #[serde(default, rename = "_nonce")]
+    nonce: String,
+}
+
+async fn token_create(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Form(f): Form<TokenForm>,
+) -> AppResult<Response> {
+    let mut errors = FormErrors::default();
+    let name = f.name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 50 {
+        errors.add("name", c.t("tokens.error.name"));
+    }
+    let days = match f.days.trim() {
+        "" => None,
+        d => match d.parse::<i64>() {
+            Ok(n) if (1..=3650).contains(&n) => Some(n),
+            _ => {
+                errors.add("days", c.t("tokens.error.days"));
+                None
+            }
+        },
+    };
+    if !errors.is_empty() {
+        let tokens = store::list_tokens(&st.db.conn, auth.id).await?;
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &TokensPage { c, tokens, new_token: String::new(), errors },
+        );
+    }
+    let tx = st.db.write().await?;
+    if crate::platform::once::claim(&*tx, &f.nonce, auth.id).await?.is_some() {
+        drop(tx);
+        store::set_flash(&st.db.conn, auth.session_id, Some("common.duplicate")).await?;
+        return Ok(see_other("/account/tokens"));
+    }
+    let expires = days.map(|d| Utc::now() + chrono::Duration::days(d));
+    let (id, token) = store::create_token(&*tx, auth.id, &name, expires).await?;
+    crate::platform::once::complete(&*tx, &f.nonce, "/account/tokens").await?;
+    audit::record(
+        &*tx,
+        &Actor::user(&auth, &c.ip),
+        Event::new("create", "api_token", id)
+            .unit(auth.unit_id)
+            .after(&serde_json::json!({"name": name, "prefix": &token[..11], "expires_at": expires})),
+    )
+    .await?;
+    tx.commit().await?;
+    let tokens = store::list_tokens(&st.db.conn, auth.id).await?;
+    render(&TokensPage { c, tokens, new_token: token, errors: FormErrors::default() })
+}
+
+async fn token_revoke(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> AppResult<Response> {
+    let tx = st.db.write().await?;
+    if !store::revoke_token(&*tx, auth.id, id).await? {
+        return Err(AppError::NotFound);
+    }
+    audit::record(&*tx, &Actor::user(&auth, &c.ip), Event::new("revoke", "api_token", id).unit(auth.unit_id)).await?;
+    store::set_flash(&*tx, auth.session_id, Some("tokens.revoked")).await?;
+    tx.commit().await?;
+    Ok(see_other("/account/tokens"))
 }

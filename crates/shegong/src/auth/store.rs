@@ -22,10 +22,7 @@ pub struct LoginUser {
     pub unit_id: i64,
 }
 
-pub async fn find_login_user<C: ConnectionTrait>(
-    c: &C,
-    username: &str,
-) -> Result<Option<LoginUser>, DbErr> {
+pub async fn find_login_user<C: ConnectionTrait>(c: &C, username: &str) -> Result<Option<LoginUser>, DbErr> {
     LoginUser::find_by_statement(sql(
         c.get_database_backend(),
         "SELECT id, username, password_hash, disabled, failed_logins, locked_until, totp_enabled, totp_secret, unit_id FROM users WHERE username = ?",
@@ -35,10 +32,7 @@ pub async fn find_login_user<C: ConnectionTrait>(
     .await
 }
 
-pub async fn find_login_user_by_id<C: ConnectionTrait>(
-    c: &C,
-    id: i64,
-) -> Result<Option<LoginUser>, DbErr> {
+pub async fn find_login_user_by_id<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<LoginUser>, DbErr> {
     LoginUser::find_by_statement(sql(
         c.get_database_backend(),
         "SELECT id, username, password_hash, disabled, failed_logins, locked_until, totp_enabled, totp_secret, unit_id FROM users WHERE id = ?",
@@ -60,11 +54,7 @@ pub async fn record_failed_login<C: ConnectionTrait>(
     c.execute(sql(
         c.get_database_backend(),
         "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?",
-        vec![
-            (if lock { 0 } else { failed }).into(),
-            until.into(),
-            u.id.into(),
-        ],
+        vec![(if lock { 0 } else { failed }).into(), until.into(), u.id.into()],
     ))
     .await?;
     Ok(lock)
@@ -150,20 +140,13 @@ pub async fn load_session<C: ConnectionTrait>(
     .await?;
     let Some(row) = row else { return Ok(None) };
     let now = Utc::now();
-    if row.disabled
-        || now >= row.expires_at
-        || now - row.last_seen_at > Duration::minutes(cfg.session_idle_minutes)
-    {
+    if row.disabled || now >= row.expires_at || now - row.last_seen_at > Duration::minutes(cfg.session_idle_minutes) {
         delete_session(c, row.session_id).await?;
         return Ok(None);
     }
     if now - row.last_seen_at > Duration::seconds(60) {
-        c.execute(sql(
-            b,
-            "UPDATE sessions SET last_seen_at = ? WHERE id = ?",
-            vec![now.into(), row.session_id.into()],
-        ))
-        .await?;
+        c.execute(sql(b, "UPDATE sessions SET last_seen_at = ? WHERE id = ?", vec![now.into(), row.session_id.into()]))
+            .await?;
     }
     let (roles, permissions, scope) = load_access(c, row.user_id, &row.unit_path).await?;
     Ok(Some(CurrentUser {
@@ -243,21 +226,13 @@ pub async fn load_access<C: ConnectionTrait>(
     }
     scope.subtrees.sort();
     scope.subtrees.dedup();
-    Ok((
-        roles.into_iter().map(|r| r.code).collect(),
-        perms.into_iter().map(|p| p.permission).collect(),
-        scope,
-    ))
+    Ok((roles.into_iter().map(|r| r.code).collect(), perms.into_iter().map(|p| p.permission).collect(), scope))
 }
 
 pub async fn delete_session<C: ConnectionTrait>(c: &C, session_id: i64) -> Result<(), DbErr> {
-    c.execute(sql(
-        c.get_database_backend(),
-        "DELETE FROM sessions WHERE id = ?",
-        vec![session_id.into()],
-    ))
-    .await
-    .map(|_| ())
+    c.execute(sql(c.get_database_backend(), "DELETE FROM sessions WHERE id = ?", vec![session_id.into()]))
+        .await
+        .map(|_| ())
 }
 
 /// Ends every session of a user (password change, lock, role change).
@@ -275,28 +250,19 @@ pub async fn delete_user_sessions<C: ConnectionTrait>(
     .map(|_| ())
 }
 
-pub async fn purge_expired_sessions<C: ConnectionTrait>(
-    c: &C,
-    cfg: &SecurityConfig,
-) -> Result<u64, DbErr> {
+pub async fn purge_expired_sessions<C: ConnectionTrait>(c: &C, cfg: &SecurityConfig) -> Result<u64, DbErr> {
     let now = Utc::now();
     let r = c
         .execute(sql(
             c.get_database_backend(),
             "DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at < ?",
-            vec![
-                now.into(),
-                (now - Duration::minutes(cfg.session_idle_minutes)).into(),
-            ],
+            vec![now.into(), (now - Duration::minutes(cfg.session_idle_minutes)).into()],
         ))
         .await?;
     Ok(r.rows_affected())
 }
 
-pub async fn complete_second_factor<C: ConnectionTrait>(
-    c: &C,
-    session_id: i64,
-) -> Result<(), DbErr> {
+pub async fn complete_second_factor<C: ConnectionTrait>(c: &C, session_id: i64) -> Result<(), DbErr> {
     c.execute(sql(
         c.get_database_backend(),
         "UPDATE sessions SET second_factor_pending = ? WHERE id = ?",
@@ -306,11 +272,7 @@ pub async fn complete_second_factor<C: ConnectionTrait>(
     .map(|_| ())
 }
 
-pub async fn set_flash<C: ConnectionTrait>(
-    c: &C,
-    session_id: i64,
-    message: Option<&str>,
-) -> Result<(), DbErr> {
+pub async fn set_flash<C: ConnectionTrait>(c: &C, session_id: i64, message: Option<&str>) -> Result<(), DbErr> {
     c.execute(sql(
         c.get_database_backend(),
         "UPDATE sessions SET flash = ? WHERE id = ?",
@@ -320,12 +282,7 @@ pub async fn set_flash<C: ConnectionTrait>(
     .map(|_| ())
 }
 
-pub async fn set_password<C: ConnectionTrait>(
-    c: &C,
-    user_id: i64,
-    hash: &str,
-    must_change: bool,
-) -> Result<(), DbErr> {
+pub async fn set_password<C: ConnectionTrait>(c: &C, user_id: i64, hash: &str, must_change: bool) -> Result<(), DbErr> {
     c.execute(sql(
         c.get_database_backend(),
         "UPDATE users SET password_hash = ?, must_change_password = ?, password_changed_at = ?, failed_logins = 0, locked_until = NULL, version = version + 1, updated_at = ? WHERE id = ?",
@@ -359,8 +316,121 @@ pub async fn is_admin<C: ConnectionTrait>(c: &C, user_id: i64) -> Result<bool, D
             vec![user_id.into()],
         ))
         .await?;
-    Ok(r.map(|r| r.try_get_by_index::<i64>(0))
-        .transpose()?
-        .unwrap_or(0)
-        > 0)
+    Ok(r.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0) > 0)
+}
+
+/// A personal access token as listed (never the token itself).
+#[derive(Debug, Clone, FromQueryResult, serde::Serialize, utoipa::ToSchema)]
+pub struct TokenRow {
+    pub id: i64,
+    pub name: String,
+    pub prefix: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl TokenRow {
+    pub fn active(&self) -> bool {
+        self.revoked_at.is_none() && self.expires_at.is_none_or(|e| e > Utc::now())
+    }
+}
+
+/// Creates a token for a user and returns (id, token). The token is shown once; only its
+/// SHA-256 is kept.
+pub async fn create_token<C: ConnectionTrait>(
+    c: &C,
+    user_id: i64,
+    name: &str,
+    expires_at: Option<DateTime<Utc>>,
+) -> Result<(i64, String), DbErr> {
+    let token = format!("sg_{}", random_token(24));
+    let row = c
+        .query_one(sql(
+            c.get_database_backend(),
+            "INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at, expires_at) VALUES (?,?,?,?,?,?) RETURNING id",
+            vec![user_id.into(), name.into(), token[..11].to_string().into(), token_hash(&token).into(), Utc::now().into(), expires_at.into()],
+        ))
+        .await?
+        .ok_or(DbErr::RecordNotInserted)?;
+    Ok((row.try_get_by_index(0)?, token))
+}
+
+pub async fn list_tokens<C: ConnectionTrait>(c: &C, user_id: i64) -> Result<Vec<TokenRow>, DbErr> {
+    TokenRow::find_by_statement(sql(
+        c.get_database_backend(),
+        "SELECT id, name, prefix, created_at, last_used_at, expires_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY id DESC",
+        vec![user_id.into()],
+    ))
+    .all(c)
+    .await
+}
+
+/// Revokes one of the user's own tokens; false when there is no such active token.
+pub async fn revoke_token<C: ConnectionTrait>(c: &C, user_id: i64, id: i64) -> Result<bool, DbErr> {
+    let r = c
+        .execute(sql(
+            c.get_database_backend(),
+            "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
+            vec![Utc::now().into(), id.into(), user_id.into()],
+        ))
+        .await?;
+    Ok(r.rows_affected() > 0)
+}
+
+#[derive(Debug, FromQueryResult)]
+struct TokenUserRow {
+    token_id: i64,
+    expires_at: Option<DateTime<Utc>>,
+    revoked_at: Option<DateTime<Utc>>,
+    last_used_at: Option<DateTime<Utc>>,
+    user_id: i64,
+    username: String,
+    display_name: String,
+    unit_id: i64,
+    disabled: bool,
+    unit_name: String,
+    unit_path: String,
+}
+
+/// The user behind an API token, or None if the token is unknown, revoked or expired, or the
+/// account is disabled.
+pub async fn load_token_user<C: ConnectionTrait>(c: &C, token: &str) -> Result<Option<CurrentUser>, DbErr> {
+    let b = c.get_database_backend();
+    let row = TokenUserRow::find_by_statement(sql(
+        b,
+        "SELECT t.id AS token_id, t.expires_at, t.revoked_at, t.last_used_at, u.id AS user_id, u.username, u.display_name, u.unit_id, \
+         u.disabled, o.name AS unit_name, o.path AS unit_path \
+         FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN org_units o ON o.id = u.unit_id WHERE t.token_hash = ?",
+        vec![token_hash(token).into()],
+    ))
+    .one(c)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let now = Utc::now();
+    if row.disabled || row.revoked_at.is_some() || row.expires_at.is_some_and(|e| e <= now) {
+        return Ok(None);
+    }
+    if row.last_used_at.is_none_or(|t| now - t > Duration::seconds(60)) {
+        c.execute(sql(b, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", vec![now.into(), row.token_id.into()]))
+            .await?;
+    }
+    let (roles, permissions, scope) = load_access(c, row.user_id, &row.unit_path).await?;
+    Ok(Some(CurrentUser {
+        id: row.user_id,
+        username: row.username,
+        display_name: row.display_name,
+        unit_id: row.unit_id,
+        unit_name: row.unit_name,
+        unit_path: row.unit_path,
+        roles,
+        permissions,
+        scope,
+        session_id: 0,
+        csrf_token: String::new(),
+        must_change_password: false,
+        second_factor_pending: false,
+        flash: None,
+    }))
 }

@@ -481,9 +481,7 @@ mod tests {
         !code.is_empty()
             && !code.starts_with('-')
             && !code.ends_with('-')
-            && code
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     }
 
     #[test]
@@ -539,12 +537,7 @@ mod tests {
             let mut seen = HashSet::new();
             for (code, _, _) in t.communities {
                 assert!(code_is_valid(code), "bad code {:?} in {}", code, t.code);
-                assert!(
-                    seen.insert(*code),
-                    "duplicate code {:?} in {}",
-                    code,
-                    t.code
-                );
+                assert!(seen.insert(*code), "duplicate code {:?} in {}", code, t.code);
             }
         }
     }
@@ -577,16 +570,10 @@ mod tests {
     #[test]
     fn required_entries_present() {
         let kaifaqu = TOWNS.iter().find(|t| t.code == "kaifaqu").unwrap();
-        assert!(kaifaqu
-            .communities
-            .contains(&("xiuyi", "绣衣社区", "community")));
+        assert!(kaifaqu.communities.contains(&("xiuyi", "绣衣社区", "community")));
 
         let gaoxinqu = TOWNS.iter().find(|t| t.code == "gaoxinqu").unwrap();
-        let tinglin = gaoxinqu
-            .communities
-            .iter()
-            .find(|c| c.0 == "tinglin")
-            .expect("tinglin under gaoxinqu");
+        let tinglin = gaoxinqu.communities.iter().find(|c| c.0 == "tinglin").expect("tinglin under gaoxinqu");
         assert!(tinglin.1.contains("亭林"));
     }
 }

@@ -49,8 +49,7 @@ async fn add_unit<C: sea_orm::ConnectionTrait>(
     (code, name, name_en, kind, division): UnitSpec<'_>,
     order: i32,
 ) -> Result<(i64, String, i32), DbErr> {
-    let code =
-        UnitCode::parse(code).map_err(|k| DbErr::Custom(format!("demo unit code {code}: {k}")))?;
+    let code = UnitCode::parse(code).map_err(|k| DbErr::Custom(format!("demo unit code {code}: {k}")))?;
     let path = child_path(parent.map(|p| p.1), &code);
     let depth = parent.map(|p| p.2 + 1).unwrap_or(0);
     let input = UnitInput {
@@ -67,34 +66,15 @@ async fn add_unit<C: sea_orm::ConnectionTrait>(
 }
 
 /// Writes the demo data into an empty database. `password` is given to every demo user.
-pub async fn generate(
-    db: &Db,
-    sec: &SecurityConfig,
-    password: &str,
-    _scale: u32,
-) -> anyhow::Result<DemoReport> {
+pub async fn generate(db: &Db, sec: &SecurityConfig, password: &str, _scale: u32) -> anyhow::Result<DemoReport> {
     if !db.is_empty().await? {
         anyhow::bail!("数据库非空，演示数据只写入空库 / the database is not empty; demo data is only written to an empty database");
     }
-    let mut report = DemoReport {
-        roles: ensure_roles(db).await?,
-        ..DemoReport::default()
-    };
+    let mut report = DemoReport { roles: ensure_roles(db).await?, ..DemoReport::default() };
     let hash = hash_password(sec, password)?;
     let tx = db.write().await?;
-    let (cid, cpath, cdepth) = add_unit(
-        &*tx,
-        None,
-        (
-            kunshan::CITY.0,
-            kunshan::CITY.1,
-            kunshan::CITY.2,
-            "city",
-            kunshan::CITY.0,
-        ),
-        0,
-    )
-    .await?;
+    let (cid, cpath, cdepth) =
+        add_unit(&*tx, None, (kunshan::CITY.0, kunshan::CITY.1, kunshan::CITY.2, "city", kunshan::CITY.0), 0).await?;
     report.units += 1;
     let mut zhoushi = None;
     let mut first_community_of_zhoushi = None;
@@ -102,13 +82,7 @@ pub async fn generate(
         let (tid, tpath, tdepth) = add_unit(
             &*tx,
             Some((cid, &cpath, cdepth)),
-            (
-                town.code,
-                town.name,
-                town.name_en,
-                town.kind,
-                town.division_code,
-            ),
+            (town.code, town.name, town.name_en, town.kind, town.division_code),
             i as i32 + 1,
         )
         .await?;
@@ -117,13 +91,8 @@ pub async fn generate(
             zhoushi = Some(tid);
         }
         for (j, (code, name, kind)) in town.communities.iter().enumerate() {
-            let (id, _, _) = add_unit(
-                &*tx,
-                Some((tid, &tpath, tdepth)),
-                (code, name, "", kind, ""),
-                j as i32 + 1,
-            )
-            .await?;
+            let (id, _, _) =
+                add_unit(&*tx, Some((tid, &tpath, tdepth)), (code, name, "", kind, ""), j as i32 + 1).await?;
             report.units += 1;
             if town.code == "zhoushi" && first_community_of_zhoushi.is_none() {
                 first_community_of_zhoushi = Some(id);
@@ -145,18 +114,11 @@ pub async fn generate(
             email: None,
         };
         let uid = users::insert(&*tx, &input, &hash, false).await?;
-        let rid = users::role_id_by_code(&*tx, role)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("role {role} missing"))?;
+        let rid = users::role_id_by_code(&*tx, role).await?.ok_or_else(|| anyhow::anyhow!("role {role} missing"))?;
         users::set_user_roles(&*tx, uid, &[rid]).await?;
         report.users += 1;
     }
-    audit::record(
-        &*tx,
-        &Actor::system("demo"),
-        Event::new("demo_generate", "database", "").after(&report),
-    )
-    .await?;
+    audit::record(&*tx, &Actor::system("demo"), Event::new("demo_generate", "database", "").after(&report)).await?;
     tx.commit().await?;
     Ok(report)
 }

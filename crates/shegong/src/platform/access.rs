@@ -75,13 +75,8 @@ pub enum DataScope {
 }
 
 impl DataScope {
-    pub const ALL: [DataScope; 5] = [
-        DataScope::All,
-        DataScope::Custom,
-        DataScope::UnitAndBelow,
-        DataScope::Unit,
-        DataScope::Own,
-    ];
+    pub const ALL: [DataScope; 5] =
+        [DataScope::All, DataScope::Custom, DataScope::UnitAndBelow, DataScope::Unit, DataScope::Own];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -115,9 +110,7 @@ impl AdminKind {
         }
     }
     pub fn parse(s: &str) -> Option<AdminKind> {
-        [AdminKind::System, AdminKind::Security, AdminKind::Audit]
-            .into_iter()
-            .find(|k| k.code() == s)
+        [AdminKind::System, AdminKind::Security, AdminKind::Audit].into_iter().find(|k| k.code() == s)
     }
 }
 
@@ -152,14 +145,7 @@ pub const ROLES: &[RoleSpec] = &[
         name_en: "System administrator",
         scope: DataScope::All,
         admin: Some(AdminKind::System),
-        permissions: &[
-            "dashboard.read",
-            "units.read",
-            "units.write",
-            "users.read",
-            "users.write",
-            "roles.read",
-        ],
+        permissions: &["dashboard.read", "units.read", "units.write", "users.read", "users.write", "roles.read"],
     },
     RoleSpec {
         code: "secadmin",
@@ -167,14 +153,7 @@ pub const ROLES: &[RoleSpec] = &[
         name_en: "Security administrator",
         scope: DataScope::All,
         admin: Some(AdminKind::Security),
-        permissions: &[
-            "dashboard.read",
-            "units.read",
-            "users.read",
-            "roles.read",
-            "roles.write",
-            "users.grant",
-        ],
+        permissions: &["dashboard.read", "units.read", "users.read", "roles.read", "roles.write", "users.grant"],
     },
     RoleSpec {
         code: "auditadmin",
@@ -269,13 +248,7 @@ pub const ROLES: &[RoleSpec] = &[
         name_en: "Social worker",
         scope: DataScope::Unit,
         admin: None,
-        permissions: &[
-            "dashboard.read",
-            "units.read",
-            "volunteers.read",
-            "volunteers.write",
-            "events.read",
-        ],
+        permissions: &["dashboard.read", "units.read", "volunteers.read", "volunteers.write", "events.read"],
     },
     RoleSpec {
         code: "counsellor",
@@ -346,17 +319,12 @@ pub struct Scope {
 
 impl Scope {
     pub fn all() -> Scope {
-        Scope {
-            all: true,
-            ..Scope::default()
-        }
+        Scope { all: true, ..Scope::default() }
     }
 
     /// Whether a unit (by its path) lies inside the scope's units. `Own` scope sees no unit by itself.
     pub fn contains_path(&self, path: &str) -> bool {
-        self.all
-            || self.subtrees.iter().any(|p| path.starts_with(p.as_str()))
-            || self.units.iter().any(|p| p == path)
+        self.all || self.subtrees.iter().any(|p| path.starts_with(p.as_str())) || self.units.iter().any(|p| p == path)
     }
 
     /// SQL (with `?` placeholders) restricting `path_col` (a unit path column) to the scope.
@@ -392,9 +360,7 @@ impl Scope {
         let mut vals: Vec<Value> = Vec::new();
         if !self.subtrees.is_empty() || !self.units.is_empty() {
             let (f, v) = self.path_filter("scope_u.path");
-            parts.push(format!(
-                "{unit_col} IN (SELECT scope_u.id FROM org_units scope_u WHERE {f})"
-            ));
+            parts.push(format!("{unit_col} IN (SELECT scope_u.id FROM org_units scope_u WHERE {f})"));
             vals.extend(v);
         }
         if let (Some(uid), Some(col)) = (self.own_user, owner_col) {
@@ -456,12 +422,7 @@ impl std::ops::Deref for Auth {
 impl<S: Send + Sync> FromRequestParts<S> for Auth {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Arc<CurrentUser>>()
-            .cloned()
-            .map(Auth)
-            .ok_or(AppError::Unauthorized)
+        parts.extensions.get::<Arc<CurrentUser>>().cloned().map(Auth).ok_or(AppError::Unauthorized)
     }
 }
 
@@ -500,10 +461,7 @@ impl Default for Routes {
 
 impl Routes {
     pub fn new() -> Self {
-        Routes {
-            router: Router::new(),
-            defs: Vec::new(),
-        }
+        Routes { router: Router::new(), defs: Vec::new() }
     }
 
     fn add(
@@ -520,9 +478,7 @@ impl Routes {
             },
             "unknown permission in route {path}"
         );
-        let mr = mr.route_layer(middleware::from_fn(move |req: Request, next: Next| {
-            enforce(need, req, next)
-        }));
+        let mr = mr.route_layer(middleware::from_fn(move |req: Request, next: Next| enforce(need, req, next)));
         self.router = self.router.route(path, mr);
         self.defs.push(RouteDef { method, path, need });
         self
@@ -565,11 +521,7 @@ async fn enforce(need: Need, req: Request, next: Next) -> Response {
         if is_api || req.method() != Method::GET {
             return error_page(StatusCode::UNAUTHORIZED, "error.unauthorized");
         }
-        let next_url = req
-            .uri()
-            .path_and_query()
-            .map(|p| p.as_str())
-            .unwrap_or("/");
+        let next_url = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
         return Redirect::to(&format!("/login?next={}", urlencode(next_url))).into_response();
     };
     if need != Need::Session {
@@ -592,9 +544,7 @@ async fn enforce(need: Need, req: Request, next: Next) -> Response {
 
 /// Percent-encodes a value for a query string.
 pub fn urlencode(s: &str) -> String {
-    serde_urlencoded::to_string([("v", s)])
-        .map(|e| e[2..].to_string())
-        .unwrap_or_default()
+    serde_urlencoded::to_string([("v", s)]).map(|e| e[2..].to_string()).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -605,11 +555,7 @@ mod tests {
     fn every_role_permission_is_known_and_duties_are_separated() {
         for r in ROLES {
             for p in r.permissions {
-                assert!(
-                    PERMISSIONS.contains(p),
-                    "{} has unknown permission {p}",
-                    r.code
-                );
+                assert!(PERMISSIONS.contains(p), "{} has unknown permission {p}", r.code);
             }
         }
         // No predefined role holds two of the three administrator duties.
@@ -619,31 +565,21 @@ mod tests {
                 r.permissions.contains(&"users.grant"),
                 r.permissions.contains(&"audit.read"),
             ];
-            assert!(
-                duties.iter().filter(|d| **d).count() <= 1,
-                "{} mixes admin duties",
-                r.code
-            );
+            assert!(duties.iter().filter(|d| **d).count() <= 1, "{} mixes admin duties", r.code);
         }
         assert_eq!(DEMO_USERS.len(), ROLES.len());
     }
 
     #[test]
     fn scope_paths() {
-        let s = Scope {
-            subtrees: vec!["/320583/zhoushi/".into()],
-            ..Scope::default()
-        };
+        let s = Scope { subtrees: vec!["/320583/zhoushi/".into()], ..Scope::default() };
         assert!(s.contains_path("/320583/zhoushi/"));
         assert!(s.contains_path("/320583/zhoushi/c01/"));
         assert!(!s.contains_path("/320583/zhouzhuang/"));
         assert!(!s.contains_path("/320583/"));
         assert!(Scope::all().contains_path("/anything/"));
         assert!(!Scope::default().contains_path("/320583/"));
-        let u = Scope {
-            units: vec!["/320583/lujia/".into()],
-            ..Scope::default()
-        };
+        let u = Scope { units: vec!["/320583/lujia/".into()], ..Scope::default() };
         assert!(u.contains_path("/320583/lujia/"));
         assert!(!u.contains_path("/320583/lujia/c1/"));
     }

@@ -22,20 +22,12 @@ pub struct Actor {
 
 impl Actor {
     pub fn user(u: &CurrentUser, ip: &str) -> Actor {
-        Actor {
-            id: Some(u.id),
-            name: u.username.clone(),
-            ip: ip.to_string(),
-        }
+        Actor { id: Some(u.id), name: u.username.clone(), ip: ip.to_string() }
     }
 
     /// The command line or the system itself (demo generator, migrations).
     pub fn system(name: &str) -> Actor {
-        Actor {
-            id: None,
-            name: name.to_string(),
-            ip: String::new(),
-        }
+        Actor { id: None, name: name.to_string(), ip: String::new() }
     }
 }
 
@@ -52,14 +44,7 @@ pub struct Event<'a> {
 
 impl<'a> Event<'a> {
     pub fn new(action: &'a str, entity: &'a str, entity_id: impl ToString) -> Self {
-        Event {
-            action,
-            entity,
-            entity_id: entity_id.to_string(),
-            unit_id: None,
-            before: None,
-            after: None,
-        }
+        Event { action, entity, entity_id: entity_id.to_string(), unit_id: None, before: None, after: None }
     }
     pub fn unit(mut self, unit_id: i64) -> Self {
         self.unit_id = Some(unit_id);
@@ -116,25 +101,12 @@ fn ts(at: &DateTime<Utc>) -> String {
 }
 
 /// Appends an audit row. Call it inside the transaction of the write it describes.
-pub async fn record<C: ConnectionTrait>(
-    conn: &C,
-    actor: &Actor,
-    ev: Event<'_>,
-) -> Result<(), DbErr> {
+pub async fn record<C: ConnectionTrait>(conn: &C, actor: &Actor, ev: Event<'_>) -> Result<(), DbErr> {
     let b = conn.get_database_backend();
     // Taking the head row first serialises concurrent writers on both backends.
-    conn.execute(sql(
-        b,
-        "UPDATE audit_head SET seq = seq + 1 WHERE id = 1",
-        vec![],
-    ))
-    .await?;
+    conn.execute(sql(b, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1", vec![])).await?;
     let head = conn
-        .query_one(sql(
-            b,
-            "SELECT seq, hash FROM audit_head WHERE id = 1",
-            vec![],
-        ))
+        .query_one(sql(b, "SELECT seq, hash FROM audit_head WHERE id = 1", vec![]))
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("audit_head".into()))?;
     let seq: i64 = head.try_get_by_index(0)?;
@@ -176,12 +148,7 @@ pub async fn record<C: ConnectionTrait>(
         ],
     ))
     .await?;
-    conn.execute(sql(
-        b,
-        "UPDATE audit_head SET hash = ? WHERE id = 1",
-        vec![hash.into()],
-    ))
-    .await?;
+    conn.execute(sql(b, "UPDATE audit_head SET hash = ? WHERE id = 1", vec![hash.into()])).await?;
     Ok(())
 }
 
@@ -220,11 +187,7 @@ pub struct AuditFilter {
 }
 
 /// Searches the audit log, newest first.
-pub async fn search<C: ConnectionTrait>(
-    conn: &C,
-    f: &AuditFilter,
-    page: &PageParams,
-) -> Result<Page<AuditRow>, DbErr> {
+pub async fn search<C: ConnectionTrait>(conn: &C, f: &AuditFilter, page: &PageParams) -> Result<Page<AuditRow>, DbErr> {
     let b = conn.get_database_backend();
     let mut wh = String::from(" WHERE 1=1");
     let mut vals: Vec<Value> = Vec::new();
@@ -250,19 +213,10 @@ pub async fn search<C: ConnectionTrait>(
     }
     if let Ok(d) = chrono::NaiveDate::parse_from_str(f.to.trim(), "%Y-%m-%d") {
         wh.push_str(" AND at < ?");
-        vals.push(
-            d.succ_opt()
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-                .map(|t| t.and_utc())
-                .into(),
-        );
+        vals.push(d.succ_opt().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc()).into());
     }
     let total = conn
-        .query_one(sql(
-            b,
-            &format!("SELECT COUNT(*) FROM audit_log{wh}"),
-            vals.clone(),
-        ))
+        .query_one(sql(b, &format!("SELECT COUNT(*) FROM audit_log{wh}"), vals.clone()))
         .await?
         .map(|r| r.try_get_by_index::<i64>(0))
         .transpose()?
@@ -308,15 +262,10 @@ pub async fn verify_chain<C: ConnectionTrait>(conn: &C) -> Result<ChainReport, D
         for r in rows {
             report.rows += 1;
             if r.id != expect_seq {
-                report.problems.push(format!(
-                    "audit row {} missing before row {} / 审计记录缺失",
-                    expect_seq, r.id
-                ));
+                report.problems.push(format!("audit row {} missing before row {} / 审计记录缺失", expect_seq, r.id));
             }
             if r.prev_hash != prev {
-                report
-                    .problems
-                    .push(format!("audit row {}: link broken / 链接断裂", r.id));
+                report.problems.push(format!("audit row {}: link broken / 链接断裂", r.id));
             }
             let h = row_hash(
                 &r.prev_hash,
@@ -333,22 +282,14 @@ pub async fn verify_chain<C: ConnectionTrait>(conn: &C) -> Result<ChainReport, D
                 r.after_json.as_deref(),
             );
             if h != r.hash {
-                report
-                    .problems
-                    .push(format!("audit row {}: content altered / 内容被篡改", r.id));
+                report.problems.push(format!("audit row {}: content altered / 内容被篡改", r.id));
             }
             prev = r.hash;
             last_id = r.id;
             expect_seq = r.id + 1;
         }
     }
-    let head = conn
-        .query_one(sql(
-            b,
-            "SELECT seq, hash FROM audit_head WHERE id = 1",
-            vec![],
-        ))
-        .await?;
+    let head = conn.query_one(sql(b, "SELECT seq, hash FROM audit_head WHERE id = 1", vec![])).await?;
     if let Some(h) = head {
         let seq: i64 = h.try_get_by_index(0)?;
         let hash: String = h.try_get_by_index(1)?;

@@ -93,11 +93,7 @@ impl Default for SecurityConfig {
 
 impl Default for LimitsConfig {
     fn default() -> Self {
-        LimitsConfig {
-            body_bytes: 20 * 1024 * 1024,
-            request_timeout_secs: 60,
-            db_max_connections: 10,
-        }
+        LimitsConfig { body_bytes: 20 * 1024 * 1024, request_timeout_secs: 60, db_max_connections: 10 }
     }
 }
 
@@ -108,17 +104,12 @@ impl Config {
             .map(str::to_string)
             .or_else(|| std::env::var("SHEGONG_CONFIG").ok())
             .unwrap_or_else(|| "shegong.toml".to_string());
-        let mut fig =
-            Figment::from(Serialized::defaults(Config::default())).merge(Toml::file(file));
+        let mut fig = Figment::from(Serialized::defaults(Config::default())).merge(Toml::file(file));
         if let Ok(url) = std::env::var("DATABASE_URL") {
             fig = fig.merge(("database", url));
         }
-        fig.merge(Env::prefixed("SHEGONG_").split("__").ignore(&[
-            "config",
-            "demo_password",
-            "test_postgres",
-        ]))
-        .extract()
-        .map_err(Box::new)
+        fig.merge(Env::prefixed("SHEGONG_").split("__").ignore(&["config", "demo_password", "test_postgres"]))
+            .extract()
+            .map_err(Box::new)
     }
 }

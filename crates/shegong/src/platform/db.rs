@@ -7,19 +7,18 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sea_orm::{
-    ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr,
-    SqlxPostgresConnector, SqlxSqliteConnector, Statement, TransactionTrait,
+    ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr, SqlxPostgresConnector,
+    SqlxSqliteConnector, Statement, TransactionTrait,
 };
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 /// The versioned migrations, applied in order. Never edit an applied one: add a new file.
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../../migrations/0001_foundation.sql"),
-)];
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "foundation", include_str!("../../migrations/0001_foundation.sql")),
+    (2, "api_tokens_and_submissions", include_str!("../../migrations/0002_api_tokens_and_submissions.sql")),
+];
 
 /// A handle to the database shared by all requests.
 #[derive(Clone)]
@@ -57,9 +56,7 @@ pub fn is_postgres(url: &str) -> bool {
 
 /// Turns `shegong.db`, `sqlite:shegong.db` or `sqlite://shegong.db` into a file path.
 pub fn sqlite_path(url: &str) -> &str {
-    url.strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-        .unwrap_or(url)
+    url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url)
 }
 
 impl Db {
@@ -77,27 +74,17 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await?;
-            Ok(Db {
-                conn: SqlxPostgresConnector::from_sqlx_postgres_pool(pool),
-                write_gate: None,
-                url: url.into(),
-            })
+            Ok(Db { conn: SqlxPostgresConnector::from_sqlx_postgres_pool(pool), write_gate: None, url: url.into() })
         } else {
             let path = sqlite_path(url);
             let memory = path == ":memory:";
             let opts = if memory {
                 SqliteConnectOptions::from_str("sqlite::memory:")?
             } else {
-                SqliteConnectOptions::new()
-                    .filename(path)
-                    .create_if_missing(true)
+                SqliteConnectOptions::new().filename(path).create_if_missing(true)
             };
             let opts = opts
-                .journal_mode(if memory {
-                    SqliteJournalMode::Memory
-                } else {
-                    SqliteJournalMode::Wal
-                })
+                .journal_mode(if memory { SqliteJournalMode::Memory } else { SqliteJournalMode::Wal })
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
@@ -107,16 +94,8 @@ impl Db {
             let pool = SqlitePoolOptions::new()
                 .max_connections(max)
                 .min_connections(if memory { 1 } else { 0 })
-                .idle_timeout(if memory {
-                    None
-                } else {
-                    Some(Duration::from_secs(600))
-                })
-                .max_lifetime(if memory {
-                    None
-                } else {
-                    Some(Duration::from_secs(3600))
-                })
+                .idle_timeout(if memory { None } else { Some(Duration::from_secs(600)) })
+                .max_lifetime(if memory { None } else { Some(Duration::from_secs(3600)) })
                 .connect_with(opts)
                 .await?;
             Ok(Db {
@@ -153,15 +132,9 @@ impl Db {
         self.conn.execute_unprepared(create).await?;
         let tx = self.write().await?;
         if backend == DatabaseBackend::Postgres {
-            tx.execute_unprepared("SELECT pg_advisory_xact_lock(7403519)")
-                .await?;
+            tx.execute_unprepared("SELECT pg_advisory_xact_lock(7403519)").await?;
         }
-        let rows = tx
-            .query_all(Statement::from_string(
-                backend,
-                "SELECT version FROM schema_migrations",
-            ))
-            .await?;
+        let rows = tx.query_all(Statement::from_string(backend, "SELECT version FROM schema_migrations")).await?;
         let mut applied = Vec::new();
         for r in rows {
             applied.push(r.try_get_by_index::<i64>(0)?);
@@ -186,7 +159,9 @@ impl Db {
             tx.execute(Statement::from_sql_and_values(
                 backend,
                 match backend {
-                    DatabaseBackend::Postgres => "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+                    DatabaseBackend::Postgres => {
+                        "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)"
+                    }
                     _ => "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                 },
                 [(*version).into(), (*name).into(), chrono::Utc::now().to_rfc3339().into()],
@@ -200,13 +175,7 @@ impl Db {
 
     /// Whether the schema has no org units yet (a fresh database).
     pub async fn is_empty(&self) -> Result<bool, DbErr> {
-        let row = self
-            .conn
-            .query_one(Statement::from_string(
-                self.backend(),
-                "SELECT COUNT(*) FROM org_units",
-            ))
-            .await?;
+        let row = self.conn.query_one(Statement::from_string(self.backend(), "SELECT COUNT(*) FROM org_units")).await?;
         Ok(match row {
             Some(r) => r.try_get_by_index::<i64>(0)? == 0,
             None => true,
@@ -266,14 +235,8 @@ pub fn sql(backend: DatabaseBackend, text: &str, values: Vec<sea_orm::Value>) ->
 }
 
 /// Runs a query returning one integer (a COUNT or a SUM cast to BIGINT); no row counts as 0.
-pub async fn count<C: ConnectionTrait>(
-    c: &C,
-    text: &str,
-    values: Vec<sea_orm::Value>,
-) -> Result<i64, DbErr> {
-    let row = c
-        .query_one(sql(c.get_database_backend(), text, values))
-        .await?;
+pub async fn count<C: ConnectionTrait>(c: &C, text: &str, values: Vec<sea_orm::Value>) -> Result<i64, DbErr> {
+    let row = c.query_one(sql(c.get_database_backend(), text, values)).await?;
     Ok(match row {
         Some(r) => r.try_get_by_index::<Option<i64>>(0)?.unwrap_or(0),
         None => 0,
@@ -287,19 +250,13 @@ mod tests {
     #[test]
     fn statements_are_split_and_comments_dropped() {
         let s = split_statements("-- c\nCREATE TABLE a (x INT);\n\nINSERT INTO a VALUES (1);\n");
-        assert_eq!(
-            s,
-            vec![
-                "CREATE TABLE a (x INT)".to_string(),
-                "INSERT INTO a VALUES (1)".to_string()
-            ]
-        );
+        assert_eq!(s, vec!["CREATE TABLE a (x INT)".to_string(), "INSERT INTO a VALUES (1)".to_string()]);
     }
 
     #[tokio::test]
     async fn migrations_apply_once_on_sqlite() {
         let db = Db::connect(":memory:", 1).await.expect("connect");
-        assert_eq!(db.migrate().await.expect("migrate"), vec![1]);
+        assert_eq!(db.migrate().await.expect("migrate"), vec![1, 2]);
         assert!(db.migrate().await.expect("again").is_empty());
         assert!(db.is_empty().await.expect("count"));
     }

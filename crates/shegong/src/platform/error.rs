@@ -68,18 +68,11 @@ impl AppError {
 
 /// Renders an error page with the message in both languages.
 pub fn error_page(status: StatusCode, key: &str) -> Response {
-    let page = ErrorPage {
-        status: status.as_u16(),
-        zh: t(Lang::Zh, key).to_string(),
-        en: t(Lang::En, key).to_string(),
-    };
+    let page =
+        ErrorPage { status: status.as_u16(), zh: t(Lang::Zh, key).to_string(), en: t(Lang::En, key).to_string() };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
-        Err(_) => (
-            status,
-            format!("{} / {}", t(Lang::Zh, key), t(Lang::En, key)),
-        )
-            .into_response(),
+        Err(_) => (status, format!("{} / {}", t(Lang::Zh, key), t(Lang::En, key))).into_response(),
     }
 }
 
@@ -90,9 +83,7 @@ impl IntoResponse for AppError {
             tracing::error!(error = %self, "request failed");
         }
         let mut resp = error_page(status, &self.message_key());
-        resp.extensions_mut().insert(ErrorMarker {
-            key: self.message_key(),
-        });
+        resp.extensions_mut().insert(ErrorMarker { key: self.message_key() });
         resp
     }
 }

@@ -33,10 +33,7 @@ impl Lang {
 
     /// Picks the language from an `Accept-Language` header (first supported wins), else Chinese.
     pub fn from_accept_language(header: &str) -> Lang {
-        header
-            .split(',')
-            .find_map(|part| Lang::parse(part.split(';').next().unwrap_or("")))
-            .unwrap_or_default()
+        header.split(',').find_map(|part| Lang::parse(part.split(';').next().unwrap_or(""))).unwrap_or_default()
     }
 }
 
@@ -57,16 +54,9 @@ fn walk(prefix: &str, v: &serde_yaml::Value, out: &mut HashMap<String, String>) 
             for (k, v) in m {
                 let key = match k {
                     serde_yaml::Value::String(s) => s.clone(),
-                    other => serde_yaml::to_string(other)
-                        .unwrap_or_default()
-                        .trim()
-                        .to_string(),
+                    other => serde_yaml::to_string(other).unwrap_or_default().trim().to_string(),
                 };
-                let full = if prefix.is_empty() {
-                    key
-                } else {
-                    format!("{prefix}.{key}")
-                };
+                let full = if prefix.is_empty() { key } else { format!("{prefix}.{key}") };
                 walk(&full, v, out);
             }
         }
@@ -83,10 +73,8 @@ fn walk(prefix: &str, v: &serde_yaml::Value, out: &mut HashMap<String, String>) 
     }
 }
 
-static ZH: LazyLock<HashMap<String, String>> =
-    LazyLock::new(|| flatten(ZH_SOURCE).unwrap_or_default());
-static EN: LazyLock<HashMap<String, String>> =
-    LazyLock::new(|| flatten(EN_SOURCE).unwrap_or_default());
+static ZH: LazyLock<HashMap<String, String>> = LazyLock::new(|| flatten(ZH_SOURCE).unwrap_or_default());
+static EN: LazyLock<HashMap<String, String>> = LazyLock::new(|| flatten(EN_SOURCE).unwrap_or_default());
 
 /// Looks up `key`. A missing key shows itself (tests make sure none is missing).
 pub fn t(lang: Lang, key: &str) -> &str {
@@ -122,10 +110,7 @@ mod tests {
         let en: BTreeSet<String> = flatten(EN_SOURCE).expect("en parses").into_keys().collect();
         let only_zh: Vec<_> = zh.difference(&en).collect();
         let only_en: Vec<_> = en.difference(&zh).collect();
-        assert!(
-            only_zh.is_empty() && only_en.is_empty(),
-            "only in zh: {only_zh:?}; only in en: {only_en:?}"
-        );
+        assert!(only_zh.is_empty() && only_en.is_empty(), "only in zh: {only_zh:?}; only in en: {only_en:?}");
         assert!(zh.len() > 50);
     }
 
@@ -139,21 +124,13 @@ mod tests {
                 for pat in ["t(\"", "tf(\""] {
                     for (i, _) in text.match_indices(pat) {
                         // `redact("…")` is not `t("…")`: the call must start a word.
-                        if text[..i]
-                            .chars()
-                            .next_back()
-                            .is_some_and(|c| c.is_alphanumeric() || c == '_')
-                        {
+                        if text[..i].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_') {
                             continue;
                         }
                         let rest = &text[i + pat.len()..];
                         if let Some(end) = rest.find('"') {
                             let key = &rest[..end];
-                            if key.contains('.')
-                                && !key.contains(' ')
-                                && !key.contains('{')
-                                && !has_key(key)
-                            {
+                            if key.contains('.') && !key.contains(' ') && !key.contains('{') && !has_key(key) {
                                 missing.push(format!("{}: {key}", path.display()));
                             }
                         }
@@ -161,10 +138,7 @@ mod tests {
                 }
             });
         }
-        assert!(
-            missing.is_empty(),
-            "keys missing from locales: {missing:#?}"
-        );
+        assert!(missing.is_empty(), "keys missing from locales: {missing:#?}");
     }
 
     fn visit(dir: &std::path::Path, f: &mut dyn FnMut(&str, &std::path::Path)) {

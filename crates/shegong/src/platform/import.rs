@@ -20,12 +20,7 @@ pub struct RowError {
 
 impl RowError {
     pub fn new(row: usize, column: &str, key: &str, detail: impl Into<String>) -> Self {
-        RowError {
-            row,
-            column: column.into(),
-            key: key.into(),
-            detail: detail.into(),
-        }
+        RowError { row, column: column.into(), key: key.into(), detail: detail.into() }
     }
 
     pub fn message(&self, lang: Lang) -> String {
@@ -53,10 +48,7 @@ impl ImportReport {
     /// A bilingual text report for the command line.
     pub fn to_text(&self) -> String {
         if self.committed() {
-            return format!(
-                "已导入 {} 行 / imported {} rows",
-                self.created, self.created
-            );
+            return format!("已导入 {} 行 / imported {} rows", self.created, self.created);
         }
         let mut s = format!(
             "文件有 {} 处错误，未写入任何数据 / {} errors, nothing was written\n",

@@ -2,13 +2,16 @@
 //! translations, paging, web helpers, time and telemetry. Domains never re-implement these.
 
 pub mod access;
+pub mod api;
 pub mod audit;
 pub mod config;
 pub mod db;
 pub mod error;
 pub mod i18n;
 pub mod import;
+pub mod once;
 pub mod paging;
 pub mod telemetry;
 pub mod time;
 pub mod web;
+pub mod xlsx;

@@ -7,7 +7,8 @@ pub const DEFAULT_PER_PAGE: u64 = 20;
 pub const MAX_PER_PAGE: u64 = 200;
 
 /// Query-string parameters of a list: `?page=2&per_page=50&sort=name&dir=desc&q=周市`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageParams {
     #[serde(default, deserialize_with = "lenient_u64")]
     pub page: Option<u64>,
@@ -32,9 +33,7 @@ impl PageParams {
         self.page.unwrap_or(1).max(1)
     }
     pub fn per_page(&self) -> u64 {
-        self.per_page
-            .unwrap_or(DEFAULT_PER_PAGE)
-            .clamp(1, MAX_PER_PAGE)
+        self.per_page.unwrap_or(DEFAULT_PER_PAGE).clamp(1, MAX_PER_PAGE)
     }
     pub fn limit(&self) -> i64 {
         self.per_page() as i64
@@ -79,14 +78,9 @@ impl PageParams {
             pairs.push(("per_page", self.per_page().to_string()));
         }
         let (sort, dir) = match sort {
-            Some(s) if self.sort.as_deref() == Some(s) && !self.descending() => {
-                (Some(s.to_string()), Some("desc"))
-            }
+            Some(s) if self.sort.as_deref() == Some(s) && !self.descending() => (Some(s.to_string()), Some("desc")),
             Some(s) => (Some(s.to_string()), None),
-            None => (
-                self.sort.clone(),
-                self.dir.as_deref().filter(|d| *d == "desc"),
-            ),
+            None => (self.sort.clone(), self.dir.as_deref().filter(|d| *d == "desc")),
         };
         if let Some(s) = sort {
             pairs.push(("sort", s));
@@ -107,7 +101,7 @@ impl PageParams {
 }
 
 /// One page of results.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: i64,
@@ -120,13 +114,7 @@ impl<T> Page<T> {
     pub fn new(items: Vec<T>, total: i64, p: &PageParams) -> Self {
         let per_page = p.per_page();
         let pages = (total.max(0) as u64).div_ceil(per_page).max(1);
-        Page {
-            items,
-            total,
-            page: p.page(),
-            per_page,
-            pages,
-        }
+        Page { items, total, page: p.page(), per_page, pages }
     }
     pub fn has_prev(&self) -> bool {
         self.page > 1
@@ -144,8 +132,7 @@ mod tests {
     fn paging_maths_and_bounds() {
         let p: PageParams = serde_urlencoded::from_str("page=3&per_page=10").expect("parse");
         assert_eq!((p.limit(), p.offset()), (10, 20));
-        let bad: PageParams =
-            serde_urlencoded::from_str("page=abc&per_page=100000").expect("lenient");
+        let bad: PageParams = serde_urlencoded::from_str("page=abc&per_page=100000").expect("lenient");
         assert_eq!((bad.page(), bad.per_page()), (1, MAX_PER_PAGE));
         let pg = Page::new(vec![1, 2], 41, &p);
         assert_eq!(pg.pages, 5);
@@ -155,17 +142,10 @@ mod tests {
 
     #[test]
     fn sort_is_whitelisted() {
-        let p: PageParams =
-            serde_urlencoded::from_str("sort=name;DROP TABLE x&dir=desc").expect("parse");
-        assert_eq!(
-            p.order_by(&[("code", "u.code"), ("name", "u.name")], "u.id"),
-            " ORDER BY u.code DESC, u.id DESC"
-        );
+        let p: PageParams = serde_urlencoded::from_str("sort=name;DROP TABLE x&dir=desc").expect("parse");
+        assert_eq!(p.order_by(&[("code", "u.code"), ("name", "u.name")], "u.id"), " ORDER BY u.code DESC, u.id DESC");
         let p: PageParams = serde_urlencoded::from_str("sort=name").expect("parse");
-        assert_eq!(
-            p.order_by(&[("code", "u.code"), ("name", "u.name")], "u.id"),
-            " ORDER BY u.name ASC, u.id ASC"
-        );
+        assert_eq!(p.order_by(&[("code", "u.code"), ("name", "u.name")], "u.id"), " ORDER BY u.name ASC, u.id ASC");
         assert_eq!(p.link(2, Some("name"), ""), "?page=2&sort=name&dir=desc");
     }
 }

@@ -3,22 +3,17 @@
 use chrono::{DateTime, FixedOffset, Utc};
 
 pub fn china() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600)
-        .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset is valid"))
+    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset is valid"))
 }
 
 /// `2022-06-01 14:30` in China Standard Time.
 pub fn local_minutes(t: &DateTime<Utc>) -> String {
-    t.with_timezone(&china())
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
+    t.with_timezone(&china()).format("%Y-%m-%d %H:%M").to_string()
 }
 
 /// `2022-06-01 14:30:05` in China Standard Time.
 pub fn local_seconds(t: &DateTime<Utc>) -> String {
-    t.with_timezone(&china())
-        .format("%Y-%m-%d %H:%M:%S")
-        .to_string()
+    t.with_timezone(&china()).format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
 #[cfg(test)]
@@ -27,9 +22,7 @@ mod tests {
 
     #[test]
     fn shows_beijing_time() {
-        let t = DateTime::parse_from_rfc3339("2022-12-31T16:30:00Z")
-            .expect("valid")
-            .with_timezone(&Utc);
+        let t = DateTime::parse_from_rfc3339("2022-12-31T16:30:00Z").expect("valid").with_timezone(&Utc);
         assert_eq!(local_minutes(&t), "2023-01-01 00:30");
     }
 }

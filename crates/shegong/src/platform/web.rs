@@ -49,6 +49,10 @@ impl PageCtx {
     pub fn tf(&self, key: &str, args: &[(&str, &str)]) -> String {
         tf(self.lang, key, args)
     }
+    /// A fresh one-time token for a create form (see `platform::once`).
+    pub fn nonce(&self) -> String {
+        random_token(16)
+    }
     pub fn can(&self, perm: &str) -> bool {
         self.user.as_ref().is_some_and(|u| u.can(perm))
     }
@@ -65,11 +69,7 @@ impl PageCtx {
             .map(|n| NavItem {
                 href: n.href,
                 label: self.t(n.label).to_string(),
-                active: if n.href == "/" {
-                    self.path == "/"
-                } else {
-                    self.path.starts_with(n.href)
-                },
+                active: if n.href == "/" { self.path == "/" } else { self.path.starts_with(n.href) },
             })
             .collect()
     }
@@ -82,16 +82,10 @@ impl PageCtx {
         }
     }
     pub fn user_name(&self) -> &str {
-        self.user
-            .as_ref()
-            .map(|u| u.display_name.as_str())
-            .unwrap_or("")
+        self.user.as_ref().map(|u| u.display_name.as_str()).unwrap_or("")
     }
     pub fn unit_name(&self) -> &str {
-        self.user
-            .as_ref()
-            .map(|u| u.unit_name.as_str())
-            .unwrap_or("")
+        self.user.as_ref().map(|u| u.unit_name.as_str()).unwrap_or("")
     }
 }
 
@@ -109,31 +103,11 @@ struct NavDef {
 
 /// Navigation by domain. Domains add their entry here when they land.
 const NAV: &[NavDef] = &[
-    NavDef {
-        href: "/",
-        label: "nav.home",
-        perm: "dashboard.read",
-    },
-    NavDef {
-        href: "/units",
-        label: "nav.units",
-        perm: "units.read",
-    },
-    NavDef {
-        href: "/admin/users",
-        label: "nav.users",
-        perm: "users.read",
-    },
-    NavDef {
-        href: "/admin/roles",
-        label: "nav.roles",
-        perm: "roles.read",
-    },
-    NavDef {
-        href: "/admin/audit",
-        label: "nav.audit",
-        perm: "audit.read",
-    },
+    NavDef { href: "/", label: "nav.home", perm: "dashboard.read" },
+    NavDef { href: "/units", label: "nav.units", perm: "units.read" },
+    NavDef { href: "/admin/users", label: "nav.users", perm: "users.read" },
+    NavDef { href: "/admin/roles", label: "nav.roles", perm: "roles.read" },
+    NavDef { href: "/admin/audit", label: "nav.audit", perm: "audit.read" },
 ];
 
 impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
@@ -145,22 +119,13 @@ impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
             .cloned()
             .ok_or(AppError::Internal(anyhow::anyhow!("no request context")))?;
         let flash = rc.user.as_ref().and_then(|u| u.flash.clone());
-        Ok(PageCtx {
-            lang: rc.lang,
-            user: rc.user,
-            csrf: rc.csrf,
-            path: rc.path,
-            flash,
-            ip: rc.ip,
-        })
+        Ok(PageCtx { lang: rc.lang, user: rc.user, csrf: rc.csrf, path: rc.path, flash, ip: rc.ip })
     }
 }
 
 /// Renders a template into an HTML response.
 pub fn render<T: Template>(tpl: &T) -> AppResult<Response> {
-    let html = tpl
-        .render()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))?;
+    let html = tpl.render().map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))?;
     Ok(Html(html).into_response())
 }
 
@@ -188,9 +153,7 @@ pub struct FormErrors(pub BTreeMap<String, String>);
 
 impl FormErrors {
     pub fn add(&mut self, field: &str, msg: impl Into<String>) {
-        self.0
-            .entry(field.to_string())
-            .or_insert_with(|| msg.into());
+        self.0.entry(field.to_string()).or_insert_with(|| msg.into());
     }
     pub fn get(&self, field: &str) -> &str {
         self.0.get(field).map(String::as_str).unwrap_or("")
@@ -205,26 +168,15 @@ impl FormErrors {
 
 /// Reads one cookie from the request headers.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|kv| {
-            let (k, v) = kv.trim().split_once('=')?;
-            (k == name).then_some(v)
-        })
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
+        let (k, v) = kv.trim().split_once('=')?;
+        (k == name).then_some(v)
+    })
 }
 
 /// Builds a Set-Cookie value. Session cookies are HttpOnly, SameSite=Lax, Path=/, and Secure
 /// when configured (always in production behind TLS).
-pub fn set_cookie(
-    name: &str,
-    value: &str,
-    max_age_secs: Option<i64>,
-    http_only: bool,
-    secure: bool,
-) -> String {
+pub fn set_cookie(name: &str, value: &str, max_age_secs: Option<i64>, http_only: bool, secure: bool) -> String {
     let mut s = format!("{name}={value}; Path=/; SameSite=Lax");
     if http_only {
         s.push_str("; HttpOnly");
@@ -246,11 +198,7 @@ pub fn random_token(bytes: usize) -> String {
     if getrandom::getrandom(&mut buf).is_err() {
         tracing::error!("OS random source failed");
         use sha2::Digest;
-        let seed = format!(
-            "{:?}{:?}",
-            std::time::SystemTime::now(),
-            std::thread::current().id()
-        );
+        let seed = format!("{:?}{:?}", std::time::SystemTime::now(), std::thread::current().id());
         buf = sha2::Sha256::digest(seed.as_bytes())[..bytes.min(32)].to_vec();
     }
     hex::encode(buf)
@@ -278,10 +226,7 @@ pub fn security_headers(secure: bool) -> Vec<(header::HeaderName, HeaderValue)> 
         (header::HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin")),
     ];
     if secure {
-        h.push((
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=31536000"),
-        ));
+        h.push((header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000")));
     }
     h
 }
@@ -289,27 +234,34 @@ pub fn security_headers(secure: bool) -> Vec<(header::HeaderName, HeaderValue)> 
 /// Static assets compiled into the binary.
 pub async fn static_asset(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
     let (body, ctype): (&'static [u8], &str) = match name.as_str() {
-        "htmx.min.js" => (
-            include_bytes!("../../static/htmx-2.0.11.min.js"),
-            "text/javascript; charset=utf-8",
-        ),
-        "app.css" => (
-            include_bytes!("../../static/app.css"),
-            "text/css; charset=utf-8",
-        ),
-        "app.js" => (
-            include_bytes!("../../static/app.js"),
-            "text/javascript; charset=utf-8",
-        ),
+        "htmx.min.js" => (include_bytes!("../../static/htmx-2.0.11.min.js"), "text/javascript; charset=utf-8"),
+        "app.css" => (include_bytes!("../../static/app.css"), "text/css; charset=utf-8"),
+        "app.js" => (include_bytes!("../../static/app.js"), "text/javascript; charset=utf-8"),
         "favicon.svg" => (include_bytes!("../../static/favicon.svg"), "image/svg+xml"),
         _ => return AppError::NotFound.into_response(),
     };
-    (
+    ([(header::CONTENT_TYPE, ctype), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
+}
+
+pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A file download. The name may be Chinese: it is sent both as an ASCII fallback and
+/// RFC 5987-encoded.
+pub fn download(bytes: Vec<u8>, filename: &str, content_type: &'static str) -> Response {
+    let ascii: String =
+        filename.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+    let encoded = crate::platform::access::urlencode(filename).replace('+', "%20");
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    let mut resp = (
         [
-            (header::CONTENT_TYPE, ctype),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
         ],
-        body,
+        bytes,
     )
-        .into_response()
+        .into_response();
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    resp
 }

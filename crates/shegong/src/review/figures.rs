@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FigureValue {
     /// Stable key, e.g. `units.community`.
     pub key: &'static str,
@@ -18,19 +18,8 @@ pub struct FigureValue {
 }
 
 impl FigureValue {
-    pub fn new(
-        key: &'static str,
-        label_key: &'static str,
-        value: i64,
-        unit_key: &'static str,
-    ) -> Self {
-        FigureValue {
-            key,
-            label_key,
-            value,
-            unit_key,
-            href: None,
-        }
+    pub fn new(key: &'static str, label_key: &'static str, value: i64, unit_key: &'static str) -> Self {
+        FigureValue { key, label_key, value, unit_key, href: None }
     }
     pub fn link(mut self, href: &str) -> Self {
         self.href = Some(href.to_string());

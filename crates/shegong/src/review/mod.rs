@@ -1,6 +1,7 @@
 //! Indicators, the dashboard and (later) the annual review.
 
+pub mod api;
 pub mod figures;
 mod routes;
 
-pub use routes::routes;
+pub use routes::{headline, routes};

@@ -22,6 +22,12 @@ struct Dashboard {
 /// The home page: headline figures for the user's scope (users without dashboard rights see
 /// only their shortcuts).
 async fn home(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<Response> {
+    let figures = headline(&st, &auth).await?;
+    render(&Dashboard { c, figures })
+}
+
+/// The headline figures a user may see, for their scope (dashboard and API).
+pub async fn headline(st: &AppState, auth: &Auth) -> AppResult<Vec<FigureValue>> {
     let mut figures = Vec::new();
     if auth.can("units.read") {
         figures.extend(crate::units::figures::headline(&st.db.conn, &auth.scope).await?);
@@ -29,5 +35,5 @@ async fn home(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<R
     if auth.can("users.read") {
         figures.extend(crate::users::figures::headline(&st.db.conn, &auth.scope).await?);
     }
-    render(&Dashboard { c, figures })
+    Ok(figures)
 }

@@ -38,14 +38,7 @@ async fn readyz(State(st): State<AppState>) -> Response {
 async fn metrics_text(State(st): State<AppState>) -> Response {
     metrics::gauge!("shegong_uptime_seconds").set(st.started.elapsed().as_secs_f64());
     match &st.metrics {
-        Some(h) => (
-            [(
-                axum::http::header::CONTENT_TYPE,
-                "text/plain; version=0.0.4",
-            )],
-            h.render(),
-        )
-            .into_response(),
+        Some(h) => ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], h.render()).into_response(),
         None => (StatusCode::NOT_FOUND, "metrics disabled").into_response(),
     }
 }
@@ -53,11 +46,8 @@ async fn metrics_text(State(st): State<AppState>) -> Response {
 /// Counts requests and their latency by route template (not by raw path, to bound cardinality).
 pub async fn track_metrics(req: Request, next: Next) -> Response {
     let start = Instant::now();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|m| m.as_str().to_string())
-        .unwrap_or_else(|| "unmatched".into());
+    let route =
+        req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string()).unwrap_or_else(|| "unmatched".into());
     let method = req.method().to_string();
     let resp = next.run(req).await;
     let status = resp.status().as_u16().to_string();
@@ -93,11 +83,5 @@ async fn audit_page(
         ("to", f.to.as_str()),
     ])
     .unwrap_or_default();
-    render(&AuditPage {
-        c,
-        f,
-        p,
-        page,
-        extra,
-    })
+    render(&AuditPage { c, f, p, page, extra })
 }

@@ -18,19 +18,9 @@ pub async fn headline<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<Fi
             .sum::<i64>()
     };
     Ok(vec![
-        FigureValue::new(
-            "units.district_town",
-            "figures.units.district_town",
-            sum(2),
-            "figures.unit.count",
-        )
-        .link("/units/list?kind=town"),
-        FigureValue::new(
-            "units.community",
-            "figures.units.community",
-            sum(3),
-            "figures.unit.count",
-        )
-        .link("/units/list?kind=community"),
+        FigureValue::new("units.district_town", "figures.units.district_town", sum(2), "figures.unit.count")
+            .link("/units/list?kind=town"),
+        FigureValue::new("units.community", "figures.units.community", sum(3), "figures.unit.count")
+            .link("/units/list?kind=community"),
     ])
 }

@@ -1,10 +1,11 @@
 //! The org-unit tree (市 → 区镇 → 社区/村): every record hangs on a unit, every figure rolls up
 //! along the tree, and every user's data scope is a subtree of it.
 
+pub mod api;
 pub mod figures;
 pub mod import;
 pub mod model;
-mod routes;
+pub(crate) mod routes;
 pub mod store;
 
 pub use routes::routes;

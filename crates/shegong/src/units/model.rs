@@ -72,10 +72,7 @@ impl UnitCode {
         if s.is_empty() || s.len() > 32 {
             return Err("units.error.code_length");
         }
-        if !s
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        {
+        if !s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
             return Err("units.error.code_chars");
         }
         Ok(UnitCode(s))
@@ -91,7 +88,7 @@ pub fn child_path(parent_path: Option<&str>, code: &UnitCode) -> String {
 }
 
 /// A unit as stored.
-#[derive(Debug, Clone, Serialize, sea_orm::FromQueryResult)]
+#[derive(Debug, Clone, Serialize, sea_orm::FromQueryResult, utoipa::ToSchema)]
 pub struct Unit {
     pub id: i64,
     pub parent_id: Option<i64>,
@@ -109,14 +106,12 @@ pub struct Unit {
 
 impl Unit {
     pub fn kind_label_key(&self) -> String {
-        UnitKind::parse(&self.kind)
-            .unwrap_or(UnitKind::Other)
-            .label_key()
+        UnitKind::parse(&self.kind).unwrap_or(UnitKind::Other).label_key()
     }
 }
 
 /// A unit in a list, with the number of its children and its parent's name.
-#[derive(Debug, Clone, Serialize, sea_orm::FromQueryResult)]
+#[derive(Debug, Clone, Serialize, sea_orm::FromQueryResult, utoipa::ToSchema)]
 pub struct UnitRow {
     pub id: i64,
     pub code: String,
@@ -132,9 +127,7 @@ pub struct UnitRow {
 
 impl UnitRow {
     pub fn kind_label_key(&self) -> String {
-        UnitKind::parse(&self.kind)
-            .unwrap_or(UnitKind::Other)
-            .label_key()
+        UnitKind::parse(&self.kind).unwrap_or(UnitKind::Other).label_key()
     }
 }
 
@@ -169,6 +162,9 @@ pub struct UnitForm {
     pub sort_order: String,
     #[serde(default)]
     pub version: String,
+    /// One-time token against double submission (create forms only).
+    #[serde(default, rename = "_nonce")]
+    pub nonce: String,
 }
 
 impl UnitForm {
@@ -207,9 +203,7 @@ impl UnitForm {
         let dc = self.division_code.trim();
         let division_code = if dc.is_empty() {
             None
-        } else if (dc.len() == 6 || dc.len() == 9 || dc.len() == 12)
-            && dc.bytes().all(|b| b.is_ascii_digit())
-        {
+        } else if (dc.len() == 6 || dc.len() == 9 || dc.len() == 12) && dc.bytes().all(|b| b.is_ascii_digit()) {
             Some(dc.to_string())
         } else {
             errs.push(("division_code", "units.error.division_code"));
@@ -223,15 +217,7 @@ impl UnitForm {
             }),
         };
         if errs.is_empty() {
-            Ok(UnitInput {
-                parent_id,
-                code,
-                name,
-                name_en,
-                kind,
-                division_code,
-                sort_order,
-            })
+            Ok(UnitInput { parent_id, code, name, name_en, kind, division_code, sort_order })
         } else {
             Err(errs)
         }
@@ -244,25 +230,13 @@ mod tests {
 
     #[test]
     fn codes_and_paths() {
-        assert_eq!(
-            UnitCode::parse(" ZhouShi ").expect("ok").as_str(),
-            "zhoushi"
-        );
-        assert!(
-            UnitCode::parse("a_b").is_err(),
-            "underscore is a LIKE wildcard"
-        );
+        assert_eq!(UnitCode::parse(" ZhouShi ").expect("ok").as_str(), "zhoushi");
+        assert!(UnitCode::parse("a_b").is_err(), "underscore is a LIKE wildcard");
         assert!(UnitCode::parse("周市").is_err());
         assert!(UnitCode::parse("").is_err());
         let c = UnitCode::parse("xiuyi").expect("ok");
-        assert_eq!(
-            child_path(Some("/320583/kaifaqu/"), &c),
-            "/320583/kaifaqu/xiuyi/"
-        );
-        assert_eq!(
-            child_path(None, &UnitCode::parse("320583").expect("ok")),
-            "/320583/"
-        );
+        assert_eq!(child_path(Some("/320583/kaifaqu/"), &c), "/320583/kaifaqu/xiuyi/");
+        assert_eq!(child_path(None, &UnitCode::parse("320583").expect("ok")), "/320583/");
         assert_eq!(UnitKind::Village.tier(), 3);
         assert_eq!(UnitKind::Town.tier(), 2);
     }
@@ -278,10 +252,7 @@ mod tests {
         };
         let errs = f.validate().unwrap_err();
         let fields: Vec<_> = errs.iter().map(|(f, _)| *f).collect();
-        assert_eq!(
-            fields,
-            vec!["code", "name", "kind", "division_code", "sort_order"]
-        );
+        assert_eq!(fields, vec!["code", "name", "kind", "division_code", "sort_order"]);
         let ok = UnitForm {
             parent_id: "3".into(),
             code: "new-1".into(),

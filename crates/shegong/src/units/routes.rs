@@ -2,6 +2,7 @@
 //! edit (rename/move with the subtree), deactivate/reactivate.
 
 use askama::Template;
+use axum::extract::Multipart;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -11,23 +12,25 @@ use crate::app::AppState;
 use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::audit::{self, Actor, Event};
 use crate::platform::error::{AppError, AppResult};
+use crate::platform::import::{ImportReport, RowError};
+use crate::platform::once;
 use crate::platform::paging::{Page, PageParams};
-use crate::platform::web::{render, render_status, see_other, FormErrors, PageCtx};
-use crate::units::model::{child_path, Unit, UnitCode, UnitForm, UnitKind, UnitRow};
+use crate::platform::web::{download, render, render_status, see_other, FormErrors, PageCtx, XLSX_TYPE};
+use crate::units::model::{child_path, Unit, UnitCode, UnitForm, UnitInput, UnitKind, UnitRow};
 use crate::units::store::{self, KindCount, UnitFilter, UnitOption};
 
 pub fn routes() -> Routes {
     Routes::new()
         .get("/units", Need::Perm("units.read"), tree)
         .get("/units/list", Need::Perm("units.read"), list)
+        .get("/units/export.xlsx", Need::Perm("units.read"), export_xlsx)
+        .get("/units/template.xlsx", Need::Perm("units.write"), template_xlsx)
+        .get("/units/import", Need::Perm("units.write"), import_form)
+        .post("/units/import", Need::Perm("units.write"), import_upload)
         .get("/units/new", Need::Perm("units.write"), new_form)
         .post("/units", Need::Perm("units.write"), create)
         .get("/units/{id}", Need::Perm("units.read"), detail)
-        .get(
-            "/units/{id}/children",
-            Need::Perm("units.read"),
-            children_partial,
-        )
+        .get("/units/{id}/children", Need::Perm("units.read"), children_partial)
         .get("/units/{id}/edit", Need::Perm("units.write"), edit_form)
         .post("/units/{id}", Need::Perm("units.write"), update)
         .post("/units/{id}/active", Need::Perm("units.write"), set_active)
@@ -42,11 +45,7 @@ pub struct TierCounts {
 
 impl TierCounts {
     pub fn from(counts: &[KindCount]) -> TierCounts {
-        let mut t = TierCounts {
-            tier1: 0,
-            tier2: 0,
-            tier3: 0,
-        };
+        let mut t = TierCounts { tier1: 0, tier2: 0, tier3: 0 };
         for k in counts {
             match UnitKind::parse(&k.kind).unwrap_or(UnitKind::Other).tier() {
                 1 => t.tier1 += k.n,
@@ -85,9 +84,7 @@ async fn children_partial(
     auth: Auth,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    store::get_scoped(&st.db.conn, &auth.scope, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    store::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
     let rows = store::children(&st.db.conn, &auth.scope, id).await?;
     render(&ChildrenPartial { c, rows })
 }
@@ -112,16 +109,8 @@ async fn list(
 ) -> AppResult<Response> {
     let page = store::list(&st.db.conn, &auth.scope, &f, &p).await?;
     let extra =
-        serde_urlencoded::to_string([("kind", f.kind.as_str()), ("parent", f.parent.as_str())])
-            .unwrap_or_default();
-    render(&ListPage {
-        c,
-        p,
-        f,
-        page,
-        kinds: UnitKind::ALL.to_vec(),
-        extra,
-    })
+        serde_urlencoded::to_string([("kind", f.kind.as_str()), ("parent", f.parent.as_str())]).unwrap_or_default();
+    render(&ListPage { c, p, f, page, kinds: UnitKind::ALL.to_vec(), extra })
 }
 
 #[derive(Template)]
@@ -134,26 +123,12 @@ struct DetailPage {
     tiers: TierCounts,
 }
 
-async fn detail(
-    State(st): State<AppState>,
-    c: PageCtx,
-    auth: Auth,
-    Path(id): Path<i64>,
-) -> AppResult<Response> {
-    let unit = store::get_scoped(&st.db.conn, &auth.scope, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+async fn detail(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
+    let unit = store::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
     let crumbs = store::ancestors(&st.db.conn, &auth.scope, &unit).await?;
     let children = store::children(&st.db.conn, &auth.scope, id).await?;
-    let tiers =
-        TierCounts::from(&store::count_by_kind(&st.db.conn, &auth.scope, Some(&unit.path)).await?);
-    render(&DetailPage {
-        c,
-        unit,
-        crumbs,
-        children,
-        tiers,
-    })
+    let tiers = TierCounts::from(&store::count_by_kind(&st.db.conn, &auth.scope, Some(&unit.path)).await?);
+    render(&DetailPage { c, unit, crumbs, children, tiers })
 }
 
 #[derive(Template)]
@@ -191,14 +166,7 @@ async fn new_form(
         kind: "community".into(),
         ..UnitForm::default()
     };
-    render(&FormPage {
-        c,
-        id: None,
-        f,
-        errors: FormErrors::default(),
-        parents,
-        kinds: UnitKind::ALL.to_vec(),
-    })
+    render(&FormPage { c, id: None, f, errors: FormErrors::default(), parents, kinds: UnitKind::ALL.to_vec() })
 }
 
 async fn form_error(
@@ -212,14 +180,7 @@ async fn form_error(
     let parents = store::options(&st.db.conn, &auth.scope).await?;
     render_status(
         StatusCode::UNPROCESSABLE_ENTITY,
-        &FormPage {
-            c,
-            id,
-            f,
-            errors,
-            parents,
-            kinds: UnitKind::ALL.to_vec(),
-        },
+        &FormPage { c, id, f, errors, parents, kinds: UnitKind::ALL.to_vec() },
     )
 }
 
@@ -231,12 +192,60 @@ fn collect_errors(c: &PageCtx, errs: Vec<(&'static str, &'static str)>) -> FormE
     e
 }
 
-async fn create(
-    State(st): State<AppState>,
-    c: PageCtx,
-    auth: Auth,
-    Form(f): Form<UnitForm>,
-) -> AppResult<Response> {
+/// What [`create_unit`] did.
+pub(crate) enum Created {
+    New(i64),
+    /// The form's nonce was used before: the earlier result's location.
+    Duplicate(String),
+}
+
+/// Field problems of a request: (field, locale key).
+pub(crate) type FieldErrors = Vec<(&'static str, &'static str)>;
+
+/// Creates a unit for the signed-in user: the parent must be in scope (a new root needs the
+/// whole tree), the path must be free; the insert and its audit row share one transaction.
+/// Used by the page and the API.
+pub(crate) async fn create_unit(
+    st: &AppState,
+    auth: &Auth,
+    ip: &str,
+    input: &UnitInput,
+    nonce: &str,
+    flash: Option<&str>,
+) -> AppResult<Result<Created, FieldErrors>> {
+    let parent = match input.parent_id {
+        Some(pid) => match store::get_scoped(&st.db.conn, &auth.scope, pid).await? {
+            Some(p) => Some(p),
+            None => return Ok(Err(vec![("parent_id", "units.error.parent")])),
+        },
+        None if auth.scope.all => None,
+        None => return Ok(Err(vec![("parent_id", "units.error.parent")])),
+    };
+    let code = match UnitCode::parse(&input.code) {
+        Ok(c) => c,
+        Err(k) => return Ok(Err(vec![("code", k)])),
+    };
+    let path = child_path(parent.as_ref().map(|p| p.path.as_str()), &code);
+    let depth = parent.as_ref().map(|p| p.depth + 1).unwrap_or(0);
+    let tx = st.db.write().await?;
+    if let Some(prev) = once::claim(&*tx, nonce, auth.id).await? {
+        return Ok(Ok(Created::Duplicate(prev)));
+    }
+    if store::path_exists(&*tx, &path, None).await? {
+        return Ok(Err(vec![("code", "units.error.code_taken")]));
+    }
+    let id = store::insert(&*tx, input, &path, depth).await?;
+    let after = store::get(&*tx, id).await?;
+    audit::record(&*tx, &Actor::user(auth, ip), Event::new("create", "org_unit", id).unit(id).after(&after)).await?;
+    once::complete(&*tx, nonce, &format!("/units/{id}")).await?;
+    if auth.session_id > 0 {
+        crate::auth::store::set_flash(&*tx, auth.session_id, flash).await?;
+    }
+    tx.commit().await?;
+    Ok(Ok(Created::New(id)))
+}
+
+async fn create(State(st): State<AppState>, c: PageCtx, auth: Auth, Form(f): Form<UnitForm>) -> AppResult<Response> {
     let input = match f.validate() {
         Ok(i) => i,
         Err(errs) => {
@@ -244,53 +253,23 @@ async fn create(
             return form_error(&st, c, &auth, None, f, e).await;
         }
     };
-    // A new root unit needs the whole tree in scope; a child needs its parent in scope.
-    let parent = match input.parent_id {
-        Some(pid) => Some(
-            store::get_scoped(&st.db.conn, &auth.scope, pid)
-                .await?
-                .ok_or(AppError::Forbidden)?,
-        ),
-        None if auth.scope.all => None,
-        None => return Err(AppError::Forbidden),
-    };
-    let code = UnitCode::parse(&input.code).map_err(|k| AppError::BadRequest(k.into()))?;
-    let path = child_path(parent.as_ref().map(|p| p.path.as_str()), &code);
-    let depth = parent.as_ref().map(|p| p.depth + 1).unwrap_or(0);
-    let tx = st.db.write().await?;
-    if store::path_exists(&*tx, &path, None).await? {
-        drop(tx);
-        let mut e = FormErrors::default();
-        e.add("code", c.t("units.error.code_taken"));
-        return form_error(&st, c, &auth, None, f, e).await;
+    match create_unit(&st, &auth, &c.ip, &input, &f.nonce, Some("units.saved")).await? {
+        Ok(Created::New(id)) => Ok(see_other(&format!("/units/{id}"))),
+        Ok(Created::Duplicate(loc)) => {
+            crate::auth::store::set_flash(&st.db.conn, auth.session_id, Some("common.duplicate")).await?;
+            Ok(see_other(if loc.is_empty() { "/units" } else { &loc }))
+        }
+        Err(errs) => {
+            let e = collect_errors(&c, errs);
+            form_error(&st, c, &auth, None, f, e).await
+        }
     }
-    let id = store::insert(&*tx, &input, &path, depth).await?;
-    let after = store::get(&*tx, id).await?;
-    audit::record(
-        &*tx,
-        &Actor::user(&auth, &c.ip),
-        Event::new("create", "org_unit", id).unit(id).after(&after),
-    )
-    .await?;
-    crate::auth::store::set_flash(&*tx, auth.session_id, Some("units.saved")).await?;
-    tx.commit().await?;
-    Ok(see_other(&format!("/units/{id}")))
 }
 
-async fn edit_form(
-    State(st): State<AppState>,
-    c: PageCtx,
-    auth: Auth,
-    Path(id): Path<i64>,
-) -> AppResult<Response> {
-    let u = store::get_scoped(&st.db.conn, &auth.scope, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let parents = store::options(&st.db.conn, &auth.scope)
-        .await?
-        .into_iter()
-        .filter(|o| !o.path.starts_with(&u.path))
-        .collect();
+async fn edit_form(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
+    let u = store::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
+    let parents =
+        store::options(&st.db.conn, &auth.scope).await?.into_iter().filter(|o| !o.path.starts_with(&u.path)).collect();
     let f = UnitForm {
         parent_id: u.parent_id.map(|p| p.to_string()).unwrap_or_default(),
         code: u.code.clone(),
@@ -300,15 +279,9 @@ async fn edit_form(
         division_code: u.division_code.clone().unwrap_or_default(),
         sort_order: u.sort_order.to_string(),
         version: u.version.to_string(),
+        nonce: String::new(),
     };
-    render(&FormPage {
-        c,
-        id: Some(id),
-        f,
-        errors: FormErrors::default(),
-        parents,
-        kinds: UnitKind::ALL.to_vec(),
-    })
+    render(&FormPage { c, id: Some(id), f, errors: FormErrors::default(), parents, kinds: UnitKind::ALL.to_vec() })
 }
 
 async fn update(
@@ -318,9 +291,7 @@ async fn update(
     Path(id): Path<i64>,
     Form(f): Form<UnitForm>,
 ) -> AppResult<Response> {
-    let old = store::get_scoped(&st.db.conn, &auth.scope, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let old = store::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
     let input = match f.validate() {
         Ok(i) => i,
         Err(errs) => {
@@ -328,16 +299,10 @@ async fn update(
             return form_error(&st, c, &auth, Some(id), f, e).await;
         }
     };
-    let version: i32 = f
-        .version
-        .trim()
-        .parse()
-        .map_err(|_| AppError::BadRequest("error.bad_request".into()))?;
+    let version: i32 = f.version.trim().parse().map_err(|_| AppError::BadRequest("error.bad_request".into()))?;
     let parent = match input.parent_id {
         Some(pid) => {
-            let p = store::get_scoped(&st.db.conn, &auth.scope, pid)
-                .await?
-                .ok_or(AppError::Forbidden)?;
+            let p = store::get_scoped(&st.db.conn, &auth.scope, pid).await?.ok_or(AppError::Forbidden)?;
             if p.path.starts_with(&old.path) {
                 let mut e = FormErrors::default();
                 e.add("parent_id", c.t("units.error.cycle"));
@@ -365,10 +330,7 @@ async fn update(
     audit::record(
         &*tx,
         &Actor::user(&auth, &c.ip),
-        Event::new("update", "org_unit", id)
-            .unit(id)
-            .before(&old)
-            .after(&after),
+        Event::new("update", "org_unit", id).unit(id).before(&old).after(&after),
     )
     .await?;
     crate::auth::store::set_flash(&*tx, auth.session_id, Some("units.saved")).await?;
@@ -389,9 +351,7 @@ async fn set_active(
     Path(id): Path<i64>,
     Form(f): Form<ActiveForm>,
 ) -> AppResult<Response> {
-    let old = store::get_scoped(&st.db.conn, &auth.scope, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let old = store::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
     let active = f.active == "true";
     let tx = st.db.write().await?;
     if !store::set_active(&*tx, id, active, f.version).await? {
@@ -402,13 +362,70 @@ async fn set_active(
     audit::record(
         &*tx,
         &Actor::user(&auth, &c.ip),
-        Event::new(action, "org_unit", id)
-            .unit(id)
-            .before(&old)
-            .after(&after),
+        Event::new(action, "org_unit", id).unit(id).before(&old).after(&after),
     )
     .await?;
     crate::auth::store::set_flash(&*tx, auth.session_id, Some("units.saved")).await?;
     tx.commit().await?;
     Ok(see_other(&format!("/units/{id}")))
+}
+
+async fn export_xlsx(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<Response> {
+    let bytes = crate::units::import::export_xlsx(&st.db, &auth.scope).await?;
+    let tx = st.db.write().await?;
+    audit::record(&*tx, &Actor::user(&auth, &c.ip), Event::new("export", "org_unit", "xlsx").unit(auth.unit_id))
+        .await?;
+    tx.commit().await?;
+    Ok(download(bytes, &format!("{}.xlsx", c.t("units.export_name")), XLSX_TYPE))
+}
+
+async fn template_xlsx(c: PageCtx) -> AppResult<Response> {
+    let bytes = crate::platform::xlsx::template(crate::units::import::XLSX_COLUMNS)?;
+    Ok(download(bytes, &format!("{}.xlsx", c.t("units.template_name")), XLSX_TYPE))
+}
+
+#[derive(Template)]
+#[template(path = "units/import.html")]
+struct ImportPage {
+    c: PageCtx,
+    report: Option<ImportReport>,
+}
+
+impl ImportPage {
+    fn message(&self, e: &RowError) -> String {
+        e.message(self.c.lang)
+    }
+    fn column(&self, e: &RowError) -> String {
+        crate::units::import::XLSX_COLUMNS
+            .iter()
+            .find(|col| col.key == e.column || col.zh == e.column)
+            .map(|col| self.c.pick(col.zh, col.en).to_string())
+            .unwrap_or_else(|| e.column.clone())
+    }
+}
+
+async fn import_form(c: PageCtx) -> AppResult<Response> {
+    render(&ImportPage { c, report: None })
+}
+
+async fn import_upload(State(st): State<AppState>, c: PageCtx, auth: Auth, mut mp: Multipart) -> AppResult<Response> {
+    let mut bytes: Option<Vec<u8>> = None;
+    while let Some(field) = mp.next_field().await.map_err(|_| AppError::BadRequest("error.bad_request".into()))? {
+        if field.name() == Some("file") {
+            match field.bytes().await {
+                Ok(data) => bytes = Some(data.to_vec()),
+                Err(_) => {
+                    let report = ImportReport {
+                        errors: vec![RowError::new(0, "", "import.error.too_large", "")],
+                        ..ImportReport::default()
+                    };
+                    return render_status(StatusCode::UNPROCESSABLE_ENTITY, &ImportPage { c, report: Some(report) });
+                }
+            }
+        }
+    }
+    let bytes = bytes.filter(|b| !b.is_empty()).ok_or_else(|| AppError::BadRequest("import.error.no_file".into()))?;
+    let report = crate::units::import::import_xlsx(&st.db, &Actor::user(&auth, &c.ip), &auth.scope, &bytes).await?;
+    let status = if report.committed() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    render_status(status, &ImportPage { c, report: Some(report) })
 }

@@ -8,7 +8,8 @@ use crate::platform::db::{count, sql};
 use crate::platform::paging::{Page, PageParams};
 use crate::units::model::{Unit, UnitInput, UnitRow};
 
-const UNIT_COLS: &str = "id, parent_id, code, name, name_en, kind, depth, path, division_code, sort_order, active, version";
+const UNIT_COLS: &str =
+    "id, parent_id, code, name, name_en, kind, depth, path, division_code, sort_order, active, version";
 
 pub async fn get<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<Unit>, DbErr> {
     Unit::find_by_statement(sql(
@@ -21,11 +22,7 @@ pub async fn get<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<Unit>, DbE
 }
 
 /// A unit only if it lies inside the scope.
-pub async fn get_scoped<C: ConnectionTrait>(
-    c: &C,
-    scope: &Scope,
-    id: i64,
-) -> Result<Option<Unit>, DbErr> {
+pub async fn get_scoped<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result<Option<Unit>, DbErr> {
     Ok(get(c, id).await?.filter(|u| scope.contains_path(&u.path)))
 }
 
@@ -48,7 +45,8 @@ pub struct UnitFilter {
     pub parent: String,
 }
 
-const ROW_SELECT: &str = "SELECT u.id, u.code, u.name, u.name_en, u.kind, u.depth, u.path, u.active, p.name AS parent_name, \
+const ROW_SELECT: &str =
+    "SELECT u.id, u.code, u.name, u.name_en, u.kind, u.depth, u.path, u.active, p.name AS parent_name, \
     (SELECT COUNT(*) FROM org_units ch WHERE ch.parent_id = u.id) AS children \
     FROM org_units u LEFT JOIN org_units p ON p.id = u.parent_id";
 
@@ -64,11 +62,7 @@ pub async fn list<C: ConnectionTrait>(
     if let Some(q) = p.search() {
         wh.push_str(" AND (u.name LIKE ? OR LOWER(u.code) LIKE ? OR LOWER(u.name_en) LIKE ?)");
         let like = format!("%{}%", q.to_lowercase());
-        vals.extend([
-            Value::from(format!("%{q}%")),
-            like.clone().into(),
-            like.into(),
-        ]);
+        vals.extend([Value::from(format!("%{q}%")), like.clone().into(), like.into()]);
     }
     if !f.kind.is_empty() {
         wh.push_str(" AND u.kind = ?");
@@ -78,39 +72,17 @@ pub async fn list<C: ConnectionTrait>(
         wh.push_str(" AND u.parent_id = ?");
         vals.push(pid.into());
     }
-    let total = count(
-        c,
-        &format!("SELECT COUNT(*) FROM org_units u{wh}"),
-        vals.clone(),
-    )
-    .await?;
-    let order = p.order_by(
-        &[
-            ("path", "u.path"),
-            ("name", "u.name"),
-            ("code", "u.code"),
-            ("kind", "u.kind"),
-        ],
-        "u.id",
-    );
+    let total = count(c, &format!("SELECT COUNT(*) FROM org_units u{wh}"), vals.clone()).await?;
+    let order = p.order_by(&[("path", "u.path"), ("name", "u.name"), ("code", "u.code"), ("kind", "u.kind")], "u.id");
     vals.push(p.limit().into());
     vals.push(p.offset().into());
-    let rows = UnitRow::find_by_statement(sql(
-        b,
-        &format!("{ROW_SELECT}{wh}{order} LIMIT ? OFFSET ?"),
-        vals,
-    ))
-    .all(c)
-    .await?;
+    let rows =
+        UnitRow::find_by_statement(sql(b, &format!("{ROW_SELECT}{wh}{order} LIMIT ? OFFSET ?"), vals)).all(c).await?;
     Ok(Page::new(rows, total, p))
 }
 
 /// The children of a unit that the scope can see, ordered for display.
-pub async fn children<C: ConnectionTrait>(
-    c: &C,
-    scope: &Scope,
-    parent_id: i64,
-) -> Result<Vec<UnitRow>, DbErr> {
+pub async fn children<C: ConnectionTrait>(c: &C, scope: &Scope, parent_id: i64) -> Result<Vec<UnitRow>, DbErr> {
     let (sf, mut vals) = scope.path_filter("u.path");
     vals.push(parent_id.into());
     UnitRow::find_by_statement(sql(
@@ -134,12 +106,7 @@ pub async fn roots<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<UnitR
         .all(c)
         .await;
     }
-    let paths: Vec<String> = scope
-        .subtrees
-        .iter()
-        .chain(scope.units.iter())
-        .cloned()
-        .collect();
+    let paths: Vec<String> = scope.subtrees.iter().chain(scope.units.iter()).cloned().collect();
     if paths.is_empty() {
         return Ok(Vec::new());
     }
@@ -154,19 +121,10 @@ pub async fn roots<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<UnitR
 }
 
 /// The ancestors of a unit, from the root down (for breadcrumbs), limited to the scope.
-pub async fn ancestors<C: ConnectionTrait>(
-    c: &C,
-    scope: &Scope,
-    unit: &Unit,
-) -> Result<Vec<Unit>, DbErr> {
+pub async fn ancestors<C: ConnectionTrait>(c: &C, scope: &Scope, unit: &Unit) -> Result<Vec<Unit>, DbErr> {
     let mut prefixes = Vec::new();
     let mut acc = String::from("/");
-    for seg in unit
-        .path
-        .trim_matches('/')
-        .split('/')
-        .filter(|s| !s.is_empty())
-    {
+    for seg in unit.path.trim_matches('/').split('/').filter(|s| !s.is_empty()) {
         acc.push_str(seg);
         acc.push('/');
         if acc != unit.path {
@@ -184,10 +142,7 @@ pub async fn ancestors<C: ConnectionTrait>(
     ))
     .all(c)
     .await?;
-    Ok(rows
-        .into_iter()
-        .filter(|u| scope.contains_path(&u.path))
-        .collect())
+    Ok(rows.into_iter().filter(|u| scope.contains_path(&u.path)).collect())
 }
 
 #[derive(Debug, Clone, FromQueryResult)]
@@ -231,20 +186,14 @@ pub async fn options<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<Uni
     let (sf, vals) = scope.path_filter("path");
     UnitOption::find_by_statement(sql(
         c.get_database_backend(),
-        &format!(
-            "SELECT id, name, depth, path FROM org_units WHERE active = ? AND {sf} ORDER BY path"
-        ),
+        &format!("SELECT id, name, depth, path FROM org_units WHERE active = ? AND {sf} ORDER BY path"),
         std::iter::once(Value::from(true)).chain(vals).collect(),
     ))
     .all(c)
     .await
 }
 
-pub async fn path_exists<C: ConnectionTrait>(
-    c: &C,
-    path: &str,
-    except_id: Option<i64>,
-) -> Result<bool, DbErr> {
+pub async fn path_exists<C: ConnectionTrait>(c: &C, path: &str, except_id: Option<i64>) -> Result<bool, DbErr> {
     let n = count(
         c,
         "SELECT COUNT(*) FROM org_units WHERE path = ? AND id <> ?",
@@ -255,12 +204,7 @@ pub async fn path_exists<C: ConnectionTrait>(
 }
 
 /// Inserts a unit under `parent` (None for a root) and returns its id.
-pub async fn insert<C: ConnectionTrait>(
-    c: &C,
-    input: &UnitInput,
-    path: &str,
-    depth: i32,
-) -> Result<i64, DbErr> {
+pub async fn insert<C: ConnectionTrait>(c: &C, input: &UnitInput, path: &str, depth: i32) -> Result<i64, DbErr> {
     let b = c.get_database_backend();
     let now = Utc::now();
     let vals: Vec<Value> = vec![
@@ -343,12 +287,7 @@ pub async fn update<C: ConnectionTrait>(
 }
 
 /// Activates or deactivates a unit (units are never deleted: records hang on them).
-pub async fn set_active<C: ConnectionTrait>(
-    c: &C,
-    id: i64,
-    active: bool,
-    version: i32,
-) -> Result<bool, DbErr> {
+pub async fn set_active<C: ConnectionTrait>(c: &C, id: i64, active: bool, version: i32) -> Result<bool, DbErr> {
     let r = c
         .execute(sql(
             c.get_database_backend(),
@@ -376,25 +315,17 @@ pub async fn check_tree<C: ConnectionTrait>(c: &C) -> Result<Vec<String>, DbErr>
             Some(pid) => match by_id.get(&pid) {
                 Some(p) => (format!("{}{}/", p.path, u.code), p.depth + 1),
                 None => {
-                    problems.push(format!(
-                        "unit {} ({}) has a missing parent {pid} / 上级单位不存在",
-                        u.id, u.name
-                    ));
+                    problems.push(format!("unit {} ({}) has a missing parent {pid} / 上级单位不存在", u.id, u.name));
                     continue;
                 }
             },
         };
         if u.path != expected_path {
-            problems.push(format!(
-                "unit {} ({}) path {} should be {expected_path} / 路径不一致",
-                u.id, u.name, u.path
-            ));
+            problems.push(format!("unit {} ({}) path {} should be {expected_path} / 路径不一致", u.id, u.name, u.path));
         }
         if u.depth != expected_depth {
-            problems.push(format!(
-                "unit {} ({}) depth {} should be {expected_depth} / 层级不一致",
-                u.id, u.name, u.depth
-            ));
+            problems
+                .push(format!("unit {} ({}) depth {} should be {expected_depth} / 层级不一致", u.id, u.name, u.depth));
         }
     }
     Ok(problems)

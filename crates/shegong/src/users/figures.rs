@@ -8,11 +8,5 @@ use crate::users::store;
 
 pub async fn headline<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<FigureValue>, DbErr> {
     let n = store::count_active(c, scope).await?;
-    Ok(vec![FigureValue::new(
-        "users.active",
-        "figures.users.active",
-        n,
-        "figures.unit.people",
-    )
-    .link("/admin/users")])
+    Ok(vec![FigureValue::new("users.active", "figures.users.active", n, "figures.unit.people").link("/admin/users")])
 }

@@ -10,9 +10,7 @@ pub fn parse_username(s: &str) -> Result<String, &'static str> {
     if s.len() < 2 || s.len() > 32 {
         return Err("users.error.username_length");
     }
-    if !s.bytes().all(|b| {
-        b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'_'
-    }) {
+    if !s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'_') {
         return Err("users.error.username_chars");
     }
     Ok(s)
@@ -20,10 +18,7 @@ pub fn parse_username(s: &str) -> Result<String, &'static str> {
 
 /// A mainland mobile number: 11 digits starting with 1 (spaces and dashes ignored).
 pub fn parse_phone(s: &str) -> Result<Option<String>, &'static str> {
-    let digits: String = s
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .collect();
+    let digits: String = s.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
     if digits.is_empty() {
         return Ok(None);
     }
@@ -67,11 +62,7 @@ impl UserRow {
     }
     pub fn last_login(&self) -> String {
         self.last_login_at
-            .map(|t| {
-                t.with_timezone(&crate::platform::time::china())
-                    .format("%Y-%m-%d %H:%M")
-                    .to_string()
-            })
+            .map(|t| t.with_timezone(&crate::platform::time::china()).format("%Y-%m-%d %H:%M").to_string())
             .unwrap_or_default()
     }
 }
@@ -132,13 +123,7 @@ impl UserForm {
             }
         };
         if errs.is_empty() {
-            Ok(UserInput {
-                username,
-                display_name,
-                unit_id,
-                phone,
-                email,
-            })
+            Ok(UserInput { username, display_name, unit_id, phone, email })
         } else {
             Err(errs)
         }
@@ -177,23 +162,13 @@ pub struct RoleInput {
 }
 
 /// Parses the role form (a list of pairs, since permissions repeat).
-pub fn parse_role_form(
-    pairs: &[(String, String)],
-) -> Result<RoleInput, Vec<(&'static str, &'static str)>> {
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap_or_default()
-    };
+pub fn parse_role_form(pairs: &[(String, String)]) -> Result<RoleInput, Vec<(&'static str, &'static str)>> {
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
     let mut errs = Vec::new();
     let code = get("code").to_ascii_lowercase();
     if code.len() < 2
         || code.len() > 32
-        || !code
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        || !code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
     {
         errs.push(("code", "users.error.role_code"));
     }
@@ -214,45 +189,24 @@ pub fn parse_role_form(
             None
         }
     };
-    let mut permissions: Vec<String> = pairs
-        .iter()
-        .filter(|(n, _)| n == "perm")
-        .map(|(_, v)| v.clone())
-        .collect();
+    let mut permissions: Vec<String> = pairs.iter().filter(|(n, _)| n == "perm").map(|(_, v)| v.clone()).collect();
     permissions.sort();
     permissions.dedup();
-    if permissions
-        .iter()
-        .any(|p| !PERMISSIONS.contains(&p.as_str()))
-    {
+    if permissions.iter().any(|p| !PERMISSIONS.contains(&p.as_str())) {
         errs.push(("perm", "users.error.permission"));
     }
     // The three administrator duties are separated: one role holds at most one of them.
-    let duties = ["users.write", "users.grant", "audit.read"]
-        .iter()
-        .filter(|d| permissions.iter().any(|p| p == *d))
-        .count();
+    let duties =
+        ["users.write", "users.grant", "audit.read"].iter().filter(|d| permissions.iter().any(|p| p == *d)).count();
     if duties > 1 {
         errs.push(("perm", "users.error.duties"));
     }
-    let units: Vec<i64> = pairs
-        .iter()
-        .filter(|(n, _)| n == "unit")
-        .filter_map(|(_, v)| v.parse().ok())
-        .collect();
+    let units: Vec<i64> = pairs.iter().filter(|(n, _)| n == "unit").filter_map(|(_, v)| v.parse().ok()).collect();
     if data_scope == "custom" && units.is_empty() {
         errs.push(("unit", "users.error.custom_units"));
     }
     if errs.is_empty() {
-        Ok(RoleInput {
-            code,
-            name,
-            name_en,
-            data_scope,
-            admin_kind,
-            permissions,
-            units,
-        })
+        Ok(RoleInput { code, name, name_en, data_scope, admin_kind, permissions, units })
     } else {
         Err(errs)
     }
@@ -263,9 +217,7 @@ mod tests {
     use super::*;
 
     fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
-        v.iter()
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .collect()
+        v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
     }
 
     #[test]
@@ -273,10 +225,7 @@ mod tests {
         assert_eq!(parse_username(" Zhang.San ").expect("ok"), "zhang.san");
         assert!(parse_username("张三").is_err());
         assert!(parse_username("a").is_err());
-        assert_eq!(
-            parse_phone("138 1234 5678").expect("ok").as_deref(),
-            Some("13812345678")
-        );
+        assert_eq!(parse_phone("138 1234 5678").expect("ok").as_deref(), Some("13812345678"));
         assert!(parse_phone("12345").is_err());
         assert_eq!(mask_phone("13812345678"), "138****5678");
     }
@@ -300,20 +249,9 @@ mod tests {
         ]))
         .expect("ok");
         assert_eq!(ok.permissions, vec!["units.read".to_string()]);
-        let custom = parse_role_form(&pairs(&[
-            ("code", "c1"),
-            ("name", "自定义"),
-            ("data_scope", "custom"),
-        ]));
-        assert!(custom
-            .unwrap_err()
-            .contains(&("unit", "users.error.custom_units")));
-        assert!(parse_role_form(&pairs(&[
-            ("code", "x1"),
-            ("name", "x"),
-            ("data_scope", "all"),
-            ("perm", "no.such")
-        ]))
-        .is_err());
+        let custom = parse_role_form(&pairs(&[("code", "c1"), ("name", "自定义"), ("data_scope", "custom")]));
+        assert!(custom.unwrap_err().contains(&("unit", "users.error.custom_units")));
+        assert!(parse_role_form(&pairs(&[("code", "x1"), ("name", "x"), ("data_scope", "all"), ("perm", "no.such")]))
+            .is_err());
     }
 }

@@ -24,27 +24,11 @@ pub fn routes() -> Routes {
         .get("/admin/users/new", Need::Perm("users.write"), new_form)
         .post("/admin/users", Need::Perm("users.write"), create)
         .get("/admin/users/{id}", Need::Perm("users.read"), detail)
-        .get(
-            "/admin/users/{id}/edit",
-            Need::Perm("users.write"),
-            edit_form,
-        )
+        .get("/admin/users/{id}/edit", Need::Perm("users.write"), edit_form)
         .post("/admin/users/{id}", Need::Perm("users.write"), update)
-        .post(
-            "/admin/users/{id}/disable",
-            Need::Perm("users.write"),
-            set_disabled,
-        )
-        .post(
-            "/admin/users/{id}/password",
-            Need::Perm("users.write"),
-            reset_password,
-        )
-        .post(
-            "/admin/users/{id}/roles",
-            Need::Perm("users.grant"),
-            set_roles,
-        )
+        .post("/admin/users/{id}/disable", Need::Perm("users.write"), set_disabled)
+        .post("/admin/users/{id}/password", Need::Perm("users.write"), reset_password)
+        .post("/admin/users/{id}/roles", Need::Perm("users.grant"), set_roles)
         .get("/admin/roles", Need::Perm("roles.read"), roles)
         .get("/admin/roles/new", Need::Perm("roles.write"), role_new)
         .post("/admin/roles", Need::Perm("roles.write"), role_create)
@@ -81,16 +65,8 @@ async fn list(
     let page = store::list(&st.db.conn, &auth.scope, &f, &p).await?;
     let roles = store::roles(&st.db.conn).await?;
     let extra =
-        serde_urlencoded::to_string([("role", f.role.as_str()), ("status", f.status.as_str())])
-            .unwrap_or_default();
-    render(&ListPage {
-        c,
-        p,
-        f,
-        page,
-        roles,
-        extra,
-    })
+        serde_urlencoded::to_string([("role", f.role.as_str()), ("status", f.status.as_str())]).unwrap_or_default();
+    render(&ListPage { c, p, f, page, roles, extra })
 }
 
 #[derive(Template)]
@@ -111,13 +87,7 @@ impl FormPage {
 
 async fn new_form(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<Response> {
     let units = unit_store::options(&st.db.conn, &auth.scope).await?;
-    render(&FormPage {
-        c,
-        id: None,
-        f: UserForm::default(),
-        errors: FormErrors::default(),
-        units,
-    })
+    render(&FormPage { c, id: None, f: UserForm::default(), errors: FormErrors::default(), units })
 }
 
 async fn form_error(
@@ -129,16 +99,7 @@ async fn form_error(
     errors: FormErrors,
 ) -> AppResult<Response> {
     let units = unit_store::options(&st.db.conn, &auth.scope).await?;
-    render_status(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        &FormPage {
-            c,
-            id,
-            f,
-            errors,
-            units,
-        },
-    )
+    render_status(StatusCode::UNPROCESSABLE_ENTITY, &FormPage { c, id, f, errors, units })
 }
 
 async fn create(
@@ -162,17 +123,11 @@ async fn create(
             "password",
             c.tf(
                 key,
-                &[
-                    ("min", &cfg.password_min_length.to_string()),
-                    ("classes", &cfg.password_min_classes.to_string()),
-                ],
+                &[("min", &cfg.password_min_length.to_string()), ("classes", &cfg.password_min_classes.to_string())],
             ),
         );
     }
-    if unit_store::get_scoped(&st.db.conn, &auth.scope, input.unit_id)
-        .await?
-        .is_none()
-    {
+    if unit_store::get_scoped(&st.db.conn, &auth.scope, input.unit_id).await?.is_none() {
         errors.add("unit_id", c.t("users.error.unit"));
     }
     if store::username_taken(&st.db.conn, &input.username).await? {
@@ -188,14 +143,8 @@ async fn create(
         return Err(AppError::Conflict("users.error.username_taken".into()));
     }
     let id = store::insert(&*tx, &input, &hash, true).await?;
-    audit::record(
-        &*tx,
-        &Actor::user(&auth, &c.ip),
-        Event::new("create", "user", id)
-            .unit(input.unit_id)
-            .after(&input),
-    )
-    .await?;
+    audit::record(&*tx, &Actor::user(&auth, &c.ip), Event::new("create", "user", id).unit(input.unit_id).after(&input))
+        .await?;
     auth_store::set_flash(&*tx, auth.session_id, Some("users.saved")).await?;
     tx.commit().await?;
     Ok(see_other(&format!("/admin/users/{id}")))
@@ -211,35 +160,15 @@ struct DetailPage {
     errors: FormErrors,
 }
 
-async fn detail(
-    State(st): State<AppState>,
-    c: PageCtx,
-    auth: Auth,
-    Path(id): Path<i64>,
-) -> AppResult<Response> {
-    let u = store::get_scoped(&st.db.conn, &auth.scope, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+async fn detail(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
+    let u = store::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
     let roles = store::roles(&st.db.conn).await?;
     let user_roles = store::user_role_codes(&st.db.conn, id).await?;
-    render(&DetailPage {
-        c,
-        u,
-        roles,
-        user_roles,
-        errors: FormErrors::default(),
-    })
+    render(&DetailPage { c, u, roles, user_roles, errors: FormErrors::default() })
 }
 
-async fn edit_form(
-    State(st): State<AppState>,
-    c: PageCtx,
-    auth: Auth,
-    Path(id): Path<i64>,
-) -> AppResult<Response> {
-    let u = store::get_scoped(&st.db.conn, &auth.scope, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+async fn edit_form(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
+    let u = store::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
     let units = unit_store::options(&st.db.conn, &auth.scope).await?;
     let f = UserForm {
         username: u.username.clone(),
@@ -250,13 +179,7 @@ async fn edit_form(
         password: String::new(),
         version: u.version.to_string(),
     };
-    render(&FormPage {
-        c,
-        id: Some(id),
-        f,
-        errors: FormErrors::default(),
-        units,
-    })
+    render(&FormPage { c, id: Some(id), f, errors: FormErrors::default(), units })
 }
 
 async fn update(
@@ -266,9 +189,7 @@ async fn update(
     Path(id): Path<i64>,
     Form(mut f): Form<UserForm>,
 ) -> AppResult<Response> {
-    let old = store::get_scoped(&st.db.conn, &auth.scope, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let old = store::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
     // The username is fixed once created.
     f.username = old.username.clone();
     let input = match f.validate() {
@@ -278,19 +199,12 @@ async fn update(
             return form_error(&st, c, &auth, Some(id), f, e).await;
         }
     };
-    if unit_store::get_scoped(&st.db.conn, &auth.scope, input.unit_id)
-        .await?
-        .is_none()
-    {
+    if unit_store::get_scoped(&st.db.conn, &auth.scope, input.unit_id).await?.is_none() {
         let mut e = FormErrors::default();
         e.add("unit_id", c.t("users.error.unit"));
         return form_error(&st, c, &auth, Some(id), f, e).await;
     }
-    let version: i32 = f
-        .version
-        .trim()
-        .parse()
-        .map_err(|_| AppError::BadRequest("error.bad_request".into()))?;
+    let version: i32 = f.version.trim().parse().map_err(|_| AppError::BadRequest("error.bad_request".into()))?;
     let tx = st.db.write().await?;
     if !store::update(&*tx, id, &input, version).await? {
         return Err(AppError::Stale);
@@ -298,10 +212,7 @@ async fn update(
     audit::record(
         &*tx,
         &Actor::user(&auth, &c.ip),
-        Event::new("update", "user", id)
-            .unit(input.unit_id)
-            .before(&old)
-            .after(&input),
+        Event::new("update", "user", id).unit(input.unit_id).before(&old).after(&input),
     )
     .await?;
     auth_store::set_flash(&*tx, auth.session_id, Some("users.saved")).await?;
@@ -321,9 +232,7 @@ async fn set_disabled(
     Path(id): Path<i64>,
     Form(f): Form<DisableForm>,
 ) -> AppResult<Response> {
-    let u = store::get_scoped(&st.db.conn, &auth.scope, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let u = store::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
     if u.id == auth.id {
         return Err(AppError::BadRequest("users.error.self".into()));
     }
@@ -362,9 +271,7 @@ async fn reset_password(
     Form(f): Form<ResetForm>,
 ) -> AppResult<Response> {
     let cfg = &st.config.security;
-    let u = store::get_scoped(&st.db.conn, &auth.scope, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let u = store::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
     let problems = check_password_policy(cfg, &u.username, &f.password);
     if !problems.is_empty() {
         let mut errors = FormErrors::default();
@@ -382,27 +289,13 @@ async fn reset_password(
         }
         let roles = store::roles(&st.db.conn).await?;
         let user_roles = store::user_role_codes(&st.db.conn, id).await?;
-        return render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &DetailPage {
-                c,
-                u,
-                roles,
-                user_roles,
-                errors,
-            },
-        );
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &DetailPage { c, u, roles, user_roles, errors });
     }
     let hash = hash_password(cfg, &f.password)?;
     let tx = st.db.write().await?;
     auth_store::set_password(&*tx, id, &hash, true).await?;
     auth_store::delete_user_sessions(&*tx, id, None).await?;
-    audit::record(
-        &*tx,
-        &Actor::user(&auth, &c.ip),
-        Event::new("password_reset", "user", id).unit(u.unit_id),
-    )
-    .await?;
+    audit::record(&*tx, &Actor::user(&auth, &c.ip), Event::new("password_reset", "user", id).unit(u.unit_id)).await?;
     auth_store::set_flash(&*tx, auth.session_id, Some("users.password_reset")).await?;
     tx.commit().await?;
     Ok(see_other(&format!("/admin/users/{id}")))
@@ -415,19 +308,13 @@ async fn set_roles(
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let u = store::get_scoped(&st.db.conn, &auth.scope, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let u = store::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
     if u.id == auth.id {
         // Nobody grants themselves rights.
         return Err(AppError::BadRequest("users.error.self".into()));
     }
     let all_roles = store::roles(&st.db.conn).await?;
-    let mut ids: Vec<i64> = pairs
-        .iter()
-        .filter(|(k, _)| k == "role")
-        .filter_map(|(_, v)| v.parse().ok())
-        .collect();
+    let mut ids: Vec<i64> = pairs.iter().filter(|(k, _)| k == "role").filter_map(|(_, v)| v.parse().ok()).collect();
     ids.sort();
     ids.dedup();
     if ids.iter().any(|i| !all_roles.iter().any(|r| r.id == *i)) {
@@ -444,10 +331,7 @@ async fn set_roles(
     audit::record(
         &*tx,
         &Actor::user(&auth, &c.ip),
-        Event::new("grant", "user", id)
-            .unit(u.unit_id)
-            .before(&before)
-            .after(&after),
+        Event::new("grant", "user", id).unit(u.unit_id).before(&before).after(&after),
     )
     .await?;
     auth_store::set_flash(&*tx, auth.session_id, Some("users.saved")).await?;
@@ -503,12 +387,7 @@ impl RoleFormPage {
     }
 }
 
-fn role_page(
-    c: PageCtx,
-    id: Option<i64>,
-    unit_options: Vec<UnitOption>,
-    editable: bool,
-) -> RoleFormPage {
+fn role_page(c: PageCtx, id: Option<i64>, unit_options: Vec<UnitOption>, editable: bool) -> RoleFormPage {
     RoleFormPage {
         c,
         id,
@@ -534,15 +413,8 @@ async fn role_new(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResu
     render(&role_page(c, None, opts, true))
 }
 
-async fn role_detail(
-    State(st): State<AppState>,
-    c: PageCtx,
-    auth: Auth,
-    Path(id): Path<i64>,
-) -> AppResult<Response> {
-    let r = store::role(&st.db.conn, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+async fn role_detail(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
+    let r = store::role(&st.db.conn, id).await?.ok_or(AppError::NotFound)?;
     let opts = unit_store::options(&st.db.conn, &auth.scope).await?;
     let editable = auth.can("roles.write");
     let mut page = role_page(c, Some(id), opts, editable);
@@ -566,11 +438,7 @@ async fn save_role(
     pairs: Vec<(String, String)>,
 ) -> AppResult<Response> {
     let existing = match id {
-        Some(i) => Some(
-            store::role(&st.db.conn, i)
-                .await?
-                .ok_or(AppError::NotFound)?,
-        ),
+        Some(i) => Some(store::role(&st.db.conn, i).await?.ok_or(AppError::NotFound)?),
         None => None,
     };
     let mut pairs = pairs;
@@ -579,17 +447,10 @@ async fn save_role(
         pairs.retain(|(k, _)| k != "code" && !(r.builtin && k == "admin_kind"));
         pairs.push(("code".into(), r.code.clone()));
         if r.builtin {
-            pairs.push((
-                "admin_kind".into(),
-                r.admin_kind.clone().unwrap_or_default(),
-            ));
+            pairs.push(("admin_kind".into(), r.admin_kind.clone().unwrap_or_default()));
         }
     }
-    let version: i32 = pairs
-        .iter()
-        .find(|(k, _)| k == "version")
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(0);
+    let version: i32 = pairs.iter().find(|(k, _)| k == "version").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
     let parsed = parse_role_form(&pairs);
     let mut errors = match &parsed {
         Ok(_) => FormErrors::default(),
@@ -600,10 +461,7 @@ async fn save_role(
             errors.add("code", c.t("users.error.role_code_taken"));
         }
         for u in &input.units {
-            if unit_store::get_scoped(&st.db.conn, &auth.scope, *u)
-                .await?
-                .is_none()
-            {
+            if unit_store::get_scoped(&st.db.conn, &auth.scope, *u).await?.is_none() {
                 errors.add("unit", c.t("users.error.unit"));
             }
         }
@@ -612,13 +470,7 @@ async fn save_role(
         Ok(i) if errors.is_empty() => i,
         _ => {
             let opts = unit_store::options(&st.db.conn, &auth.scope).await?;
-            let get = |k: &str| {
-                pairs
-                    .iter()
-                    .find(|(n, _)| n == k)
-                    .map(|(_, v)| v.clone())
-                    .unwrap_or_default()
-            };
+            let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
             let mut page = role_page(c, id, opts, true);
             page.code = get("code");
             page.name = get("name");
@@ -627,25 +479,14 @@ async fn save_role(
             page.admin_kind = get("admin_kind");
             page.version = version;
             page.builtin = existing.as_ref().is_some_and(|r| r.builtin);
-            page.perms = pairs
-                .iter()
-                .filter(|(k, _)| k == "perm")
-                .map(|(_, v)| v.clone())
-                .collect();
-            page.units = pairs
-                .iter()
-                .filter(|(k, _)| k == "unit")
-                .filter_map(|(_, v)| v.parse().ok())
-                .collect();
+            page.perms = pairs.iter().filter(|(k, _)| k == "perm").map(|(_, v)| v.clone()).collect();
+            page.units = pairs.iter().filter(|(k, _)| k == "unit").filter_map(|(_, v)| v.parse().ok()).collect();
             page.errors = errors;
             return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
     let before = match id {
-        Some(i) => Some((
-            store::role_permissions(&st.db.conn, i).await?,
-            existing.clone(),
-        )),
+        Some(i) => Some((store::role_permissions(&st.db.conn, i).await?, existing.clone())),
         None => None,
     };
     let tx = st.db.write().await?;

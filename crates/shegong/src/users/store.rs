@@ -44,14 +44,12 @@ pub async fn list<C: ConnectionTrait>(
     if let Some(q) = p.search() {
         wh.push_str(" AND (LOWER(u.username) LIKE ? OR u.display_name LIKE ? OR o.name LIKE ?)");
         let like = format!("%{}%", q.to_lowercase());
-        vals.extend([
-            Value::from(like),
-            format!("%{q}%").into(),
-            format!("%{q}%").into(),
-        ]);
+        vals.extend([Value::from(like), format!("%{q}%").into(), format!("%{q}%").into()]);
     }
     if !f.role.is_empty() {
-        wh.push_str(" AND u.id IN (SELECT ur.user_id FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE r.code = ?)");
+        wh.push_str(
+            " AND u.id IN (SELECT ur.user_id FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE r.code = ?)",
+        );
         vals.push(f.role.clone().into());
     }
     match f.status.as_str() {
@@ -65,12 +63,9 @@ pub async fn list<C: ConnectionTrait>(
         }
         _ => {}
     }
-    let total = count(
-        c,
-        &format!("SELECT COUNT(*) FROM users u JOIN org_units o ON o.id = u.unit_id{wh}"),
-        vals.clone(),
-    )
-    .await?;
+    let total =
+        count(c, &format!("SELECT COUNT(*) FROM users u JOIN org_units o ON o.id = u.unit_id{wh}"), vals.clone())
+            .await?;
     let order = p.order_by(
         &[
             ("username", "u.username"),
@@ -82,53 +77,28 @@ pub async fn list<C: ConnectionTrait>(
     );
     vals.push(p.limit().into());
     vals.push(p.offset().into());
-    let rows = UserRow::find_by_statement(sql(
-        b,
-        &format!("{}{wh}{order} LIMIT ? OFFSET ?", user_select(b)),
-        vals,
-    ))
-    .all(c)
-    .await?;
+    let rows = UserRow::find_by_statement(sql(b, &format!("{}{wh}{order} LIMIT ? OFFSET ?", user_select(b)), vals))
+        .all(c)
+        .await?;
     Ok(Page::new(rows, total, p))
 }
 
 /// A user if inside the scope.
-pub async fn get_scoped<C: ConnectionTrait>(
-    c: &C,
-    scope: &Scope,
-    id: i64,
-) -> Result<Option<UserRow>, DbErr> {
+pub async fn get_scoped<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result<Option<UserRow>, DbErr> {
     let b = c.get_database_backend();
     let (sf, mut vals) = scope.unit_filter("u.unit_id", Some("u.id"));
     vals.push(id.into());
-    UserRow::find_by_statement(sql(
-        b,
-        &format!("{} WHERE {sf} AND u.id = ?", user_select(b)),
-        vals,
-    ))
-    .one(c)
-    .await
+    UserRow::find_by_statement(sql(b, &format!("{} WHERE {sf} AND u.id = ?", user_select(b)), vals)).one(c).await
 }
 
 pub async fn count_active<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<i64, DbErr> {
     let (sf, mut vals) = scope.unit_filter("u.unit_id", Some("u.id"));
     vals.insert(0, false.into());
-    count(
-        c,
-        &format!("SELECT COUNT(*) FROM users u WHERE u.disabled = ? AND {sf}"),
-        vals,
-    )
-    .await
+    count(c, &format!("SELECT COUNT(*) FROM users u WHERE u.disabled = ? AND {sf}"), vals).await
 }
 
 pub async fn username_taken<C: ConnectionTrait>(c: &C, username: &str) -> Result<bool, DbErr> {
-    Ok(count(
-        c,
-        "SELECT COUNT(*) FROM users WHERE username = ?",
-        vec![username.into()],
-    )
-    .await?
-        > 0)
+    Ok(count(c, "SELECT COUNT(*) FROM users WHERE username = ?", vec![username.into()]).await? > 0)
 }
 
 pub async fn insert<C: ConnectionTrait>(
@@ -162,12 +132,7 @@ pub async fn insert<C: ConnectionTrait>(
 }
 
 /// Updates profile fields if the version matches; false when stale.
-pub async fn update<C: ConnectionTrait>(
-    c: &C,
-    id: i64,
-    u: &UserInput,
-    version: i32,
-) -> Result<bool, DbErr> {
+pub async fn update<C: ConnectionTrait>(c: &C, id: i64, u: &UserInput, version: i32) -> Result<bool, DbErr> {
     let r = c
         .execute(sql(
             c.get_database_backend(),
@@ -202,10 +167,7 @@ pub struct IdCode {
     pub code: String,
 }
 
-pub async fn user_role_codes<C: ConnectionTrait>(
-    c: &C,
-    user_id: i64,
-) -> Result<Vec<String>, DbErr> {
+pub async fn user_role_codes<C: ConnectionTrait>(c: &C, user_id: i64) -> Result<Vec<String>, DbErr> {
     Ok(IdCode::find_by_statement(sql(
         c.get_database_backend(),
         "SELECT r.id, r.code FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = ? ORDER BY r.code",
@@ -219,18 +181,9 @@ pub async fn user_role_codes<C: ConnectionTrait>(
 }
 
 /// Replaces a user's roles.
-pub async fn set_user_roles<C: ConnectionTrait>(
-    c: &C,
-    user_id: i64,
-    role_ids: &[i64],
-) -> Result<(), DbErr> {
+pub async fn set_user_roles<C: ConnectionTrait>(c: &C, user_id: i64, role_ids: &[i64]) -> Result<(), DbErr> {
     let b = c.get_database_backend();
-    c.execute(sql(
-        b,
-        "DELETE FROM user_roles WHERE user_id = ?",
-        vec![user_id.into()],
-    ))
-    .await?;
+    c.execute(sql(b, "DELETE FROM user_roles WHERE user_id = ?", vec![user_id.into()])).await?;
     for rid in role_ids {
         c.execute(sql(
             b,
@@ -274,10 +227,7 @@ struct UnitIdRow {
     unit_id: i64,
 }
 
-pub async fn role_permissions<C: ConnectionTrait>(
-    c: &C,
-    role_id: i64,
-) -> Result<Vec<String>, DbErr> {
+pub async fn role_permissions<C: ConnectionTrait>(c: &C, role_id: i64) -> Result<Vec<String>, DbErr> {
     Ok(PermRow::find_by_statement(sql(
         c.get_database_backend(),
         "SELECT permission FROM role_permissions WHERE role_id = ? ORDER BY permission",
@@ -303,11 +253,7 @@ pub async fn role_units<C: ConnectionTrait>(c: &C, role_id: i64) -> Result<Vec<i
     .collect())
 }
 
-pub async fn role_code_taken<C: ConnectionTrait>(
-    c: &C,
-    code: &str,
-    except: Option<i64>,
-) -> Result<bool, DbErr> {
+pub async fn role_code_taken<C: ConnectionTrait>(c: &C, code: &str, except: Option<i64>) -> Result<bool, DbErr> {
     Ok(count(
         c,
         "SELECT COUNT(*) FROM roles WHERE code = ? AND id <> ?",
@@ -339,18 +285,8 @@ pub async fn save_role<C: ConnectionTrait>(
             if res.rows_affected() == 0 {
                 return Ok(None);
             }
-            c.execute(sql(
-                b,
-                "DELETE FROM role_permissions WHERE role_id = ?",
-                vec![id.into()],
-            ))
-            .await?;
-            c.execute(sql(
-                b,
-                "DELETE FROM role_units WHERE role_id = ?",
-                vec![id.into()],
-            ))
-            .await?;
+            c.execute(sql(b, "DELETE FROM role_permissions WHERE role_id = ?", vec![id.into()])).await?;
+            c.execute(sql(b, "DELETE FROM role_units WHERE role_id = ?", vec![id.into()])).await?;
             id
         }
         None => {
@@ -383,21 +319,14 @@ pub async fn save_role<C: ConnectionTrait>(
         .await?;
     }
     for u in &r.units {
-        c.execute(sql(
-            b,
-            "INSERT INTO role_units (role_id, unit_id) VALUES (?, ?)",
-            vec![id.into(), (*u).into()],
-        ))
-        .await?;
+        c.execute(sql(b, "INSERT INTO role_units (role_id, unit_id) VALUES (?, ?)", vec![id.into(), (*u).into()]))
+            .await?;
     }
     Ok(Some(id))
 }
 
 /// Creates the predefined roles that do not exist yet (run by `init`).
-pub async fn ensure_builtin_roles<C: ConnectionTrait>(
-    c: &C,
-    specs: &[RoleSpec],
-) -> Result<usize, DbErr> {
+pub async fn ensure_builtin_roles<C: ConnectionTrait>(c: &C, specs: &[RoleSpec]) -> Result<usize, DbErr> {
     let mut created = 0;
     for s in specs {
         if role_code_taken(c, s.code, None).await? {
@@ -429,10 +358,7 @@ pub async fn role_id_by_code<C: ConnectionTrait>(c: &C, code: &str) -> Result<Op
     .map(|r| r.id))
 }
 
-pub async fn user_id_by_username<C: ConnectionTrait>(
-    c: &C,
-    username: &str,
-) -> Result<Option<i64>, DbErr> {
+pub async fn user_id_by_username<C: ConnectionTrait>(c: &C, username: &str) -> Result<Option<i64>, DbErr> {
     Ok(IdCode::find_by_statement(sql(
         c.get_database_backend(),
         "SELECT id, username AS code FROM users WHERE username = ?",
@@ -444,10 +370,7 @@ pub async fn user_id_by_username<C: ConnectionTrait>(
 }
 
 /// Admin kinds across a set of roles (for the separation-of-duties check on assignment).
-pub async fn admin_kinds<C: ConnectionTrait>(
-    c: &C,
-    role_ids: &[i64],
-) -> Result<Vec<String>, DbErr> {
+pub async fn admin_kinds<C: ConnectionTrait>(c: &C, role_ids: &[i64]) -> Result<Vec<String>, DbErr> {
     let mut kinds = Vec::new();
     for rid in role_ids {
         if let Some(r) = role(c, *rid).await? {

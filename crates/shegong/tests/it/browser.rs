@@ -9,8 +9,7 @@ use fantoccini::{ClientBuilder, Locator};
 use crate::helpers::{test_config, PASSWORD};
 
 fn wanted() -> bool {
-    std::env::var("SHEGONG_BROWSER_TEST").is_ok_and(|v| v == "1")
-        || std::env::var("CI").is_ok_and(|v| v == "true")
+    std::env::var("SHEGONG_BROWSER_TEST").is_ok_and(|v| v == "1") || std::env::var("CI").is_ok_and(|v| v == "true")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -21,33 +20,20 @@ async fn browser_login_and_dashboard() {
     }
     let driver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    assert!(
-        std::path::Path::new(&driver).exists(),
-        "chromedriver not found at {driver}"
-    );
+    assert!(std::path::Path::new(&driver).exists(), "chromedriver not found at {driver}");
 
     // The platform on a real socket.
     let dir = tempfile::tempdir().expect("tempdir");
     let cfg = test_config(dir.path().join("b.db").to_str().expect("path"));
-    let db = shegong::platform::db::Db::connect(&cfg.database, 5)
-        .await
-        .expect("db");
+    let db = shegong::platform::db::Db::connect(&cfg.database, 5).await.expect("db");
     db.migrate().await.expect("migrate");
-    shegong::demo::generate(&db, &cfg.security, PASSWORD, 1)
-        .await
-        .expect("demo");
+    shegong::demo::generate(&db, &cfg.security, PASSWORD, 1).await.expect("demo");
     let state = shegong::app::AppState::new(db, cfg, None);
     let router = shegong::app::build(state);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move {
-        let _ = axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await;
+        let _ = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await;
     });
 
     // chromedriver on a free port.
@@ -88,41 +74,20 @@ async fn browser_login_and_dashboard() {
     let result = async {
         let base = format!("http://{addr}");
         c.goto(&format!("{base}/")).await?;
-        c.wait()
-            .for_element(Locator::Css("input[name=username]"))
-            .await?;
+        c.wait().for_element(Locator::Css("input[name=username]")).await?;
         assert!(c.current_url().await?.path().starts_with("/login"));
-        c.find(Locator::Css("input[name=username]"))
-            .await?
-            .send_keys("station")
-            .await?;
-        c.find(Locator::Css("input[name=password]"))
-            .await?
-            .send_keys(PASSWORD)
-            .await?;
-        c.find(Locator::Css("button[type=submit].primary"))
-            .await?
-            .click()
-            .await?;
-        let fig = c
-            .wait()
-            .for_element(Locator::Css(
-                ".figure[data-key='units.community'] .figure-value",
-            ))
-            .await?;
+        c.find(Locator::Css("input[name=username]")).await?.send_keys("station").await?;
+        c.find(Locator::Css("input[name=password]")).await?.send_keys(PASSWORD).await?;
+        c.find(Locator::Css("button[type=submit].primary")).await?.click().await?;
+        let fig = c.wait().for_element(Locator::Css(".figure[data-key='units.community'] .figure-value")).await?;
         let n: i64 = fig.text().await?.trim().parse().unwrap_or(-1);
-        assert!(
-            n > 10 && n < 60,
-            "周市 has a few dozen communities, dashboard shows {n}"
-        );
+        assert!(n > 10 && n < 60, "周市 has a few dozen communities, dashboard shows {n}");
         let png = c.screenshot().await?;
         let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("dashboard.png");
         std::fs::write(&out, png).expect("write screenshot");
         // The tree expands through htmx.
         c.goto(&format!("{base}/units")).await?;
-        c.wait()
-            .for_element(Locator::Css(".tree .subtree a"))
-            .await?;
+        c.wait().for_element(Locator::Css(".tree .subtree a")).await?;
         let body = c.find(Locator::Css("body")).await?.text().await?;
         assert!(body.contains("周市镇") && !body.contains("周庄镇"));
         Ok::<(), fantoccini::error::CmdError>(())

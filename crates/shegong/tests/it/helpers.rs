@@ -45,10 +45,7 @@ macro_rules! both_backends {
 }
 
 pub fn test_config(database: &str) -> Config {
-    let mut c = Config {
-        database: database.to_string(),
-        ..Config::default()
-    };
+    let mut c = Config { database: database.to_string(), ..Config::default() };
     c.security.password_hash_memory_kib = 1024;
     c.security.password_hash_iterations = 1;
     c.limits.db_max_connections = 5;
@@ -78,10 +75,7 @@ pub struct TestResponse {
 
 impl TestResponse {
     pub fn location(&self) -> &str {
-        self.headers
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
     }
 }
 
@@ -101,10 +95,7 @@ pub async fn finish(db: Db) {
         drop(db);
         if let (Some(base), Some(name)) = (postgres_url(), url.rsplit('/').next()) {
             if let Ok(admin) = Db::connect(&base, 1).await {
-                let _ = admin
-                    .conn
-                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .await;
+                let _ = admin.conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
             }
         }
     }
@@ -131,20 +122,11 @@ impl TestApp {
 
     pub async fn postgres_with(tweak: impl FnOnce(&mut Config)) -> Option<TestApp> {
         let base = postgres_url()?;
-        let admin = Db::connect(&base, 1)
-            .await
-            .unwrap_or_else(|e| panic!("PostgreSQL at {base} unreachable: {e}"));
+        let admin = Db::connect(&base, 1).await.unwrap_or_else(|e| panic!("PostgreSQL at {base} unreachable: {e}"));
         let name = format!("shegong_t_{}", shegong::platform::web::random_token(6));
-        admin
-            .conn
-            .execute_unprepared(&format!("CREATE DATABASE {name}"))
-            .await
-            .expect("create test database");
+        admin.conn.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
         let url = match base.rfind('/') {
-            Some(i)
-                if base[..i].contains("://")
-                    && i > base.find("://").map(|p| p + 2).unwrap_or(0) =>
-            {
+            Some(i) if base[..i].contains("://") && i > base.find("://").map(|p| p + 2).unwrap_or(0) => {
                 format!("{}/{name}", &base[..i])
             }
             _ => format!("{}/{name}", base.trim_end_matches('/')),
@@ -157,30 +139,16 @@ impl TestApp {
     }
 
     pub async fn with_config(cfg: Config, extra: Routes) -> TestApp {
-        let db = Db::connect(&cfg.database, cfg.limits.db_max_connections)
-            .await
-            .expect("connect");
+        let db = Db::connect(&cfg.database, cfg.limits.db_max_connections).await.expect("connect");
         db.migrate().await.expect("migrate");
-        shegong::demo::generate(&db, &cfg.security, PASSWORD, 1)
-            .await
-            .expect("demo data");
+        shegong::demo::generate(&db, &cfg.security, PASSWORD, 1).await.expect("demo data");
         let state = AppState::new(db.clone(), cfg, None);
         let router = app::build_with(state.clone(), extra);
-        TestApp {
-            router,
-            db,
-            cookies: HashMap::new(),
-            csrf: String::new(),
-            pg_admin: None,
-        }
+        TestApp { router, db, cookies: HashMap::new(), csrf: String::new(), pg_admin: None }
     }
 
     fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
+        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
     }
 
     pub async fn send(&mut self, req: Request<Body>) -> TestResponse {
@@ -207,18 +175,11 @@ impl TestApp {
                 self.csrf = rest[..end].to_string();
             }
         }
-        TestResponse {
-            status,
-            headers,
-            body,
-        }
+        TestResponse { status, headers, body }
     }
 
     pub async fn get(&mut self, path: &str) -> TestResponse {
-        let req = Request::get(path)
-            .header(header::COOKIE, self.cookie_header())
-            .body(Body::empty())
-            .expect("request");
+        let req = Request::get(path).header(header::COOKIE, self.cookie_header()).body(Body::empty()).expect("request");
         self.send(req).await
     }
 
@@ -246,16 +207,7 @@ impl TestApp {
     pub async fn login(&mut self, username: &str, password: &str) -> TestResponse {
         self.cookies.remove("sg_session");
         self.get("/login").await;
-        let r = self
-            .post(
-                "/login",
-                &[
-                    ("username", username),
-                    ("password", password),
-                    ("next", "/"),
-                ],
-            )
-            .await;
+        let r = self.post("/login", &[("username", username), ("password", password), ("next", "/")]).await;
         // Pick up the session's CSRF token from a page.
         if r.status == StatusCode::SEE_OTHER {
             self.get("/account/password").await;
@@ -265,12 +217,7 @@ impl TestApp {
 
     pub async fn login_ok(&mut self, username: &str) {
         let r = self.login(username, PASSWORD).await;
-        assert_eq!(
-            r.status,
-            StatusCode::SEE_OTHER,
-            "login of {username} failed: {}",
-            r.body
-        );
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "login of {username} failed: {}", r.body);
     }
 
     pub async fn logout(&mut self) {
@@ -280,9 +227,7 @@ impl TestApp {
 
     /// Runs a query returning one integer.
     pub async fn scalar(&self, q: &str) -> i64 {
-        shegong::platform::db::count(&self.db.conn, q, vec![])
-            .await
-            .expect("scalar query")
+        shegong::platform::db::count(&self.db.conn, q, vec![]).await.expect("scalar query")
     }
 
     pub async fn exec(&self, q: &str) {
@@ -290,10 +235,58 @@ impl TestApp {
     }
 
     pub async fn unit_id(&self, path: &str) -> i64 {
-        shegong::units::store::get_by_path(&self.db.conn, path)
-            .await
-            .expect("query")
-            .expect("unit exists")
-            .id
+        shegong::units::store::get_by_path(&self.db.conn, path).await.expect("query").expect("unit exists").id
+    }
+}
+
+impl TestApp {
+    /// Creates an API token for a user directly in the database.
+    pub async fn token_for(&self, username: &str) -> String {
+        let id = self.scalar(&format!("SELECT id FROM users WHERE username = '{username}'")).await;
+        shegong::auth::store::create_token(&self.db.conn, id, "test", None).await.expect("token").1
+    }
+
+    pub async fn api(
+        &mut self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        json: Option<serde_json::Value>,
+    ) -> (StatusCode, serde_json::Value) {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let body = match json {
+            Some(j) => {
+                req = req.header(header::CONTENT_TYPE, "application/json");
+                Body::from(j.to_string())
+            }
+            None => Body::empty(),
+        };
+        let r = self.send(req.body(body).expect("request")).await;
+        let v = serde_json::from_str(&r.body).unwrap_or(serde_json::Value::Null);
+        (r.status, v)
+    }
+}
+
+impl TestApp {
+    /// Uploads a file as multipart/form-data with the CSRF token, like the browser form.
+    pub async fn upload(&mut self, path: &str, filename: &str, bytes: &[u8]) -> TestResponse {
+        let boundary = "----shegongtestboundary";
+        let mut body = Vec::new();
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n", self.csrf)
+                .as_bytes(),
+        );
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let req = Request::post(path)
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .body(Body::from(body))
+            .expect("request");
+        self.send(req).await
     }
 }

@@ -4,9 +4,11 @@
 mod helpers;
 
 mod access;
+mod api;
 mod audit_log;
 mod auth;
 mod browser;
+mod imports;
 mod ops;
 mod units;
 mod users;

@@ -9,19 +9,9 @@ both_backends!(health_ready_and_headers, |mut app: TestApp| async move {
     assert_eq!((h.status, h.body.as_str()), (StatusCode::OK, "ok"));
     assert_eq!(app.get("/readyz").await.status, StatusCode::OK);
     let login = app.get("/login").await;
-    let csp = login
-        .headers
-        .get("content-security-policy")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let csp = login.headers.get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or("");
     assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"));
-    assert_eq!(
-        login
-            .headers
-            .get("x-frame-options")
-            .and_then(|v| v.to_str().ok()),
-        Some("DENY")
-    );
+    assert_eq!(login.headers.get("x-frame-options").and_then(|v| v.to_str().ok()), Some("DENY"));
     assert!(login.headers.get("x-request-id").is_some());
     let r = app.login("bureau", crate::helpers::PASSWORD).await;
     let cookie = r
@@ -32,10 +22,7 @@ both_backends!(health_ready_and_headers, |mut app: TestApp| async move {
         .find(|c| c.starts_with("sg_session="))
         .unwrap_or("")
         .to_string();
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
-        "{cookie}"
-    );
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
     assert_eq!(app.get("/no/such/page").await.status, StatusCode::NOT_FOUND);
     assert_eq!(app.get("/static/app.css").await.status, StatusCode::OK);
 });
@@ -65,54 +52,102 @@ async fn cli_backup_and_check_on_sqlite() {
         config: None,
         command: shegong::cli::Command::Backup {
             out: out.to_string_lossy().to_string(),
-            db: shegong::cli::DbArg {
-                database: Some(app.db.url.clone()),
-            },
+            db: shegong::cli::DbArg { database: Some(app.db.url.clone()) },
         },
     };
     assert_eq!(shegong::cli::run(cli).await.expect("backup"), 0);
-    let copy = shegong::platform::db::Db::connect(out.to_str().expect("path"), 2)
-        .await
-        .expect("open backup");
+    let copy = shegong::platform::db::Db::connect(out.to_str().expect("path"), 2).await.expect("open backup");
     assert_eq!(
-        shegong::platform::db::count(&copy.conn, "SELECT COUNT(*) FROM org_units", vec![])
-            .await
-            .expect("count"),
+        shegong::platform::db::count(&copy.conn, "SELECT COUNT(*) FROM org_units", vec![]).await.expect("count"),
         app.scalar("SELECT COUNT(*) FROM org_units").await
     );
     assert!(shegong::cli::check(&copy).await.expect("check").is_empty());
     // Import of units: a bad file writes nothing and reports each row; a good one commits.
     let actor = shegong::platform::audit::Actor::system("test");
     let bad = "parent_path,code,name,name_en,kind\n/320583/zhoushi/,ok-one,好社区,,community\n/320583/nowhere/,x,无上级,,community\n/320583/zhoushi/,BAD CODE,坏代码,,community\n";
-    let rep = shegong::units::import::import_csv(&app.db, &actor, bad)
-        .await
-        .expect("import");
+    let rep = shegong::units::import::import_csv(&app.db, &actor, bad).await.expect("import");
     assert!(!rep.committed());
-    assert_eq!(
-        rep.errors.iter().map(|e| e.row).collect::<Vec<_>>(),
-        vec![3, 4]
-    );
-    assert_eq!(
-        app.scalar("SELECT COUNT(*) FROM org_units WHERE code = 'ok-one'")
-            .await,
-        0
-    );
+    assert_eq!(rep.errors.iter().map(|e| e.row).collect::<Vec<_>>(), vec![3, 4]);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM org_units WHERE code = 'ok-one'").await, 0);
     let good = "\u{feff}parent_path,code,name,name_en,kind\n/320583/zhoushi/,ok-one,好社区 ,,community\n/320583/zhoushi/ok-one/,room,社工室,,other\n";
-    let rep = shegong::units::import::import_csv(&app.db, &actor, good)
-        .await
-        .expect("import");
+    let rep = shegong::units::import::import_csv(&app.db, &actor, good).await.expect("import");
     assert!(rep.committed(), "{:?}", rep.errors);
     assert_eq!(rep.created, 2);
-    assert_eq!(
-        app.scalar("SELECT COUNT(*) FROM org_units WHERE path = '/320583/zhoushi/ok-one/room/'")
-            .await,
-        1
-    );
-    let csv = String::from_utf8(
-        shegong::units::import::export_csv(&app.db)
-            .await
-            .expect("export"),
-    )
-    .expect("utf8");
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM org_units WHERE path = '/320583/zhoushi/ok-one/room/'").await, 1);
+    let csv = String::from_utf8(shegong::units::import::export_csv(&app.db).await.expect("export")).expect("utf8");
     assert!(csv.contains("/320583/zhoushi/ok-one/,room,社工室"));
+}
+
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut v) = self.0.lock() {
+            v.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Captured;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+/// Everything logged at every level while passwords and phone numbers go through the system
+/// (sign-in, failed sign-in, user creation, search) must not contain them.
+#[tokio::test(flavor = "current_thread")]
+async fn passwords_and_phones_never_reach_the_logs() {
+    let logs = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(logs.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let mut app = TestApp::sqlite().await;
+    app.login("admin", "Wrong-Secret-4711").await;
+    app.login_ok("admin").await;
+    let unit = app.unit_id("/320583/").await.to_string();
+    let r = app
+        .post(
+            "/admin/users",
+            &[
+                ("username", "logcheck"),
+                ("display_name", "日志"),
+                ("unit_id", &unit),
+                ("phone", "13987654321"),
+                ("password", "Very-Secret-Pw-99"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    app.get("/admin/users?q=13987654321").await;
+    let text = String::from_utf8_lossy(&logs.0.lock().expect("lock")).to_string();
+    assert!(text.len() > 1000, "logs were captured ({} bytes)", text.len());
+    for secret in ["Wrong-Secret-4711", crate::helpers::PASSWORD, "Very-Secret-Pw-99", "13987654321"] {
+        assert!(!text.contains(secret), "{secret} leaked into the logs");
+    }
+}
+
+#[tokio::test]
+async fn secure_cookies_when_configured() {
+    let mut app = TestApp::sqlite_with(|c| c.security.secure_cookies = true).await;
+    let r = app.login("bureau", crate::helpers::PASSWORD).await;
+    let cookie = r
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("sg_session="))
+        .unwrap_or("")
+        .to_string();
+    assert!(cookie.contains("Secure") && cookie.contains("HttpOnly"), "{cookie}");
+    assert!(r.headers.get("strict-transport-security").is_some());
 }

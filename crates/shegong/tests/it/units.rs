@@ -3,187 +3,98 @@ use axum::http::StatusCode;
 use crate::both_backends;
 use crate::helpers::TestApp;
 
-both_backends!(
-    create_edit_move_and_stale_edits,
-    |mut app: TestApp| async move {
-        app.login_ok("admin").await;
-        let zhoushi = app.unit_id("/320583/zhoushi/").await.to_string();
-        let lujia = app.unit_id("/320583/lujia/").await.to_string();
-        // Bad input: every problem is shown next to its field, nothing is written.
-        let r = app
-            .post(
-                "/units",
-                &[
-                    ("parent_id", &zhoushi),
-                    ("code", "Bad Code"),
-                    ("name", ""),
-                    ("kind", "moon"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.body.contains("代码只能包含小写字母、数字和连字符"));
-        assert!(r.body.contains("请填写名称"));
-        assert!(r.body.contains("请选择类型"));
-        // Create a community with a child.
-        let r = app
-            .post(
-                "/units",
-                &[
-                    ("parent_id", &zhoushi),
-                    ("code", "xinjie"),
-                    ("name", "新街社区"),
-                    ("kind", "community"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-        let id = app.unit_id("/320583/zhoushi/xinjie/").await;
-        let r = app
-            .post(
-                "/units",
-                &[
-                    ("parent_id", &id.to_string()),
-                    ("code", "room1"),
-                    ("name", "社工室"),
-                    ("kind", "other"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER);
-        // Duplicate code under the same parent.
-        let r = app
-            .post(
-                "/units",
-                &[
-                    ("parent_id", &zhoushi),
-                    ("code", "xinjie"),
-                    ("name", "重复"),
-                    ("kind", "community"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.body.contains("同一上级下已有相同代码"));
-        // Move it to 陆家 and rename: the child's path follows.
-        let r = app
-            .post(
-                &format!("/units/{id}"),
-                &[
-                    ("parent_id", &lujia),
-                    ("code", "xinjie2"),
-                    ("name", "新街社区"),
-                    ("kind", "community"),
-                    ("version", "1"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-        assert_eq!(app.scalar("SELECT COUNT(*) FROM org_units WHERE path = '/320583/lujia/xinjie2/room1/' AND depth = 3").await, 1);
-        // The same form again carries version 1: refused as stale, nothing changes.
-        let r = app
-            .post(
-                &format!("/units/{id}"),
-                &[
-                    ("parent_id", &zhoushi),
-                    ("code", "xinjie"),
-                    ("name", "旧名"),
-                    ("kind", "community"),
-                    ("version", "1"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::CONFLICT);
-        assert!(r.body.contains("已被他人修改"));
-        assert_eq!(
-            app.scalar("SELECT COUNT(*) FROM org_units WHERE name = '旧名'")
-                .await,
-            0
-        );
-        // A unit cannot move under its own child.
-        let child = app
-            .unit_id("/320583/lujia/xinjie2/room1/")
-            .await
-            .to_string();
-        let r = app
-            .post(
-                &format!("/units/{id}"),
-                &[
-                    ("parent_id", &child),
-                    ("code", "xinjie2"),
-                    ("name", "新街社区"),
-                    ("kind", "community"),
-                    ("version", "2"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        // Deactivate with the current version.
-        let r = app
-            .post(
-                &format!("/units/{id}/active"),
-                &[("active", "false"), ("version", "2")],
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER);
-        assert_eq!(
-            app.scalar(&format!(
-                "SELECT COUNT(*) FROM org_units WHERE id = {id} AND active = FALSE"
-            ))
-            .await,
-            1
-        );
-        // Every write is in the audit log with before and after.
-        assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM audit_log WHERE entity = 'org_unit' AND entity_id = '{id}' AND before_json IS NOT NULL AND after_json IS NOT NULL")).await, 2);
-        assert!(shegong::units::store::check_tree(&app.db.conn)
-            .await
-            .expect("check")
-            .is_empty());
-    }
-);
-
-both_backends!(
-    read_only_roles_cannot_write,
-    |mut app: TestApp| async move {
-        app.login_ok("leader").await;
-        let zhoushi = app.unit_id("/320583/zhoushi/").await.to_string();
-        let r = app
-            .post(
-                "/units",
-                &[
-                    ("parent_id", &zhoushi),
-                    ("code", "nope"),
-                    ("name", "不该有"),
-                    ("kind", "community"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::FORBIDDEN);
-        assert!(r.body.contains("您没有权限"));
-        assert_eq!(
-            app.scalar("SELECT COUNT(*) FROM org_units WHERE code = 'nope'")
-                .await,
-            0
-        );
-    }
-);
-
-both_backends!(demo_tree_is_kunshan, |app: TestApp| async move {
+both_backends!(create_edit_move_and_stale_edits, |mut app: TestApp| async move {
+    app.login_ok("admin").await;
+    let zhoushi = app.unit_id("/320583/zhoushi/").await.to_string();
+    let lujia = app.unit_id("/320583/lujia/").await.to_string();
+    // Bad input: every problem is shown next to its field, nothing is written.
+    let r = app.post("/units", &[("parent_id", &zhoushi), ("code", "Bad Code"), ("name", ""), ("kind", "moon")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("代码只能包含小写字母、数字和连字符"));
+    assert!(r.body.contains("请填写名称"));
+    assert!(r.body.contains("请选择类型"));
+    // Create a community with a child.
+    let r = app
+        .post("/units", &[("parent_id", &zhoushi), ("code", "xinjie"), ("name", "新街社区"), ("kind", "community")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = app.unit_id("/320583/zhoushi/xinjie/").await;
+    let r = app
+        .post("/units", &[("parent_id", &id.to_string()), ("code", "room1"), ("name", "社工室"), ("kind", "other")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // Duplicate code under the same parent.
+    let r = app
+        .post("/units", &[("parent_id", &zhoushi), ("code", "xinjie"), ("name", "重复"), ("kind", "community")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("同一上级下已有相同代码"));
+    // Move it to 陆家 and rename: the child's path follows.
+    let r = app
+        .post(
+            &format!("/units/{id}"),
+            &[
+                ("parent_id", &lujia),
+                ("code", "xinjie2"),
+                ("name", "新街社区"),
+                ("kind", "community"),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(
-        app.scalar("SELECT COUNT(*) FROM org_units WHERE depth = 1")
-            .await,
-        11
-    );
-    assert_eq!(
-        app.scalar("SELECT COUNT(*) FROM org_units WHERE path = '/320583/kaifaqu/xiuyi/'")
-            .await,
+        app.scalar("SELECT COUNT(*) FROM org_units WHERE path = '/320583/lujia/xinjie2/room1/' AND depth = 3").await,
         1
     );
-    let communities = app
-        .scalar("SELECT COUNT(*) FROM org_units WHERE depth = 2")
+    // The same form again carries version 1: refused as stale, nothing changes.
+    let r = app
+        .post(
+            &format!("/units/{id}"),
+            &[("parent_id", &zhoushi), ("code", "xinjie"), ("name", "旧名"), ("kind", "community"), ("version", "1")],
+        )
         .await;
-    assert!(
-        (250..=450).contains(&communities),
-        "a few hundred communities: {communities}"
-    );
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("已被他人修改"));
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM org_units WHERE name = '旧名'").await, 0);
+    // A unit cannot move under its own child.
+    let child = app.unit_id("/320583/lujia/xinjie2/room1/").await.to_string();
+    let r = app
+        .post(
+            &format!("/units/{id}"),
+            &[
+                ("parent_id", &child),
+                ("code", "xinjie2"),
+                ("name", "新街社区"),
+                ("kind", "community"),
+                ("version", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Deactivate with the current version.
+    let r = app.post(&format!("/units/{id}/active"), &[("active", "false"), ("version", "2")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM org_units WHERE id = {id} AND active = FALSE")).await, 1);
+    // Every write is in the audit log with before and after.
+    assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM audit_log WHERE entity = 'org_unit' AND entity_id = '{id}' AND before_json IS NOT NULL AND after_json IS NOT NULL")).await, 2);
+    assert!(shegong::units::store::check_tree(&app.db.conn).await.expect("check").is_empty());
+});
+
+both_backends!(read_only_roles_cannot_write, |mut app: TestApp| async move {
+    app.login_ok("leader").await;
+    let zhoushi = app.unit_id("/320583/zhoushi/").await.to_string();
+    let r = app
+        .post("/units", &[("parent_id", &zhoushi), ("code", "nope"), ("name", "不该有"), ("kind", "community")])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("您没有权限"));
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM org_units WHERE code = 'nope'").await, 0);
+});
+
+both_backends!(demo_tree_is_kunshan, |app: TestApp| async move {
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM org_units WHERE depth = 1").await, 11);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM org_units WHERE path = '/320583/kaifaqu/xiuyi/'").await, 1);
+    let communities = app.scalar("SELECT COUNT(*) FROM org_units WHERE depth = 2").await;
+    assert!((250..=450).contains(&communities), "a few hundred communities: {communities}");
 });
