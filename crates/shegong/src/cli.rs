@@ -331,6 +331,9 @@ async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
             if let Err(e) = crate::auth::store::purge_expired_sessions(&sweeper_db.conn, &sec).await {
                 tracing::warn!(error = %e, "session sweep failed");
             }
+            if let Err(e) = crate::platform::once::purge(&sweeper_db.conn).await {
+                tracing::warn!(error = %e, "form submission sweep failed");
+            }
         }
     });
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())

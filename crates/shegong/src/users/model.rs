@@ -84,6 +84,9 @@ pub struct UserForm {
     pub password: String,
     #[serde(default)]
     pub version: String,
+    /// One-time token against double submission (create form only).
+    #[serde(default, rename = "_nonce")]
+    pub nonce: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

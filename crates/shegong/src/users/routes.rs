@@ -139,10 +139,16 @@ async fn create(
     }
     let hash = hash_password(cfg, &f.password)?;
     let tx = st.db.write().await?;
+    if let Some(prev) = crate::platform::once::claim(&*tx, &f.nonce, auth.id).await? {
+        drop(tx);
+        auth_store::set_flash(&st.db.conn, auth.session_id, Some("common.duplicate")).await?;
+        return Ok(see_other(if prev.is_empty() { "/admin/users" } else { &prev }));
+    }
     if store::username_taken(&*tx, &input.username).await? {
         return Err(AppError::Conflict("users.error.username_taken".into()));
     }
     let id = store::insert(&*tx, &input, &hash, true).await?;
+    crate::platform::once::complete(&*tx, &f.nonce, &format!("/admin/users/{id}")).await?;
     audit::record(&*tx, &Actor::user(&auth, &c.ip), Event::new("create", "user", id).unit(input.unit_id).after(&input))
         .await?;
     auth_store::set_flash(&*tx, auth.session_id, Some("users.saved")).await?;
@@ -178,6 +184,7 @@ async fn edit_form(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id):
         email: u.email.clone().unwrap_or_default(),
         password: String::new(),
         version: u.version.to_string(),
+        nonce: String::new(),
     };
     render(&FormPage { c, id: Some(id), f, errors: FormErrors::default(), units })
 }

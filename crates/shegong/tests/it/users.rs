@@ -124,3 +124,14 @@ both_backends!(user_list_is_scoped, |mut app: TestApp| async move {
     let bureau = app.scalar("SELECT id FROM users WHERE username = 'bureau'").await;
     assert_eq!(app.get(&format!("/admin/users/{bureau}")).await.status, StatusCode::NOT_FOUND);
 });
+
+both_backends!(double_submitted_user_form_creates_one_user, |mut app: TestApp| async move {
+    app.login_ok("admin").await;
+    let unit = app.unit_id("/320583/").await.to_string();
+    let form = [("username", "once.only"), ("display_name", "一次"), ("unit_id", unit.as_str()), ("password", "Only-Once-Pass-1"), ("_nonce", "feedfacefeedfacefeedfacefeedface")];
+    let first = app.post("/admin/users", &form).await;
+    let second = app.post("/admin/users", &form).await;
+    assert_eq!((first.status, second.status), (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER));
+    assert_eq!(first.location(), second.location());
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM users WHERE username = 'once.only'").await, 1);
+});
