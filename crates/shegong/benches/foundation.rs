@@ -41,20 +41,55 @@ where
 
 async fn session_cookie(router: &axum::Router, user: &str) -> String {
     let r = router.clone().oneshot(Request::get("/login").body(Body::empty()).expect("req")).await.expect("resp");
-    let csrf_cookie = r.headers().get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find(|c| c.starts_with("sg_csrf=")).unwrap_or("").split(';').next().unwrap_or("").to_string();
+    let csrf_cookie = r
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("sg_csrf="))
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .to_string();
     let token = csrf_cookie.trim_start_matches("sg_csrf=").to_string();
-    let body = serde_urlencoded::to_string([("_csrf", token.as_str()), ("username", user), ("password", PASSWORD), ("next", "/")]).expect("form");
+    let body = serde_urlencoded::to_string([
+        ("_csrf", token.as_str()),
+        ("username", user),
+        ("password", PASSWORD),
+        ("next", "/"),
+    ])
+    .expect("form");
     let r = router
         .clone()
-        .oneshot(Request::post("/login").header(header::COOKIE, &csrf_cookie).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(body)).expect("req"))
+        .oneshot(
+            Request::post("/login")
+                .header(header::COOKIE, &csrf_cookie)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .expect("req"),
+        )
         .await
         .expect("resp");
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "login");
-    r.headers().get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find(|c| c.starts_with("sg_session=")).unwrap_or("").split(';').next().unwrap_or("").to_string()
+    r.headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("sg_session="))
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .to_string()
 }
 
 async fn get(router: &axum::Router, path: &str, cookie: &str) -> usize {
-    let r = router.clone().oneshot(Request::get(path).header(header::COOKIE, cookie).body(Body::empty()).expect("req")).await.expect("resp");
+    let r = router
+        .clone()
+        .oneshot(Request::get(path).header(header::COOKIE, cookie).body(Body::empty()).expect("req"))
+        .await
+        .expect("resp");
     assert_eq!(r.status(), StatusCode::OK, "{path}");
     r.into_body().collect().await.expect("body").to_bytes().len()
 }
@@ -116,7 +151,14 @@ async fn run(label: &str, database: &str) {
         .collect();
     let bytes = shegong::platform::xlsx::write(shegong::units::import::XLSX_COLUMNS, &rows).expect("xlsx");
     let t = Instant::now();
-    let rep = shegong::units::import::import_xlsx(&db, &Actor::system("bench"), &shegong::platform::access::Scope::all(), &bytes).await.expect("import");
+    let rep = shegong::units::import::import_xlsx(
+        &db,
+        &Actor::system("bench"),
+        &shegong::platform::access::Scope::all(),
+        &bytes,
+    )
+    .await
+    .expect("import");
     assert!(rep.committed() && rep.created == 2000, "{:?}", rep.errors.first());
     report(&format!("xlsx import of 2,000 units ({} KB), validated + audited", bytes.len() / 1024), 1, t.elapsed());
 
@@ -142,9 +184,15 @@ async fn main() {
     if let Ok(url) = std::env::var("SHEGONG_BENCH_POSTGRES") {
         let admin = Db::connect(&url, 1).await.expect("pg");
         let name = format!("shegong_bench_{}", std::process::id());
-        sea_orm::ConnectionTrait::execute_unprepared(&admin.conn, &format!("CREATE DATABASE {name}")).await.expect("create");
+        sea_orm::ConnectionTrait::execute_unprepared(&admin.conn, &format!("CREATE DATABASE {name}"))
+            .await
+            .expect("create");
         let base = url.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(url.clone());
         run("PostgreSQL", &format!("{base}/{name}")).await;
-        let _ = sea_orm::ConnectionTrait::execute_unprepared(&admin.conn, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+        let _ = sea_orm::ConnectionTrait::execute_unprepared(
+            &admin.conn,
+            &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+        )
+        .await;
     }
 }

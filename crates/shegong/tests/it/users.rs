@@ -128,7 +128,13 @@ both_backends!(user_list_is_scoped, |mut app: TestApp| async move {
 both_backends!(double_submitted_user_form_creates_one_user, |mut app: TestApp| async move {
     app.login_ok("admin").await;
     let unit = app.unit_id("/320583/").await.to_string();
-    let form = [("username", "once.only"), ("display_name", "一次"), ("unit_id", unit.as_str()), ("password", "Only-Once-Pass-1"), ("_nonce", "feedfacefeedfacefeedfacefeedface")];
+    let form = [
+        ("username", "once.only"),
+        ("display_name", "一次"),
+        ("unit_id", unit.as_str()),
+        ("password", "Only-Once-Pass-1"),
+        ("_nonce", "feedfacefeedfacefeedfacefeedface"),
+    ];
     let first = app.post("/admin/users", &form).await;
     let second = app.post("/admin/users", &form).await;
     assert_eq!((first.status, second.status), (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER));
