@@ -46,7 +46,9 @@ pub fn routes() -> Routes {
         .merge(crate::review::routes())
         .merge(crate::units::routes())
         .merge(crate::users::routes())
+        .merge(crate::orgs::routes())
         .merge(crate::auth::api::routes())
+        .merge(crate::orgs::api::routes())
         .merge(crate::review::api::routes())
         .merge(crate::units::api::routes())
         .merge(crate::users::api::routes())
@@ -64,10 +66,13 @@ pub fn routes() -> Routes {
         crate::units::api::get_one,
         crate::units::api::create,
         crate::users::api::list,
+        crate::orgs::api::list,
+        crate::orgs::api::get_one,
+        crate::orgs::api::coverage,
     ),
     components(schemas(crate::platform::api::ApiError, crate::platform::api::FieldError)),
     modifiers(&BearerAuth),
-    tags((name = "account"), (name = "figures"), (name = "units"), (name = "users"))
+    tags((name = "account"), (name = "figures"), (name = "orgs"), (name = "units"), (name = "users"))
 )]
 pub struct ApiDoc;
 

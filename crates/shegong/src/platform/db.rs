@@ -18,6 +18,7 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../migrations/0001_foundation.sql")),
     (2, "api_tokens_and_submissions", include_str!("../../migrations/0002_api_tokens_and_submissions.sql")),
+    (3, "orgs", include_str!("../../migrations/0003_orgs.sql")),
 ];
 
 /// A handle to the database shared by all requests.
@@ -256,7 +257,7 @@ mod tests {
     #[tokio::test]
     async fn migrations_apply_once_on_sqlite() {
         let db = Db::connect(":memory:", 1).await.expect("connect");
-        assert_eq!(db.migrate().await.expect("migrate"), vec![1, 2]);
+        assert_eq!(db.migrate().await.expect("migrate"), vec![1, 2, 3]);
         assert!(db.migrate().await.expect("again").is_empty());
         assert!(db.is_empty().await.expect("count"));
     }

@@ -39,6 +39,27 @@ pub async fn claim<C: ConnectionTrait>(c: &C, nonce: &str, user_id: i64) -> Resu
     }))
 }
 
+/// The result of an earlier submission with this nonce, without claiming it. Handlers that
+/// validate against the database (e.g. "username taken") ask this first, so that a repeat is
+/// sent to the first result instead of failing validation.
+pub async fn previous<C: ConnectionTrait>(c: &C, nonce: &str, user_id: i64) -> Result<Option<String>, DbErr> {
+    if nonce.is_empty() {
+        return Ok(None);
+    }
+    let nonce: String = nonce.chars().take(64).collect();
+    let row = c
+        .query_one(sql(
+            c.get_database_backend(),
+            "SELECT result FROM form_submissions WHERE nonce = ? AND user_id = ?",
+            vec![nonce.into(), user_id.into()],
+        ))
+        .await?;
+    Ok(match row {
+        Some(r) => Some(r.try_get_by_index::<String>(0)?),
+        None => None,
+    })
+}
+
 /// Records where the first submission's result can be seen.
 pub async fn complete<C: ConnectionTrait>(c: &C, nonce: &str, location: &str) -> Result<(), DbErr> {
     if nonce.is_empty() {

@@ -16,6 +16,11 @@ pub fn local_seconds(t: &DateTime<Utc>) -> String {
     t.with_timezone(&china()).format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
+/// Today's date in China Standard Time.
+pub fn today() -> chrono::NaiveDate {
+    Utc::now().with_timezone(&china()).date_naive()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -104,6 +104,9 @@ struct NavDef {
 /// Navigation by domain. Domains add their entry here when they land.
 const NAV: &[NavDef] = &[
     NavDef { href: "/", label: "nav.home", perm: "dashboard.read" },
+    NavDef { href: "/orgs", label: "nav.orgs", perm: "orgs.read" },
+    NavDef { href: "/party/coverage", label: "nav.coverage", perm: "orgs.read" },
+    NavDef { href: "/party/orgs", label: "nav.party", perm: "party.read" },
     NavDef { href: "/units", label: "nav.units", perm: "units.read" },
     NavDef { href: "/admin/users", label: "nav.users", perm: "users.read" },
     NavDef { href: "/admin/roles", label: "nav.roles", perm: "roles.read" },

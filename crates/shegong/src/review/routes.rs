@@ -29,6 +29,9 @@ async fn home(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<R
 /// The headline figures a user may see, for their scope (dashboard and API).
 pub async fn headline(st: &AppState, auth: &Auth) -> AppResult<Vec<FigureValue>> {
     let mut figures = Vec::new();
+    if auth.can("orgs.read") {
+        figures.extend(crate::orgs::figures::headline(&st.db.conn, &auth.scope, crate::platform::time::today()).await?);
+    }
     if auth.can("units.read") {
         figures.extend(crate::units::figures::headline(&st.db.conn, &auth.scope).await?);
     }

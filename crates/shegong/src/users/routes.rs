@@ -109,6 +109,10 @@ async fn create(
     Form(mut f): Form<UserForm>,
 ) -> AppResult<Response> {
     let cfg = &st.config.security;
+    if let Some(prev) = crate::platform::once::previous(&st.db.conn, &f.nonce, auth.id).await? {
+        auth_store::set_flash(&st.db.conn, auth.session_id, Some("common.duplicate")).await?;
+        return Ok(see_other(if prev.is_empty() { "/admin/users" } else { &prev }));
+    }
     let input = match f.validate() {
         Ok(i) => i,
         Err(errs) => {

@@ -10,5 +10,6 @@ mod auth;
 mod browser;
 mod imports;
 mod ops;
+mod orgs;
 mod units;
 mod users;

@@ -1,0 +1,201 @@
+//! Figures of the registry: the "two coverages" (两个覆盖) for any unit subtree and date, and the
+//! headline counts of the dashboard.
+
+use chrono::NaiveDate;
+use sea_orm::{ConnectionTrait, DbErr};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::orgs::store::{self, CoverageRow};
+use crate::platform::access::Scope;
+use crate::review::figures::FigureValue;
+
+/// Coverage counts for one set of organisations.
+#[derive(Debug, Clone, Default, Serialize, ToSchema, PartialEq, Eq)]
+pub struct CoverageCounts {
+    /// Organisations registered and not deregistered or revoked on the date.
+    pub total: i64,
+    /// With an own Party organisation (党委/党总支/党支部).
+    pub own: i64,
+    /// Covered only by a joint Party branch (联合党支部).
+    pub joint_only: i64,
+    /// Organisation coverage: own or joint Party organisation.
+    pub org_covered: i64,
+    /// Work coverage: organisation coverage, or a Party-building instructor.
+    pub work_covered: i64,
+}
+
+impl CoverageCounts {
+    fn add(&mut self, r: &CoverageRow) {
+        self.total += 1;
+        if r.own > 0 {
+            self.own += 1;
+        } else if r.joint > 0 {
+            self.joint_only += 1;
+        }
+        if r.own > 0 || r.joint > 0 {
+            self.org_covered += 1;
+        }
+        if r.own > 0 || r.joint > 0 || r.instructor > 0 {
+            self.work_covered += 1;
+        }
+    }
+    /// A rate in per cent with one decimal, from counts (0 when there is nothing to cover).
+    pub fn rate(part: i64, total: i64) -> f64 {
+        if total == 0 {
+            0.0
+        } else {
+            ((part as f64) * 1000.0 / (total as f64)).round() / 10.0
+        }
+    }
+    pub fn org_rate(&self) -> f64 {
+        Self::rate(self.org_covered, self.total)
+    }
+    pub fn work_rate(&self) -> f64 {
+        Self::rate(self.work_covered, self.total)
+    }
+}
+
+/// Coverage of one unit below the chosen one.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CoverageLine {
+    pub unit_id: Option<i64>,
+    pub unit_name: String,
+    pub unit_path: String,
+    pub counts: CoverageCounts,
+    pub org_rate: f64,
+    pub work_rate: f64,
+}
+
+/// The two coverages on a date, for a unit subtree, with a line per unit one level down.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Coverage {
+    pub on: NaiveDate,
+    pub unit_path: String,
+    pub counts: CoverageCounts,
+    pub org_rate: f64,
+    pub work_rate: f64,
+    pub lines: Vec<CoverageLine>,
+}
+
+/// Computes the coverage below `under` (a unit and its subtree), limited to the scope.
+/// `children` are the units one level below (id, name, path) for the per-unit lines.
+pub async fn coverage<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    under: &str,
+    children: &[(i64, String, String)],
+    on: NaiveDate,
+) -> Result<Coverage, DbErr> {
+    let rows = store::coverage_rows(c, scope, under, on).await?;
+    let mut counts = CoverageCounts::default();
+    let mut lines: Vec<CoverageLine> = children
+        .iter()
+        .map(|(id, name, path)| CoverageLine {
+            unit_id: Some(*id),
+            unit_name: name.clone(),
+            unit_path: path.clone(),
+            counts: CoverageCounts::default(),
+            org_rate: 0.0,
+            work_rate: 0.0,
+        })
+        .collect();
+    let mut own_level = CoverageCounts::default();
+    for r in &rows {
+        counts.add(r);
+        match lines.iter_mut().find(|l| r.unit_path.starts_with(&l.unit_path)) {
+            Some(l) => l.counts.add(r),
+            None => own_level.add(r),
+        }
+    }
+    if own_level.total > 0 {
+        lines.insert(
+            0,
+            CoverageLine {
+                unit_id: None,
+                unit_name: String::new(),
+                unit_path: under.to_string(),
+                counts: own_level,
+                org_rate: 0.0,
+                work_rate: 0.0,
+            },
+        );
+    }
+    for l in &mut lines {
+        l.org_rate = l.counts.org_rate();
+        l.work_rate = l.counts.work_rate();
+    }
+    lines.retain(|l| l.counts.total > 0);
+    Ok(Coverage {
+        on,
+        unit_path: under.to_string(),
+        org_rate: counts.org_rate(),
+        work_rate: counts.work_rate(),
+        counts,
+        lines,
+    })
+}
+
+/// Dashboard figures: organisations in the registry, the two coverage rates (per mille, so
+/// that the value stays an integer) and Party organisations in the action plan.
+pub async fn headline<C: ConnectionTrait>(c: &C, scope: &Scope, today: NaiveDate) -> Result<Vec<FigureValue>, DbErr> {
+    let rows = store::coverage_rows(c, scope, "/", today).await?;
+    let mut counts = CoverageCounts::default();
+    for r in &rows {
+        counts.add(r);
+    }
+    let permille = |part: i64| if counts.total == 0 { 0 } else { (part * 1000 + counts.total / 2) / counts.total };
+    Ok(vec![
+        FigureValue::new("orgs.active", "figures.orgs.active", counts.total, "figures.unit.orgs")
+            .link("/orgs?status=normal"),
+        FigureValue::new(
+            "orgs.org_coverage_permille",
+            "figures.orgs.org_coverage",
+            permille(counts.org_covered),
+            "figures.unit.permille",
+        )
+        .link("/party/coverage"),
+        FigureValue::new(
+            "orgs.work_coverage_permille",
+            "figures.orgs.work_coverage",
+            permille(counts.work_covered),
+            "figures.unit.permille",
+        )
+        .link("/party/coverage"),
+        FigureValue::new(
+            "party.action_plan_orgs",
+            "figures.party.action_plan_orgs",
+            store::action_plan_party_orgs(c, scope).await?,
+            "figures.unit.count",
+        )
+        .link("/party/orgs"),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(path: &str, own: i64, joint: i64, instructor: i64) -> CoverageRow {
+        CoverageRow { unit_path: path.into(), own, joint, instructor }
+    }
+
+    #[test]
+    fn coverage_maths() {
+        let mut c = CoverageCounts::default();
+        for r in [
+            row("/a/", 1, 0, 0),
+            row("/a/", 1, 1, 0),
+            row("/a/", 0, 1, 0),
+            row("/a/", 0, 0, 1),
+            row("/a/", 0, 0, 0),
+            row("/a/", 0, 0, 0),
+        ] {
+            c.add(&r);
+        }
+        assert_eq!(c, CoverageCounts { total: 6, own: 2, joint_only: 1, org_covered: 3, work_covered: 4 });
+        assert_eq!(c.org_rate(), 50.0);
+        assert_eq!(c.work_rate(), 66.7);
+        assert_eq!(CoverageCounts::rate(0, 0), 0.0);
+    }
+}

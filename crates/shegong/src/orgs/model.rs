@@ -1,0 +1,388 @@
+//! Rules of the social-organisation registry: types, statuses, grades, the unified social credit
+//! code (which must match the type and the unit's division), and Party organisations.
+
+use chrono::NaiveDate;
+use cncodes::{CreditCode, CreditOrgType};
+use serde::{Deserialize, Serialize};
+
+/// 社会团体 / 社会服务机构 / 基金会.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrgType {
+    SocialGroup,
+    ServiceInstitution,
+    Foundation,
+}
+
+impl OrgType {
+    pub const ALL: [OrgType; 3] = [OrgType::SocialGroup, OrgType::ServiceInstitution, OrgType::Foundation];
+    pub fn code(self) -> &'static str {
+        match self {
+            OrgType::SocialGroup => "social_group",
+            OrgType::ServiceInstitution => "service_institution",
+            OrgType::Foundation => "foundation",
+        }
+    }
+    pub fn parse(s: &str) -> Option<OrgType> {
+        OrgType::ALL.into_iter().find(|t| t.code() == s)
+    }
+    pub fn label_key(self) -> String {
+        format!("orgs.type.{}", self.code())
+    }
+    /// The type character 2 of a civil-affairs credit code must show.
+    pub fn matches(self, code: &CreditCode) -> bool {
+        matches!(
+            (self, code.org_type()),
+            (OrgType::SocialGroup, CreditOrgType::SocialGroup)
+                | (OrgType::ServiceInstitution, CreditOrgType::ServiceInstitution)
+                | (OrgType::Foundation, CreditOrgType::Foundation)
+        )
+    }
+}
+
+/// 正常 / 注销 / 撤销.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrgStatus {
+    Normal,
+    Deregistered,
+    Revoked,
+}
+
+impl OrgStatus {
+    pub const ALL: [OrgStatus; 3] = [OrgStatus::Normal, OrgStatus::Deregistered, OrgStatus::Revoked];
+    pub fn code(self) -> &'static str {
+        match self {
+            OrgStatus::Normal => "normal",
+            OrgStatus::Deregistered => "deregistered",
+            OrgStatus::Revoked => "revoked",
+        }
+    }
+    pub fn parse(s: &str) -> Option<OrgStatus> {
+        OrgStatus::ALL.into_iter().find(|t| t.code() == s)
+    }
+    pub fn label_key(self) -> String {
+        format!("orgs.status.{}", self.code())
+    }
+}
+
+pub const GRADES: [&str; 5] = ["1A", "2A", "3A", "4A", "5A"];
+
+/// Whether the division in a credit code (characters 3–8) lies inside the unit: compared with
+/// the county-level prefix of the nearest division code on the unit's path (unit first, then
+/// its ancestors). Units without any division code accept any division.
+pub fn division_matches(code: &CreditCode, unit_divisions: &[String]) -> bool {
+    match unit_divisions.iter().find(|d| d.len() >= 6) {
+        Some(d) => {
+            let county = &d[..6];
+            // A prefecture-level unit (e.g. 320500) covers its counties (3205xx).
+            let prefix = county.trim_end_matches("00");
+            code.division().starts_with(if prefix.len() >= 4 { prefix } else { county })
+        }
+        None => true,
+    }
+}
+
+/// The registry form (create and edit).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct OrgForm {
+    #[serde(default)]
+    pub credit_code: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub org_type: String,
+    #[serde(default)]
+    pub department_id: String,
+    #[serde(default)]
+    pub unit_id: String,
+    #[serde(default)]
+    pub registered_on: String,
+    #[serde(default)]
+    pub grade: String,
+    #[serde(default)]
+    pub grade_year: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub legal_rep: String,
+    #[serde(default)]
+    pub business_scope: String,
+    #[serde(default)]
+    pub contact_phone: String,
+    /// The date a change takes effect (edits only); today when empty.
+    #[serde(default)]
+    pub changed_on: String,
+    /// Set when the user confirms that a flagged possible duplicate is a different organisation.
+    #[serde(default)]
+    pub not_duplicate: String,
+    #[serde(default)]
+    pub version: String,
+    #[serde(default, rename = "_nonce")]
+    pub nonce: String,
+}
+
+/// Valid registry input.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgInput {
+    pub credit_code: String,
+    pub name: String,
+    pub org_type: String,
+    pub department_id: Option<i64>,
+    pub unit_id: i64,
+    pub registered_on: NaiveDate,
+    pub grade: Option<String>,
+    pub grade_year: Option<i32>,
+    pub address: String,
+    pub legal_rep: String,
+    pub business_scope: String,
+    pub contact_phone: Option<String>,
+}
+
+/// A field problem: (field, locale key, detail shown after the message).
+pub type FieldProblem = (&'static str, &'static str, String);
+
+/// Parses a date as people type it: 2022-06-01, 2022/6/1, 2022.6.1, 2022年6月1日, 20220601.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let t = s.trim().replace(['年', '月', '/', '.'], "-").replace('日', "");
+    if t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
+        return NaiveDate::parse_from_str(&t, "%Y%m%d").ok();
+    }
+    NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok()
+}
+
+/// Checks a phone: an 11-digit mobile or a landline such as 0512-57301234.
+pub fn parse_contact_phone(s: &str) -> Result<Option<String>, &'static str> {
+    let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let digits: String = t.chars().filter(|c| *c != '-').collect();
+    let mobile = digits.len() == 11 && digits.starts_with('1');
+    let landline = (10..=12).contains(&digits.len()) && digits.starts_with('0');
+    if digits.bytes().all(|b| b.is_ascii_digit()) && (mobile || landline) {
+        Ok(Some(t))
+    } else {
+        Err("orgs.error.phone")
+    }
+}
+
+impl OrgForm {
+    /// Checks every field; the credit-code problem says which character is wrong.
+    pub fn validate(&self, today: NaiveDate) -> Result<OrgInput, Vec<FieldProblem>> {
+        let mut errs: Vec<FieldProblem> = Vec::new();
+        let org_type = OrgType::parse(self.org_type.trim());
+        if org_type.is_none() {
+            errs.push(("org_type", "orgs.error.org_type", String::new()));
+        }
+        let code = match CreditCode::parse(&self.credit_code) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                errs.push(("credit_code", "orgs.error.credit_code", e.to_string()));
+                None
+            }
+        };
+        if let Some(c) = &code {
+            if c.authority() != '5' {
+                errs.push(("credit_code", "orgs.error.not_civil_affairs", c.authority().to_string()));
+            } else if let Some(t) = org_type {
+                if !t.matches(c) {
+                    errs.push(("credit_code", "orgs.error.type_mismatch", c.as_str()[1..2].to_string()));
+                }
+            }
+        }
+        let name = self.name.trim().to_string();
+        if name.chars().count() < 2 || name.chars().count() > 100 {
+            errs.push(("name", "orgs.error.name", String::new()));
+        }
+        let unit_id = self.unit_id.trim().parse::<i64>().ok();
+        if unit_id.is_none() {
+            errs.push(("unit_id", "orgs.error.unit", String::new()));
+        }
+        let department_id = match self.department_id.trim() {
+            "" => None,
+            d => match d.parse::<i64>() {
+                Ok(v) => Some(v),
+                Err(_) => {
+                    errs.push(("department_id", "orgs.error.department", String::new()));
+                    None
+                }
+            },
+        };
+        let registered_on = match parse_date(&self.registered_on) {
+            Some(d) if d <= today && d.format("%Y").to_string().as_str() >= "1949" => Some(d),
+            _ => {
+                errs.push(("registered_on", "orgs.error.registered_on", self.registered_on.trim().to_string()));
+                None
+            }
+        };
+        let grade = match self.grade.trim().to_ascii_uppercase().as_str() {
+            "" => None,
+            g if GRADES.contains(&g) => Some(g.to_string()),
+            other => {
+                errs.push(("grade", "orgs.error.grade", other.to_string()));
+                None
+            }
+        };
+        let grade_year = match self.grade_year.trim() {
+            "" => None,
+            y => match y.parse::<i32>() {
+                Ok(v) if (2000..=2100).contains(&v) => Some(v),
+                _ => {
+                    errs.push(("grade_year", "orgs.error.grade_year", y.to_string()));
+                    None
+                }
+            },
+        };
+        if grade.is_some() && grade_year.is_none() {
+            errs.push(("grade_year", "orgs.error.grade_year", String::new()));
+        }
+        let contact_phone = parse_contact_phone(&self.contact_phone).unwrap_or_else(|k| {
+            errs.push(("contact_phone", k, String::new()));
+            None
+        });
+        match (code, org_type, unit_id, registered_on) {
+            (Some(code), Some(t), Some(unit_id), Some(registered_on)) if errs.is_empty() => Ok(OrgInput {
+                credit_code: code.as_str().to_string(),
+                name,
+                org_type: t.code().to_string(),
+                department_id,
+                unit_id,
+                registered_on,
+                grade,
+                grade_year: grade_year.filter(|_| self.grade.trim().len() == 2),
+                address: self.address.trim().chars().take(200).collect(),
+                legal_rep: self.legal_rep.trim().chars().take(50).collect(),
+                business_scope: self.business_scope.trim().chars().take(1000).collect(),
+                contact_phone,
+            }),
+            _ => Err(errs),
+        }
+    }
+}
+
+/// A name with the city prefix and organisation-form words removed, to find likely duplicates
+/// ("昆山市周市镇老年人协会" and "周市镇老年协会" are both "周市镇老年").
+pub fn name_core(name: &str) -> String {
+    let mut s: String = name.chars().filter(|c| !c.is_whitespace() && !"（）()·、，,.-—".contains(*c)).collect();
+    for prefix in ["昆山市", "昆山"] {
+        if let Some(rest) = s.strip_prefix(prefix) {
+            s = rest.to_string();
+        }
+    }
+    for suffix in [
+        "社会工作服务中心",
+        "服务中心",
+        "协会",
+        "学会",
+        "商会",
+        "联合会",
+        "促进会",
+        "研究会",
+        "基金会",
+        "服务社",
+        "中心",
+        "人",
+    ] {
+        if let Some(rest) = s.strip_suffix(suffix) {
+            s = rest.to_string();
+        }
+    }
+    s
+}
+
+/// 党委 / 党总支 / 党支部 / 联合党支部.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartyOrgKind {
+    Committee,
+    GeneralBranch,
+    Branch,
+    JointBranch,
+}
+
+impl PartyOrgKind {
+    pub const ALL: [PartyOrgKind; 4] =
+        [PartyOrgKind::Committee, PartyOrgKind::GeneralBranch, PartyOrgKind::Branch, PartyOrgKind::JointBranch];
+    pub fn code(self) -> &'static str {
+        match self {
+            PartyOrgKind::Committee => "committee",
+            PartyOrgKind::GeneralBranch => "general_branch",
+            PartyOrgKind::Branch => "branch",
+            PartyOrgKind::JointBranch => "joint_branch",
+        }
+    }
+    pub fn parse(s: &str) -> Option<PartyOrgKind> {
+        PartyOrgKind::ALL.into_iter().find(|t| t.code() == s)
+    }
+    pub fn label_key(self) -> String {
+        format!("party.kind.{}", self.code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2022, 12, 31).expect("date")
+    }
+
+    fn form(code: &str, t: &str) -> OrgForm {
+        OrgForm {
+            credit_code: code.into(),
+            name: "昆山市测试协会".into(),
+            org_type: t.into(),
+            unit_id: "1".into(),
+            registered_on: "2015年3月8日".into(),
+            ..OrgForm::default()
+        }
+    }
+
+    #[test]
+    fn credit_code_must_match_type_and_authority() {
+        let group = CreditCode::complete("51320583MJ5123456").expect("code");
+        let ok = form(group.as_str(), "social_group").validate(today()).expect("valid");
+        assert_eq!(ok.registered_on, NaiveDate::from_ymd_opt(2015, 3, 8).expect("d"));
+        let errs = form(group.as_str(), "foundation").validate(today()).unwrap_err();
+        assert_eq!(errs[0].1, "orgs.error.type_mismatch");
+        let company = CreditCode::complete("91320583MA1234567").expect("code");
+        let errs = form(company.as_str(), "social_group").validate(today()).unwrap_err();
+        assert_eq!(errs[0].1, "orgs.error.not_civil_affairs");
+        let mut bad = group.as_str().to_string();
+        bad.replace_range(17..18, if bad.ends_with('0') { "1" } else { "0" });
+        let errs = form(&bad, "social_group").validate(today()).unwrap_err();
+        assert_eq!(errs[0].0, "credit_code");
+        assert!(errs[0].2.contains("校验位"), "the message says which character: {}", errs[0].2);
+    }
+
+    #[test]
+    fn division_inside_unit() {
+        let ks = CreditCode::complete("51320583MJ5123456").expect("code");
+        assert!(division_matches(&ks, &["320583102".into(), "320583".into()]));
+        assert!(division_matches(&ks, &["320500".into()]), "Suzhou covers Kunshan");
+        assert!(!division_matches(&ks, &["320585".into()]), "Taicang does not");
+        assert!(division_matches(&ks, &[]));
+    }
+
+    #[test]
+    fn dates_phones_grades() {
+        assert_eq!(parse_date("2022/6/1"), NaiveDate::from_ymd_opt(2022, 6, 1));
+        assert_eq!(parse_date("20220601"), NaiveDate::from_ymd_opt(2022, 6, 1));
+        assert_eq!(parse_date("2022-02-30"), None);
+        assert_eq!(parse_contact_phone("0512-57301234").expect("ok").as_deref(), Some("0512-57301234"));
+        assert!(parse_contact_phone("12345").is_err());
+        let mut f = form(CreditCode::complete("52320583MJ5123456").expect("c").as_str(), "service_institution");
+        f.grade = "6A".into();
+        assert!(f.validate(today()).unwrap_err().iter().any(|e| e.1 == "orgs.error.grade"));
+        f.grade = "4a".into();
+        assert!(f.validate(today()).unwrap_err().iter().any(|e| e.0 == "grade_year"), "a grade needs its year");
+        f.grade_year = "2021".into();
+        assert_eq!(f.validate(today()).expect("ok").grade.as_deref(), Some("4A"));
+        f.registered_on = "2030-01-01".into();
+        assert!(f.validate(today()).is_err(), "no registration in the future");
+    }
+
+    #[test]
+    fn name_cores_for_duplicates() {
+        assert_eq!(name_core("昆山市周市镇老年人协会"), name_core("周市镇 老年人协会"));
+        assert_eq!(name_core("昆山市阳光社会工作服务中心"), "阳光");
+    }
+}

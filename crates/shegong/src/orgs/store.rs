@@ -1,0 +1,606 @@
+//! All SQL of the registry and the two coverages. Every query returning organisations takes the
+//! caller's scope.
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Value};
+use serde::Serialize;
+
+use crate::orgs::model::{name_core, OrgInput};
+use crate::platform::access::Scope;
+use crate::platform::db::{count, sql};
+use crate::platform::paging::{Page, PageParams};
+
+#[derive(Debug, Clone, Serialize, FromQueryResult, utoipa::ToSchema)]
+pub struct Department {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub name_en: String,
+    pub lead: bool,
+    pub on_committee: bool,
+}
+
+pub async fn departments<C: ConnectionTrait>(c: &C) -> Result<Vec<Department>, DbErr> {
+    Department::find_by_statement(sql(
+        c.get_database_backend(),
+        "SELECT id, code, name, name_en, lead, on_committee FROM departments WHERE active = ? ORDER BY sort_order, id",
+        vec![true.into()],
+    ))
+    .all(c)
+    .await
+}
+
+pub async fn insert_department<C: ConnectionTrait>(
+    c: &C,
+    code: &str,
+    name: &str,
+    name_en: &str,
+    lead: bool,
+    order: i32,
+) -> Result<i64, DbErr> {
+    let now = Utc::now();
+    let row = c
+        .query_one(sql(
+            c.get_database_backend(),
+            "INSERT INTO departments (code, name, name_en, lead, on_committee, sort_order, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?) RETURNING id",
+            vec![code.into(), name.into(), name_en.into(), lead.into(), true.into(), order.into(), now.into(), now.into()],
+        ))
+        .await?
+        .ok_or(DbErr::RecordNotInserted)?;
+    row.try_get_by_index(0)
+}
+
+/// An organisation as listed and shown.
+#[derive(Debug, Clone, Serialize, FromQueryResult, utoipa::ToSchema)]
+pub struct OrgRow {
+    pub id: i64,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub unit_path: String,
+    pub credit_code: String,
+    pub name: String,
+    pub org_type: String,
+    pub department_id: Option<i64>,
+    pub department_name: Option<String>,
+    pub registered_on: NaiveDate,
+    pub status: String,
+    pub status_on: Option<NaiveDate>,
+    pub grade: Option<String>,
+    pub grade_year: Option<i32>,
+    pub address: String,
+    pub legal_rep: String,
+    pub business_scope: String,
+    #[serde(skip)]
+    pub contact_phone: Option<String>,
+    pub is_agency: bool,
+    pub party_orgs: i64,
+    pub version: i32,
+}
+
+impl OrgRow {
+    pub fn phone_masked(&self) -> String {
+        self.contact_phone.as_deref().map(|p| cncodes::mask(p, 3, 4)).unwrap_or_default()
+    }
+    pub fn type_key(&self) -> String {
+        format!("orgs.type.{}", self.org_type)
+    }
+    pub fn status_key(&self) -> String {
+        format!("orgs.status.{}", self.status)
+    }
+}
+
+const ORG_SELECT: &str = "SELECT o.id, o.unit_id, u.name AS unit_name, u.path AS unit_path, o.credit_code, o.name, o.org_type, \
+    o.department_id, d.name AS department_name, o.registered_on, o.status, o.status_on, o.grade, o.grade_year, o.address, \
+    o.legal_rep, o.business_scope, o.contact_phone, o.is_agency, \
+    (SELECT COUNT(*) FROM party_org_members m JOIN party_orgs po ON po.id = m.party_org_id WHERE m.organisation_id = o.id AND po.dissolved_on IS NULL) AS party_orgs, \
+    o.version FROM organisations o JOIN org_units u ON u.id = o.unit_id LEFT JOIN departments d ON d.id = o.department_id";
+
+/// Filters of the registry list.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrgFilter {
+    /// social_group, service_institution or foundation
+    #[serde(default)]
+    pub org_type: String,
+    /// normal, deregistered or revoked
+    #[serde(default)]
+    pub status: String,
+    /// department id
+    #[serde(default)]
+    pub department: String,
+    /// unit id: the unit and everything below it
+    #[serde(default)]
+    pub unit: String,
+    /// 1A–5A, or "none"
+    #[serde(default)]
+    pub grade: String,
+    /// "yes": with a Party organisation, "no": without
+    #[serde(default)]
+    pub party: String,
+}
+
+impl OrgFilter {
+    pub fn query_string(&self) -> String {
+        serde_urlencoded::to_string([
+            ("org_type", self.org_type.as_str()),
+            ("status", self.status.as_str()),
+            ("department", self.department.as_str()),
+            ("unit", self.unit.as_str()),
+            ("grade", self.grade.as_str()),
+            ("party", self.party.as_str()),
+        ])
+        .unwrap_or_default()
+    }
+}
+
+const PARTY_EXISTS: &str = "EXISTS (SELECT 1 FROM party_org_members m JOIN party_orgs po ON po.id = m.party_org_id WHERE m.organisation_id = o.id AND po.dissolved_on IS NULL)";
+
+fn where_clause(scope: &Scope, f: &OrgFilter, p: &PageParams) -> (String, Vec<Value>) {
+    let (sf, mut vals) = scope.unit_filter("o.unit_id", Some("o.created_by"));
+    let mut wh = format!(" WHERE {sf}");
+    if let Some(q) = p.search() {
+        wh.push_str(" AND (o.name LIKE ? OR o.credit_code LIKE ?)");
+        vals.push(format!("%{q}%").into());
+        vals.push(format!("%{}%", q.to_uppercase()).into());
+    }
+    for (col, v) in [("o.org_type", &f.org_type), ("o.status", &f.status)] {
+        if !v.is_empty() {
+            wh.push_str(&format!(" AND {col} = ?"));
+            vals.push(v.clone().into());
+        }
+    }
+    if let Ok(d) = f.department.parse::<i64>() {
+        wh.push_str(" AND o.department_id = ?");
+        vals.push(d.into());
+    }
+    if let Ok(u) = f.unit.parse::<i64>() {
+        wh.push_str(" AND u.path LIKE (SELECT fu.path FROM org_units fu WHERE fu.id = ?) || '%'");
+        vals.push(u.into());
+    }
+    match f.grade.as_str() {
+        "" => {}
+        "none" => wh.push_str(" AND o.grade IS NULL"),
+        g => {
+            wh.push_str(" AND o.grade = ?");
+            vals.push(g.to_string().into());
+        }
+    }
+    match f.party.as_str() {
+        "yes" => wh.push_str(&format!(" AND {PARTY_EXISTS}")),
+        "no" => wh.push_str(&format!(" AND NOT {PARTY_EXISTS}")),
+        _ => {}
+    }
+    (wh, vals)
+}
+
+pub async fn list<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    f: &OrgFilter,
+    p: &PageParams,
+) -> Result<Page<OrgRow>, DbErr> {
+    let (wh, mut vals) = where_clause(scope, f, p);
+    let total = count(
+        c,
+        &format!("SELECT COUNT(*) FROM organisations o JOIN org_units u ON u.id = o.unit_id{wh}"),
+        vals.clone(),
+    )
+    .await?;
+    let order = p.order_by(
+        &[
+            ("name", "o.name"),
+            ("code", "o.credit_code"),
+            ("registered", "o.registered_on"),
+            ("unit", "u.path"),
+            ("grade", "o.grade"),
+        ],
+        "o.id",
+    );
+    vals.push(p.limit().into());
+    vals.push(p.offset().into());
+    let rows = OrgRow::find_by_statement(sql(
+        c.get_database_backend(),
+        &format!("{ORG_SELECT}{wh}{order} LIMIT ? OFFSET ?"),
+        vals,
+    ))
+    .all(c)
+    .await?;
+    Ok(Page::new(rows, total, p))
+}
+
+/// Every organisation matching the filter, for exports (bounded by the registry's size).
+pub async fn list_all<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    f: &OrgFilter,
+    p: &PageParams,
+) -> Result<Vec<OrgRow>, DbErr> {
+    let (wh, vals) = where_clause(scope, f, p);
+    OrgRow::find_by_statement(sql(c.get_database_backend(), &format!("{ORG_SELECT}{wh} ORDER BY u.path, o.name"), vals))
+        .all(c)
+        .await
+}
+
+pub async fn get_scoped<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result<Option<OrgRow>, DbErr> {
+    let (sf, mut vals) = scope.unit_filter("o.unit_id", Some("o.created_by"));
+    vals.push(id.into());
+    OrgRow::find_by_statement(sql(c.get_database_backend(), &format!("{ORG_SELECT} WHERE {sf} AND o.id = ?"), vals))
+        .one(c)
+        .await
+}
+
+#[derive(Debug, Clone, Serialize, FromQueryResult)]
+pub struct DuplicateCandidate {
+    pub id: i64,
+    pub name: String,
+    pub credit_code: String,
+    pub status: String,
+}
+
+/// Organisations that may be the same as the one being saved: the same code, the same name,
+/// or the same name core (see `name_core`). Looks at the whole registry, not only the scope:
+/// a duplicate in another town is still a duplicate.
+pub async fn possible_duplicates<C: ConnectionTrait>(
+    c: &C,
+    code: &str,
+    name: &str,
+    except: Option<i64>,
+) -> Result<Vec<DuplicateCandidate>, DbErr> {
+    let core = name_core(name);
+    let mut wh = String::from("(credit_code = ? OR name = ?");
+    let mut vals: Vec<Value> = vec![code.into(), name.into()];
+    if core.chars().count() >= 2 {
+        wh.push_str(" OR name LIKE ?");
+        vals.push(format!("%{core}%").into());
+    }
+    wh.push(')');
+    vals.push(except.unwrap_or(-1).into());
+    let rows = DuplicateCandidate::find_by_statement(sql(
+        c.get_database_backend(),
+        &format!("SELECT id, name, credit_code, status FROM organisations WHERE {wh} AND id <> ? ORDER BY id LIMIT 20"),
+        vals,
+    ))
+    .all(c)
+    .await?;
+    // A LIKE match must also have the same core (e.g. "周市镇老年" must not match "周市镇老年大学校友").
+    Ok(rows.into_iter().filter(|r| r.credit_code == code || r.name == name || name_core(&r.name) == core).collect())
+}
+
+pub async fn code_taken<C: ConnectionTrait>(c: &C, code: &str, except: Option<i64>) -> Result<bool, DbErr> {
+    Ok(count(
+        c,
+        "SELECT COUNT(*) FROM organisations WHERE credit_code = ? AND id <> ?",
+        vec![code.into(), except.unwrap_or(-1).into()],
+    )
+    .await?
+        > 0)
+}
+
+pub async fn insert<C: ConnectionTrait>(
+    c: &C,
+    i: &OrgInput,
+    is_agency: bool,
+    created_by: Option<i64>,
+) -> Result<i64, DbErr> {
+    let now = Utc::now();
+    let row = c
+        .query_one(sql(
+            c.get_database_backend(),
+            "INSERT INTO organisations (unit_id, credit_code, name, org_type, department_id, registered_on, status, grade, grade_year, address, \
+             legal_rep, business_scope, contact_phone, is_agency, created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+            vec![
+                i.unit_id.into(),
+                i.credit_code.clone().into(),
+                i.name.clone().into(),
+                i.org_type.clone().into(),
+                i.department_id.into(),
+                i.registered_on.into(),
+                "normal".into(),
+                i.grade.clone().into(),
+                i.grade_year.into(),
+                i.address.clone().into(),
+                i.legal_rep.clone().into(),
+                i.business_scope.clone().into(),
+                i.contact_phone.clone().into(),
+                is_agency.into(),
+                created_by.into(),
+                now.into(),
+                now.into(),
+            ],
+        ))
+        .await?
+        .ok_or(DbErr::RecordNotInserted)?;
+    row.try_get_by_index(0)
+}
+
+/// Updates the registry fields if the version matches; false when stale.
+pub async fn update<C: ConnectionTrait>(c: &C, id: i64, i: &OrgInput, version: i32) -> Result<bool, DbErr> {
+    let r = c
+        .execute(sql(
+            c.get_database_backend(),
+            "UPDATE organisations SET unit_id = ?, credit_code = ?, name = ?, org_type = ?, department_id = ?, registered_on = ?, grade = ?, \
+             grade_year = ?, address = ?, legal_rep = ?, business_scope = ?, contact_phone = ?, version = version + 1, updated_at = ? \
+             WHERE id = ? AND version = ?",
+            vec![
+                i.unit_id.into(),
+                i.credit_code.clone().into(),
+                i.name.clone().into(),
+                i.org_type.clone().into(),
+                i.department_id.into(),
+                i.registered_on.into(),
+                i.grade.clone().into(),
+                i.grade_year.into(),
+                i.address.clone().into(),
+                i.legal_rep.clone().into(),
+                i.business_scope.clone().into(),
+                i.contact_phone.clone().into(),
+                Utc::now().into(),
+                id.into(),
+                version.into(),
+            ],
+        ))
+        .await?;
+    Ok(r.rows_affected() > 0)
+}
+
+/// Sets the registration status (never deletes); false when stale.
+pub async fn set_status<C: ConnectionTrait>(
+    c: &C,
+    id: i64,
+    status: &str,
+    on: Option<NaiveDate>,
+    version: i32,
+) -> Result<bool, DbErr> {
+    let r = c
+        .execute(sql(
+            c.get_database_backend(),
+            "UPDATE organisations SET status = ?, status_on = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+            vec![status.into(), on.into(), Utc::now().into(), id.into(), version.into()],
+        ))
+        .await?;
+    Ok(r.rows_affected() > 0)
+}
+
+#[derive(Debug, Clone, Serialize, FromQueryResult)]
+pub struct ChangeRow {
+    pub id: i64,
+    pub kind: String,
+    pub changed_on: NaiveDate,
+    pub before_value: Option<String>,
+    pub after_value: Option<String>,
+    pub note: String,
+}
+
+impl ChangeRow {
+    pub fn kind_key(&self) -> String {
+        format!("orgs.change.{}", self.kind)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn add_change<C: ConnectionTrait>(
+    c: &C,
+    org: i64,
+    kind: &str,
+    on: NaiveDate,
+    before: Option<&str>,
+    after: Option<&str>,
+    note: &str,
+    actor: Option<i64>,
+) -> Result<(), DbErr> {
+    c.execute(sql(
+        c.get_database_backend(),
+        "INSERT INTO organisation_changes (organisation_id, kind, changed_on, before_value, after_value, note, actor_id, created_at) VALUES (?,?,?,?,?,?,?,?)",
+        vec![
+            org.into(),
+            kind.into(),
+            on.into(),
+            before.map(str::to_string).into(),
+            after.map(str::to_string).into(),
+            note.into(),
+            actor.into(),
+            Utc::now().into(),
+        ],
+    ))
+    .await
+    .map(|_| ())
+}
+
+pub async fn changes<C: ConnectionTrait>(c: &C, org: i64) -> Result<Vec<ChangeRow>, DbErr> {
+    ChangeRow::find_by_statement(sql(
+        c.get_database_backend(),
+        "SELECT id, kind, changed_on, before_value, after_value, note FROM organisation_changes WHERE organisation_id = ? ORDER BY changed_on DESC, id DESC",
+        vec![org.into()],
+    ))
+    .all(c)
+    .await
+}
+
+#[derive(Debug, Clone, Serialize, FromQueryResult, utoipa::ToSchema)]
+pub struct PartyOrgRow {
+    pub id: i64,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub name: String,
+    pub kind: String,
+    pub members: i32,
+    pub secretary: String,
+    pub established_on: NaiveDate,
+    pub dissolved_on: Option<NaiveDate>,
+    pub in_action_plan: bool,
+    pub organisations: i64,
+}
+
+impl PartyOrgRow {
+    pub fn kind_key(&self) -> String {
+        format!("party.kind.{}", self.kind)
+    }
+}
+
+const PARTY_SELECT: &str = "SELECT p.id, p.unit_id, u.name AS unit_name, p.name, p.kind, p.members, p.secretary, p.established_on, p.dissolved_on, \
+    p.in_action_plan, (SELECT COUNT(*) FROM party_org_members m WHERE m.party_org_id = p.id) AS organisations \
+    FROM party_orgs p JOIN org_units u ON u.id = p.unit_id";
+
+/// The Party organisations covering an organisation.
+pub async fn party_orgs_of<C: ConnectionTrait>(c: &C, org: i64) -> Result<Vec<PartyOrgRow>, DbErr> {
+    PartyOrgRow::find_by_statement(sql(
+        c.get_database_backend(),
+        &format!("{PARTY_SELECT} WHERE p.id IN (SELECT party_org_id FROM party_org_members WHERE organisation_id = ?) ORDER BY p.established_on"),
+        vec![org.into()],
+    ))
+    .all(c)
+    .await
+}
+
+/// Party organisations in scope, paged.
+pub async fn party_orgs<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    kind: &str,
+    p: &PageParams,
+) -> Result<Page<PartyOrgRow>, DbErr> {
+    let (sf, mut vals) = scope.unit_filter("p.unit_id", None);
+    let mut wh = format!(" WHERE {sf}");
+    if let Some(q) = p.search() {
+        wh.push_str(" AND (p.name LIKE ? OR p.secretary LIKE ?)");
+        vals.push(format!("%{q}%").into());
+        vals.push(format!("%{q}%").into());
+    }
+    if !kind.is_empty() {
+        wh.push_str(" AND p.kind = ?");
+        vals.push(kind.to_string().into());
+    }
+    let total =
+        count(c, &format!("SELECT COUNT(*) FROM party_orgs p JOIN org_units u ON u.id = p.unit_id{wh}"), vals.clone())
+            .await?;
+    let order = p.order_by(
+        &[("name", "p.name"), ("established", "p.established_on"), ("members", "p.members"), ("unit", "u.path")],
+        "p.id",
+    );
+    vals.push(p.limit().into());
+    vals.push(p.offset().into());
+    let rows = PartyOrgRow::find_by_statement(sql(
+        c.get_database_backend(),
+        &format!("{PARTY_SELECT}{wh}{order} LIMIT ? OFFSET ?"),
+        vals,
+    ))
+    .all(c)
+    .await?;
+    Ok(Page::new(rows, total, p))
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_party_org<C: ConnectionTrait>(
+    c: &C,
+    unit_id: i64,
+    name: &str,
+    kind: &str,
+    members: i32,
+    secretary: &str,
+    established_on: NaiveDate,
+    in_action_plan: bool,
+    organisations: &[i64],
+) -> Result<i64, DbErr> {
+    let b = c.get_database_backend();
+    let now = Utc::now();
+    let row = c
+        .query_one(sql(
+            b,
+            "INSERT INTO party_orgs (unit_id, name, kind, members, secretary, established_on, in_action_plan, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
+            vec![unit_id.into(), name.into(), kind.into(), members.into(), secretary.into(), established_on.into(), in_action_plan.into(), now.into(), now.into()],
+        ))
+        .await?
+        .ok_or(DbErr::RecordNotInserted)?;
+    let id: i64 = row.try_get_by_index(0)?;
+    for o in organisations {
+        c.execute(sql(
+            b,
+            "INSERT INTO party_org_members (party_org_id, organisation_id) VALUES (?, ?)",
+            vec![id.into(), (*o).into()],
+        ))
+        .await?;
+    }
+    Ok(id)
+}
+
+#[derive(Debug, Clone, Serialize, FromQueryResult)]
+pub struct InstructorRow {
+    pub id: i64,
+    pub name: String,
+    pub assigned_on: NaiveDate,
+    pub ended_on: Option<NaiveDate>,
+}
+
+pub async fn instructors_of<C: ConnectionTrait>(c: &C, org: i64) -> Result<Vec<InstructorRow>, DbErr> {
+    InstructorRow::find_by_statement(sql(
+        c.get_database_backend(),
+        "SELECT id, name, assigned_on, ended_on FROM party_instructors WHERE organisation_id = ? ORDER BY assigned_on DESC",
+        vec![org.into()],
+    ))
+    .all(c)
+    .await
+}
+
+pub async fn insert_instructor<C: ConnectionTrait>(
+    c: &C,
+    org: i64,
+    name: &str,
+    assigned_on: NaiveDate,
+) -> Result<i64, DbErr> {
+    let row = c
+        .query_one(sql(
+            c.get_database_backend(),
+            "INSERT INTO party_instructors (organisation_id, name, assigned_on, created_at) VALUES (?,?,?,?) RETURNING id",
+            vec![org.into(), name.into(), assigned_on.into(), Utc::now().into()],
+        ))
+        .await?
+        .ok_or(DbErr::RecordNotInserted)?;
+    row.try_get_by_index(0)
+}
+
+/// One organisation's coverage on a date.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct CoverageRow {
+    pub unit_path: String,
+    pub own: i64,
+    pub joint: i64,
+    pub instructor: i64,
+}
+
+/// The coverage flags of every organisation registered and not deregistered on `on`, in scope
+/// and below `under` (a unit path). The figures module aggregates them.
+pub async fn coverage_rows<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    under: &str,
+    on: NaiveDate,
+) -> Result<Vec<CoverageRow>, DbErr> {
+    let (sf, mut vals) = scope.unit_filter("o.unit_id", Some("o.created_by"));
+    let active_party = "po.established_on <= ? AND (po.dissolved_on IS NULL OR po.dissolved_on > ?)";
+    let text = format!(
+        "SELECT u.path AS unit_path, \
+         (SELECT COUNT(*) FROM party_org_members m JOIN party_orgs po ON po.id = m.party_org_id WHERE m.organisation_id = o.id AND po.kind <> 'joint_branch' AND {active_party}) AS own, \
+         (SELECT COUNT(*) FROM party_org_members m JOIN party_orgs po ON po.id = m.party_org_id WHERE m.organisation_id = o.id AND po.kind = 'joint_branch' AND {active_party}) AS joint, \
+         (SELECT COUNT(*) FROM party_instructors pi WHERE pi.organisation_id = o.id AND pi.assigned_on <= ? AND (pi.ended_on IS NULL OR pi.ended_on > ?)) AS instructor \
+         FROM organisations o JOIN org_units u ON u.id = o.unit_id \
+         WHERE {sf} AND u.path LIKE ? AND o.registered_on <= ? AND (o.status = 'normal' OR o.status_on > ?)"
+    );
+    let mut all: Vec<Value> = vec![on.into(), on.into(), on.into(), on.into(), on.into(), on.into()];
+    all.append(&mut vals);
+    all.push(format!("{under}%").into());
+    all.push(on.into());
+    all.push(on.into());
+    CoverageRow::find_by_statement(sql(c.get_database_backend(), &text, all)).all(c).await
+}
+
+/// Counts of Party organisations in scope taking part in the action plan.
+pub async fn action_plan_party_orgs<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<i64, DbErr> {
+    let (sf, mut vals) = scope.unit_filter("p.unit_id", None);
+    vals.insert(0, true.into());
+    count(
+        c,
+        &format!("SELECT COUNT(*) FROM party_orgs p WHERE p.in_action_plan = ? AND p.dissolved_on IS NULL AND {sf}"),
+        vals,
+    )
+    .await
+}

@@ -1,0 +1,341 @@
+//! The social-organisation registry and the two coverages.
+
+use axum::http::StatusCode;
+use cncodes::CreditCode;
+use serde_json::json;
+
+use crate::both_backends;
+use crate::helpers::TestApp;
+
+/// A valid code of the given type character ('1' group, '2' service institution, '3' foundation)
+/// in Kunshan (320583) with a distinguishing serial.
+fn code(t: char, serial: u32) -> String {
+    CreditCode::complete(&format!("5{t}320583MJ{serial:07}")).expect("valid code").as_str().to_string()
+}
+
+async fn register(
+    app: &mut TestApp,
+    unit: &str,
+    code: &str,
+    name: &str,
+    t: &str,
+    registered: &str,
+) -> axum::http::StatusCode {
+    app.post(
+        "/orgs",
+        &[
+            ("credit_code", code),
+            ("name", name),
+            ("org_type", t),
+            ("unit_id", unit),
+            ("registered_on", registered),
+            ("contact_phone", "13912345678"),
+        ],
+    )
+    .await
+    .status
+}
+
+both_backends!(registry_validates_codes_and_flags_duplicates, |mut app: TestApp| async move {
+    app.login_ok("bureau").await;
+    let zhoushi = app.unit_id("/320583/zhoushi/").await.to_string();
+    let good = code('1', 1);
+    let r = app
+        .post(
+            "/orgs",
+            &[
+                ("credit_code", &good),
+                ("name", "昆山市周市镇测试协会"),
+                ("org_type", "social_group"),
+                ("unit_id", &zhoushi),
+                ("registered_on", "2015/3/8"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = app.scalar(&format!("SELECT id FROM organisations WHERE credit_code = '{good}'")).await;
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM organisation_changes WHERE organisation_id = {id} AND kind = 'establish'"
+        ))
+        .await,
+        1
+    );
+    // A wrong check character: the message names it.
+    let mut bad = code('1', 2);
+    let last = bad.pop().expect("char");
+    bad.push(if last == '0' { '1' } else { '0' });
+    let r = app
+        .post(
+            "/orgs",
+            &[
+                ("credit_code", &bad),
+                ("name", "错误代码协会"),
+                ("org_type", "social_group"),
+                ("unit_id", &zhoushi),
+                ("registered_on", "2015-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("校验位（最后一位）应为"), "which character is wrong");
+    // Type character and type must agree; the division must be Kunshan's.
+    let r = app
+        .post(
+            "/orgs",
+            &[
+                ("credit_code", &code('2', 3)),
+                ("name", "类型不符协会"),
+                ("org_type", "social_group"),
+                ("unit_id", &zhoushi),
+                ("registered_on", "2015-01-01"),
+            ],
+        )
+        .await;
+    assert!(r.body.contains("第2位与所选类型不一致"));
+    let taicang = CreditCode::complete("51320585MJ0000004").expect("code").as_str().to_string();
+    let r = app
+        .post(
+            "/orgs",
+            &[
+                ("credit_code", &taicang),
+                ("name", "外地协会"),
+                ("org_type", "social_group"),
+                ("unit_id", &zhoushi),
+                ("registered_on", "2015-01-01"),
+            ],
+        )
+        .await;
+    assert!(r.body.contains("不在所选单位范围内"), "division 320585 is not Kunshan");
+    // The same code twice is refused.
+    let r = app
+        .post(
+            "/orgs",
+            &[
+                ("credit_code", &good),
+                ("name", "另一个名字"),
+                ("org_type", "social_group"),
+                ("unit_id", &zhoushi),
+                ("registered_on", "2015-01-01"),
+            ],
+        )
+        .await;
+    assert!(r.body.contains("该统一社会信用代码已登记"));
+    // A similar name is flagged before saving; a deliberate override is saved and audited.
+    let form = [
+        ("credit_code", code('1', 5)),
+        ("name", "周市镇测试协会".to_string()),
+        ("org_type", "social_group".into()),
+        ("unit_id", zhoushi.clone()),
+        ("registered_on", "2016-01-01".into()),
+    ];
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = app.post("/orgs", &pairs).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"duplicates\"") && r.body.contains("昆山市周市镇测试协会"));
+    let mut with_override = pairs.clone();
+    with_override.push(("not_duplicate", "yes"));
+    assert_eq!(app.post("/orgs", &with_override).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'organisation' AND action = 'create' AND before_json LIKE '%duplicate_override%'").await, 1);
+});
+
+both_backends!(edits_are_dated_changes_and_status_is_never_deleted, |mut app: TestApp| async move {
+    app.login_ok("bureau").await;
+    let zhoushi = app.unit_id("/320583/zhoushi/").await.to_string();
+    let c = code('2', 10);
+    assert_eq!(
+        register(&mut app, &zhoushi, &c, "昆山市周市镇阳光社工服务社", "service_institution", "2018-05-01").await,
+        StatusCode::SEE_OTHER
+    );
+    let id = app.scalar(&format!("SELECT id FROM organisations WHERE credit_code = '{c}'")).await;
+    assert_eq!(
+        app.scalar(&format!("SELECT COUNT(*) FROM organisations WHERE id = {id} AND is_agency = TRUE")).await,
+        1,
+        "a 社工 service institution is an agency"
+    );
+    let edit = [
+        ("credit_code", c.as_str()),
+        ("name", "昆山市周市镇阳光社会工作服务中心"),
+        ("org_type", "service_institution"),
+        ("unit_id", &zhoushi),
+        ("registered_on", "2018-05-01"),
+        ("address", "周市镇青阳北路1号"),
+        ("changed_on", "2022-03-01"),
+        ("version", "1"),
+    ];
+    let r = app.post(&format!("/orgs/{id}"), &edit).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM organisation_changes WHERE organisation_id = {id} AND kind = 'name' AND changed_on = '2022-03-01'")).await, 1);
+    assert_eq!(
+        app.scalar(&format!("SELECT COUNT(*) FROM organisations WHERE id = {id} AND contact_phone = '13912345678'"))
+            .await,
+        1,
+        "an empty phone field keeps the number"
+    );
+    assert_eq!(app.post(&format!("/orgs/{id}"), &edit).await.status, StatusCode::CONFLICT, "stale version");
+    let r = app
+        .post(
+            &format!("/orgs/{id}/status"),
+            &[("status", "deregistered"), ("status_on", "2022-10-01"), ("note", "自行解散"), ("version", "2")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.scalar(&format!("SELECT COUNT(*) FROM organisations WHERE id = {id} AND status = 'deregistered'")).await,
+        1
+    );
+    let detail = app.get(&format!("/orgs/{id}")).await;
+    assert!(detail.body.contains("名称变更") && detail.body.contains("登记状态") && detail.body.contains("自行解散"));
+    let list = app.get("/orgs?status=deregistered").await;
+    assert!(list.body.contains("阳光社会工作服务中心"));
+});
+
+both_backends!(phones_are_masked_and_reveals_audited, |mut app: TestApp| async move {
+    app.login_ok("bureau").await;
+    let zhoushi = app.unit_id("/320583/zhoushi/").await.to_string();
+    let c = code('1', 20);
+    register(&mut app, &zhoushi, &c, "昆山市周市镇书法协会", "social_group", "2010-01-01").await;
+    let id = app.scalar(&format!("SELECT id FROM organisations WHERE credit_code = '{c}'")).await;
+    for page in [format!("/orgs/{id}"), "/orgs?q=书法".to_string(), format!("/orgs/{id}/edit")] {
+        let body = app.get(&page).await.body;
+        assert!(!body.contains("13912345678"), "{page} shows the full number");
+    }
+    assert!(app.get(&format!("/orgs/{id}")).await.body.contains("139****5678"));
+    let token = app.token_for("bureau").await;
+    let (_, j) = app.api("GET", &format!("/api/v1/orgs/{id}"), Some(&token), None).await;
+    assert_eq!(j["contact_phone_masked"], "139****5678");
+    assert!(!j.to_string().contains("13912345678"), "the API never sends the number");
+    let r = app.post(&format!("/orgs/{id}/reveal"), &[]).await;
+    assert!(r.body.contains("13912345678"));
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'reveal' AND entity = 'organisation'").await,
+        1
+    );
+    app.logout().await;
+    app.login_ok("station").await;
+    assert_eq!(app.post(&format!("/orgs/{id}/reveal"), &[]).await.status, StatusCode::FORBIDDEN);
+});
+
+both_backends!(station_manager_sees_own_town_only, |mut app: TestApp| async move {
+    app.login_ok("bureau").await;
+    let zhoushi = app.unit_id("/320583/zhoushi/").await.to_string();
+    let kfq = app.unit_id("/320583/kaifaqu/").await.to_string();
+    register(&mut app, &zhoushi, &code('1', 30), "昆山市周市镇甲协会", "social_group", "2012-01-01").await;
+    register(&mut app, &kfq, &code('1', 31), "昆山开发区乙协会", "social_group", "2012-01-01").await;
+    app.logout().await;
+    app.login_ok("station").await;
+    let list = app.get("/orgs").await;
+    assert!(list.body.contains("周市镇甲协会") && !list.body.contains("开发区乙协会"));
+    let other = app.scalar("SELECT id FROM organisations WHERE name = '昆山开发区乙协会'").await;
+    assert_eq!(app.get(&format!("/orgs/{other}")).await.status, StatusCode::NOT_FOUND);
+    let token = app.token_for("station").await;
+    let (s, _) = app.api("GET", &format!("/api/v1/orgs/{other}"), Some(&token), None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+});
+
+both_backends!(two_coverages_on_any_date, |mut app: TestApp| async move {
+    app.login_ok("admin").await;
+    let city = app.unit_id("/320583/").await.to_string();
+    app.post(
+        "/units",
+        &[
+            ("parent_id", &city),
+            ("code", "testtown"),
+            ("name", "测试镇"),
+            ("kind", "town"),
+            ("division_code", "320583199"),
+        ],
+    )
+    .await;
+    let town = app.unit_id("/320583/testtown/").await.to_string();
+    app.post("/units", &[("parent_id", &town), ("code", "c1"), ("name", "一村"), ("kind", "village")]).await;
+    let village = app.unit_id("/320583/testtown/c1/").await.to_string();
+    app.logout().await;
+    app.login_ok("bureau").await;
+    let names = ["甲", "乙", "丙", "丁", "戊", "己"];
+    for (i, n) in names.iter().enumerate() {
+        let unit = if i == 5 { &village } else { &town };
+        let registered = if i == 4 { "2022-08-01" } else { "2015-01-01" };
+        assert_eq!(
+            register(&mut app, unit, &code('1', 100 + i as u32), &format!("测试镇{n}协会"), "social_group", registered)
+                .await,
+            StatusCode::SEE_OTHER
+        );
+    }
+    let a = app.scalar("SELECT id FROM organisations WHERE name = '测试镇甲协会'").await;
+    let d = app.scalar("SELECT id FROM organisations WHERE name = '测试镇丁协会'").await;
+    app.logout().await;
+    app.login_ok("party").await;
+    // 甲: own branch from 2020; 乙+丙: joint branch from 2021; 丁: instructor from 2022-01-01.
+    let r = app
+        .post(
+            &format!("/orgs/{a}/party"),
+            &[
+                ("name", "测试镇甲协会党支部"),
+                ("kind", "branch"),
+                ("members", "5"),
+                ("established_on", "2020-06-01"),
+                ("in_action_plan", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let code_b = code('1', 101);
+    let code_c = code('1', 102);
+    let r = app
+        .post(
+            "/party/orgs",
+            &[
+                ("name", "测试镇社会组织联合党支部"),
+                ("unit_id", &town),
+                ("members", "12"),
+                ("established_on", "2021-03-01"),
+                ("codes", &format!("{code_b}\n{code_c}")),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = app.post(&format!("/orgs/{d}/instructors"), &[("name", "王指导"), ("assigned_on", "2022-01-01")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // A joint branch needs organisations of its unit: 己 is in a village below, which counts; a Zhoushi org would not.
+    let r = app
+        .post(
+            "/party/orgs",
+            &[
+                ("name", "错误联合党支部"),
+                ("unit_id", &town),
+                ("members", "5"),
+                ("established_on", "2021-03-01"),
+                ("codes", &code('1', 101)),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "at least two organisations");
+    let token = app.token_for("party").await;
+    let (s, cov) = app.api("GET", &format!("/api/v1/coverage?unit={town}&on=2022-12-31"), Some(&token), None).await;
+    assert_eq!(s, StatusCode::OK, "{cov}");
+    assert_eq!(cov["counts"], json!({"total": 6, "own": 1, "joint_only": 2, "org_covered": 3, "work_covered": 4}));
+    assert_eq!(cov["org_rate"], json!(50.0));
+    assert_eq!(cov["work_rate"], json!(66.7));
+    // One line for the town itself and one for the village below it.
+    assert_eq!(cov["lines"].as_array().map(|l| l.len()), Some(2));
+    // Earlier dates: 戊 did not exist yet, the joint branch and instructor neither.
+    let (_, cov) = app.api("GET", &format!("/api/v1/coverage?unit={town}&on=2020-12-31"), Some(&token), None).await;
+    assert_eq!(cov["counts"], json!({"total": 5, "own": 1, "joint_only": 0, "org_covered": 1, "work_covered": 1}));
+    // A deregistered organisation leaves the count from its deregistration date on.
+    app.logout().await;
+    app.login_ok("bureau").await;
+    app.post(
+        &format!("/orgs/{d}/status"),
+        &[("status", "deregistered"), ("status_on", "2022-11-01"), ("version", "1")],
+    )
+    .await;
+    let (_, cov) = app.api("GET", &format!("/api/v1/coverage?unit={town}&on=2022-12-31"), Some(&token), None).await;
+    assert_eq!(cov["counts"]["total"], json!(5));
+    assert_eq!(cov["counts"]["work_covered"], json!(3));
+    let (_, cov) = app.api("GET", &format!("/api/v1/coverage?unit={town}&on=2022-10-31"), Some(&token), None).await;
+    assert_eq!(cov["counts"]["total"], json!(6));
+    // The page shows the same numbers and a chart.
+    let page = app.get(&format!("/party/coverage?unit={town}&on=2022-12-31")).await;
+    assert!(page.body.contains("<svg") && page.body.contains("测试镇"));
+});
