@@ -6,6 +6,7 @@ pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod demo;
+pub mod events;
 pub mod orgs;
 pub mod platform;
 pub mod review;

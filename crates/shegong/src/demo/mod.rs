@@ -2,7 +2,10 @@
 //! district/town units and their communities and villages), the predefined roles and one demo
 //! user per role. Later domains add their slices here.
 
+pub mod events;
 pub mod kunshan;
+pub mod orgs;
+mod orgs_load;
 
 use sea_orm::DbErr;
 
@@ -22,6 +25,12 @@ pub struct DemoReport {
     pub units: usize,
     pub roles: usize,
     pub users: usize,
+    pub events: usize,
+    pub documents: usize,
+    pub honours: usize,
+    pub organisations: usize,
+    pub party_orgs: usize,
+    pub instructors: usize,
 }
 
 /// Creates the predefined roles (if missing). Run by `init` and by the demo generator.
@@ -66,7 +75,7 @@ async fn add_unit<C: sea_orm::ConnectionTrait>(
 }
 
 /// Writes the demo data into an empty database. `password` is given to every demo user.
-pub async fn generate(db: &Db, sec: &SecurityConfig, password: &str, _scale: u32) -> anyhow::Result<DemoReport> {
+pub async fn generate(db: &Db, sec: &SecurityConfig, password: &str, scale: u32) -> anyhow::Result<DemoReport> {
     if !db.is_empty().await? {
         anyhow::bail!("数据库非空，演示数据只写入空库 / the database is not empty; demo data is only written to an empty database");
     }
@@ -118,6 +127,14 @@ pub async fn generate(db: &Db, sec: &SecurityConfig, password: &str, _scale: u32
         users::set_user_roles(&*tx, uid, &[rid]).await?;
         report.users += 1;
     }
+    let (organisations, party_orgs, instructors) = orgs_load::load(&*tx, scale.max(1)).await?;
+    report.organisations = organisations;
+    report.party_orgs = party_orgs;
+    report.instructors = instructors;
+    let (events, documents, honours) = events::generate(&*tx, 2022).await?;
+    report.events = events;
+    report.documents = documents;
+    report.honours = honours;
     audit::record(&*tx, &Actor::system("demo"), Event::new("demo_generate", "database", "").after(&report)).await?;
     tx.commit().await?;
     Ok(report)

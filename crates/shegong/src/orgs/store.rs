@@ -604,3 +604,107 @@ pub async fn action_plan_party_orgs<C: ConnectionTrait>(c: &C, scope: &Scope) ->
     )
     .await
 }
+
+/// One organisation of a bulk load (demo data, imports).
+pub struct BulkOrg<'a> {
+    pub input: &'a OrgInput,
+    pub status: &'a str,
+    pub status_on: Option<NaiveDate>,
+    pub is_agency: bool,
+}
+
+/// Inserts many organisations with multi-row statements (200 rows each) and returns their ids
+/// by credit code. Each gets its establishment change record.
+pub async fn insert_many<C: ConnectionTrait>(
+    c: &C,
+    rows: &[BulkOrg<'_>],
+) -> Result<std::collections::HashMap<String, i64>, DbErr> {
+    let b = c.get_database_backend();
+    let now = Utc::now();
+    for chunk in rows.chunks(200) {
+        let mut text = String::from(
+            "INSERT INTO organisations (unit_id, credit_code, name, org_type, department_id, registered_on, status, status_on, grade, grade_year, \
+             address, legal_rep, business_scope, contact_phone, is_agency, created_at, updated_at) VALUES ",
+        );
+        let mut vals: Vec<Value> = Vec::with_capacity(chunk.len() * 17);
+        for (i, r) in chunk.iter().enumerate() {
+            if i > 0 {
+                text.push(',');
+            }
+            text.push_str("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+            let o = r.input;
+            vals.extend([
+                Value::from(o.unit_id),
+                o.credit_code.clone().into(),
+                o.name.clone().into(),
+                o.org_type.clone().into(),
+                o.department_id.into(),
+                o.registered_on.into(),
+                r.status.into(),
+                r.status_on.into(),
+                o.grade.clone().into(),
+                o.grade_year.into(),
+                o.address.clone().into(),
+                o.legal_rep.clone().into(),
+                o.business_scope.clone().into(),
+                o.contact_phone.clone().into(),
+                r.is_agency.into(),
+                now.into(),
+                now.into(),
+            ]);
+        }
+        c.execute(sql(b, &text, vals)).await?;
+    }
+    #[derive(FromQueryResult)]
+    struct IdCode {
+        id: i64,
+        credit_code: String,
+    }
+    let ids: std::collections::HashMap<String, i64> =
+        IdCode::find_by_statement(sql(b, "SELECT id, credit_code FROM organisations", vec![]))
+            .all(c)
+            .await?
+            .into_iter()
+            .map(|r| (r.credit_code, r.id))
+            .collect();
+    for chunk in rows.chunks(300) {
+        let mut text = String::from("INSERT INTO organisation_changes (organisation_id, kind, changed_on, after_value, note, created_at) VALUES ");
+        let mut vals: Vec<Value> = Vec::new();
+        let mut n = 0;
+        for r in chunk {
+            let Some(id) = ids.get(&r.input.credit_code) else { continue };
+            let mut rows_here = vec![(*id, "establish", r.input.registered_on, r.input.name.clone())];
+            if let Some(on) = r.status_on {
+                rows_here.push((*id, "status", on, r.status.to_string()));
+            }
+            for (id, kind, on, after) in rows_here {
+                if n > 0 {
+                    text.push(',');
+                }
+                text.push_str("(?,?,?,?,'',?)");
+                vals.extend([Value::from(id), kind.into(), on.into(), after.into(), now.into()]);
+                n += 1;
+            }
+        }
+        if n > 0 {
+            c.execute(sql(b, &text, vals)).await?;
+        }
+    }
+    Ok(ids)
+}
+
+/// Adds organisations to a Party organisation in one statement.
+pub async fn add_members<C: ConnectionTrait>(c: &C, party_org: i64, organisations: &[i64]) -> Result<(), DbErr> {
+    if organisations.is_empty() {
+        return Ok(());
+    }
+    let marks = vec!["(?,?)"; organisations.len()].join(",");
+    let vals: Vec<Value> = organisations.iter().flat_map(|o| [Value::from(party_org), Value::from(*o)]).collect();
+    c.execute(sql(
+        c.get_database_backend(),
+        &format!("INSERT INTO party_org_members (party_org_id, organisation_id) VALUES {marks}"),
+        vals,
+    ))
+    .await
+    .map(|_| ())
+}

@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../migrations/0001_foundation.sql")),
     (2, "api_tokens_and_submissions", include_str!("../../migrations/0002_api_tokens_and_submissions.sql")),
     (3, "orgs", include_str!("../../migrations/0003_orgs.sql")),
+    (4, "events", include_str!("../../migrations/0004_events.sql")),
 ];
 
 /// A handle to the database shared by all requests.
@@ -239,7 +240,11 @@ pub fn sql(backend: DatabaseBackend, text: &str, values: Vec<sea_orm::Value>) ->
 pub async fn count<C: ConnectionTrait>(c: &C, text: &str, values: Vec<sea_orm::Value>) -> Result<i64, DbErr> {
     let row = c.query_one(sql(c.get_database_backend(), text, values)).await?;
     Ok(match row {
-        Some(r) => r.try_get_by_index::<Option<i64>>(0)?.unwrap_or(0),
+        // PostgreSQL types INTEGER columns as int4: accept both widths.
+        Some(r) => match r.try_get_by_index::<Option<i64>>(0) {
+            Ok(v) => v.unwrap_or(0),
+            Err(_) => r.try_get_by_index::<Option<i32>>(0)?.map(i64::from).unwrap_or(0),
+        },
         None => 0,
     })
 }
@@ -257,7 +262,7 @@ mod tests {
     #[tokio::test]
     async fn migrations_apply_once_on_sqlite() {
         let db = Db::connect(":memory:", 1).await.expect("connect");
-        assert_eq!(db.migrate().await.expect("migrate"), vec![1, 2, 3]);
+        assert_eq!(db.migrate().await.expect("migrate"), vec![1, 2, 3, 4]);
         assert!(db.migrate().await.expect("again").is_empty());
         assert!(db.is_empty().await.expect("count"));
     }

@@ -224,8 +224,9 @@ both_backends!(station_manager_sees_own_town_only, |mut app: TestApp| async move
     register(&mut app, &kfq, &code('1', 31), "昆山开发区乙协会", "social_group", "2012-01-01").await;
     app.logout().await;
     app.login_ok("station").await;
-    let list = app.get("/orgs").await;
-    assert!(list.body.contains("周市镇甲协会") && !list.body.contains("开发区乙协会"));
+    assert!(app.get("/orgs?q=甲协会").await.body.contains("周市镇甲协会"));
+    let other_list = app.get("/orgs?q=乙协会").await;
+    assert!(!other_list.body.contains("开发区乙协会") && other_list.body.contains("共 0 条"));
     let other = app.scalar("SELECT id FROM organisations WHERE name = '昆山开发区乙协会'").await;
     assert_eq!(app.get(&format!("/orgs/{other}")).await.status, StatusCode::NOT_FOUND);
     let token = app.token_for("station").await;
@@ -338,4 +339,46 @@ both_backends!(two_coverages_on_any_date, |mut app: TestApp| async move {
     // The page shows the same numbers and a chart.
     let page = app.get(&format!("/party/coverage?unit={town}&on=2022-12-31")).await;
     assert!(page.body.contains("<svg") && page.body.contains("测试镇"));
+});
+
+both_backends!(demo_figures_match_the_generated_register, |mut app: TestApp| async move {
+    // Expected values computed from the generator itself, independently of the SQL.
+    let reg = shegong::demo::orgs::generate(1);
+    let end = (2022, 12, 31);
+    let active: Vec<usize> = (0..reg.orgs.len())
+        .filter(|i| {
+            reg.orgs[*i].registered_on <= end
+                && (reg.orgs[*i].status == "normal" || reg.orgs[*i].status_on.is_some_and(|d| d > end))
+        })
+        .collect();
+    let has_party = |i: usize| reg.party_orgs.iter().any(|p| p.organisations.contains(&i) && p.established_on <= end);
+    let has_instr = |i: usize| reg.instructors.iter().any(|x| x.organisation == i && x.assigned_on <= end);
+    let org_cov = active.iter().filter(|i| has_party(**i)).count();
+    let work_cov = active.iter().filter(|i| has_party(**i) || has_instr(**i)).count();
+    assert_eq!(reg.orgs.len(), 1500);
+    assert!(
+        reg.party_orgs.iter().filter(|p| p.in_action_plan).count() >= 100,
+        "百余家 Party organisations in 五争五引领"
+    );
+    let token = app.token_for("party").await;
+    let (s, cov) = app.api("GET", "/api/v1/coverage?on=2022-12-31", Some(&token), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(cov["counts"]["total"], json!(active.len()));
+    assert_eq!(cov["counts"]["org_covered"], json!(org_cov));
+    assert_eq!(cov["counts"]["work_covered"], json!(work_cov));
+    assert_eq!(cov["lines"].as_array().map(|l| l.len()), Some(12), "the city level and the 11 districts/towns");
+    // The dashboard shows the same figures.
+    app.login_ok("party").await;
+    let home = app.get("/").await;
+    let in_plan = reg.party_orgs.iter().filter(|p| p.in_action_plan).count();
+    assert!(home.body.contains(&format!("data-key=\"party.action_plan_orgs\" href=\"/party/orgs\">\n    <span class=\"figure-value\">{in_plan}</span>")), "dashboard shows {in_plan} in the action plan");
+    // The committee: the Bureau and 9 industry departments.
+    let committee = app.get("/party/committee").await;
+    assert!(committee.body.contains("<span class=\"figure-value\">1</span><span class=\"figure-label\">牵头单位"));
+    assert!(committee.body.contains("<span class=\"figure-value\">9</span><span class=\"figure-label\">成员行业部门"));
+    // The station manager's coverage is 周市's alone.
+    let zhoushi_active = active.iter().filter(|i| reg.orgs[**i].town == Some("zhoushi")).count();
+    let st = app.token_for("station").await;
+    let (_, cov) = app.api("GET", "/api/v1/coverage?on=2022-12-31", Some(&st), None).await;
+    assert_eq!(cov["counts"]["total"], json!(zhoushi_active));
 });

@@ -1,0 +1,84 @@
+//! Writes the generated register (`demo::orgs`) into the database: departments, organisations
+//! with their registration history, Party organisations and instructors.
+
+use chrono::NaiveDate;
+use sea_orm::ConnectionTrait;
+
+use crate::demo::orgs::{self, OrgRegister};
+use crate::orgs::model::OrgInput;
+use crate::orgs::store::{self, BulkOrg};
+use crate::units::store as units;
+
+fn date((y, m, d): (i32, u32, u32)) -> anyhow::Result<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| anyhow::anyhow!("bad demo date {y}-{m}-{d}"))
+}
+
+/// What was loaded: (organisations, Party organisations, instructors).
+pub async fn load<C: ConnectionTrait>(c: &C, scale: u32) -> anyhow::Result<(usize, usize, usize)> {
+    let mut dept_ids = std::collections::HashMap::new();
+    for (i, d) in orgs::DEPARTMENTS.iter().enumerate() {
+        let id = store::insert_department(c, d.code, d.name, d.name_en, d.lead, i as i32).await?;
+        dept_ids.insert(d.code, id);
+    }
+    let city = units::get_by_path(c, "/320583/").await?.ok_or_else(|| anyhow::anyhow!("city unit missing"))?.id;
+    let mut town_ids = std::collections::HashMap::new();
+    for t in crate::demo::kunshan::TOWNS {
+        let id = units::get_by_path(c, &format!("/320583/{}/", t.code))
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("town {} missing", t.code))?
+            .id;
+        town_ids.insert(t.code, id);
+    }
+    let unit_of = |town: Option<&str>| town.and_then(|t| town_ids.get(t).copied()).unwrap_or(city);
+    let OrgRegister { orgs: specs, party_orgs, instructors } = orgs::generate(scale);
+    let mut inputs = Vec::with_capacity(specs.len());
+    for o in &specs {
+        inputs.push(OrgInput {
+            credit_code: o.credit_code.clone(),
+            name: o.name.clone(),
+            org_type: o.org_type.to_string(),
+            department_id: dept_ids.get(o.department).copied(),
+            unit_id: unit_of(o.town),
+            registered_on: date(o.registered_on)?,
+            grade: o.grade.map(|(g, _)| g.to_string()),
+            grade_year: o.grade.map(|(_, y)| y),
+            address: o.address.clone(),
+            legal_rep: o.legal_rep.clone(),
+            business_scope: String::new(),
+            contact_phone: (!o.contact_phone.is_empty()).then(|| o.contact_phone.clone()),
+        });
+    }
+    let mut bulk = Vec::with_capacity(specs.len());
+    for (o, input) in specs.iter().zip(&inputs) {
+        bulk.push(BulkOrg {
+            input,
+            status: o.status,
+            status_on: o.status_on.map(date).transpose()?,
+            is_agency: o.is_agency,
+        });
+    }
+    let ids = store::insert_many(c, &bulk).await?;
+    let id_of = |i: usize| specs.get(i).and_then(|o| ids.get(&o.credit_code)).copied();
+    for p in &party_orgs {
+        let members: Vec<i64> = p.organisations.iter().filter_map(|i| id_of(*i)).collect();
+        let pid = store::insert_party_org(
+            c,
+            unit_of(p.town),
+            &p.name,
+            p.kind,
+            p.members,
+            &p.secretary,
+            date(p.established_on)?,
+            p.in_action_plan,
+            &[],
+        )
+        .await?;
+        store::add_members(c, pid, &members).await?;
+    }
+    for i in &instructors {
+        if let Some(org) = id_of(i.organisation) {
+            store::insert_instructor(c, org, &i.name, date(i.assigned_on)?).await?;
+        }
+    }
+    Ok((specs.len(), party_orgs.len(), instructors.len()))
+}
