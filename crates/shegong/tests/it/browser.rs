@@ -90,6 +90,31 @@ async fn browser_login_and_dashboard() {
         c.wait().for_element(Locator::Css(".tree .subtree a")).await?;
         let body = c.find(Locator::Css("body")).await?.text().await?;
         assert!(body.contains("周市镇") && !body.contains("周庄镇"));
+        // Sign out, and register an organisation through the form as a Bureau officer.
+        c.find(Locator::Css("details.usermenu summary")).await?.click().await?;
+        c.find(Locator::Css("form[action='/logout'] button")).await?.click().await?;
+        c.wait().for_element(Locator::Css("input[name=username]")).await?;
+        c.find(Locator::Css("input[name=username]")).await?.send_keys("bureau").await?;
+        c.find(Locator::Css("input[name=password]")).await?.send_keys(PASSWORD).await?;
+        c.find(Locator::Css("button[type=submit].primary")).await?.click().await?;
+        c.wait().for_element(Locator::Css(".figure")).await?;
+        c.goto(&format!("{base}/orgs/new")).await?;
+        let code =
+            cncodes::CreditCode::complete("52320583MJ9876543").map(|c| c.as_str().to_string()).unwrap_or_default();
+        c.wait().for_element(Locator::Css("input[name=credit_code]")).await?.send_keys(&code).await?;
+        c.find(Locator::Css("input[name=name]")).await?.send_keys("昆山市浏览器测试社会工作服务中心").await?;
+        c.find(Locator::Css("select[name=org_type] option[value=service_institution]")).await?.click().await?;
+        c.execute("document.querySelector('input[name=registered_on]').value = '2021-06-01'", vec![]).await?;
+        c.find(Locator::Css("input[name=contact_phone]")).await?.send_keys("13800001111").await?;
+        c.find(Locator::Css("form button[type=submit].primary")).await?.click().await?;
+        let h1 = c.wait().for_element(Locator::Css("h1")).await?;
+        let title = h1.text().await?;
+        assert!(title.contains("浏览器测试社会工作服务中心"), "detail page after registering: {title}");
+        let phone = c.find(Locator::Css("#phone")).await?.text().await?;
+        assert!(phone.contains("138****1111"), "masked: {phone}");
+        let png = c.screenshot().await?;
+        std::fs::write(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("org-detail.png"), png)
+            .expect("write screenshot");
         Ok::<(), fantoccini::error::CmdError>(())
     }
     .await;
