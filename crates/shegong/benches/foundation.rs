@@ -101,7 +101,7 @@ async fn run(label: &str, database: &str) {
     db.migrate().await.expect("migrate");
     let t = Instant::now();
     shegong::demo::generate(&db, &cfg.security, PASSWORD, 1).await.expect("demo");
-    report("demo data (342 units, 11 users, roles)", 1, t.elapsed());
+    report("demo data (342 units, 1,500 organisations, 285 Party orgs, users)", 1, t.elapsed());
     let state = AppState::new(db.clone(), cfg.clone(), None);
     let router = app::build(state);
 
@@ -131,6 +131,62 @@ async fn run(label: &str, database: &str) {
         get(&router, "/units", &bureau).await;
     })
     .await;
+    time("GET /orgs page 1, bureau (1,500 organisations)", 50, || async {
+        get(&router, "/orgs", &bureau).await;
+    })
+    .await;
+    time("GET /orgs?q=协会&party=no, bureau (search + filter)", 50, || async {
+        get(&router, "/orgs?q=%E5%8D%8F%E4%BC%9A&party=no", &bureau).await;
+    })
+    .await;
+    time("GET /party/coverage, bureau (city, 12 lines + chart)", 20, || async {
+        get(&router, "/party/coverage", &bureau).await;
+    })
+    .await;
+    time("GET /api/v1/coverage, station (周市)", 50, || async {
+        get(&router, "/api/v1/coverage", &station).await;
+    })
+    .await;
+
+    // 2,000 organisations in one xlsx through the registry rules, all or nothing.
+    let org_rows: Vec<Vec<shegong::platform::xlsx::Cell>> = (0..2000u32)
+        .map(|i| {
+            use shegong::platform::xlsx::Cell;
+            let code = cncodes::CreditCode::complete(&format!("51320583MJ8{i:06}"))
+                .map(|c| c.as_str().to_string())
+                .unwrap_or_default();
+            vec![
+                Cell::Text(code),
+                Cell::Text(format!("昆山市基准测试第{i}协会")),
+                Cell::Enum("social_group"),
+                Cell::Text("/320583/zhoushi/".into()),
+                Cell::Text("昆山市民政局".into()),
+                Cell::Date(chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap_or_default()),
+                Cell::Enum("normal"),
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Text("昆山市周市镇".into()),
+                Cell::Text("张三".into()),
+                Cell::Text("13900001234".into()),
+            ]
+        })
+        .collect();
+    let org_bytes = shegong::platform::xlsx::write(shegong::orgs::import::XLSX_COLUMNS, &org_rows).expect("xlsx");
+    let t = Instant::now();
+    let rep = shegong::orgs::import::import_xlsx(
+        &db,
+        &Actor::system("bench"),
+        &shegong::platform::access::Scope::all(),
+        &org_bytes,
+    )
+    .await
+    .expect("import");
+    assert!(rep.committed() && rep.created == 2000, "{:?}", rep.errors.first());
+    report(
+        &format!("xlsx import of 2,000 organisations ({} KB), all rules + audit", org_bytes.len() / 1024),
+        1,
+        t.elapsed(),
+    );
 
     // 2,000-row xlsx import through the kit and the unit rules, all in one transaction.
     let city = shegong::units::store::get_by_path(&db.conn, "/320583/").await.expect("q").expect("city");

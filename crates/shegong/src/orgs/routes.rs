@@ -3,6 +3,7 @@
 //! Party-building instructors, and the two-coverages figures page.
 
 use askama::Template;
+use axum::extract::Multipart;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -21,16 +22,22 @@ use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::audit::{self, Actor, Event};
 use crate::platform::chart::{BarChart, BarRow};
 use crate::platform::error::{AppError, AppResult};
+use crate::platform::import::{ImportReport, RowError};
 use crate::platform::once;
 use crate::platform::paging::{Page, PageParams};
 use crate::platform::time::today;
-use crate::platform::web::{download, render, render_status, see_other, FormErrors, PageCtx, XLSX_TYPE};
+use crate::platform::web::{
+    download, read_upload, render, render_status, see_other, FormErrors, ImportPage, PageCtx, XLSX_TYPE,
+};
 use crate::units::store::{self as units, UnitOption};
 
 pub fn routes() -> Routes {
     Routes::new()
         .get("/orgs", Need::Perm("orgs.read"), list)
         .get("/orgs/export.xlsx", Need::Perm("orgs.read"), export_xlsx)
+        .get("/orgs/template.xlsx", Need::Perm("orgs.write"), template_xlsx)
+        .get("/orgs/import", Need::Perm("orgs.write"), import_form)
+        .post("/orgs/import", Need::Perm("orgs.write"), import_upload)
         .get("/orgs/new", Need::Perm("orgs.write"), new_form)
         .post("/orgs", Need::Perm("orgs.write"), create)
         .get("/orgs/{id}", Need::Perm("orgs.read"), detail)
@@ -838,4 +845,40 @@ async fn export_xlsx(
     .await?;
     tx.commit().await?;
     Ok(download(bytes, &format!("{}.xlsx", c.t("orgs.export_name")), XLSX_TYPE).into_response())
+}
+
+async fn template_xlsx(c: PageCtx) -> AppResult<Response> {
+    let bytes = crate::platform::xlsx::template(crate::orgs::import::XLSX_COLUMNS)?;
+    Ok(download(bytes, &format!("{}.xlsx", c.t("orgs.template_name")), XLSX_TYPE))
+}
+
+fn import_page(c: PageCtx, report: Option<ImportReport>) -> ImportPage {
+    ImportPage {
+        c,
+        title_key: "orgs.import",
+        action: "/orgs/import",
+        template_href: "/orgs/template.xlsx",
+        back_href: "/orgs",
+        back_key: "orgs.title",
+        columns: crate::orgs::import::XLSX_COLUMNS,
+        report,
+    }
+}
+
+async fn import_form(c: PageCtx) -> AppResult<Response> {
+    render(&import_page(c, None))
+}
+
+async fn import_upload(State(st): State<AppState>, c: PageCtx, auth: Auth, mp: Multipart) -> AppResult<Response> {
+    let bytes = match read_upload(mp).await {
+        Ok(Some(b)) => b,
+        Ok(None) => return Err(AppError::BadRequest("import.error.no_file".into())),
+        Err(key) => {
+            let report = ImportReport { errors: vec![RowError::new(0, "", key, "")], ..ImportReport::default() };
+            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &import_page(c, Some(report)));
+        }
+    };
+    let report = crate::orgs::import::import_xlsx(&st.db, &Actor::user(&auth, &c.ip), &auth.scope, &bytes).await?;
+    let status = if report.committed() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    render_status(status, &import_page(c, Some(report)))
 }

@@ -301,3 +301,70 @@ pub async fn verify_chain<C: ConnectionTrait>(conn: &C) -> Result<ChainReport, D
     }
     Ok(report)
 }
+
+/// Appends many audit rows at once (bulk imports): one head update, multi-row inserts, the same
+/// chain as one-by-one [`record`] calls would build. Call it inside the import's transaction.
+pub async fn record_many<C: ConnectionTrait>(conn: &C, actor: &Actor, events: Vec<Event<'_>>) -> Result<(), DbErr> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let b = conn.get_database_backend();
+    let n = events.len() as i64;
+    let head = conn
+        .query_one(sql(b, "UPDATE audit_head SET seq = seq + ? WHERE id = 1 RETURNING seq, hash", vec![n.into()]))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("audit_head".into()))?;
+    let last_seq: i64 = head.try_get_by_index(0)?;
+    let mut prev: String = head.try_get_by_index(1)?;
+    let at = Utc::now().trunc_subsecs(6);
+    let at_text = ts(&at);
+    let mut seq = last_seq - n;
+    let mut rows: Vec<Vec<Value>> = Vec::with_capacity(events.len());
+    for ev in events {
+        seq += 1;
+        let before = ev.before.as_ref().map(|v| v.to_string());
+        let after = ev.after.as_ref().map(|v| v.to_string());
+        let hash = row_hash(
+            &prev,
+            seq,
+            &at_text,
+            actor.id,
+            &actor.name,
+            &actor.ip,
+            ev.action,
+            ev.entity,
+            &ev.entity_id,
+            ev.unit_id,
+            before.as_deref(),
+            after.as_deref(),
+        );
+        rows.push(vec![
+            seq.into(),
+            at.into(),
+            actor.id.into(),
+            actor.name.clone().into(),
+            actor.ip.clone().into(),
+            ev.action.into(),
+            ev.entity.into(),
+            ev.entity_id.clone().into(),
+            ev.unit_id.into(),
+            before.into(),
+            after.into(),
+            prev.clone().into(),
+            hash.clone().into(),
+        ]);
+        prev = hash;
+    }
+    for chunk in rows.chunks(200) {
+        let marks = vec!["(?,?,?,?,?,?,?,?,?,?,?,?,?)"; chunk.len()].join(",");
+        let vals: Vec<Value> = chunk.iter().flatten().cloned().collect();
+        conn.execute(sql(
+            b,
+            &format!("INSERT INTO audit_log (id, at, actor_id, actor_name, ip, action, entity, entity_id, unit_id, before_json, after_json, prev_hash, hash) VALUES {marks}"),
+            vals,
+        ))
+        .await?;
+    }
+    conn.execute(sql(b, "UPDATE audit_head SET hash = ? WHERE id = 1", vec![prev.into()])).await?;
+    Ok(())
+}

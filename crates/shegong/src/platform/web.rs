@@ -269,3 +269,51 @@ pub fn download(bytes: Vec<u8>, filename: &str, content_type: &'static str) -> R
     }
     resp
 }
+
+/// The import page of the xlsx kit, shared by every domain's importer: the upload form, the
+/// template link, and after an upload either the count written or every row error.
+#[derive(Template)]
+#[template(path = "layout/import.html")]
+pub struct ImportPage {
+    pub c: PageCtx,
+    pub title_key: &'static str,
+    pub action: &'static str,
+    pub template_href: &'static str,
+    pub back_href: &'static str,
+    pub back_key: &'static str,
+    pub columns: &'static [crate::platform::xlsx::Column],
+    pub report: Option<crate::platform::import::ImportReport>,
+}
+
+impl ImportPage {
+    pub fn message(&self, e: &crate::platform::import::RowError) -> String {
+        e.message(self.c.lang)
+    }
+    pub fn column(&self, e: &crate::platform::import::RowError) -> String {
+        self.columns
+            .iter()
+            .find(|col| col.key == e.column || col.zh == e.column)
+            .map(|col| self.c.pick(col.zh, col.en).to_string())
+            .unwrap_or_else(|| e.column.clone())
+    }
+}
+
+/// Reads the `file` field of an upload form; a body over the limit is reported as too large.
+pub async fn read_upload(mut mp: axum::extract::Multipart) -> Result<Option<Vec<u8>>, &'static str> {
+    let mut bytes = None;
+    loop {
+        match mp.next_field().await {
+            Ok(Some(field)) => {
+                if field.name() == Some("file") {
+                    match field.bytes().await {
+                        Ok(data) => bytes = Some(data.to_vec()),
+                        Err(_) => return Err("import.error.too_large"),
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(_) => return Err("import.error.too_large"),
+        }
+    }
+    Ok(bytes.filter(|b| !b.is_empty()))
+}

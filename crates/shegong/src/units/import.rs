@@ -276,8 +276,14 @@ pub async fn run_cli(db: &Db, kind: &str, file: &str) -> anyhow::Result<i32> {
             println!("{}", report.to_text());
             Ok(if report.committed() { 0 } else { 1 })
         }
+        "orgs" => {
+            let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("无法读取 / cannot read {file}: {e}"))?;
+            let report = crate::orgs::import::import_xlsx(db, &Actor::system("cli"), &Scope::all(), &bytes).await?;
+            println!("{}", report.to_text());
+            Ok(if report.committed() { 0 } else { 1 })
+        }
         other => {
-            eprintln!("未知类型 / unknown kind: {other} (units)");
+            eprintln!("未知类型 / unknown kind: {other} (units, orgs)");
             Ok(2)
         }
     }

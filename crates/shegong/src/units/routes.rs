@@ -15,7 +15,9 @@ use crate::platform::error::{AppError, AppResult};
 use crate::platform::import::{ImportReport, RowError};
 use crate::platform::once;
 use crate::platform::paging::{Page, PageParams};
-use crate::platform::web::{download, render, render_status, see_other, FormErrors, PageCtx, XLSX_TYPE};
+use crate::platform::web::{
+    download, read_upload, render, render_status, see_other, FormErrors, ImportPage, PageCtx, XLSX_TYPE,
+};
 use crate::units::model::{child_path, Unit, UnitCode, UnitForm, UnitInput, UnitKind, UnitRow};
 use crate::units::store::{self, KindCount, UnitFilter, UnitOption};
 
@@ -384,48 +386,33 @@ async fn template_xlsx(c: PageCtx) -> AppResult<Response> {
     Ok(download(bytes, &format!("{}.xlsx", c.t("units.template_name")), XLSX_TYPE))
 }
 
-#[derive(Template)]
-#[template(path = "units/import.html")]
-struct ImportPage {
-    c: PageCtx,
-    report: Option<ImportReport>,
-}
-
-impl ImportPage {
-    fn message(&self, e: &RowError) -> String {
-        e.message(self.c.lang)
-    }
-    fn column(&self, e: &RowError) -> String {
-        crate::units::import::XLSX_COLUMNS
-            .iter()
-            .find(|col| col.key == e.column || col.zh == e.column)
-            .map(|col| self.c.pick(col.zh, col.en).to_string())
-            .unwrap_or_else(|| e.column.clone())
+fn import_page(c: PageCtx, report: Option<ImportReport>) -> ImportPage {
+    ImportPage {
+        c,
+        title_key: "units.import",
+        action: "/units/import",
+        template_href: "/units/template.xlsx",
+        back_href: "/units/list",
+        back_key: "units.list",
+        columns: crate::units::import::XLSX_COLUMNS,
+        report,
     }
 }
 
 async fn import_form(c: PageCtx) -> AppResult<Response> {
-    render(&ImportPage { c, report: None })
+    render(&import_page(c, None))
 }
 
-async fn import_upload(State(st): State<AppState>, c: PageCtx, auth: Auth, mut mp: Multipart) -> AppResult<Response> {
-    let mut bytes: Option<Vec<u8>> = None;
-    while let Some(field) = mp.next_field().await.map_err(|_| AppError::BadRequest("error.bad_request".into()))? {
-        if field.name() == Some("file") {
-            match field.bytes().await {
-                Ok(data) => bytes = Some(data.to_vec()),
-                Err(_) => {
-                    let report = ImportReport {
-                        errors: vec![RowError::new(0, "", "import.error.too_large", "")],
-                        ..ImportReport::default()
-                    };
-                    return render_status(StatusCode::UNPROCESSABLE_ENTITY, &ImportPage { c, report: Some(report) });
-                }
-            }
+async fn import_upload(State(st): State<AppState>, c: PageCtx, auth: Auth, mp: Multipart) -> AppResult<Response> {
+    let bytes = match read_upload(mp).await {
+        Ok(Some(b)) => b,
+        Ok(None) => return Err(AppError::BadRequest("import.error.no_file".into())),
+        Err(key) => {
+            let report = ImportReport { errors: vec![RowError::new(0, "", key, "")], ..ImportReport::default() };
+            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &import_page(c, Some(report)));
         }
-    }
-    let bytes = bytes.filter(|b| !b.is_empty()).ok_or_else(|| AppError::BadRequest("import.error.no_file".into()))?;
+    };
     let report = crate::units::import::import_xlsx(&st.db, &Actor::user(&auth, &c.ip), &auth.scope, &bytes).await?;
     let status = if report.committed() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    render_status(status, &ImportPage { c, report: Some(report) })
+    render_status(status, &import_page(c, Some(report)))
 }

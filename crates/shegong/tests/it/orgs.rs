@@ -382,3 +382,64 @@ both_backends!(demo_figures_match_the_generated_register, |mut app: TestApp| asy
     let (_, cov) = app.api("GET", "/api/v1/coverage?on=2022-12-31", Some(&st), None).await;
     assert_eq!(cov["counts"]["total"], json!(zhoushi_active));
 });
+
+fn org_row(code: &str, name: &str, unit: &str, dept: &str) -> Vec<shegong::platform::xlsx::Cell> {
+    use shegong::platform::xlsx::Cell;
+    vec![
+        Cell::Text(code.into()),
+        Cell::Text(name.into()),
+        Cell::Enum("social_group"),
+        Cell::Text(unit.into()),
+        Cell::Text(dept.into()),
+        Cell::Date(chrono::NaiveDate::from_ymd_opt(2020, 5, 1).expect("date")),
+        Cell::Enum("normal"),
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Text("昆山市".into()),
+        Cell::Text("张三".into()),
+        Cell::Text("13900001234".into()),
+    ]
+}
+
+both_backends!(xlsx_import_of_organisations_is_all_or_nothing, |mut app: TestApp| async move {
+    use shegong::orgs::import::XLSX_COLUMNS;
+    app.login_ok("bureau").await;
+    let before = app.scalar("SELECT COUNT(*) FROM organisations").await;
+    let good1 = code('1', 7001);
+    let good2 = code('1', 7002);
+    let mut bad = code('1', 7003);
+    bad.pop();
+    bad.push('Z');
+    let rows = vec![
+        org_row(&good1, "昆山市导入测试一协会", "/320583/zhoushi/", "昆山市民政局"),
+        org_row(&good2, "昆山市导入测试二协会", "/320583/zhoushi", ""),
+        org_row(&bad, "昆山市导入测试三协会", "/320583/nowhere/", "不存在的局"),
+    ];
+    let file = shegong::platform::xlsx::write(XLSX_COLUMNS, &rows).expect("xlsx");
+    let r = app.upload("/orgs/import", "orgs.xlsx", &file).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for needle in ["<td class=\"num\">4</td>", "所属单位路径", "业务主管单位", "统一社会信用代码"] {
+        assert!(r.body.contains(needle), "{needle} missing from the report");
+    }
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM organisations").await, before);
+    let file = shegong::platform::xlsx::write(XLSX_COLUMNS, &rows[..2]).expect("xlsx");
+    let r = app.upload("/orgs/import", "orgs.xlsx", &file).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM organisations").await, before + 2);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'import' AND entity = 'organisation'").await,
+        2
+    );
+    assert!(shegong::cli::check(&app.db).await.expect("check").is_empty(), "bulk audit rows keep the chain");
+    // The same file again: every row is a duplicate, nothing is written.
+    let r = app.upload("/orgs/import", "orgs.xlsx", &file).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("该统一社会信用代码已登记"));
+    // An export re-imported into the same registry is refused as a whole (every code exists).
+    let export = app.get("/orgs/export.xlsx?unit=&q=导入测试").await;
+    assert_eq!(export.status, StatusCode::OK);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'export' AND entity = 'organisation'").await,
+        1
+    );
+});
