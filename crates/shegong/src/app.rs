@@ -48,6 +48,7 @@ pub fn routes() -> Routes {
         .merge(crate::users::routes())
         .merge(crate::orgs::routes())
         .merge(crate::events::routes())
+        .merge(crate::party::routes())
         .merge(crate::auth::api::routes())
         .merge(crate::orgs::api::routes())
         .merge(crate::review::api::routes())

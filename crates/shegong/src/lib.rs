@@ -8,6 +8,7 @@ pub mod cli;
 pub mod demo;
 pub mod events;
 pub mod orgs;
+pub mod party;
 pub mod platform;
 pub mod review;
 pub mod system;

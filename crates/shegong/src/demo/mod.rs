@@ -6,6 +6,7 @@ pub mod events;
 pub mod kunshan;
 pub mod orgs;
 mod orgs_load;
+pub mod plan;
 
 use sea_orm::DbErr;
 
@@ -31,6 +32,8 @@ pub struct DemoReport {
     pub organisations: usize,
     pub party_orgs: usize,
     pub instructors: usize,
+    pub plan_participants: usize,
+    pub plan_activities: usize,
 }
 
 /// Creates the predefined roles (if missing). Run by `init` and by the demo generator.
@@ -131,6 +134,9 @@ pub async fn generate(db: &Db, sec: &SecurityConfig, password: &str, scale: u32)
     report.organisations = organisations;
     report.party_orgs = party_orgs;
     report.instructors = instructors;
+    let (plan_participants, plan_activities) = plan::generate(&*tx, cid, scale.max(1)).await?;
+    report.plan_participants = plan_participants;
+    report.plan_activities = plan_activities;
     let (events, documents, honours) = events::generate(&*tx, 2022).await?;
     report.events = events;
     report.documents = documents;

@@ -593,13 +593,15 @@ pub async fn coverage_rows<C: ConnectionTrait>(
     CoverageRow::find_by_statement(sql(c.get_database_backend(), &text, all)).all(c).await
 }
 
-/// Counts of Party organisations in scope taking part in the action plan.
+/// Party organisations in scope taking part in any action plan.
 pub async fn action_plan_party_orgs<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<i64, DbErr> {
-    let (sf, mut vals) = scope.unit_filter("p.unit_id", None);
-    vals.insert(0, true.into());
+    let (sf, vals) = scope.unit_filter("p.unit_id", None);
     count(
         c,
-        &format!("SELECT COUNT(*) FROM party_orgs p WHERE p.in_action_plan = ? AND p.dissolved_on IS NULL AND {sf}"),
+        &format!(
+            "SELECT COUNT(DISTINCT pp.party_org_id) FROM plan_party_orgs pp JOIN party_orgs p ON p.id = pp.party_org_id \
+             WHERE p.dissolved_on IS NULL AND {sf}"
+        ),
         vals,
     )
     .await

@@ -20,6 +20,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "api_tokens_and_submissions", include_str!("../../migrations/0002_api_tokens_and_submissions.sql")),
     (3, "orgs", include_str!("../../migrations/0003_orgs.sql")),
     (4, "events", include_str!("../../migrations/0004_events.sql")),
+    (5, "action_plans", include_str!("../../migrations/0005_action_plans.sql")),
 ];
 
 /// A handle to the database shared by all requests.
@@ -262,7 +263,7 @@ mod tests {
     #[tokio::test]
     async fn migrations_apply_once_on_sqlite() {
         let db = Db::connect(":memory:", 1).await.expect("connect");
-        assert_eq!(db.migrate().await.expect("migrate"), vec![1, 2, 3, 4]);
+        assert_eq!(db.migrate().await.expect("migrate"), vec![1, 2, 3, 4, 5]);
         assert!(db.migrate().await.expect("again").is_empty());
         assert!(db.is_empty().await.expect("count"));
     }

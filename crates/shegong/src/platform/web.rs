@@ -107,6 +107,7 @@ const NAV: &[NavDef] = &[
     NavDef { href: "/orgs", label: "nav.orgs", perm: "orgs.read" },
     NavDef { href: "/party/coverage", label: "nav.coverage", perm: "orgs.read" },
     NavDef { href: "/party/orgs", label: "nav.party", perm: "party.read" },
+    NavDef { href: "/party/plans", label: "nav.plans", perm: "party.read" },
     NavDef { href: "/events", label: "nav.events", perm: "events.read" },
     NavDef { href: "/units", label: "nav.units", perm: "units.read" },
     NavDef { href: "/admin/users", label: "nav.users", perm: "users.read" },

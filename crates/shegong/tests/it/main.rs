@@ -12,5 +12,6 @@ mod events;
 mod imports;
 mod ops;
 mod orgs;
+mod party;
 mod units;
 mod users;

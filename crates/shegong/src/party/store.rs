@@ -1,0 +1,244 @@
+//! All SQL of action plans and activities.
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Value};
+use serde::Serialize;
+
+use crate::party::model::{ActivityInput, PlanInput};
+use crate::platform::access::Scope;
+use crate::platform::db::{count, sql};
+
+#[derive(Debug, Clone, Serialize, FromQueryResult)]
+pub struct PlanRow {
+    pub id: i64,
+    pub title: String,
+    pub year: i32,
+    pub description: String,
+    pub party_orgs: i64,
+    pub activities: i64,
+}
+
+pub async fn plans<C: ConnectionTrait>(c: &C) -> Result<Vec<PlanRow>, DbErr> {
+    PlanRow::find_by_statement(sql(
+        c.get_database_backend(),
+        "SELECT p.id, p.title, p.year, p.description, \
+         (SELECT COUNT(*) FROM plan_party_orgs pp WHERE pp.plan_id = p.id) AS party_orgs, \
+         (SELECT COUNT(*) FROM plan_activities a WHERE a.plan_id = p.id) AS activities \
+         FROM action_plans p ORDER BY p.year DESC, p.id DESC",
+        vec![],
+    ))
+    .all(c)
+    .await
+}
+
+pub async fn plan<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<PlanRow>, DbErr> {
+    Ok(plans(c).await?.into_iter().find(|p| p.id == id))
+}
+
+#[derive(Debug, Clone, Serialize, FromQueryResult)]
+pub struct Named {
+    pub id: i64,
+    pub name: String,
+}
+
+pub async fn domains<C: ConnectionTrait>(c: &C, plan: i64) -> Result<Vec<Named>, DbErr> {
+    Named::find_by_statement(sql(
+        c.get_database_backend(),
+        "SELECT id, name FROM plan_domains WHERE plan_id = ? ORDER BY sort_order, id",
+        vec![plan.into()],
+    ))
+    .all(c)
+    .await
+}
+
+pub async fn modes<C: ConnectionTrait>(c: &C, plan: i64) -> Result<Vec<Named>, DbErr> {
+    Named::find_by_statement(sql(
+        c.get_database_backend(),
+        "SELECT id, name FROM plan_modes WHERE plan_id = ? ORDER BY sort_order, id",
+        vec![plan.into()],
+    ))
+    .all(c)
+    .await
+}
+
+pub async fn insert_plan<C: ConnectionTrait>(
+    c: &C,
+    unit_id: i64,
+    p: &PlanInput,
+    by: Option<i64>,
+) -> Result<i64, DbErr> {
+    let b = c.get_database_backend();
+    let now = Utc::now();
+    let row = c
+        .query_one(sql(
+            b,
+            "INSERT INTO action_plans (unit_id, title, year, description, created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?) RETURNING id",
+            vec![unit_id.into(), p.title.clone().into(), p.year.into(), p.description.clone().into(), by.into(), now.into(), now.into()],
+        ))
+        .await?
+        .ok_or(DbErr::RecordNotInserted)?;
+    let id: i64 = row.try_get_by_index(0)?;
+    for (table, names) in [("plan_domains", &p.domains), ("plan_modes", &p.modes)] {
+        for (i, n) in names.iter().enumerate() {
+            c.execute(sql(
+                b,
+                &format!("INSERT INTO {table} (plan_id, name, sort_order) VALUES (?,?,?)"),
+                vec![id.into(), n.clone().into(), (i as i32).into()],
+            ))
+            .await?;
+        }
+    }
+    Ok(id)
+}
+
+/// Adds Party organisations to a plan's participants (already present ones are kept once).
+pub async fn add_participants<C: ConnectionTrait>(c: &C, plan: i64, party_orgs: &[i64]) -> Result<(), DbErr> {
+    let b = c.get_database_backend();
+    for chunk in party_orgs.chunks(300) {
+        let marks = vec!["(?,?)"; chunk.len()].join(",");
+        let vals: Vec<Value> = chunk.iter().flat_map(|p| [Value::from(plan), Value::from(*p)]).collect();
+        c.execute(sql(
+            b,
+            &format!("INSERT INTO plan_party_orgs (plan_id, party_org_id) VALUES {marks} ON CONFLICT DO NOTHING"),
+            vals,
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize, FromQueryResult)]
+pub struct ActivityRow {
+    pub id: i64,
+    pub title: String,
+    pub held_on: NaiveDate,
+    pub domain: String,
+    pub mode: String,
+    pub unit_name: String,
+    pub organisers: String,
+    pub participants: i32,
+    pub party_orgs: i64,
+}
+
+pub async fn activities<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    plan: i64,
+    limit: i64,
+) -> Result<Vec<ActivityRow>, DbErr> {
+    let (sf, mut vals) = scope.unit_filter("a.unit_id", Some("a.created_by"));
+    vals.insert(0, plan.into());
+    vals.push(limit.into());
+    ActivityRow::find_by_statement(sql(
+        c.get_database_backend(),
+        &format!(
+            "SELECT a.id, a.title, a.held_on, d.name AS domain, m.name AS mode, u.name AS unit_name, a.organisers, a.participants, \
+             (SELECT COUNT(*) FROM plan_activity_party_orgs x WHERE x.activity_id = a.id) AS party_orgs \
+             FROM plan_activities a JOIN plan_domains d ON d.id = a.domain_id JOIN plan_modes m ON m.id = a.mode_id JOIN org_units u ON u.id = a.unit_id \
+             WHERE a.plan_id = ? AND {sf} ORDER BY a.held_on DESC, a.id DESC LIMIT ?"
+        ),
+        vals,
+    ))
+    .all(c)
+    .await
+}
+
+pub async fn insert_activity<C: ConnectionTrait>(
+    c: &C,
+    plan: i64,
+    a: &ActivityInput,
+    party_orgs: &[i64],
+    by: Option<i64>,
+) -> Result<i64, DbErr> {
+    let b = c.get_database_backend();
+    let row = c
+        .query_one(sql(
+            b,
+            "INSERT INTO plan_activities (plan_id, unit_id, domain_id, mode_id, title, held_on, organisers, participants, summary, created_by, created_at) \
+             VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+            vec![
+                plan.into(),
+                a.unit_id.into(),
+                a.domain_id.into(),
+                a.mode_id.into(),
+                a.title.clone().into(),
+                a.held_on.into(),
+                a.organisers.clone().into(),
+                a.participants.into(),
+                a.summary.clone().into(),
+                by.into(),
+                Utc::now().into(),
+            ],
+        ))
+        .await?
+        .ok_or(DbErr::RecordNotInserted)?;
+    let id: i64 = row.try_get_by_index(0)?;
+    if !party_orgs.is_empty() {
+        let marks = vec!["(?,?)"; party_orgs.len()].join(",");
+        let vals: Vec<Value> = party_orgs.iter().flat_map(|p| [Value::from(id), Value::from(*p)]).collect();
+        c.execute(sql(
+            b,
+            &format!("INSERT INTO plan_activity_party_orgs (activity_id, party_org_id) VALUES {marks}"),
+            vals,
+        ))
+        .await?;
+        add_participants(c, plan, party_orgs).await?;
+    }
+    Ok(id)
+}
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct Cell {
+    pub domain_id: i64,
+    pub mode_id: i64,
+    pub activities: i64,
+    pub participants: Option<i64>,
+}
+
+/// Activities and participants per domain × mode, within the scope.
+pub async fn heat<C: ConnectionTrait>(c: &C, scope: &Scope, plan: i64) -> Result<Vec<Cell>, DbErr> {
+    let (sf, mut vals) = scope.unit_filter("a.unit_id", Some("a.created_by"));
+    vals.insert(0, plan.into());
+    Cell::find_by_statement(sql(
+        c.get_database_backend(),
+        &format!(
+            "SELECT a.domain_id, a.mode_id, COUNT(*) AS activities, CAST(SUM(a.participants) AS BIGINT) AS participants \
+             FROM plan_activities a WHERE a.plan_id = ? AND {sf} GROUP BY a.domain_id, a.mode_id"
+        ),
+        vals,
+    ))
+    .all(c)
+    .await
+}
+
+/// Participating Party organisations of a plan within the scope.
+pub async fn participants<C: ConnectionTrait>(c: &C, scope: &Scope, plan: i64) -> Result<i64, DbErr> {
+    let (sf, mut vals) = scope.unit_filter("p.unit_id", None);
+    vals.insert(0, plan.into());
+    count(c, &format!("SELECT COUNT(*) FROM plan_party_orgs pp JOIN party_orgs p ON p.id = pp.party_org_id WHERE pp.plan_id = ? AND {sf}"), vals).await
+}
+
+/// Party organisations by exact name (to attach them to an activity), inside the scope.
+pub async fn party_org_ids_by_names<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    names: &[String],
+) -> Result<Vec<(String, i64)>, DbErr> {
+    let mut out = Vec::new();
+    let (sf, vals) = scope.unit_filter("p.unit_id", None);
+    for n in names {
+        let mut v = vals.clone();
+        v.insert(0, n.clone().into());
+        let rows = Named::find_by_statement(sql(
+            c.get_database_backend(),
+            &format!("SELECT p.id, p.name FROM party_orgs p WHERE p.name = ? AND {sf}"),
+            v,
+        ))
+        .all(c)
+        .await?;
+        if let Some(r) = rows.first() {
+            out.push((r.name.clone(), r.id));
+        }
+    }
+    Ok(out)
+}

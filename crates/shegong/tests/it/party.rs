@@ -1,0 +1,84 @@
+//! Action plans: domains and modes as data, activities, the heat table.
+
+use axum::http::StatusCode;
+
+use crate::both_backends;
+use crate::helpers::TestApp;
+
+both_backends!(action_plan_heat_table_and_activities, |mut app: TestApp| async move {
+    let reg = shegong::demo::orgs::generate(1);
+    let in_plan = reg.party_orgs.iter().filter(|p| p.in_action_plan).count();
+    app.login_ok("party").await;
+    let plan = app.scalar("SELECT MIN(id) FROM action_plans").await;
+    let page = app.get(&format!("/party/plans/{plan}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains(&format!("data-key=\"plan.participants\"><span class=\"figure-value\">{in_plan}</span>")),
+        "participants = the register's plan members"
+    );
+    let activities = app.scalar(&format!("SELECT COUNT(*) FROM plan_activities WHERE plan_id = {plan}")).await;
+    assert!(page
+        .body
+        .contains(&format!("data-key=\"plan.activities\"><span class=\"figure-value\">{activities}</span>")));
+    for d in shegong::demo::plan::DOMAINS.iter().chain(shegong::demo::plan::MODES.iter()) {
+        assert!(page.body.contains(d), "{d} in the heat table");
+    }
+    // One cell of the heat table, before and after a new activity.
+    let domain = app.scalar(&format!("SELECT id FROM plan_domains WHERE plan_id = {plan} AND name = '红色赋能'")).await;
+    let mode = app.scalar(&format!("SELECT id FROM plan_modes WHERE plan_id = {plan} AND name = '联建'")).await;
+    let cell_q = format!("SELECT COUNT(*) FROM plan_activities WHERE domain_id = {domain} AND mode_id = {mode}");
+    let before = app.scalar(&cell_q).await;
+    let party_name = "测试不存在的党支部";
+    let unit = app.unit_id("/320583/").await.to_string();
+    let form = |names: &'static str| {
+        vec![
+            ("title", "红色阵地共建（测试）".to_string()),
+            ("held_on", "2022-07-01".into()),
+            ("domain_id", domain.to_string()),
+            ("mode_id", mode.to_string()),
+            ("unit_id", unit.clone()),
+            ("participants", "45".into()),
+            ("party_orgs", names.to_string()),
+        ]
+    };
+    let bad = form("测试不存在的党支部");
+    let pairs: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = app.post(&format!("/party/plans/{plan}/activities"), &pairs).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{party_name} is not registered");
+    let real: String = {
+        let name_row = sea_orm::ConnectionTrait::query_one(
+            &app.db.conn,
+            sea_orm::Statement::from_string(app.db.backend(), "SELECT name FROM party_orgs ORDER BY id LIMIT 1"),
+        )
+        .await
+        .expect("q")
+        .expect("row");
+        name_row.try_get_by_index::<String>(0).expect("name")
+    };
+    let good: Vec<(&str, String)> =
+        form("").into_iter().map(|(k, v)| if k == "party_orgs" { (k, real.clone()) } else { (k, v) }).collect();
+    let pairs: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = app.post(&format!("/party/plans/{plan}/activities"), &pairs).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(app.scalar(&cell_q).await, before + 1);
+    // A new plan: its domains and modes are whatever the form says.
+    let r = app
+        .post(
+            "/party/plans",
+            &[
+                ("title", "红色领航行动"),
+                ("year", "2023"),
+                ("domains", "乡村振兴\n社区治理"),
+                ("modes", "结对\n共建\n共享"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let new_plan = app.scalar("SELECT MAX(id) FROM action_plans").await;
+    assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM plan_modes WHERE plan_id = {new_plan}")).await, 3);
+    // Read-only roles see the plan but cannot add to it.
+    app.logout().await;
+    app.login_ok("leader").await;
+    assert_eq!(app.get(&format!("/party/plans/{plan}")).await.status, StatusCode::OK);
+    assert_eq!(app.post(&format!("/party/plans/{plan}/activities"), &pairs).await.status, StatusCode::FORBIDDEN);
+});
