@@ -575,18 +575,25 @@ pub async fn coverage_rows<C: ConnectionTrait>(
     under: &str,
     on: NaiveDate,
 ) -> Result<Vec<CoverageRow>, DbErr> {
-    let (sf, mut vals) = scope.unit_filter("o.unit_id", Some("o.created_by"));
-    let active_party = "po.established_on <= ? AND (po.dissolved_on IS NULL OR po.dissolved_on > ?)";
+    let (sf, vals) = scope.unit_filter("o.unit_id", Some("o.created_by"));
+    // Aggregated joins rather than correlated subqueries: one pass over each table, which both
+    // engines plan well (PostgreSQL ran the correlated form as a sub-plan per organisation).
     let text = format!(
-        "SELECT u.path AS unit_path, \
-         (SELECT COUNT(*) FROM party_org_members m JOIN party_orgs po ON po.id = m.party_org_id WHERE m.organisation_id = o.id AND po.kind <> 'joint_branch' AND {active_party}) AS own, \
-         (SELECT COUNT(*) FROM party_org_members m JOIN party_orgs po ON po.id = m.party_org_id WHERE m.organisation_id = o.id AND po.kind = 'joint_branch' AND {active_party}) AS joint, \
-         (SELECT COUNT(*) FROM party_instructors pi WHERE pi.organisation_id = o.id AND pi.assigned_on <= ? AND (pi.ended_on IS NULL OR pi.ended_on > ?)) AS instructor \
+        "SELECT u.path AS unit_path, COALESCE(po.own, 0) AS own, COALESCE(po.joint, 0) AS joint, COALESCE(pi.n, 0) AS instructor \
          FROM organisations o JOIN org_units u ON u.id = o.unit_id \
+         LEFT JOIN (SELECT m.organisation_id, \
+                       SUM(CASE WHEN p.kind <> 'joint_branch' THEN 1 ELSE 0 END) AS own, \
+                       SUM(CASE WHEN p.kind = 'joint_branch' THEN 1 ELSE 0 END) AS joint \
+                    FROM party_org_members m JOIN party_orgs p ON p.id = m.party_org_id \
+                    WHERE p.established_on <= ? AND (p.dissolved_on IS NULL OR p.dissolved_on > ?) \
+                    GROUP BY m.organisation_id) po ON po.organisation_id = o.id \
+         LEFT JOIN (SELECT i.organisation_id, COUNT(*) AS n FROM party_instructors i \
+                    WHERE i.assigned_on <= ? AND (i.ended_on IS NULL OR i.ended_on > ?) \
+                    GROUP BY i.organisation_id) pi ON pi.organisation_id = o.id \
          WHERE {sf} AND u.path LIKE ? AND o.registered_on <= ? AND (o.status = 'normal' OR o.status_on > ?)"
     );
-    let mut all: Vec<Value> = vec![on.into(), on.into(), on.into(), on.into(), on.into(), on.into()];
-    all.append(&mut vals);
+    let mut all: Vec<Value> = vec![on.into(), on.into(), on.into(), on.into()];
+    all.extend(vals);
     all.push(format!("{under}%").into());
     all.push(on.into());
     all.push(on.into());

@@ -106,6 +106,7 @@ pub async fn import_rows(db: &Db, actor: &Actor, scope: &Scope, rows: Vec<Row>) 
         return Ok(report);
     }
     let tx = db.write().await?;
+    let mut created = Vec::with_capacity(planned.len());
     for (path, mut input, parent) in planned {
         let (parent_id, depth) = match parent {
             Some(pp) => {
@@ -116,9 +117,12 @@ pub async fn import_rows(db: &Db, actor: &Actor, scope: &Scope, rows: Vec<Row>) 
         };
         input.parent_id = parent_id;
         let id = store::insert(&*tx, &input, &path, depth).await?;
-        audit::record(&*tx, actor, Event::new("import", "org_unit", id).unit(id).after(&input)).await?;
-        report.created += 1;
+        created.push((id, input));
     }
+    report.created = created.len();
+    let events =
+        created.iter().map(|(id, input)| Event::new("import", "org_unit", id).unit(*id).after(input)).collect();
+    audit::record_many(&*tx, actor, events).await?;
     tx.commit().await?;
     Ok(report)
 }
