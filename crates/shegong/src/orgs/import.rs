@@ -203,3 +203,39 @@ pub async fn import_xlsx(db: &Db, actor: &Actor, scope: &Scope, bytes: &[u8]) ->
     tx.commit().await?;
     Ok(report)
 }
+
+/// Every organisation as xlsx (command line: an operator's export, phones in full).
+pub async fn export_all_xlsx(db: &Db) -> anyhow::Result<Vec<u8>> {
+    let rows = store::list_all(
+        &db.conn,
+        &Scope::all(),
+        &store::OrgFilter::default(),
+        &crate::platform::paging::PageParams::default(),
+    )
+    .await?;
+    let cells: Vec<Vec<Cell>> = rows.iter().map(|o| export_row(o, true)).collect();
+    xlsx::write(XLSX_COLUMNS, &cells)
+}
+
+/// One organisation as a spreadsheet row; the phone is masked unless `full`.
+pub fn export_row(o: &store::OrgRow, full: bool) -> Vec<Cell> {
+    let phone = if full { o.contact_phone.clone().unwrap_or_default() } else { o.phone_masked() };
+    vec![
+        Cell::Text(o.credit_code.clone()),
+        Cell::Text(o.name.clone()),
+        Cell::Enum(TYPE_OPTIONS.iter().find(|(c, _)| *c == o.org_type).map(|(c, _)| *c).unwrap_or("social_group")),
+        Cell::Text(o.unit_path.clone()),
+        Cell::Text(o.department_name.clone().unwrap_or_default()),
+        Cell::Date(o.registered_on),
+        Cell::Enum(STATUS_OPTIONS.iter().find(|(c, _)| *c == o.status).map(|(c, _)| *c).unwrap_or("normal")),
+        o.grade
+            .as_ref()
+            .and_then(|g| GRADE_OPTIONS.iter().find(|(c, _)| c == g))
+            .map(|(c, _)| Cell::Enum(c))
+            .unwrap_or(Cell::Empty),
+        o.grade_year.map(|y| Cell::Int(i64::from(y))).unwrap_or(Cell::Empty),
+        Cell::Text(o.address.clone()),
+        Cell::Text(o.legal_rep.clone()),
+        Cell::Text(phone),
+    ]
+}

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use crate::app::AppState;
 use crate::auth::store::set_flash;
 use crate::orgs::figures::{self, Coverage};
-use crate::orgs::model::{division_matches, parse_date, OrgForm, OrgInput, OrgStatus, OrgType, PartyOrgKind, GRADES};
+use crate::orgs::model::{division_matches, parse_date, OrgForm, OrgInput, OrgStatus, OrgType, PartyOrgKind};
 use crate::orgs::store::{
     self, ChangeRow, Department, DuplicateCandidate, InstructorRow, OrgFilter, OrgRow, PartyOrgRow,
 };
@@ -808,33 +808,10 @@ async fn export_xlsx(
     Query(p): Query<PageParams>,
     Query(f): Query<OrgFilter>,
 ) -> AppResult<Response> {
-    use crate::platform::xlsx::Cell;
     let rows = store::list_all(&st.db.conn, &auth.scope, &f, &p).await?;
     let reveal = auth.can("orgs.contact_reveal");
-    let cells: Vec<Vec<Cell>> = rows
-        .iter()
-        .map(|o| {
-            let phone = if reveal { o.contact_phone.clone().unwrap_or_default() } else { o.phone_masked() };
-            vec![
-                Cell::Text(o.credit_code.clone()),
-                Cell::Text(o.name.clone()),
-                Cell::Enum(OrgType::parse(&o.org_type).map(|t| t.code()).unwrap_or("social_group")),
-                Cell::Text(o.unit_path.clone()),
-                Cell::Text(o.department_name.clone().unwrap_or_default()),
-                Cell::Date(o.registered_on),
-                Cell::Enum(OrgStatus::parse(&o.status).map(|s| s.code()).unwrap_or("normal")),
-                o.grade
-                    .as_ref()
-                    .and_then(|g| GRADES.iter().find(|x| *x == g))
-                    .map(|g| Cell::Enum(g))
-                    .unwrap_or(Cell::Empty),
-                o.grade_year.map(|y| Cell::Int(i64::from(y))).unwrap_or(Cell::Empty),
-                Cell::Text(o.address.clone()),
-                Cell::Text(o.legal_rep.clone()),
-                Cell::Text(phone),
-            ]
-        })
-        .collect();
+    let cells: Vec<Vec<crate::platform::xlsx::Cell>> =
+        rows.iter().map(|o| crate::orgs::import::export_row(o, reveal)).collect();
     let bytes = crate::platform::xlsx::write(crate::orgs::import::XLSX_COLUMNS, &cells)?;
     let tx = st.db.write().await?;
     audit::record(

@@ -277,13 +277,13 @@ pub async fn run_cli(db: &Db, kind: &str, file: &str) -> anyhow::Result<i32> {
                     .map_err(|_| anyhow::anyhow!("文件不是 UTF-8 编码 / the file is not UTF-8"))?;
                 import_csv(db, &actor, &text).await?
             };
-            println!("{}", report.to_text());
+            say(&report.to_text());
             Ok(if report.committed() { 0 } else { 1 })
         }
         "orgs" => {
             let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("无法读取 / cannot read {file}: {e}"))?;
             let report = crate::orgs::import::import_xlsx(db, &Actor::system("cli"), &Scope::all(), &bytes).await?;
-            println!("{}", report.to_text());
+            say(&report.to_text());
             Ok(if report.committed() { 0 } else { 1 })
         }
         other => {
@@ -298,12 +298,19 @@ pub async fn export_cli(db: &Db, kind: &str, file: &str) -> anyhow::Result<i32> 
     let bytes = match kind {
         "units" if is_xlsx_name(file) => export_xlsx(db, &Scope::all()).await?,
         "units" => export_csv(db).await?,
+        "orgs" => crate::orgs::import::export_all_xlsx(db).await?,
         other => {
-            eprintln!("未知类型 / unknown kind: {other} (units)");
+            eprintln!("未知类型 / unknown kind: {other} (units, orgs)");
             return Ok(2);
         }
     };
     std::fs::write(file, bytes).map_err(|e| anyhow::anyhow!("无法写入 / cannot write {file}: {e}"))?;
-    println!("已导出 / exported {kind} → {file}");
+    say(&format!("已导出 / exported {kind} → {file}"));
     Ok(0)
+}
+
+/// Prints a line; a closed pipe (e.g. `| head`) is not an error worth a panic.
+fn say(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout(), "{text}");
 }
