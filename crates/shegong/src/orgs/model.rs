@@ -317,6 +317,82 @@ impl PartyOrgKind {
     }
 }
 
+/// Review results of an annual report: 合格 / 基本合格 / 不合格.
+pub const REPORT_RESULTS: [&str; 3] = ["pass", "basic_pass", "fail"];
+/// The Party-building section: none / own Party organisation / joint branch.
+pub const REPORT_PARTY: [&str; 3] = ["none", "own", "joint"];
+
+/// The annual report form an organisation (or the Bureau on its behalf) submits.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ReportForm {
+    #[serde(default)]
+    pub year: String,
+    #[serde(default)]
+    pub submitted_on: String,
+    #[serde(default)]
+    pub party_status: String,
+    #[serde(default)]
+    pub party_members: String,
+    #[serde(default)]
+    pub party_activities: String,
+    #[serde(default)]
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportInput {
+    pub year: i32,
+    pub submitted_on: NaiveDate,
+    pub party_status: String,
+    pub party_members: i32,
+    pub party_activities: i32,
+    pub summary: String,
+}
+
+impl ReportForm {
+    /// The report is for a year already ended, submitted after that year began.
+    pub fn validate(&self, today: NaiveDate) -> Result<ReportInput, Vec<(&'static str, &'static str)>> {
+        let mut errs = Vec::new();
+        let this_year: i32 = today.format("%Y").to_string().parse().unwrap_or(2100);
+        let year =
+            self.year.trim().parse::<i32>().ok().filter(|y| (2000..this_year).contains(y)).unwrap_or_else(|| {
+                errs.push(("year", "reports.error.year"));
+                0
+            });
+        let submitted_on = parse_date(&self.submitted_on)
+            .filter(|d| *d <= today && d.format("%Y").to_string().parse::<i32>().unwrap_or(0) > year);
+        if submitted_on.is_none() {
+            errs.push(("submitted_on", "reports.error.submitted_on"));
+        }
+        if !REPORT_PARTY.contains(&self.party_status.trim()) {
+            errs.push(("party_status", "reports.error.party_status"));
+        }
+        let int = |s: &str, field: &'static str, errs: &mut Vec<(&'static str, &'static str)>| match s.trim() {
+            "" => 0,
+            v => v.parse::<i32>().ok().filter(|n| (0..=100_000).contains(n)).unwrap_or_else(|| {
+                errs.push((field, "reports.error.number"));
+                0
+            }),
+        };
+        let party_members = int(&self.party_members, "party_members", &mut errs);
+        let party_activities = int(&self.party_activities, "party_activities", &mut errs);
+        if self.party_status.trim() != "none" && party_members == 0 && errs.is_empty() {
+            errs.push(("party_members", "reports.error.members"));
+        }
+        match submitted_on {
+            Some(submitted_on) if errs.is_empty() => Ok(ReportInput {
+                year,
+                submitted_on,
+                party_status: self.party_status.trim().to_string(),
+                party_members,
+                party_activities,
+                summary: self.summary.trim().chars().take(5000).collect(),
+            }),
+            _ => Err(errs),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -378,6 +454,25 @@ mod tests {
         assert_eq!(f.validate(today()).expect("ok").grade.as_deref(), Some("4A"));
         f.registered_on = "2030-01-01".into();
         assert!(f.validate(today()).is_err(), "no registration in the future");
+    }
+
+    #[test]
+    fn annual_reports_are_for_a_past_year() {
+        let f = ReportForm {
+            year: "2022".into(),
+            submitted_on: "2023-03-01".into(),
+            party_status: "own".into(),
+            party_members: "12".into(),
+            ..ReportForm::default()
+        };
+        let today = NaiveDate::from_ymd_opt(2023, 6, 1).expect("date");
+        assert_eq!(f.validate(today).expect("valid").party_members, 12);
+        let early = ReportForm { submitted_on: "2022-12-01".into(), ..f.clone() };
+        assert!(early.validate(today).is_err(), "submitted before the year ended");
+        let this_year = ReportForm { year: "2023".into(), ..f.clone() };
+        assert!(this_year.validate(today).is_err());
+        let no_members = ReportForm { party_members: "".into(), ..f };
+        assert_eq!(no_members.validate(today).unwrap_err(), vec![("party_members", "reports.error.members")]);
     }
 
     #[test]

@@ -14,9 +14,12 @@ use serde::Deserialize;
 use crate::app::AppState;
 use crate::auth::store::set_flash;
 use crate::orgs::figures::{self, Coverage};
-use crate::orgs::model::{division_matches, parse_date, OrgForm, OrgInput, OrgStatus, OrgType, PartyOrgKind};
+use crate::orgs::model::{
+    division_matches, parse_date, OrgForm, OrgInput, OrgStatus, OrgType, PartyOrgKind, ReportForm, REPORT_RESULTS,
+};
 use crate::orgs::store::{
-    self, ChangeRow, Department, DuplicateCandidate, InstructorRow, OrgFilter, OrgRow, PartyOrgRow,
+    self, ChangeRow, Department, DuplicateCandidate, InstructorRow, OrgFilter, OrgRow, PartyOrgRow, ReportCounts,
+    ReportRow,
 };
 use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::audit::{self, Actor, Event};
@@ -38,6 +41,7 @@ pub fn routes() -> Routes {
         .get("/orgs/template.xlsx", Need::Perm("orgs.write"), template_xlsx)
         .get("/orgs/import", Need::Perm("orgs.write"), import_form)
         .post("/orgs/import", Need::Perm("orgs.write"), import_upload)
+        .get("/orgs/reports", Need::Perm("orgs.read"), report_list)
         .get("/orgs/new", Need::Perm("orgs.write"), new_form)
         .post("/orgs", Need::Perm("orgs.write"), create)
         .get("/orgs/{id}", Need::Perm("orgs.read"), detail)
@@ -46,6 +50,8 @@ pub fn routes() -> Routes {
         .post("/orgs/{id}/status", Need::Perm("orgs.write"), set_status)
         .post("/orgs/{id}/reveal", Need::Perm("orgs.contact_reveal"), reveal_phone)
         .post("/orgs/{id}/party", Need::Perm("party.write"), add_own_party_org)
+        .post("/orgs/{id}/reports", Need::Perm("orgs.write"), report_submit)
+        .post("/orgs/{id}/reports/{rid}/review", Need::Perm("orgs.write"), report_review)
         .post("/orgs/{id}/instructors", Need::Perm("party.write"), add_instructor)
         .get("/party/orgs", Need::Perm("party.read"), party_list)
         .get("/party/orgs/new", Need::Perm("party.write"), joint_form)
@@ -231,6 +237,8 @@ struct DetailPage {
     instructors: Vec<InstructorRow>,
     today: String,
     party_kinds: Vec<PartyOrgKind>,
+    reports: Vec<ReportRow>,
+    last_year: i32,
 }
 
 async fn detail(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
@@ -239,7 +247,19 @@ async fn detail(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): Pa
     let party = store::party_orgs_of(&st.db.conn, id).await?;
     let instructors = store::instructors_of(&st.db.conn, id).await?;
     let party_kinds = vec![PartyOrgKind::Branch, PartyOrgKind::GeneralBranch, PartyOrgKind::Committee];
-    render(&DetailPage { c, o, changes, party, instructors, today: today().to_string(), party_kinds })
+    let reports = store::reports_of(&st.db.conn, id).await?;
+    let last_year = today().format("%Y").to_string().parse::<i32>().unwrap_or(2023) - 1;
+    render(&DetailPage {
+        c,
+        o,
+        changes,
+        party,
+        instructors,
+        today: today().to_string(),
+        party_kinds,
+        reports,
+        last_year,
+    })
 }
 
 #[derive(Template)]
@@ -858,4 +878,122 @@ async fn import_upload(State(st): State<AppState>, c: PageCtx, auth: Auth, mp: M
     let report = crate::orgs::import::import_xlsx(&st.db, &Actor::user(&auth, &c.ip), &auth.scope, &bytes).await?;
     let status = if report.committed() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     render_status(status, &import_page(c, Some(report)))
+}
+
+/// Submits an organisation's annual report (one per year).
+async fn report_submit(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<ReportForm>,
+) -> AppResult<Response> {
+    let o = store::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
+    let input = f
+        .validate(today())
+        .map_err(|e| AppError::BadRequest(e.first().map(|x| x.1).unwrap_or("error.bad_request").into()))?;
+    if input.year < o.registered_on.format("%Y").to_string().parse::<i32>().unwrap_or(0) {
+        return Err(AppError::BadRequest("reports.error.year".into()));
+    }
+    let tx = st.db.write().await?;
+    if store::report_exists(&*tx, id, input.year).await? {
+        return Err(AppError::Conflict("reports.error.exists".into()));
+    }
+    let rid = store::insert_report(&*tx, id, &input, Some(auth.id)).await?;
+    audit::record(
+        &*tx,
+        &Actor::user(&auth, &c.ip),
+        Event::new("create", "annual_report", rid).unit(o.unit_id).after(&input),
+    )
+    .await?;
+    set_flash(&*tx, auth.session_id, Some("reports.saved")).await?;
+    tx.commit().await?;
+    Ok(see_other(&format!("/orgs/{id}")))
+}
+
+#[derive(Deserialize)]
+struct ReviewForm {
+    #[serde(default)]
+    result: String,
+    #[serde(default)]
+    reasons: String,
+    version: i32,
+}
+
+/// The Bureau's review of an annual report: pass, basic pass or fail (reasons required unless pass).
+async fn report_review(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path((id, rid)): Path<(i64, i64)>,
+    Form(f): Form<ReviewForm>,
+) -> AppResult<Response> {
+    let o = store::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
+    let before =
+        store::reports_of(&st.db.conn, id).await?.into_iter().find(|r| r.id == rid).ok_or(AppError::NotFound)?;
+    if !REPORT_RESULTS.contains(&f.result.as_str()) {
+        return Err(AppError::BadRequest("reports.error.result".into()));
+    }
+    let reasons: String = f.reasons.trim().chars().take(2000).collect();
+    if f.result != "pass" && reasons.is_empty() {
+        return Err(AppError::BadRequest("reports.error.reasons".into()));
+    }
+    let tx = st.db.write().await?;
+    if !store::review_report(&*tx, rid, &f.result, &reasons, auth.id, today(), f.version).await? {
+        return Err(AppError::Stale);
+    }
+    audit::record(
+        &*tx,
+        &Actor::user(&auth, &c.ip),
+        Event::new("review", "annual_report", rid)
+            .unit(o.unit_id)
+            .before(&serde_json::json!({"result": before.result}))
+            .after(&serde_json::json!({"result": f.result, "reasons": reasons})),
+    )
+    .await?;
+    set_flash(&*tx, auth.session_id, Some("reports.saved")).await?;
+    tx.commit().await?;
+    Ok(see_other(&format!("/orgs/{id}")))
+}
+
+#[derive(Deserialize)]
+struct ReportQuery {
+    #[serde(default)]
+    year: String,
+    /// "missing" lists organisations that have not submitted; otherwise a review result or all.
+    #[serde(default)]
+    status: String,
+}
+
+#[derive(Template)]
+#[template(path = "orgs/reports.html")]
+struct ReportListPage {
+    c: PageCtx,
+    p: PageParams,
+    year: i32,
+    status: String,
+    counts: ReportCounts,
+    reports: Option<Page<ReportRow>>,
+    missing: Option<Page<OrgRow>>,
+    extra: String,
+}
+
+async fn report_list(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Query(p): Query<PageParams>,
+    Query(q): Query<ReportQuery>,
+) -> AppResult<Response> {
+    let last = today().format("%Y").to_string().parse::<i32>().unwrap_or(2023) - 1;
+    let year = q.year.trim().parse::<i32>().ok().filter(|y| (2000..=last).contains(y)).unwrap_or(last);
+    let counts = store::report_counts(&st.db.conn, &auth.scope, year).await?;
+    let (reports, missing) = if q.status == "missing" {
+        (None, Some(store::missing_reports(&st.db.conn, &auth.scope, year, &p).await?))
+    } else {
+        (Some(store::reports(&st.db.conn, &auth.scope, year, &q.status, &p).await?), None)
+    };
+    let extra = serde_urlencoded::to_string([("year", year.to_string().as_str()), ("status", q.status.as_str())])
+        .unwrap_or_default();
+    render(&ReportListPage { c, p, year, status: q.status, counts, reports, missing, extra })
 }

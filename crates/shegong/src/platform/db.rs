@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "orgs", include_str!("../../migrations/0003_orgs.sql")),
     (4, "events", include_str!("../../migrations/0004_events.sql")),
     (5, "action_plans", include_str!("../../migrations/0005_action_plans.sql")),
+    (6, "annual_reports", include_str!("../../migrations/0006_annual_reports.sql")),
 ];
 
 /// A handle to the database shared by all requests.
@@ -263,7 +264,7 @@ mod tests {
     #[tokio::test]
     async fn migrations_apply_once_on_sqlite() {
         let db = Db::connect(":memory:", 1).await.expect("connect");
-        assert_eq!(db.migrate().await.expect("migrate"), vec![1, 2, 3, 4, 5]);
+        assert_eq!(db.migrate().await.expect("migrate"), vec![1, 2, 3, 4, 5, 6]);
         assert!(db.migrate().await.expect("again").is_empty());
         assert!(db.is_empty().await.expect("count"));
     }

@@ -443,3 +443,63 @@ both_backends!(xlsx_import_of_organisations_is_all_or_nothing, |mut app: TestApp
         1
     );
 });
+
+both_backends!(annual_reports_submission_review_and_missing_list, |mut app: TestApp| async move {
+    let due = app
+        .scalar("SELECT COUNT(*) FROM organisations WHERE registered_on <= '2022-12-31' AND (status = 'normal' OR status_on > '2022-12-31')")
+        .await;
+    let submitted = app.scalar("SELECT COUNT(*) FROM annual_reports WHERE year = 2022").await;
+    assert!(submitted > 0 && submitted < due);
+    app.login_ok("bureau").await;
+    let page = app.get("/orgs/reports?year=2022&status=missing").await;
+    assert!(page.body.contains(&format!("data-key=\"reports.due\" href=\"/orgs/reports?year=2022&amp;status=missing\"><span class=\"figure-value\">{due}</span>")));
+    assert!(
+        page.body.contains(&format!("共 {} 条", due - submitted)),
+        "the list of organisations that have not submitted"
+    );
+    // One of them submits; the Bureau reviews it.
+    let org = app
+        .scalar("SELECT MIN(o.id) FROM organisations o WHERE o.status = 'normal' AND o.registered_on <= '2022-12-31' AND NOT EXISTS (SELECT 1 FROM annual_reports r WHERE r.organisation_id = o.id AND r.year = 2022)")
+        .await;
+    let form =
+        [("year", "2022"), ("submitted_on", "2023-04-01"), ("party_status", "none"), ("summary", "全年开展活动12次")];
+    assert_eq!(app.post(&format!("/orgs/{org}/reports"), &form).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.post(&format!("/orgs/{org}/reports"), &form).await.status,
+        StatusCode::CONFLICT,
+        "one report per year"
+    );
+    assert_eq!(
+        app.post(
+            &format!("/orgs/{org}/reports"),
+            &[("year", "2022"), ("submitted_on", "2022-06-01"), ("party_status", "none")]
+        )
+        .await
+        .status,
+        StatusCode::BAD_REQUEST
+    );
+    let rid = app.scalar(&format!("SELECT id FROM annual_reports WHERE organisation_id = {org} AND year = 2022")).await;
+    let r = app
+        .post(&format!("/orgs/{org}/reports/{rid}/review"), &[("result", "fail"), ("reasons", ""), ("version", "1")])
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "a fail needs reasons");
+    assert!(r.body.contains("须填写理由"));
+    let r = app
+        .post(
+            &format!("/orgs/{org}/reports/{rid}/review"),
+            &[("result", "basic_pass"), ("reasons", "财务制度待完善"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let after = app.get("/orgs/reports?year=2022&status=missing").await;
+    assert!(after.body.contains(&format!("共 {} 条", due - submitted - 1)));
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'annual_report'").await, 2);
+    // The station manager counts only 周市's organisations.
+    app.logout().await;
+    app.login_ok("station").await;
+    let zhoushi_due = app
+        .scalar("SELECT COUNT(*) FROM organisations o JOIN org_units u ON u.id = o.unit_id WHERE u.path LIKE '/320583/zhoushi/%' AND o.registered_on <= '2022-12-31' AND (o.status = 'normal' OR o.status_on > '2022-12-31')")
+        .await;
+    let mine = app.get("/orgs/reports?year=2022").await;
+    assert!(mine.body.contains(&format!("data-key=\"reports.due\" href=\"/orgs/reports?year=2022&amp;status=missing\"><span class=\"figure-value\">{zhoushi_due}</span>")));
+});
