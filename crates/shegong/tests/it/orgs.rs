@@ -503,3 +503,38 @@ both_backends!(annual_reports_submission_review_and_missing_list, |mut app: Test
     let mine = app.get("/orgs/reports?year=2022").await;
     assert!(mine.body.contains(&format!("data-key=\"reports.due\" href=\"/orgs/reports?year=2022&amp;status=missing\"><span class=\"figure-value\">{zhoushi_due}</span>")));
 });
+
+both_backends!(departments_are_a_managed_list, |mut app: TestApp| async move {
+    app.login_ok("bureau").await;
+    let r = app.post("/orgs/departments", &[("code", "Bad Code"), ("name", "x")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app
+        .post("/orgs/departments", &[("code", "zhujian"), ("name", "昆山市住房和城乡建设局"), ("on_committee", "yes")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(app.get("/orgs/new").await.body.contains("昆山市住房和城乡建设局"));
+    let id = app.scalar("SELECT id FROM departments WHERE code = 'zhujian'").await;
+    let r = app.post(&format!("/orgs/departments/{id}"), &[("name", "昆山市住房和城乡建设局"), ("version", "1")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "deactivated (no flags checked)");
+    assert!(
+        !app.get("/orgs/new").await.body.contains("昆山市住房和城乡建设局"),
+        "an inactive department is not offered"
+    );
+    assert_eq!(
+        app.post(&format!("/orgs/departments/{id}"), &[("name", "改名"), ("version", "1")]).await.status,
+        StatusCode::CONFLICT
+    );
+    app.logout().await;
+    app.login_ok("party").await;
+    assert!(
+        app.get("/party/committee")
+            .await
+            .body
+            .contains("<span class=\"figure-value\">9</span><span class=\"figure-label\">成员行业部门"),
+        "still 9 members"
+    );
+    assert_eq!(
+        app.post("/orgs/departments", &[("code", "x2"), ("name", "无权新增")]).await.status,
+        StatusCode::FORBIDDEN
+    );
+});
