@@ -1,7 +1,7 @@
 //! Pages of the shared registers and of the industry Party-building committee.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
@@ -15,7 +15,8 @@ use crate::orgs::model::parse_date;
 use crate::orgs::store::{departments, Department};
 use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::audit::{self, Actor, Event};
-use crate::platform::error::AppResult;
+use crate::platform::error::{AppError, AppResult};
+use crate::platform::files::{self, Attachment};
 use crate::platform::once;
 use crate::platform::paging::{Page, PageParams};
 use crate::platform::web::{render, render_status, see_other, FormErrors, PageCtx};
@@ -32,6 +33,9 @@ pub fn routes() -> Routes {
         .get("/honours/new", Need::Perm("events.write"), honour_new)
         .post("/honours", Need::Perm("events.write"), honour_create)
         .get("/party/committee", Need::Perm("party.read"), committee)
+        .post("/events/{id}/photos", Need::Perm("events.write"), event_photo)
+        .post("/documents/{id}/file", Need::Perm("events.write"), document_file)
+        .get("/attachments/{id}", Need::Login, attachment)
 }
 
 fn indent(d: &i32) -> String {
@@ -55,6 +59,13 @@ struct EventList {
     page: Page<EventRow>,
     kinds: Vec<&'static str>,
     extra: String,
+    photos: Vec<Attachment>,
+}
+
+impl EventList {
+    fn photos_of(&self, id: &i64) -> Vec<&Attachment> {
+        self.photos.iter().filter(|a| a.entity_id == *id).collect()
+    }
 }
 
 async fn event_list(
@@ -71,7 +82,9 @@ async fn event_list(
         ("committee", f.committee.as_str()),
     ])
     .unwrap_or_default();
-    render(&EventList { c, p, f, page, kinds: EVENT_KINDS.to_vec(), extra })
+    let ids: Vec<i64> = page.items.iter().map(|e| e.id).collect();
+    let photos = files::of(&st.db.conn, "event", &ids).await?;
+    render(&EventList { c, p, f, page, kinds: EVENT_KINDS.to_vec(), extra, photos })
 }
 
 #[derive(Template)]
@@ -152,11 +165,20 @@ struct DocumentList {
     c: PageCtx,
     docs: Vec<DocumentRow>,
     error: String,
+    files: Vec<Attachment>,
+}
+
+impl DocumentList {
+    fn files_of(&self, id: &i64) -> Vec<&Attachment> {
+        self.files.iter().filter(|a| a.entity_id == *id).collect()
+    }
 }
 
 async fn document_list(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<Response> {
     let docs = store::documents(&st.db.conn, &auth.scope, false).await?;
-    render(&DocumentList { c, docs, error: String::new() })
+    let ids: Vec<i64> = docs.iter().map(|d| d.id).collect();
+    let files = files::of(&st.db.conn, "document", &ids).await?;
+    render(&DocumentList { c, docs, error: String::new(), files })
 }
 
 #[derive(Deserialize)]
@@ -182,7 +204,7 @@ async fn document_create(
     let (true, Some(issued_on)) = ((2..=200).contains(&title.chars().count()), issued_on) else {
         let docs = store::documents(&st.db.conn, &auth.scope, false).await?;
         let error = c.t("documents.error").to_string();
-        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &DocumentList { c, docs, error });
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &DocumentList { c, docs, error, files: vec![] });
     };
     let tx = st.db.write().await?;
     let number: String = f.doc_number.trim().chars().take(100).collect();
@@ -333,4 +355,109 @@ async fn committee(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppRes
             .await?;
     let docs = store::documents(&st.db.conn, &auth.scope, true).await?;
     render(&CommitteePage { c, lead, members, meetings, docs })
+}
+
+/// Reads the uploaded file of a multipart form and checks it (type from content, size).
+async fn upload(
+    mp: axum::extract::Multipart,
+    photos_only: bool,
+) -> AppResult<(Vec<u8>, String, &'static str, &'static str)> {
+    let mut mp = mp;
+    let mut out = None;
+    while let Some(field) = mp.next_field().await.map_err(|_| AppError::BadRequest("files.error.too_large".into()))? {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("upload").to_string();
+            let bytes = field.bytes().await.map_err(|_| AppError::BadRequest("files.error.too_large".into()))?;
+            out = Some((bytes.to_vec(), name));
+        }
+    }
+    let (bytes, name) = out.ok_or_else(|| AppError::BadRequest("import.error.no_file".into()))?;
+    let (kind, ctype) = files::check(&bytes, photos_only).map_err(|k| AppError::BadRequest(k.into()))?;
+    Ok((bytes, name, kind, ctype))
+}
+
+async fn event_photo(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+    mp: axum::extract::Multipart,
+) -> AppResult<Response> {
+    let unit = store::event_unit(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
+    let (bytes, name, kind, ctype) = upload(mp, true).await?;
+    let tx = st.db.write().await?;
+    let aid =
+        files::store(&*tx, &st.config.data_dir, "event", id, unit, &name, &bytes, kind, ctype, Some(auth.id)).await?;
+    audit::record(
+        &*tx,
+        &Actor::user(&auth, &c.ip),
+        Event::new("attach", "event", id)
+            .unit(unit)
+            .after(&serde_json::json!({"attachment": aid, "filename": name, "size": bytes.len()})),
+    )
+    .await?;
+    set_flash(&*tx, auth.session_id, Some("events.saved")).await?;
+    tx.commit().await?;
+    Ok(see_other("/events"))
+}
+
+async fn document_file(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+    mp: axum::extract::Multipart,
+) -> AppResult<Response> {
+    let unit = store::document_unit(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
+    let (bytes, name, kind, ctype) = upload(mp, false).await?;
+    let tx = st.db.write().await?;
+    let aid = files::store(&*tx, &st.config.data_dir, "document", id, unit, &name, &bytes, kind, ctype, Some(auth.id))
+        .await?;
+    audit::record(
+        &*tx,
+        &Actor::user(&auth, &c.ip),
+        Event::new("attach", "document", id)
+            .unit(unit)
+            .after(&serde_json::json!({"attachment": aid, "filename": name, "size": bytes.len()})),
+    )
+    .await?;
+    set_flash(&*tx, auth.session_id, Some("events.saved")).await?;
+    tx.commit().await?;
+    Ok(see_other("/documents"))
+}
+
+/// Serves an attachment after checking the caller may read the record it belongs to.
+async fn attachment(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
+    use axum::response::IntoResponse;
+    let a = files::get(&st.db.conn, id).await?.ok_or(AppError::NotFound)?;
+    let allowed = match a.entity.as_str() {
+        "event" => auth.can("events.read") && store::event_unit(&st.db.conn, &auth.scope, a.entity_id).await?.is_some(),
+        "document" => {
+            auth.can("events.read") && store::document_unit(&st.db.conn, &auth.scope, a.entity_id).await?.is_some()
+        }
+        "plan_activity" => {
+            auth.can("party.read") && units::get_scoped(&st.db.conn, &auth.scope, a.unit_id).await?.is_some()
+        }
+        _ => false,
+    };
+    if !allowed {
+        return Err(AppError::NotFound);
+    }
+    let bytes = files::read(&st.config.data_dir, &a)
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("attachment {id}: {e}")))?;
+    let mut resp = crate::platform::web::download(
+        bytes,
+        &a.filename,
+        if a.is_photo() { "image/jpeg" } else { "application/octet-stream" },
+    )
+    .into_response();
+    if let Ok(v) = axum::http::HeaderValue::from_str(&a.content_type) {
+        resp.headers_mut().insert(axum::http::header::CONTENT_TYPE, v);
+    }
+    if a.is_photo() {
+        resp.headers_mut()
+            .insert(axum::http::header::CONTENT_DISPOSITION, axum::http::HeaderValue::from_static("inline"));
+    }
+    Ok(resp)
 }

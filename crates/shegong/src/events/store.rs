@@ -277,3 +277,26 @@ pub async fn insert_honour<C: ConnectionTrait>(
         .ok_or(DbErr::RecordNotInserted)?;
     row.try_get_by_index(0)
 }
+
+/// The unit of an event, if the event is inside the scope.
+pub async fn event_unit<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result<Option<i64>, DbErr> {
+    owned_unit(c, scope, "events", id).await
+}
+
+/// The unit of a document, if the document is inside the scope.
+pub async fn document_unit<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result<Option<i64>, DbErr> {
+    owned_unit(c, scope, "documents", id).await
+}
+
+async fn owned_unit<C: ConnectionTrait>(c: &C, scope: &Scope, table: &str, id: i64) -> Result<Option<i64>, DbErr> {
+    let (sf, mut vals) = scope.unit_filter("t.unit_id", Some("t.created_by"));
+    vals.push(id.into());
+    let row = c
+        .query_one(sql(
+            c.get_database_backend(),
+            &format!("SELECT t.unit_id FROM {table} t WHERE {sf} AND t.id = ?"),
+            vals,
+        ))
+        .await?;
+    row.map(|r| r.try_get_by_index::<i64>(0)).transpose()
+}

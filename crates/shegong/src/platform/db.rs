@@ -22,6 +22,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "events", include_str!("../../migrations/0004_events.sql")),
     (5, "action_plans", include_str!("../../migrations/0005_action_plans.sql")),
     (6, "annual_reports", include_str!("../../migrations/0006_annual_reports.sql")),
+    (7, "attachments", include_str!("../../migrations/0007_attachments.sql")),
 ];
 
 /// A handle to the database shared by all requests.
@@ -264,7 +265,7 @@ mod tests {
     #[tokio::test]
     async fn migrations_apply_once_on_sqlite() {
         let db = Db::connect(":memory:", 1).await.expect("connect");
-        assert_eq!(db.migrate().await.expect("migrate"), vec![1, 2, 3, 4, 5, 6]);
+        assert_eq!(db.migrate().await.expect("migrate"), vec![1, 2, 3, 4, 5, 6, 7]);
         assert!(db.migrate().await.expect("again").is_empty());
         assert!(db.is_empty().await.expect("count"));
     }

@@ -8,6 +8,7 @@ pub mod chart;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod files;
 pub mod i18n;
 pub mod import;
 pub mod once;

@@ -100,3 +100,29 @@ both_backends!(events_and_committee_documents, |mut app: TestApp| async move {
     assert_eq!(committee.status, StatusCode::OK);
     assert!(committee.body.contains("社会组织党建行动计划方案"));
 });
+
+both_backends!(photos_and_files_are_checked_and_scoped, |mut app: TestApp| async move {
+    app.login_ok("bureau").await;
+    let event = app.scalar("SELECT MIN(id) FROM events").await;
+    let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    jpeg.extend_from_slice(b"\x00\x10JFIF demo bytes");
+    let r = app.upload(&format!("/events/{event}/photos"), "启动仪式.jpg", &jpeg).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r =
+        app.upload(&format!("/events/{event}/photos"), "photo.jpg", b"<html><script>alert(1)</script></html>").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "type from content, not the name");
+    assert!(r.body.contains("只能上传 JPEG 或 PNG 照片"));
+    let id = app.scalar("SELECT id FROM attachments").await;
+    let got = app.get(&format!("/attachments/{id}")).await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(got.headers.get("content-type").and_then(|v| v.to_str().ok()), Some("image/jpeg"));
+    assert!(app.get("/events").await.body.contains(&format!("/attachments/{id}")));
+    let doc = app.scalar("SELECT MIN(id) FROM documents").await;
+    let r = app.upload(&format!("/documents/{doc}/file"), "办法.pdf", b"%PDF-1.7 demo").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'attach'").await, 2);
+    // The station manager of 周市 cannot fetch a city-level event's photo.
+    app.logout().await;
+    app.login_ok("station").await;
+    assert_eq!(app.get(&format!("/attachments/{id}")).await.status, StatusCode::NOT_FOUND);
+});

@@ -49,6 +49,10 @@ pub fn test_config(database: &str) -> Config {
     c.security.password_hash_memory_kib = 1024;
     c.security.password_hash_iterations = 1;
     c.limits.db_max_connections = 5;
+    c.data_dir = std::env::temp_dir()
+        .join(format!("shegong-test-{}", shegong::platform::web::random_token(6)))
+        .to_string_lossy()
+        .to_string();
     c
 }
 
@@ -273,6 +277,10 @@ impl TestApp {
 impl TestApp {
     /// Uploads a file as multipart/form-data with the CSRF token, like the browser form.
     pub async fn upload(&mut self, path: &str, filename: &str, bytes: &[u8]) -> TestResponse {
+        self.upload_named(path, filename, bytes).await
+    }
+
+    pub async fn upload_named(&mut self, path: &str, filename: &str, bytes: &[u8]) -> TestResponse {
         let boundary = "----shegongtestboundary";
         let mut body = Vec::new();
         body.extend_from_slice(
