@@ -24,6 +24,9 @@ pub fn routes() -> Routes {
         .post("/party/plans", Need::Perm("party.write"), plan_create)
         .get("/party/plans/{id}", Need::Perm("party.read"), plan_detail)
         .post("/party/plans/{id}/activities", Need::Perm("party.write"), activity_create)
+        .post("/party/plans/{id}/activities/{aid}/photos", Need::Perm("party.write"), activity_photo)
+        .get("/party/plans/{id}/export.xlsx", Need::Perm("party.read"), activities_export)
+        .get("/party/orgs/export.xlsx", Need::Perm("party.read"), party_orgs_export)
 }
 
 fn errors_from(c: &PageCtx, errs: Vec<(&'static str, &'static str)>) -> FormErrors {
@@ -90,9 +93,13 @@ struct PlanPage {
     f: ActivityForm,
     party_names: String,
     errors: FormErrors,
+    photos: Vec<crate::platform::files::Attachment>,
 }
 
 impl PlanPage {
+    fn photos_of(&self, id: &i64) -> Vec<&crate::platform::files::Attachment> {
+        self.photos.iter().filter(|a| a.entity_id == *id).collect()
+    }
     fn indent(&self, d: &i32) -> String {
         "　".repeat((*d).max(0) as usize)
     }
@@ -114,7 +121,9 @@ async fn plan_page(
     let domains = store::domains(&st.db.conn, id).await?;
     let modes = store::modes(&st.db.conn, id).await?;
     let units = units::options(&st.db.conn, &auth.scope).await?.into_iter().filter(|u| u.depth <= 1).collect();
-    Ok(PlanPage { c, plan, heat, participants, activities, domains, modes, units, f, party_names, errors })
+    let ids: Vec<i64> = activities.iter().map(|a| a.id).collect();
+    let photos = crate::platform::files::of(&st.db.conn, "plan_activity", &ids).await?;
+    Ok(PlanPage { c, plan, heat, participants, activities, domains, modes, units, f, party_names, errors, photos })
 }
 
 async fn plan_detail(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
@@ -188,4 +197,152 @@ async fn activity_create(
     set_flash(&*tx, auth.session_id, Some("events.saved")).await?;
     tx.commit().await?;
     Ok(see_other(&format!("/party/plans/{id}")))
+}
+
+async fn activity_photo(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path((id, aid)): Path<(i64, i64)>,
+    mut mp: axum::extract::Multipart,
+) -> AppResult<Response> {
+    let unit = store::activity_unit(&st.db.conn, &auth.scope, id, aid).await?.ok_or(AppError::NotFound)?;
+    let mut file = None;
+    while let Some(field) = mp.next_field().await.map_err(|_| AppError::BadRequest("files.error.too_large".into()))? {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("photo").to_string();
+            let bytes = field.bytes().await.map_err(|_| AppError::BadRequest("files.error.too_large".into()))?;
+            file = Some((bytes.to_vec(), name));
+        }
+    }
+    let (bytes, name) = file.ok_or_else(|| AppError::BadRequest("import.error.no_file".into()))?;
+    let (kind, ctype) = crate::platform::files::check(&bytes, true).map_err(|k| AppError::BadRequest(k.into()))?;
+    let tx = st.db.write().await?;
+    let att = crate::platform::files::store(
+        &*tx,
+        &st.config.data_dir,
+        "plan_activity",
+        aid,
+        unit,
+        &name,
+        &bytes,
+        kind,
+        ctype,
+        Some(auth.id),
+    )
+    .await?;
+    audit::record(
+        &*tx,
+        &Actor::user(&auth, &c.ip),
+        Event::new("attach", "plan_activity", aid)
+            .unit(unit)
+            .after(&serde_json::json!({"attachment": att, "filename": name})),
+    )
+    .await?;
+    set_flash(&*tx, auth.session_id, Some("events.saved")).await?;
+    tx.commit().await?;
+    Ok(see_other(&format!("/party/plans/{id}")))
+}
+
+/// A plan's activities in scope as xlsx.
+async fn activities_export(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
+    use crate::platform::xlsx::Cell;
+    let plan = store::plan(&st.db.conn, id).await?.ok_or(AppError::NotFound)?;
+    let rows = store::activities(&st.db.conn, &auth.scope, id, 100_000).await?;
+    let cells: Vec<Vec<Cell>> = rows
+        .iter()
+        .map(|a| {
+            vec![
+                Cell::Date(a.held_on),
+                Cell::Text(a.title.clone()),
+                Cell::Text(a.domain.clone()),
+                Cell::Text(a.mode.clone()),
+                Cell::Text(a.unit_name.clone()),
+                Cell::Text(a.organisers.clone()),
+                Cell::Int(a.party_orgs),
+                Cell::Int(i64::from(a.participants)),
+            ]
+        })
+        .collect();
+    let bytes = crate::platform::xlsx::write(ACTIVITY_COLUMNS, &cells)?;
+    Ok(crate::platform::web::download(bytes, &format!("{}.xlsx", plan.title), crate::platform::web::XLSX_TYPE))
+}
+
+const ACTIVITY_COLUMNS: &[crate::platform::xlsx::Column] = {
+    use crate::platform::xlsx::{ColKind, Column};
+    &[
+        Column { key: "held_on", zh: "日期", en: "Date", kind: ColKind::Date, required: true },
+        Column { key: "title", zh: "活动", en: "Activity", kind: ColKind::Text, required: true },
+        Column { key: "domain", zh: "领域", en: "Domain", kind: ColKind::Text, required: true },
+        Column { key: "mode", zh: "方式", en: "Mode", kind: ColKind::Text, required: true },
+        Column { key: "unit", zh: "单位", en: "Unit", kind: ColKind::Text, required: true },
+        Column { key: "organisers", zh: "主办", en: "Organisers", kind: ColKind::Text, required: false },
+        Column {
+            key: "party_orgs",
+            zh: "参与党组织数",
+            en: "Party organisations",
+            kind: ColKind::Integer,
+            required: false,
+        },
+        Column { key: "participants", zh: "参加人数", en: "Participants", kind: ColKind::Integer, required: false },
+    ]
+};
+
+/// Party organisations in scope as xlsx.
+async fn party_orgs_export(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<Response> {
+    use crate::platform::xlsx::{Cell, ColKind, Column};
+    const COLUMNS: &[Column] = &[
+        Column { key: "name", zh: "党组织名称", en: "Name", kind: ColKind::Text, required: true },
+        Column { key: "kind", zh: "类型", en: "Kind", kind: ColKind::Text, required: true },
+        Column { key: "unit", zh: "单位", en: "Unit", kind: ColKind::Text, required: true },
+        Column { key: "members", zh: "党员人数", en: "Members", kind: ColKind::Integer, required: true },
+        Column { key: "secretary", zh: "书记", en: "Secretary", kind: ColKind::Text, required: false },
+        Column { key: "established_on", zh: "成立日期", en: "Established", kind: ColKind::Date, required: true },
+        Column {
+            key: "organisations",
+            zh: "覆盖组织数",
+            en: "Organisations covered",
+            kind: ColKind::Integer,
+            required: false,
+        },
+    ];
+    let page = crate::orgs::store::party_orgs(
+        &st.db.conn,
+        &auth.scope,
+        "",
+        &crate::platform::paging::PageParams { per_page: Some(200), ..Default::default() },
+    )
+    .await?;
+    let mut all = page.items;
+    let mut p = 2;
+    while (all.len() as i64) < page.total {
+        let next = crate::orgs::store::party_orgs(
+            &st.db.conn,
+            &auth.scope,
+            "",
+            &crate::platform::paging::PageParams { per_page: Some(200), page: Some(p), ..Default::default() },
+        )
+        .await?;
+        if next.items.is_empty() {
+            break;
+        }
+        all.extend(next.items);
+        p += 1;
+    }
+    let cells: Vec<Vec<Cell>> = all
+        .iter()
+        .map(|r| {
+            vec![
+                Cell::Text(r.name.clone()),
+                Cell::Text(c.t(r.kind_key().as_str()).to_string()),
+                Cell::Text(r.unit_name.clone()),
+                Cell::Int(i64::from(r.members)),
+                Cell::Text(r.secretary.clone()),
+                Cell::Date(r.established_on),
+                Cell::Int(r.organisations),
+            ]
+        })
+        .collect();
+    let bytes = crate::platform::xlsx::write(COLUMNS, &cells)?;
+    Ok(crate::platform::web::download(bytes, &format!("{}.xlsx", c.t("party.title")), crate::platform::web::XLSX_TYPE))
 }

@@ -242,3 +242,18 @@ pub async fn party_org_ids_by_names<C: ConnectionTrait>(
     }
     Ok(out)
 }
+
+/// The unit of an activity of a plan, if inside the scope.
+pub async fn activity_unit<C: ConnectionTrait>(c: &C, scope: &Scope, plan: i64, id: i64) -> Result<Option<i64>, DbErr> {
+    let (sf, mut vals) = scope.unit_filter("a.unit_id", Some("a.created_by"));
+    vals.insert(0, plan.into());
+    vals.push(id.into());
+    let row = c
+        .query_one(sql(
+            c.get_database_backend(),
+            &format!("SELECT a.unit_id FROM plan_activities a WHERE a.plan_id = ? AND {sf} AND a.id = ?"),
+            vals,
+        ))
+        .await?;
+    row.map(|r| r.try_get_by_index::<i64>(0)).transpose()
+}

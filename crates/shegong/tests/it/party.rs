@@ -82,3 +82,23 @@ both_backends!(action_plan_heat_table_and_activities, |mut app: TestApp| async m
     assert_eq!(app.get(&format!("/party/plans/{plan}")).await.status, StatusCode::OK);
     assert_eq!(app.post(&format!("/party/plans/{plan}/activities"), &pairs).await.status, StatusCode::FORBIDDEN);
 });
+
+both_backends!(party_exports_and_activity_photos, |mut app: TestApp| async move {
+    app.login_ok("party").await;
+    let plan = app.scalar("SELECT MIN(id) FROM action_plans").await;
+    let r = app.get(&format!("/party/plans/{plan}/export.xlsx")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.headers.get("content-type").and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("spreadsheetml")));
+    let r = app.get("/party/orgs/export.xlsx").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let activity = app.scalar(&format!("SELECT MIN(id) FROM plan_activities WHERE plan_id = {plan}")).await;
+    let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13];
+    let r = app.upload(&format!("/party/plans/{plan}/activities/{activity}/photos"), "联学.png", &png).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = app.scalar("SELECT id FROM attachments WHERE entity = 'plan_activity'").await;
+    assert_eq!(app.get(&format!("/attachments/{id}")).await.status, StatusCode::OK);
+    // Readers without party rights cannot fetch it.
+    app.logout().await;
+    app.login_ok("worker").await;
+    assert_eq!(app.get(&format!("/attachments/{id}")).await.status, StatusCode::NOT_FOUND);
+});
