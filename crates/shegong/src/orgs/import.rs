@@ -239,3 +239,126 @@ pub fn export_row(o: &store::OrgRow, full: bool) -> Vec<Cell> {
         Cell::Text(phone),
     ]
 }
+
+pub const PARTY_KIND_OPTIONS: &[(&str, &str)] =
+    &[("committee", "党委"), ("general_branch", "党总支"), ("branch", "党支部"), ("joint_branch", "联合党支部")];
+pub const YES_NO: &[(&str, &str)] = &[("yes", "是"), ("no", "否")];
+
+/// Columns of the Party-organisation import.
+pub const PARTY_COLUMNS: &[Column] = &[
+    Column { key: "name", zh: "党组织名称", en: "Name", kind: ColKind::Text, required: true },
+    Column { key: "kind", zh: "类型", en: "Kind", kind: ColKind::Enum(PARTY_KIND_OPTIONS), required: true },
+    Column { key: "unit_path", zh: "所属单位路径", en: "Unit path", kind: ColKind::Text, required: true },
+    Column { key: "members", zh: "党员人数", en: "Members", kind: ColKind::Integer, required: true },
+    Column { key: "secretary", zh: "书记", en: "Secretary", kind: ColKind::Text, required: false },
+    Column { key: "established_on", zh: "成立日期", en: "Established", kind: ColKind::Date, required: true },
+    Column {
+        key: "credit_codes",
+        zh: "覆盖组织信用代码（分号分隔）",
+        en: "Credit codes covered (separated by ;)",
+        kind: ColKind::Text,
+        required: true,
+    },
+    Column {
+        key: "in_action_plan",
+        zh: "参加五争五引领",
+        en: "In the action plan",
+        kind: ColKind::Enum(YES_NO),
+        required: false,
+    },
+];
+
+/// Imports Party organisations: own ones cover exactly one organisation, joint branches two or
+/// more, all registered, normal, inside the unit and registered before the Party organisation
+/// was set up. All or nothing, audited in bulk.
+pub async fn import_party_xlsx(db: &Db, actor: &Actor, scope: &Scope, bytes: &[u8]) -> anyhow::Result<ImportReport> {
+    let sheet = match xlsx::read(bytes, PARTY_COLUMNS) {
+        Ok(s) => s,
+        Err(errors) => return Ok(ImportReport { rows: 0, created: 0, errors }),
+    };
+    let today = crate::platform::time::today();
+    let mut report = ImportReport { rows: sheet.rows.len(), ..ImportReport::default() };
+    let orgs = store::list_all(
+        &db.conn,
+        scope,
+        &store::OrgFilter { status: "normal".into(), ..Default::default() },
+        &crate::platform::paging::PageParams::default(),
+    )
+    .await?;
+    let by_code: HashMap<&str, &store::OrgRow> = orgs.iter().map(|o| (o.credit_code.as_str(), o)).collect();
+    let units = crate::units::store::options(&db.conn, scope).await?;
+    let mut planned = Vec::new();
+    for (row, cells) in sheet.rows {
+        let get = |i: usize| text(cells.get(i));
+        let mut errs = Vec::new();
+        let name = get(0);
+        if name.chars().count() < 2 || name.chars().count() > 100 {
+            errs.push(RowError::new(row, "name", "party.error.name", ""));
+        }
+        let kind = get(1);
+        let path = match get(2).trim().trim_matches('/') {
+            "" => String::new(),
+            p => format!("/{p}/"),
+        };
+        let unit = units.iter().find(|u| u.path == path);
+        if unit.is_none() {
+            errs.push(RowError::new(row, "unit_path", "orgs.error.unit", path.clone()));
+        }
+        let members = cells.get(3).and_then(|c| c.int()).unwrap_or(0);
+        if !(3..=10_000).contains(&members) {
+            errs.push(RowError::new(row, "members", "party.error.members", members.to_string()));
+        }
+        let established = cells.get(5).and_then(|c| c.date()).filter(|d| *d <= today);
+        if established.is_none() {
+            errs.push(RowError::new(row, "established_on", "party.error.established_on", ""));
+        }
+        let mut covered = Vec::new();
+        for code in get(6)
+            .split(|ch: char| ch == ';' || ch == '；' || ch == ',' || ch.is_whitespace())
+            .filter(|s| !s.is_empty())
+        {
+            match by_code.get(code.trim().to_uppercase().as_str()) {
+                Some(o)
+                    if unit.is_some_and(|u| o.unit_path.starts_with(&u.path))
+                        && established.is_none_or(|d| o.registered_on <= d) =>
+                {
+                    covered.push(o.id)
+                }
+                _ => errs.push(RowError::new(row, "credit_codes", "party.error.code", code.to_string())),
+            }
+        }
+        let joint = kind == "joint_branch";
+        if (joint && covered.len() < 2) || (!joint && covered.len() != 1) {
+            errs.push(RowError::new(
+                row,
+                "credit_codes",
+                if joint { "party.error.joint_size" } else { "party.error.own_one" },
+                "",
+            ));
+        }
+        match (errs.is_empty(), unit, established) {
+            (true, Some(u), Some(d)) => {
+                planned.push((name, kind, u.id, members as i32, get(4), d, get(7) == "yes", covered))
+            }
+            _ => report.errors.extend(errs),
+        }
+    }
+    if !report.committed() {
+        return Ok(report);
+    }
+    let tx = db.write().await?;
+    let mut events = Vec::new();
+    for (name, kind, unit, members, secretary, established, in_plan, covered) in &planned {
+        let id = store::insert_party_org(&*tx, *unit, name, kind, *members, secretary, *established, *in_plan, covered)
+            .await?;
+        events.push(
+            Event::new("import", "party_org", id)
+                .unit(*unit)
+                .after(&serde_json::json!({"name": name, "kind": kind, "members": members, "organisations": covered})),
+        );
+    }
+    report.created = events.len();
+    audit::record_many(&*tx, actor, events).await?;
+    tx.commit().await?;
+    Ok(report)
+}

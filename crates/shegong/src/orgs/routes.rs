@@ -58,6 +58,9 @@ pub fn routes() -> Routes {
         .post("/orgs/{id}/instructors", Need::Perm("party.write"), add_instructor)
         .get("/party/orgs", Need::Perm("party.read"), party_list)
         .get("/party/orgs/new", Need::Perm("party.write"), joint_form)
+        .get("/party/orgs/import", Need::Perm("party.write"), party_import_form)
+        .post("/party/orgs/import", Need::Perm("party.write"), party_import_upload)
+        .get("/party/orgs/template.xlsx", Need::Perm("party.write"), party_template)
         .post("/party/orgs", Need::Perm("party.write"), joint_create)
         .get("/party/coverage", Need::Perm("orgs.read"), coverage_page)
 }
@@ -1107,4 +1110,41 @@ async fn department_update(
     set_flash(&*tx, auth.session_id, Some("orgs.saved")).await?;
     tx.commit().await?;
     Ok(see_other("/orgs/departments"))
+}
+
+fn party_import_page(c: PageCtx, report: Option<ImportReport>) -> ImportPage {
+    ImportPage {
+        c,
+        title_key: "party.import",
+        action: "/party/orgs/import",
+        template_href: "/party/orgs/template.xlsx",
+        back_href: "/party/orgs",
+        back_key: "party.title",
+        columns: crate::orgs::import::PARTY_COLUMNS,
+        report,
+    }
+}
+
+async fn party_template(c: PageCtx) -> AppResult<Response> {
+    let bytes = crate::platform::xlsx::template(crate::orgs::import::PARTY_COLUMNS)?;
+    Ok(download(bytes, &format!("{}.xlsx", c.t("party.import")), XLSX_TYPE))
+}
+
+async fn party_import_form(c: PageCtx) -> AppResult<Response> {
+    render(&party_import_page(c, None))
+}
+
+async fn party_import_upload(State(st): State<AppState>, c: PageCtx, auth: Auth, mp: Multipart) -> AppResult<Response> {
+    let bytes = match read_upload(mp).await {
+        Ok(Some(b)) => b,
+        Ok(None) => return Err(AppError::BadRequest("import.error.no_file".into())),
+        Err(key) => {
+            let report = ImportReport { errors: vec![RowError::new(0, "", key, "")], ..ImportReport::default() };
+            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &party_import_page(c, Some(report)));
+        }
+    };
+    let report =
+        crate::orgs::import::import_party_xlsx(&st.db, &Actor::user(&auth, &c.ip), &auth.scope, &bytes).await?;
+    let status = if report.committed() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    render_status(status, &party_import_page(c, Some(report)))
 }

@@ -3,6 +3,7 @@
 //! participating organisations per plan and the activities per domain × mode (a heat table).
 
 pub mod figures;
+pub mod import;
 pub mod model;
 mod routes;
 pub mod store;

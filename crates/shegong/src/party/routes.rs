@@ -26,6 +26,9 @@ pub fn routes() -> Routes {
         .post("/party/plans/{id}/activities", Need::Perm("party.write"), activity_create)
         .post("/party/plans/{id}/activities/{aid}/photos", Need::Perm("party.write"), activity_photo)
         .get("/party/plans/{id}/export.xlsx", Need::Perm("party.read"), activities_export)
+        .get("/party/plans/{id}/import", Need::Perm("party.write"), activities_import_form)
+        .post("/party/plans/{id}/import", Need::Perm("party.write"), activities_import)
+        .get("/party/activities/template.xlsx", Need::Perm("party.write"), activities_template)
         .get("/party/orgs/export.xlsx", Need::Perm("party.read"), party_orgs_export)
 }
 
@@ -345,4 +348,47 @@ async fn party_orgs_export(State(st): State<AppState>, c: PageCtx, auth: Auth) -
         .collect();
     let bytes = crate::platform::xlsx::write(COLUMNS, &cells)?;
     Ok(crate::platform::web::download(bytes, &format!("{}.xlsx", c.t("party.title")), crate::platform::web::XLSX_TYPE))
+}
+
+#[derive(Template)]
+#[template(path = "party/import.html")]
+struct ActivityImportPage {
+    c: PageCtx,
+    plan: PlanRow,
+    report: Option<crate::platform::import::ImportReport>,
+}
+
+impl ActivityImportPage {
+    fn message(&self, e: &crate::platform::import::RowError) -> String {
+        e.message(self.c.lang)
+    }
+}
+
+async fn activities_template() -> AppResult<Response> {
+    let bytes = crate::platform::xlsx::template(crate::party::import::COLUMNS)?;
+    Ok(crate::platform::web::download(bytes, "activities-template.xlsx", crate::platform::web::XLSX_TYPE))
+}
+
+async fn activities_import_form(State(st): State<AppState>, c: PageCtx, Path(id): Path<i64>) -> AppResult<Response> {
+    let plan = store::plan(&st.db.conn, id).await?.ok_or(AppError::NotFound)?;
+    render(&ActivityImportPage { c, plan, report: None })
+}
+
+async fn activities_import(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+    mp: axum::extract::Multipart,
+) -> AppResult<Response> {
+    let plan = store::plan(&st.db.conn, id).await?.ok_or(AppError::NotFound)?;
+    let bytes = match crate::platform::web::read_upload(mp).await {
+        Ok(Some(b)) => b,
+        Ok(None) => return Err(AppError::BadRequest("import.error.no_file".into())),
+        Err(k) => return Err(AppError::BadRequest(k.into())),
+    };
+    let report =
+        crate::party::import::import_activities(&st.db, &Actor::user(&auth, &c.ip), &auth.scope, id, &bytes).await?;
+    let status = if report.committed() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    render_status(status, &ActivityImportPage { c, plan, report: Some(report) })
 }

@@ -102,3 +102,96 @@ both_backends!(party_exports_and_activity_photos, |mut app: TestApp| async move 
     app.login_ok("worker").await;
     assert_eq!(app.get(&format!("/attachments/{id}")).await.status, StatusCode::NOT_FOUND);
 });
+
+both_backends!(party_org_and_activity_imports_are_all_or_nothing, |mut app: TestApp| async move {
+    use shegong::platform::xlsx::{write, Cell};
+    app.login_ok("party").await;
+    // Two normal organisations of 陆家 without Party organisations, registered before 2022.
+    let codes: Vec<String> = {
+        let rows = sea_orm::ConnectionTrait::query_all(
+            &app.db.conn,
+            sea_orm::Statement::from_string(
+                app.db.backend(),
+                "SELECT o.credit_code FROM organisations o JOIN org_units u ON u.id = o.unit_id WHERE u.path = '/320583/lujia/' AND o.status = 'normal' AND o.registered_on < '2021-01-01' ORDER BY o.id LIMIT 3",
+            ),
+        )
+        .await
+        .expect("q");
+        rows.iter().map(|r| r.try_get_by_index::<String>(0).expect("code")).collect()
+    };
+    assert_eq!(codes.len(), 3);
+    let date = chrono::NaiveDate::from_ymd_opt(2022, 5, 4).expect("date");
+    let row = |name: &str, kind: &'static str, codes: String| {
+        vec![
+            Cell::Text(name.into()),
+            Cell::Enum(kind),
+            Cell::Text("/320583/lujia/".into()),
+            Cell::Int(8),
+            Cell::Text("李书记".into()),
+            Cell::Date(date),
+            Cell::Text(codes),
+            Cell::Enum("yes"),
+        ]
+    };
+    let cols = shegong::orgs::import::PARTY_COLUMNS;
+    let bad = write(
+        cols,
+        &[
+            row("导入测试党支部", "branch", format!("{};{}", codes[0], codes[1])),
+            row("导入测试联合党支部", "joint_branch", codes[2].clone()),
+        ],
+    )
+    .expect("xlsx");
+    let before = app.scalar("SELECT COUNT(*) FROM party_orgs").await;
+    let r = app.upload("/party/orgs/import", "p.xlsx", &bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("本组织党组织应覆盖且只覆盖1个组织") && r.body.contains("联合党支部至少覆盖2个组织"));
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM party_orgs").await, before);
+    let good = write(
+        cols,
+        &[
+            row("导入测试党支部", "branch", codes[0].clone()),
+            row("导入测试联合党支部", "joint_branch", format!("{}; {}", codes[1], codes[2])),
+        ],
+    )
+    .expect("xlsx");
+    let r = app.upload("/party/orgs/import", "p.xlsx", &good).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM party_orgs").await, before + 2);
+    // Activities naming those Party organisations.
+    let plan = app.scalar("SELECT MIN(id) FROM action_plans").await;
+    let act = |title: &str, domain: &str, names: &str| {
+        vec![
+            Cell::Text(title.into()),
+            Cell::Date(date),
+            Cell::Text(domain.into()),
+            Cell::Text("联学".into()),
+            Cell::Text("/320583/lujia/".into()),
+            Cell::Int(30),
+            Cell::Text(names.into()),
+            Cell::Empty,
+        ]
+    };
+    let cols = shegong::party::import::COLUMNS;
+    let bad = write(
+        cols,
+        &[act("导入联学一", "社会治理", "导入测试党支部"), act("导入联学二", "不存在的领域", "查无此支部")],
+    )
+    .expect("xlsx");
+    let n = app.scalar("SELECT COUNT(*) FROM plan_activities").await;
+    let r = app.upload(&format!("/party/plans/{plan}/import"), "a.xlsx", &bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM plan_activities").await, n);
+    let good = write(
+        cols,
+        &[
+            act("导入联学一", "社会治理", "导入测试党支部；导入测试联合党支部"),
+            act("导入联学二", "公益活动", "导入测试联合党支部"),
+        ],
+    )
+    .expect("xlsx");
+    let r = app.upload(&format!("/party/plans/{plan}/import"), "a.xlsx", &good).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM plan_activities").await, n + 2);
+    assert!(shegong::cli::check(&app.db).await.expect("check").is_empty());
+});
