@@ -176,6 +176,7 @@ pub const ROLES: &[RoleSpec] = &[
             "orgs.write",
             "orgs.contact_reveal",
             "party.read",
+            "party.write",
             "events.read",
             "events.write",
             "stations.read",
