@@ -42,14 +42,6 @@ fn indent(d: &i32) -> String {
     "　".repeat((*d).max(0) as usize)
 }
 
-fn errors_from(c: &PageCtx, errs: Vec<(&'static str, &'static str)>) -> FormErrors {
-    let mut e = FormErrors::default();
-    for (f, k) in errs {
-        e.add(f, c.t(k));
-    }
-    e
-}
-
 #[derive(Template)]
 #[template(path = "events/list.html")]
 struct EventList {
@@ -135,7 +127,7 @@ async fn event_create(
     }
     let Some(input) = input.filter(|_| errs.is_empty()) else {
         let units = units::options(&st.db.conn, &auth.scope).await?;
-        let errors = errors_from(&c, errs);
+        let errors = FormErrors::from_keys(&c, errs);
         return render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &EventFormPage { c, f, errors, units, kinds: EVENT_KINDS.to_vec() },
@@ -310,7 +302,7 @@ async fn honour_create(
     }
     let Some(input) = input.filter(|_| errs.is_empty()) else {
         let units = units::options(&st.db.conn, &auth.scope).await?;
-        let errors = errors_from(&c, errs);
+        let errors = FormErrors::from_keys(&c, errs);
         return render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &HonourFormPage { c, f, errors, units, levels: HONOUR_LEVELS.to_vec(), kinds: AWARDEE_KINDS.to_vec() },

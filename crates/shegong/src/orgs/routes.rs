@@ -25,12 +25,12 @@ use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::audit::{self, Actor, Event};
 use crate::platform::chart::{BarChart, BarRow};
 use crate::platform::error::{AppError, AppResult};
-use crate::platform::import::{ImportReport, RowError};
+use crate::platform::import::ImportReport;
 use crate::platform::once;
 use crate::platform::paging::{Page, PageParams};
 use crate::platform::time::today;
 use crate::platform::web::{
-    download, read_upload, render, render_status, see_other, FormErrors, ImportPage, PageCtx, XLSX_TYPE,
+    self, download, render, render_status, see_other, FormErrors, ImportPage, PageCtx, XLSX_TYPE,
 };
 use crate::units::store::{self as units, UnitOption};
 
@@ -873,17 +873,11 @@ async fn import_form(c: PageCtx) -> AppResult<Response> {
 }
 
 async fn import_upload(State(st): State<AppState>, c: PageCtx, auth: Auth, mp: Multipart) -> AppResult<Response> {
-    let bytes = match read_upload(mp).await {
-        Ok(Some(b)) => b,
-        Ok(None) => return Err(AppError::BadRequest("import.error.no_file".into())),
-        Err(key) => {
-            let report = ImportReport { errors: vec![RowError::new(0, "", key, "")], ..ImportReport::default() };
-            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &import_page(c, Some(report)));
-        }
-    };
-    let report = crate::orgs::import::import_xlsx(&st.db, &Actor::user(&auth, &c.ip), &auth.scope, &bytes).await?;
-    let status = if report.committed() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    render_status(status, &import_page(c, Some(report)))
+    let actor = Actor::user(&auth, &c.ip);
+    web::import_upload(c, mp, import_page, |bytes| async move {
+        crate::orgs::import::import_xlsx(&st.db, &actor, &auth.scope, &bytes).await
+    })
+    .await
 }
 
 /// Submits an organisation's annual report (one per year).
@@ -1135,16 +1129,9 @@ async fn party_import_form(c: PageCtx) -> AppResult<Response> {
 }
 
 async fn party_import_upload(State(st): State<AppState>, c: PageCtx, auth: Auth, mp: Multipart) -> AppResult<Response> {
-    let bytes = match read_upload(mp).await {
-        Ok(Some(b)) => b,
-        Ok(None) => return Err(AppError::BadRequest("import.error.no_file".into())),
-        Err(key) => {
-            let report = ImportReport { errors: vec![RowError::new(0, "", key, "")], ..ImportReport::default() };
-            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &party_import_page(c, Some(report)));
-        }
-    };
-    let report =
-        crate::orgs::import::import_party_xlsx(&st.db, &Actor::user(&auth, &c.ip), &auth.scope, &bytes).await?;
-    let status = if report.committed() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    render_status(status, &party_import_page(c, Some(report)))
+    let actor = Actor::user(&auth, &c.ip);
+    web::import_upload(c, mp, party_import_page, |bytes| async move {
+        crate::orgs::import::import_party_xlsx(&st.db, &actor, &auth.scope, &bytes).await
+    })
+    .await
 }

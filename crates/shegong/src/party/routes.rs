@@ -32,14 +32,6 @@ pub fn routes() -> Routes {
         .get("/party/orgs/export.xlsx", Need::Perm("party.read"), party_orgs_export)
 }
 
-fn errors_from(c: &PageCtx, errs: Vec<(&'static str, &'static str)>) -> FormErrors {
-    let mut e = FormErrors::default();
-    for (f, k) in errs {
-        e.add(f, c.t(k));
-    }
-    e
-}
-
 #[derive(Template)]
 #[template(path = "party/plans.html")]
 struct PlansPage {
@@ -65,7 +57,7 @@ async fn plan_create(
         Ok(i) => i,
         Err(errs) => {
             let plans = store::plans(&st.db.conn).await?;
-            let errors = errors_from(&c, errs);
+            let errors = FormErrors::from_keys(&c, errs);
             return render_status(StatusCode::UNPROCESSABLE_ENTITY, &PlansPage { c, plans, f, errors });
         }
     };
@@ -182,7 +174,7 @@ async fn activity_create(
         errs.push(("party_orgs", "plans.error.party_orgs"));
     }
     let Some(input) = input.filter(|_| errs.is_empty()) else {
-        let errors = errors_from(&c, errs);
+        let errors = FormErrors::from_keys(&c, errs);
         let page = plan_page(&st, c, &auth, id, p.form, p.party_orgs, errors).await?;
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };

@@ -102,54 +102,7 @@ fn ts(at: &DateTime<Utc>) -> String {
 
 /// Appends an audit row. Call it inside the transaction of the write it describes.
 pub async fn record<C: ConnectionTrait>(conn: &C, actor: &Actor, ev: Event<'_>) -> Result<(), DbErr> {
-    let b = conn.get_database_backend();
-    // Taking the head row first serialises concurrent writers on both backends.
-    conn.execute(sql(b, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1", vec![])).await?;
-    let head = conn
-        .query_one(sql(b, "SELECT seq, hash FROM audit_head WHERE id = 1", vec![]))
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound("audit_head".into()))?;
-    let seq: i64 = head.try_get_by_index(0)?;
-    let prev: String = head.try_get_by_index(1)?;
-    let at = Utc::now().trunc_subsecs(6);
-    let before = ev.before.as_ref().map(|v| v.to_string());
-    let after = ev.after.as_ref().map(|v| v.to_string());
-    let hash = row_hash(
-        &prev,
-        seq,
-        &ts(&at),
-        actor.id,
-        &actor.name,
-        &actor.ip,
-        ev.action,
-        ev.entity,
-        &ev.entity_id,
-        ev.unit_id,
-        before.as_deref(),
-        after.as_deref(),
-    );
-    conn.execute(sql(
-        b,
-        "INSERT INTO audit_log (id, at, actor_id, actor_name, ip, action, entity, entity_id, unit_id, before_json, after_json, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        vec![
-            seq.into(),
-            at.into(),
-            actor.id.into(),
-            actor.name.clone().into(),
-            actor.ip.clone().into(),
-            ev.action.into(),
-            ev.entity.into(),
-            ev.entity_id.clone().into(),
-            ev.unit_id.into(),
-            before.into(),
-            after.into(),
-            prev.into(),
-            hash.clone().into(),
-        ],
-    ))
-    .await?;
-    conn.execute(sql(b, "UPDATE audit_head SET hash = ? WHERE id = 1", vec![hash.into()])).await?;
-    Ok(())
+    record_many(conn, actor, vec![ev]).await
 }
 
 #[derive(Debug, Clone, FromQueryResult, Serialize)]

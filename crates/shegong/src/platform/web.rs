@@ -157,6 +157,15 @@ pub fn see_other(to: &str) -> Response {
 pub struct FormErrors(pub BTreeMap<String, String>);
 
 impl FormErrors {
+    /// Field errors from (field, locale key) pairs, translated for the page.
+    pub fn from_keys(c: &PageCtx, errs: Vec<(&'static str, &'static str)>) -> FormErrors {
+        let mut e = FormErrors::default();
+        for (field, key) in errs {
+            e.add(field, c.t(key));
+        }
+        e
+    }
+
     pub fn add(&mut self, field: &str, msg: impl Into<String>) {
         self.0.entry(field.to_string()).or_insert_with(|| msg.into());
     }
@@ -317,4 +326,30 @@ pub async fn read_upload(mut mp: axum::extract::Multipart) -> Result<Option<Vec<
         }
     }
     Ok(bytes.filter(|b| !b.is_empty()))
+}
+
+/// Runs an uploaded file through an importer and answers with the shared import page: 200 with
+/// the count written, or 422 with every row error (including "too large" and "no file").
+pub async fn import_upload<F, Fut>(
+    c: PageCtx,
+    mp: axum::extract::Multipart,
+    page: fn(PageCtx, Option<crate::platform::import::ImportReport>) -> ImportPage,
+    run: F,
+) -> AppResult<Response>
+where
+    F: FnOnce(Vec<u8>) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<crate::platform::import::ImportReport>>,
+{
+    use crate::platform::import::{ImportReport, RowError};
+    let bytes = match read_upload(mp).await {
+        Ok(Some(b)) => b,
+        Ok(None) => return Err(AppError::BadRequest("import.error.no_file".into())),
+        Err(key) => {
+            let report = ImportReport { errors: vec![RowError::new(0, "", key, "")], ..ImportReport::default() };
+            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(c, Some(report)));
+        }
+    };
+    let report = run(bytes).await?;
+    let status = if report.committed() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    render_status(status, &page(c, Some(report)))
 }

@@ -12,11 +12,11 @@ use crate::app::AppState;
 use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::audit::{self, Actor, Event};
 use crate::platform::error::{AppError, AppResult};
-use crate::platform::import::{ImportReport, RowError};
+use crate::platform::import::ImportReport;
 use crate::platform::once;
 use crate::platform::paging::{Page, PageParams};
 use crate::platform::web::{
-    download, read_upload, render, render_status, see_other, FormErrors, ImportPage, PageCtx, XLSX_TYPE,
+    self, download, render, render_status, see_other, FormErrors, ImportPage, PageCtx, XLSX_TYPE,
 };
 use crate::units::model::{child_path, Unit, UnitCode, UnitForm, UnitInput, UnitKind, UnitRow};
 use crate::units::store::{self, KindCount, UnitFilter, UnitOption};
@@ -186,14 +186,6 @@ async fn form_error(
     )
 }
 
-fn collect_errors(c: &PageCtx, errs: Vec<(&'static str, &'static str)>) -> FormErrors {
-    let mut e = FormErrors::default();
-    for (field, key) in errs {
-        e.add(field, c.t(key));
-    }
-    e
-}
-
 /// What [`create_unit`] did.
 pub(crate) enum Created {
     New(i64),
@@ -251,7 +243,7 @@ async fn create(State(st): State<AppState>, c: PageCtx, auth: Auth, Form(f): For
     let input = match f.validate() {
         Ok(i) => i,
         Err(errs) => {
-            let e = collect_errors(&c, errs);
+            let e = FormErrors::from_keys(&c, errs);
             return form_error(&st, c, &auth, None, f, e).await;
         }
     };
@@ -262,7 +254,7 @@ async fn create(State(st): State<AppState>, c: PageCtx, auth: Auth, Form(f): For
             Ok(see_other(if loc.is_empty() { "/units" } else { &loc }))
         }
         Err(errs) => {
-            let e = collect_errors(&c, errs);
+            let e = FormErrors::from_keys(&c, errs);
             form_error(&st, c, &auth, None, f, e).await
         }
     }
@@ -297,7 +289,7 @@ async fn update(
     let input = match f.validate() {
         Ok(i) => i,
         Err(errs) => {
-            let e = collect_errors(&c, errs);
+            let e = FormErrors::from_keys(&c, errs);
             return form_error(&st, c, &auth, Some(id), f, e).await;
         }
     };
@@ -404,15 +396,9 @@ async fn import_form(c: PageCtx) -> AppResult<Response> {
 }
 
 async fn import_upload(State(st): State<AppState>, c: PageCtx, auth: Auth, mp: Multipart) -> AppResult<Response> {
-    let bytes = match read_upload(mp).await {
-        Ok(Some(b)) => b,
-        Ok(None) => return Err(AppError::BadRequest("import.error.no_file".into())),
-        Err(key) => {
-            let report = ImportReport { errors: vec![RowError::new(0, "", key, "")], ..ImportReport::default() };
-            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &import_page(c, Some(report)));
-        }
-    };
-    let report = crate::units::import::import_xlsx(&st.db, &Actor::user(&auth, &c.ip), &auth.scope, &bytes).await?;
-    let status = if report.committed() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    render_status(status, &import_page(c, Some(report)))
+    let actor = Actor::user(&auth, &c.ip);
+    web::import_upload(c, mp, import_page, |bytes| async move {
+        crate::units::import::import_xlsx(&st.db, &actor, &auth.scope, &bytes).await
+    })
+    .await
 }

@@ -36,14 +36,6 @@ pub fn routes() -> Routes {
         .post("/admin/roles/{id}", Need::Perm("roles.write"), role_update)
 }
 
-fn errors_from(c: &PageCtx, errs: Vec<(&'static str, &'static str)>) -> FormErrors {
-    let mut e = FormErrors::default();
-    for (f, k) in errs {
-        e.add(f, c.t(k));
-    }
-    e
-}
-
 #[derive(Template)]
 #[template(path = "users/list.html")]
 struct ListPage {
@@ -116,7 +108,7 @@ async fn create(
     let input = match f.validate() {
         Ok(i) => i,
         Err(errs) => {
-            let e = errors_from(&c, errs);
+            let e = FormErrors::from_keys(&c, errs);
             f.password.clear();
             return form_error(&st, c, &auth, None, f, e).await;
         }
@@ -206,7 +198,7 @@ async fn update(
     let input = match f.validate() {
         Ok(i) => i,
         Err(errs) => {
-            let e = errors_from(&c, errs);
+            let e = FormErrors::from_keys(&c, errs);
             return form_error(&st, c, &auth, Some(id), f, e).await;
         }
     };
@@ -465,7 +457,7 @@ async fn save_role(
     let parsed = parse_role_form(&pairs);
     let mut errors = match &parsed {
         Ok(_) => FormErrors::default(),
-        Err(errs) => errors_from(&c, errs.clone()),
+        Err(errs) => FormErrors::from_keys(&c, errs.clone()),
     };
     if let Ok(input) = &parsed {
         if store::role_code_taken(&st.db.conn, &input.code, id).await? {
