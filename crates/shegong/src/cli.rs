@@ -147,9 +147,11 @@ fn config(cli_config: Option<&str>, db: &DbArg) -> anyhow::Result<Config> {
 }
 
 async fn open(cfg: &Config) -> anyhow::Result<Db> {
-    let db = Db::connect(&cfg.database, cfg.limits.db_max_connections).await.map_err(|e| {
-        anyhow::anyhow!("无法连接数据库 / cannot connect to the database {}: {e}", redact(&cfg.database))
-    })?;
+    let db = Db::connect_with(&cfg.database, cfg.limits.db_max_connections, cfg.limits.statement_timeout_secs)
+        .await
+        .map_err(|e| {
+            anyhow::anyhow!("无法连接数据库 / cannot connect to the database {}: {e}", redact(&cfg.database))
+        })?;
     db.migrate().await?;
     crate::demo::ensure_roles(&db).await?;
     Ok(db)

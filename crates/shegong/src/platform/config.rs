@@ -57,6 +57,8 @@ pub struct LimitsConfig {
     pub request_timeout_secs: u64,
     /// Maximum connections in the database pool.
     pub db_max_connections: u32,
+    /// PostgreSQL `statement_timeout` in seconds (a statement running longer is cancelled).
+    pub statement_timeout_secs: u64,
 }
 
 impl Default for Config {
@@ -93,7 +95,12 @@ impl Default for SecurityConfig {
 
 impl Default for LimitsConfig {
     fn default() -> Self {
-        LimitsConfig { body_bytes: 20 * 1024 * 1024, request_timeout_secs: 60, db_max_connections: 10 }
+        LimitsConfig {
+            body_bytes: 20 * 1024 * 1024,
+            request_timeout_secs: 60,
+            db_max_connections: 10,
+            statement_timeout_secs: 30,
+        }
     }
 }
 

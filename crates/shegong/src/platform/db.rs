@@ -68,9 +68,15 @@ impl Db {
     /// Connects to the database named by `url` (a SQLite file path or `sqlite:` URL, or a
     /// `postgres://` URL). A SQLite file is created if missing.
     pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Db> {
+        Self::connect_with(url, max_connections, 30).await
+    }
+
+    /// Connects with a PostgreSQL statement timeout in seconds (SQLite has none of its own).
+    pub async fn connect_with(url: &str, max_connections: u32, statement_timeout_secs: u64) -> anyhow::Result<Db> {
         if is_postgres(url) {
+            let timeout = format!("{}s", statement_timeout_secs.max(1));
             let opts = PgConnectOptions::from_str(url)?.options([
-                ("statement_timeout", "30s"),
+                ("statement_timeout", timeout.as_str()),
                 ("lock_timeout", "10s"),
                 ("timezone", "UTC"),
             ]);

@@ -143,7 +143,9 @@ impl TestApp {
     }
 
     pub async fn with_config(cfg: Config, extra: Routes) -> TestApp {
-        let db = Db::connect(&cfg.database, cfg.limits.db_max_connections).await.expect("connect");
+        let db = Db::connect_with(&cfg.database, cfg.limits.db_max_connections, cfg.limits.statement_timeout_secs)
+            .await
+            .expect("connect");
         db.migrate().await.expect("migrate");
         shegong::demo::generate(&db, &cfg.security, PASSWORD, 1).await.expect("demo data");
         let state = AppState::new(db.clone(), cfg, None);

@@ -151,3 +151,30 @@ async fn secure_cookies_when_configured() {
     assert!(cookie.contains("Secure") && cookie.contains("HttpOnly"), "{cookie}");
     assert!(r.headers.get("strict-transport-security").is_some());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_request_is_answered_503_when_its_time_is_up() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cfg = test_config(dir.path().join("t.db").to_str().expect("path"));
+    cfg.limits.request_timeout_secs = 1;
+    async fn slow() -> &'static str {
+        tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+        "too late"
+    }
+    let extra = Routes::new().get("/test/slow", Need::Public, slow);
+    let mut app = TestApp::with_config(cfg, extra).await;
+    let t = std::time::Instant::now();
+    let r = app.get("/test/slow").await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(t.elapsed() < std::time::Duration::from_millis(2900));
+    assert_eq!(app.get("/healthz").await.status, StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_statements_time_out() {
+    let Some(app) = TestApp::postgres_with(|c| c.limits.statement_timeout_secs = 1).await else { return };
+    let err = sea_orm::ConnectionTrait::execute_unprepared(&app.db.conn, "SELECT pg_sleep(3)").await;
+    let msg = format!("{err:?}");
+    assert!(err.is_err() && msg.contains("statement timeout"), "{msg}");
+    crate::helpers::finish(app.db.clone()).await;
+}
