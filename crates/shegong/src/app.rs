@@ -49,6 +49,7 @@ pub fn routes() -> Routes {
         .merge(crate::orgs::routes())
         .merge(crate::events::routes())
         .merge(crate::party::routes())
+        .merge(crate::talent::routes())
         .merge(crate::auth::api::routes())
         .merge(crate::orgs::api::routes())
         .merge(crate::review::api::routes())
@@ -71,10 +72,11 @@ pub fn routes() -> Routes {
         crate::orgs::api::list,
         crate::orgs::api::get_one,
         crate::orgs::api::coverage,
+        crate::talent::routes::fund_api,
     ),
     components(schemas(crate::platform::api::ApiError, crate::platform::api::FieldError)),
     modifiers(&BearerAuth),
-    tags((name = "account"), (name = "figures"), (name = "orgs"), (name = "units"), (name = "users"))
+    tags((name = "account"), (name = "figures"), (name = "orgs"), (name = "talent"), (name = "units"), (name = "users"))
 )]
 pub struct ApiDoc;
 

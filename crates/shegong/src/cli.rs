@@ -258,7 +258,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
 }
 
 /// Integrity checks of `shegong check`: engine integrity and foreign keys (SQLite), the
-/// org-unit tree, the audit hash chain.
+/// org-unit tree, the fund ledger, the audit hash chain.
 pub async fn check(d: &Db) -> anyhow::Result<Vec<String>> {
     use sea_orm::ConnectionTrait;
     let mut problems = Vec::new();
@@ -280,6 +280,7 @@ pub async fn check(d: &Db) -> anyhow::Result<Vec<String>> {
         }
     }
     problems.extend(crate::units::store::check_tree(&d.conn).await?);
+    problems.extend(crate::talent::store::check_ledger(&d.conn).await?);
     let chain = audit::verify_chain(&d.conn).await?;
     problems.extend(chain.problems);
     Ok(problems)

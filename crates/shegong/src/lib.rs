@@ -12,5 +12,6 @@ pub mod party;
 pub mod platform;
 pub mod review;
 pub mod system;
+pub mod talent;
 pub mod units;
 pub mod users;

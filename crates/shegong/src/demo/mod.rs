@@ -138,6 +138,16 @@ pub async fn generate(db: &Db, sec: &SecurityConfig, password: &str, scale: u32)
     report.plan_participants = plan_participants;
     report.plan_activities = plan_activities;
     let (events, documents, honours) = events::generate(&*tx, 2022).await?;
+    // The talent development fund, set up jointly at the 2022 ceremony with 2,000,000 yuan.
+    let fund = crate::talent::model::EntryInput {
+        kind: "contribution".into(),
+        entry_on: chrono::NaiveDate::from_ymd_opt(2022, 3, 18).ok_or_else(|| anyhow::anyhow!("date"))?,
+        amount_fen: 2_000_000 * 100,
+        counterparty: "市民政局、市慈善总会".into(),
+        purpose: "设立昆山市社会工作人才发展专项基金".into(),
+        approval_ref: String::new(),
+    };
+    crate::talent::store::insert(&*tx, cid, &fund, None).await?;
     report.events = events;
     report.documents = documents;
     report.honours = honours;

@@ -11,6 +11,7 @@ pub mod error;
 pub mod files;
 pub mod i18n;
 pub mod import;
+pub mod money;
 pub mod once;
 pub mod paging;
 pub mod telemetry;

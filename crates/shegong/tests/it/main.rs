@@ -13,5 +13,6 @@ mod imports;
 mod ops;
 mod orgs;
 mod party;
+mod talent;
 mod units;
 mod users;

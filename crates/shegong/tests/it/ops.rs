@@ -101,16 +101,25 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
 }
 
 /// Everything logged at every level while passwords and phone numbers go through the system
-/// (sign-in, failed sign-in, user creation, search) must not contain them.
+/// (sign-in, failed sign-in, user creation, search) must not contain them. The capture is the
+/// process-wide subscriber, so it also sees what other tests log meanwhile.
 #[tokio::test(flavor = "current_thread")]
 async fn passwords_and_phones_never_reach_the_logs() {
-    let logs = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(logs.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    static LOGS: std::sync::OnceLock<Captured> = std::sync::OnceLock::new();
+    let logs = LOGS
+        .get_or_init(|| {
+            let logs = Captured::default();
+            // The production filter at its most verbose: everything at TRACE except what
+            // `log_filter` always keeps quiet.
+            let subscriber = tracing_subscriber::fmt()
+                .with_env_filter(shegong::platform::telemetry::log_filter("trace"))
+                .with_writer(logs.clone())
+                .with_ansi(false)
+                .finish();
+            let _ = tracing::subscriber::set_global_default(subscriber);
+            logs
+        })
+        .clone();
     let mut app = TestApp::sqlite().await;
     app.login("admin", "Wrong-Secret-4711").await;
     app.login_ok("admin").await;
@@ -132,7 +141,8 @@ async fn passwords_and_phones_never_reach_the_logs() {
     let text = String::from_utf8_lossy(&logs.0.lock().expect("lock")).to_string();
     assert!(text.len() > 1000, "logs were captured ({} bytes)", text.len());
     for secret in ["Wrong-Secret-4711", crate::helpers::PASSWORD, "Very-Secret-Pw-99", "13987654321"] {
-        assert!(!text.contains(secret), "{secret} leaked into the logs");
+        let line = text.lines().find(|l| l.contains(secret)).unwrap_or("");
+        assert!(!text.contains(secret), "{secret} leaked into the logs: {line}");
     }
 }
 
