@@ -73,6 +73,7 @@ pub fn routes() -> Routes {
         crate::orgs::api::get_one,
         crate::orgs::api::coverage,
         crate::talent::routes::fund_api,
+        crate::talent::routes::figures_api,
     ),
     components(schemas(crate::platform::api::ApiError, crate::platform::api::FieldError)),
     modifiers(&BearerAuth),

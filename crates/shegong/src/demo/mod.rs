@@ -7,6 +7,7 @@ pub mod kunshan;
 pub mod orgs;
 mod orgs_load;
 pub mod plan;
+pub mod workers;
 
 use sea_orm::DbErr;
 
@@ -34,6 +35,8 @@ pub struct DemoReport {
     pub instructors: usize,
     pub plan_participants: usize,
     pub plan_activities: usize,
+    pub social_workers: usize,
+    pub exam_passes_2022: usize,
 }
 
 /// Creates the predefined roles (if missing). Run by `init` and by the demo generator.
@@ -148,6 +151,9 @@ pub async fn generate(db: &Db, sec: &SecurityConfig, password: &str, scale: u32)
         approval_ref: String::new(),
     };
     crate::talent::store::insert(&*tx, cid, &fund, None).await?;
+    let (social_workers, exam_passes_2022) = workers::generate(&*tx, scale.max(1)).await?;
+    report.social_workers = social_workers;
+    report.exam_passes_2022 = exam_passes_2022;
     report.events = events;
     report.documents = documents;
     report.honours = honours;

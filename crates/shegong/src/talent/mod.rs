@@ -1,9 +1,12 @@
-//! Social-work talent (人才队伍). This first part holds the talent development fund: a ledger of
-//! contributions and grants whose balance is derived and can never go below zero. The register
-//! of social workers, exam results and selections come next (issue 5).
+//! Social-work talent (人才队伍): the register of social workers with their qualifications
+//! (ID numbers and phones masked, reveals audited), and the talent development fund, a ledger
+//! whose balance is derived and can never go below zero. Exam imports and selections come next.
 
 pub mod model;
 pub(crate) mod routes;
 pub mod store;
 
-pub use routes::routes;
+/// The fund and the social-worker register.
+pub fn routes() -> crate::platform::access::Routes {
+    routes::routes().merge(routes::worker_routes())
+}

@@ -79,9 +79,157 @@ impl EntryForm {
     }
 }
 
+pub const LEVELS: [&str; 3] = ["assistant", "social_worker", "senior"];
+pub const EDUCATION: [&str; 5] = ["high_school", "college", "bachelor", "master", "doctor"];
+
+/// The social-worker form.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct WorkerForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub id_number: String,
+    #[serde(default)]
+    pub gender: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub unit_id: String,
+    #[serde(default)]
+    pub education: String,
+    #[serde(default)]
+    pub level: String,
+    #[serde(default)]
+    pub exam_year: String,
+    #[serde(default)]
+    pub certificate_no: String,
+    #[serde(default, rename = "_nonce")]
+    pub nonce: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkerInput {
+    pub name: String,
+    #[serde(skip)]
+    pub id_number: String,
+    pub gender: String,
+    pub birth_date: NaiveDate,
+    #[serde(skip)]
+    pub phone: Option<String>,
+    pub unit_id: i64,
+    pub education: String,
+    /// (level, exam year, certificate number)
+    pub qualification: Option<(String, i32, String)>,
+}
+
+impl WorkerForm {
+    /// The ID number must pass the GB 11643 check and agree with the gender given; the birth
+    /// date is taken from it.
+    pub fn validate(&self, today: NaiveDate) -> Result<WorkerInput, Vec<(&'static str, &'static str, String)>> {
+        let mut errs: Vec<(&'static str, &'static str, String)> = Vec::new();
+        let name = self.name.trim().to_string();
+        if name.chars().count() < 2 || name.chars().count() > 30 {
+            errs.push(("name", "workers.error.name", String::new()));
+        }
+        let id = match cncodes::IdNumber::parse(&self.id_number) {
+            Ok(id) => Some(id),
+            Err(e) => {
+                errs.push(("id_number", "workers.error.id_number", e.to_string()));
+                None
+            }
+        };
+        let gender = self.gender.trim();
+        if gender != "male" && gender != "female" {
+            errs.push(("gender", "workers.error.gender", String::new()));
+        }
+        let birth_date =
+            id.as_ref().and_then(|i| i.birth_date_parts()).and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d));
+        if let Some(i) = &id {
+            let id_gender = match i.gender() {
+                cncodes::Gender::Male => "male",
+                cncodes::Gender::Female => "female",
+            };
+            if (gender == "male" || gender == "female") && gender != id_gender {
+                errs.push(("gender", "workers.error.gender_mismatch", String::new()));
+            }
+            if birth_date.is_none_or(|b| b > today) {
+                errs.push(("id_number", "workers.error.birth", String::new()));
+            }
+        }
+        let phone = crate::users::model::parse_phone(&self.phone).unwrap_or_else(|k| {
+            errs.push(("phone", k, String::new()));
+            None
+        });
+        let unit_id = self.unit_id.trim().parse::<i64>().unwrap_or_else(|_| {
+            errs.push(("unit_id", "orgs.error.unit", String::new()));
+            0
+        });
+        let education = self.education.trim().to_string();
+        if !education.is_empty() && !EDUCATION.contains(&education.as_str()) {
+            errs.push(("education", "workers.error.education", String::new()));
+        }
+        let qualification = match self.level.trim() {
+            "" => None,
+            level if LEVELS.contains(&level) => {
+                let this: i32 = today.format("%Y").to_string().parse().unwrap_or(2100);
+                match self.exam_year.trim().parse::<i32>() {
+                    Ok(y) if (2008..=this).contains(&y) => {
+                        Some((level.to_string(), y, self.certificate_no.trim().chars().take(50).collect()))
+                    }
+                    _ => {
+                        errs.push(("exam_year", "workers.error.exam_year", String::new()));
+                        None
+                    }
+                }
+            }
+            _ => {
+                errs.push(("level", "workers.error.level", String::new()));
+                None
+            }
+        };
+        match (id, birth_date) {
+            (Some(id), Some(birth_date)) if errs.is_empty() => Ok(WorkerInput {
+                name,
+                id_number: id.as_str().to_string(),
+                gender: gender.to_string(),
+                birth_date,
+                phone,
+                unit_id,
+                education,
+                qualification,
+            }),
+            _ => Err(errs),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn workers_id_numbers_agree_with_gender() {
+        let today = NaiveDate::from_ymd_opt(2022, 12, 31).expect("date");
+        let id = cncodes::IdNumber::complete("32058319900101123").expect("id");
+        let f = WorkerForm {
+            name: "陈晓".into(),
+            id_number: id.as_str().into(),
+            gender: "female".into(),
+            unit_id: "1".into(),
+            level: "social_worker".into(),
+            exam_year: "2022".into(),
+            ..WorkerForm::default()
+        };
+        let errs = f.validate(today).unwrap_err();
+        assert_eq!(errs[0].1, "workers.error.gender_mismatch", "digit 17 is odd: male");
+        let ok = WorkerForm { gender: "male".into(), ..f };
+        let w = ok.validate(today).expect("valid");
+        assert_eq!(w.birth_date, NaiveDate::from_ymd_opt(1990, 1, 1).expect("d"));
+        assert_eq!(w.qualification.as_ref().map(|q| q.1), Some(2022));
+        let mut bad = ok.id_number.clone();
+        bad.replace_range(3..4, if &bad[3..4] == "5" { "6" } else { "5" });
+        assert!(WorkerForm { id_number: bad, ..ok }.validate(today).is_err());
+    }
 
     #[test]
     fn grants_need_purpose_and_approval() {

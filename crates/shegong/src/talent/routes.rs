@@ -262,3 +262,202 @@ pub async fn fund_api(
         closing_fen: t.closing_fen,
     }))
 }
+
+pub fn worker_routes() -> Routes {
+    Routes::new()
+        .get("/talent/workers", Need::Perm("talent.read"), worker_list)
+        .get("/talent/workers/new", Need::Perm("talent.write"), worker_new)
+        .post("/talent/workers", Need::Perm("talent.write"), worker_create)
+        .get("/talent/workers/{id}", Need::Perm("talent.read"), worker_detail)
+        .post("/talent/workers/{id}/reveal", Need::Perm("talent.pii_reveal"), worker_reveal)
+        .get("/talent/figures", Need::Perm("talent.read"), figures_page)
+        .get("/api/v1/talent/figures", Need::Perm("talent.read"), figures_api)
+}
+
+#[derive(Template)]
+#[template(path = "talent/workers.html")]
+struct WorkerList {
+    c: PageCtx,
+    p: PageParams,
+    f: store::WorkerFilter,
+    page: Page<store::WorkerRow>,
+    extra: String,
+}
+
+async fn worker_list(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Query(p): Query<PageParams>,
+    Query(f): Query<store::WorkerFilter>,
+) -> AppResult<Response> {
+    let page = store::workers(&st.db.conn, &auth.scope, &f, &p).await?;
+    let extra = serde_urlencoded::to_string([("level", f.level.as_str()), ("exam_year", f.exam_year.as_str())])
+        .unwrap_or_default();
+    render(&WorkerList { c, p, f, page, extra })
+}
+
+#[derive(Template)]
+#[template(path = "talent/worker_form.html")]
+struct WorkerFormPage {
+    c: PageCtx,
+    f: crate::talent::model::WorkerForm,
+    errors: FormErrors,
+    units: Vec<crate::units::store::UnitOption>,
+}
+
+impl WorkerFormPage {
+    fn indent(&self, d: &i32) -> String {
+        "　".repeat((*d).max(0) as usize)
+    }
+}
+
+async fn worker_new(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<Response> {
+    let units = crate::units::store::options(&st.db.conn, &auth.scope).await?;
+    let f = crate::talent::model::WorkerForm { unit_id: auth.unit_id.to_string(), ..Default::default() };
+    render(&WorkerFormPage { c, f, errors: FormErrors::default(), units })
+}
+
+async fn worker_create(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Form(f): Form<crate::talent::model::WorkerForm>,
+) -> AppResult<Response> {
+    let mut errs = Vec::new();
+    let input = match f.validate(today()) {
+        Ok(i) => Some(i),
+        Err(e) => {
+            errs = e;
+            None
+        }
+    };
+    if let Some(i) = &input {
+        if crate::units::store::get_scoped(&st.db.conn, &auth.scope, i.unit_id).await?.is_none() {
+            errs.push(("unit_id", "orgs.error.unit", String::new()));
+        }
+        if store::id_number_taken(&st.db.conn, &i.id_number).await? {
+            errs.push(("id_number", "workers.error.id_taken", String::new()));
+        }
+    }
+    let Some(input) = input.filter(|_| errs.is_empty()) else {
+        let mut errors = FormErrors::default();
+        for (field, key, detail) in errs {
+            errors.add(field, if detail.is_empty() { c.t(key).to_string() } else { format!("{}：{detail}", c.t(key)) });
+        }
+        let units = crate::units::store::options(&st.db.conn, &auth.scope).await?;
+        // The ID number is never sent back to the browser.
+        let f = crate::talent::model::WorkerForm { id_number: String::new(), phone: String::new(), ..f };
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &WorkerFormPage { c, f, errors, units });
+    };
+    let tx = st.db.write().await?;
+    if once::claim(&*tx, &f.nonce, auth.id).await?.is_some() {
+        drop(tx);
+        return Ok(see_other("/talent/workers"));
+    }
+    let id = store::insert_worker(&*tx, &input, Some(auth.id)).await?;
+    // The audit row keeps masked values: the log is read by auditors who may not see ID numbers.
+    let after = serde_json::json!({"worker": input, "id_number": cncodes::mask(&input.id_number, 4, 4), "phone": input.phone.as_deref().map(|p| cncodes::mask(p, 3, 4))});
+    audit::record(
+        &*tx,
+        &Actor::user(&auth, &c.ip),
+        Event::new("create", "social_worker", id).unit(input.unit_id).after(&after),
+    )
+    .await?;
+    once::complete(&*tx, &f.nonce, &format!("/talent/workers/{id}")).await?;
+    set_flash(&*tx, auth.session_id, Some("workers.saved")).await?;
+    tx.commit().await?;
+    Ok(see_other(&format!("/talent/workers/{id}")))
+}
+
+#[derive(Template)]
+#[template(path = "talent/worker.html")]
+struct WorkerPage {
+    c: PageCtx,
+    w: store::WorkerRow,
+}
+
+async fn worker_detail(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> AppResult<Response> {
+    let w = store::worker(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
+    render(&WorkerPage { c, w })
+}
+
+#[derive(Template)]
+#[template(path = "talent/revealed.html")]
+struct Revealed {
+    c: PageCtx,
+    id_number: String,
+    phone: String,
+}
+
+/// Shows one worker's full ID number and phone; every reveal is an audit event.
+async fn worker_reveal(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> AppResult<Response> {
+    let w = store::worker(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
+    let tx = st.db.write().await?;
+    audit::record(
+        &*tx,
+        &Actor::user(&auth, &c.ip),
+        Event::new("reveal", "social_worker", id)
+            .unit(w.unit_id)
+            .after(&serde_json::json!({"fields": ["id_number", "phone"]})),
+    )
+    .await?;
+    tx.commit().await?;
+    render(&Revealed { c, id_number: w.id_number.clone(), phone: w.phone.clone().unwrap_or_default() })
+}
+
+#[derive(Template)]
+#[template(path = "talent/figures.html")]
+struct FiguresPage {
+    c: PageCtx,
+    year: i32,
+    fig: store::TalentFigures,
+    chart: crate::platform::chart::BarChart,
+}
+
+async fn figures_page(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Query(q): Query<YearQuery>,
+) -> AppResult<Response> {
+    let (year, _, _) = period(&q);
+    let fig = store::figures(&st.db.conn, &auth.scope, year).await?;
+    let rows: Vec<crate::platform::chart::BarRow> = [
+        ("workers.level.assistant", fig.assistant),
+        ("workers.level.social_worker", fig.social_worker),
+        ("workers.level.senior", fig.senior),
+    ]
+    .iter()
+    .map(|(k, v)| crate::platform::chart::BarRow {
+        label: c.t(k).to_string(),
+        values: vec![*v as f64],
+        texts: vec![v.to_string()],
+    })
+    .collect();
+    let max = rows.iter().flat_map(|r| r.values.iter()).fold(1.0f64, |a, b| a.max(*b));
+    let chart = crate::platform::chart::BarChart::horizontal(c.t("workers.chart"), &[c.t("workers.count")], &rows, max);
+    render(&FiguresPage { c, year, fig, chart })
+}
+
+/// Social workers in the caller's scope by highest qualification, and the year's exam passes.
+#[utoipa::path(get, path = "/api/v1/talent/figures", tag = "talent", params(YearQuery),
+    responses((status = 200, body = store::TalentFigures), (status = 403, body = crate::platform::api::ApiError)), security(("bearer" = [])))]
+pub async fn figures_api(
+    State(st): State<AppState>,
+    auth: Auth,
+    Query(q): Query<YearQuery>,
+) -> AppResult<Json<store::TalentFigures>> {
+    let (year, _, _) = period(&q);
+    Ok(Json(store::figures(&st.db.conn, &auth.scope, year).await?))
+}

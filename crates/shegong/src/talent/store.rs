@@ -201,3 +201,186 @@ pub async fn check_ledger<C: ConnectionTrait>(c: &C) -> Result<Vec<String>, DbEr
     }
     Ok(problems)
 }
+
+#[derive(Debug, Clone, Serialize, FromQueryResult)]
+pub struct WorkerRow {
+    pub id: i64,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub name: String,
+    pub gender: String,
+    pub birth_date: NaiveDate,
+    #[serde(skip)]
+    pub id_number: String,
+    #[serde(skip)]
+    pub phone: Option<String>,
+    pub education: String,
+    pub level: Option<String>,
+    pub exam_year: Option<i32>,
+}
+
+impl WorkerRow {
+    pub fn id_masked(&self) -> String {
+        cncodes::mask(&self.id_number, 4, 4)
+    }
+    pub fn phone_masked(&self) -> String {
+        self.phone.as_deref().map(|p| cncodes::mask(p, 3, 4)).unwrap_or_default()
+    }
+    pub fn level_key(&self) -> String {
+        format!("workers.level.{}", self.level.as_deref().unwrap_or("none"))
+    }
+    pub fn gender_key(&self) -> String {
+        format!("workers.{}", self.gender)
+    }
+}
+
+/// The highest qualification of each worker: a rank per level, largest wins.
+const LEVEL_RANK: &str = "CASE q.level WHEN 'senior' THEN 3 WHEN 'social_worker' THEN 2 ELSE 1 END";
+
+fn worker_select() -> String {
+    format!(
+        "SELECT w.id, w.unit_id, u.name AS unit_name, w.name, w.gender, w.birth_date, w.id_number, w.phone, w.education, \
+         (SELECT q.level FROM qualifications q WHERE q.worker_id = w.id ORDER BY {LEVEL_RANK} DESC LIMIT 1) AS level, \
+         (SELECT MAX(q.exam_year) FROM qualifications q WHERE q.worker_id = w.id) AS exam_year \
+         FROM social_workers w JOIN org_units u ON u.id = w.unit_id"
+    )
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct WorkerFilter {
+    #[serde(default)]
+    pub level: String,
+    #[serde(default)]
+    pub exam_year: String,
+}
+
+pub async fn workers<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    f: &WorkerFilter,
+    p: &PageParams,
+) -> Result<Page<WorkerRow>, DbErr> {
+    let (sf, mut vals) = scope.unit_filter("w.unit_id", Some("w.created_by"));
+    let mut wh = format!(" WHERE {sf}");
+    if let Some(q) = p.search() {
+        // Names only: ID numbers and phones are not searchable by text (they would leak by probing).
+        wh.push_str(" AND w.name LIKE ?");
+        vals.push(format!("%{q}%").into());
+    }
+    if !f.level.is_empty() {
+        wh.push_str(" AND EXISTS (SELECT 1 FROM qualifications q WHERE q.worker_id = w.id AND q.level = ?)");
+        vals.push(f.level.clone().into());
+    }
+    if let Ok(y) = f.exam_year.trim().parse::<i32>() {
+        wh.push_str(" AND EXISTS (SELECT 1 FROM qualifications q WHERE q.worker_id = w.id AND q.exam_year = ?)");
+        vals.push(y.into());
+    }
+    let total = count(
+        c,
+        &format!("SELECT COUNT(*) FROM social_workers w JOIN org_units u ON u.id = w.unit_id{wh}"),
+        vals.clone(),
+    )
+    .await?;
+    let order = p.order_by(&[("name", "w.name"), ("unit", "u.path"), ("birth", "w.birth_date")], "w.id");
+    vals.push(p.limit().into());
+    vals.push(p.offset().into());
+    let rows = WorkerRow::find_by_statement(sql(
+        c.get_database_backend(),
+        &format!("{}{wh}{order} LIMIT ? OFFSET ?", worker_select()),
+        vals,
+    ))
+    .all(c)
+    .await?;
+    Ok(Page::new(rows, total, p))
+}
+
+pub async fn worker<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result<Option<WorkerRow>, DbErr> {
+    let (sf, mut vals) = scope.unit_filter("w.unit_id", Some("w.created_by"));
+    vals.push(id.into());
+    WorkerRow::find_by_statement(sql(
+        c.get_database_backend(),
+        &format!("{} WHERE {sf} AND w.id = ?", worker_select()),
+        vals,
+    ))
+    .one(c)
+    .await
+}
+
+pub async fn id_number_taken<C: ConnectionTrait>(c: &C, id_number: &str) -> Result<bool, DbErr> {
+    Ok(count(c, "SELECT COUNT(*) FROM social_workers WHERE id_number = ?", vec![id_number.into()]).await? > 0)
+}
+
+pub async fn insert_worker<C: ConnectionTrait>(
+    c: &C,
+    w: &crate::talent::model::WorkerInput,
+    by: Option<i64>,
+) -> Result<i64, DbErr> {
+    let b = c.get_database_backend();
+    let now = Utc::now();
+    let row = c
+        .query_one(sql(
+            b,
+            "INSERT INTO social_workers (unit_id, name, gender, birth_date, id_number, phone, education, created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING id",
+            vec![
+                w.unit_id.into(),
+                w.name.clone().into(),
+                w.gender.clone().into(),
+                w.birth_date.into(),
+                w.id_number.clone().into(),
+                w.phone.clone().into(),
+                w.education.clone().into(),
+                by.into(),
+                now.into(),
+                now.into(),
+            ],
+        ))
+        .await?
+        .ok_or(DbErr::RecordNotInserted)?;
+    let id: i64 = row.try_get_by_index(0)?;
+    if let Some((level, year, cert)) = &w.qualification {
+        c.execute(sql(
+            b,
+            "INSERT INTO qualifications (worker_id, level, exam_year, certificate_no, created_at) VALUES (?,?,?,?,?)",
+            vec![id.into(), level.clone().into(), (*year).into(), cert.clone().into(), now.into()],
+        ))
+        .await?;
+    }
+    Ok(id)
+}
+
+/// Social workers in scope by highest qualification, and exam passes in a year.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct TalentFigures {
+    pub workers: i64,
+    pub assistant: i64,
+    pub social_worker: i64,
+    pub senior: i64,
+    pub exam_passes: i64,
+}
+
+pub async fn figures<C: ConnectionTrait>(c: &C, scope: &Scope, year: i32) -> Result<TalentFigures, DbErr> {
+    let (sf, vals) = scope.unit_filter("w.unit_id", Some("w.created_by"));
+    let workers = count(c, &format!("SELECT COUNT(*) FROM social_workers w WHERE {sf}"), vals.clone()).await?;
+    let by_level = |level: &'static str| {
+        let mut v = vals.clone();
+        v.push(level.into());
+        (
+            format!(
+                "SELECT COUNT(*) FROM social_workers w WHERE {sf} AND (SELECT q.level FROM qualifications q WHERE q.worker_id = w.id ORDER BY {LEVEL_RANK} DESC LIMIT 1) = ?"
+            ),
+            v,
+        )
+    };
+    let (q1, v1) = by_level("assistant");
+    let (q2, v2) = by_level("social_worker");
+    let (q3, v3) = by_level("senior");
+    let mut ve = vals.clone();
+    ve.push(year.into());
+    Ok(TalentFigures {
+        workers,
+        assistant: count(c, &q1, v1).await?,
+        social_worker: count(c, &q2, v2).await?,
+        senior: count(c, &q3, v3).await?,
+        exam_passes: count(c, &format!("SELECT COUNT(*) FROM qualifications q JOIN social_workers w ON w.id = q.worker_id WHERE {sf} AND q.exam_year = ?"), ve).await?,
+    })
+}

@@ -71,3 +71,71 @@ both_backends!(fund_balance_is_derived_and_never_overdrawn, |mut app: TestApp| a
     assert!(app.get("/talent/fund?year=2022").await.body.contains("共 0 条"));
     assert_eq!(app.post("/talent/fund", &grant("1", "2022-06-01")).await.status, StatusCode::NOT_FOUND);
 });
+
+both_backends!(social_workers_are_masked_everywhere_and_reveals_audited, |mut app: TestApp| async move {
+    // The review's 2022 figure comes out of the register.
+    let token = app.token_for("bureau").await;
+    let (s, fig) = app.api("GET", "/api/v1/talent/figures?year=2022", Some(&token), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(fig["exam_passes"], json!(194));
+    assert!(fig["workers"].as_i64().unwrap_or(0) >= 100);
+    app.login_ok("bureau").await;
+    let city = app.unit_id("/320583/zhoushi/").await.to_string();
+    let id = cncodes::IdNumber::complete("32058319880808131").expect("id");
+    let form = |gender: &'static str| {
+        vec![
+            ("name", "测试社工".to_string()),
+            ("id_number", id.as_str().to_string()),
+            ("gender", gender.into()),
+            ("phone", "13611112222".into()),
+            ("unit_id", city.clone()),
+            ("level", "social_worker".into()),
+            ("exam_year", "2022".into()),
+        ]
+    };
+    let f = form("female");
+    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = app.post("/talent/workers", &pairs).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "digit 17 says male");
+    assert!(
+        r.body.contains("性别与身份号码第17位不一致") && !r.body.contains(id.as_str()),
+        "the ID number is not sent back"
+    );
+    let f = form("male");
+    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(app.post("/talent/workers", &pairs).await.status, StatusCode::SEE_OTHER);
+    let wid = app.scalar("SELECT id FROM social_workers WHERE name = '测试社工'").await;
+    // Masked in the list, the detail page, the API and the audit log.
+    for page in ["/talent/workers?q=测试社工".to_string(), format!("/talent/workers/{wid}")] {
+        let body = app.get(&page).await.body;
+        assert!(!body.contains(id.as_str()) && !body.contains("13611112222"), "{page} leaks");
+        assert!(body.contains(&id.masked()));
+    }
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE entity = 'social_worker' AND after_json LIKE '%{}%'",
+            id.as_str()
+        ))
+        .await,
+        0
+    );
+    // The ID number cannot be searched for (probing would reveal it).
+    assert!(app.get(&format!("/talent/workers?q={}", id.as_str())).await.body.contains("共 0 条"));
+    // Bureau officers may reveal, one record at a time, audited.
+    let r = app.post(&format!("/talent/workers/{wid}/reveal"), &[]).await;
+    assert!(r.body.contains(id.as_str()) && r.body.contains("13611112222"));
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'reveal' AND entity = 'social_worker'").await,
+        1
+    );
+    // The station manager (周市) sees the worker masked and cannot reveal.
+    app.logout().await;
+    app.login_ok("station").await;
+    let body = app.get(&format!("/talent/workers/{wid}")).await.body;
+    assert!(!body.contains(id.as_str()));
+    assert_eq!(app.post(&format!("/talent/workers/{wid}/reveal"), &[]).await.status, StatusCode::FORBIDDEN);
+    let st = app.token_for("station").await;
+    let (_, fig) = app.api("GET", "/api/v1/talent/figures?year=2022", Some(&st), None).await;
+    let zhoushi = app.scalar("SELECT COUNT(*) FROM social_workers w JOIN org_units u ON u.id = w.unit_id WHERE u.path LIKE '/320583/zhoushi/%'").await;
+    assert_eq!(fig["workers"], json!(zhoushi));
+});
