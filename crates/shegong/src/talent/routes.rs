@@ -267,6 +267,7 @@ pub fn worker_routes() -> Routes {
     Routes::new()
         .get("/talent/workers", Need::Perm("talent.read"), worker_list)
         .get("/talent/workers/new", Need::Perm("talent.write"), worker_new)
+        .get("/talent/workers/export.xlsx", Need::Perm("talent.read"), workers_export)
         .post("/talent/workers", Need::Perm("talent.write"), worker_create)
         .get("/talent/workers/{id}", Need::Perm("talent.read"), worker_detail)
         .post("/talent/workers/{id}/reveal", Need::Perm("talent.pii_reveal"), worker_reveal)
@@ -460,4 +461,66 @@ pub async fn figures_api(
 ) -> AppResult<Json<store::TalentFigures>> {
     let (year, _, _) = period(&q);
     Ok(Json(store::figures(&st.db.conn, &auth.scope, year).await?))
+}
+
+/// The register as xlsx: ID numbers and phones masked unless the role may reveal them; every
+/// export is audited with what it contained.
+async fn workers_export(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Query(f): Query<store::WorkerFilter>,
+) -> AppResult<Response> {
+    use crate::platform::xlsx::{Cell, ColKind, Column};
+    const COLUMNS: &[Column] = &[
+        Column { key: "name", zh: "姓名", en: "Name", kind: ColKind::Text, required: true },
+        Column { key: "id_number", zh: "公民身份号码", en: "ID number", kind: ColKind::Code, required: true },
+        Column { key: "gender", zh: "性别", en: "Gender", kind: ColKind::Text, required: true },
+        Column { key: "birth_date", zh: "出生日期", en: "Birth date", kind: ColKind::Date, required: true },
+        Column { key: "phone", zh: "手机号", en: "Phone", kind: ColKind::Code, required: false },
+        Column { key: "unit", zh: "单位", en: "Unit", kind: ColKind::Text, required: true },
+        Column {
+            key: "level", zh: "最高职业资格", en: "Highest qualification", kind: ColKind::Text, required: false
+        },
+        Column { key: "exam_year", zh: "考试年度", en: "Exam year", kind: ColKind::Integer, required: false },
+    ];
+    let full = auth.can("talent.pii_reveal");
+    let mut p = PageParams { per_page: Some(200), ..PageParams::default() };
+    let mut rows = Vec::new();
+    loop {
+        let page = store::workers(&st.db.conn, &auth.scope, &f, &p).await?;
+        let done = !page.has_next();
+        rows.extend(page.items);
+        if done {
+            break;
+        }
+        p.page = Some(p.page() + 1);
+    }
+    let cells: Vec<Vec<Cell>> = rows
+        .iter()
+        .map(|w| {
+            vec![
+                Cell::Text(w.name.clone()),
+                Cell::Text(if full { w.id_number.clone() } else { w.id_masked() }),
+                Cell::Text(c.t(w.gender_key().as_str()).to_string()),
+                Cell::Date(w.birth_date),
+                Cell::Text(if full { w.phone.clone().unwrap_or_default() } else { w.phone_masked() }),
+                Cell::Text(w.unit_name.clone()),
+                Cell::Text(c.t(w.level_key().as_str()).to_string()),
+                w.exam_year.map(|y| Cell::Int(i64::from(y))).unwrap_or(Cell::Empty),
+            ]
+        })
+        .collect();
+    let bytes = crate::platform::xlsx::write(COLUMNS, &cells)?;
+    let tx = st.db.write().await?;
+    audit::record(
+        &*tx,
+        &Actor::user(&auth, &c.ip),
+        Event::new("export", "social_worker", "xlsx")
+            .unit(auth.unit_id)
+            .after(&serde_json::json!({"rows": rows.len(), "pii": if full { "full" } else { "masked" }})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(download(bytes, &format!("{}.xlsx", c.t("workers.title")), XLSX_TYPE))
 }

@@ -300,3 +300,14 @@ impl TestApp {
         self.send(req).await
     }
 }
+
+impl TestApp {
+    /// GET returning the raw body (downloads).
+    pub async fn get_bytes(&mut self, path: &str) -> (StatusCode, Vec<u8>) {
+        let req = Request::get(path).header(header::COOKIE, self.cookie_header()).body(Body::empty()).expect("request");
+        let resp = self.router.clone().oneshot(req).await.expect("infallible");
+        let status = resp.status();
+        let bytes = resp.into_body().collect().await.expect("body").to_bytes().to_vec();
+        (status, bytes)
+    }
+}

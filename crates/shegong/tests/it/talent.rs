@@ -128,6 +128,44 @@ both_backends!(social_workers_are_masked_everywhere_and_reveals_audited, |mut ap
         app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'reveal' AND entity = 'social_worker'").await,
         1
     );
+    // Exports: full for roles that may reveal, masked otherwise; both audited. The file is read back.
+    let cols = [
+        shegong::platform::xlsx::Column {
+            key: "name",
+            zh: "姓名",
+            en: "Name",
+            kind: shegong::platform::xlsx::ColKind::Text,
+            required: true,
+        },
+        shegong::platform::xlsx::Column {
+            key: "id_number",
+            zh: "公民身份号码",
+            en: "ID number",
+            kind: shegong::platform::xlsx::ColKind::Text,
+            required: true,
+        },
+    ];
+    let id_of = |bytes: &[u8]| -> String {
+        let sheet = shegong::platform::xlsx::read(bytes, &cols).expect("readable export");
+        sheet
+            .rows
+            .iter()
+            .find(|(_, c)| c[0].text() == Some("测试社工"))
+            .and_then(|(_, c)| c[1].text().map(str::to_string))
+            .unwrap_or_default()
+    };
+    let (s, full) = app.get_bytes("/talent/workers/export.xlsx?q=测试社工").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(id_of(&full), id.as_str());
+    app.logout().await;
+    app.login_ok("leader").await;
+    let (_, masked) = app.get_bytes("/talent/workers/export.xlsx").await;
+    assert_eq!(id_of(&masked), id.masked(), "a role without the right exports masked numbers");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'export' AND entity = 'social_worker'").await,
+        2
+    );
+    app.logout().await;
     // The station manager (周市) sees the worker masked and cannot reveal.
     app.logout().await;
     app.login_ok("station").await;
