@@ -2,6 +2,7 @@
 //! (ID numbers and phones masked, reveals audited), and the talent development fund, a ledger
 //! whose balance is derived and can never go below zero. Exam imports and selections come next.
 
+pub mod import;
 pub mod model;
 pub(crate) mod routes;
 pub mod store;

@@ -272,6 +272,10 @@ pub fn worker_routes() -> Routes {
         .get("/talent/workers/{id}", Need::Perm("talent.read"), worker_detail)
         .post("/talent/workers/{id}/reveal", Need::Perm("talent.pii_reveal"), worker_reveal)
         .get("/talent/figures", Need::Perm("talent.read"), figures_page)
+        .get("/talent/exams", Need::Perm("talent.write"), exams_form)
+        .post("/talent/exams", Need::Perm("talent.write"), exams_preview)
+        .post("/talent/exams/commit", Need::Perm("talent.write"), exams_commit)
+        .get("/talent/exams/template.xlsx", Need::Perm("talent.write"), exams_template)
         .get("/api/v1/talent/figures", Need::Perm("talent.read"), figures_api)
 }
 
@@ -523,4 +527,94 @@ async fn workers_export(
     .await?;
     tx.commit().await?;
     Ok(download(bytes, &format!("{}.xlsx", c.t("workers.title")), XLSX_TYPE))
+}
+
+#[derive(Template)]
+#[template(path = "talent/exams.html")]
+struct ExamsPage {
+    c: PageCtx,
+    preview: Option<crate::talent::import::ExamPreview>,
+    token: String,
+}
+
+impl ExamsPage {
+    fn message(&self, e: &crate::platform::import::RowError) -> String {
+        e.message(self.c.lang)
+    }
+    fn outcome_key(&self, o: &&str) -> String {
+        format!("exams.outcome.{o}")
+    }
+    fn level_key(&self, l: &str) -> String {
+        format!("workers.level.{l}")
+    }
+}
+
+async fn exams_template() -> AppResult<Response> {
+    let bytes = crate::platform::xlsx::template(crate::talent::import::COLUMNS)?;
+    Ok(download(bytes, "exam-results-template.xlsx", XLSX_TYPE))
+}
+
+async fn exams_form(c: PageCtx) -> AppResult<Response> {
+    render(&ExamsPage { c, preview: None, token: String::new() })
+}
+
+fn upload_path(data_dir: &str, token: &str) -> std::path::PathBuf {
+    std::path::Path::new(data_dir).join("imports").join(format!("{token}.xlsx"))
+}
+
+/// Checks the file and shows what it would do; the upload is kept for the commit step.
+async fn exams_preview(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    mp: axum::extract::Multipart,
+) -> AppResult<Response> {
+    let bytes = match crate::platform::web::read_upload(mp).await {
+        Ok(Some(b)) => b,
+        Ok(None) => return Err(AppError::BadRequest("import.error.no_file".into())),
+        Err(k) => return Err(AppError::BadRequest(k.into())),
+    };
+    let preview = crate::talent::import::preview(&st.db, &auth.scope, &bytes).await?;
+    let token = if preview.errors.is_empty() {
+        let token = crate::platform::web::random_token(16);
+        let path = upload_path(&st.config.data_dir, &token);
+        if let Some(dir) = path.parent() {
+            tokio::fs::create_dir_all(dir).await.map_err(|e| AppError::Internal(e.into()))?;
+        }
+        tokio::fs::write(&path, &bytes).await.map_err(|e| AppError::Internal(e.into()))?;
+        token
+    } else {
+        String::new()
+    };
+    let status = if preview.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    render_status(status, &ExamsPage { c, preview: Some(preview), token })
+}
+
+#[derive(Deserialize)]
+struct CommitForm {
+    #[serde(default)]
+    token: String,
+}
+
+async fn exams_commit(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Form(f): Form<CommitForm>,
+) -> AppResult<Response> {
+    if f.token.len() != 32 || !f.token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(AppError::BadRequest("error.bad_request".into()));
+    }
+    let path = upload_path(&st.config.data_dir, &f.token);
+    let bytes = tokio::fs::read(&path).await.map_err(|_| AppError::NotFound)?;
+    // Matched again at commit time: the register may have changed since the preview.
+    let preview = crate::talent::import::preview(&st.db, &auth.scope, &bytes).await?;
+    if !preview.errors.is_empty() {
+        return Err(AppError::BadRequest("import.error.unreadable".into()));
+    }
+    let n = crate::talent::import::commit(&st.db, &Actor::user(&auth, &c.ip), &preview).await?;
+    let _ = tokio::fs::remove_file(&path).await;
+    set_flash(&st.db.conn, auth.session_id, Some("exams.saved")).await?;
+    let _ = n;
+    Ok(see_other("/talent/workers"))
 }

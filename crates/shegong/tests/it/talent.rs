@@ -177,3 +177,67 @@ both_backends!(social_workers_are_masked_everywhere_and_reveals_audited, |mut ap
     let zhoushi = app.scalar("SELECT COUNT(*) FROM social_workers w JOIN org_units u ON u.id = w.unit_id WHERE u.path LIKE '/320583/zhoushi/%'").await;
     assert_eq!(fig["workers"], json!(zhoushi));
 });
+
+both_backends!(exam_results_are_previewed_then_committed, |mut app: TestApp| async move {
+    use shegong::platform::xlsx::{write, Cell};
+    let q = |sql: &'static str| {
+        let db = app.db.clone();
+        async move {
+            let row = sea_orm::ConnectionTrait::query_one(&db.conn, sea_orm::Statement::from_string(db.backend(), sql))
+                .await
+                .expect("q")
+                .expect("row");
+            row.try_get_by_index::<String>(0).expect("text")
+        }
+    };
+    // A worker holding only the assistant level, and one holding the social-worker level.
+    let assistant = q("SELECT w.id_number FROM social_workers w WHERE NOT EXISTS (SELECT 1 FROM qualifications q WHERE q.worker_id = w.id AND q.level <> 'assistant') AND EXISTS (SELECT 1 FROM qualifications q WHERE q.worker_id = w.id) ORDER BY w.id LIMIT 1").await;
+    let sw = q("SELECT w.id_number FROM social_workers w JOIN qualifications q ON q.worker_id = w.id WHERE q.level = 'social_worker' ORDER BY w.id LIMIT 1").await;
+    let stranger = cncodes::IdNumber::complete("11010519800101001").expect("id").as_str().to_string();
+    let row = |id: &str, level: &'static str, cert: &str| {
+        vec![
+            Cell::Text("某社工".into()),
+            Cell::Text(id.into()),
+            Cell::Enum(level),
+            Cell::Int(2023),
+            Cell::Text(cert.into()),
+        ]
+    };
+    let cols = shegong::talent::import::COLUMNS;
+    app.login_ok("bureau").await;
+    let bad = write(cols, &[row("12345", "assistant", "")]).expect("xlsx");
+    let r = app.upload("/talent/exams", "e.xlsx", &bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let before = app.scalar("SELECT COUNT(*) FROM qualifications").await;
+    let file = write(
+        cols,
+        &[
+            row(&assistant, "social_worker", "A1"),
+            row(&sw, "social_worker", "NEW-CERT"),
+            row(&stranger, "assistant", ""),
+        ],
+    )
+    .expect("xlsx");
+    let r = app.upload("/talent/exams", "e.xlsx", &file).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    for (key, n) in [("new", 1), ("updated", 1), ("unmatched", 1)] {
+        assert!(r.body.contains(&format!("data-key=\"exams.{key}\"><span class=\"figure-value\">{n}</span>")), "{key}");
+    }
+    assert!(!r.body.contains(&assistant), "the preview masks ID numbers");
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM qualifications").await, before, "nothing written by the preview");
+    let i = r.body.find("name=\"token\" value=\"").expect("token") + 20;
+    let token: String = r.body[i..].chars().take_while(|c| c.is_ascii_hexdigit()).collect();
+    let r = app.post("/talent/exams/commit", &[("token", &token)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM qualifications").await, before + 1);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM qualifications WHERE certificate_no = 'NEW-CERT' AND exam_year = 2023").await,
+        1
+    );
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'exam_import'").await, 2);
+    assert_eq!(
+        app.post("/talent/exams/commit", &[("token", &token)]).await.status,
+        StatusCode::NOT_FOUND,
+        "a preview is committed once"
+    );
+});

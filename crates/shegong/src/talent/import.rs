@@ -1,0 +1,173 @@
+//! The yearly exam-results import: each row is matched to the register by ID number, and the
+//! user sees which qualifications are new, which change, and which rows match nobody, before
+//! anything is written. Committing re-reads the same stored upload, all or nothing.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use sea_orm::{ConnectionTrait, FromQueryResult};
+use serde::Serialize;
+
+use crate::platform::access::Scope;
+use crate::platform::audit::{self, Actor, Event};
+use crate::platform::db::{sql, Db};
+use crate::platform::import::RowError;
+use crate::platform::xlsx::{self, Cell, ColKind, Column};
+use crate::talent::model::LEVELS;
+
+pub const LEVEL_OPTIONS: &[(&str, &str)] =
+    &[("assistant", "助理社会工作师"), ("social_worker", "社会工作师"), ("senior", "高级社会工作师")];
+
+pub const COLUMNS: &[Column] = &[
+    Column { key: "name", zh: "姓名", en: "Name", kind: ColKind::Text, required: true },
+    Column { key: "id_number", zh: "公民身份号码", en: "ID number", kind: ColKind::Code, required: true },
+    Column {
+        key: "level", zh: "职业资格", en: "Qualification", kind: ColKind::Enum(LEVEL_OPTIONS), required: true
+    },
+    Column { key: "exam_year", zh: "考试年度", en: "Exam year", kind: ColKind::Integer, required: true },
+    Column {
+        key: "certificate_no", zh: "证书编号", en: "Certificate number", kind: ColKind::Text, required: false
+    },
+];
+
+/// What a row would do.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedRow {
+    pub row: usize,
+    pub name: String,
+    /// Masked: the preview is a page like any other.
+    pub id_masked: String,
+    pub level: String,
+    pub exam_year: i32,
+    pub certificate_no: String,
+    /// "new", "updated", "unchanged" or "unmatched".
+    pub outcome: &'static str,
+    #[serde(skip)]
+    worker_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ExamPreview {
+    pub rows: Vec<PlannedRow>,
+    pub errors: Vec<RowError>,
+}
+
+impl ExamPreview {
+    pub fn count(&self, outcome: &str) -> usize {
+        self.rows.iter().filter(|r| r.outcome == outcome).count()
+    }
+}
+
+#[derive(FromQueryResult)]
+struct Known {
+    id: i64,
+    id_number: String,
+    level: Option<String>,
+    exam_year: Option<i32>,
+    certificate_no: Option<String>,
+}
+
+/// Validates the file and matches every row against the workers in scope.
+pub async fn preview(db: &Db, scope: &Scope, bytes: &[u8]) -> anyhow::Result<ExamPreview> {
+    let sheet = match xlsx::read(bytes, COLUMNS) {
+        Ok(s) => s,
+        Err(errors) => return Ok(ExamPreview { rows: vec![], errors }),
+    };
+    let (sf, vals) = scope.unit_filter("w.unit_id", Some("w.created_by"));
+    let known = Known::find_by_statement(sql(
+        db.backend(),
+        &format!(
+            "SELECT w.id, w.id_number, q.level, q.exam_year, q.certificate_no FROM social_workers w \
+             LEFT JOIN qualifications q ON q.worker_id = w.id WHERE {sf}"
+        ),
+        vals,
+    ))
+    .all(&db.conn)
+    .await?;
+    let mut by_id: HashMap<String, (i64, Vec<(String, i32, String)>)> = HashMap::new();
+    for k in known {
+        let e = by_id.entry(k.id_number.clone()).or_insert((k.id, vec![]));
+        if let (Some(l), Some(y)) = (k.level, k.exam_year) {
+            e.1.push((l, y, k.certificate_no.unwrap_or_default()));
+        }
+    }
+    let mut out = ExamPreview::default();
+    for (row, cells) in sheet.rows {
+        let text = |i: usize| cells.get(i).and_then(|c| c.text()).unwrap_or("").to_string();
+        let id = match cncodes::IdNumber::parse(&text(1)) {
+            Ok(id) => id,
+            Err(e) => {
+                out.errors.push(RowError::new(row, "id_number", "workers.error.id_number", e.to_string()));
+                continue;
+            }
+        };
+        let level = cells.get(2).and_then(|c| c.code()).filter(|l| LEVELS.contains(l)).unwrap_or("").to_string();
+        let exam_year = cells.get(3).and_then(Cell::int).unwrap_or(0) as i32;
+        if !(2008..=2100).contains(&exam_year) {
+            out.errors.push(RowError::new(row, "exam_year", "workers.error.exam_year", exam_year.to_string()));
+            continue;
+        }
+        let certificate_no = text(4);
+        let (outcome, worker_id) = match by_id.get(id.as_str()) {
+            None => ("unmatched", None),
+            Some((wid, quals)) => match quals.iter().find(|(l, _, _)| *l == level) {
+                None => ("new", Some(*wid)),
+                Some((_, y, c)) if *y == exam_year && *c == certificate_no => ("unchanged", Some(*wid)),
+                Some(_) => ("updated", Some(*wid)),
+            },
+        };
+        out.rows.push(PlannedRow {
+            row,
+            name: text(0),
+            id_masked: id.masked(),
+            level,
+            exam_year,
+            certificate_no,
+            outcome,
+            worker_id,
+        });
+    }
+    Ok(out)
+}
+
+/// Writes the new and updated qualifications of a preview without errors; unmatched rows are
+/// reported, not written. Returns how many were written.
+pub async fn commit(db: &Db, actor: &Actor, preview: &ExamPreview) -> anyhow::Result<usize> {
+    if !preview.errors.is_empty() {
+        anyhow::bail!("a file with errors is never written");
+    }
+    let tx = db.write().await?;
+    let b = tx.get_database_backend();
+    let now = Utc::now();
+    let mut events = Vec::new();
+    for r in &preview.rows {
+        let Some(wid) = r.worker_id else { continue };
+        match r.outcome {
+            "new" => {
+                tx.execute(sql(
+                    b,
+                    "INSERT INTO qualifications (worker_id, level, exam_year, certificate_no, created_at) VALUES (?,?,?,?,?)",
+                    vec![wid.into(), r.level.clone().into(), r.exam_year.into(), r.certificate_no.clone().into(), now.into()],
+                ))
+                .await?;
+            }
+            "updated" => {
+                tx.execute(sql(
+                    b,
+                    "UPDATE qualifications SET exam_year = ?, certificate_no = ? WHERE worker_id = ? AND level = ?",
+                    vec![r.exam_year.into(), r.certificate_no.clone().into(), wid.into(), r.level.clone().into()],
+                ))
+                .await?;
+            }
+            _ => continue,
+        }
+        events.push(
+            Event::new("exam_import", "social_worker", wid)
+                .after(&serde_json::json!({"outcome": r.outcome, "level": r.level, "exam_year": r.exam_year})),
+        );
+    }
+    let n = events.len();
+    audit::record_many(&*tx, actor, events).await?;
+    tx.commit().await?;
+    Ok(n)
+}
