@@ -58,6 +58,9 @@ impl ExamPreview {
     }
 }
 
+/// A worker's qualifications: (level, exam year, certificate number).
+type Quals = Vec<(String, i32, String)>;
+
 #[derive(FromQueryResult)]
 struct Known {
     id: i64,
@@ -84,7 +87,7 @@ pub async fn preview(db: &Db, scope: &Scope, bytes: &[u8]) -> anyhow::Result<Exa
     ))
     .all(&db.conn)
     .await?;
-    let mut by_id: HashMap<String, (i64, Vec<(String, i32, String)>)> = HashMap::new();
+    let mut by_id: HashMap<String, (i64, Quals)> = HashMap::new();
     for k in known {
         let e = by_id.entry(k.id_number.clone()).or_insert((k.id, vec![]));
         if let (Some(l), Some(y)) = (k.level, k.exam_year) {
