@@ -25,6 +25,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "attachments", include_str!("../../migrations/0007_attachments.sql")),
     (8, "talent_fund", include_str!("../../migrations/0008_talent_fund.sql")),
     (9, "social_workers", include_str!("../../migrations/0009_social_workers.sql")),
+    (10, "selections", include_str!("../../migrations/0010_selections.sql")),
 ];
 
 /// A handle to the database shared by all requests.
@@ -273,7 +274,7 @@ mod tests {
     #[tokio::test]
     async fn migrations_apply_once_on_sqlite() {
         let db = Db::connect(":memory:", 1).await.expect("connect");
-        assert_eq!(db.migrate().await.expect("migrate"), vec![1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        assert_eq!(db.migrate().await.expect("migrate"), vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
         assert!(db.migrate().await.expect("again").is_empty());
         assert!(db.is_empty().await.expect("count"));
     }

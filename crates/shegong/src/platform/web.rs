@@ -110,6 +110,7 @@ const NAV: &[NavDef] = &[
     NavDef { href: "/party/plans", label: "nav.plans", perm: "party.read" },
     NavDef { href: "/events", label: "nav.events", perm: "events.read" },
     NavDef { href: "/talent/workers", label: "nav.workers", perm: "talent.read" },
+    NavDef { href: "/talent/selections", label: "nav.selections", perm: "talent.read" },
     NavDef { href: "/talent/fund", label: "nav.fund", perm: "talent.read" },
     NavDef { href: "/units", label: "nav.units", perm: "units.read" },
     NavDef { href: "/admin/users", label: "nav.users", perm: "users.read" },

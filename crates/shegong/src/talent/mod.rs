@@ -5,6 +5,7 @@
 pub mod import;
 pub mod model;
 pub(crate) mod routes;
+pub mod selections;
 pub mod store;
 
 /// The fund and the social-worker register.

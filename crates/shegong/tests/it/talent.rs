@@ -241,3 +241,130 @@ both_backends!(exam_results_are_previewed_then_committed, |mut app: TestApp| asy
         "a preview is committed once"
     );
 });
+
+both_backends!(selection_from_nomination_to_publication, |mut app: TestApp| async move {
+    app.login_ok("bureau").await;
+    let r = app
+        .post(
+            "/talent/selections",
+            &[
+                ("title", "昆山市“最美社工”（测试）"),
+                ("level", "city"),
+                ("edition", "3"),
+                ("year", "2023"),
+                ("quota", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let p = app.scalar("SELECT MAX(id) FROM programmes").await;
+    app.logout().await;
+    // The 周市 station nominates three of its social workers.
+    app.login_ok("station").await;
+    let ids: Vec<i64> = {
+        let rows = sea_orm::ConnectionTrait::query_all(
+            &app.db.conn,
+            sea_orm::Statement::from_string(app.db.backend(), "SELECT w.id FROM social_workers w JOIN org_units u ON u.id = w.unit_id WHERE u.path LIKE '/320583/zhoushi/%' ORDER BY w.id LIMIT 3"),
+        )
+        .await
+        .expect("q");
+        rows.iter().map(|r| r.try_get_by_index::<i64>(0).expect("id")).collect()
+    };
+    assert_eq!(ids.len(), 3);
+    for w in &ids {
+        let r = app
+            .post(&format!("/talent/selections/{p}/nominate"), &[("worker_id", &w.to_string()), ("reason", "扎根社区")])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+    }
+    assert_eq!(
+        app.post(&format!("/talent/selections/{p}/nominate"), &[("worker_id", &ids[0].to_string())]).await.status,
+        StatusCode::CONFLICT
+    );
+    let version = app.scalar(&format!("SELECT version FROM programmes WHERE id = {p}")).await.to_string();
+    app.post(&format!("/talent/selections/{p}/advance"), &[("to", "review"), ("version", &version)]).await;
+    let noms: Vec<i64> = {
+        let rows = sea_orm::ConnectionTrait::query_all(
+            &app.db.conn,
+            sea_orm::Statement::from_string(
+                app.db.backend(),
+                format!("SELECT id FROM nominations WHERE programme_id = {p} ORDER BY id"),
+            ),
+        )
+        .await
+        .expect("q");
+        rows.iter().map(|r| r.try_get_by_index::<i64>(0).expect("id")).collect()
+    };
+    // The station cannot score its own nominees.
+    let r = app.post(&format!("/talent/selections/{p}/score"), &[(format!("score_{}", noms[0]).as_str(), "90")]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("不能为本单位推荐的人选评分"));
+    app.logout().await;
+    // Two city-level reviewers score.
+    for reviewer in ["bureau", "admin"] {
+        if reviewer == "admin" {
+            // The system administrator has no talent rights: it is refused outright.
+            app.login_ok(reviewer).await;
+            assert_eq!(
+                app.post(&format!("/talent/selections/{p}/score"), &[(format!("score_{}", noms[0]).as_str(), "80")])
+                    .await
+                    .status,
+                StatusCode::FORBIDDEN
+            );
+            app.logout().await;
+            continue;
+        }
+        app.login_ok(reviewer).await;
+        let s0 = format!("score_{}", noms[0]);
+        let s1 = format!("score_{}", noms[1]);
+        let s2 = format!("score_{}", noms[2]);
+        assert_eq!(
+            app.post(
+                &format!("/talent/selections/{p}/score"),
+                &[(s0.as_str(), "95"), (s1.as_str(), "88"), (s2.as_str(), "70")]
+            )
+            .await
+            .status,
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            app.post(&format!("/talent/selections/{p}/score"), &[(s0.as_str(), "101")]).await.status,
+            StatusCode::BAD_REQUEST
+        );
+        app.logout().await;
+    }
+    app.login_ok("bureau").await;
+    let version = app.scalar(&format!("SELECT version FROM programmes WHERE id = {p}")).await.to_string();
+    let (a, b, c) = (noms[0].to_string(), noms[1].to_string(), noms[2].to_string());
+    let r = app
+        .post(
+            &format!("/talent/selections/{p}/decide"),
+            &[("version", version.as_str()), ("select", &a), ("select", &b), ("select", &c)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "three selected for a quota of two");
+    assert!(r.body.contains("入选人数超过名额"));
+    assert_eq!(
+        app.post(
+            &format!("/talent/selections/{p}/decide"),
+            &[("version", version.as_str()), ("select", &a), ("select", &b)]
+        )
+        .await
+        .status,
+        StatusCode::SEE_OTHER
+    );
+    let honours = app.scalar("SELECT COUNT(*) FROM honours").await;
+    let version = app.scalar(&format!("SELECT version FROM programmes WHERE id = {p}")).await.to_string();
+    assert_eq!(
+        app.post(&format!("/talent/selections/{p}/advance"), &[("to", "published"), ("version", &version)])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM honours").await, honours + 2, "the winners enter the honours register");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM honours WHERE title = '昆山市“最美社工”（测试）' AND awardee_kind = 'person'")
+            .await,
+        2
+    );
+});
