@@ -37,6 +37,7 @@ pub struct DemoReport {
     pub plan_activities: usize,
     pub social_workers: usize,
     pub exam_passes_2022: usize,
+    pub award_winners_2022: usize,
 }
 
 /// Creates the predefined roles (if missing). Run by `init` and by the demo generator.
@@ -154,6 +155,7 @@ pub async fn generate(db: &Db, sec: &SecurityConfig, password: &str, scale: u32)
     let (social_workers, exam_passes_2022) = workers::generate(&*tx, scale.max(1)).await?;
     report.social_workers = social_workers;
     report.exam_passes_2022 = exam_passes_2022;
+    report.award_winners_2022 = workers::selections(&*tx, cid).await?;
     report.events = events;
     report.documents = documents;
     report.honours = honours;

@@ -116,3 +116,72 @@ pub async fn generate<C: ConnectionTrait>(c: &C, scale: u32) -> anyhow::Result<(
     }
     Ok((n, passes))
 }
+
+/// The 2022 programmes of the review with their published winners: 5 city "最美社工" (2nd
+/// edition), 4 high-level talents (2nd edition), 1 provincial "最美社工", 17 Suzhou "红色社工".
+/// Winners are drawn from the register; each programme also has nominees who were not selected.
+pub async fn selections<C: ConnectionTrait>(c: &C, city: i64) -> anyhow::Result<usize> {
+    let b = c.get_database_backend();
+    #[derive(sea_orm::FromQueryResult)]
+    struct W {
+        id: i64,
+        unit_id: i64,
+        name: String,
+    }
+    let workers = <W as sea_orm::FromQueryResult>::find_by_statement(sql(
+        b,
+        "SELECT id, unit_id, name FROM social_workers ORDER BY id",
+        vec![],
+    ))
+    .all(c)
+    .await?;
+    let programmes: [(&str, &str, i32, usize); 4] = [
+        ("昆山市“最美社工”", "city", 2, 5),
+        ("昆山高层次社会工作人才", "city", 2, 4),
+        ("江苏省“最美社工”", "provincial", 1, 1),
+        ("苏州市“红色社工”", "suzhou", 1, 17),
+    ];
+    let mut next = 0usize;
+    let mut winners_total = 0;
+    for (title, level, edition, winners) in programmes {
+        let p = crate::talent::selections::insert_programme(
+            c,
+            city,
+            title,
+            level,
+            edition,
+            2022,
+            winners as i32,
+            "published",
+            None,
+        )
+        .await?;
+        let nominees = winners + winners.div_ceil(2) + 1;
+        for k in 0..nominees {
+            let Some(w) = workers.get(next % workers.len().max(1)) else { break };
+            next += 7;
+            let nid = crate::talent::selections::nominate(c, p, w.id, w.unit_id, "", None).await?;
+            let selected = k < winners;
+            c.execute(sql(
+                b,
+                "UPDATE nominations SET status = ? WHERE id = ?",
+                vec![(if selected { "selected" } else { "not_selected" }).into(), nid.into()],
+            ))
+            .await?;
+            if selected {
+                let honour = crate::events::model::HonourInput {
+                    unit_id: w.unit_id,
+                    title: title.to_string(),
+                    level: level.to_string(),
+                    year: 2022,
+                    awardee_kind: "person".into(),
+                    awardee_name: w.name.clone(),
+                    awarding_body: String::new(),
+                };
+                crate::events::store::insert_honour(c, &honour, None, None).await?;
+                winners_total += 1;
+            }
+        }
+    }
+    Ok(winners_total)
+}

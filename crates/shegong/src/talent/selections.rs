@@ -206,8 +206,14 @@ pub async fn set_selected<C: ConnectionTrait>(c: &C, programme: i64, selected: &
     Ok(())
 }
 
-/// Awards by programme level for a year (figures).
-pub async fn awards_by_level<C: ConnectionTrait>(c: &C, year: i32) -> Result<Vec<(String, String, i64)>, DbErr> {
+/// Published winners of a year by programme, counting winners inside the scope (figures).
+pub async fn awards_by_level<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    year: i32,
+) -> Result<Vec<(String, String, i64)>, DbErr> {
+    let (sf, mut vals) = scope.unit_filter("w.unit_id", Some("w.created_by"));
+    vals.insert(0, year.into());
     #[derive(FromQueryResult)]
     struct R {
         title: String,
@@ -216,9 +222,11 @@ pub async fn awards_by_level<C: ConnectionTrait>(c: &C, year: i32) -> Result<Vec
     }
     Ok(R::find_by_statement(sql(
         c.get_database_backend(),
-        "SELECT p.title, p.level, COUNT(n.id) AS n FROM programmes p JOIN nominations n ON n.programme_id = p.id \
-         WHERE p.year = ? AND p.status = 'published' AND n.status = 'selected' GROUP BY p.id, p.title, p.level ORDER BY p.id",
-        vec![year.into()],
+        &format!(
+            "SELECT p.title, p.level, COUNT(n.id) AS n FROM programmes p JOIN nominations n ON n.programme_id = p.id JOIN social_workers w ON w.id = n.worker_id \
+             WHERE p.year = ? AND p.status = 'published' AND n.status = 'selected' AND {sf} GROUP BY p.id, p.title, p.level ORDER BY p.id"
+        ),
+        vals,
     ))
     .all(c)
     .await?

@@ -356,6 +356,8 @@ pub struct TalentFigures {
     pub social_worker: i64,
     pub senior: i64,
     pub exam_passes: i64,
+    /// Published winners of the year by programme: (title, level, winners).
+    pub awards: Vec<(String, String, i64)>,
 }
 
 pub async fn figures<C: ConnectionTrait>(c: &C, scope: &Scope, year: i32) -> Result<TalentFigures, DbErr> {
@@ -382,5 +384,6 @@ pub async fn figures<C: ConnectionTrait>(c: &C, scope: &Scope, year: i32) -> Res
         social_worker: count(c, &q2, v2).await?,
         senior: count(c, &q3, v3).await?,
         exam_passes: count(c, &format!("SELECT COUNT(*) FROM qualifications q JOIN social_workers w ON w.id = q.worker_id WHERE {sf} AND q.exam_year = ?"), ve).await?,
+        awards: crate::talent::selections::awards_by_level(c, scope, year).await?,
     })
 }

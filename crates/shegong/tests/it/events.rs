@@ -7,10 +7,15 @@ use crate::helpers::TestApp;
 
 both_backends!(honours_register_with_the_2022_station_honours, |mut app: TestApp| async move {
     app.login_ok("bureau").await;
-    let all = app.get("/honours?year=2022&per_page=100").await;
-    assert!(all.body.contains("共 6 条"), "five station honours and 绣衣社区");
-    let suzhou = app.get("/honours?level=suzhou").await;
-    assert!(suzhou.body.contains("共 4 条"));
+    let stations = app.get("/honours?year=2022&awardee_kind=station").await;
+    assert!(stations.body.contains("共 5 条"), "the five station honours");
+    assert!(app.get("/honours?year=2022&awardee_kind=unit").await.body.contains("绣衣社区"));
+    let suzhou = app.get("/honours?level=suzhou&awardee_kind=station").await;
+    assert!(suzhou.body.contains("共 4 条"), "1 demonstration site, 1 excellent and 2 red stations");
+    assert!(
+        app.get("/honours?year=2022&awardee_kind=person").await.body.contains("共 27 条"),
+        "5 + 4 + 1 + 17 award winners"
+    );
     assert!(app.get("/honours?level=provincial").await.body.contains("高新区亭林社工站"));
     assert!(app.get("/honours?level=national").await.body.contains("绣衣社区"));
     assert_eq!(
@@ -52,7 +57,7 @@ both_backends!(honours_register_with_the_2022_station_honours, |mut app: TestApp
     // The station manager of 周市 sees 周市's honour only.
     app.logout().await;
     app.login_ok("station").await;
-    let mine = app.get("/honours").await;
+    let mine = app.get("/honours?awardee_kind=station").await;
     assert!(mine.body.contains("周市镇社工站") && !mine.body.contains("周庄镇社工站") && mine.body.contains("共 1 条"));
 });
 

@@ -78,6 +78,21 @@ both_backends!(social_workers_are_masked_everywhere_and_reveals_audited, |mut ap
     let (s, fig) = app.api("GET", "/api/v1/talent/figures?year=2022", Some(&token), None).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(fig["exam_passes"], json!(194));
+    let awards: Vec<(String, i64)> = fig["awards"]
+        .as_array()
+        .expect("awards")
+        .iter()
+        .map(|a| (a[0].as_str().unwrap_or("").to_string(), a[2].as_i64().unwrap_or(0)))
+        .collect();
+    assert_eq!(
+        awards,
+        vec![
+            ("昆山市“最美社工”".to_string(), 5),
+            ("昆山高层次社会工作人才".to_string(), 4),
+            ("江苏省“最美社工”".to_string(), 1),
+            ("苏州市“红色社工”".to_string(), 17)
+        ]
+    );
     assert!(fig["workers"].as_i64().unwrap_or(0) >= 100);
     app.login_ok("bureau").await;
     let city = app.unit_id("/320583/zhoushi/").await.to_string();
