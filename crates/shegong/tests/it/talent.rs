@@ -383,3 +383,59 @@ both_backends!(selection_from_nomination_to_publication, |mut app: TestApp| asyn
         2
     );
 });
+
+/// Every GET page and API route, for every role without the reveal right, never shows a social
+/// worker's full ID number or phone (nor an organisation's phone for roles without that right).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sensitive_fields_never_leak_to_roles_without_the_right() {
+    use shegong::platform::access::{Need, DEMO_USERS, ROLES};
+    let mut app = TestApp::sqlite().await;
+    let (wid, id_number, phone): (i64, String, String) = {
+        let row = sea_orm::ConnectionTrait::query_one(
+            &app.db.conn,
+            sea_orm::Statement::from_string(app.db.backend(), "SELECT w.id, w.id_number, w.phone FROM social_workers w JOIN org_units u ON u.id = w.unit_id WHERE u.path LIKE '/320583/zhoushi/%' ORDER BY w.id LIMIT 1"),
+        )
+        .await
+        .expect("q")
+        .expect("row");
+        (
+            row.try_get_by_index(0).expect("id"),
+            row.try_get_by_index(1).expect("idn"),
+            row.try_get_by_index(2).expect("phone"),
+        )
+    };
+    let table = shegong::app::route_table();
+    for (username, role_code) in DEMO_USERS {
+        let role = ROLES.iter().find(|r| r.code == *role_code).expect("role");
+        if role.permissions.contains(&"talent.pii_reveal") {
+            continue;
+        }
+        app.login_ok(username).await;
+        for def in table.iter().filter(|d| {
+            d.method == axum::http::Method::GET
+                && !d.path.contains("export")
+                && !d.path.contains("template")
+                && !d.path.contains("static")
+        }) {
+            if let Need::Perm(p) = def.need {
+                if !role.permissions.contains(&p) {
+                    continue;
+                }
+            }
+            let path = def.path.replace("{id}", &wid.to_string()).replace("{code}", "zh-CN");
+            if path.contains('{') || path == "/logout" {
+                continue;
+            }
+            let r = app.get(&path).await;
+            assert!(!r.body.contains(&id_number), "{username} sees a full ID number at {path}");
+            assert!(!r.body.contains(&phone), "{username} sees a full phone at {path}");
+        }
+        // Searching or listing with the number itself finds nothing.
+        if role.permissions.contains(&"talent.read") {
+            // (The search box shows what was typed; the point is that nothing is found by it.)
+            let r = app.get(&format!("/talent/workers?q={id_number}")).await;
+            assert!(r.body.contains("共 0 条"), "{username} found a worker by ID number");
+        }
+        app.logout().await;
+    }
+}
