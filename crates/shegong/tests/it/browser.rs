@@ -115,6 +115,56 @@ async fn browser_login_and_dashboard() {
         let png = c.screenshot().await?;
         std::fs::write(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("org-detail.png"), png)
             .expect("write screenshot");
+
+        // A selection from nomination to publication: the Bureau opens a programme, the 周市
+        // station nominates, the Bureau scores, decides and publishes; the winner is an honour.
+        async fn login(c: &fantoccini::Client, base: &str, user: &str) -> Result<(), fantoccini::error::CmdError> {
+            c.goto(&format!("{base}/")).await?;
+            if let Ok(menu) = c.find(Locator::Css("details.usermenu summary")).await {
+                menu.click().await?;
+                c.find(Locator::Css("form[action='/logout'] button")).await?.click().await?;
+            }
+            c.wait().for_element(Locator::Css("input[name=username]")).await?;
+            c.find(Locator::Css("input[name=username]")).await?.send_keys(user).await?;
+            c.find(Locator::Css("input[name=password]")).await?.send_keys(PASSWORD).await?;
+            c.find(Locator::Css("button[type=submit].primary")).await?.click().await?;
+            c.wait().for_element(Locator::Css(".sidenav")).await?;
+            Ok(())
+        }
+        // Confirmation dialogs are answered "yes".
+        let yes = "window.confirm = function () { return true; }";
+        c.goto(&format!("{base}/talent/selections")).await?;
+        c.find(Locator::Css("details.card summary")).await?.click().await?;
+        c.find(Locator::Css("input[name=title]")).await?.send_keys("浏览器测试评选").await?;
+        c.find(Locator::Css("input[name=year]")).await?.send_keys("2023").await?;
+        c.find(Locator::Css("input[name=quota]")).await?.send_keys("1").await?;
+        c.find(Locator::Css("form[action='/talent/selections'] button.primary")).await?.click().await?;
+        c.wait().for_element(Locator::Css("#nominations")).await?;
+        let programme_url = c.current_url().await?.to_string();
+        login(&c, &base, "station").await?;
+        c.goto(&programme_url).await?;
+        c.find(Locator::Css("details.card summary")).await?.click().await?;
+        c.find(Locator::Css("form[action$='/nominate'] button.primary")).await?.click().await?;
+        c.wait().for_element(Locator::Css("form[action$='/advance'] button")).await?;
+        c.execute(yes, vec![]).await?;
+        c.find(Locator::Css("form[action$='/advance'] button")).await?.click().await?;
+        c.wait().for_element(Locator::Css("#nominations")).await?;
+        login(&c, &base, "bureau").await?;
+        c.goto(&programme_url).await?;
+        c.wait().for_element(Locator::Css("#scores input[name^=score_]")).await?.send_keys("92").await?;
+        c.find(Locator::Css("#scores button[type=submit]")).await?.click().await?;
+        c.wait().for_element(Locator::Css("#nominations")).await?;
+        c.execute(yes, vec![]).await?;
+        c.find(Locator::Css("details.card summary")).await?.click().await?;
+        c.find(Locator::Css("form[action$='/decide'] input[name=select]")).await?.click().await?;
+        c.find(Locator::Css("form[action$='/decide'] button.primary")).await?.click().await?;
+        c.wait().for_element(Locator::Css("form[action$='/advance'] button.primary")).await?;
+        c.execute(yes, vec![]).await?;
+        c.find(Locator::Css("form[action$='/advance'] button.primary")).await?.click().await?;
+        c.wait().for_element(Locator::Css("#nominations")).await?;
+        c.goto(&format!("{base}/honours?year=2023")).await?;
+        let honours = c.find(Locator::Css("#honours tbody")).await?.text().await?;
+        assert!(honours.contains("浏览器测试评选"), "the winner is in the honours register: {honours}");
         Ok::<(), fantoccini::error::CmdError>(())
     }
     .await;
