@@ -103,6 +103,11 @@ pub struct WorkerForm {
     pub exam_year: String,
     #[serde(default)]
     pub certificate_no: String,
+    /// The employing agency (a registered organisation), if any.
+    #[serde(default)]
+    pub employer_org_id: String,
+    #[serde(default)]
+    pub version: String,
     #[serde(default, rename = "_nonce")]
     pub nonce: String,
 }
@@ -118,6 +123,7 @@ pub struct WorkerInput {
     pub phone: Option<String>,
     pub unit_id: i64,
     pub education: String,
+    pub employer_org_id: Option<i64>,
     /// (level, exam year, certificate number)
     pub qualification: Option<(String, i32, String)>,
 }
@@ -196,6 +202,7 @@ impl WorkerForm {
                 phone,
                 unit_id,
                 education,
+                employer_org_id: self.employer_org_id.trim().parse::<i64>().ok(),
                 qualification,
             }),
             _ => Err(errs),

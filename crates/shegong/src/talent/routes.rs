@@ -271,7 +271,10 @@ pub fn worker_routes() -> Routes {
         .post("/talent/workers", Need::Perm("talent.write"), worker_create)
         .get("/talent/workers/{id}", Need::Perm("talent.read"), worker_detail)
         .post("/talent/workers/{id}/reveal", Need::Perm("talent.pii_reveal"), worker_reveal)
+        .get("/talent/workers/{id}/edit", Need::Perm("talent.write"), worker_edit)
+        .post("/talent/workers/{id}", Need::Perm("talent.write"), worker_update)
         .get("/talent/figures", Need::Perm("talent.read"), figures_page)
+        .get("/talent/figures.xlsx", Need::Perm("talent.read"), figures_export)
         .get("/talent/selections", Need::Perm("talent.read"), selections_list)
         .post("/talent/selections", Need::Perm("talent.write"), selection_create)
         .get("/talent/selections/{id}", Need::Perm("talent.read"), selection_detail)
@@ -313,9 +316,12 @@ async fn worker_list(
 #[template(path = "talent/worker_form.html")]
 struct WorkerFormPage {
     c: PageCtx,
+    /// Set when editing.
+    id: Option<i64>,
     f: crate::talent::model::WorkerForm,
     errors: FormErrors,
     units: Vec<crate::units::store::UnitOption>,
+    agencies: Vec<store::AgencyOption>,
 }
 
 impl WorkerFormPage {
@@ -326,8 +332,9 @@ impl WorkerFormPage {
 
 async fn worker_new(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<Response> {
     let units = crate::units::store::options(&st.db.conn, &auth.scope).await?;
+    let agencies = store::agencies(&st.db.conn, &auth.scope).await?;
     let f = crate::talent::model::WorkerForm { unit_id: auth.unit_id.to_string(), ..Default::default() };
-    render(&WorkerFormPage { c, f, errors: FormErrors::default(), units })
+    render(&WorkerFormPage { c, id: None, f, errors: FormErrors::default(), units, agencies })
 }
 
 async fn worker_create(
@@ -358,9 +365,13 @@ async fn worker_create(
             errors.add(field, if detail.is_empty() { c.t(key).to_string() } else { format!("{}：{detail}", c.t(key)) });
         }
         let units = crate::units::store::options(&st.db.conn, &auth.scope).await?;
+        let agencies = store::agencies(&st.db.conn, &auth.scope).await?;
         // The ID number is never sent back to the browser.
         let f = crate::talent::model::WorkerForm { id_number: String::new(), phone: String::new(), ..f };
-        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &WorkerFormPage { c, f, errors, units });
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &WorkerFormPage { c, id: None, f, errors, units, agencies },
+        );
     };
     let tx = st.db.write().await?;
     if once::claim(&*tx, &f.nonce, auth.id).await?.is_some() {
@@ -895,4 +906,120 @@ async fn selection_decide(
     .await?;
     tx.commit().await?;
     Ok(see_other(&format!("/talent/selections/{id}")))
+}
+
+async fn worker_edit(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> AppResult<Response> {
+    let w = store::worker(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
+    let units = crate::units::store::options(&st.db.conn, &auth.scope).await?;
+    let agencies = store::agencies(&st.db.conn, &auth.scope).await?;
+    let f = crate::talent::model::WorkerForm {
+        name: w.name.clone(),
+        gender: w.gender.clone(),
+        unit_id: w.unit_id.to_string(),
+        education: w.education.clone(),
+        employer_org_id: w.employer_org_id.map(|e| e.to_string()).unwrap_or_default(),
+        version: w.version.to_string(),
+        ..Default::default()
+    };
+    render(&WorkerFormPage { c, id: Some(id), f, errors: FormErrors::default(), units, agencies })
+}
+
+/// Edits a worker's profile. The ID number (and with it gender and birth date) stays as
+/// registered; an empty phone keeps the number on record.
+async fn worker_update(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    Form(mut f): Form<crate::talent::model::WorkerForm>,
+) -> AppResult<Response> {
+    let old = store::worker(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
+    f.id_number = old.id_number.clone();
+    f.gender = old.gender.clone();
+    if f.phone.trim().is_empty() {
+        f.phone = old.phone.clone().unwrap_or_default();
+    }
+    f.level.clear();
+    let version: i32 = f.version.trim().parse().map_err(|_| AppError::BadRequest("error.bad_request".into()))?;
+    let mut errs = Vec::new();
+    let input = match f.validate(today()) {
+        Ok(i) => Some(i),
+        Err(e) => {
+            errs = e;
+            None
+        }
+    };
+    if let Some(i) = &input {
+        if crate::units::store::get_scoped(&st.db.conn, &auth.scope, i.unit_id).await?.is_none() {
+            errs.push(("unit_id", "orgs.error.unit", String::new()));
+        }
+    }
+    let Some(input) = input.filter(|_| errs.is_empty()) else {
+        let mut errors = FormErrors::default();
+        for (field, key, _) in errs {
+            errors.add(field, c.t(key));
+        }
+        let units = crate::units::store::options(&st.db.conn, &auth.scope).await?;
+        let agencies = store::agencies(&st.db.conn, &auth.scope).await?;
+        let f = crate::talent::model::WorkerForm { id_number: String::new(), phone: String::new(), ..f };
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &WorkerFormPage { c, id: Some(id), f, errors, units, agencies },
+        );
+    };
+    let tx = st.db.write().await?;
+    if !store::update_worker(&*tx, id, &input, version).await? {
+        return Err(AppError::Stale);
+    }
+    let masked = |w: &store::WorkerRow| serde_json::json!({"name": w.name, "unit": w.unit_id, "education": w.education, "employer": w.employer_org_id, "phone": w.phone_masked()});
+    let after = serde_json::json!({"name": input.name, "unit": input.unit_id, "education": input.education, "employer": input.employer_org_id, "phone": input.phone.as_deref().map(|p| cncodes::mask(p, 3, 4))});
+    audit::record(
+        &*tx,
+        &Actor::user(&auth, &c.ip),
+        Event::new("update", "social_worker", id).unit(input.unit_id).before(&masked(&old)).after(&after),
+    )
+    .await?;
+    set_flash(&*tx, auth.session_id, Some("workers.saved")).await?;
+    tx.commit().await?;
+    Ok(see_other(&format!("/talent/workers/{id}")))
+}
+
+/// The talent figures of a year as xlsx (indicator, value), for the caller's scope, with the fund.
+async fn figures_export(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Query(q): Query<YearQuery>,
+) -> AppResult<Response> {
+    use crate::platform::xlsx::{Cell, ColKind, Column};
+    const COLUMNS: &[Column] = &[
+        Column { key: "indicator", zh: "指标", en: "Indicator", kind: ColKind::Text, required: true },
+        Column { key: "value", zh: "数值", en: "Value", kind: ColKind::Integer, required: true },
+    ];
+    let (year, from, to) = period(&q);
+    let fig = store::figures(&st.db.conn, &auth.scope, year).await?;
+    let fund = store::totals(&st.db.conn, &auth.scope, from, to).await?;
+    let mut rows: Vec<Vec<Cell>> = vec![
+        vec![Cell::Text(c.t("workers.title").into()), Cell::Int(fig.workers)],
+        vec![Cell::Text(c.t("workers.level.assistant").into()), Cell::Int(fig.assistant)],
+        vec![Cell::Text(c.t("workers.level.social_worker").into()), Cell::Int(fig.social_worker)],
+        vec![Cell::Text(c.t("workers.level.senior").into()), Cell::Int(fig.senior)],
+        vec![Cell::Text(c.t("workers.exam_passes").into()), Cell::Int(fig.exam_passes)],
+    ];
+    for (title, level, n) in &fig.awards {
+        rows.push(vec![
+            Cell::Text(format!("{title}（{}）", c.t(format!("honours.level.{level}").as_str()))),
+            Cell::Int(*n),
+        ]);
+    }
+    for (key, fen) in [("fund.in", fund.in_fen), ("fund.out", fund.out_fen), ("fund.closing", fund.closing_fen)] {
+        rows.push(vec![Cell::Text(format!("{}（{}）", c.t(key), c.t("fund.fen"))), Cell::Int(fen)]);
+    }
+    let bytes = crate::platform::xlsx::write(COLUMNS, &rows)?;
+    Ok(download(bytes, &format!("{}{year}.xlsx", c.t("workers.figures")), XLSX_TYPE))
 }

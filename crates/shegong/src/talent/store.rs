@@ -215,6 +215,9 @@ pub struct WorkerRow {
     #[serde(skip)]
     pub phone: Option<String>,
     pub education: String,
+    pub employer_org_id: Option<i64>,
+    pub employer_name: Option<String>,
+    pub version: i32,
     pub level: Option<String>,
     pub exam_year: Option<i32>,
 }
@@ -240,6 +243,7 @@ const LEVEL_RANK: &str = "CASE q.level WHEN 'senior' THEN 3 WHEN 'social_worker'
 fn worker_select() -> String {
     format!(
         "SELECT w.id, w.unit_id, u.name AS unit_name, w.name, w.gender, w.birth_date, w.id_number, w.phone, w.education, \
+         w.employer_org_id, (SELECT o.name FROM organisations o WHERE o.id = w.employer_org_id) AS employer_name, w.version, \
          (SELECT q.level FROM qualifications q WHERE q.worker_id = w.id ORDER BY {LEVEL_RANK} DESC LIMIT 1) AS level, \
          (SELECT MAX(q.exam_year) FROM qualifications q WHERE q.worker_id = w.id) AS exam_year \
          FROM social_workers w JOIN org_units u ON u.id = w.unit_id"
@@ -320,7 +324,7 @@ pub async fn insert_worker<C: ConnectionTrait>(
     let row = c
         .query_one(sql(
             b,
-            "INSERT INTO social_workers (unit_id, name, gender, birth_date, id_number, phone, education, created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING id",
+            "INSERT INTO social_workers (unit_id, name, gender, birth_date, id_number, phone, education, employer_org_id, created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
             vec![
                 w.unit_id.into(),
                 w.name.clone().into(),
@@ -329,6 +333,7 @@ pub async fn insert_worker<C: ConnectionTrait>(
                 w.id_number.clone().into(),
                 w.phone.clone().into(),
                 w.education.clone().into(),
+                w.employer_org_id.into(),
                 by.into(),
                 now.into(),
                 now.into(),
@@ -386,4 +391,46 @@ pub async fn figures<C: ConnectionTrait>(c: &C, scope: &Scope, year: i32) -> Res
         exam_passes: count(c, &format!("SELECT COUNT(*) FROM qualifications q JOIN social_workers w ON w.id = q.worker_id WHERE {sf} AND q.exam_year = ?"), ve).await?,
         awards: crate::talent::selections::awards_by_level(c, scope, year).await?,
     })
+}
+
+/// Updates a worker's profile (the ID number, and so gender and birth date, never change);
+/// false when stale.
+pub async fn update_worker<C: ConnectionTrait>(
+    c: &C,
+    id: i64,
+    w: &crate::talent::model::WorkerInput,
+    version: i32,
+) -> Result<bool, DbErr> {
+    let r = c
+        .execute(sql(
+            c.get_database_backend(),
+            "UPDATE social_workers SET name = ?, phone = ?, unit_id = ?, education = ?, employer_org_id = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+            vec![
+                w.name.clone().into(),
+                w.phone.clone().into(),
+                w.unit_id.into(),
+                w.education.clone().into(),
+                w.employer_org_id.into(),
+                Utc::now().into(),
+                id.into(),
+                version.into(),
+            ],
+        ))
+        .await?;
+    Ok(r.rows_affected() > 0)
+}
+
+#[derive(Debug, Clone, Serialize, FromQueryResult)]
+pub struct AgencyOption {
+    pub id: i64,
+    pub name: String,
+}
+
+/// Social-work agencies in scope that can employ workers.
+pub async fn agencies<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<AgencyOption>, DbErr> {
+    let (sf, mut vals) = scope.unit_filter("o.unit_id", Some("o.created_by"));
+    vals.insert(0, true.into());
+    AgencyOption::find_by_statement(sql(c.get_database_backend(), &format!("SELECT o.id, o.name FROM organisations o WHERE o.is_agency = ? AND o.status = 'normal' AND {sf} ORDER BY o.name"), vals))
+        .all(c)
+        .await
 }

@@ -95,6 +95,31 @@ both_backends!(social_workers_are_masked_everywhere_and_reveals_audited, |mut ap
     );
     assert!(fig["workers"].as_i64().unwrap_or(0) >= 100);
     app.login_ok("bureau").await;
+    let (s, xlsx) = app.get_bytes("/talent/figures.xlsx?year=2022").await;
+    assert_eq!(s, StatusCode::OK);
+    let cols = [
+        shegong::platform::xlsx::Column {
+            key: "indicator",
+            zh: "指标",
+            en: "Indicator",
+            kind: shegong::platform::xlsx::ColKind::Text,
+            required: true,
+        },
+        shegong::platform::xlsx::Column {
+            key: "value",
+            zh: "数值",
+            en: "Value",
+            kind: shegong::platform::xlsx::ColKind::Integer,
+            required: true,
+        },
+    ];
+    let sheet = shegong::platform::xlsx::read(&xlsx, &cols).expect("figures export reads back");
+    let exam = sheet
+        .rows
+        .iter()
+        .find(|(_, c)| c[0].text().is_some_and(|t| t.contains("职业水平考试")))
+        .and_then(|(_, c)| c[1].int());
+    assert_eq!(exam, Some(194));
     let city = app.unit_id("/320583/zhoushi/").await.to_string();
     let id = cncodes::IdNumber::complete("32058319880808131").expect("id");
     let form = |gender: &'static str| {
@@ -136,6 +161,19 @@ both_backends!(social_workers_are_masked_everywhere_and_reveals_audited, |mut ap
     );
     // The ID number cannot be searched for (probing would reveal it).
     assert!(app.get(&format!("/talent/workers?q={}", id.as_str())).await.body.contains("共 0 条"));
+    // Editing keeps the ID number; an empty phone keeps the number; a stale form is refused.
+    let agency = app.scalar("SELECT MIN(id) FROM organisations WHERE is_agency = TRUE").await.to_string();
+    let edit = [
+        ("name", "测试社工"),
+        ("unit_id", city.as_str()),
+        ("education", "master"),
+        ("employer_org_id", agency.as_str()),
+        ("version", "1"),
+    ];
+    assert_eq!(app.post(&format!("/talent/workers/{wid}"), &edit).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.post(&format!("/talent/workers/{wid}"), &edit).await.status, StatusCode::CONFLICT);
+    assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM social_workers WHERE id = {wid} AND phone = '13611112222' AND education = 'master' AND employer_org_id = {agency} AND id_number = '{}'", id.as_str())).await, 1);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'social_worker' AND action = 'update' AND (after_json LIKE '%13611112222%' OR before_json LIKE '%13611112222%')").await, 0, "audit rows keep phones masked");
     // Bureau officers may reveal, one record at a time, audited.
     let r = app.post(&format!("/talent/workers/{wid}/reveal"), &[]).await;
     assert!(r.body.contains(id.as_str()) && r.body.contains("13611112222"));
