@@ -398,6 +398,7 @@ async fn worker_create(
 struct WorkerPage {
     c: PageCtx,
     w: store::WorkerRow,
+    history: Vec<store::QualificationRow>,
 }
 
 async fn worker_detail(
@@ -407,7 +408,8 @@ async fn worker_detail(
     axum::extract::Path(id): axum::extract::Path<i64>,
 ) -> AppResult<Response> {
     let w = store::worker(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
-    render(&WorkerPage { c, w })
+    let history = store::qualifications_of(&st.db.conn, id).await?;
+    render(&WorkerPage { c, w, history })
 }
 
 #[derive(Template)]

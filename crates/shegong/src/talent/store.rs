@@ -434,3 +434,27 @@ pub async fn agencies<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<Ag
         .all(c)
         .await
 }
+
+#[derive(Debug, Clone, Serialize, FromQueryResult)]
+pub struct QualificationRow {
+    pub level: String,
+    pub exam_year: i32,
+    pub certificate_no: String,
+}
+
+impl QualificationRow {
+    pub fn level_key(&self) -> String {
+        format!("workers.level.{}", self.level)
+    }
+}
+
+/// A worker's qualification history, oldest first.
+pub async fn qualifications_of<C: ConnectionTrait>(c: &C, worker: i64) -> Result<Vec<QualificationRow>, DbErr> {
+    QualificationRow::find_by_statement(sql(
+        c.get_database_backend(),
+        "SELECT level, exam_year, certificate_no FROM qualifications WHERE worker_id = ? ORDER BY exam_year, id",
+        vec![worker.into()],
+    ))
+    .all(c)
+    .await
+}

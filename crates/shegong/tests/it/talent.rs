@@ -288,6 +288,13 @@ both_backends!(exam_results_are_previewed_then_committed, |mut app: TestApp| asy
         1
     );
     assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'exam_import'").await, 2);
+    // The history on the worker's page shows both levels.
+    let wid = app.scalar(&format!("SELECT id FROM social_workers WHERE id_number = '{assistant}'")).await;
+    let page = app.get(&format!("/talent/workers/{wid}")).await;
+    assert!(
+        page.body.contains("助理社会工作师") && page.body.contains("社会工作师</td><td>2023"),
+        "qualification history"
+    );
     assert_eq!(
         app.post("/talent/exams/commit", &[("token", &token)]).await.status,
         StatusCode::NOT_FOUND,
