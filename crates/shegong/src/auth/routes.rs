@@ -169,6 +169,19 @@ async fn login(
     Ok(resp)
 }
 
+/// The user's not-yet-confirmed TOTP secret, created (and audited, without the secret) on first use.
+async fn pending_secret(st: &AppState, actor: &Actor, u: &store::LoginUser) -> AppResult<String> {
+    if let Some(s) = &u.totp_secret {
+        return Ok(s.clone());
+    }
+    let s = new_totp_secret();
+    let tx = st.db.write().await?;
+    store::set_totp(&*tx, u.id, Some(&s), false).await?;
+    audit::record(&*tx, actor, Event::new("totp_secret_issued", "user", u.id).unit(u.unit_id)).await?;
+    tx.commit().await?;
+    Ok(s)
+}
+
 #[derive(Template)]
 #[template(path = "auth/totp.html")]
 struct TotpPage {
@@ -194,16 +207,7 @@ async fn totp_form(
         (String::new(), String::new())
     } else {
         // Admin must enrol now: keep one pending secret until confirmed.
-        let secret = match u.totp_secret {
-            Some(s) => s,
-            None => {
-                let s = new_totp_secret();
-                let tx = st.db.write().await?;
-                store::set_totp(&*tx, u.id, Some(&s), false).await?;
-                tx.commit().await?;
-                s
-            }
-        };
+        let secret = pending_secret(&st, &Actor::user(&auth, &c.ip), &u).await?;
         let url = totp_url(&secret, &u.username);
         (secret, url)
     };
@@ -368,16 +372,7 @@ async fn account_totp(State(st): State<AppState>, c: PageCtx, auth: Auth) -> App
             error: String::new(),
         });
     }
-    let secret = match u.totp_secret {
-        Some(s) => s,
-        None => {
-            let s = new_totp_secret();
-            let tx = st.db.write().await?;
-            store::set_totp(&*tx, u.id, Some(&s), false).await?;
-            tx.commit().await?;
-            s
-        }
-    };
+    let secret = pending_secret(&st, &Actor::user(&auth, &c.ip), &u).await?;
     let url = totp_url(&secret, &u.username);
     render(&AccountTotpPage { c, enabled: false, secret, url, error: String::new() })
 }

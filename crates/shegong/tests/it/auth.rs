@@ -138,6 +138,16 @@ both_backends!(totp_second_factor, |mut app: TestApp| async move {
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     let r = app.post("/account/totp", &[("action", "enable"), ("code", &code)]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'totp_secret_issued'").await,
+        1,
+        "issuing the secret is audited"
+    );
+    assert_eq!(
+        app.scalar(&format!("SELECT COUNT(*) FROM audit_log WHERE after_json LIKE '%{secret}%'")).await,
+        0,
+        "the secret itself never is"
+    );
     app.logout().await;
     let r = app.login("bureau", PASSWORD).await;
     assert!(r.location().starts_with("/login/totp"));
