@@ -50,6 +50,7 @@ pub fn routes() -> Routes {
         .merge(crate::events::routes())
         .merge(crate::party::routes())
         .merge(crate::talent::routes())
+        .merge(crate::services::routes())
         .merge(crate::auth::api::routes())
         .merge(crate::orgs::api::routes())
         .merge(crate::review::api::routes())
@@ -74,10 +75,13 @@ pub fn routes() -> Routes {
         crate::orgs::api::coverage,
         crate::talent::routes::fund_api,
         crate::talent::routes::figures_api,
+        crate::services::api::list,
+        crate::services::api::get_one,
+        crate::services::figures::api,
     ),
     components(schemas(crate::platform::api::ApiError, crate::platform::api::FieldError)),
     modifiers(&BearerAuth),
-    tags((name = "account"), (name = "figures"), (name = "orgs"), (name = "talent"), (name = "units"), (name = "users"))
+    tags((name = "account"), (name = "figures"), (name = "orgs"), (name = "services"), (name = "talent"), (name = "units"), (name = "users"))
 )]
 pub struct ApiDoc;
 

@@ -210,7 +210,13 @@ pub async fn load_access<C: ConnectionTrait>(
             Some(DataScope::All) => scope.all = true,
             Some(DataScope::UnitAndBelow) => scope.subtrees.push(unit_path.to_string()),
             Some(DataScope::Unit) => scope.units.push(unit_path.to_string()),
-            Some(DataScope::Own) => scope.own_user = Some(user_id),
+            Some(DataScope::Own) => {
+                scope.own_user = Some(user_id);
+                scope.own_org = c
+                    .query_one(sql(b, "SELECT organisation_id FROM users WHERE id = ?", vec![user_id.into()]))
+                    .await?
+                    .and_then(|r| r.try_get_by_index::<Option<i64>>(0).ok().flatten());
+            }
             Some(DataScope::Custom) => {
                 let paths = PathRow::find_by_statement(sql(
                     b,

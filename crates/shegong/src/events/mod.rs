@@ -3,7 +3,7 @@
 //! organisations and people. The industry Party-building committee page reads them too.
 
 pub mod model;
-mod routes;
+pub(crate) mod routes;
 pub mod store;
 
 pub use routes::routes;

@@ -350,7 +350,7 @@ async fn committee(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppRes
 }
 
 /// Reads the uploaded file of a multipart form and checks it (type from content, size).
-async fn upload(
+pub(crate) async fn upload(
     mp: axum::extract::Multipart,
     photos_only: bool,
 ) -> AppResult<(Vec<u8>, String, &'static str, &'static str)> {
@@ -427,6 +427,7 @@ async fn attachment(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>)
         "document" => {
             auth.can("events.read") && store::document_unit(&st.db.conn, &auth.scope, a.entity_id).await?.is_some()
         }
+        "evaluation" => crate::services::evaluation_visible(&st, &auth, a.entity_id).await?,
         "plan_activity" => {
             auth.can("party.read") && units::get_scoped(&st.db.conn, &auth.scope, a.unit_id).await?.is_some()
         }

@@ -316,6 +316,9 @@ pub struct Scope {
     pub units: Vec<String>,
     /// Records owned by this user id.
     pub own_user: Option<i64>,
+    /// With `Own` scope, the organisation (agency) the user works for: records of that
+    /// organisation are the user's own too (an agency's staff see its purchased-service projects).
+    pub own_org: Option<i64>,
 }
 
 impl Scope {
