@@ -7,6 +7,7 @@ pub mod kunshan;
 pub mod orgs;
 mod orgs_load;
 pub mod plan;
+pub mod services;
 pub mod workers;
 
 use sea_orm::DbErr;
@@ -38,6 +39,10 @@ pub struct DemoReport {
     pub social_workers: usize,
     pub exam_passes_2022: usize,
     pub award_winners_2022: usize,
+    pub service_projects: usize,
+    pub service_agencies: usize,
+    pub service_amount_fen: i64,
+    pub service_team_members: usize,
 }
 
 /// Creates the predefined roles (if missing). Run by `init` and by the demo generator.
@@ -156,6 +161,11 @@ pub async fn generate(db: &Db, sec: &SecurityConfig, password: &str, scale: u32)
     report.social_workers = social_workers;
     report.exam_passes_2022 = exam_passes_2022;
     report.award_winners_2022 = workers::selections(&*tx, cid).await?;
+    let services = services::generate(&*tx).await?;
+    report.service_projects = services.projects;
+    report.service_agencies = services.agencies;
+    report.service_amount_fen = services.amount_fen;
+    report.service_team_members = services.team_members;
     report.events = events;
     report.documents = documents;
     report.honours = honours;

@@ -268,7 +268,7 @@ async fn page(
     let station_rows = fig
         .by_station
         .iter()
-        .map(|b| (b.label.clone(), b.amount_fen as f64, format!("{}", Money(b.amount_fen).yuan_text())))
+        .map(|b| (b.label.clone(), b.amount_fen as f64, Money(b.amount_fen).yuan_text()))
         .collect();
     let charts = vec![
         chart(c.t("services.chart.category"), c.t("services.projects"), category_rows),

@@ -704,7 +704,7 @@ async fn plan_submit(
             return refuse(&st, c, &auth, id, Kept::default(), &r).await;
         }
     };
-    let pid = store::insert_plan(&*tx, id, evaluation, &text, auth.id).await?;
+    let pid = store::insert_plan(&*tx, id, evaluation, &text, Some(auth.id)).await?;
     audit::record(
         &*tx,
         &Actor::user(&auth, &c.ip),

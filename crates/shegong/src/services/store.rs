@@ -1078,7 +1078,7 @@ pub async fn insert_plan<C: ConnectionTrait>(
     project: i64,
     evaluation: i64,
     plan: &str,
-    by: i64,
+    by: Option<i64>,
 ) -> Result<i64, DbErr> {
     let row = c
         .query_one(sql(
