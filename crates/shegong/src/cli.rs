@@ -281,6 +281,7 @@ pub async fn check(d: &Db) -> anyhow::Result<Vec<String>> {
     }
     problems.extend(crate::units::store::check_tree(&d.conn).await?);
     problems.extend(crate::talent::store::check_ledger(&d.conn).await?);
+    problems.extend(crate::services::store::check_payments(&d.conn).await?);
     let chain = audit::verify_chain(&d.conn).await?;
     problems.extend(chain.problems);
     Ok(problems)

@@ -52,9 +52,12 @@ fn base(scope: &Scope, unit_path: &str, year: i32) -> (String, Vec<Value>) {
 
 const FROM: &str =
     "FROM projects p JOIN org_units u ON u.id = p.unit_id JOIN service_categories k ON k.id = p.category_id \
-    LEFT JOIN service_categories kp ON kp.id = k.parent_id LEFT JOIN organisations o ON o.id = p.agency_id";
+    LEFT JOIN service_categories kp ON kp.id = k.parent_id LEFT JOIN organisations o ON o.id = p.agency_id \
+    LEFT JOIN (SELECT project_id, SUM(amount_fen) AS paid FROM project_payments GROUP BY project_id) pay ON pay.project_id = p.id";
 
-const PAID: &str = "COALESCE((SELECT SUM(pp.amount_fen) FROM project_payments pp WHERE pp.project_id = p.id), 0)";
+/// Sums are cast back to BIGINT: PostgreSQL's SUM of BIGINT is NUMERIC.
+const AMOUNT: &str = "CAST(COALESCE(SUM(p.amount_fen), 0) AS BIGINT)";
+const PAID: &str = "CAST(COALESCE(SUM(pay.paid), 0) AS BIGINT)";
 
 async fn breakdown<C: ConnectionTrait>(
     c: &C,
@@ -66,7 +69,7 @@ async fn breakdown<C: ConnectionTrait>(
     Breakdown::find_by_statement(sql(
         c.get_database_backend(),
         &format!(
-            "SELECT {label} AS label, COUNT(*) AS projects, COALESCE(SUM(p.amount_fen), 0) AS amount_fen, COALESCE(SUM({PAID}), 0) AS paid_fen \
+            "SELECT {label} AS label, COUNT(*) AS projects, {AMOUNT} AS amount_fen, {PAID} AS paid_fen \
              {FROM} WHERE {w} GROUP BY {label} ORDER BY {order}"
         ),
         vals.to_vec(),
@@ -88,9 +91,7 @@ pub async fn compute<C: ConnectionTrait>(
     let totals = c
         .query_one(sql(
             b,
-            &format!(
-                "SELECT COUNT(*), COUNT(DISTINCT p.agency_id), COALESCE(SUM(p.amount_fen), 0), COALESCE(SUM({PAID}), 0) {FROM} WHERE {w}"
-            ),
+            &format!("SELECT COUNT(*), COUNT(DISTINCT p.agency_id), {AMOUNT}, {PAID} {FROM} WHERE {w}"),
             vals.clone(),
         ))
         .await?;

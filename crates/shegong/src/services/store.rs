@@ -227,7 +227,7 @@ impl ProjectRow {
 const PROJECT_SELECT: &str =
     "SELECT p.id, p.unit_id, u.name AS unit_name, u.path AS unit_path, p.year, p.title, p.category_id, \
     k.name AS category_name, p.agency_id, o.name AS agency_name, p.contract_no, p.amount_fen, \
-    COALESCE((SELECT SUM(pp.amount_fen) FROM project_payments pp WHERE pp.project_id = p.id), 0) AS paid_fen, \
+    CAST(COALESCE((SELECT SUM(pp.amount_fen) FROM project_payments pp WHERE pp.project_id = p.id), 0) AS BIGINT) AS paid_fen, \
     p.starts_on, p.ends_on, p.status, p.on_hold, p.description, p.created_by, p.version \
     FROM projects p JOIN org_units u ON u.id = p.unit_id JOIN service_categories k ON k.id = p.category_id \
     LEFT JOIN organisations o ON o.id = p.agency_id";
@@ -296,8 +296,8 @@ fn filter_sql(scope: &Scope, f: &ProjectFilter, search: Option<&str>) -> (String
 }
 
 pub const PROJECT_SORTS: &[(&str, &str)] = &[
-    ("title", "p.title"),
     ("unit", "u.path"),
+    ("title", "p.title"),
     ("amount", "p.amount_fen"),
     ("starts_on", "p.starts_on"),
     ("status", "p.status"),
@@ -320,13 +320,13 @@ pub async fn projects<C: ConnectionTrait>(
         vals.clone(),
     )
     .await?;
-    let order = p.order_by(PROJECT_SORTS, "p.id DESC");
+    let order = p.order_by(PROJECT_SORTS, "p.id");
     let mut v = vals;
     v.push(p.limit().into());
     v.push(p.offset().into());
     let items = ProjectRow::find_by_statement(sql(
         c.get_database_backend(),
-        &format!("{PROJECT_SELECT} WHERE {w} ORDER BY {order} LIMIT ? OFFSET ?"),
+        &format!("{PROJECT_SELECT} WHERE {w}{order} LIMIT ? OFFSET ?"),
         v,
     ))
     .all(c)
@@ -408,7 +408,7 @@ pub async fn facts<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<ProjectF
         .query_one(sql(
             b,
             "SELECT p.status, p.on_hold, p.amount_fen, \
-             COALESCE((SELECT SUM(amount_fen) FROM project_payments WHERE project_id = p.id), 0), \
+             CAST(COALESCE((SELECT SUM(amount_fen) FROM project_payments WHERE project_id = p.id), 0) AS BIGINT), \
              (SELECT COUNT(*) FROM project_payments WHERE project_id = p.id AND kind = 'final'), \
              (SELECT MAX(happened_on) FROM project_transitions WHERE project_id = p.id AND to_status = 'contracted'), \
              (SELECT COUNT(*) FROM project_evaluations WHERE project_id = p.id AND kind = 'midterm'), \
@@ -697,7 +697,6 @@ pub struct WorkloadRow {
     pub name: String,
     pub projects: i64,
     pub active_projects: i64,
-    pub roles: String,
 }
 
 /// One line per person across the projects in scope of a year: how many projects, how many still running.
@@ -726,25 +725,20 @@ pub async fn workload<C: ConnectionTrait>(
         vals.clone(),
     )
     .await?;
-    let order =
-        p.order_by(&[("name", "name"), ("projects", "projects"), ("active", "active_projects")], "projects DESC, name");
+    let order = p.order_by(&[("name", "name"), ("projects", "projects"), ("active", "active_projects")], "name");
     vals.push(p.limit().into());
     vals.push(p.offset().into());
-    let mut rows = WorkloadRow::find_by_statement(sql(
+    let rows = WorkloadRow::find_by_statement(sql(
         c.get_database_backend(),
         &format!(
             "SELECT m.worker_id, MIN(m.name) AS name, COUNT(DISTINCT m.project_id) AS projects, \
-             COUNT(DISTINCT CASE WHEN p.status <> 'closed' AND m.to_on IS NULL THEN m.project_id END) AS active_projects, \
-             MIN(m.role) AS roles \
-             FROM project_members m JOIN projects p ON p.id = m.project_id WHERE {w} GROUP BY m.worker_id, {key} ORDER BY {order} LIMIT ? OFFSET ?"
+             COUNT(DISTINCT CASE WHEN p.status <> 'closed' AND m.to_on IS NULL THEN m.project_id END) AS active_projects \
+             FROM project_members m JOIN projects p ON p.id = m.project_id WHERE {w} GROUP BY m.worker_id, {key}{order} LIMIT ? OFFSET ?"
         ),
         vals,
     ))
     .all(c)
     .await?;
-    for r in &mut rows {
-        r.roles = format!("services.role.{}", r.roles);
-    }
     Ok(Page::new(rows, total, p))
 }
 
@@ -903,7 +897,7 @@ pub async fn check_payments<C: ConnectionTrait>(c: &C) -> Result<Vec<String>, Db
     let rows = c
         .query_all(sql(
             c.get_database_backend(),
-            "SELECT p.id, p.amount_fen, SUM(pp.amount_fen) FROM projects p JOIN project_payments pp ON pp.project_id = p.id \
+            "SELECT p.id, p.amount_fen, CAST(SUM(pp.amount_fen) AS BIGINT) FROM projects p JOIN project_payments pp ON pp.project_id = p.id \
              GROUP BY p.id, p.amount_fen HAVING SUM(pp.amount_fen) > p.amount_fen",
             vec![],
         ))
