@@ -50,11 +50,13 @@ pub fn routes() -> Routes {
         .merge(crate::events::routes())
         .merge(crate::party::routes())
         .merge(crate::talent::routes())
+        .merge(crate::stations::routes())
         .merge(crate::auth::api::routes())
         .merge(crate::orgs::api::routes())
         .merge(crate::review::api::routes())
         .merge(crate::units::api::routes())
         .merge(crate::users::api::routes())
+        .merge(crate::stations::api::routes())
         .get("/api/v1/openapi.json", Need::Public, openapi_json)
 }
 
@@ -74,10 +76,11 @@ pub fn routes() -> Routes {
         crate::orgs::api::coverage,
         crate::talent::routes::fund_api,
         crate::talent::routes::figures_api,
+        crate::stations::api::list,
     ),
     components(schemas(crate::platform::api::ApiError, crate::platform::api::FieldError)),
     modifiers(&BearerAuth),
-    tags((name = "account"), (name = "figures"), (name = "orgs"), (name = "talent"), (name = "units"), (name = "users"))
+    tags((name = "account"), (name = "figures"), (name = "orgs"), (name = "stations"), (name = "talent"), (name = "units"), (name = "users"))
 )]
 pub struct ApiDoc;
 

@@ -11,6 +11,7 @@ pub mod orgs;
 pub mod party;
 pub mod platform;
 pub mod review;
+pub mod stations;
 pub mod system;
 pub mod talent;
 pub mod units;

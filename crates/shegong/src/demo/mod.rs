@@ -7,6 +7,7 @@ pub mod kunshan;
 pub mod orgs;
 mod orgs_load;
 pub mod plan;
+pub mod stations;
 pub mod workers;
 
 use sea_orm::DbErr;
@@ -38,6 +39,10 @@ pub struct DemoReport {
     pub social_workers: usize,
     pub exam_passes_2022: usize,
     pub award_winners_2022: usize,
+    pub stations: usize,
+    pub station_staff: usize,
+    /// Party branches created for stations (not counted in `party_orgs`, which are the registry's).
+    pub station_party_orgs: usize,
 }
 
 /// Creates the predefined roles (if missing). Run by `init` and by the demo generator.
@@ -156,6 +161,10 @@ pub async fn generate(db: &Db, sec: &SecurityConfig, password: &str, scale: u32)
     report.social_workers = social_workers;
     report.exam_passes_2022 = exam_passes_2022;
     report.award_winners_2022 = workers::selections(&*tx, cid).await?;
+    let (stations, station_staff, station_party_orgs) = stations::generate(&*tx).await?;
+    report.stations = stations;
+    report.station_staff = station_staff;
+    report.station_party_orgs = station_party_orgs;
     report.events = events;
     report.documents = documents;
     report.honours = honours;

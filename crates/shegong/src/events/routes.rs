@@ -350,7 +350,7 @@ async fn committee(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppRes
 }
 
 /// Reads the uploaded file of a multipart form and checks it (type from content, size).
-async fn upload(
+pub(crate) async fn upload(
     mp: axum::extract::Multipart,
     photos_only: bool,
 ) -> AppResult<(Vec<u8>, String, &'static str, &'static str)> {
@@ -429,6 +429,12 @@ async fn attachment(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>)
         }
         "plan_activity" => {
             auth.can("party.read") && units::get_scoped(&st.db.conn, &auth.scope, a.unit_id).await?.is_some()
+        }
+        "station" => {
+            auth.can("stations.read")
+                && crate::stations::store::get(&st.db.conn, &auth.scope, a.entity_id, crate::platform::time::today())
+                    .await?
+                    .is_some()
         }
         _ => false,
     };

@@ -26,6 +26,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "talent_fund", include_str!("../../migrations/0008_talent_fund.sql")),
     (9, "social_workers", include_str!("../../migrations/0009_social_workers.sql")),
     (10, "selections", include_str!("../../migrations/0010_selections.sql")),
+    (11, "stations", include_str!("../../migrations/0011_stations.sql")),
 ];
 
 /// A handle to the database shared by all requests.
