@@ -56,10 +56,33 @@ impl DemoStation {
 }
 
 const INSTRUCTORS: &[&str] = &[
-    "周建明", "顾卫东", "陆文华", "沈国平", "钱立新", "徐红英", "朱振华", "姚春林", "蒋志刚", "汤美芳", "吴海峰", "孙丽萍",
+    "周建明",
+    "顾卫东",
+    "陆文华",
+    "沈国平",
+    "钱立新",
+    "徐红英",
+    "朱振华",
+    "姚春林",
+    "蒋志刚",
+    "汤美芳",
+    "吴海峰",
+    "孙丽萍",
 ];
-const SECRETARIES: &[&str] =
-    &["陈丽娟", "王志强", "张海燕", "李建华", "刘春梅", "杨晓东", "黄秀英", "赵国庆", "吴雪芬", "周德明", "徐桂芳", "朱永兴"];
+const SECRETARIES: &[&str] = &[
+    "陈丽娟",
+    "王志强",
+    "张海燕",
+    "李建华",
+    "刘春梅",
+    "杨晓东",
+    "黄秀英",
+    "赵国庆",
+    "吴雪芬",
+    "周德明",
+    "徐桂芳",
+    "朱永兴",
+];
 const VOLUNTEERS: &[&str] = &["钱小梅", "沈阿姨", "顾大伯", "陆晓雯", "许文杰", "金凤英", "邹海明", "严佳琪"];
 const ROADS: &[&str] = &["人民路", "文化路", "建设路", "中心路", "长江路", "新华路"];
 /// Rooms of these communities are honoured sites and have their own branch.
@@ -156,7 +179,8 @@ pub fn plan() -> Vec<DemoStation> {
 /// What the generator wrote: (stations, people, Party branches created for stations).
 pub async fn generate<C: ConnectionTrait>(c: &C) -> anyhow::Result<(usize, usize, usize)> {
     let b = c.get_database_backend();
-    let date = |(y, m, d): (i32, u32, u32)| NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| anyhow::anyhow!("bad demo date"));
+    let date =
+        |(y, m, d): (i32, u32, u32)| NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| anyhow::anyhow!("bad demo date"));
     #[derive(FromQueryResult)]
     struct W {
         id: i64,

@@ -6,5 +6,5 @@ pub mod model;
 mod routes;
 pub mod store;
 
-pub(crate) use routes::upload;
 pub use routes::routes;
+pub(crate) use routes::upload;

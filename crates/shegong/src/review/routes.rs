@@ -33,8 +33,9 @@ pub async fn headline(st: &AppState, auth: &Auth) -> AppResult<Vec<FigureValue>>
         figures.extend(crate::orgs::figures::headline(&st.db.conn, &auth.scope, crate::platform::time::today()).await?);
     }
     if auth.can("stations.read") {
-        figures
-            .extend(crate::stations::figures::headline(&st.db.conn, &auth.scope, crate::platform::time::today()).await?);
+        figures.extend(
+            crate::stations::figures::headline(&st.db.conn, &auth.scope, crate::platform::time::today()).await?,
+        );
     }
     if auth.can("units.read") {
         figures.extend(crate::units::figures::headline(&st.db.conn, &auth.scope).await?);

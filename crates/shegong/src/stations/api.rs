@@ -47,7 +47,12 @@ pub async fn list(State(st): State<AppState>, auth: Auth) -> AppResult<Json<Stat
     let tiers = tiers(&rows, on);
     let items = rows
         .into_iter()
-        .map(|s| StationDto { phone_masked: s.phone_masked(), org_covered: s.org_covered(&on), work_covered: s.work_covered(&on), station: s })
+        .map(|s| StationDto {
+            phone_masked: s.phone_masked(),
+            org_covered: s.org_covered(&on),
+            work_covered: s.work_covered(&on),
+            station: s,
+        })
         .collect();
     Ok(Json(StationList { on, tiers, items }))
 }

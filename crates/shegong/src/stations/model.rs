@@ -5,11 +5,26 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::orgs::model::{parse_contact_phone, parse_date};
+use crate::platform::xlsx::{ColKind, Column};
 
 /// The three tiers, top down: 市社工总站, 区镇社工站, 社区(村)社工室.
 pub const TIERS: [&str; 3] = ["city", "town", "community"];
 /// Posts at a station: 站长, 专职社工, 兼职, 志愿者.
 pub const POSTS: [&str; 4] = ["head", "full_time", "part_time", "volunteer"];
+
+/// The columns of the station list export (phones masked), in tree order.
+pub const EXPORT_COLUMNS: &[Column] = &[
+    Column { key: "tier", zh: "层级", en: "Tier", kind: ColKind::Text, required: true },
+    Column { key: "name", zh: "站点名称", en: "Station", kind: ColKind::Text, required: true },
+    Column { key: "unit", zh: "所属单位", en: "Unit", kind: ColKind::Text, required: true },
+    Column { key: "address", zh: "地址", en: "Address", kind: ColKind::Text, required: false },
+    Column { key: "opened_on", zh: "建站日期", en: "Opened on", kind: ColKind::Date, required: false },
+    Column { key: "manager", zh: "负责人", en: "Manager", kind: ColKind::Text, required: false },
+    Column { key: "phone", zh: "联系电话", en: "Phone", kind: ColKind::Code, required: false },
+    Column { key: "party_org", zh: "党组织", en: "Party organisation", kind: ColKind::Text, required: false },
+    Column { key: "instructor", zh: "党建指导员", en: "Party instructor", kind: ColKind::Text, required: false },
+    Column { key: "staff", zh: "在岗人数", en: "People", kind: ColKind::Integer, required: true },
+];
 
 /// The tier of a station at a unit of this depth (0 city, 1 district/town, 2 community/village);
 /// deeper units have no station.

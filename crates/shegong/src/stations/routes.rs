@@ -20,7 +20,7 @@ use crate::platform::once;
 use crate::platform::time::today;
 use crate::platform::web::{download, render, render_status, see_other, FormErrors, PageCtx, XLSX_TYPE};
 use crate::stations::figures::{tiers, TierFigures};
-use crate::stations::model::{tier_of_depth, EndForm, StaffForm, StationForm, POSTS};
+use crate::stations::model::{tier_of_depth, EndForm, StaffForm, StationForm, EXPORT_COLUMNS, POSTS};
 use crate::stations::store::{self, PartyOrgOption, StaffRow, StationRow, WorkerOption};
 use crate::units::store::{self as units, UnitOption};
 
@@ -140,11 +140,7 @@ struct PartyOptions {
 }
 
 /// The options of the Party-organisation picker for a unit (htmx swaps them in when the unit changes).
-async fn party_org_options(
-    State(st): State<AppState>,
-    auth: Auth,
-    Query(q): Query<UnitQuery>,
-) -> AppResult<Response> {
+async fn party_org_options(State(st): State<AppState>, auth: Auth, Query(q): Query<UnitQuery>) -> AppResult<Response> {
     let party_orgs = party_orgs_for(&st, &auth, &q.unit_id).await?;
     render(&PartyOptions { party_orgs, selected: String::new() })
 }
@@ -270,7 +266,12 @@ async fn detail_page(
     Ok(DetailPage { c, s, staff, honours, photos, workers, posts: POSTS.to_vec(), sf, errors, on: today() })
 }
 
-async fn station_detail(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
+async fn station_detail(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     let s = store::get(&st.db.conn, &auth.scope, id, today()).await?.ok_or(AppError::NotFound)?;
     let sf = StaffForm { post: "full_time".into(), from_on: today().to_string(), ..StaffForm::default() };
     render(&detail_page(&st, c, &auth, s, sf, FormErrors::default()).await?)
@@ -452,19 +453,7 @@ async fn station_photo(
 
 /// The stations in the caller's scope as xlsx, in tree order; phones masked.
 async fn export(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<Response> {
-    use crate::platform::xlsx::{Cell, ColKind, Column};
-    const COLUMNS: &[Column] = &[
-        Column { key: "tier", zh: "层级", en: "Tier", kind: ColKind::Text, required: true },
-        Column { key: "name", zh: "站点名称", en: "Station", kind: ColKind::Text, required: true },
-        Column { key: "unit", zh: "所属单位", en: "Unit", kind: ColKind::Text, required: true },
-        Column { key: "address", zh: "地址", en: "Address", kind: ColKind::Text, required: false },
-        Column { key: "opened_on", zh: "建站日期", en: "Opened on", kind: ColKind::Date, required: false },
-        Column { key: "manager", zh: "负责人", en: "Manager", kind: ColKind::Text, required: false },
-        Column { key: "phone", zh: "联系电话", en: "Phone", kind: ColKind::Code, required: false },
-        Column { key: "party_org", zh: "党组织", en: "Party organisation", kind: ColKind::Text, required: false },
-        Column { key: "instructor", zh: "党建指导员", en: "Party instructor", kind: ColKind::Text, required: false },
-        Column { key: "staff", zh: "在岗人数", en: "People", kind: ColKind::Integer, required: true },
-    ];
+    use crate::platform::xlsx::Cell;
     let rows = store::list(&st.db.conn, &auth.scope, today()).await?;
     let text = |s: &str| if s.is_empty() { Cell::Empty } else { Cell::Text(s.to_string()) };
     let cells: Vec<Vec<Cell>> = rows
@@ -484,6 +473,6 @@ async fn export(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult
             ]
         })
         .collect();
-    let bytes = crate::platform::xlsx::write(COLUMNS, &cells)?;
+    let bytes = crate::platform::xlsx::write(EXPORT_COLUMNS, &cells)?;
     Ok(download(bytes, &format!("{}.xlsx", c.t("stations.title")), XLSX_TYPE))
 }

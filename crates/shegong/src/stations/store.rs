@@ -88,7 +88,12 @@ pub async fn list<C: ConnectionTrait>(c: &C, scope: &Scope, on: NaiveDate) -> Re
 }
 
 /// One station, if it is inside the scope.
-pub async fn get<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64, on: NaiveDate) -> Result<Option<StationRow>, DbErr> {
+pub async fn get<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    id: i64,
+    on: NaiveDate,
+) -> Result<Option<StationRow>, DbErr> {
     let (sf, sv) = scope.unit_filter("s.unit_id", Some("s.created_by"));
     let mut vals: Vec<Value> = vec![on.into(), on.into()];
     vals.extend(sv);
@@ -317,7 +322,12 @@ pub async fn insert_staff<C: ConnectionTrait>(c: &C, station_id: i64, s: &StaffI
 }
 
 /// Ends a person's time at a station; false when there is no such current person.
-pub async fn end_staff<C: ConnectionTrait>(c: &C, station_id: i64, staff_id: i64, to_on: NaiveDate) -> Result<bool, DbErr> {
+pub async fn end_staff<C: ConnectionTrait>(
+    c: &C,
+    station_id: i64,
+    staff_id: i64,
+    to_on: NaiveDate,
+) -> Result<bool, DbErr> {
     let r = c
         .execute(sql(
             c.get_database_backend(),

@@ -13,6 +13,7 @@ mod imports;
 mod ops;
 mod orgs;
 mod party;
+mod stations;
 mod talent;
 mod units;
 mod users;
