@@ -54,8 +54,8 @@ impl Node {
     }
 }
 
-/// Hangs each station under the nearest station above its unit; rows come in unit-path order,
-/// so a parent is always placed before its children. A station whose parent unit has no
+/// Hangs each station under the nearest station above its unit; rows come in tree order, so a
+/// parent is always placed before its children. A station whose parent unit has no
 /// station (or lies outside the scope) is a root.
 pub fn build_tree(rows: Vec<StationRow>) -> Vec<Node> {
     fn place(nodes: &mut Vec<Node>, s: StationRow) {

@@ -73,14 +73,24 @@ const STATION_SELECT: &str = "SELECT s.id, s.unit_id, u.name AS unit_name, u.pat
     (SELECT COUNT(*) FROM station_staff ss WHERE ss.station_id = s.id AND ss.from_on <= ? AND (ss.to_on IS NULL OR ss.to_on > ?)) AS staff, \
     s.version FROM stations s JOIN org_units u ON u.id = s.unit_id LEFT JOIN party_orgs p ON p.id = s.party_org_id";
 
-/// Every station in the scope, in tree order (by unit path).
+/// Tree order: by the top unit, then by the district/town (each by its sort order), the town's
+/// own station before its rooms, then the rooms by their units' sort order. Stations exist at
+/// depths 0–2 only, so this is a pre-order walk of the tree.
+const TREE_ORDER: &str =
+    " ORDER BY (SELECT r.sort_order FROM org_units r WHERE r.depth = 0 AND u.path LIKE r.path || '%'), \
+    (SELECT r.path FROM org_units r WHERE r.depth = 0 AND u.path LIKE r.path || '%'), \
+    COALESCE((SELECT t.sort_order FROM org_units t WHERE t.depth = 1 AND u.path LIKE t.path || '%'), -1), \
+    COALESCE((SELECT t.path FROM org_units t WHERE t.depth = 1 AND u.path LIKE t.path || '%'), ''), \
+    u.depth, u.sort_order, u.path, s.id";
+
+/// Every station in the scope, in tree order.
 pub async fn list<C: ConnectionTrait>(c: &C, scope: &Scope, on: NaiveDate) -> Result<Vec<StationRow>, DbErr> {
     let (sf, sv) = scope.unit_filter("s.unit_id", Some("s.created_by"));
     let mut vals: Vec<Value> = vec![on.into(), on.into()];
     vals.extend(sv);
     StationRow::find_by_statement(sql(
         c.get_database_backend(),
-        &format!("{STATION_SELECT} WHERE {sf} ORDER BY u.path, s.id"),
+        &format!("{STATION_SELECT} WHERE {sf}{TREE_ORDER}"),
         vals,
     ))
     .all(c)

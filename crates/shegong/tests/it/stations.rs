@@ -117,7 +117,8 @@ both_backends!(demo_stations_match_the_generator, |mut app: TestApp| async move 
         shegong::platform::xlsx::read(&xlsx, shegong::stations::model::EXPORT_COLUMNS).expect("export reads back");
     assert_eq!(sheet.rows.len(), plan.len());
     let names: Vec<String> = sheet.rows.iter().map(|(_, c)| c[1].text().unwrap_or("").to_string()).collect();
-    assert_eq!(names[0], "昆山市社工总站");
+    let planned: Vec<String> = plan.iter().map(|s| s.name.clone()).collect();
+    assert_eq!(names, planned, "tree order: the city, then each district/town by its sort order with its rooms");
     assert!(sheet.rows.iter().all(|(_, c)| c[6].text().is_some_and(|p| p.contains('*'))));
     let staff: i64 = sheet.rows.iter().filter_map(|(_, c)| c[9].int()).sum();
     assert_eq!(staff, plan.iter().map(|s| s.staff.len() as i64).sum::<i64>());
