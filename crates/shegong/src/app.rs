@@ -51,11 +51,13 @@ pub fn routes() -> Routes {
         .merge(crate::party::routes())
         .merge(crate::talent::routes())
         .merge(crate::services::routes())
+        .merge(crate::stations::routes())
         .merge(crate::auth::api::routes())
         .merge(crate::orgs::api::routes())
         .merge(crate::review::api::routes())
         .merge(crate::units::api::routes())
         .merge(crate::users::api::routes())
+        .merge(crate::stations::api::routes())
         .get("/api/v1/openapi.json", Need::Public, openapi_json)
 }
 
@@ -78,10 +80,11 @@ pub fn routes() -> Routes {
         crate::services::api::list,
         crate::services::api::get_one,
         crate::services::figures::api,
+        crate::stations::api::list,
     ),
     components(schemas(crate::platform::api::ApiError, crate::platform::api::FieldError)),
     modifiers(&BearerAuth),
-    tags((name = "account"), (name = "figures"), (name = "orgs"), (name = "services"), (name = "talent"), (name = "units"), (name = "users"))
+    tags((name = "account"), (name = "figures"), (name = "orgs"), (name = "services"), (name = "stations"), (name = "talent"), (name = "units"), (name = "users"))
 )]
 pub struct ApiDoc;
 

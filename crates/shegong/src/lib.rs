@@ -12,6 +12,7 @@ pub mod party;
 pub mod platform;
 pub mod review;
 pub mod services;
+pub mod stations;
 pub mod system;
 pub mod talent;
 pub mod units;

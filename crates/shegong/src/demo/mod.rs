@@ -8,6 +8,7 @@ pub mod orgs;
 mod orgs_load;
 pub mod plan;
 pub mod services;
+pub mod stations;
 pub mod workers;
 
 use sea_orm::DbErr;
@@ -43,6 +44,10 @@ pub struct DemoReport {
     pub service_agencies: usize,
     pub service_amount_fen: i64,
     pub service_team_members: usize,
+    pub stations: usize,
+    pub station_staff: usize,
+    /// Party branches created for stations (not counted in `party_orgs`, which are the registry's).
+    pub station_party_orgs: usize,
 }
 
 /// Creates the predefined roles (if missing). Run by `init` and by the demo generator.
@@ -166,6 +171,10 @@ pub async fn generate(db: &Db, sec: &SecurityConfig, password: &str, scale: u32)
     report.service_agencies = services.agencies;
     report.service_amount_fen = services.amount_fen;
     report.service_team_members = services.team_members;
+    let (stations, station_staff, station_party_orgs) = stations::generate(&*tx).await?;
+    report.stations = stations;
+    report.station_staff = station_staff;
+    report.station_party_orgs = station_party_orgs;
     report.events = events;
     report.documents = documents;
     report.honours = honours;

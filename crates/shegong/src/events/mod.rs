@@ -7,3 +7,4 @@ pub(crate) mod routes;
 pub mod store;
 
 pub use routes::routes;
+pub(crate) use routes::upload;

@@ -431,6 +431,12 @@ async fn attachment(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>)
         "plan_activity" => {
             auth.can("party.read") && units::get_scoped(&st.db.conn, &auth.scope, a.unit_id).await?.is_some()
         }
+        "station" => {
+            auth.can("stations.read")
+                && crate::stations::store::get(&st.db.conn, &auth.scope, a.entity_id, crate::platform::time::today())
+                    .await?
+                    .is_some()
+        }
         _ => false,
     };
     if !allowed {

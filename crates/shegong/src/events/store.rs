@@ -247,6 +247,20 @@ pub async fn honours<C: ConnectionTrait>(
     Ok(Page::new(rows, total, p))
 }
 
+/// The honours awarded at one unit to its station or to the unit itself, newest first (a
+/// station's page lists them).
+pub async fn honours_at_unit<C: ConnectionTrait>(c: &C, unit_id: i64) -> Result<Vec<HonourRow>, DbErr> {
+    HonourRow::find_by_statement(sql(
+        c.get_database_backend(),
+        "SELECT h.id, u.name AS unit_name, h.title, h.level, h.year, h.awardee_kind, h.awardee_name, h.awarding_body \
+         FROM honours h JOIN org_units u ON u.id = h.unit_id WHERE h.unit_id = ? AND h.awardee_kind IN ('station', 'unit') \
+         ORDER BY h.year DESC, h.id",
+        vec![unit_id.into()],
+    ))
+    .all(c)
+    .await
+}
+
 pub async fn insert_honour<C: ConnectionTrait>(
     c: &C,
     h: &HonourInput,

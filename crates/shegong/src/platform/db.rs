@@ -26,6 +26,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "talent_fund", include_str!("../../migrations/0008_talent_fund.sql")),
     (9, "social_workers", include_str!("../../migrations/0009_social_workers.sql")),
     (10, "selections", include_str!("../../migrations/0010_selections.sql")),
+    (11, "stations", include_str!("../../migrations/0011_stations.sql")),
     (12, "services", include_str!("../../migrations/0012_services.sql")),
 ];
 
@@ -275,8 +276,9 @@ mod tests {
     #[tokio::test]
     async fn migrations_apply_once_on_sqlite() {
         let db = Db::connect(":memory:", 1).await.expect("connect");
+        // Numbered 1..n without gaps, applied in that order.
         let all: Vec<i64> = MIGRATIONS.iter().map(|m| m.0).collect();
-        assert!(all.windows(2).all(|w| w[0] < w[1]), "versions increase");
+        assert_eq!(all, (1..=all.len() as i64).collect::<Vec<_>>());
         assert_eq!(db.migrate().await.expect("migrate"), all);
         assert!(db.migrate().await.expect("again").is_empty());
         assert!(db.is_empty().await.expect("count"));

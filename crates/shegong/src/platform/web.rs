@@ -109,6 +109,7 @@ const NAV: &[NavDef] = &[
     NavDef { href: "/party/orgs", label: "nav.party", perm: "party.read" },
     NavDef { href: "/party/plans", label: "nav.plans", perm: "party.read" },
     NavDef { href: "/events", label: "nav.events", perm: "events.read" },
+    NavDef { href: "/stations", label: "nav.stations", perm: "stations.read" },
     NavDef { href: "/services", label: "nav.services", perm: "services.read" },
     NavDef { href: "/talent/workers", label: "nav.workers", perm: "talent.read" },
     NavDef { href: "/talent/selections", label: "nav.selections", perm: "talent.read" },

@@ -32,6 +32,11 @@ pub async fn headline(st: &AppState, auth: &Auth) -> AppResult<Vec<FigureValue>>
     if auth.can("orgs.read") {
         figures.extend(crate::orgs::figures::headline(&st.db.conn, &auth.scope, crate::platform::time::today()).await?);
     }
+    if auth.can("stations.read") {
+        figures.extend(
+            crate::stations::figures::headline(&st.db.conn, &auth.scope, crate::platform::time::today()).await?,
+        );
+    }
     if auth.can("units.read") {
         figures.extend(crate::units::figures::headline(&st.db.conn, &auth.scope).await?);
     }
