@@ -37,6 +37,9 @@ pub async fn headline(st: &AppState, auth: &Auth) -> AppResult<Vec<FigureValue>>
             crate::stations::figures::headline(&st.db.conn, &auth.scope, crate::platform::time::today()).await?,
         );
     }
+    if auth.can("services.read") {
+        figures.extend(crate::services::figures::headline(&st.db.conn, &auth.scope).await?);
+    }
     if auth.can("units.read") {
         figures.extend(crate::units::figures::headline(&st.db.conn, &auth.scope).await?);
     }

@@ -152,6 +152,36 @@ pub async fn compute<C: ConnectionTrait>(
     })
 }
 
+/// Dashboard figures: the latest year with purchases in the caller's scope (the demo's is 2022).
+pub async fn headline<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+) -> Result<Vec<crate::review::figures::FigureValue>, DbErr> {
+    use crate::review::figures::FigureValue;
+    let (sf, vals) = project_filter(scope);
+    let year = c
+        .query_one(sql(c.get_database_backend(), &format!("SELECT MAX(p.year) FROM projects p WHERE {sf}"), vals))
+        .await?
+        .and_then(|r| r.try_get_by_index::<Option<i32>>(0).ok().flatten());
+    let Some(year) = year else { return Ok(Vec::new()) };
+    // The whole tree: the scope filter alone decides what is counted.
+    let f = compute(c, scope, 0, "", "/", year).await?;
+    let href = format!("/services/figures?year={year}");
+    Ok(vec![
+        FigureValue::new("services.projects", "figures.services.projects", f.projects, "figures.unit.count")
+            .link(&href),
+        FigureValue::new("services.agencies", "figures.services.agencies", f.agencies, "figures.unit.orgs").link(&href),
+        FigureValue::new(
+            "services.amount_wan",
+            "figures.services.amount",
+            f.amount_fen / 1_000_000,
+            "figures.unit.wan",
+        )
+        .link(&href),
+        FigureValue::new("services.staff", "figures.services.staff", f.staff, "figures.unit.people").link(&href),
+    ])
+}
+
 // ---------------------------------------------------------------- pages, exports and the API
 
 use askama::Template;

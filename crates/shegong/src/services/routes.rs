@@ -125,7 +125,11 @@ async fn new_form(
     auth: Auth,
     Query(q): Query<NewQuery>,
 ) -> AppResult<Response> {
-    let year = q.year.and_then(|y| y.trim().parse::<i32>().ok()).unwrap_or_else(this_year);
+    // This year when it has a guideline, else the latest year that has one.
+    let years = store::guideline_years(&st.db.conn).await?;
+    let default =
+        if years.contains(&this_year()) { this_year() } else { years.first().copied().unwrap_or_else(this_year) };
+    let year = q.year.and_then(|y| y.trim().parse::<i32>().ok()).unwrap_or(default);
     let f = ProjectForm {
         year: year.to_string(),
         unit_id: auth.unit_id.to_string(),

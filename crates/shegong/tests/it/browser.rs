@@ -131,40 +131,103 @@ async fn browser_login_and_dashboard() {
             c.wait().for_element(Locator::Css(".sidenav")).await?;
             Ok(())
         }
-        // Confirmation dialogs are answered "yes".
-        let yes = "window.confirm = function () { return true; }";
+        // A click that asks for confirmation: the dialog is answered "yes" once it is open
+        // (overriding window.confirm raced with page loads: the old page got the override).
+        async fn confirm_click(c: &fantoccini::Client, css: &str) -> Result<(), fantoccini::error::CmdError> {
+            c.execute("document.body.dataset.old = '1';", vec![]).await?;
+            c.find(Locator::Css(css)).await?.click().await?;
+            let mut accepted = false;
+            for _ in 0..50 {
+                if c.accept_alert().await.is_ok() {
+                    accepted = true;
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            if !accepted {
+                c.accept_alert().await?;
+            }
+            new_page(c).await
+        }
+        // Waits until the page that was marked before a click has been replaced by the next one
+        // (an element present on both pages would otherwise be found on the old one).
+        async fn new_page(c: &fantoccini::Client) -> Result<(), fantoccini::error::CmdError> {
+            for _ in 0..100 {
+                let v =
+                    c.execute("return document.readyState === 'complete' && !document.body.dataset.old;", vec![]).await;
+                if matches!(v, Ok(serde_json::Value::Bool(true))) {
+                    return Ok(());
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(fantoccini::error::CmdError::WaitTimeout)
+        }
+        async fn submit(c: &fantoccini::Client, css: &str) -> Result<(), fantoccini::error::CmdError> {
+            c.execute("document.body.dataset.old = '1';", vec![]).await?;
+            c.find(Locator::Css(css)).await?.click().await?;
+            new_page(c).await
+        }
         c.goto(&format!("{base}/talent/selections")).await?;
         c.find(Locator::Css("details.card summary")).await?.click().await?;
         c.find(Locator::Css("input[name=title]")).await?.send_keys("浏览器测试评选").await?;
         c.find(Locator::Css("input[name=year]")).await?.send_keys("2023").await?;
         c.find(Locator::Css("input[name=quota]")).await?.send_keys("1").await?;
-        c.find(Locator::Css("form[action='/talent/selections'] button.primary")).await?.click().await?;
+        submit(&c, "form[action='/talent/selections'] button.primary").await?;
         c.wait().for_element(Locator::Css("#nominations")).await?;
         let programme_url = c.current_url().await?.to_string();
         login(&c, &base, "station").await?;
         c.goto(&programme_url).await?;
         c.find(Locator::Css("details.card summary")).await?.click().await?;
-        c.find(Locator::Css("form[action$='/nominate'] button.primary")).await?.click().await?;
+        submit(&c, "form[action$='/nominate'] button.primary").await?;
         c.wait().for_element(Locator::Css("form[action$='/advance'] button")).await?;
-        c.execute(yes, vec![]).await?;
-        c.find(Locator::Css("form[action$='/advance'] button")).await?.click().await?;
+        confirm_click(&c, "form[action$='/advance'] button").await?;
         c.wait().for_element(Locator::Css("#nominations")).await?;
         login(&c, &base, "bureau").await?;
         c.goto(&programme_url).await?;
         c.wait().for_element(Locator::Css("#scores input[name^=score_]")).await?.send_keys("92").await?;
-        c.find(Locator::Css("#scores button[type=submit]")).await?.click().await?;
+        submit(&c, "#scores button[type=submit]").await?;
         c.wait().for_element(Locator::Css("#nominations")).await?;
-        c.execute(yes, vec![]).await?;
         c.find(Locator::Css("details.card summary")).await?.click().await?;
         c.find(Locator::Css("form[action$='/decide'] input[name=select]")).await?.click().await?;
-        c.find(Locator::Css("form[action$='/decide'] button.primary")).await?.click().await?;
+        confirm_click(&c, "form[action$='/decide'] button.primary").await?;
         c.wait().for_element(Locator::Css("form[action$='/advance'] button.primary")).await?;
-        c.execute(yes, vec![]).await?;
-        c.find(Locator::Css("form[action$='/advance'] button.primary")).await?.click().await?;
+        confirm_click(&c, "form[action$='/advance'] button.primary").await?;
         c.wait().for_element(Locator::Css("#nominations")).await?;
         c.goto(&format!("{base}/honours?year=2023")).await?;
         let honours = c.find(Locator::Css("#honours tbody")).await?.text().await?;
         assert!(honours.contains("浏览器测试评选"), "the winner is in the honours register: {honours}");
+
+        // A purchased-service project: the Bureau initiates it, moves it to procurement, signs it
+        // with an agency and records the first payment.
+        let set = |id: &str, v: &str| format!("document.getElementById('{id}').value = '{v}';");
+        c.goto(&format!("{base}/services/projects/new")).await?;
+        c.wait().for_element(Locator::Css("#project-form")).await?;
+        c.find(Locator::Css("input[name=title]")).await?.send_keys("浏览器测试居家养老服务项目").await?;
+        c.find(Locator::Css("select[name=category_id] option:nth-child(3)")).await?.click().await?;
+        c.find(Locator::Css("input[name=amount]")).await?.send_keys("200,000").await?;
+        c.execute(&(set("starts_on", "2022-03-01") + &set("ends_on", "2022-12-31")), vec![]).await?;
+        submit(&c, "#project-form button.primary").await?;
+        let h1 = c.wait().for_element(Locator::Css("h1")).await?.text().await?;
+        assert!(h1.contains("浏览器测试居家养老服务项目"), "project page after 立项: {h1}");
+        confirm_click(&c, "form#advance button.primary").await?;
+        c.wait().for_element(Locator::Css("#sign select[name=agency_id]")).await?;
+        c.find(Locator::Css("#sign select[name=agency_id] option:nth-child(2)")).await?.click().await?;
+        c.find(Locator::Css("#sign input[name=contract_no]")).await?.send_keys("KS-BROWSER-001").await?;
+        c.execute(&set("signed_on", "2022-03-01"), vec![]).await?;
+        submit(&c, "#sign button.primary").await?;
+        c.wait().for_element(Locator::Css("#pay summary")).await?.click().await?;
+        c.execute(&set("paid_on", "2022-03-15"), vec![]).await?;
+        c.find(Locator::Css("#payment-form input[name=amount]")).await?.send_keys("80,000").await?;
+        c.find(Locator::Css("#payment-form input[name=voucher_ref]")).await?.send_keys("KSCZ-B-1").await?;
+        submit(&c, "#payment-form button.primary").await?;
+        c.wait().for_element(Locator::Css("#payments td.num")).await?;
+        let paid = c.find(Locator::Css("#paid")).await?.text().await?;
+        assert!(paid.contains("80,000.00") && paid.contains("40%"), "paid after the payment: {paid}");
+        let payments = c.find(Locator::Css("#payments tbody")).await?.text().await?;
+        assert!(payments.contains("KSCZ-B-1"), "the payment is listed: {payments}");
+        let png = c.screenshot().await?;
+        std::fs::write(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("project-detail.png"), png)
+            .expect("write screenshot");
         Ok::<(), fantoccini::error::CmdError>(())
     }
     .await;

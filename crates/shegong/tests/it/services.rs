@@ -134,6 +134,14 @@ both_backends!(the_2022_figures_come_out_of_the_records, |mut app: TestApp| asyn
     // No 2021 purchases in the demo.
     let (_, y) = app.api("GET", "/api/v1/services/figures?year=2021", Some(&token), None).await;
     assert_eq!(y["projects"], json!(0));
+    // The dashboard shows the latest year's purchases, the same numbers.
+    let (_, dash) = app.api("GET", "/api/v1/figures", Some(&token), None).await;
+    let value =
+        |k: &str| dash.as_array().and_then(|a| a.iter().find(|x| x["key"] == json!(k))).map(|x| x["value"].clone());
+    assert_eq!(value("services.projects"), Some(json!(35)));
+    assert_eq!(value("services.agencies"), Some(json!(18)));
+    assert_eq!(value("services.amount_wan"), Some(json!(1300)));
+    assert_eq!(value("services.staff"), Some(json!(staff)));
     let (s, _) = app.api("GET", "/api/v1/services/figures?year=abc", Some(&token), None).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(shegong::cli::check(&app.db).await.expect("check").is_empty());
