@@ -64,6 +64,7 @@ struct ListPage {
     page: Page<ProjectRow>,
     extra: String,
     statuses: &'static [&'static str],
+    units: Vec<store::BuyerOption>,
 }
 
 async fn list(
@@ -75,7 +76,8 @@ async fn list(
 ) -> AppResult<Response> {
     let page = store::projects(&st.db.conn, &auth.scope, &f, &p).await?;
     let extra = f.query_string();
-    render(&ListPage { c, p, f, page, extra, statuses: &model::STATUSES })
+    let units = store::buyer_units(&st.db.conn, &auth.scope).await?;
+    render(&ListPage { c, p, f, page, extra, statuses: &model::STATUSES, units })
 }
 
 // ---------------------------------------------------------------- create / edit

@@ -296,7 +296,7 @@ fn filter_sql(scope: &Scope, f: &ProjectFilter, search: Option<&str>) -> (String
 }
 
 pub const PROJECT_SORTS: &[(&str, &str)] = &[
-    ("unit", "u.path"),
+    ("unit", "u.sort_order"),
     ("title", "p.title"),
     ("amount", "p.amount_fen"),
     ("starts_on", "p.starts_on"),
