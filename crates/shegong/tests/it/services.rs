@@ -492,3 +492,38 @@ async fn imports_are_all_or_nothing_with_row_errors() {
     assert!(r.body.contains("找不到该合同编号的项目"));
     crate::helpers::finish(app.db.clone()).await;
 }
+
+#[tokio::test]
+async fn evaluation_files_are_served_within_scope() {
+    let mut app = TestApp::sqlite().await;
+    let zhoushi = app.unit_id("/320583/zhoushi/").await;
+    let project = app.scalar(&format!("SELECT MIN(id) FROM projects WHERE unit_id = {zhoushi}")).await;
+    let evaluation = app.scalar(&format!("SELECT MIN(id) FROM project_evaluations WHERE project_id = {project}")).await;
+    app.login_ok("station").await;
+    let path = format!("/services/projects/{project}/evaluations/{evaluation}/files");
+    let r = app.upload(&path, "评估报告.pdf", b"%PDF-1.7 evaluation report").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(app.upload(&path, "x.exe", b"MZ\x90\x00").await.status, StatusCode::BAD_REQUEST);
+    let file = app.scalar("SELECT MAX(id) FROM attachments WHERE entity = 'evaluation'").await;
+    let page = app.get(&format!("/services/projects/{project}")).await;
+    assert!(page.body.contains(&format!("/attachments/{file}")) && page.body.contains("评估报告.pdf"));
+    let (s, bytes) = app.get_bytes(&format!("/attachments/{file}")).await;
+    assert_eq!((s, bytes.as_slice()), (StatusCode::OK, b"%PDF-1.7 evaluation report".as_slice()));
+    // An evaluation of another project cannot be attached to through this one.
+    let other = app.scalar(&format!("SELECT MIN(id) FROM project_evaluations WHERE project_id <> {project}")).await;
+    let r = app.upload(&format!("/services/projects/{project}/evaluations/{other}/files"), "a.pdf", b"%PDF-1.7").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'evaluation' AND action = 'attach'").await, 1);
+    // Readers of another station and roles without services.read do not get the file.
+    app.logout().await;
+    app.exec("UPDATE users SET unit_id = (SELECT id FROM org_units WHERE path = '/320583/lujia/') WHERE username = 'station'").await;
+    app.login_ok("station").await;
+    assert_eq!(app.get_bytes(&format!("/attachments/{file}")).await.0, StatusCode::NOT_FOUND);
+    app.logout().await;
+    app.login_ok("party").await;
+    assert_eq!(app.get_bytes(&format!("/attachments/{file}")).await.0, StatusCode::NOT_FOUND);
+    app.logout().await;
+    app.login_ok("leader").await;
+    assert_eq!(app.get_bytes(&format!("/attachments/{file}")).await.0, StatusCode::OK);
+    crate::helpers::finish(app.db.clone()).await;
+}
