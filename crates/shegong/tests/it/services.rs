@@ -527,3 +527,40 @@ async fn evaluation_files_are_served_within_scope() {
     assert_eq!(app.get_bytes(&format!("/attachments/{file}")).await.0, StatusCode::OK);
     crate::helpers::finish(app.db.clone()).await;
 }
+
+/// A projects file typed in LibreOffice Calc: numbers with decimals, date cells, a category by name
+/// or by code, a row without a signing. Rows 5 and 6 are wrong and the whole file is refused.
+#[tokio::test]
+async fn a_libreoffice_projects_file_imports_all_or_nothing() {
+    const BAD: &[u8] = include_bytes!("../fixtures/projects-libreoffice.xlsx");
+    const GOOD: &[u8] = include_bytes!("../fixtures/projects-good-libreoffice.xlsx");
+    let mut app = TestApp::sqlite().await;
+    app.login_ok("bureau").await;
+    let before = app.scalar("SELECT COUNT(*) FROM projects").await;
+    let r = app.upload("/services/import/projects", "项目.xlsx", BAD).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("承接机构须为登记状态正常的社会服务机构"), "row 5: a social group");
+    assert!(r.body.contains("结束日期不能早于开始日期"), "row 6: the period");
+    let row = |n: usize| format!("<td class=\"num\">{n}</td>");
+    assert!(r.body.contains(&row(5)) && r.body.contains(&row(6)));
+    for ok in 2..=4 {
+        assert!(!r.body.contains(&row(ok)), "row {ok} is fine");
+    }
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM projects").await, before, "nothing written");
+    let r = app.upload("/services/import/projects", "项目.xlsx", GOOD).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM projects").await, before + 3);
+    // 286,000.50 yuan typed as a number is exact in fen; the unsigned row stays at 立项.
+    assert_eq!(app.scalar("SELECT amount_fen FROM projects WHERE contract_no = 'LO-2022-001'").await, 28_600_050);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM projects WHERE title LIKE '%童心港湾%' AND status = 'initiated'").await,
+        1
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM project_transitions t JOIN projects p ON p.id = t.project_id WHERE p.contract_no = 'LO-2022-003'")
+            .await,
+        3,
+        "imported signed: 立项, 采购, 签约"
+    );
+    crate::helpers::finish(app.db.clone()).await;
+}
