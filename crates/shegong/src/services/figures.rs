@@ -309,14 +309,17 @@ async fn page(
     render(&FiguresPage { c, fig, units, charts })
 }
 
-/// The figures as rows: (section, label, projects, amount fen, paid fen) — shared by both exports.
-fn table(c: &PageCtx, fig: &ServiceFigures) -> Vec<(String, String, i64, i64, i64)> {
-    let mut rows = vec![(
+/// One line of the exports: section, label, a count (projects or people), and for project lines
+/// the contract and paid amounts in fen.
+type Line = (String, String, i64, Option<(i64, i64)>);
+
+/// The figures as lines, shared by both exports.
+fn table(c: &PageCtx, fig: &ServiceFigures) -> Vec<Line> {
+    let mut rows: Vec<Line> = vec![(
         c.t("services.figures.total").to_string(),
         fig.unit_name.clone(),
         fig.projects,
-        fig.amount_fen,
-        fig.paid_fen,
+        Some((fig.amount_fen, fig.paid_fen)),
     )];
     for (section, list) in [
         ("services.figures.by_category", &fig.by_category),
@@ -324,17 +327,18 @@ fn table(c: &PageCtx, fig: &ServiceFigures) -> Vec<(String, String, i64, i64, i6
         ("services.figures.by_station", &fig.by_station),
     ] {
         for b in list {
-            rows.push((c.t(section).to_string(), b.label.clone(), b.projects, b.amount_fen, b.paid_fen));
+            rows.push((c.t(section).to_string(), b.label.clone(), b.projects, Some((b.amount_fen, b.paid_fen))));
         }
     }
     for b in &fig.by_status {
-        rows.push((
-            c.t("services.figures.by_status").to_string(),
-            c.t(&format!("services.status.{}", b.label)).to_string(),
-            b.projects,
-            b.amount_fen,
-            b.paid_fen,
-        ));
+        let label = c.t(&format!("services.status.{}", b.label)).to_string();
+        rows.push((c.t("services.figures.by_status").to_string(), label, b.projects, Some((b.amount_fen, b.paid_fen))));
+    }
+    let people = c.t("services.figures.people").to_string();
+    rows.push((people.clone(), c.t("services.agencies").to_string(), fig.agencies, None));
+    rows.push((people.clone(), c.t("services.staff").to_string(), fig.staff, None));
+    for r in &fig.by_role {
+        rows.push((people.clone(), c.t(&format!("services.role.{}", r.role)).to_string(), r.people, None));
     }
     rows
 }
@@ -349,44 +353,27 @@ async fn export_xlsx(
     const COLUMNS: &[Column] = &[
         Column { key: "section", zh: "分组", en: "Section", kind: ColKind::Text, required: true },
         Column { key: "label", zh: "项目", en: "Item", kind: ColKind::Text, required: true },
-        Column { key: "projects", zh: "项目数", en: "Projects", kind: ColKind::Integer, required: true },
+        Column { key: "count", zh: "数量", en: "Count", kind: ColKind::Integer, required: true },
         Column {
             key: "amount",
             zh: "合同金额（元）",
             en: "Contract amount (yuan)",
             kind: ColKind::Money,
-            required: true,
+            required: false,
         },
-        Column { key: "paid", zh: "已支付（元）", en: "Paid (yuan)", kind: ColKind::Money, required: true },
+        Column { key: "paid", zh: "已支付（元）", en: "Paid (yuan)", kind: ColKind::Money, required: false },
     ];
     let fig = resolve(&st, &auth, &q).await?;
-    let mut rows: Vec<Vec<Cell>> = table(&c, &fig)
+    let rows: Vec<Vec<Cell>> = table(&c, &fig)
         .into_iter()
-        .map(|(s, l, n, a, p)| vec![Cell::Text(s), Cell::Text(l), Cell::Int(n), Cell::Fen(a), Cell::Fen(p)])
+        .map(|(s, l, n, money)| {
+            let (a, p) = match money {
+                Some((a, p)) => (Cell::Fen(a), Cell::Fen(p)),
+                None => (Cell::Empty, Cell::Empty),
+            };
+            vec![Cell::Text(s), Cell::Text(l), Cell::Int(n), a, p]
+        })
         .collect();
-    rows.push(vec![
-        Cell::Text(c.t("services.figures.people").to_string()),
-        Cell::Text(c.t("services.agencies").to_string()),
-        Cell::Int(fig.agencies),
-        Cell::Empty,
-        Cell::Empty,
-    ]);
-    rows.push(vec![
-        Cell::Text(c.t("services.figures.people").to_string()),
-        Cell::Text(c.t("services.staff").to_string()),
-        Cell::Int(fig.staff),
-        Cell::Empty,
-        Cell::Empty,
-    ]);
-    for r in &fig.by_role {
-        rows.push(vec![
-            Cell::Text(c.t("services.figures.people").to_string()),
-            Cell::Text(c.t(&format!("services.role.{}", r.role)).to_string()),
-            Cell::Int(r.people),
-            Cell::Empty,
-            Cell::Empty,
-        ]);
-    }
     let bytes = crate::platform::xlsx::write(COLUMNS, &rows)?;
     Ok(download(bytes, &format!("{}{}-{}.xlsx", c.t("services.figures.file"), fig.unit_name, fig.year), XLSX_TYPE))
 }
@@ -400,20 +387,12 @@ async fn export_csv(
 ) -> AppResult<Response> {
     let fig = resolve(&st, &auth, &q).await?;
     let mut w = csv::WriterBuilder::new().from_writer(vec![0xEF, 0xBB, 0xBF]);
-    let header = ["分组 / Section", "项目 / Item", "项目数 / Projects", "合同金额（元）/ Amount", "已支付（元）/ Paid"];
+    let header = ["分组 / Section", "项目 / Item", "数量 / Count", "合同金额（元）/ Amount", "已支付（元）/ Paid"];
     w.write_record(header).map_err(|e| AppError::Internal(e.into()))?;
     let plain = |fen: i64| format!("{}.{:02}", fen / 100, fen % 100);
-    for (s, l, n, a, p) in table(&c, &fig) {
-        w.write_record([s, l, n.to_string(), plain(a), plain(p)]).map_err(|e| AppError::Internal(e.into()))?;
-    }
-    w.write_record([c.t("services.figures.people"), c.t("services.agencies"), &fig.agencies.to_string(), "", ""])
-        .map_err(|e| AppError::Internal(e.into()))?;
-    w.write_record([c.t("services.figures.people"), c.t("services.staff"), &fig.staff.to_string(), "", ""])
-        .map_err(|e| AppError::Internal(e.into()))?;
-    for r in &fig.by_role {
-        let label = c.t(&format!("services.role.{}", r.role)).to_string();
-        w.write_record([c.t("services.figures.people"), &label, &r.people.to_string(), "", ""])
-            .map_err(|e| AppError::Internal(e.into()))?;
+    for (s, l, n, money) in table(&c, &fig) {
+        let (a, p) = money.map(|(a, p)| (plain(a), plain(p))).unwrap_or_default();
+        w.write_record([s, l, n.to_string(), a, p]).map_err(|e| AppError::Internal(e.into()))?;
     }
     let bytes = w.into_inner().map_err(|e| AppError::Internal(anyhow::anyhow!("csv: {e}")))?;
     Ok(download(
