@@ -115,6 +115,9 @@ pub enum UserCmd {
         /// 角色代码，可重复 / role code, repeatable
         #[arg(long)]
         role: Vec<String>,
+        /// 所属机构（社工机构人员）的统一社会信用代码 / credit code of the user's organisation (agency staff)
+        #[arg(long)]
+        organisation: Option<String>,
         #[command(flatten)]
         db: DbArg,
     },
@@ -369,7 +372,7 @@ async fn shutdown_signal() {
 async fn user_cmd(cfg_path: Option<&str>, action: UserCmd) -> anyhow::Result<i32> {
     let actor = Actor::system("cli");
     match action {
-        UserCmd::Add { username, name, unit, role, db } => {
+        UserCmd::Add { username, name, unit, role, organisation, db } => {
             let cfg = config(cfg_path, &db)?;
             let d = open(&cfg).await?;
             let username = crate::users::model::parse_username(&username)
@@ -388,6 +391,20 @@ async fn user_cmd(cfg_path: Option<&str>, action: UserCmd) -> anyhow::Result<i32
             if crate::users::store::admin_kinds(&d.conn, &role_ids).await?.len() > 1 {
                 anyhow::bail!("{} / {}", t(Lang::Zh, "users.error.duties"), t(Lang::En, "users.error.duties"));
             }
+            let organisation_id = match organisation.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+                None => None,
+                Some(code) => {
+                    match crate::services::store::agency_by_code(&d.conn, &code.to_ascii_uppercase()).await? {
+                        Some((id, true)) => Some(id),
+                        Some((_, false)) => anyhow::bail!(
+                            "{} / {}: {code}",
+                            t(Lang::Zh, "users.error.organisation"),
+                            t(Lang::En, "users.error.organisation")
+                        ),
+                        None => anyhow::bail!("机构不存在 / no organisation with credit code {code}"),
+                    }
+                }
+            };
             let password = read_password("初始密码 / initial password: ")?;
             let problems = check_password_policy(&cfg.security, &username, &password);
             if !problems.is_empty() {
@@ -403,6 +420,7 @@ async fn user_cmd(cfg_path: Option<&str>, action: UserCmd) -> anyhow::Result<i32
                 unit_id: unit_row.id,
                 phone: None,
                 email: None,
+                organisation_id,
             };
             let tx = d.write().await?;
             if crate::users::store::username_taken(&*tx, &username).await? {
@@ -498,6 +516,22 @@ mod tests {
             "shegong", "user", "add", "li", "--name", "李", "--unit", "/320583/", "--role", "bureau"
         ])
         .is_ok());
+        let c = Cli::try_parse_from([
+            "shegong",
+            "user",
+            "add",
+            "wang",
+            "--name",
+            "王",
+            "--unit",
+            "/320583/",
+            "--role",
+            "agency",
+            "--organisation",
+            "52320583MJ5123456",
+        ])
+        .expect("user add --organisation");
+        assert!(matches!(c.command, Command::User { action: UserCmd::Add { organisation: Some(_), .. }, .. }));
         assert!(Cli::try_parse_from(["shegong", "user", "lock", "li"]).is_ok());
         assert!(Cli::try_parse_from(["shegong", "import", "units", "u.csv"]).is_ok());
         assert!(Cli::try_parse_from(["shegong", "backup", "b.db"]).is_ok());

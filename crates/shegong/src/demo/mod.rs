@@ -138,6 +138,8 @@ pub async fn generate(db: &Db, sec: &SecurityConfig, password: &str, scale: u32)
             unit_id,
             phone: None,
             email: None,
+            // The demo agency user's organisation is set once the organisations exist (services).
+            organisation_id: None,
         };
         let uid = users::insert(&*tx, &input, &hash, false).await?;
         let rid = users::role_id_by_code(&*tx, role).await?.ok_or_else(|| anyhow::anyhow!("role {role} missing"))?;

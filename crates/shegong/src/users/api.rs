@@ -29,6 +29,9 @@ pub struct UserDto {
     pub phone_masked: String,
     pub disabled: bool,
     pub locked: bool,
+    /// 所属机构: the organisation (agency) whose projects agency staff see.
+    pub organisation_id: Option<i64>,
+    pub organisation_name: Option<String>,
 }
 
 impl From<UserRow> for UserDto {
@@ -43,6 +46,8 @@ impl From<UserRow> for UserDto {
             unit_name: u.unit_name,
             roles: u.roles.unwrap_or_default(),
             disabled: u.disabled,
+            organisation_id: u.organisation_id,
+            organisation_name: u.organisation_name,
         }
     }
 }

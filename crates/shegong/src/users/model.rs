@@ -51,6 +51,9 @@ pub struct UserRow {
     pub last_login_at: Option<chrono::DateTime<chrono::Utc>>,
     pub version: i32,
     pub roles: Option<String>,
+    /// The organisation (agency) the user works for; agency staff see its projects.
+    pub organisation_id: Option<i64>,
+    pub organisation_name: Option<String>,
 }
 
 impl UserRow {
@@ -82,6 +85,9 @@ pub struct UserForm {
     pub email: String,
     #[serde(default)]
     pub password: String,
+    /// 所属机构: empty, or the id of a service institution in normal standing.
+    #[serde(default)]
+    pub organisation_id: String,
     #[serde(default)]
     pub version: String,
     /// One-time token against double submission (create form only).
@@ -96,6 +102,8 @@ pub struct UserInput {
     pub unit_id: i64,
     pub phone: Option<String>,
     pub email: Option<String>,
+    /// Checked against the register by the caller ([`crate::services::store::agency_eligible`]).
+    pub organisation_id: Option<i64>,
 }
 
 impl UserForm {
@@ -125,8 +133,18 @@ impl UserForm {
                 None
             }
         };
+        let organisation_id = match self.organisation_id.trim() {
+            "" => None,
+            o => match o.parse::<i64>() {
+                Ok(id) if id > 0 => Some(id),
+                _ => {
+                    errs.push(("organisation_id", "users.error.organisation"));
+                    None
+                }
+            },
+        };
         if errs.is_empty() {
-            Ok(UserInput { username, display_name, unit_id, phone, email })
+            Ok(UserInput { username, display_name, unit_id, phone, email, organisation_id })
         } else {
             Err(errs)
         }
@@ -231,6 +249,22 @@ mod tests {
         assert_eq!(parse_phone("138 1234 5678").expect("ok").as_deref(), Some("13812345678"));
         assert!(parse_phone("12345").is_err());
         assert_eq!(mask_phone("13812345678"), "138****5678");
+    }
+
+    #[test]
+    fn organisation_is_optional_but_must_be_an_id() {
+        let form = |o: &str| UserForm {
+            username: "li.si".into(),
+            display_name: "李四".into(),
+            unit_id: "1".into(),
+            organisation_id: o.into(),
+            ..UserForm::default()
+        };
+        assert_eq!(form("").validate().expect("ok").organisation_id, None);
+        assert_eq!(form(" 7 ").validate().expect("ok").organisation_id, Some(7));
+        for bad in ["x", "-3", "0"] {
+            assert!(form(bad).validate().unwrap_err().contains(&("organisation_id", "users.error.organisation")));
+        }
     }
 
     #[test]

@@ -14,8 +14,9 @@ use crate::platform::audit::{self, Actor, Event};
 use crate::platform::error::{AppError, AppResult};
 use crate::platform::paging::{Page, PageParams};
 use crate::platform::web::{render, render_status, see_other, FormErrors, PageCtx};
+use crate::services::store as services_store;
 use crate::units::store::{self as unit_store, UnitOption};
-use crate::users::model::{parse_role_form, RoleRow, UserForm, UserRow};
+use crate::users::model::{parse_role_form, RoleRow, UserForm, UserInput, UserRow};
 use crate::users::store::{self, UserFilter};
 
 pub fn routes() -> Routes {
@@ -69,6 +70,44 @@ struct FormPage {
     f: UserForm,
     errors: FormErrors,
     units: Vec<UnitOption>,
+    orgs: Vec<OrgChoice>,
+}
+
+/// An entry of the 所属机构 picker.
+struct OrgChoice {
+    id: i64,
+    name: String,
+    /// False for a user's current organisation that is no longer a service institution in normal
+    /// standing: shown so that saving never clears it silently (the server then refuses it).
+    eligible: bool,
+}
+
+/// The organisations a user may belong to (service institutions in normal standing, agencies
+/// first, the same rule as a project's agency), plus the selected one if it no longer qualifies.
+async fn org_choices(st: &AppState, selected: &str) -> AppResult<Vec<OrgChoice>> {
+    let mut orgs: Vec<OrgChoice> = services_store::agency_options(&st.db.conn)
+        .await?
+        .into_iter()
+        .map(|o| OrgChoice { id: o.id, name: o.name, eligible: true })
+        .collect();
+    if let Ok(sel) = selected.trim().parse::<i64>() {
+        if !orgs.iter().any(|o| o.id == sel) {
+            if let Some(name) = store::organisation_name(&st.db.conn, sel).await? {
+                orgs.insert(0, OrgChoice { id: sel, name, eligible: false });
+            }
+        }
+    }
+    Ok(orgs)
+}
+
+/// The server-side rule for 所属机构: none, or an existing service institution in normal standing.
+async fn check_organisation(st: &AppState, c: &PageCtx, input: &UserInput, errors: &mut FormErrors) -> AppResult<()> {
+    if let Some(o) = input.organisation_id {
+        if !services_store::agency_eligible(&st.db.conn, o).await? {
+            errors.add("organisation_id", c.t("users.error.organisation"));
+        }
+    }
+    Ok(())
 }
 
 impl FormPage {
@@ -79,7 +118,8 @@ impl FormPage {
 
 async fn new_form(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<Response> {
     let units = unit_store::options(&st.db.conn, &auth.scope).await?;
-    render(&FormPage { c, id: None, f: UserForm::default(), errors: FormErrors::default(), units })
+    let orgs = org_choices(&st, "").await?;
+    render(&FormPage { c, id: None, f: UserForm::default(), errors: FormErrors::default(), units, orgs })
 }
 
 async fn form_error(
@@ -91,7 +131,8 @@ async fn form_error(
     errors: FormErrors,
 ) -> AppResult<Response> {
     let units = unit_store::options(&st.db.conn, &auth.scope).await?;
-    render_status(StatusCode::UNPROCESSABLE_ENTITY, &FormPage { c, id, f, errors, units })
+    let orgs = org_choices(st, &f.organisation_id).await?;
+    render_status(StatusCode::UNPROCESSABLE_ENTITY, &FormPage { c, id, f, errors, units, orgs })
 }
 
 async fn create(
@@ -126,6 +167,7 @@ async fn create(
     if unit_store::get_scoped(&st.db.conn, &auth.scope, input.unit_id).await?.is_none() {
         errors.add("unit_id", c.t("users.error.unit"));
     }
+    check_organisation(&st, &c, &input, &mut errors).await?;
     if store::username_taken(&st.db.conn, &input.username).await? {
         errors.add("username", c.t("users.error.username_taken"));
     }
@@ -179,10 +221,12 @@ async fn edit_form(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id):
         phone: u.phone.clone().unwrap_or_default(),
         email: u.email.clone().unwrap_or_default(),
         password: String::new(),
+        organisation_id: u.organisation_id.map(|o| o.to_string()).unwrap_or_default(),
         version: u.version.to_string(),
         nonce: String::new(),
     };
-    render(&FormPage { c, id: Some(id), f, errors: FormErrors::default(), units })
+    let orgs = org_choices(&st, &f.organisation_id).await?;
+    render(&FormPage { c, id: Some(id), f, errors: FormErrors::default(), units, orgs })
 }
 
 async fn update(
@@ -202,15 +246,23 @@ async fn update(
             return form_error(&st, c, &auth, Some(id), f, e).await;
         }
     };
+    let mut errors = FormErrors::default();
     if unit_store::get_scoped(&st.db.conn, &auth.scope, input.unit_id).await?.is_none() {
-        let mut e = FormErrors::default();
-        e.add("unit_id", c.t("users.error.unit"));
-        return form_error(&st, c, &auth, Some(id), f, e).await;
+        errors.add("unit_id", c.t("users.error.unit"));
+    }
+    check_organisation(&st, &c, &input, &mut errors).await?;
+    if !errors.is_empty() {
+        return form_error(&st, c, &auth, Some(id), f, errors).await;
     }
     let version: i32 = f.version.trim().parse().map_err(|_| AppError::BadRequest("error.bad_request".into()))?;
     let tx = st.db.write().await?;
     if !store::update(&*tx, id, &input, version).await? {
         return Err(AppError::Stale);
+    }
+    if old.organisation_id != input.organisation_id {
+        // The organisation decides which agency projects the user sees: like a role change, it
+        // ends the user's sessions (all but the administrator's own, should they edit themselves).
+        auth_store::delete_user_sessions(&*tx, id, Some(auth.session_id)).await?;
     }
     audit::record(
         &*tx,

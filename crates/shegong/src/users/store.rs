@@ -18,8 +18,9 @@ fn roles_agg(b: sea_orm::DatabaseBackend) -> &'static str {
 fn user_select(b: sea_orm::DatabaseBackend) -> String {
     format!(
         "SELECT u.id, u.username, u.display_name, u.unit_id, o.name AS unit_name, u.phone, u.email, u.disabled, u.locked_until, \
-         u.must_change_password, u.totp_enabled, u.last_login_at, u.version, {} AS roles \
-         FROM users u JOIN org_units o ON o.id = u.unit_id",
+         u.must_change_password, u.totp_enabled, u.last_login_at, u.version, {} AS roles, \
+         u.organisation_id, g.name AS organisation_name \
+         FROM users u JOIN org_units o ON o.id = u.unit_id LEFT JOIN organisations g ON g.id = u.organisation_id",
         roles_agg(b)
     )
 }
@@ -111,8 +112,8 @@ pub async fn insert<C: ConnectionTrait>(
     let row = c
         .query_one(sql(
             c.get_database_backend(),
-            "INSERT INTO users (username, display_name, password_hash, unit_id, phone, email, must_change_password, password_changed_at, created_at, updated_at) \
-             VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING id",
+            "INSERT INTO users (username, display_name, password_hash, unit_id, phone, email, organisation_id, must_change_password, password_changed_at, created_at, updated_at) \
+             VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
             vec![
                 u.username.clone().into(),
                 u.display_name.clone().into(),
@@ -120,6 +121,7 @@ pub async fn insert<C: ConnectionTrait>(
                 u.unit_id.into(),
                 u.phone.clone().into(),
                 u.email.clone().into(),
+                u.organisation_id.into(),
                 must_change.into(),
                 now.into(),
                 now.into(),
@@ -131,17 +133,29 @@ pub async fn insert<C: ConnectionTrait>(
     row.try_get_by_index(0)
 }
 
-/// Updates profile fields if the version matches; false when stale.
+/// The name of an organisation (to show a user's current one even when it is no longer eligible).
+pub async fn organisation_name<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<String>, DbErr> {
+    match c
+        .query_one(sql(c.get_database_backend(), "SELECT name FROM organisations WHERE id = ?", vec![id.into()]))
+        .await?
+    {
+        Some(r) => Ok(Some(r.try_get_by_index(0)?)),
+        None => Ok(None),
+    }
+}
+
+/// Updates profile fields (and the organisation) if the version matches; false when stale.
 pub async fn update<C: ConnectionTrait>(c: &C, id: i64, u: &UserInput, version: i32) -> Result<bool, DbErr> {
     let r = c
         .execute(sql(
             c.get_database_backend(),
-            "UPDATE users SET display_name = ?, unit_id = ?, phone = ?, email = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+            "UPDATE users SET display_name = ?, unit_id = ?, phone = ?, email = ?, organisation_id = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
             vec![
                 u.display_name.clone().into(),
                 u.unit_id.into(),
                 u.phone.clone().into(),
                 u.email.clone().into(),
+                u.organisation_id.into(),
                 Utc::now().into(),
                 id.into(),
                 version.into(),

@@ -1,4 +1,5 @@
 use axum::http::StatusCode;
+use sea_orm::ConnectionTrait;
 
 use crate::both_backends;
 use crate::helpers::TestApp;
@@ -140,4 +141,148 @@ both_backends!(double_submitted_user_form_creates_one_user, |mut app: TestApp| a
     assert_eq!((first.status, second.status), (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER));
     assert_eq!(first.location(), second.location());
     assert_eq!(app.scalar("SELECT COUNT(*) FROM users WHERE username = 'once.only'").await, 1);
+});
+
+both_backends!(organisation_links_agency_staff_to_their_projects, |mut app: TestApp| async move {
+    // An agency that runs projects, a social group (not a service institution) and a bogus id.
+    let agency = app
+        .scalar(
+            "SELECT MIN(p.agency_id) FROM projects p JOIN organisations o ON o.id = p.agency_id \
+             WHERE o.org_type = 'service_institution' AND o.status = 'normal'",
+        )
+        .await;
+    let agency_s = agency.to_string();
+    let runs = app.scalar(&format!("SELECT COUNT(*) FROM projects WHERE agency_id = {agency}")).await;
+    assert!(runs > 0);
+    let group = app.scalar("SELECT MIN(id) FROM organisations WHERE org_type = 'social_group'").await.to_string();
+    let bogus = (app.scalar("SELECT MAX(id) FROM organisations").await + 1000).to_string();
+    let unit = app.unit_id("/320583/zhoushi/").await.to_string();
+    app.login_ok("admin").await;
+    let form = app.get("/admin/users/new").await;
+    let picker = form.body.split("name=\"organisation_id\"").nth(1).and_then(|s| s.split("</select>").next());
+    let picker = picker.expect("the 所属机构 picker");
+    assert!(picker.contains(&format!("<option value=\"{agency}\"")));
+    assert!(!picker.contains(&format!("<option value=\"{group}\"")), "social groups are not offered");
+    let create = |org: &str| {
+        vec![
+            ("username", "ma.gong".to_string()),
+            ("display_name", "马工".to_string()),
+            ("unit_id", unit.clone()),
+            ("organisation_id", org.to_string()),
+            ("password", "Agency-Staff-77".to_string()),
+        ]
+    };
+    for bad in [group.as_str(), bogus.as_str(), "abc"] {
+        let f = create(bad);
+        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = app.post("/admin/users", &pairs).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "organisation {bad}");
+        assert!(r.body.contains("所属机构须为已登记、状态正常的社会服务机构"), "{}", r.body);
+        assert!(r.body.contains("aria-invalid=\"true\""));
+    }
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM users WHERE username = 'ma.gong'").await, 0, "nothing written");
+    let f = create(&agency_s);
+    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = app.post("/admin/users", &pairs).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = app.scalar("SELECT id FROM users WHERE username = 'ma.gong'").await;
+    assert_eq!(app.scalar(&format!("SELECT organisation_id FROM users WHERE id = {id}")).await, agency);
+    let name = {
+        let row = app
+            .db
+            .conn
+            .query_one(sea_orm::Statement::from_string(
+                app.db.conn.get_database_backend(),
+                format!("SELECT name FROM organisations WHERE id = {agency}"),
+            ))
+            .await
+            .expect("query")
+            .expect("row");
+        row.try_get_by_index::<String>(0).expect("name")
+    };
+    assert!(app.get(&format!("/admin/users/{id}")).await.body.contains(&name), "detail shows the organisation");
+    assert!(app.get("/admin/users?q=ma.gong").await.body.contains(&name), "list shows the organisation");
+    let admin_token = app.token_for("admin").await;
+    let (_, users) = app.api("GET", "/api/v1/users?q=ma.gong", Some(&admin_token), None).await;
+    assert_eq!(users["items"][0]["organisation_id"], serde_json::json!(agency));
+    assert_eq!(users["items"][0]["organisation_name"], serde_json::json!(name));
+    app.logout().await;
+    // The security administrator gives the 社工机构人员 role (data scope: own).
+    app.login_ok("security").await;
+    let role = app.scalar("SELECT id FROM roles WHERE code = 'agency'").await.to_string();
+    assert_eq!(app.post(&format!("/admin/users/{id}/roles"), &[("role", &role)]).await.status, StatusCode::SEE_OTHER);
+    app.logout().await;
+    // The new user changes the initial password and then sees exactly their agency's projects.
+    app.login("ma.gong", "Agency-Staff-77").await;
+    app.post(
+        "/account/password",
+        &[("current", "Agency-Staff-77"), ("new_password", "Agency-Staff-88!"), ("confirm", "Agency-Staff-88!")],
+    )
+    .await;
+    let page = app.get("/services?per_page=200").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let links =
+        page.body.matches("href=\"/services/projects/").count() - page.body.matches("/services/projects/new").count();
+    assert_eq!(links as i64, runs, "the services page lists the agency's projects");
+    let token = app.token_for("ma.gong").await;
+    let (s, list) = app.api("GET", "/api/v1/services/projects?per_page=200", Some(&token), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(list["total"].as_i64(), Some(runs));
+    assert!(list["items"].as_array().expect("items").iter().all(|p| p["agency_id"] == serde_json::json!(agency)));
+    assert!(app.scalar(&format!("SELECT COUNT(*) FROM sessions WHERE user_id = {id}")).await > 0);
+    // The user's session stays in the database while the administrator edits them.
+    app.cookies.remove("sg_session");
+    app.login_ok("admin").await;
+    let edit = |org: &str, version: String| {
+        vec![
+            ("display_name", "马工".to_string()),
+            ("unit_id", unit.clone()),
+            ("organisation_id", org.to_string()),
+            ("version", version),
+        ]
+    };
+    let version = app.scalar(&format!("SELECT version FROM users WHERE id = {id}")).await.to_string();
+    assert!(app.get(&format!("/admin/users/{id}/edit")).await.body.contains(&format!("value=\"{agency}\" selected")));
+    for bad in [group.as_str(), bogus.as_str()] {
+        let f = edit(bad, version.clone());
+        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = app.post(&format!("/admin/users/{id}"), &pairs).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("所属机构须为已登记、状态正常的社会服务机构"));
+    }
+    assert_eq!(app.scalar(&format!("SELECT organisation_id FROM users WHERE id = {id}")).await, agency);
+    assert_eq!(app.scalar(&format!("SELECT version FROM users WHERE id = {id}")).await.to_string(), version);
+    assert!(
+        app.scalar(&format!("SELECT COUNT(*) FROM sessions WHERE user_id = {id}")).await > 0,
+        "refusal ends nothing"
+    );
+    // Clearing it: optimistic locking still applies, the user's sessions end, the token sees nothing.
+    let stale = edit("", (version.parse::<i64>().expect("v") - 1).to_string());
+    let pairs: Vec<(&str, &str)> = stale.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(app.post(&format!("/admin/users/{id}"), &pairs).await.status, StatusCode::CONFLICT);
+    let f = edit("", version.clone());
+    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(app.post(&format!("/admin/users/{id}"), &pairs).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM users WHERE id = {id} AND organisation_id IS NULL")).await, 1);
+    assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM sessions WHERE user_id = {id}")).await, 0);
+    assert!(app.get(&format!("/admin/users/{id}")).await.status == StatusCode::OK, "the admin stays signed in");
+    let (s, list) = app.api("GET", "/api/v1/services/projects?per_page=200", Some(&token), None).await;
+    assert_eq!((s, list["total"].as_i64()), (StatusCode::OK, Some(0)), "effective on the next request");
+    // The audit rows carry the organisation before and after.
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE entity = 'user' AND entity_id = '{id}' AND action = 'create' \
+             AND after_json LIKE '%\"organisation_id\":{agency}%'"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE entity = 'user' AND entity_id = '{id}' AND action = 'update' \
+             AND before_json LIKE '%\"organisation_id\":{agency}%' AND after_json LIKE '%\"organisation_id\":null%'"
+        ))
+        .await,
+        1
+    );
 });
