@@ -2,6 +2,9 @@
 //! Plain timing (median of repeated runs) against a temporary SQLite database with the Kunshan
 //! demo data, through the in-process router, so that figures include routing, access checks,
 //! SQL and template rendering. Set SHEGONG_BENCH_POSTGRES=postgres://… to run on PostgreSQL too.
+//! Two sections, each on its own fresh database: `foundation` (units, organisations, Party
+//! coverage, imports, audit chain) and `services` (purchased services at demo size and with 5,000
+//! synthetic projects, project and payment imports); `-- services` runs one of them.
 
 use std::time::{Duration, Instant};
 
@@ -232,23 +235,349 @@ async fn run(label: &str, database: &str) {
     report(&format!("verify audit chain ({} rows)", chain.rows), 1, t.elapsed());
 }
 
+/// Bench sections: `cargo bench -p shegong --bench foundation -- services` runs only the
+/// sections whose name contains the argument (`foundation`, `services`).
+fn wanted(section: &str) -> bool {
+    let only: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    only.is_empty() || only.iter().any(|o| section.contains(o.as_str()))
+}
+
 #[tokio::main]
 async fn main() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("bench.db");
-    run("SQLite (WAL, synchronous=FULL)", path.to_str().expect("path")).await;
+    // SHEGONG_BENCH_KEEP=dir keeps the databases (SQLite files in dir, PostgreSQL databases not
+    // dropped) for looking at query plans afterwards.
+    let keep = std::env::var("SHEGONG_BENCH_KEEP").ok();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = keep.as_ref().map(std::path::PathBuf::from).unwrap_or_else(|| tmp.path().to_path_buf());
+    std::fs::create_dir_all(&dir).expect("dir");
+    let pid = std::process::id();
+    if wanted("foundation") {
+        let path = dir.join(format!("bench_{pid}_foundation.db"));
+        run("SQLite (WAL, synchronous=FULL)", path.to_str().expect("path")).await;
+    }
+    if wanted("services") {
+        let path = dir.join(format!("bench_{pid}_services.db"));
+        services::run("SQLite (WAL, synchronous=FULL)", path.to_str().expect("path")).await;
+    }
     if let Ok(url) = std::env::var("SHEGONG_BENCH_POSTGRES") {
         let admin = Db::connect(&url, 1).await.expect("pg");
-        let name = format!("shegong_bench_{}", std::process::id());
-        sea_orm::ConnectionTrait::execute_unprepared(&admin.conn, &format!("CREATE DATABASE {name}"))
-            .await
-            .expect("create");
         let base = url.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(url.clone());
-        run("PostgreSQL", &format!("{base}/{name}")).await;
-        let _ = sea_orm::ConnectionTrait::execute_unprepared(
-            &admin.conn,
-            &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+        for section in ["foundation", "services"].into_iter().filter(|s| wanted(s)) {
+            // A fresh database per section, so that each section starts from the demo data alone.
+            let name = format!("shegong_bench_{pid}_{section}");
+            sea_orm::ConnectionTrait::execute_unprepared(&admin.conn, &format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create");
+            let url = format!("{base}/{name}");
+            match section {
+                "foundation" => run("PostgreSQL", &url).await,
+                _ => services::run("PostgreSQL", &url).await,
+            }
+            if keep.is_some() {
+                println!("kept PostgreSQL database {name}");
+                continue;
+            }
+            let _ = sea_orm::ConnectionTrait::execute_unprepared(
+                &admin.conn,
+                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            )
+            .await;
+        }
+    }
+    if keep.is_some() {
+        println!("kept SQLite databases in {}", dir.display());
+    }
+}
+
+/// Purchased services: the pages and the API for the Bureau (whole city) and the 周市 station
+/// manager on the 35 demo projects, again after 5,000 synthetic projects, then the imports.
+mod services {
+    use std::time::Instant;
+
+    use chrono::NaiveDate;
+    use sea_orm::{ConnectionTrait, FromQueryResult};
+    use shegong::app::{self, AppState};
+    use shegong::platform::access::Scope;
+    use shegong::platform::audit::Actor;
+    use shegong::platform::config::Config;
+    use shegong::platform::db::{count, sql, Db};
+    use shegong::platform::xlsx::Cell;
+    use shegong::services::model::{MemberInput, PaymentInput, ProjectInput, SignInput};
+    use shegong::services::store;
+
+    use super::{get, report, session_cookie, time, PASSWORD};
+
+    const SYNTHETIC: usize = 5_000;
+    const IMPORTED: usize = 2_000;
+
+    fn day(m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2022, m, d).expect("date")
+    }
+
+    #[derive(FromQueryResult)]
+    struct Id {
+        id: i64,
+    }
+
+    #[derive(FromQueryResult)]
+    struct Named {
+        id: i64,
+        name: String,
+    }
+
+    async fn ids(db: &Db, text: &str, values: Vec<sea_orm::Value>) -> Vec<i64> {
+        Id::find_by_statement(sql(db.backend(), text, values))
+            .all(&db.conn)
+            .await
+            .expect("ids")
+            .into_iter()
+            .map(|r| r.id)
+            .collect()
+    }
+
+    /// The six pages/API calls of the brief, for both users.
+    async fn pages(router: &axum::Router, users: &[(&str, &str)], project: i64, runs: usize) {
+        let paths = [
+            "/services?year=2022".to_string(),
+            format!("/services/projects/{project}"),
+            "/services/figures?year=2022".to_string(),
+            "/api/v1/services/figures?year=2022".to_string(),
+            "/services/team?year=2022".to_string(),
+            "/stations".to_string(),
+        ];
+        for (who, cookie) in users {
+            for path in &paths {
+                let shown = if path.starts_with("/services/projects/") { "/services/projects/{id}" } else { path };
+                time(&format!("GET {shown}, {who}"), runs, || async {
+                    get(router, path, cookie).await;
+                })
+                .await;
+            }
+        }
+    }
+
+    /// Writes `n` signed 2022 projects over the 11 stations in one transaction: each with 3
+    /// transitions or more (a quarter stays contracted, a quarter executing, a quarter in mid-term,
+    /// a quarter closed), 3 instalments (30 + 30 + 20 %) and 3 members (two from the talent
+    /// register, one by name only).
+    async fn synthetic(db: &Db, n: usize) {
+        let towns = ids(db, "SELECT id FROM org_units WHERE depth = 1 ORDER BY sort_order, id", vec![]).await;
+        let items = ids(
+            db,
+            "SELECT id FROM service_categories WHERE year = 2022 AND parent_id IS NOT NULL ORDER BY id",
+            vec![],
         )
+        .await;
+        let agencies = ids(
+            db,
+            "SELECT id FROM organisations WHERE is_agency = ? AND org_type = 'service_institution' AND status = 'normal' ORDER BY id",
+            vec![true.into()],
+        )
+        .await;
+        let workers =
+            Named::find_by_statement(sql(db.backend(), "SELECT id, name FROM social_workers ORDER BY id", vec![]))
+                .all(&db.conn)
+                .await
+                .expect("workers");
+        assert!(!towns.is_empty() && !items.is_empty() && !agencies.is_empty() && !workers.is_empty());
+        let tx = db.write().await.expect("tx");
+        let c = &*tx;
+        let steps = ["contracted", "executing", "midterm", "final_review", "closed"];
+        for i in 0..n {
+            let amount_fen = (100_000 + (i % 41) as i64 * 10_000) * 100;
+            let signed = day(2 + (i % 3) as u32, 1 + (i % 28) as u32);
+            let input = ProjectInput {
+                unit_id: towns[i % towns.len()],
+                year: 2022,
+                title: format!("基准测试购买服务项目{i:05}"),
+                category_id: items[i % items.len()],
+                amount_fen,
+                starts_on: signed,
+                ends_on: day(12, 31),
+                description: String::new(),
+            };
+            let id = store::insert_project(c, &input, "initiated", None).await.expect("project");
+            store::insert_transition(c, id, None, "initiated", "", None, "bench", signed - chrono::Duration::days(30))
+                .await
+                .expect("transition");
+            assert!(store::set_status(c, id, "initiated", "procurement", 1).await.expect("status"));
+            store::insert_transition(c, id, Some("initiated"), "procurement", "", None, "bench", signed)
+                .await
+                .expect("transition");
+            let contract_no = format!("BENCH-GM-2022-{i:05}");
+            let s = SignInput { agency_id: agencies[i % agencies.len()], contract_no, amount_fen, signed_on: signed };
+            assert!(store::sign(c, id, &s, 2).await.expect("sign"));
+            store::insert_transition(c, id, Some("procurement"), "contracted", "", None, "bench", signed)
+                .await
+                .expect("transition");
+            // contracted → executing → midterm → final_review → closed, as far as this project goes.
+            let last = [0, 1, 2, 4][i % 4];
+            for k in 0..last {
+                let (from, to) = (steps[k], steps[k + 1]);
+                assert!(store::set_status(c, id, from, to, 3 + k as i32).await.expect("status"));
+                store::insert_transition(c, id, Some(from), to, "", None, "bench", day(6 + k as u32, 1))
+                    .await
+                    .expect("transition");
+            }
+            for (k, pct) in [30, 30, 20].iter().enumerate() {
+                let pay = PaymentInput {
+                    kind: "instalment".into(),
+                    paid_on: day(4 + 3 * k as u32, 10),
+                    amount_fen: amount_fen * pct / 100,
+                    voucher_ref: format!("BENCH-V-{i:05}-{k}"),
+                    note: String::new(),
+                };
+                store::insert_payment(c, id, &pay, None).await.expect("payment");
+            }
+            for (k, role) in ["supervisor", "manager", "fulltime"].iter().enumerate() {
+                let w = &workers[(i * 2 + k) % workers.len()];
+                let m = MemberInput {
+                    worker_id: (k < 2).then_some(w.id),
+                    name: if k < 2 { w.name.clone() } else { format!("基准社工{i:05}") },
+                    role: (*role).into(),
+                    from_on: signed,
+                };
+                store::insert_member(c, id, &m).await.expect("member");
+            }
+        }
+        tx.commit().await.expect("commit");
+    }
+
+    async fn sizes(db: &Db) -> String {
+        let mut parts = Vec::new();
+        for table in ["projects", "project_payments", "project_members", "project_transitions"] {
+            let n = count(&db.conn, &format!("SELECT COUNT(*) FROM {table}"), vec![]).await.expect("count");
+            parts.push(format!("{table} {n}"));
+        }
+        parts.join(", ")
+    }
+
+    pub async fn run(label: &str, database: &str) {
+        println!("\n== {label}: purchased services ==");
+        let cfg = Config { database: database.to_string(), ..Config::default() };
+        let db = Db::connect(&cfg.database, 10).await.expect("connect");
+        db.migrate().await.expect("migrate");
+        shegong::demo::generate(&db, &cfg.security, PASSWORD, 1).await.expect("demo");
+        let router = app::build(AppState::new(db.clone(), cfg.clone(), None));
+        let bureau = session_cookie(&router, "bureau").await;
+        let station = session_cookie(&router, "station").await;
+        let users = [("bureau", bureau.as_str()), ("station", station.as_str())];
+        // A demo project of 周市: both users may open it (and both may write, so the detail page
+        // also loads the team picker and the agency list).
+        let project = *ids(
+            &db,
+            "SELECT p.id FROM projects p JOIN org_units u ON u.id = p.unit_id \
+             WHERE u.path = '/320583/zhoushi/' ORDER BY p.id LIMIT 1",
+            vec![],
+        )
+        .await
+        .first()
+        .expect("a 周市 project");
+        println!("-- demo data: {}", sizes(&db).await);
+        pages(&router, &users, project, 30).await;
+
+        let t = Instant::now();
+        synthetic(&db, SYNTHETIC).await;
+        report(&format!("write {SYNTHETIC} synthetic projects (one transaction)"), 1, t.elapsed());
+        println!("-- with {SYNTHETIC} synthetic projects: {}", sizes(&db).await);
+        // PostgreSQL plans from table statistics, which autovacuum refreshes within about a
+        // minute of a bulk write; until then the planner believes the tables are nearly empty.
+        time("GET /api/v1/services/figures?year=2022, bureau, straight after the write", 3, || async {
+            get(&router, "/api/v1/services/figures?year=2022", &bureau).await;
+        })
+        .await;
+        if db.backend() == sea_orm::DatabaseBackend::Postgres {
+            db.conn.execute_unprepared("ANALYZE").await.expect("analyze");
+            println!("-- ANALYZE (what autovacuum does shortly after a bulk write; SQLite is never analysed)");
+        }
+        pages(&router, &users, project, 20).await;
+
+        // 2,000 signed projects in one xlsx through every rule, all or nothing.
+        let towns: Vec<String> = store::buyer_units(&db.conn, &Scope::all())
+            .await
+            .expect("buyers")
+            .into_iter()
+            .filter(|b| b.depth == 1)
+            .map(|b| b.name)
+            .collect();
+        #[derive(FromQueryResult)]
+        struct Code {
+            credit_code: String,
+        }
+        let codes: Vec<String> = Code::find_by_statement(sql(
+            db.backend(),
+            "SELECT credit_code FROM organisations WHERE is_agency = ? AND status = 'normal' \
+             AND org_type = 'service_institution' ORDER BY id",
+            vec![true.into()],
+        ))
+        .all(&db.conn)
+        .await
+        .expect("agencies")
+        .into_iter()
+        .map(|r| r.credit_code)
+        .collect();
+        assert!(!towns.is_empty() && !codes.is_empty());
+        let rows: Vec<Vec<Cell>> = (0..IMPORTED)
+            .map(|i| {
+                vec![
+                    Cell::Text(towns[i % towns.len()].clone()),
+                    Cell::Int(2022),
+                    Cell::Text(format!("基准导入购买服务项目{i:05}")),
+                    Cell::Text("B1".into()),
+                    Cell::Fen(30_000_000 + (i % 20) as i64 * 1_000_000),
+                    Cell::Date(day(3, 1)),
+                    Cell::Date(day(12, 31)),
+                    Cell::Text(codes[i % codes.len()].clone()),
+                    Cell::Text(format!("BENCH-IMP-2022-{i:05}")),
+                    Cell::Date(day(3, 1)),
+                    Cell::Empty,
+                ]
+            })
+            .collect();
+        let bytes = shegong::platform::xlsx::write(shegong::services::import::PROJECT_COLUMNS, &rows).expect("xlsx");
+        let actor = Actor::system("bench");
+        let today = shegong::platform::time::today();
+        let name = format!("xlsx import of {IMPORTED} signed projects ({} KB), all rules + audit", bytes.len() / 1024);
+        let t = Instant::now();
+        match shegong::services::import::import_projects(&db, &actor, &Scope::all(), today, &bytes).await {
+            Ok(rep) => {
+                assert!(rep.committed() && rep.created == IMPORTED, "{:?}", rep.errors.first());
+                report(&name, 1, t.elapsed());
+            }
+            // Reported, not fatal: the rest of the section still runs.
+            Err(e) => println!("{name:<58} FAILED: {e}"),
+        }
+
+        // 6,000 instalments (3 × 5 %) against 2,000 of the synthetic projects, checked cumulatively.
+        let rows: Vec<Vec<Cell>> = (0..IMPORTED * 3)
+            .map(|n| {
+                let (i, k) = (n / 3, n % 3);
+                let amount_fen = (100_000 + (i % 41) as i64 * 10_000) * 100;
+                vec![
+                    Cell::Text(format!("BENCH-GM-2022-{i:05}")),
+                    Cell::Enum("instalment"),
+                    Cell::Date(day(10 + k as u32, 15)),
+                    Cell::Fen(amount_fen * 5 / 100),
+                    Cell::Text(format!("BENCH-IMP-V-{i:05}-{k}")),
+                    Cell::Empty,
+                ]
+            })
+            .collect();
+        let bytes = shegong::platform::xlsx::write(shegong::services::import::PAYMENT_COLUMNS, &rows).expect("xlsx");
+        let t = Instant::now();
+        let rep = shegong::services::import::import_payments(&db, &actor, &Scope::all(), today, &bytes)
+            .await
+            .expect("import");
+        assert!(rep.committed() && rep.created == IMPORTED * 3, "{:?}", rep.errors.first());
+        report(
+            &format!("xlsx import of {} payments ({} KB), all rules + audit", IMPORTED * 3, bytes.len() / 1024),
+            1,
+            t.elapsed(),
+        );
+        println!("-- after the imports: {}", sizes(&db).await);
+        time("GET /api/v1/services/figures?year=2022, bureau", 20, || async {
+            get(&router, "/api/v1/services/figures?year=2022", &bureau).await;
+        })
         .await;
     }
 }

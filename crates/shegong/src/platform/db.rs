@@ -28,6 +28,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (10, "selections", include_str!("../../migrations/0010_selections.sql")),
     (11, "stations", include_str!("../../migrations/0011_stations.sql")),
     (12, "services", include_str!("../../migrations/0012_services.sql")),
+    (13, "services_indexes", include_str!("../../migrations/0013_services_indexes.sql")),
 ];
 
 /// A handle to the database shared by all requests.
