@@ -323,11 +323,13 @@ async fn detail_page(st: &AppState, c: PageCtx, auth: &Auth, id: i64, kept: Kept
     let evaluations = store::evaluations(db, id).await?;
     let ids: Vec<i64> = evaluations.iter().map(|e| e.0.id).collect();
     let evaluation_files = files::of(db, "evaluation", &ids).await?;
-    let (workers, agencies) = if writable {
-        (store::worker_options(db, &auth.scope, p.agency_id).await?, store::agency_options(db).await?)
+    let workers = if writable && p.status != "closed" {
+        store::worker_options(db, &auth.scope, p.agency_id).await?
     } else {
-        (Vec::new(), Vec::new())
+        Vec::new()
     };
+    // The agency picker (with every agency's track record) is needed only for signing.
+    let agencies = if writable && p.status == "procurement" { store::agency_options(db).await? } else { Vec::new() };
     let t = today().to_string();
     let next = model::next_status(&p.status);
     let ev_kind = if p.status == "final_review" { "final" } else { "midterm" };

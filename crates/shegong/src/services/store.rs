@@ -97,7 +97,7 @@ pub async fn category_by_code_or_name<C: ConnectionTrait>(
 ) -> Result<Option<CategoryRow>, DbErr> {
     CategoryRow::find_by_statement(sql(
         c.get_database_backend(),
-        "SELECT k.id, k.year, k.parent_id, k.code, k.name, k.name_en, k.description, k.sort_order, 0 AS projects \
+        "SELECT k.id, k.year, k.parent_id, k.code, k.name, k.name_en, k.description, k.sort_order, CAST(0 AS BIGINT) AS projects \
          FROM service_categories k WHERE k.year = ? AND (k.code = ? OR k.name = ?) ORDER BY k.parent_id DESC",
         vec![year.into(), text.into(), text.into()],
     ))
@@ -1121,10 +1121,11 @@ impl AgencyOption {
 pub async fn agency_options<C: ConnectionTrait>(c: &C) -> Result<Vec<AgencyOption>, DbErr> {
     AgencyOption::find_by_statement(sql(
         c.get_database_backend(),
-        "SELECT o.id, o.name, (SELECT COUNT(*) FROM projects p WHERE p.agency_id = o.id) AS projects, \
-         (SELECT CAST(AVG(e.score) AS DOUBLE PRECISION) FROM project_evaluations e JOIN projects p ON p.id = e.project_id \
-           WHERE p.agency_id = o.id AND e.kind = 'final') AS average_final \
-         FROM organisations o WHERE o.org_type = 'service_institution' AND o.status = 'normal' \
+        "SELECT o.id, o.name, COALESCE(pc.n, 0) AS projects, fe.average AS average_final FROM organisations o \
+         LEFT JOIN (SELECT agency_id, COUNT(*) AS n FROM projects WHERE agency_id IS NOT NULL GROUP BY agency_id) pc ON pc.agency_id = o.id \
+         LEFT JOIN (SELECT p.agency_id, CAST(AVG(e.score) AS DOUBLE PRECISION) AS average FROM project_evaluations e \
+           JOIN projects p ON p.id = e.project_id WHERE e.kind = 'final' GROUP BY p.agency_id) fe ON fe.agency_id = o.id \
+         WHERE o.org_type = 'service_institution' AND o.status = 'normal' \
          ORDER BY CASE WHEN o.is_agency THEN 0 ELSE 1 END, o.name",
         vec![],
     ))

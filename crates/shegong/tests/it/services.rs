@@ -401,11 +401,9 @@ async fn the_guideline_is_kept_by_year() {
     crate::helpers::finish(app.db.clone()).await;
 }
 
-#[tokio::test]
-async fn imports_are_all_or_nothing_with_row_errors() {
+both_backends!(imports_are_all_or_nothing_with_row_errors, |mut app: TestApp| async move {
     use shegong::platform::xlsx::{write, Cell};
     use shegong::services::import::{PAYMENT_COLUMNS, PROJECT_COLUMNS};
-    let mut app = TestApp::sqlite().await;
     app.login_ok("bureau").await;
     let d = |s: &str| Cell::Date(chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date"));
     let t = |s: &str| Cell::Text(s.to_string());
@@ -490,8 +488,7 @@ async fn imports_are_all_or_nothing_with_row_errors() {
     let other = write(PAYMENT_COLUMNS, &[payment("IMP-002", 1, "P9")]).expect("xlsx");
     let r = app.upload("/services/import/payments", "pay.xlsx", &other).await;
     assert!(r.body.contains("找不到该合同编号的项目"));
-    crate::helpers::finish(app.db.clone()).await;
-}
+});
 
 #[tokio::test]
 async fn evaluation_files_are_served_within_scope() {
@@ -530,11 +527,9 @@ async fn evaluation_files_are_served_within_scope() {
 
 /// A projects file typed in LibreOffice Calc: numbers with decimals, date cells, a category by name
 /// or by code, a row without a signing. Rows 5 and 6 are wrong and the whole file is refused.
-#[tokio::test]
-async fn a_libreoffice_projects_file_imports_all_or_nothing() {
+both_backends!(a_libreoffice_projects_file_imports_all_or_nothing, |mut app: TestApp| async move {
     const BAD: &[u8] = include_bytes!("../fixtures/projects-libreoffice.xlsx");
     const GOOD: &[u8] = include_bytes!("../fixtures/projects-good-libreoffice.xlsx");
-    let mut app = TestApp::sqlite().await;
     app.login_ok("bureau").await;
     let before = app.scalar("SELECT COUNT(*) FROM projects").await;
     let r = app.upload("/services/import/projects", "项目.xlsx", BAD).await;
@@ -562,5 +557,4 @@ async fn a_libreoffice_projects_file_imports_all_or_nothing() {
         3,
         "imported signed: 立项, 采购, 签约"
     );
-    crate::helpers::finish(app.db.clone()).await;
-}
+});
