@@ -525,8 +525,8 @@ async fn evaluation_files_are_served_within_scope() {
     crate::helpers::finish(app.db.clone()).await;
 }
 
-/// A projects file typed in LibreOffice Calc: numbers with decimals, date cells, a category by name
-/// or by code, a row without a signing. Rows 5 and 6 are wrong and the whole file is refused.
+// A projects file typed in LibreOffice Calc: numbers with decimals, date cells, a category by name
+// or by code, a row without a signing. Rows 5 and 6 are wrong and the whole file is refused.
 both_backends!(a_libreoffice_projects_file_imports_all_or_nothing, |mut app: TestApp| async move {
     const BAD: &[u8] = include_bytes!("../fixtures/projects-libreoffice.xlsx");
     const GOOD: &[u8] = include_bytes!("../fixtures/projects-good-libreoffice.xlsx");
