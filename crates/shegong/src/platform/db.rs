@@ -200,6 +200,16 @@ impl Db {
     }
 
     /// A cheap query used by /readyz.
+    /// Refreshes PostgreSQL's planner statistics after a bulk write (imports), so the next queries
+    /// do not wait for autovacuum to notice thousands of new rows. SQLite needs nothing.
+    pub async fn analyze(&self, tables: &[&str]) -> Result<(), DbErr> {
+        if self.is_postgres() && !tables.is_empty() {
+            // Table names come from the code, never from input.
+            self.conn.execute_unprepared(&format!("ANALYZE {}", tables.join(", "))).await?;
+        }
+        Ok(())
+    }
+
     pub async fn ping(&self) -> Result<(), DbErr> {
         self.conn.execute_unprepared("SELECT 1").await.map(|_| ())
     }

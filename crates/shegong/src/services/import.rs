@@ -252,6 +252,7 @@ pub async fn import_projects(
     report.created = events.len();
     audit::record_many(&*tx, actor, events).await?;
     tx.commit().await?;
+    db.analyze(&["projects", "project_transitions"]).await?;
     Ok(report)
 }
 
@@ -367,6 +368,7 @@ pub async fn import_payments(
     report.created = events.len();
     audit::record_many(&*tx, actor, events).await?;
     tx.commit().await?;
+    db.analyze(&["project_payments"]).await?;
     Ok(report)
 }
 
