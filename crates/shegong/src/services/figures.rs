@@ -13,6 +13,8 @@ use crate::services::store::project_filter;
 pub struct Breakdown {
     /// Category, agency, station or role.
     pub label: String,
+    /// The English name where the records have one (categories), else empty.
+    pub label_en: String,
     pub projects: i64,
     pub amount_fen: i64,
     pub paid_fen: i64,
@@ -65,6 +67,8 @@ const PAID: &str = "CAST(COALESCE(SUM(pay.paid), 0) AS BIGINT)";
 async fn breakdown<C: ConnectionTrait>(
     c: &C,
     label: &str,
+    // An aggregate or a constant: the rows are grouped by `label` only.
+    label_en: &str,
     order: &str,
     w: &str,
     vals: &[Value],
@@ -72,7 +76,7 @@ async fn breakdown<C: ConnectionTrait>(
     Breakdown::find_by_statement(sql(
         c.get_database_backend(),
         &format!(
-            "SELECT {label} AS label, COUNT(*) AS projects, {AMOUNT} AS amount_fen, {PAID} AS paid_fen \
+            "SELECT {label} AS label, {label_en} AS label_en, COUNT(*) AS projects, {AMOUNT} AS amount_fen, {PAID} AS paid_fen \
              {FROM} WHERE {w} GROUP BY {label} ORDER BY {order}"
         ),
         vals.to_vec(),
@@ -130,12 +134,19 @@ pub async fn compute<C: ConnectionTrait>(
     .await?;
     let rank = |r: &str| crate::services::model::ROLES.iter().position(|x| *x == r).unwrap_or(99);
     by_role.sort_by_key(|r| rank(&r.role));
-    let by_category =
-        breakdown(c, "COALESCE(kp.name, k.name)", "COUNT(*) DESC, COALESCE(kp.name, k.name)", &w, &vals).await?;
+    let by_category = breakdown(
+        c,
+        "COALESCE(kp.name, k.name)",
+        "MIN(COALESCE(kp.name_en, k.name_en))",
+        "COUNT(*) DESC, COALESCE(kp.name, k.name)",
+        &w,
+        &vals,
+    )
+    .await?;
     let by_agency =
-        breakdown(c, "COALESCE(o.name, '')", "SUM(p.amount_fen) DESC, COALESCE(o.name, '')", &w, &vals).await?;
-    let by_station = breakdown(c, "u.name", "MIN(u.path)", &w, &vals).await?;
-    let mut by_status = breakdown(c, "p.status", "p.status", &w, &vals).await?;
+        breakdown(c, "COALESCE(o.name, '')", "''", "SUM(p.amount_fen) DESC, COALESCE(o.name, '')", &w, &vals).await?;
+    let by_station = breakdown(c, "u.name", "MIN(u.name_en)", "MIN(u.path)", &w, &vals).await?;
+    let mut by_status = breakdown(c, "p.status", "''", "p.status", &w, &vals).await?;
     let srank = |s: &str| crate::services::model::status_index(s).unwrap_or(99);
     by_status.sort_by_key(|r| srank(&r.label));
     Ok(ServiceFigures {
@@ -302,7 +313,7 @@ async fn page(
     let station_rows = fig
         .by_station
         .iter()
-        .map(|b| (b.label.clone(), b.amount_fen as f64, Money(b.amount_fen).yuan_text()))
+        .map(|b| (c.pick(&b.label, &b.label_en).to_string(), b.amount_fen as f64, Money(b.amount_fen).yuan_text()))
         .collect();
     let charts = vec![
         chart(c.t("services.chart.category"), c.t("services.projects"), category_rows),
@@ -330,7 +341,8 @@ fn table(c: &PageCtx, fig: &ServiceFigures) -> Vec<Line> {
         ("services.figures.by_station", &fig.by_station),
     ] {
         for b in list {
-            rows.push((c.t(section).to_string(), b.label.clone(), b.projects, Some((b.amount_fen, b.paid_fen))));
+            let label = c.pick(&b.label, &b.label_en).to_string();
+            rows.push((c.t(section).to_string(), label, b.projects, Some((b.amount_fen, b.paid_fen))));
         }
     }
     for b in &fig.by_status {

@@ -117,6 +117,11 @@ both_backends!(the_2022_figures_come_out_of_the_records, |mut app: TestApp| asyn
     let person = app.get(&format!("/services/team/{worker}")).await;
     assert_eq!(person.status, StatusCode::OK);
     assert!(person.body.contains("督导"));
+    // In English the categories and stations use their English names.
+    app.get("/lang/en?next=/").await;
+    let en = app.get("/services/figures?year=2022").await;
+    assert!(en.body.contains("Elderly care") && en.body.contains("Zhoushi"), "English names");
+    app.get("/lang/zh-CN?next=/").await;
     // CSV and xlsx exports carry the same totals.
     let csv = app.get("/services/figures.csv?year=2022").await;
     assert!(csv.body.contains("13000000.00"), "{}", csv.body);
