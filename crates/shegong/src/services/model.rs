@@ -62,7 +62,7 @@ pub struct Refusal {
 }
 
 impl Refusal {
-    fn new(key: &'static str) -> Refusal {
+    pub fn new(key: &'static str) -> Refusal {
         Refusal { key, args: Vec::new() }
     }
     fn with(mut self, k: &'static str, v: impl Into<String>) -> Refusal {

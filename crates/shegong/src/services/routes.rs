@@ -390,6 +390,11 @@ async fn refuse(st: &AppState, c: PageCtx, auth: &Auth, id: i64, mut kept: Kept,
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &detail_page(st, c, auth, id, kept).await?)
 }
 
+/// A form with field errors: the page again, the errors next to the fields.
+async fn form_refused(st: &AppState, c: PageCtx, auth: &Auth, id: i64, kept: Kept) -> AppResult<Response> {
+    refuse(st, c, auth, id, kept, &Refusal::new("services.error.form")).await
+}
+
 fn prefixed(c: &PageCtx, prefix: &str, errs: Vec<(&'static str, &'static str)>) -> FormErrors {
     let mut e = FormErrors::default();
     for (field, key) in errs {
@@ -425,7 +430,7 @@ async fn advance(
     if on > today() {
         let mut kept = Kept::default();
         kept.errors.add("advance.happened_on", c.t("services.error.past_date"));
-        return refuse(&st, c, &auth, id, kept, &Refusal { key: "services.error.past_date", args: vec![] }).await;
+        return refuse(&st, c, &auth, id, kept, &Refusal::new("services.error.past_date")).await;
     }
     let tx = st.db.write().await?;
     store::lock_project(&*tx, id).await?;
@@ -467,8 +472,7 @@ async fn sign(
         Ok(i) => i,
         Err(errs) => {
             let kept = Kept { errors: prefixed(&c, "sign", errs), sg: Some(f), ..Kept::default() };
-            let r = Refusal { key: "services.error.form", args: vec![] };
-            return refuse(&st, c, &auth, id, kept, &r).await;
+            return form_refused(&st, c, &auth, id, kept).await;
         }
     };
     let mut errs = Vec::new();
@@ -483,8 +487,7 @@ async fn sign(
     }
     if !errs.is_empty() {
         let kept = Kept { errors: prefixed(&c, "sign", errs), sg: Some(f), ..Kept::default() };
-        let r = Refusal { key: "services.error.form", args: vec![] };
-        return refuse(&st, c, &auth, id, kept, &r).await;
+        return form_refused(&st, c, &auth, id, kept).await;
     }
     let tx = st.db.write().await?;
     store::lock_project(&*tx, id).await?;
@@ -539,8 +542,7 @@ async fn pay(
         Ok(i) => i,
         Err(errs) => {
             let kept = Kept { errors: prefixed(&c, "pay", errs), pay: Some(f), ..Kept::default() };
-            let r = Refusal { key: "services.error.form", args: vec![] };
-            return refuse(&st, c, &auth, id, kept, &r).await;
+            return form_refused(&st, c, &auth, id, kept).await;
         }
     };
     let tx = st.db.write().await?;
@@ -586,8 +588,7 @@ async fn evaluate(
         Ok(i) => i,
         Err(errs) => {
             let kept = Kept { errors: prefixed(&c, "ev", errs), ev: Some(f), ..Kept::default() };
-            let r = Refusal { key: "services.error.form", args: vec![] };
-            return refuse(&st, c, &auth, id, kept, &r).await;
+            return form_refused(&st, c, &auth, id, kept).await;
         }
     };
     let tx = st.db.write().await?;
@@ -697,7 +698,7 @@ async fn plan_submit(
     if text.chars().count() < 10 {
         let mut kept = Kept::default();
         kept.errors.add("plan.plan", c.t("services.error.plan"));
-        return refuse(&st, c, &auth, id, kept, &Refusal { key: "services.error.form", args: vec![] }).await;
+        return form_refused(&st, c, &auth, id, kept).await;
     }
     let tx = st.db.write().await?;
     store::lock_project(&*tx, id).await?;
@@ -708,7 +709,7 @@ async fn plan_submit(
         Some(e) if facts.on_hold && !pending => e,
         _ => {
             drop(tx);
-            let r = Refusal { key: "services.error.plan_not_needed", args: vec![] };
+            let r = Refusal::new("services.error.plan_not_needed");
             return refuse(&st, c, &auth, id, Kept::default(), &r).await;
         }
     };
@@ -740,7 +741,7 @@ async fn plan_approve(
     let plan = plans.iter().find(|x| x.id == pid && x.approved_at.is_none()).ok_or(AppError::NotFound)?;
     if plan.submitted_by == Some(auth.id) {
         drop(tx);
-        let r = Refusal { key: "services.error.self_approve", args: vec![] };
+        let r = Refusal::new("services.error.self_approve");
         return refuse(&st, c, &auth, id, Kept::default(), &r).await;
     }
     if !store::approve_plan(&*tx, id, pid, auth.id).await? {
@@ -776,7 +777,7 @@ async fn member_add(
         Ok(i) => i,
         Err(errs) => {
             let kept = Kept { errors: prefixed(&c, "member", errs), ..Kept::default() };
-            return refuse(&st, c, &auth, id, kept, &Refusal { key: "services.error.form", args: vec![] }).await;
+            return form_refused(&st, c, &auth, id, kept).await;
         }
     };
     if let Some(w) = input.worker_id {
@@ -784,12 +785,12 @@ async fn member_add(
         let Some(name) = store::worker_name(&st.db.conn, &auth.scope, w).await? else {
             let mut kept = Kept::default();
             kept.errors.add("member.worker_id", c.t("services.error.worker"));
-            return refuse(&st, c, &auth, id, kept, &Refusal { key: "services.error.form", args: vec![] }).await;
+            return form_refused(&st, c, &auth, id, kept).await;
         };
         input.name = name;
     }
     if p.status == "closed" {
-        let r = Refusal { key: "services.error.closed", args: vec![] };
+        let r = Refusal::new("services.error.closed");
         return refuse(&st, c, &auth, id, Kept::default(), &r).await;
     }
     let tx = st.db.write().await?;
@@ -799,7 +800,7 @@ async fn member_add(
     if let Some(w) = input.worker_id {
         if store::is_active_member(&*tx, id, w).await? {
             drop(tx);
-            let r = Refusal { key: "services.error.member_twice", args: vec![] };
+            let r = Refusal::new("services.error.member_twice");
             return refuse(&st, c, &auth, id, Kept::default(), &r).await;
         }
     }
@@ -838,7 +839,7 @@ async fn member_end(
     let tx = st.db.write().await?;
     if !store::end_member(&*tx, id, mid, on).await? {
         drop(tx);
-        let r = Refusal { key: "services.error.member_end", args: vec![] };
+        let r = Refusal::new("services.error.member_end");
         return refuse(&st, c, &auth, id, Kept::default(), &r).await;
     }
     audit::record(
@@ -868,7 +869,7 @@ async fn milestone_add(
         Ok(i) => i,
         Err(errs) => {
             let kept = Kept { errors: prefixed(&c, "milestone", errs), ..Kept::default() };
-            return refuse(&st, c, &auth, id, kept, &Refusal { key: "services.error.form", args: vec![] }).await;
+            return form_refused(&st, c, &auth, id, kept).await;
         }
     };
     let tx = st.db.write().await?;
