@@ -26,12 +26,24 @@ pub enum AppError {
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("database: {0}")]
-    Db(#[from] sea_orm::DbErr),
+    Db(sea_orm::DbErr),
     #[error("internal: {0}")]
     Internal(#[from] anyhow::Error),
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+impl From<sea_orm::DbErr> for AppError {
+    /// A unique index that refuses a write is a conflict the user can act on (someone created the
+    /// same record a moment earlier, after the handler's own check), not an internal error. The
+    /// write transaction is rolled back as it is dropped, so nothing is half written.
+    fn from(e: sea_orm::DbErr) -> Self {
+        match e.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => AppError::Conflict("error.duplicate".into()),
+            _ => AppError::Db(e),
+        }
+    }
+}
 
 #[derive(Template)]
 #[template(path = "layout/error.html")]
@@ -92,4 +104,23 @@ impl IntoResponse for AppError {
 #[derive(Clone, Debug)]
 pub struct ErrorMarker {
     pub key: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::ConnectionTrait;
+
+    #[tokio::test]
+    async fn a_unique_index_refusing_a_write_is_a_conflict() {
+        let db = crate::platform::db::Db::connect(":memory:", 1).await.expect("connect");
+        db.conn.execute_unprepared("CREATE TABLE t (code TEXT NOT NULL UNIQUE)").await.expect("table");
+        db.conn.execute_unprepared("INSERT INTO t VALUES ('a')").await.expect("first");
+        let again = db.conn.execute_unprepared("INSERT INTO t VALUES ('a')").await.expect_err("unique");
+        let e = AppError::from(again);
+        assert_eq!(e.status(), StatusCode::CONFLICT);
+        assert_eq!(e.message_key(), "error.duplicate");
+        let other = db.conn.execute_unprepared("INSERT INTO nowhere VALUES (1)").await.expect_err("no table");
+        assert_eq!(AppError::from(other).status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
 }
