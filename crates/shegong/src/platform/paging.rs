@@ -124,6 +124,34 @@ impl<T> Page<T> {
     }
 }
 
+/// Runs a list query page by page: `count_sql` counts every match, `select_sql` (without ORDER BY
+/// or LIMIT; `order` is a [`PageParams::order_by`] clause) returns the rows. Both take `vals`.
+pub async fn fetch<T, C>(
+    c: &C,
+    count_sql: &str,
+    select_sql: &str,
+    order: &str,
+    vals: Vec<sea_orm::Value>,
+    p: &PageParams,
+) -> Result<Page<T>, sea_orm::DbErr>
+where
+    T: sea_orm::FromQueryResult,
+    C: sea_orm::ConnectionTrait,
+{
+    let total = crate::platform::db::count(c, count_sql, vals.clone()).await?;
+    let mut v = vals;
+    v.push(p.limit().into());
+    v.push(p.offset().into());
+    let items = T::find_by_statement(crate::platform::db::sql(
+        c.get_database_backend(),
+        &format!("{select_sql}{order} LIMIT ? OFFSET ?"),
+        v,
+    ))
+    .all(c)
+    .await?;
+    Ok(Page::new(items, total, p))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -111,7 +111,7 @@ pub async fn compute<C: ConnectionTrait>(
         ),
         None => (0, 0, 0, 0),
     };
-    let person = "COALESCE(CAST(m.worker_id AS TEXT), 'n:' || m.name)";
+    let person = crate::services::store::PERSON;
     let staff = c
         .query_one(sql(
             b,

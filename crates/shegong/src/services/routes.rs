@@ -663,22 +663,11 @@ async fn evaluation_file(
 
 /// Whether an evaluation's attachment may be read: the project is visible to the user.
 pub async fn evaluation_visible(st: &AppState, auth: &Auth, evaluation: i64) -> AppResult<bool> {
-    let row = st
-        .db
-        .conn
-        .query_one(crate::platform::db::sql(
-            st.db.backend(),
-            "SELECT project_id FROM project_evaluations WHERE id = ?",
-            vec![evaluation.into()],
-        ))
-        .await?;
-    let Some(project) = row.map(|r| r.try_get_by_index::<i64>(0)).transpose()? else {
+    let Some(project) = store::evaluation_project(&st.db.conn, evaluation).await? else {
         return Ok(false);
     };
     Ok(auth.can("services.read") && store::project(&st.db.conn, &auth.scope, project).await?.is_some())
 }
-
-use sea_orm::ConnectionTrait;
 
 #[derive(Deserialize)]
 struct PlanForm {

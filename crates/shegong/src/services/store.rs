@@ -311,27 +311,19 @@ pub async fn projects<C: ConnectionTrait>(
     p: &PageParams,
 ) -> Result<Page<ProjectRow>, DbErr> {
     let (w, vals) = filter_sql(scope, f, p.search());
-    let total = count(
+    let order = p.order_by(PROJECT_SORTS, "p.id");
+    crate::platform::paging::fetch(
         c,
         &format!(
             "SELECT COUNT(*) FROM projects p JOIN org_units u ON u.id = p.unit_id JOIN service_categories k ON k.id = p.category_id \
              LEFT JOIN organisations o ON o.id = p.agency_id WHERE {w}"
         ),
-        vals.clone(),
+        &format!("{PROJECT_SELECT} WHERE {w}"),
+        &order,
+        vals,
+        p,
     )
-    .await?;
-    let order = p.order_by(PROJECT_SORTS, "p.id");
-    let mut v = vals;
-    v.push(p.limit().into());
-    v.push(p.offset().into());
-    let items = ProjectRow::find_by_statement(sql(
-        c.get_database_backend(),
-        &format!("{PROJECT_SELECT} WHERE {w}{order} LIMIT ? OFFSET ?"),
-        v,
-    ))
-    .all(c)
-    .await?;
-    Ok(Page::new(items, total, p))
+    .await
 }
 
 /// Every project matching the filter (exports), in a stable order.
@@ -691,6 +683,10 @@ pub async fn worker_name<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> R
     Ok(crate::talent::store::worker(c, scope, id).await?.map(|w| w.name))
 }
 
+/// One person on the teams (`m` is project_members): the register entry, or the name of someone
+/// who is not in the register. The workload list and the staff figures count the same people.
+pub const PERSON: &str = "COALESCE(CAST(m.worker_id AS TEXT), 'n:' || m.name)";
+
 #[derive(Debug, Clone, Serialize, FromQueryResult)]
 pub struct WorkloadRow {
     pub worker_id: Option<i64>,
@@ -716,30 +712,20 @@ pub async fn workload<C: ConnectionTrait>(
         w.push_str(" AND m.name LIKE ?");
         vals.push(format!("%{q}%").into());
     }
-    let key = "COALESCE(CAST(m.worker_id AS TEXT), m.name)";
-    let total = count(
-        c,
-        &format!(
-            "SELECT COUNT(DISTINCT {key}) FROM project_members m JOIN projects p ON p.id = m.project_id WHERE {w}"
-        ),
-        vals.clone(),
-    )
-    .await?;
     let order = p.order_by(&[("name", "name"), ("projects", "projects"), ("active", "active_projects")], "name");
-    vals.push(p.limit().into());
-    vals.push(p.offset().into());
-    let rows = WorkloadRow::find_by_statement(sql(
-        c.get_database_backend(),
+    crate::platform::paging::fetch(
+        c,
+        &format!("SELECT COUNT(DISTINCT {PERSON}) FROM project_members m JOIN projects p ON p.id = m.project_id WHERE {w}"),
         &format!(
             "SELECT m.worker_id, MIN(m.name) AS name, COUNT(DISTINCT m.project_id) AS projects, \
              COUNT(DISTINCT CASE WHEN p.status <> 'closed' AND m.to_on IS NULL THEN m.project_id END) AS active_projects \
-             FROM project_members m JOIN projects p ON p.id = m.project_id WHERE {w} GROUP BY m.worker_id, {key}{order} LIMIT ? OFFSET ?"
+             FROM project_members m JOIN projects p ON p.id = m.project_id WHERE {w} GROUP BY m.worker_id, {PERSON}"
         ),
+        &order,
         vals,
-    ))
-    .all(c)
-    .await?;
-    Ok(Page::new(rows, total, p))
+        p,
+    )
+    .await
 }
 
 #[derive(Debug, Clone, Serialize, FromQueryResult)]
@@ -1017,6 +1003,18 @@ pub async fn insert_evaluation<C: ConnectionTrait>(
         .await?;
     }
     Ok(id)
+}
+
+/// The project an evaluation belongs to.
+pub async fn evaluation_project<C: ConnectionTrait>(c: &C, evaluation: i64) -> Result<Option<i64>, DbErr> {
+    let row = c
+        .query_one(sql(
+            c.get_database_backend(),
+            "SELECT project_id FROM project_evaluations WHERE id = ?",
+            vec![evaluation.into()],
+        ))
+        .await?;
+    row.map(|r| r.try_get_by_index::<i64>(0)).transpose()
 }
 
 // ---------------------------------------------------------------- corrective plans
