@@ -103,6 +103,7 @@ mod tests {
             party_org_id: party,
             party_org_name: None,
             party_org_kind: None,
+            party_org_established_on: party.map(|_| NaiveDate::MIN),
             party_org_dissolved_on: dissolved,
             party_instructor: instructor.into(),
             staff,

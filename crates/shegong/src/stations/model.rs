@@ -26,10 +26,11 @@ pub const EXPORT_COLUMNS: &[Column] = &[
     Column { key: "staff", zh: "在岗人数", en: "People", kind: ColKind::Integer, required: true },
 ];
 
-/// The tier of a station at a unit of this depth (0 city, 1 district/town, 2 community/village);
-/// deeper units have no station.
-pub fn tier_of_depth(depth: i32) -> Option<&'static str> {
-    usize::try_from(depth).ok().and_then(|d| TIERS.get(d)).copied()
+/// The tier of a station at a unit of this kind, by the units' own rule
+/// ([`crate::units::model::UnitKind::tier`]: city, district/town/street, community/village/other).
+pub fn tier_of_kind(kind: &str) -> Option<&'static str> {
+    let tier = crate::units::model::UnitKind::parse(kind)?.tier();
+    TIERS.get(usize::from(tier).checked_sub(1)?).copied()
 }
 
 /// The station form (create and edit; the unit is fixed once the station exists).
@@ -79,7 +80,7 @@ impl StationInput {
     pub fn audit(&self) -> serde_json::Value {
         let mut v = serde_json::to_value(self).unwrap_or_default();
         if let Some(o) = v.as_object_mut() {
-            o.insert("phone".into(), self.phone.as_deref().map(|p| cncodes::mask(p, 3, 4)).into());
+            o.insert("phone".into(), self.phone.as_deref().map(crate::users::model::mask_phone).into());
         }
         v
     }
@@ -153,6 +154,8 @@ pub struct StaffForm {
     pub post: String,
     #[serde(default)]
     pub from_on: String,
+    #[serde(default, rename = "_nonce")]
+    pub nonce: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -219,11 +222,11 @@ mod tests {
 
     #[test]
     fn tiers_follow_depth() {
-        assert_eq!(tier_of_depth(0), Some("city"));
-        assert_eq!(tier_of_depth(1), Some("town"));
-        assert_eq!(tier_of_depth(2), Some("community"));
-        assert_eq!(tier_of_depth(3), None);
-        assert_eq!(tier_of_depth(-1), None);
+        assert_eq!(tier_of_kind("city"), Some("city"));
+        assert_eq!(tier_of_kind("town"), Some("town"));
+        assert_eq!(tier_of_kind("district"), Some("town"));
+        assert_eq!(tier_of_kind("village"), Some("community"));
+        assert_eq!(tier_of_kind("nonsense"), None);
     }
 
     #[test]

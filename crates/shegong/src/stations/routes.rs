@@ -20,7 +20,7 @@ use crate::platform::once;
 use crate::platform::time::today;
 use crate::platform::web::{download, render, render_status, see_other, FormErrors, PageCtx, XLSX_TYPE};
 use crate::stations::figures::{tiers, TierFigures};
-use crate::stations::model::{tier_of_depth, EndForm, StaffForm, StationForm, EXPORT_COLUMNS, POSTS};
+use crate::stations::model::{tier_of_kind, EndForm, StaffForm, StationForm, EXPORT_COLUMNS, POSTS};
 use crate::stations::store::{self, PartyOrgOption, StaffRow, StationRow, WorkerOption};
 use crate::units::store::{self as units, UnitOption};
 
@@ -165,8 +165,10 @@ async fn station_create(
     let mut target = None;
     if let Some(i) = &input {
         match units::get_scoped(&st.db.conn, &auth.scope, i.unit_id).await? {
+            // A deactivated unit gets no new station (the picker does not offer one either).
+            Some(u) if !u.active => errs.push(("unit_id", "orgs.error.unit")),
             None => errs.push(("unit_id", "orgs.error.unit")),
-            Some(u) => match tier_of_depth(u.depth) {
+            Some(u) => match tier_of_kind(&u.kind) {
                 None => errs.push(("unit_id", "stations.error.tier")),
                 Some(tier) => {
                     if store::unit_taken(&st.db.conn, u.id).await? {
@@ -381,7 +383,20 @@ async fn staff_add(
         let page = detail_page(&st, c, &auth, s, f, errors).await?;
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
+    let loc = format!("/stations/{id}#staff");
     let tx = st.db.write().await?;
+    if once::claim(&*tx, &f.nonce, auth.id).await?.is_some() {
+        return Ok(see_other(&loc));
+    }
+    // Checked again under the write lock: another request may have added the person meanwhile.
+    if let Some(w) = input.worker_id {
+        if store::worker_present(&*tx, id, w).await? {
+            drop(tx);
+            let errors = FormErrors::from_keys(&c, vec![("worker_id", "stations.error.worker_present")]);
+            let page = detail_page(&st, c, &auth, s, f, errors).await?;
+            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    }
     let sid = store::insert_staff(&*tx, id, &input).await?;
     audit::record(
         &*tx,
@@ -391,9 +406,10 @@ async fn staff_add(
             .after(&serde_json::json!({"staff": sid, "person": input})),
     )
     .await?;
+    once::complete(&*tx, &f.nonce, &loc).await?;
     set_flash(&*tx, auth.session_id, Some("stations.saved")).await?;
     tx.commit().await?;
-    Ok(see_other(&format!("/stations/{id}#staff")))
+    Ok(see_other(&loc))
 }
 
 /// Ends a current person's time at the station on a date (not before they started).
@@ -408,16 +424,15 @@ async fn staff_end(
     let staff_id = f.staff_id.trim().parse::<i64>().map_err(|_| AppError::BadRequest("error.bad_request".into()))?;
     let to_on = parse_date(&f.to_on).ok_or_else(|| AppError::BadRequest("stations.error.to_on".into()))?;
     let tx = st.db.write().await?;
+    let before = store::staff_of(&*tx, id).await?.into_iter().find(|p| p.id == staff_id).ok_or(AppError::NotFound)?;
     if !store::end_staff(&*tx, id, staff_id, to_on).await? {
         return Err(AppError::BadRequest("stations.error.to_on".into()));
     }
+    let after = store::StaffRow { to_on: Some(to_on), ..before.clone() };
     audit::record(
         &*tx,
         &Actor::user(&auth, &c.ip),
-        Event::new("end_staff", "station", id)
-            .unit(s.unit_id)
-            .before(&serde_json::json!({"staff": staff_id, "to_on": null}))
-            .after(&serde_json::json!({"staff": staff_id, "to_on": to_on})),
+        Event::new("end_staff", "station", id).unit(s.unit_id).before(&before).after(&after),
     )
     .await?;
     set_flash(&*tx, auth.session_id, Some("stations.saved")).await?;

@@ -27,6 +27,7 @@ pub struct StationRow {
     pub party_org_id: Option<i64>,
     pub party_org_name: Option<String>,
     pub party_org_kind: Option<String>,
+    pub party_org_established_on: Option<NaiveDate>,
     pub party_org_dissolved_on: Option<NaiveDate>,
     pub party_instructor: String,
     pub staff: i64,
@@ -35,14 +36,17 @@ pub struct StationRow {
 
 impl StationRow {
     pub fn phone_masked(&self) -> String {
-        self.phone.as_deref().map(|p| cncodes::mask(p, 3, 4)).unwrap_or_default()
+        self.phone.as_deref().map(crate::users::model::mask_phone).unwrap_or_default()
     }
     pub fn tier_key(&self) -> String {
         format!("stations.tier.{}", self.tier)
     }
-    /// Organisation coverage on a day: a Party organisation (own or joint) that is not dissolved.
+    /// Organisation coverage on a day: a Party organisation (own or joint) that exists that day,
+    /// by the same rule as the organisations' coverage (founded on or before it, not dissolved).
     pub fn org_covered(&self, on: &NaiveDate) -> bool {
-        self.party_org_id.is_some() && self.party_org_dissolved_on.is_none_or(|d| d > *on)
+        self.party_org_id.is_some()
+            && self.party_org_established_on.is_some_and(|d| d <= *on)
+            && self.party_org_dissolved_on.is_none_or(|d| d > *on)
     }
     /// Work coverage: organisation coverage, or a Party-building instructor.
     pub fn work_covered(&self, on: &NaiveDate) -> bool {
@@ -69,7 +73,7 @@ impl StationRow {
 
 const STATION_SELECT: &str = "SELECT s.id, s.unit_id, u.name AS unit_name, u.path AS unit_path, s.tier, s.name, s.address, \
     s.opened_on, s.manager, s.phone, s.description, s.party_org_id, p.name AS party_org_name, p.kind AS party_org_kind, \
-    p.dissolved_on AS party_org_dissolved_on, s.party_instructor, \
+    p.established_on AS party_org_established_on, p.dissolved_on AS party_org_dissolved_on, s.party_instructor, \
     (SELECT COUNT(*) FROM station_staff ss WHERE ss.station_id = s.id AND ss.from_on <= ? AND (ss.to_on IS NULL OR ss.to_on > ?)) AS staff, \
     s.version FROM stations s JOIN org_units u ON u.id = s.unit_id LEFT JOIN party_orgs p ON p.id = s.party_org_id";
 
@@ -175,13 +179,14 @@ pub async fn update<C: ConnectionTrait>(c: &C, id: i64, s: &StationInput, versio
     Ok(r.rows_affected() > 0)
 }
 
-/// Active units in the scope that may still get a station (depth 0–2, none yet), in tree order.
+/// Active units in the scope that may still get a station (none yet), in tree order. Every unit
+/// kind has a tier (`model::tier_of_kind`).
 pub async fn free_units<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<UnitOption>, DbErr> {
     let (sf, vals) = scope.path_filter("u.path");
     UnitOption::find_by_statement(sql(
         c.get_database_backend(),
         &format!(
-            "SELECT u.id, u.name, u.depth, u.path FROM org_units u WHERE u.active = ? AND {sf} AND u.depth <= 2 \
+            "SELECT u.id, u.name, u.depth, u.path FROM org_units u WHERE u.active = ? AND {sf} \
              AND NOT EXISTS (SELECT 1 FROM stations s WHERE s.unit_id = u.id) ORDER BY u.path"
         ),
         std::iter::once(Value::from(true)).chain(vals).collect(),

@@ -34,6 +34,15 @@ pub fn mask_phone(p: &str) -> String {
     cncodes::mask(p, 3, 4)
 }
 
+/// Serialises a phone masked: user rows and inputs are serialised only into audit rows, which
+/// never hold a full number.
+fn serialize_masked_phone<S: serde::Serializer>(p: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+    match p {
+        Some(p) => s.serialize_some(&mask_phone(p)),
+        None => s.serialize_none(),
+    }
+}
+
 /// A user row as listed.
 #[derive(Debug, Clone, Serialize, sea_orm::FromQueryResult)]
 pub struct UserRow {
@@ -42,6 +51,7 @@ pub struct UserRow {
     pub display_name: String,
     pub unit_id: i64,
     pub unit_name: String,
+    #[serde(serialize_with = "serialize_masked_phone")]
     pub phone: Option<String>,
     pub email: Option<String>,
     pub disabled: bool,
@@ -100,6 +110,7 @@ pub struct UserInput {
     pub username: String,
     pub display_name: String,
     pub unit_id: i64,
+    #[serde(serialize_with = "serialize_masked_phone")]
     pub phone: Option<String>,
     pub email: Option<String>,
     /// Checked against the register by the caller ([`crate::services::store::agency_eligible`]).
@@ -236,6 +247,22 @@ pub fn parse_role_form(pairs: &[(String, String)]) -> Result<RoleInput, Vec<(&'s
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn audit_serialisation_masks_phones() {
+        let input = UserInput {
+            username: "li".into(),
+            display_name: "李".into(),
+            unit_id: 1,
+            phone: Some("13812345678".into()),
+            email: None,
+            organisation_id: None,
+        };
+        let json = serde_json::to_string(&input).expect("json");
+        assert!(json.contains("138****5678") && !json.contains("13812345678"), "{json}");
+        let none = serde_json::to_value(UserInput { phone: None, ..input }).expect("json");
+        assert!(none["phone"].is_null());
+    }
 
     fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
         v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()

@@ -279,8 +279,20 @@ both_backends!(station_forms_validate_without_partial_writes, |mut app: TestApp|
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let r = app.post(&staff, &[("worker_id", &own_worker), ("post", "full_time"), ("from_on", "2022-09-02")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "already at the station");
-    let r = app.post(&staff, &[("name", "热心居民"), ("post", "volunteer"), ("from_on", "2022-09-01")]).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // A double submit of the same form adds the volunteer once.
+    for _ in 0..2 {
+        let r = app
+            .post(
+                &staff,
+                &[("name", "热心居民"), ("post", "volunteer"), ("from_on", "2022-09-01"), ("_nonce", "staff-1")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+    }
+    assert_eq!(
+        app.scalar(&format!("SELECT COUNT(*) FROM station_staff WHERE station_id = {id} AND name = '热心居民'")).await,
+        1
+    );
     let sid = app
         .scalar(&format!("SELECT id FROM station_staff WHERE station_id = {id} AND worker_id = {own_worker}"))
         .await
@@ -290,6 +302,15 @@ both_backends!(station_forms_validate_without_partial_writes, |mut app: TestApp|
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "before the start");
     let r = app.post(&end, &[("staff_id", &sid), ("to_on", "2022-12-31")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // The audit row holds the person's record before and after, not a hand-made fragment.
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'end_staff' AND entity_id = '{id}' \
+             AND before_json LIKE '%\"post\":\"head\"%' AND before_json LIKE '%\"to_on\":null%' AND after_json LIKE '%2022-12-31%'"
+        ))
+        .await,
+        1
+    );
     assert_eq!(app.post(&end, &[("staff_id", &sid), ("to_on", "2022-12-31")]).await.status, StatusCode::BAD_REQUEST);
     let (_, api) = app.api("GET", "/api/v1/stations", Some(&app.token_for("bureau").await), None).await;
     let row =
