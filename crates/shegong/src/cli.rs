@@ -394,7 +394,11 @@ async fn user_cmd(cfg_path: Option<&str>, action: UserCmd) -> anyhow::Result<i32
             let organisation_id = match organisation.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
                 None => None,
                 Some(code) => {
-                    match crate::services::store::agency_by_code(&d.conn, &code.to_ascii_uppercase()).await? {
+                    // Normalised and checked (check character included) like every credit code.
+                    let code = cncodes::CreditCode::parse(code)
+                        .map_err(|e| anyhow::anyhow!("统一社会信用代码有误 / invalid credit code {code}: {e}"))?;
+                    let code = code.as_str();
+                    match crate::services::store::agency_by_code(&d.conn, code).await? {
                         Some((id, true)) => Some(id),
                         Some((_, false)) => anyhow::bail!(
                             "{} / {}: {code}",

@@ -48,6 +48,14 @@ impl CoverageCounts {
             ((part as f64) * 1000.0 / (total as f64)).round() / 10.0
         }
     }
+    /// A rate in per mille, rounded to a whole number (dashboard figures are integers).
+    pub fn permille(part: i64, total: i64) -> i64 {
+        if total == 0 {
+            0
+        } else {
+            (part * 1000 + total / 2) / total
+        }
+    }
     pub fn org_rate(&self) -> f64 {
         Self::rate(self.org_covered, self.total)
     }
@@ -144,7 +152,7 @@ pub async fn headline<C: ConnectionTrait>(c: &C, scope: &Scope, today: NaiveDate
     for r in &rows {
         counts.add(r);
     }
-    let permille = |part: i64| if counts.total == 0 { 0 } else { (part * 1000 + counts.total / 2) / counts.total };
+    let permille = |part: i64| CoverageCounts::permille(part, counts.total);
     Ok(vec![
         FigureValue::new("orgs.active", "figures.orgs.active", counts.total, "figures.unit.orgs")
             .link("/orgs?status=normal"),

@@ -59,8 +59,10 @@ pub fn tiers(rows: &[StationRow], on: NaiveDate) -> Vec<TierFigures> {
 pub async fn headline<C: ConnectionTrait>(c: &C, scope: &Scope, on: NaiveDate) -> Result<Vec<FigureValue>, DbErr> {
     let rows = store::list(c, scope, on).await?;
     let t = tiers(&rows, on);
-    let (town, rooms) = (&t[1], &t[2]);
-    let permille = |part: i64| if town.stations == 0 { 0 } else { (part * 1000 + town.stations / 2) / town.stations };
+    let empty = TierFigures::default();
+    let by = |tier: &str| t.iter().find(|x| x.tier == tier).unwrap_or(&empty);
+    let (town, rooms) = (by("town"), by("community"));
+    let permille = |part: i64| CoverageCounts::permille(part, town.stations);
     Ok(vec![
         FigureValue::new("stations.town", "figures.stations.town", town.stations, "figures.unit.count")
             .link("/stations"),

@@ -53,7 +53,8 @@ impl StationRow {
         self.org_covered(on) || !self.party_instructor.is_empty()
     }
     pub fn party_kind_key(&self) -> String {
-        format!("party.kind.{}", self.party_org_kind.as_deref().unwrap_or("branch"))
+        let kind = self.party_org_kind.as_deref().and_then(crate::orgs::model::PartyOrgKind::parse);
+        kind.unwrap_or(crate::orgs::model::PartyOrgKind::Branch).label_key()
     }
     /// The station's profile as a form input would give it (for audit rows and edits).
     pub fn as_input(&self) -> StationInput {
