@@ -40,6 +40,7 @@ impl AppState {
 /// All routes of all domains, each with its declared [`Need`].
 pub fn routes() -> Routes {
     Routes::new()
+        .free("name")
         .get("/static/{name}", Need::Public, static_asset)
         .merge(crate::system::routes())
         .merge(crate::auth::routes())
@@ -121,6 +122,8 @@ pub fn build_with(state: AppState, extra: Routes) -> Router {
     let mut app = router
         .fallback(|| async { crate::platform::error::AppError::NotFound.into_response() })
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::session::session_layer))
+        // The route guard (platform::access) reads id routes' records through the state.
+        .layer(axum::Extension(state.clone()))
         .layer(axum::middleware::from_fn(crate::platform::api::json_errors))
         .layer(axum::middleware::from_fn(crate::system::track_metrics))
         .with_state(state);

@@ -8,3 +8,9 @@ pub mod session;
 pub mod store;
 
 pub use routes::routes;
+
+use crate::platform::access::{Reach, Record};
+
+/// A personal access token: only its holder reaches it.
+pub static TOKEN: Record =
+    Record { name: "access token", table: "api_tokens", reach: Reach::User("user_id"), parent: None };

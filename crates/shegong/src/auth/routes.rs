@@ -33,9 +33,11 @@ pub fn routes() -> Routes {
         .post("/account/password", Need::Session, password_submit)
         .get("/account/totp", Need::Login, account_totp)
         .post("/account/totp", Need::Login, account_totp_submit)
+        .free("code")
         .get("/lang/{code}", Need::Public, switch_lang)
         .get("/account/tokens", Need::Perm("api.tokens"), tokens)
         .post("/account/tokens", Need::Perm("api.tokens"), token_create)
+        .with("id", &crate::auth::TOKEN)
         .post("/account/tokens/{id}/revoke", Need::Perm("api.tokens"), token_revoke)
 }
 

@@ -33,8 +33,11 @@ pub fn routes() -> Routes {
         .get("/honours/new", Need::Perm("events.write"), honour_new)
         .post("/honours", Need::Perm("events.write"), honour_create)
         .get("/party/committee", Need::Perm("party.read"), committee)
+        .with("id", &crate::events::EVENT)
         .post("/events/{id}/photos", Need::Perm("events.write"), event_photo)
+        .with("id", &crate::events::DOCUMENT)
         .post("/documents/{id}/file", Need::Perm("events.write"), document_file)
+        .with("id", &crate::events::ATTACHMENT)
         .get("/attachments/{id}", Need::Login, attachment)
 }
 

@@ -17,6 +17,7 @@ use crate::platform::paging::{Page, PageParams};
 pub fn routes() -> Routes {
     Routes::new()
         .get("/api/v1/orgs", Need::Perm("orgs.read"), list)
+        .with("id", &crate::orgs::ORG)
         .get("/api/v1/orgs/{id}", Need::Perm("orgs.read"), get_one)
         .get("/api/v1/coverage", Need::Perm("orgs.read"), coverage)
 }

@@ -9,3 +9,23 @@ pub(crate) mod routes;
 pub mod store;
 
 pub use routes::routes;
+
+use crate::platform::access::{Reach, Record};
+
+/// A social organisation, reached when its unit lies inside the caller's scope.
+pub static ORG: Record = Record {
+    name: "organisation",
+    table: "organisations",
+    reach: Reach::Unit { owner: Some("created_by") },
+    parent: None,
+};
+/// An annual report, a part of its organisation (`{id}`).
+pub static REPORT: Record = Record {
+    name: "annual report",
+    table: "annual_reports",
+    reach: Reach::Reference,
+    parent: Some(("id", "organisation_id")),
+};
+/// A competent department: city-level reference data.
+pub static DEPARTMENT: Record =
+    Record { name: "department", table: "departments", reach: Reach::Reference, parent: None };

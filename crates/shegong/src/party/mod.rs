@@ -9,3 +9,16 @@ mod routes;
 pub mod store;
 
 pub use routes::routes;
+
+use crate::platform::access::{Reach, Record};
+
+/// An action plan, reached when its unit lies inside the caller's scope.
+pub static PLAN: Record =
+    Record { name: "action plan", table: "action_plans", reach: Reach::Unit { owner: None }, parent: None };
+/// An activity, a part of its plan (`{id}`), reached when its unit lies inside the caller's scope.
+pub static ACTIVITY: Record = Record {
+    name: "plan activity",
+    table: "plan_activities",
+    reach: Reach::Unit { owner: Some("created_by") },
+    parent: Some(("id", "plan_id")),
+};

@@ -22,6 +22,8 @@ pub fn routes() -> Routes {
     Routes::new()
         .get("/party/plans", Need::Perm("party.read"), plans)
         .post("/party/plans", Need::Perm("party.write"), plan_create)
+        .with("id", &crate::party::PLAN)
+        .with("aid", &crate::party::ACTIVITY)
         .get("/party/plans/{id}", Need::Perm("party.read"), plan_detail)
         .post("/party/plans/{id}/activities", Need::Perm("party.write"), activity_create)
         .post("/party/plans/{id}/activities/{aid}/photos", Need::Perm("party.write"), activity_photo)
@@ -41,8 +43,8 @@ struct PlansPage {
     errors: FormErrors,
 }
 
-async fn plans(State(st): State<AppState>, c: PageCtx) -> AppResult<Response> {
-    let plans = store::plans(&st.db.conn).await?;
+async fn plans(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<Response> {
+    let plans = store::plans(&st.db.conn, &auth.scope).await?;
     let f = PlanForm { year: crate::platform::time::today().format("%Y").to_string(), ..PlanForm::default() };
     render(&PlansPage { c, plans, f, errors: FormErrors::default() })
 }
@@ -56,7 +58,7 @@ async fn plan_create(
     let input = match f.validate() {
         Ok(i) => i,
         Err(errs) => {
-            let plans = store::plans(&st.db.conn).await?;
+            let plans = store::plans(&st.db.conn, &auth.scope).await?;
             let errors = FormErrors::from_keys(&c, errs);
             return render_status(StatusCode::UNPROCESSABLE_ENTITY, &PlansPage { c, plans, f, errors });
         }
@@ -109,7 +111,7 @@ async fn plan_page(
     party_names: String,
     errors: FormErrors,
 ) -> AppResult<PlanPage> {
-    let plan = store::plan(&st.db.conn, id).await?.ok_or(AppError::NotFound)?;
+    let plan = store::plan(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
     let heat = figures::heat(&st.db.conn, &auth.scope, id).await?;
     let participants = store::participants(&st.db.conn, &auth.scope, id).await?;
     let activities = store::activities(&st.db.conn, &auth.scope, id, 100).await?;
@@ -147,7 +149,7 @@ async fn activity_create(
     Path(id): Path<i64>,
     Form(p): Form<ActivityPost>,
 ) -> AppResult<Response> {
-    store::plan(&st.db.conn, id).await?.ok_or(AppError::NotFound)?;
+    store::plan(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
     let mut errs = Vec::new();
     let input = match p.form.validate() {
         Ok(i) => Some(i),
@@ -242,7 +244,7 @@ async fn activity_photo(
 /// A plan's activities in scope as xlsx.
 async fn activities_export(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
     use crate::platform::xlsx::Cell;
-    let plan = store::plan(&st.db.conn, id).await?.ok_or(AppError::NotFound)?;
+    let plan = store::plan(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
     let rows = store::activities(&st.db.conn, &auth.scope, id, 100_000).await?;
     let cells: Vec<Vec<Cell>> = rows
         .iter()
@@ -361,8 +363,13 @@ async fn activities_template() -> AppResult<Response> {
     Ok(crate::platform::web::download(bytes, "activities-template.xlsx", crate::platform::web::XLSX_TYPE))
 }
 
-async fn activities_import_form(State(st): State<AppState>, c: PageCtx, Path(id): Path<i64>) -> AppResult<Response> {
-    let plan = store::plan(&st.db.conn, id).await?.ok_or(AppError::NotFound)?;
+async fn activities_import_form(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let plan = store::plan(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
     render(&ActivityImportPage { c, plan, report: None })
 }
 
@@ -373,7 +380,7 @@ async fn activities_import(
     Path(id): Path<i64>,
     mp: axum::extract::Multipart,
 ) -> AppResult<Response> {
-    let plan = store::plan(&st.db.conn, id).await?.ok_or(AppError::NotFound)?;
+    let plan = store::plan(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
     let bytes = match crate::platform::web::read_upload(mp).await {
         Ok(Some(b)) => b,
         Ok(None) => return Err(AppError::BadRequest("import.error.no_file".into())),

@@ -18,21 +18,30 @@ pub struct PlanRow {
     pub activities: i64,
 }
 
-pub async fn plans<C: ConnectionTrait>(c: &C) -> Result<Vec<PlanRow>, DbErr> {
+const PLAN_SELECT: &str = "SELECT p.id, p.title, p.year, p.description, \
+     (SELECT COUNT(*) FROM plan_party_orgs pp WHERE pp.plan_id = p.id) AS party_orgs, \
+     (SELECT COUNT(*) FROM plan_activities a WHERE a.plan_id = p.id) AS activities \
+     FROM action_plans p";
+
+/// The plans whose unit lies inside the scope.
+pub async fn plans<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<PlanRow>, DbErr> {
+    let (sf, vals) = scope.unit_filter("p.unit_id", None);
     PlanRow::find_by_statement(sql(
         c.get_database_backend(),
-        "SELECT p.id, p.title, p.year, p.description, \
-         (SELECT COUNT(*) FROM plan_party_orgs pp WHERE pp.plan_id = p.id) AS party_orgs, \
-         (SELECT COUNT(*) FROM plan_activities a WHERE a.plan_id = p.id) AS activities \
-         FROM action_plans p ORDER BY p.year DESC, p.id DESC",
-        vec![],
+        &format!("{PLAN_SELECT} WHERE {sf} ORDER BY p.year DESC, p.id DESC"),
+        vals,
     ))
     .all(c)
     .await
 }
 
-pub async fn plan<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<PlanRow>, DbErr> {
-    Ok(plans(c).await?.into_iter().find(|p| p.id == id))
+/// One plan, if its unit lies inside the scope.
+pub async fn plan<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result<Option<PlanRow>, DbErr> {
+    let (sf, mut vals) = scope.unit_filter("p.unit_id", None);
+    vals.insert(0, id.into());
+    PlanRow::find_by_statement(sql(c.get_database_backend(), &format!("{PLAN_SELECT} WHERE p.id = ? AND {sf}"), vals))
+        .one(c)
+        .await
 }
 
 #[derive(Debug, Clone, Serialize, FromQueryResult)]

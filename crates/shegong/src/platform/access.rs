@@ -43,9 +43,13 @@ pub const PERMISSIONS: &[&str] = &[
     "stations.write",
     "services.read",
     "services.write",
+    "services.guideline",
     "talent.read",
     "talent.write",
     "talent.pii_reveal",
+    "talent.programmes",
+    "talent.fund_read",
+    "talent.fund_write",
     "volunteers.read",
     "volunteers.write",
     "hotline.call_read",
@@ -133,6 +137,7 @@ const READ_ALL: &[&str] = &[
     "stations.read",
     "services.read",
     "talent.read",
+    "talent.fund_read",
     "volunteers.read",
     "review.read",
 ];
@@ -183,9 +188,13 @@ pub const ROLES: &[RoleSpec] = &[
             "stations.write",
             "services.read",
             "services.write",
+            "services.guideline",
             "talent.read",
             "talent.write",
             "talent.pii_reveal",
+            "talent.programmes",
+            "talent.fund_read",
+            "talent.fund_write",
             "volunteers.read",
             "volunteers.write",
             "review.read",
@@ -378,6 +387,89 @@ impl Scope {
     }
 }
 
+/// How a kind of record hangs in the org-unit tree, so that the route guard can tell whether
+/// the caller may reach a row of it. The table is read with the alias `t`.
+#[derive(Debug, Clone, Copy)]
+pub enum Reach {
+    /// The row's `unit_id` lies inside the scope, or (own-records scope) its owner column names
+    /// the user.
+    Unit { owner: Option<&'static str> },
+    /// The row is an org unit itself (`t.path` inside the scope).
+    UnitItself,
+    /// A filter of its own over `t` (e.g. a project is also its agency's staff's own record).
+    Custom(fn(&Scope) -> (String, Vec<Value>)),
+    /// Rows of the signed-in user only (this column holds the user id).
+    User(&'static str),
+    /// City-level reference data (roles, departments, award programmes, agencies' track
+    /// records): every holder of the route's permission may read it, so the guard checks only
+    /// that the row exists. Writes to it need their own permission.
+    Reference,
+}
+
+/// A kind of record that routes take by id (`{id}`, `{mid}`, …). Each domain declares its
+/// records once (`Record` constants) and registers every id route with them through
+/// [`Routes::with`]; the route guard then reads the row through [`Record::reachable`] before any
+/// handler runs, so a handler cannot forget the caller's scope. Missing and out-of-scope rows
+/// answer the same 404.
+#[derive(Debug)]
+pub struct Record {
+    /// A name for messages and the record-level access test.
+    pub name: &'static str,
+    /// The table holding the rows (its primary key is `id`).
+    pub table: &'static str,
+    pub reach: Reach,
+    /// For a part of another record: the parent's path parameter and the column naming it
+    /// (`/services/projects/{id}/members/{mid}`: the member's `project_id` must be `{id}`).
+    pub parent: Option<(&'static str, &'static str)>,
+}
+
+impl Record {
+    /// SQL (over alias `t`, with `?` placeholders) restricting the table to rows the caller reaches.
+    pub fn filter(&self, scope: &Scope, user_id: i64) -> (String, Vec<Value>) {
+        match self.reach {
+            Reach::Unit { owner } => scope.unit_filter("t.unit_id", owner.map(|o| format!("t.{o}")).as_deref()),
+            Reach::UnitItself => scope.path_filter("t.path"),
+            Reach::Custom(f) => f(scope),
+            Reach::User(col) => (format!("t.{col} = ?"), vec![user_id.into()]),
+            Reach::Reference => ("1=1".into(), vec![]),
+        }
+    }
+
+    /// Whether row `id` exists, belongs to `parent` (for a part of another record) and lies
+    /// inside the caller's reach.
+    pub async fn reachable<C: sea_orm::ConnectionTrait>(
+        &self,
+        c: &C,
+        scope: &Scope,
+        user_id: i64,
+        id: i64,
+        parent: Option<i64>,
+    ) -> Result<bool, sea_orm::DbErr> {
+        let (f, fv) = self.filter(scope, user_id);
+        let mut vals: Vec<Value> = vec![id.into()];
+        let mut q = format!("SELECT 1 AS one FROM {} t WHERE t.id = ?", self.table);
+        if let (Some((_, col)), Some(p)) = (self.parent, parent) {
+            q.push_str(&format!(" AND t.{col} = ?"));
+            vals.push(p.into());
+        } else if self.parent.is_some() {
+            return Ok(false);
+        }
+        q.push_str(&format!(" AND {f}"));
+        vals.extend(fv);
+        let b = c.get_database_backend();
+        Ok(c.query_one(crate::platform::db::sql(b, &q, vals)).await?.is_some())
+    }
+}
+
+/// What a path parameter of a route stands for.
+#[derive(Debug, Clone, Copy)]
+pub enum Param {
+    /// The id of a record, read through the route guard.
+    Record(&'static Record),
+    /// Not a record (a file name, a language code).
+    Free,
+}
+
 /// The signed-in user, as loaded for this request by the session middleware.
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
@@ -449,12 +541,21 @@ pub struct RouteDef {
     pub method: Method,
     pub path: &'static str,
     pub need: Need,
+    /// The records the route's path parameters name, in path order.
+    pub records: Vec<(&'static str, &'static Record)>,
+}
+
+/// The names of a route's path parameters (`/a/{id}/b/{mid}` → `id`, `mid`).
+pub fn path_params(path: &str) -> Vec<&str> {
+    path.split('/').filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}'))).collect()
 }
 
 /// The route builder every domain uses: it registers the handler and its [`Need`] together.
 pub struct Routes {
     router: Router<AppState>,
     defs: Vec<RouteDef>,
+    /// What each path parameter stands for, for the routes registered after [`Routes::with`].
+    params: Vec<(&'static str, Param)>,
 }
 
 impl Default for Routes {
@@ -465,7 +566,7 @@ impl Default for Routes {
 
 impl Routes {
     pub fn new() -> Self {
-        Routes { router: Router::new(), defs: Vec::new() }
+        Routes { router: Router::new(), defs: Vec::new(), params: Vec::new() }
     }
 
     fn add(
@@ -482,9 +583,34 @@ impl Routes {
             },
             "unknown permission in route {path}"
         );
-        let mr = mr.route_layer(middleware::from_fn(move |req: Request, next: Next| enforce(need, req, next)));
+        let mut records: Vec<(&'static str, &'static Record)> = Vec::new();
+        for name in path_params(path) {
+            match self.params.iter().rev().find(|(n, _)| *n == name) {
+                Some((n, Param::Record(r))) => records.push((n, r)),
+                Some((_, Param::Free)) => {}
+                // Registration fails at start-up (and in every test), so no id route can exist
+                // without its record: the guard below is never forgotten.
+                None => panic!("route {path}: path parameter {{{name}}} has no record declared (Routes::with)"),
+            }
+        }
+        let guarded = records.clone();
+        let mr = mr.route_layer(middleware::from_fn(move |req: Request, next: Next| {
+            enforce(need, guarded.clone(), req, next)
+        }));
         self.router = self.router.route(path, mr);
-        self.defs.push(RouteDef { method, path, need });
+        self.defs.push(RouteDef { method, path, need, records });
+        self
+    }
+
+    /// Declares that path parameter `param` of the routes registered next is the id of `record`.
+    pub fn with(mut self, param: &'static str, record: &'static Record) -> Self {
+        self.params.push((param, Param::Record(record)));
+        self
+    }
+
+    /// Declares that path parameter `param` of the routes registered next is not a record.
+    pub fn free(mut self, param: &'static str) -> Self {
+        self.params.push((param, Param::Free));
         self
     }
 
@@ -515,7 +641,7 @@ impl Routes {
     }
 }
 
-async fn enforce(need: Need, req: Request, next: Next) -> Response {
+async fn enforce(need: Need, records: Vec<(&'static str, &'static Record)>, req: Request, next: Next) -> Response {
     if need == Need::Public {
         return next.run(req).await;
     }
@@ -536,6 +662,16 @@ async fn enforce(need: Need, req: Request, next: Next) -> Response {
             return Redirect::to("/account/password").into_response();
         }
     }
+    // The records named in the path come first: a record outside the caller's reach answers
+    // 404 whatever the permission, so that a 403 never tells that it exists.
+    let req = if records.is_empty() {
+        req
+    } else {
+        match guard(&user, &records, req).await {
+            Ok(req) => req,
+            Err(resp) => return resp,
+        }
+    };
     if let Need::Perm(p) = need {
         if !user.can(p) {
             tracing::info!(user = %user.username, permission = p, path = %req.uri().path(), "access denied");
@@ -544,6 +680,44 @@ async fn enforce(need: Need, req: Request, next: Next) -> Response {
         }
     }
     next.run(req).await
+}
+
+/// Reads every record a route's path names through its [`Record::reachable`] check.
+async fn guard(
+    user: &CurrentUser,
+    records: &[(&'static str, &'static Record)],
+    req: Request,
+) -> Result<Request, Response> {
+    let (mut parts, body) = req.into_parts();
+    let params = match axum::extract::RawPathParams::from_request_parts(&mut parts, &()).await {
+        Ok(p) => p.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>(),
+        Err(_) => return Err(AppError::NotFound.into_response()),
+    };
+    let Some(state) = parts.extensions.get::<AppState>().cloned() else {
+        return Err(AppError::Internal(anyhow::anyhow!("route guard: no application state")).into_response());
+    };
+    let id_of = |name: &str| params.iter().find(|(k, _)| k == name).and_then(|(_, v)| v.parse::<i64>().ok());
+    for (name, record) in records {
+        let Some(id) = id_of(name) else {
+            return Err(AppError::NotFound.into_response());
+        };
+        let parent = match record.parent {
+            Some((pname, _)) => match id_of(pname) {
+                Some(p) => Some(p),
+                None => return Err(AppError::NotFound.into_response()),
+            },
+            None => None,
+        };
+        match record.reachable(&state.db.conn, &user.scope, user.id, id, parent).await {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::info!(user = %user.username, record = record.name, id, "record outside the caller's reach");
+                return Err(AppError::NotFound.into_response());
+            }
+            Err(e) => return Err(AppError::Db(e).into_response()),
+        }
+    }
+    Ok(Request::from_parts(parts, body))
 }
 
 /// Percent-encodes a value for a query string.

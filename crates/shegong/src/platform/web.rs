@@ -113,7 +113,7 @@ const NAV: &[NavDef] = &[
     NavDef { href: "/services", label: "nav.services", perm: "services.read" },
     NavDef { href: "/talent/workers", label: "nav.workers", perm: "talent.read" },
     NavDef { href: "/talent/selections", label: "nav.selections", perm: "talent.read" },
-    NavDef { href: "/talent/fund", label: "nav.fund", perm: "talent.read" },
+    NavDef { href: "/talent/fund", label: "nav.fund", perm: "talent.fund_read" },
     NavDef { href: "/units", label: "nav.units", perm: "units.read" },
     NavDef { href: "/admin/users", label: "nav.users", perm: "users.read" },
     NavDef { href: "/admin/roles", label: "nav.roles", perm: "roles.read" },

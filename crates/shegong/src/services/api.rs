@@ -11,11 +11,10 @@ use crate::platform::paging::{Page, PageParams};
 use crate::services::store::{self, ProjectRow};
 
 pub fn routes() -> Routes {
-    Routes::new().get("/api/v1/services/projects", Need::Perm("services.read"), list).get(
-        "/api/v1/services/projects/{id}",
-        Need::Perm("services.read"),
-        get_one,
-    )
+    Routes::new()
+        .get("/api/v1/services/projects", Need::Perm("services.read"), list)
+        .with("id", &crate::services::PROJECT)
+        .get("/api/v1/services/projects/{id}", Need::Perm("services.read"), get_one)
 }
 
 /// Filters of the project list.

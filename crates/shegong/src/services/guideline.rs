@@ -21,9 +21,10 @@ use crate::services::store::{self, CategoryRow};
 pub fn routes() -> Routes {
     Routes::new()
         .get("/services/guideline", Need::Perm("services.read"), page)
-        .post("/services/guideline", Need::Perm("services.write"), add)
-        .post("/services/guideline/copy", Need::Perm("services.write"), copy)
-        .post("/services/guideline/{id}/delete", Need::Perm("services.write"), delete)
+        .post("/services/guideline", Need::Perm("services.guideline"), add)
+        .post("/services/guideline/copy", Need::Perm("services.guideline"), copy)
+        .with("id", &crate::services::CATEGORY)
+        .post("/services/guideline/{id}/delete", Need::Perm("services.guideline"), delete)
 }
 
 #[derive(Deserialize, Default)]

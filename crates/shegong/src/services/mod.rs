@@ -14,6 +14,61 @@ pub mod store;
 
 pub use routes::evaluation_visible;
 
+use crate::platform::access::{Reach, Record, Scope};
+use sea_orm::Value;
+
+/// A purchased project, reached when its buying unit lies inside the caller's scope, or it is
+/// run by the caller's agency.
+pub static PROJECT: Record =
+    Record { name: "project", table: "projects", reach: Reach::Custom(project_reach), parent: None };
+/// Parts of a project (`{id}`): evaluations, corrective plans, team members, milestones.
+pub static EVALUATION: Record = Record {
+    name: "evaluation",
+    table: "project_evaluations",
+    reach: Reach::Reference,
+    parent: Some(("id", "project_id")),
+};
+pub static CORRECTIVE_PLAN: Record = Record {
+    name: "corrective plan",
+    table: "corrective_plans",
+    reach: Reach::Reference,
+    parent: Some(("id", "project_id")),
+};
+pub static MEMBER: Record = Record {
+    name: "team member",
+    table: "project_members",
+    reach: Reach::Reference,
+    parent: Some(("id", "project_id")),
+};
+pub static MILESTONE: Record = Record {
+    name: "milestone",
+    table: "project_milestones",
+    reach: Reach::Reference,
+    parent: Some(("id", "project_id")),
+};
+/// A guideline category: city-level reference data (written with `services.guideline`).
+pub static CATEGORY: Record =
+    Record { name: "guideline category", table: "service_categories", reach: Reach::Reference, parent: None };
+/// An agency's track record: every buyer may read it (the next purchase can see how the agency
+/// did); projects outside the caller's scope appear only as aggregates.
+pub static AGENCY: Record = Record { name: "agency", table: "organisations", reach: Reach::Reference, parent: None };
+/// A person on project teams: reached when the social worker lies inside the caller's scope,
+/// or is on the team of a project the caller reaches.
+pub static TEAM_PERSON: Record =
+    Record { name: "team person", table: "social_workers", reach: Reach::Custom(team_person_reach), parent: None };
+
+fn project_reach(scope: &Scope) -> (String, Vec<Value>) {
+    let (pf, vals) = store::project_filter(scope);
+    (format!("t.id IN (SELECT p.id FROM projects p WHERE {pf})"), vals)
+}
+
+fn team_person_reach(scope: &Scope) -> (String, Vec<Value>) {
+    let (wf, mut vals) = scope.unit_filter("t.unit_id", Some("t.created_by"));
+    let (pf, pv) = store::project_filter(scope);
+    vals.extend(pv);
+    (format!("({wf} OR t.id IN (SELECT m.worker_id FROM project_members m JOIN projects p ON p.id = m.project_id WHERE {pf}))"), vals)
+}
+
 /// Every page and API route of the domain.
 pub fn routes() -> crate::platform::access::Routes {
     routes::routes().merge(guideline::routes()).merge(figures::routes()).merge(import::routes()).merge(api::routes())

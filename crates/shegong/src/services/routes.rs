@@ -30,6 +30,9 @@ pub fn routes() -> Routes {
         .get("/services", Need::Perm("services.read"), list)
         .get("/services/projects/new", Need::Perm("services.write"), new_form)
         .post("/services/projects", Need::Perm("services.write"), create)
+        .with("id", &crate::services::PROJECT)
+        .with("eid", &crate::services::EVALUATION)
+        .with("pid", &crate::services::CORRECTIVE_PLAN)
         .get("/services/projects/{id}", Need::Perm("services.read"), detail)
         .get("/services/projects/{id}/edit", Need::Perm("services.write"), edit_form)
         .post("/services/projects/{id}", Need::Perm("services.write"), update)
@@ -41,11 +44,15 @@ pub fn routes() -> Routes {
         .post("/services/projects/{id}/plans", Need::Perm("services.write"), plan_submit)
         .post("/services/projects/{id}/plans/{pid}/approve", Need::Perm("services.write"), plan_approve)
         .post("/services/projects/{id}/members", Need::Perm("services.write"), member_add)
+        .with("mid", &crate::services::MEMBER)
         .post("/services/projects/{id}/members/{mid}/end", Need::Perm("services.write"), member_end)
         .post("/services/projects/{id}/milestones", Need::Perm("services.write"), milestone_add)
+        .with("mid", &crate::services::MILESTONE)
         .post("/services/projects/{id}/milestones/{mid}/done", Need::Perm("services.write"), milestone_done)
         .get("/services/team", Need::Perm("services.read"), team)
+        .with("worker", &crate::services::TEAM_PERSON)
         .get("/services/team/{worker}", Need::Perm("services.read"), person)
+        .with("id", &crate::services::AGENCY)
         .get("/services/agencies/{id}", Need::Perm("services.read"), agency)
 }
 
@@ -969,7 +976,10 @@ async fn person(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(worker)
 struct AgencyPage {
     c: PageCtx,
     name: String,
+    /// The projects inside the caller's scope; the others count in the figures only.
     rows: Vec<store::TrackRow>,
+    projects: usize,
+    hidden: usize,
     average_final: String,
     on_time: String,
     total: String,
@@ -984,19 +994,21 @@ async fn agency(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): Pa
         return Err(AppError::NotFound);
     }
     let name = store::organisation_name(&st.db.conn, id).await?.ok_or(AppError::NotFound)?;
-    let rows = store::track_record(&st.db.conn, id).await?;
-    let finals: Vec<i32> = rows.iter().filter_map(|r| r.final_score).collect();
+    let all = store::track_record(&st.db.conn, &auth.scope, id).await?;
+    let (projects, hidden) = (all.len(), all.iter().filter(|r| !r.visible).count());
+    let finals: Vec<i32> = all.iter().filter_map(|r| r.final_score).collect();
     let average_final = if finals.is_empty() {
         "—".to_string()
     } else {
         format!("{:.1}", finals.iter().map(|s| f64::from(*s)).sum::<f64>() / finals.len() as f64)
     };
-    let closed: Vec<bool> = rows.iter().filter_map(|r| r.on_time()).collect();
+    let closed: Vec<bool> = all.iter().filter_map(|r| r.on_time()).collect();
     let on_time = if closed.is_empty() {
         "—".to_string()
     } else {
         format!("{}/{}", closed.iter().filter(|x| **x).count(), closed.len())
     };
+    let rows: Vec<store::TrackRow> = all.into_iter().filter(|r| r.visible).collect();
     let total = crate::platform::money::Money(rows.iter().map(|r| r.amount_fen).sum()).yuan_text();
-    render(&AgencyPage { c, name, rows, average_final, on_time, total })
+    render(&AgencyPage { c, name, rows, projects, hidden, average_final, on_time, total })
 }

@@ -1168,6 +1168,9 @@ pub struct TrackRow {
     pub closed_on: Option<NaiveDate>,
     pub midterm_score: Option<i32>,
     pub final_score: Option<i32>,
+    /// Whether the project lies inside the caller's scope: only such rows are listed; the
+    /// others count in the aggregates alone (no foreign titles, buyers or amounts).
+    pub visible: bool,
 }
 
 impl TrackRow {
@@ -1184,15 +1187,19 @@ impl TrackRow {
 }
 
 /// An agency's projects across years (every station's projects: the track record is public to buyers).
-pub async fn track_record<C: ConnectionTrait>(c: &C, agency: i64) -> Result<Vec<TrackRow>, DbErr> {
+/// Every project of an agency, each marked whether it lies inside the scope.
+pub async fn track_record<C: ConnectionTrait>(c: &C, scope: &Scope, agency: i64) -> Result<Vec<TrackRow>, DbErr> {
+    let (pf, mut vals) = project_filter(scope);
+    vals.push(agency.into());
     TrackRow::find_by_statement(sql(
         c.get_database_backend(),
-        "SELECT p.id AS project_id, p.year, p.title, u.name AS unit_name, p.amount_fen, p.status, p.ends_on, \
+        &format!("SELECT p.id AS project_id, p.year, p.title, u.name AS unit_name, p.amount_fen, p.status, p.ends_on, \
+         CASE WHEN {pf} THEN 1 ELSE 0 END = 1 AS visible, \
          (SELECT MAX(t.happened_on) FROM project_transitions t WHERE t.project_id = p.id AND t.to_status = 'closed') AS closed_on, \
          (SELECT e.score FROM project_evaluations e WHERE e.project_id = p.id AND e.kind = 'midterm' ORDER BY e.id DESC LIMIT 1) AS midterm_score, \
          (SELECT e.score FROM project_evaluations e WHERE e.project_id = p.id AND e.kind = 'final' ORDER BY e.id DESC LIMIT 1) AS final_score \
-         FROM projects p JOIN org_units u ON u.id = p.unit_id WHERE p.agency_id = ? ORDER BY p.year DESC, p.id DESC",
-        vec![agency.into()],
+         FROM projects p JOIN org_units u ON u.id = p.unit_id WHERE p.agency_id = ? ORDER BY p.year DESC, p.id DESC"),
+        vals,
     ))
     .all(c)
     .await

@@ -9,3 +9,9 @@ pub(crate) mod routes;
 pub mod store;
 
 pub use routes::routes;
+
+use crate::platform::access::{Reach, Record};
+
+/// A station, reached when its unit lies inside the caller's scope.
+pub static STATION: Record =
+    Record { name: "station", table: "stations", reach: Reach::Unit { owner: Some("created_by") }, parent: None };

@@ -31,6 +31,7 @@ pub fn routes() -> Routes {
         .get("/stations/party-orgs", Need::Perm("stations.write"), party_org_options)
         .get("/stations/export.xlsx", Need::Perm("stations.read"), export)
         .post("/stations", Need::Perm("stations.write"), station_create)
+        .with("id", &crate::stations::STATION)
         .get("/stations/{id}", Need::Perm("stations.read"), station_detail)
         .get("/stations/{id}/edit", Need::Perm("stations.write"), station_edit)
         .post("/stations/{id}", Need::Perm("stations.write"), station_update)

@@ -8,6 +8,19 @@ pub(crate) mod routes;
 pub mod selections;
 pub mod store;
 
+use crate::platform::access::{Reach, Record};
+
+/// A social worker, reached when their unit lies inside the caller's scope.
+pub static WORKER: Record = Record {
+    name: "social worker",
+    table: "social_workers",
+    reach: Reach::Unit { owner: Some("created_by") },
+    parent: None,
+};
+/// An award programme: city-level reference data that every unit nominates into; only holders
+/// of `talent.programmes` run it.
+pub static PROGRAMME: Record = Record { name: "programme", table: "programmes", reach: Reach::Reference, parent: None };
+
 /// The fund and the social-worker register.
 pub fn routes() -> crate::platform::access::Routes {
     routes::routes().merge(routes::worker_routes())

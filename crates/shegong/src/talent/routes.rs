@@ -23,10 +23,10 @@ use crate::talent::store::{self, EntryRow, FundTotals};
 
 pub fn routes() -> Routes {
     Routes::new()
-        .get("/talent/fund", Need::Perm("talent.read"), fund_page)
-        .post("/talent/fund", Need::Perm("talent.write"), fund_entry)
-        .get("/talent/fund/statement.xlsx", Need::Perm("talent.read"), statement)
-        .get("/api/v1/fund", Need::Perm("talent.read"), fund_api)
+        .get("/talent/fund", Need::Perm("talent.fund_read"), fund_page)
+        .post("/talent/fund", Need::Perm("talent.fund_write"), fund_entry)
+        .get("/talent/fund/statement.xlsx", Need::Perm("talent.fund_read"), statement)
+        .get("/api/v1/fund", Need::Perm("talent.fund_read"), fund_api)
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -269,6 +269,7 @@ pub fn worker_routes() -> Routes {
         .get("/talent/workers/new", Need::Perm("talent.write"), worker_new)
         .get("/talent/workers/export.xlsx", Need::Perm("talent.read"), workers_export)
         .post("/talent/workers", Need::Perm("talent.write"), worker_create)
+        .with("id", &crate::talent::WORKER)
         .get("/talent/workers/{id}", Need::Perm("talent.read"), worker_detail)
         .post("/talent/workers/{id}/reveal", Need::Perm("talent.pii_reveal"), worker_reveal)
         .get("/talent/workers/{id}/edit", Need::Perm("talent.write"), worker_edit)
@@ -276,12 +277,13 @@ pub fn worker_routes() -> Routes {
         .get("/talent/figures", Need::Perm("talent.read"), figures_page)
         .get("/talent/figures.xlsx", Need::Perm("talent.read"), figures_export)
         .get("/talent/selections", Need::Perm("talent.read"), selections_list)
-        .post("/talent/selections", Need::Perm("talent.write"), selection_create)
+        .post("/talent/selections", Need::Perm("talent.programmes"), selection_create)
+        .with("id", &crate::talent::PROGRAMME)
         .get("/talent/selections/{id}", Need::Perm("talent.read"), selection_detail)
         .post("/talent/selections/{id}/nominate", Need::Perm("talent.write"), selection_nominate)
-        .post("/talent/selections/{id}/advance", Need::Perm("talent.write"), selection_advance)
-        .post("/talent/selections/{id}/score", Need::Perm("talent.write"), selection_score)
-        .post("/talent/selections/{id}/decide", Need::Perm("talent.write"), selection_decide)
+        .post("/talent/selections/{id}/advance", Need::Perm("talent.programmes"), selection_advance)
+        .post("/talent/selections/{id}/score", Need::Perm("talent.programmes"), selection_score)
+        .post("/talent/selections/{id}/decide", Need::Perm("talent.programmes"), selection_decide)
         .get("/talent/exams", Need::Perm("talent.write"), exams_form)
         .post("/talent/exams", Need::Perm("talent.write"), exams_preview)
         .post("/talent/exams/commit", Need::Perm("talent.write"), exams_commit)
@@ -356,7 +358,19 @@ async fn worker_create(
             errs.push(("unit_id", "orgs.error.unit", String::new()));
         }
         if store::id_number_taken(&st.db.conn, &i.id_number).await? {
+            // One answer for every clash, inside the caller's scope or not; the attempt is kept
+            // (without the number) so that the Bureau can see someone probing the register.
             errs.push(("id_number", "workers.error.id_taken", String::new()));
+            let tx = st.db.write().await?;
+            audit::record(
+                &*tx,
+                &Actor::user(&auth, &c.ip),
+                Event::new("id_number_clash", "social_worker", "")
+                    .unit(auth.unit_id)
+                    .after(&serde_json::json!({"unit": i.unit_id})),
+            )
+            .await?;
+            tx.commit().await?;
         }
     }
     let Some(input) = input.filter(|_| errs.is_empty()) else {
@@ -797,11 +811,7 @@ async fn selection_advance(
         return Err(AppError::BadRequest("selections.error.step".into()));
     }
     if f.to == "published" {
-        for n in sel::nominations(&*tx, &crate::platform::access::Scope::all(), id)
-            .await?
-            .into_iter()
-            .filter(|n| n.status == "selected")
-        {
+        for n in sel::nominations(&*tx, &auth.scope, id).await?.into_iter().filter(|n| n.status == "selected") {
             let honour = crate::events::model::HonourInput {
                 unit_id: n.worker_unit_id,
                 title: p.title.clone(),
@@ -840,7 +850,7 @@ async fn selection_score(
     if p.status != "review" {
         return Err(AppError::BadRequest("selections.error.not_review".into()));
     }
-    let noms = sel::nominations(&st.db.conn, &crate::platform::access::Scope::all(), id).await?;
+    let noms = sel::nominations(&st.db.conn, &auth.scope, id).await?;
     let mut scores = Vec::new();
     for (k, v) in &pairs {
         let Some(nid) = k.strip_prefix("score_").and_then(|n| n.parse::<i64>().ok()) else { continue };
@@ -883,7 +893,7 @@ async fn selection_decide(
 ) -> AppResult<Response> {
     let p = sel::programme(&st.db.conn, id).await?.ok_or(AppError::NotFound)?;
     let version: i32 = pairs.iter().find(|(k, _)| k == "version").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
-    let noms = sel::nominations(&st.db.conn, &crate::platform::access::Scope::all(), id).await?;
+    let noms = sel::nominations(&st.db.conn, &auth.scope, id).await?;
     let mut chosen: Vec<i64> = pairs
         .iter()
         .filter(|(k, _)| k == "select")

@@ -21,6 +21,7 @@ pub fn routes() -> Routes {
     Routes::new()
         .get("/api/v1/units", Need::Perm("units.read"), list)
         .post("/api/v1/units", Need::Perm("units.write"), create)
+        .with("id", &crate::units::UNIT)
         .get("/api/v1/units/{id}", Need::Perm("units.read"), get_one)
 }
 

@@ -9,3 +9,8 @@ pub(crate) mod routes;
 pub mod store;
 
 pub use routes::routes;
+
+use crate::platform::access::{Reach, Record};
+
+/// An org unit, reached when it lies inside the caller's scope.
+pub static UNIT: Record = Record { name: "unit", table: "org_units", reach: Reach::UnitItself, parent: None };

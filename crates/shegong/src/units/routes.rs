@@ -31,6 +31,7 @@ pub fn routes() -> Routes {
         .post("/units/import", Need::Perm("units.write"), import_upload)
         .get("/units/new", Need::Perm("units.write"), new_form)
         .post("/units", Need::Perm("units.write"), create)
+        .with("id", &crate::units::UNIT)
         .get("/units/{id}", Need::Perm("units.read"), detail)
         .get("/units/{id}/children", Need::Perm("units.read"), children_partial)
         .get("/units/{id}/edit", Need::Perm("units.write"), edit_form)

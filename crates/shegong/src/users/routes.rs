@@ -24,6 +24,7 @@ pub fn routes() -> Routes {
         .get("/admin/users", Need::Perm("users.read"), list)
         .get("/admin/users/new", Need::Perm("users.write"), new_form)
         .post("/admin/users", Need::Perm("users.write"), create)
+        .with("id", &crate::users::USER)
         .get("/admin/users/{id}", Need::Perm("users.read"), detail)
         .get("/admin/users/{id}/edit", Need::Perm("users.write"), edit_form)
         .post("/admin/users/{id}", Need::Perm("users.write"), update)
@@ -33,6 +34,7 @@ pub fn routes() -> Routes {
         .get("/admin/roles", Need::Perm("roles.read"), roles)
         .get("/admin/roles/new", Need::Perm("roles.write"), role_new)
         .post("/admin/roles", Need::Perm("roles.write"), role_create)
+        .with("id", &crate::users::ROLE)
         .get("/admin/roles/{id}", Need::Perm("roles.read"), role_detail)
         .post("/admin/roles/{id}", Need::Perm("roles.write"), role_update)
 }

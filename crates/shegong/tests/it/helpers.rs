@@ -311,3 +311,75 @@ impl TestApp {
         (status, bytes)
     }
 }
+
+/// The route with each record id replaced by a real record the user reaches (the victim user
+/// for user routes), or `None` in the second place when the database holds no such record.
+pub async fn route_path(
+    app: &TestApp,
+    def: &shegong::platform::access::RouteDef,
+    username: Option<&str>,
+    victim_user: i64,
+) -> (String, bool) {
+    let mut path = def.path.replace("{name}", "app.css").replace("{code}", "zh-CN");
+    let who = match username {
+        Some(u) => {
+            let (id, path): (i64, String) = {
+                let conn = &app.db.conn;
+                let r = conn
+                    .query_one(sea_orm::Statement::from_string(
+                        conn.get_database_backend(),
+                        format!("SELECT u.id, o.path FROM users u JOIN org_units o ON o.id = u.unit_id WHERE u.username = '{u}'"),
+                    ))
+                    .await
+                    .expect("user")
+                    .expect("user row");
+                (r.try_get("", "id").expect("id"), r.try_get("", "path").expect("path"))
+            };
+            let (_, _, scope) = shegong::auth::store::load_access(&app.db.conn, id, &path).await.expect("access");
+            Some((id, scope))
+        }
+        None => None,
+    };
+    let mut found = true;
+    let mut ids: Vec<(&str, i64)> = Vec::new();
+    for (param, record) in &def.records {
+        let id = if record.table == "users" {
+            victim_user
+        } else {
+            let (scope, uid) = match &who {
+                Some((id, scope)) => (scope.clone(), *id),
+                None => (shegong::platform::access::Scope::all(), 0),
+            };
+            let (f, mut vals) = record.filter(&scope, uid);
+            let mut q = format!("SELECT MIN(t.id) AS id FROM {} t WHERE {f}", record.table);
+            if let Some((pparam, col)) = record.parent {
+                let pid = ids.iter().find(|(n, _)| *n == pparam).map(|(_, i)| *i).unwrap_or(0);
+                q.push_str(&format!(" AND t.{col} = ?"));
+                vals.push(pid.into());
+            }
+            let conn = &app.db.conn;
+            let b = conn.get_database_backend();
+            conn.query_one(shegong::platform::db::sql(b, &q, vals))
+                .await
+                .expect("record query")
+                .and_then(|r| r.try_get::<Option<i64>>("", "id").ok().flatten())
+                .unwrap_or_else(|| {
+                    found = false;
+                    0
+                })
+        };
+        ids.push((param, id));
+    }
+    if let Some((uid, scope)) = &who {
+        // The victim user may lie outside a role's reach: then the record guard answers.
+        for (i, (param, record)) in def.records.iter().enumerate() {
+            let parent = record.parent.and_then(|(p, _)| ids.iter().find(|(n, _)| *n == p).map(|(_, v)| *v));
+            let ok = record.reachable(&app.db.conn, scope, *uid, ids[i].1, parent).await.expect("reachable");
+            found &= ok && ids[i].0 == *param;
+        }
+    }
+    for (param, id) in ids {
+        path = path.replace(&format!("{{{param}}}"), &id.to_string());
+    }
+    (path, found)
+}

@@ -13,6 +13,7 @@ mod imports;
 mod ops;
 mod orgs;
 mod party;
+mod scope_matrix;
 mod services;
 mod stations;
 mod talent;

@@ -68,8 +68,8 @@ both_backends!(fund_balance_is_derived_and_never_overdrawn, |mut app: TestApp| a
     // A station manager sees no city fund and cannot record into it.
     app.logout().await;
     app.login_ok("station").await;
-    assert!(app.get("/talent/fund?year=2022").await.body.contains("共 0 条"));
-    assert_eq!(app.post("/talent/fund", &grant("1", "2022-06-01")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/talent/fund?year=2022").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.post("/talent/fund", &grant("1", "2022-06-01")).await.status, StatusCode::FORBIDDEN);
 });
 
 both_backends!(social_workers_are_masked_everywhere_and_reveals_audited, |mut app: TestApp| async move {
@@ -342,23 +342,47 @@ both_backends!(selection_from_nomination_to_publication, |mut app: TestApp| asyn
         StatusCode::CONFLICT
     );
     let version = app.scalar(&format!("SELECT version FROM programmes WHERE id = {p}")).await.to_string();
+    // Running the programme is the Bureau's: the station cannot close it.
+    assert_eq!(
+        app.post(&format!("/talent/selections/{p}/advance"), &[("to", "review"), ("version", &version)]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    app.logout().await;
+    // The Bureau nominates one of the city's own workers, then closes the nominations.
+    app.login_ok("bureau").await;
+    let city_worker = app
+        .scalar("SELECT MIN(w.id) FROM social_workers w JOIN org_units u ON u.id = w.unit_id WHERE u.parent_id IS NULL")
+        .await;
+    let city_worker = if city_worker > 0 {
+        city_worker
+    } else {
+        app.scalar("SELECT MIN(w.id) FROM social_workers w JOIN org_units u ON u.id = w.unit_id WHERE u.path NOT LIKE '/320583/zhoushi/%'").await
+    };
+    let r = app.post(&format!("/talent/selections/{p}/nominate"), &[("worker_id", &city_worker.to_string())]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
     app.post(&format!("/talent/selections/{p}/advance"), &[("to", "review"), ("version", &version)]).await;
+    let bureau_nom = app.scalar(&format!("SELECT MAX(id) FROM nominations WHERE programme_id = {p}")).await;
+    // A reviewer cannot score a nominee put forward by their own unit.
+    let r = app.post(&format!("/talent/selections/{p}/score"), &[(format!("score_{bureau_nom}").as_str(), "90")]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("不能为本单位推荐的人选评分"));
+    app.logout().await;
+    app.login_ok("station").await;
     let noms: Vec<i64> = {
         let rows = sea_orm::ConnectionTrait::query_all(
             &app.db.conn,
             sea_orm::Statement::from_string(
                 app.db.backend(),
-                format!("SELECT id FROM nominations WHERE programme_id = {p} ORDER BY id"),
+                format!("SELECT id FROM nominations WHERE programme_id = {p} AND id <> {bureau_nom} ORDER BY id"),
             ),
         )
         .await
         .expect("q");
         rows.iter().map(|r| r.try_get_by_index::<i64>(0).expect("id")).collect()
     };
-    // The station cannot score its own nominees.
+    // Scoring is the Bureau's reviewers', not the station's.
     let r = app.post(&format!("/talent/selections/{p}/score"), &[(format!("score_{}", noms[0]).as_str(), "90")]).await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert!(r.body.contains("不能为本单位推荐的人选评分"));
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
     app.logout().await;
     // Two city-level reviewers score.
     for reviewer in ["bureau", "admin"] {
