@@ -27,6 +27,37 @@ fn qualification(i: usize) -> Option<(&'static str, i32)> {
     }
 }
 
+/// One generated person (not a real one).
+#[derive(Debug, Clone)]
+pub struct DemoPerson {
+    pub name: String,
+    pub male: bool,
+    pub birth: NaiveDate,
+    pub id_number: String,
+    pub phone: String,
+    pub education: &'static str,
+}
+
+/// The `i`-th generated worker: the same every time.
+pub fn person(i: usize) -> anyhow::Result<DemoPerson> {
+    let male = i % 5 < 2;
+    let year = 1968 + (i * 7 % 33) as i32;
+    let birth = NaiveDate::from_ymd_opt(year, 1 + (i % 12) as u32, 1 + (i * 3 % 28) as u32)
+        .ok_or_else(|| anyhow::anyhow!("date"))?;
+    // Sequence digits 15-17: digit 17 odd for men, even for women.
+    let seq = ((i % 400) * 2 + usize::from(male)) as u32 + 100;
+    let id = cncodes::IdNumber::complete(&format!("320583{}{seq:03}", birth.format("%Y%m%d")))
+        .map_err(|e| anyhow::anyhow!("demo id: {e}"))?;
+    Ok(DemoPerson {
+        name: format!("{}{}", SURNAMES[i % SURNAMES.len()], GIVEN[(i / SURNAMES.len() + i) % GIVEN.len()]),
+        male,
+        birth,
+        id_number: id.as_str().to_string(),
+        phone: format!("1{}{:09}", [3, 5, 8, 7, 9][i % 5], 100_000_000 + i * 7919 % 899_999_999),
+        education: ["college", "bachelor", "bachelor", "master"][i % 4],
+    })
+}
+
 /// Writes `260 × scale` workers; returns how many and how many passed in 2022.
 pub async fn generate<C: ConnectionTrait>(c: &C, scale: u32) -> anyhow::Result<(usize, usize)> {
     let b = c.get_database_backend();
@@ -45,24 +76,15 @@ pub async fn generate<C: ConnectionTrait>(c: &C, scale: u32) -> anyhow::Result<(
     let mut workers: Vec<Vec<Value>> = Vec::with_capacity(n);
     let mut quals: Vec<(usize, &str, i32)> = Vec::new();
     for i in 0..n {
-        let male = i % 5 < 2;
-        let year = 1968 + (i * 7 % 33) as i32;
-        let birth = NaiveDate::from_ymd_opt(year, 1 + (i % 12) as u32, 1 + (i * 3 % 28) as u32)
-            .ok_or_else(|| anyhow::anyhow!("date"))?;
-        // Sequence digits 15-17: digit 17 odd for men, even for women.
-        let seq = ((i % 400) * 2 + usize::from(male)) as u32 + 100;
-        let id = cncodes::IdNumber::complete(&format!("320583{}{seq:03}", birth.format("%Y%m%d")))
-            .map_err(|e| anyhow::anyhow!("demo id: {e}"))?;
-        let name = format!("{}{}", SURNAMES[i % SURNAMES.len()], GIVEN[(i / SURNAMES.len() + i) % GIVEN.len()]);
-        let phone = format!("1{}{:09}", [3, 5, 8, 7, 9][i % 5], 100_000_000 + i * 7919 % 899_999_999);
+        let p = person(i)?;
         workers.push(vec![
             units[i % units.len()].into(),
-            name.into(),
-            (if male { "male" } else { "female" }).into(),
-            birth.into(),
-            id.as_str().to_string().into(),
-            phone.into(),
-            ["college", "bachelor", "bachelor", "master"][i % 4].into(),
+            p.name.into(),
+            (if p.male { "male" } else { "female" }).into(),
+            p.birth.into(),
+            p.id_number.into(),
+            p.phone.into(),
+            p.education.into(),
             now.into(),
             now.into(),
         ]);

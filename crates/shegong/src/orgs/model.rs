@@ -134,6 +134,8 @@ pub struct OrgInput {
     pub address: String,
     pub legal_rep: String,
     pub business_scope: String,
+    /// Serialised masked: inputs are serialised into audit rows.
+    #[serde(serialize_with = "crate::platform::pii::ser_phone")]
     pub contact_phone: Option<String>,
 }
 

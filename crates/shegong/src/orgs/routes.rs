@@ -384,12 +384,6 @@ async fn update(
     }
     let mut after = serde_json::to_value(&input).unwrap_or_default();
     if let Some(obj) = after.as_object_mut() {
-        obj.insert(
-            "contact_phone".into(),
-            serde_json::Value::String(
-                input.contact_phone.as_deref().map(|p| cncodes::mask(p, 3, 4)).unwrap_or_default(),
-            ),
-        );
         if !duplicates.is_empty() {
             obj.insert(
                 "duplicate_override".into(),

@@ -79,7 +79,7 @@ pub struct OrgRow {
 
 impl OrgRow {
     pub fn phone_masked(&self) -> String {
-        self.contact_phone.as_deref().map(|p| cncodes::mask(p, 3, 4)).unwrap_or_default()
+        crate::platform::pii::phone_masked_opt(self.contact_phone.as_deref())
     }
     pub fn type_key(&self) -> String {
         format!("orgs.type.{}", self.org_type)

@@ -14,6 +14,7 @@ pub mod import;
 pub mod money;
 pub mod once;
 pub mod paging;
+pub mod pii;
 pub mod telemetry;
 pub mod time;
 pub mod web;

@@ -60,7 +60,7 @@ pub struct StationForm {
     pub nonce: String,
 }
 
-/// A checked station. The phone is kept out of serialisation (audit rows carry it masked).
+/// A checked station. The phone is serialised masked (audit rows carry it so).
 #[derive(Debug, Clone, Serialize)]
 pub struct StationInput {
     pub unit_id: i64,
@@ -68,7 +68,7 @@ pub struct StationInput {
     pub address: String,
     pub opened_on: Option<NaiveDate>,
     pub manager: String,
-    #[serde(skip)]
+    #[serde(serialize_with = "crate::platform::pii::ser_phone")]
     pub phone: Option<String>,
     pub description: String,
     pub party_org_id: Option<i64>,
@@ -78,11 +78,7 @@ pub struct StationInput {
 impl StationInput {
     /// What the audit log keeps: every field, the phone masked.
     pub fn audit(&self) -> serde_json::Value {
-        let mut v = serde_json::to_value(self).unwrap_or_default();
-        if let Some(o) = v.as_object_mut() {
-            o.insert("phone".into(), self.phone.as_deref().map(crate::users::model::mask_phone).into());
-        }
-        v
+        serde_json::to_value(self).unwrap_or_default()
     }
 }
 

@@ -36,7 +36,7 @@ pub struct StationRow {
 
 impl StationRow {
     pub fn phone_masked(&self) -> String {
-        self.phone.as_deref().map(crate::users::model::mask_phone).unwrap_or_default()
+        crate::platform::pii::phone_masked_opt(self.phone.as_deref())
     }
     pub fn tier_key(&self) -> String {
         format!("stations.tier.{}", self.tier)

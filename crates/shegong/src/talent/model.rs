@@ -112,14 +112,17 @@ pub struct WorkerForm {
     pub nonce: String,
 }
 
+/// A checked worker. Serialised (into audit rows) masked: the ID number and phone as shown to
+/// roles without the reveal right, the year of birth instead of the date.
 #[derive(Debug, Clone, Serialize)]
 pub struct WorkerInput {
     pub name: String,
-    #[serde(skip)]
+    #[serde(serialize_with = "crate::platform::pii::ser_id")]
     pub id_number: String,
     pub gender: String,
+    #[serde(rename = "birth_year", serialize_with = "crate::platform::pii::ser_birth_year")]
     pub birth_date: NaiveDate,
-    #[serde(skip)]
+    #[serde(serialize_with = "crate::platform::pii::ser_phone")]
     pub phone: Option<String>,
     pub unit_id: i64,
     pub education: String,
@@ -233,6 +236,14 @@ mod tests {
         let w = ok.validate(today).expect("valid");
         assert_eq!(w.birth_date, NaiveDate::from_ymd_opt(1990, 1, 1).expect("d"));
         assert_eq!(w.qualification.as_ref().map(|q| q.1), Some(2022));
+        // What the audit log keeps: mask, year of birth, masked phone; never the number or date.
+        let json =
+            serde_json::to_string(&WorkerInput { phone: Some("13611112222".into()), ..w.clone() }).expect("json");
+        assert!(
+            json.contains(&id.masked()) && json.contains("\"birth_year\":1990") && json.contains("136****2222"),
+            "{json}"
+        );
+        assert!(!json.contains(id.as_str()) && !json.contains("1990-01-01") && !json.contains("13611112222"), "{json}");
         let mut bad = ok.id_number.clone();
         bad.replace_range(3..4, if &bad[3..4] == "5" { "6" } else { "5" });
         assert!(WorkerForm { id_number: bad, ..ok }.validate(today).is_err());

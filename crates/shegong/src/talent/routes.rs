@@ -284,10 +284,13 @@ pub fn worker_routes() -> Routes {
         .post("/talent/selections/{id}/advance", Need::Perm("talent.programmes"), selection_advance)
         .post("/talent/selections/{id}/score", Need::Perm("talent.programmes"), selection_score)
         .post("/talent/selections/{id}/decide", Need::Perm("talent.programmes"), selection_decide)
-        .get("/talent/exams", Need::Perm("talent.write"), exams_form)
-        .post("/talent/exams", Need::Perm("talent.write"), exams_preview)
-        .post("/talent/exams/commit", Need::Perm("talent.write"), exams_commit)
-        .get("/talent/exams/template.xlsx", Need::Perm("talent.write"), exams_template)
+        // The exam import matches full ID numbers against the register, so it would tell anyone
+        // which of the ~16,600 numbers a mask leaves is the real one: it needs the reveal right
+        // (and `talent.write`, checked by the handlers).
+        .get("/talent/exams", Need::Perm("talent.pii_reveal"), exams_form)
+        .post("/talent/exams", Need::Perm("talent.pii_reveal"), exams_preview)
+        .post("/talent/exams/commit", Need::Perm("talent.pii_reveal"), exams_commit)
+        .get("/talent/exams/template.xlsx", Need::Perm("talent.pii_reveal"), exams_template)
         .get("/api/v1/talent/figures", Need::Perm("talent.read"), figures_api)
 }
 
@@ -357,7 +360,9 @@ async fn worker_create(
         if crate::units::store::get_scoped(&st.db.conn, &auth.scope, i.unit_id).await?.is_none() {
             errs.push(("unit_id", "orgs.error.unit", String::new()));
         }
-        if store::id_number_taken(&st.db.conn, &i.id_number).await? {
+        // Checked only for an otherwise valid form, so that testing candidate numbers costs a
+        // real (audited) registration for every miss.
+        if errs.is_empty() && store::id_number_taken(&st.db.conn, &i.id_number).await? {
             // One answer for every clash, inside the caller's scope or not; the attempt is kept
             // (without the number) so that the Bureau can see someone probing the register.
             errs.push(("id_number", "workers.error.id_taken", String::new()));
@@ -393,12 +398,12 @@ async fn worker_create(
         return Ok(see_other("/talent/workers"));
     }
     let id = store::insert_worker(&*tx, &input, Some(auth.id)).await?;
-    // The audit row keeps masked values: the log is read by auditors who may not see ID numbers.
-    let after = serde_json::json!({"worker": input, "id_number": cncodes::mask(&input.id_number, 4, 4), "phone": input.phone.as_deref().map(|p| cncodes::mask(p, 3, 4))});
+    // The input serialises masked (ID number, phone, year of birth only): the log is read by
+    // auditors who may not see them.
     audit::record(
         &*tx,
         &Actor::user(&auth, &c.ip),
-        Event::new("create", "social_worker", id).unit(input.unit_id).after(&after),
+        Event::new("create", "social_worker", id).unit(input.unit_id).after(&input),
     )
     .await?;
     once::complete(&*tx, &f.nonce, &format!("/talent/workers/{id}")).await?;
@@ -501,8 +506,9 @@ pub async fn figures_api(
     Ok(Json(store::figures(&st.db.conn, &auth.scope, year).await?))
 }
 
-/// The register as xlsx: ID numbers and phones masked unless the role may reveal them; every
-/// export is audited with what it contained.
+/// The register as xlsx: ID numbers and phones masked unless the role may reveal them, and the
+/// year of birth, never the date (a full number carries it; beside a mask it would rebuild the
+/// number); every export is audited with what it contained.
 async fn workers_export(
     State(st): State<AppState>,
     c: PageCtx,
@@ -514,7 +520,7 @@ async fn workers_export(
         Column { key: "name", zh: "姓名", en: "Name", kind: ColKind::Text, required: true },
         Column { key: "id_number", zh: "公民身份号码", en: "ID number", kind: ColKind::Code, required: true },
         Column { key: "gender", zh: "性别", en: "Gender", kind: ColKind::Text, required: true },
-        Column { key: "birth_date", zh: "出生日期", en: "Birth date", kind: ColKind::Date, required: true },
+        Column { key: "birth_year", zh: "出生年份", en: "Year of birth", kind: ColKind::Integer, required: true },
         Column { key: "phone", zh: "手机号", en: "Phone", kind: ColKind::Code, required: false },
         Column { key: "unit", zh: "单位", en: "Unit", kind: ColKind::Text, required: true },
         Column {
@@ -541,7 +547,7 @@ async fn workers_export(
                 Cell::Text(w.name.clone()),
                 Cell::Text(if full { w.id_number.clone() } else { w.id_masked() }),
                 Cell::Text(c.t(w.gender_key().as_str()).to_string()),
-                Cell::Date(w.birth_date),
+                Cell::Int(i64::from(w.birth_year())),
                 Cell::Text(if full { w.phone.clone().unwrap_or_default() } else { w.phone_masked() }),
                 Cell::Text(w.unit_name.clone()),
                 Cell::Text(c.t(w.level_key().as_str()).to_string()),
@@ -588,7 +594,10 @@ async fn exams_template() -> AppResult<Response> {
     Ok(download(bytes, "exam-results-template.xlsx", XLSX_TYPE))
 }
 
-async fn exams_form(c: PageCtx) -> AppResult<Response> {
+async fn exams_form(c: PageCtx, auth: Auth) -> AppResult<Response> {
+    if !auth.can("talent.write") {
+        return Err(AppError::Forbidden);
+    }
     render(&ExamsPage { c, preview: None, token: String::new() })
 }
 
@@ -603,6 +612,9 @@ async fn exams_preview(
     auth: Auth,
     mp: axum::extract::Multipart,
 ) -> AppResult<Response> {
+    if !auth.can("talent.write") {
+        return Err(AppError::Forbidden);
+    }
     let bytes = match crate::platform::web::read_upload(mp).await {
         Ok(Some(b)) => b,
         Ok(None) => return Err(AppError::BadRequest("import.error.no_file".into())),
@@ -636,6 +648,9 @@ async fn exams_commit(
     auth: Auth,
     Form(f): Form<CommitForm>,
 ) -> AppResult<Response> {
+    if !auth.can("talent.write") {
+        return Err(AppError::Forbidden);
+    }
     if f.token.len() != 32 || !f.token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(AppError::BadRequest("error.bad_request".into()));
     }
@@ -989,7 +1004,7 @@ async fn worker_update(
         return Err(AppError::Stale);
     }
     let masked = |w: &store::WorkerRow| serde_json::json!({"name": w.name, "unit": w.unit_id, "education": w.education, "employer": w.employer_org_id, "phone": w.phone_masked()});
-    let after = serde_json::json!({"name": input.name, "unit": input.unit_id, "education": input.education, "employer": input.employer_org_id, "phone": input.phone.as_deref().map(|p| cncodes::mask(p, 3, 4))});
+    let after = serde_json::json!({"name": input.name, "unit": input.unit_id, "education": input.education, "employer": input.employer_org_id, "phone": input.phone.as_deref().map(crate::platform::pii::phone_masked)});
     audit::record(
         &*tx,
         &Actor::user(&auth, &c.ip),

@@ -202,6 +202,9 @@ pub async fn check_ledger<C: ConnectionTrait>(c: &C) -> Result<Vec<String>, DbEr
     Ok(problems)
 }
 
+/// A registered social worker. Serialised (into audit rows) with the ID number and phone masked
+/// and the year of birth instead of the date, like everything shown to roles without the
+/// reveal right ([`crate::platform::pii`]).
 #[derive(Debug, Clone, Serialize, FromQueryResult)]
 pub struct WorkerRow {
     pub id: i64,
@@ -209,10 +212,11 @@ pub struct WorkerRow {
     pub unit_name: String,
     pub name: String,
     pub gender: String,
+    #[serde(rename = "birth_year", serialize_with = "crate::platform::pii::ser_birth_year")]
     pub birth_date: NaiveDate,
-    #[serde(skip)]
+    #[serde(serialize_with = "crate::platform::pii::ser_id")]
     pub id_number: String,
-    #[serde(skip)]
+    #[serde(serialize_with = "crate::platform::pii::ser_phone")]
     pub phone: Option<String>,
     pub education: String,
     pub employer_org_id: Option<i64>,
@@ -224,10 +228,14 @@ pub struct WorkerRow {
 
 impl WorkerRow {
     pub fn id_masked(&self) -> String {
-        cncodes::mask(&self.id_number, 4, 4)
+        crate::platform::pii::id_masked(&self.id_number)
     }
     pub fn phone_masked(&self) -> String {
-        self.phone.as_deref().map(|p| cncodes::mask(p, 3, 4)).unwrap_or_default()
+        crate::platform::pii::phone_masked_opt(self.phone.as_deref())
+    }
+    /// Shown instead of the birth date (which, beside the masked number, would rebuild it).
+    pub fn birth_year(&self) -> i32 {
+        crate::platform::pii::birth_year(&self.birth_date)
     }
     pub fn level_key(&self) -> String {
         format!("workers.level.{}", self.level.as_deref().unwrap_or("none"))
@@ -285,7 +293,8 @@ pub async fn workers<C: ConnectionTrait>(
         vals.clone(),
     )
     .await?;
-    let order = p.order_by(&[("name", "w.name"), ("unit", "u.path"), ("birth", "w.birth_date")], "w.id");
+    // No order by birth date: the order of a year's workers would tell their dates apart.
+    let order = p.order_by(&[("name", "w.name"), ("unit", "u.path")], "w.id");
     vals.push(p.limit().into());
     vals.push(p.offset().into());
     let rows = WorkerRow::find_by_statement(sql(

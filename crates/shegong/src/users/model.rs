@@ -29,20 +29,6 @@ pub fn parse_phone(s: &str) -> Result<Option<String>, &'static str> {
     }
 }
 
-/// Masks a phone number for display: 138****5678.
-pub fn mask_phone(p: &str) -> String {
-    cncodes::mask(p, 3, 4)
-}
-
-/// Serialises a phone masked: user rows and inputs are serialised only into audit rows, which
-/// never hold a full number.
-fn serialize_masked_phone<S: serde::Serializer>(p: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
-    match p {
-        Some(p) => s.serialize_some(&mask_phone(p)),
-        None => s.serialize_none(),
-    }
-}
-
 /// A user row as listed.
 #[derive(Debug, Clone, Serialize, sea_orm::FromQueryResult)]
 pub struct UserRow {
@@ -51,7 +37,8 @@ pub struct UserRow {
     pub display_name: String,
     pub unit_id: i64,
     pub unit_name: String,
-    #[serde(serialize_with = "serialize_masked_phone")]
+    /// Serialised masked: user rows are serialised only into audit rows.
+    #[serde(serialize_with = "crate::platform::pii::ser_phone")]
     pub phone: Option<String>,
     pub email: Option<String>,
     pub disabled: bool,
@@ -68,7 +55,7 @@ pub struct UserRow {
 
 impl UserRow {
     pub fn phone_masked(&self) -> String {
-        self.phone.as_deref().map(mask_phone).unwrap_or_default()
+        crate::platform::pii::phone_masked_opt(self.phone.as_deref())
     }
     pub fn is_locked(&self) -> bool {
         self.locked_until.is_some_and(|t| t > chrono::Utc::now())
@@ -110,7 +97,8 @@ pub struct UserInput {
     pub username: String,
     pub display_name: String,
     pub unit_id: i64,
-    #[serde(serialize_with = "serialize_masked_phone")]
+    /// Serialised masked: inputs are serialised only into audit rows.
+    #[serde(serialize_with = "crate::platform::pii::ser_phone")]
     pub phone: Option<String>,
     pub email: Option<String>,
     /// Checked against the register by the caller ([`crate::services::store::agency_eligible`]).
@@ -275,7 +263,6 @@ mod tests {
         assert!(parse_username("a").is_err());
         assert_eq!(parse_phone("138 1234 5678").expect("ok").as_deref(), Some("13812345678"));
         assert!(parse_phone("12345").is_err());
-        assert_eq!(mask_phone("13812345678"), "138****5678");
     }
 
     #[test]

@@ -454,25 +454,14 @@ both_backends!(selection_from_nomination_to_publication, |mut app: TestApp| asyn
 });
 
 /// Every GET page and API route, for every role without the reveal right, never shows a social
-/// worker's full ID number or phone (nor an organisation's phone for roles without that right).
+/// worker's full ID number, phone or birth date.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sensitive_fields_never_leak_to_roles_without_the_right() {
     use shegong::platform::access::{Need, DEMO_USERS, ROLES};
     let mut app = TestApp::sqlite().await;
-    let (wid, id_number, phone): (i64, String, String) = {
-        let row = sea_orm::ConnectionTrait::query_one(
-            &app.db.conn,
-            sea_orm::Statement::from_string(app.db.backend(), "SELECT w.id, w.id_number, w.phone FROM social_workers w JOIN org_units u ON u.id = w.unit_id WHERE u.path LIKE '/320583/zhoushi/%' ORDER BY w.id LIMIT 1"),
-        )
-        .await
-        .expect("q")
-        .expect("row");
-        (
-            row.try_get_by_index(0).expect("id"),
-            row.try_get_by_index(1).expect("idn"),
-            row.try_get_by_index(2).expect("phone"),
-        )
-    };
+    let worker = workers_where(&app, "u.path LIKE '/320583/zhoushi/%'").await.remove(0);
+    let wid = worker.0;
+    let id_number = worker.2.clone();
     let table = shegong::app::route_table();
     for (username, role_code) in DEMO_USERS {
         let role = ROLES.iter().find(|r| r.code == *role_code).expect("role");
@@ -496,8 +485,7 @@ async fn sensitive_fields_never_leak_to_roles_without_the_right() {
                 continue;
             }
             let r = app.get(&path).await;
-            assert!(!r.body.contains(&id_number), "{username} sees a full ID number at {path}");
-            assert!(!r.body.contains(&phone), "{username} sees a full phone at {path}");
+            assert_no_pii(&format!("{path} for {username}"), &r.body, &worker);
         }
         // Searching or listing with the number itself finds nothing.
         if role.permissions.contains(&"talent.read") {
@@ -508,3 +496,228 @@ async fn sensitive_fields_never_leak_to_roles_without_the_right() {
         app.logout().await;
     }
 }
+
+/// A social worker as stored: (id, name, ID number, phone, birth date).
+type Stored = (i64, String, String, String, chrono::NaiveDate);
+
+async fn workers_where(app: &TestApp, cond: &str) -> Vec<Stored> {
+    let rows = sea_orm::ConnectionTrait::query_all(
+        &app.db.conn,
+        sea_orm::Statement::from_string(
+            app.db.backend(),
+            format!("SELECT w.id, w.name, w.id_number, w.phone, w.birth_date FROM social_workers w JOIN org_units u ON u.id = w.unit_id WHERE {cond} ORDER BY w.id"),
+        ),
+    )
+    .await
+    .expect("workers");
+    rows.iter()
+        .map(|r| {
+            (
+                r.try_get_by_index(0).expect("id"),
+                r.try_get_by_index(1).expect("name"),
+                r.try_get_by_index(2).expect("id number"),
+                r.try_get_by_index(3).expect("phone"),
+                r.try_get_by_index(4).expect("birth date"),
+            )
+        })
+        .collect()
+}
+
+/// The ways a birth date is written: 1988-08-08, 1988/08/08, 19880808, 1988年8月8日.
+fn date_forms(d: &chrono::NaiveDate) -> Vec<String> {
+    ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y年%-m月%-d日"].iter().map(|f| d.format(f).to_string()).collect()
+}
+
+/// Every cell of the first sheet as text; date cells come out as "<date>".
+fn xlsx_cells(bytes: &[u8]) -> Vec<Vec<String>> {
+    use calamine::{Data, Reader, Xlsx};
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).expect("an xlsx");
+    let first = wb.sheet_names().into_iter().next().expect("a sheet");
+    let range = wb.worksheet_range(&first).expect("the sheet");
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|d| match d {
+                    Data::DateTime(_) | Data::DateTimeIso(_) => "<date>".to_string(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn assert_no_pii(what: &str, text: &str, w: &Stored) {
+    assert!(!text.contains(&w.2), "{what} shows {}'s full ID number", w.1);
+    assert!(!text.contains(&w.3), "{what} shows {}'s full phone", w.1);
+    for d in date_forms(&w.4) {
+        assert!(!text.contains(&d), "{what} shows {}'s birth date {d}", w.1);
+    }
+}
+
+both_backends!(roles_without_reveal_see_the_birth_year_not_the_date, |mut app: TestApp| async move {
+    use shegong::platform::pii;
+    let zhoushi = workers_where(&app, "u.path LIKE '/320583/zhoushi/%'").await;
+    assert!(zhoushi.len() > 5);
+    let w = zhoushi[0].clone();
+    app.login_ok("station").await;
+    // The page: the mask, the phone masked in its own labelled row, the year of birth.
+    let page = app.get(&format!("/talent/workers/{}", w.0)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_no_pii("the worker page", &page.body, &w);
+    assert!(page.body.contains(&format!("<code>{}</code>", pii::id_masked(&w.2))));
+    assert!(page.body.contains(&format!("<dt>手机号</dt><dd>{}</dd>", pii::phone_masked(&w.3))), "{}", page.body);
+    assert!(page.body.contains(&format!("<dt>出生年份</dt><dd>{}</dd>", w.4.format("%Y"))));
+    assert!(!page.body.contains("出生日期"));
+    assert!(!page.body.contains("/reveal"), "no reveal button without the right");
+    // The list, whichever way it is sorted (there is no order by birth date to probe).
+    for q in ["", "?sort=birth", "?sort=-birth&per_page=100"] {
+        let list = app.get(&format!("/talent/workers{q}")).await;
+        assert_eq!(list.status, StatusCode::OK);
+        for x in &zhoushi {
+            assert_no_pii("the list", &list.body, x);
+        }
+    }
+    // The export: masked numbers and phones, the year of birth, no date cells.
+    let (s, bytes) = app.get_bytes("/talent/workers/export.xlsx").await;
+    assert_eq!(s, StatusCode::OK);
+    let cells = xlsx_cells(&bytes);
+    assert_eq!(cells.len(), zhoushi.len() + 1, "a header and every worker in scope");
+    let header = &cells[0];
+    let col =
+        |name: &str| header.iter().position(|h| h.contains(name)).unwrap_or_else(|| panic!("{name} in {header:?}"));
+    let (c_name, c_id, c_year, c_phone) = (col("姓名"), col("公民身份号码"), col("出生年份"), col("手机号"));
+    let all = cells.iter().flatten().cloned().collect::<Vec<_>>().join("\n");
+    assert!(!all.contains("<date>"), "no date cells");
+    for x in &zhoushi {
+        assert_no_pii("the export", &all, x);
+        let row = cells.iter().find(|r| r[c_name] == x.1 && r[c_id] == pii::id_masked(&x.2)).expect("the worker's row");
+        assert_eq!(row[c_year], x.4.format("%Y").to_string());
+        assert_eq!(row[c_phone], pii::phone_masked(&x.3));
+    }
+    // The exam import would match full numbers against the register: not without the right.
+    assert_eq!(app.get("/talent/exams").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.upload("/talent/exams", "e.xlsx", &bytes).await.status, StatusCode::FORBIDDEN);
+    app.logout().await;
+    // The bureau sees the same by default and reveals one record at a time, audited without the number.
+    app.login_ok("bureau").await;
+    let page = app.get(&format!("/talent/workers/{}", w.0)).await;
+    assert_no_pii("the bureau's worker page", &page.body, &w);
+    assert!(page.body.contains(&format!("/talent/workers/{}/reveal", w.0)));
+    let before = app
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'reveal' AND entity = 'social_worker' AND entity_id = '{}'",
+            w.0
+        ))
+        .await;
+    let r = app.post(&format!("/talent/workers/{}/reveal", w.0), &[]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains(&w.2) && r.body.contains(&w.3), "{}", r.body);
+    assert!(r.body.contains("<dt>公民身份号码</dt>") && r.body.contains("<dt>手机号</dt>"));
+    let revealed = format!("action = 'reveal' AND entity = 'social_worker' AND entity_id = '{}'", w.0);
+    assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM audit_log WHERE {revealed}")).await, before + 1);
+    let bureau = app.scalar("SELECT id FROM users WHERE username = 'bureau'").await;
+    assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM audit_log WHERE {revealed} AND actor_id = {bureau} AND after_json NOT LIKE '%{}%' AND after_json NOT LIKE '%{}%'", w.2, w.3)).await, before + 1);
+});
+
+both_backends!(audit_rows_hold_no_full_or_rebuildable_numbers, |mut app: TestApp| async move {
+    app.login_ok("bureau").await;
+    let zhoushi = app.unit_id("/320583/zhoushi/").await.to_string();
+    let id = cncodes::IdNumber::complete("32058319880808131").expect("id");
+    let form = [
+        ("name", "审计社工"),
+        ("id_number", id.as_str()),
+        ("gender", "male"),
+        ("phone", "13611113333"),
+        ("unit_id", zhoushi.as_str()),
+        ("level", "assistant"),
+        ("exam_year", "2022"),
+    ];
+    assert_eq!(app.post("/talent/workers", &form).await.status, StatusCode::SEE_OTHER);
+    let wid = app.scalar("SELECT id FROM social_workers WHERE name = '审计社工'").await;
+    let edit = [("name", "审计社工"), ("unit_id", zhoushi.as_str()), ("phone", "13711114444"), ("version", "1")];
+    assert_eq!(app.post(&format!("/talent/workers/{wid}"), &edit).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.post(&format!("/talent/workers/{wid}/reveal"), &[]).await.status, StatusCode::OK);
+    // An organisation with a landline, then its phone changed to a mobile.
+    let code = cncodes::CreditCode::complete("52320583MJ7654321").expect("code").as_str().to_string();
+    let org = [
+        ("credit_code", code.as_str()),
+        ("name", "昆山市周市镇审计测试社工服务社"),
+        ("org_type", "service_institution"),
+        ("unit_id", zhoushi.as_str()),
+        ("registered_on", "2018-05-01"),
+        ("contact_phone", "0512-57654321"),
+    ];
+    let r = app.post("/orgs", &org).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let oid = app.scalar(&format!("SELECT id FROM organisations WHERE credit_code = '{code}'")).await;
+    let mut org_edit: Vec<(&str, &str)> = org.iter().filter(|(k, _)| *k != "contact_phone").cloned().collect();
+    org_edit.extend([("contact_phone", "13922225555"), ("version", "1")]);
+    let r = app.post(&format!("/orgs/{oid}"), &org_edit).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    app.logout().await;
+    // A user with a phone, created by the system administrator.
+    app.login_ok("admin").await;
+    let r = app
+        .post(
+            "/admin/users",
+            &[
+                ("username", "audit.phone"),
+                ("display_name", "审计电话"),
+                ("unit_id", zhoushi.as_str()),
+                ("phone", "13533336666"),
+                ("password", "Another-Passw0rd-9"),
+            ],
+        )
+        .await;
+    assert!(r.status.is_redirection(), "{} {}", r.status, r.body);
+    app.logout().await;
+    let secrets: Vec<String> =
+        [id.as_str(), "13611113333", "13711114444", "0512-57654321", "57654321", "13922225555", "13533336666"]
+            .iter()
+            .map(|s| s.to_string())
+            .chain(date_forms(&chrono::NaiveDate::from_ymd_opt(1988, 8, 8).expect("date")))
+            .collect();
+    let rows = sea_orm::ConnectionTrait::query_all(
+        &app.db.conn,
+        sea_orm::Statement::from_string(
+            app.db.backend(),
+            "SELECT id, action, entity, COALESCE(before_json, ''), COALESCE(after_json, '') FROM audit_log ORDER BY id",
+        ),
+    )
+    .await
+    .expect("audit rows");
+    let mut seen = std::collections::HashSet::new();
+    for r in &rows {
+        let (action, entity): (String, String) = (r.try_get_by_index(1).expect("a"), r.try_get_by_index(2).expect("e"));
+        let text =
+            format!("{}{}", r.try_get_by_index::<String>(3).expect("b"), r.try_get_by_index::<String>(4).expect("a"));
+        for s in &secrets {
+            assert!(!text.contains(s.as_str()), "audit row {action} {entity} holds {s}: {text}");
+        }
+        seen.insert((action, entity));
+    }
+    for (a, e) in [
+        ("create", "social_worker"),
+        ("update", "social_worker"),
+        ("reveal", "social_worker"),
+        ("create", "organisation"),
+        ("update", "organisation"),
+        ("create", "user"),
+    ] {
+        assert!(seen.contains(&(a.to_string(), e.to_string())), "{a} {e} audited");
+    }
+    // What the rows keep instead: the mask and the year of birth.
+    let created = format!("SELECT COUNT(*) FROM audit_log WHERE action = 'create' AND entity = 'social_worker' AND entity_id = '{wid}' AND after_json LIKE '%{}%' AND after_json LIKE '%1988%'", id.masked());
+    assert_eq!(app.scalar(&created).await, 1);
+    // The audit administrator's page shows none of it either.
+    app.login_ok("auditor").await;
+    for q in ["", "?entity=social_worker", "?entity=organisation", "?entity=user"] {
+        let page = app.get(&format!("/admin/audit{q}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        for s in &secrets {
+            assert!(!page.body.contains(s.as_str()), "the audit page{q} shows {s}");
+        }
+    }
+    assert!(app.get("/admin/audit?entity=social_worker").await.body.contains(&id.masked()));
+});
