@@ -189,17 +189,18 @@ pub async fn check_ledger<C: ConnectionTrait>(c: &C) -> Result<Vec<String>, DbEr
     .all(c)
     .await?;
     let mut problems = Vec::new();
-    let mut running = 0i64;
+    // i128: no stored amount can overflow the running balance.
+    let mut running = 0i128;
     for (i, r) in rows.iter().enumerate() {
         if r.amount_fen <= 0 {
             problems.push(format!("fund entry {} has amount {} / 金额无效", r.id, r.amount_fen));
         }
-        running += if r.kind == "contribution" { r.amount_fen } else { -r.amount_fen };
+        running += if r.kind == "contribution" { i128::from(r.amount_fen) } else { -i128::from(r.amount_fen) };
         let day_ends = rows.get(i + 1).is_none_or(|n| n.entry_on != r.entry_on);
         if day_ends && running < 0 {
             problems.push(format!(
                 "fund balance {} on {} is below zero / 基金余额为负",
-                crate::platform::money::Money(running).yuan_text(),
+                crate::platform::money::Money(i64::try_from(running).unwrap_or(i64::MIN)).yuan_text(),
                 r.entry_on
             ));
         }

@@ -293,9 +293,29 @@ both_backends!(search_wildcards_match_themselves, |mut app: TestApp| async move 
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("共 1 条") && page.body.contains("100%"), "only the organisation with a literal %");
     assert!(app.get("/orgs?q=_").await.body.contains("共 1 条"), "only the organisation with a literal _");
-    for path in ["/units/list?q=%25", "/admin/users?q=_", "/services?q=%25", "/events?q=%25", "/talent/workers?q=_"] {
+    for path in ["/units/list?q=%25", "/services?q=%25", "/services/team?q=_", "/events?q=%25", "/talent/workers?q=_"] {
         assert_eq!(app.get(path).await.status, StatusCode::OK, "{path}");
     }
+    app.logout().await;
+    app.login_ok("admin").await;
+    // Users whose user name, name or unit holds a literal _ (the administrator sees every user).
+    app.exec("UPDATE users SET display_name = display_name || '_x' WHERE username = 'worker'").await;
+    let literal = {
+        use sea_orm::ConnectionTrait;
+        let q = "SELECT u.username || u.display_name || o.name FROM users u JOIN org_units o ON o.id = u.unit_id";
+        app.db
+            .conn
+            .query_all(sea_orm::Statement::from_string(app.db.backend(), q.to_string()))
+            .await
+            .expect("users")
+            .iter()
+            .filter(|r| r.try_get_by_index::<String>(0).expect("text").contains('_'))
+            .count()
+    };
+    assert!(literal >= 1);
+    let users = app.get("/admin/users?q=_").await;
+    assert_eq!(users.status, StatusCode::OK);
+    assert!(users.body.contains(&format!("共 {literal} 条")), "only users with a literal _");
 });
 
 both_backends!(import_pages_show_the_first_problems_and_offer_all_of_them, |mut app: TestApp| async move {
