@@ -385,13 +385,14 @@ mod services {
         let steps = ["contracted", "executing", "midterm", "final_review", "closed"];
         for i in 0..n {
             let amount_fen = (100_000 + (i % 41) as i64 * 10_000) * 100;
+            let amount = |fen: i64| shegong::platform::money::Amount::from_fen(fen).expect("amount");
             let signed = day(2 + (i % 3) as u32, 1 + (i % 28) as u32);
             let input = ProjectInput {
                 unit_id: towns[i % towns.len()],
                 year: 2022,
                 title: format!("基准测试购买服务项目{i:05}"),
                 category_id: items[i % items.len()],
-                amount_fen,
+                amount_fen: amount(amount_fen),
                 starts_on: signed,
                 ends_on: day(12, 31),
                 description: String::new(),
@@ -405,7 +406,12 @@ mod services {
                 .await
                 .expect("transition");
             let contract_no = format!("BENCH-GM-2022-{i:05}");
-            let s = SignInput { agency_id: agencies[i % agencies.len()], contract_no, amount_fen, signed_on: signed };
+            let s = SignInput {
+                agency_id: agencies[i % agencies.len()],
+                contract_no,
+                amount_fen: amount(amount_fen),
+                signed_on: signed,
+            };
             assert!(store::sign(c, id, &s, 2).await.expect("sign"));
             store::insert_transition(c, id, Some("procurement"), "contracted", "", None, "bench", signed)
                 .await
@@ -423,7 +429,7 @@ mod services {
                 let pay = PaymentInput {
                     kind: "instalment".into(),
                     paid_on: day(4 + 3 * k as u32, 10),
-                    amount_fen: amount_fen * pct / 100,
+                    amount_fen: amount(amount_fen * pct / 100),
                     voucher_ref: format!("BENCH-V-{i:05}-{k}"),
                     note: String::new(),
                 };

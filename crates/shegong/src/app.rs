@@ -33,6 +33,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db, config: Config, metrics: Option<PrometheusHandle>) -> AppState {
+        config.apply_globals();
         AppState { db, config: Arc::new(config), metrics, started: Instant::now() }
     }
 }
@@ -42,6 +43,7 @@ pub fn routes() -> Routes {
     Routes::new()
         .free("name")
         .get("/static/{name}", Need::Public, static_asset)
+        .get("/imports/report/{token}", Need::Login, crate::platform::web::import_report)
         .merge(crate::system::routes())
         .merge(crate::auth::routes())
         .merge(crate::review::routes())
@@ -98,7 +100,9 @@ pub fn route_table() -> Vec<RouteDef> {
     routes().into_parts().1
 }
 
-fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
+/// The answer to a panic: logged and counted; a JSON [`ApiError`](crate::platform::api::ApiError)
+/// under `/api/`, the error page elsewhere (never the panic text).
+fn panic_response(api: bool, err: Box<dyn std::any::Any + Send + 'static>) -> Response {
     let detail = err
         .downcast_ref::<String>()
         .map(String::as_str)
@@ -106,7 +110,29 @@ fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
         .unwrap_or("unknown");
     tracing::error!(panic = detail, "handler panicked");
     metrics::counter!("shegong_panics_total").increment(1);
-    error_page(StatusCode::INTERNAL_SERVER_ERROR, "error.internal")
+    if api {
+        crate::platform::api::api_error(StatusCode::INTERNAL_SERVER_ERROR, "error.internal")
+    } else {
+        error_page(StatusCode::INTERNAL_SERVER_ERROR, "error.internal")
+    }
+}
+
+/// Catches a panic in a handler or in the session and API layers, knowing the request path (which
+/// tower-http's `CatchPanicLayer` does not), so that API callers always get JSON. It runs inside
+/// the metrics and security-header layers, so the 500 is counted and carries the headers.
+async fn catch_panics(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    use std::future::Future;
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+    use std::task::Poll;
+    let api = req.uri().path().starts_with("/api/");
+    let mut run = std::pin::pin!(next.run(req));
+    let outcome = std::future::poll_fn(|cx| match catch_unwind(AssertUnwindSafe(|| run.as_mut().poll(cx))) {
+        Ok(Poll::Ready(resp)) => Poll::Ready(Ok(resp)),
+        Ok(Poll::Pending) => Poll::Pending,
+        Err(panic) => Poll::Ready(Err(panic)),
+    })
+    .await;
+    outcome.unwrap_or_else(|panic| panic_response(api, panic))
 }
 
 /// The whole application: routes, the session layer, and the cross-cutting layers.
@@ -125,6 +151,7 @@ pub fn build_with(state: AppState, extra: Routes) -> Router {
         // The route guard (platform::access) reads id routes' records through the state.
         .layer(axum::Extension(state.clone()))
         .layer(axum::middleware::from_fn(crate::platform::api::json_errors))
+        .layer(axum::middleware::from_fn(catch_panics))
         .layer(axum::middleware::from_fn(crate::system::track_metrics))
         .with_state(state);
     for (name, value) in security_headers(secure) {
@@ -137,7 +164,8 @@ pub fn build_with(state: AppState, extra: Routes) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(limits.request_timeout_secs),
         ))
-        .layer(CatchPanicLayer::custom(panic_response))
+        // A backstop for a panic in the outer layers (whose path is not known here).
+        .layer(CatchPanicLayer::custom(|e| panic_response(false, e)))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");

@@ -146,6 +146,7 @@ fn config(cli_config: Option<&str>, db: &DbArg) -> anyhow::Result<Config> {
     if let Some(d) = &db.database {
         cfg.database = d.clone();
     }
+    cfg.apply_globals();
     Ok(cfg)
 }
 
@@ -285,6 +286,7 @@ pub async fn check(d: &Db) -> anyhow::Result<Vec<String>> {
     problems.extend(crate::units::store::check_tree(&d.conn).await?);
     problems.extend(crate::talent::store::check_ledger(&d.conn).await?);
     problems.extend(crate::services::store::check_payments(&d.conn).await?);
+    problems.extend(crate::platform::money::check_amounts(&d.conn).await?);
     let chain = audit::verify_chain(&d.conn).await?;
     problems.extend(chain.problems);
     Ok(problems)

@@ -158,7 +158,7 @@ pub async fn generate(db: &Db, sec: &SecurityConfig, password: &str, scale: u32)
     let fund = crate::talent::model::EntryInput {
         kind: "contribution".into(),
         entry_on: chrono::NaiveDate::from_ymd_opt(2022, 3, 18).ok_or_else(|| anyhow::anyhow!("date"))?,
-        amount_fen: 2_000_000 * 100,
+        amount_fen: crate::platform::money::Amount::from_fen(2_000_000 * 100)?,
         counterparty: "市民政局、市慈善总会".into(),
         purpose: "设立昆山市社会工作人才发展专项基金".into(),
         approval_ref: String::new(),

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use crate::platform::db::sql;
+use crate::platform::money::Amount;
 use crate::services::model::{
     judge, EvaluationInput, MemberInput, MilestoneInput, PaymentInput, ProjectInput, SignInput, CRITERIA,
 };
@@ -195,7 +196,7 @@ pub async fn generate<C: ConnectionTrait>(c: &C) -> anyhow::Result<ServicesRepor
             year: 2022,
             title,
             category_id,
-            amount_fen,
+            amount_fen: Amount::from_fen(amount_fen)?,
             starts_on: signed,
             ends_on: ends,
             description: String::new(),
@@ -216,7 +217,12 @@ pub async fn generate<C: ConnectionTrait>(c: &C) -> anyhow::Result<ServicesRepor
         )
         .await?;
         let contract_no = format!("KSMZ-GM-2022-{:03}", i + 1);
-        let s = SignInput { agency_id: agency.id, contract_no: contract_no.clone(), amount_fen, signed_on: signed };
+        let s = SignInput {
+            agency_id: agency.id,
+            contract_no: contract_no.clone(),
+            amount_fen: Amount::from_fen(amount_fen)?,
+            signed_on: signed,
+        };
         if !store::sign(c, id, &s, 2).await? {
             anyhow::bail!("demo project {id}: signing refused");
         }
@@ -265,14 +271,16 @@ pub async fn generate<C: ConnectionTrait>(c: &C) -> anyhow::Result<ServicesRepor
         )
         .await?;
         let first = amount_fen * 40 / 100;
-        let pay = |kind: &str, on: NaiveDate, fen: i64, n: usize| PaymentInput {
-            kind: kind.into(),
-            paid_on: on,
-            amount_fen: fen,
-            voucher_ref: format!("KSCZ-2022-{:03}-{n}", i + 1),
-            note: String::new(),
+        let pay = |kind: &str, on: NaiveDate, fen: i64, n: usize| -> anyhow::Result<PaymentInput> {
+            Ok(PaymentInput {
+                kind: kind.into(),
+                paid_on: on,
+                amount_fen: Amount::from_fen(fen)?,
+                voucher_ref: format!("KSCZ-2022-{:03}-{n}", i + 1),
+                note: String::new(),
+            })
         };
-        store::insert_payment(c, id, &pay("instalment", signed + chrono::Duration::days(10), first, 1), None).await?;
+        store::insert_payment(c, id, &pay("instalment", signed + chrono::Duration::days(10), first, 1)?, None).await?;
         // Mid-term evaluation in July; project 7 fails it and recovers with a corrective plan.
         step(c, id, "executing", "midterm", 4).await?;
         store::insert_transition(c, id, Some("executing"), "midterm", "", None, actor, date(2022, 7, 1)?).await?;
@@ -300,7 +308,7 @@ pub async fn generate<C: ConnectionTrait>(c: &C) -> anyhow::Result<ServicesRepor
             let again = evaluation("midterm", date(2022, 9, 5)?, &scores(i + 1, false));
             store::insert_evaluation(c, id, &again, None).await?;
         }
-        store::insert_payment(c, id, &pay("instalment", date(2022, 9, 15)?, amount_fen * 30 / 100, 2), None).await?;
+        store::insert_payment(c, id, &pay("instalment", date(2022, 9, 15)?, amount_fen * 30 / 100, 2)?, None).await?;
         let version = if fails { 7 } else { 5 };
         step(c, id, "midterm", "final_review", version).await?;
         store::insert_transition(c, id, Some("midterm"), "final_review", "", None, actor, date(2022, 12, 1)?).await?;
@@ -309,7 +317,7 @@ pub async fn generate<C: ConnectionTrait>(c: &C) -> anyhow::Result<ServicesRepor
             let fin = evaluation("final", date(2022, 12, 10 + (i % 8) as u32)?, &scores(i + 2, false));
             store::insert_evaluation(c, id, &fin, None).await?;
             let rest = amount_fen - first - amount_fen * 30 / 100;
-            store::insert_payment(c, id, &pay("final", date(2022, 12, 20)?, rest, 3), None).await?;
+            store::insert_payment(c, id, &pay("final", date(2022, 12, 20)?, rest, 3)?, None).await?;
             step(c, id, "final_review", "closed", version + 1).await?;
             let closed = date(2022, 12, if i % 10 == 9 { 31 } else { 26 })?;
             store::insert_transition(c, id, Some("final_review"), "closed", "", None, actor, closed).await?;

@@ -67,7 +67,7 @@ async fn event_list(
     State(st): State<AppState>,
     c: PageCtx,
     auth: Auth,
-    Query(p): Query<PageParams>,
+    p: PageParams,
     Query(f): Query<EventFilter>,
 ) -> AppResult<Response> {
     let page = store::events(&st.db.conn, &auth.scope, &f, &p).await?;
@@ -235,7 +235,7 @@ async fn honour_list(
     State(st): State<AppState>,
     c: PageCtx,
     auth: Auth,
-    Query(p): Query<PageParams>,
+    p: PageParams,
     Query(f): Query<HonourFilter>,
 ) -> AppResult<Response> {
     let page = store::honours(&st.db.conn, &auth.scope, &f, &p).await?;

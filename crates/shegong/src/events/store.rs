@@ -61,9 +61,9 @@ pub async fn events<C: ConnectionTrait>(
     let (sf, mut vals) = scope.unit_filter("e.unit_id", Some("e.created_by"));
     let mut wh = format!(" WHERE {sf}");
     if let Some(q) = p.search() {
-        wh.push_str(" AND (e.title LIKE ? OR e.organisers LIKE ?)");
-        vals.push(format!("%{q}%").into());
-        vals.push(format!("%{q}%").into());
+        let (cond, v) = crate::platform::db::contains_any(&[("e.title", q), ("e.organisers", q)]);
+        wh.push_str(&format!(" AND {cond}"));
+        vals.extend(v);
     }
     if !f.kind.is_empty() {
         wh.push_str(" AND e.kind = ?");
@@ -218,9 +218,9 @@ pub async fn honours<C: ConnectionTrait>(
     let (sf, mut vals) = scope.unit_filter("h.unit_id", Some("h.created_by"));
     let mut wh = format!(" WHERE {sf}");
     if let Some(q) = p.search() {
-        wh.push_str(" AND (h.title LIKE ? OR h.awardee_name LIKE ?)");
-        vals.push(format!("%{q}%").into());
-        vals.push(format!("%{q}%").into());
+        let (cond, v) = crate::platform::db::contains_any(&[("h.title", q), ("h.awardee_name", q)]);
+        wh.push_str(&format!(" AND {cond}"));
+        vals.extend(v);
     }
     for (col, v) in [("h.level", &f.level), ("h.awardee_kind", &f.awardee_kind)] {
         if !v.is_empty() {

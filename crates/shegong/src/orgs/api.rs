@@ -42,7 +42,7 @@ impl From<OrgRow> for OrgDto {
 pub async fn list(
     State(st): State<AppState>,
     auth: Auth,
-    Query(p): Query<PageParams>,
+    p: PageParams,
     Query(f): Query<OrgFilter>,
 ) -> AppResult<Json<Page<OrgDto>>> {
     let page = store::list(&st.db.conn, &auth.scope, &f, &p).await?;

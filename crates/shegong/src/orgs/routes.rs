@@ -103,7 +103,7 @@ async fn list(
     State(st): State<AppState>,
     c: PageCtx,
     auth: Auth,
-    Query(p): Query<PageParams>,
+    p: PageParams,
     Query(f): Query<OrgFilter>,
 ) -> AppResult<Response> {
     let page = store::list(&st.db.conn, &auth.scope, &f, &p).await?;
@@ -626,7 +626,7 @@ async fn party_list(
     State(st): State<AppState>,
     c: PageCtx,
     auth: Auth,
-    Query(p): Query<PageParams>,
+    p: PageParams,
     Query(k): Query<KindQuery>,
 ) -> AppResult<Response> {
     let page = store::party_orgs(&st.db.conn, &auth.scope, &k.kind, &p).await?;
@@ -828,7 +828,7 @@ async fn export_xlsx(
     State(st): State<AppState>,
     c: PageCtx,
     auth: Auth,
-    Query(p): Query<PageParams>,
+    p: PageParams,
     Query(f): Query<OrgFilter>,
 ) -> AppResult<Response> {
     let rows = store::list_all(&st.db.conn, &auth.scope, &f, &p).await?;
@@ -862,6 +862,7 @@ fn import_page(c: PageCtx, report: Option<ImportReport>) -> ImportPage {
         back_key: "orgs.title",
         columns: crate::orgs::import::XLSX_COLUMNS,
         report,
+        error_list: Default::default(),
     }
 }
 
@@ -871,7 +872,8 @@ async fn import_form(c: PageCtx) -> AppResult<Response> {
 
 async fn import_upload(State(st): State<AppState>, c: PageCtx, auth: Auth, mp: Multipart) -> AppResult<Response> {
     let actor = Actor::user(&auth, &c.ip);
-    web::import_upload(c, mp, import_page, |bytes| async move {
+    let data_dir = st.config.data_dir.clone();
+    web::import_upload(c, mp, &data_dir, import_page, |bytes| async move {
         crate::orgs::import::import_xlsx(&st.db, &actor, &auth.scope, &bytes).await
     })
     .await
@@ -979,7 +981,7 @@ async fn report_list(
     State(st): State<AppState>,
     c: PageCtx,
     auth: Auth,
-    Query(p): Query<PageParams>,
+    p: PageParams,
     Query(q): Query<ReportQuery>,
 ) -> AppResult<Response> {
     let last = today().format("%Y").to_string().parse::<i32>().unwrap_or(2023) - 1;
@@ -1113,6 +1115,7 @@ fn party_import_page(c: PageCtx, report: Option<ImportReport>) -> ImportPage {
         back_key: "party.title",
         columns: crate::orgs::import::PARTY_COLUMNS,
         report,
+        error_list: Default::default(),
     }
 }
 
@@ -1127,7 +1130,8 @@ async fn party_import_form(c: PageCtx) -> AppResult<Response> {
 
 async fn party_import_upload(State(st): State<AppState>, c: PageCtx, auth: Auth, mp: Multipart) -> AppResult<Response> {
     let actor = Actor::user(&auth, &c.ip);
-    web::import_upload(c, mp, party_import_page, |bytes| async move {
+    let data_dir = st.config.data_dir.clone();
+    web::import_upload(c, mp, &data_dir, party_import_page, |bytes| async move {
         crate::orgs::import::import_party_xlsx(&st.db, &actor, &auth.scope, &bytes).await
     })
     .await

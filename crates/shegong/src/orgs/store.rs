@@ -139,9 +139,10 @@ fn where_clause(scope: &Scope, f: &OrgFilter, p: &PageParams) -> (String, Vec<Va
     let (sf, mut vals) = scope.unit_filter("o.unit_id", Some("o.created_by"));
     let mut wh = format!(" WHERE {sf}");
     if let Some(q) = p.search() {
-        wh.push_str(" AND (o.name LIKE ? OR o.credit_code LIKE ?)");
-        vals.push(format!("%{q}%").into());
-        vals.push(format!("%{}%", q.to_uppercase()).into());
+        let upper = q.to_uppercase();
+        let (cond, v) = crate::platform::db::contains_any(&[("o.name", q), ("o.credit_code", &upper)]);
+        wh.push_str(&format!(" AND {cond}"));
+        vals.extend(v);
     }
     for (col, v) in [("o.org_type", &f.org_type), ("o.status", &f.status)] {
         if !v.is_empty() {
@@ -250,8 +251,9 @@ pub async fn possible_duplicates<C: ConnectionTrait>(
     let mut wh = String::from("(credit_code = ? OR name = ?");
     let mut vals: Vec<Value> = vec![code.into(), name.into()];
     if core.chars().count() >= 2 {
-        wh.push_str(" OR name LIKE ?");
-        vals.push(format!("%{core}%").into());
+        let (cond, v) = crate::platform::db::contains_any(&[("name", &core)]);
+        wh.push_str(&format!(" OR {cond}"));
+        vals.extend(v);
     }
     wh.push(')');
     vals.push(except.unwrap_or(-1).into());
@@ -462,9 +464,9 @@ pub async fn party_orgs<C: ConnectionTrait>(
     let (sf, mut vals) = scope.unit_filter("p.unit_id", None);
     let mut wh = format!(" WHERE {sf}");
     if let Some(q) = p.search() {
-        wh.push_str(" AND (p.name LIKE ? OR p.secretary LIKE ?)");
-        vals.push(format!("%{q}%").into());
-        vals.push(format!("%{q}%").into());
+        let (cond, v) = crate::platform::db::contains_any(&[("p.name", q), ("p.secretary", q)]);
+        wh.push_str(&format!(" AND {cond}"));
+        vals.extend(v);
     }
     if !kind.is_empty() {
         wh.push_str(" AND p.kind = ?");
@@ -582,8 +584,8 @@ pub async fn coverage_rows<C: ConnectionTrait>(
         "SELECT u.path AS unit_path, COALESCE(po.own, 0) AS own, COALESCE(po.joint, 0) AS joint, COALESCE(pi.n, 0) AS instructor \
          FROM organisations o JOIN org_units u ON u.id = o.unit_id \
          LEFT JOIN (SELECT m.organisation_id, \
-                       SUM(CASE WHEN p.kind <> 'joint_branch' THEN 1 ELSE 0 END) AS own, \
-                       SUM(CASE WHEN p.kind = 'joint_branch' THEN 1 ELSE 0 END) AS joint \
+                       SUM_INT(CASE WHEN p.kind <> 'joint_branch' THEN 1 ELSE 0 END) AS own, \
+                       SUM_INT(CASE WHEN p.kind = 'joint_branch' THEN 1 ELSE 0 END) AS joint \
                     FROM party_org_members m JOIN party_orgs p ON p.id = m.party_org_id \
                     WHERE p.established_on <= ? AND (p.dissolved_on IS NULL OR p.dissolved_on > ?) \
                     GROUP BY m.organisation_id) po ON po.organisation_id = o.id \

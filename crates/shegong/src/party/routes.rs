@@ -350,12 +350,7 @@ struct ActivityImportPage {
     c: PageCtx,
     plan: PlanRow,
     report: Option<crate::platform::import::ImportReport>,
-}
-
-impl ActivityImportPage {
-    fn message(&self, e: &crate::platform::import::RowError) -> String {
-        e.message(self.c.lang)
-    }
+    error_list: crate::platform::import::ErrorList,
 }
 
 async fn activities_template() -> AppResult<Response> {
@@ -370,7 +365,7 @@ async fn activities_import_form(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let plan = store::plan(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
-    render(&ActivityImportPage { c, plan, report: None })
+    render(&ActivityImportPage { c, plan, report: None, error_list: Default::default() })
 }
 
 async fn activities_import(
@@ -389,5 +384,7 @@ async fn activities_import(
     let report =
         crate::party::import::import_activities(&st.db, &Actor::user(&auth, &c.ip), &auth.scope, id, &bytes).await?;
     let status = if report.committed() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    render_status(status, &ActivityImportPage { c, plan, report: Some(report) })
+    let error_list =
+        crate::platform::web::error_list(&c, &st.config.data_dir, &report.errors, crate::party::import::COLUMNS).await;
+    render_status(status, &ActivityImportPage { c, plan, report: Some(report), error_list })
 }

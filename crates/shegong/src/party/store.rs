@@ -211,7 +211,7 @@ pub async fn heat<C: ConnectionTrait>(c: &C, scope: &Scope, plan: i64) -> Result
     Cell::find_by_statement(sql(
         c.get_database_backend(),
         &format!(
-            "SELECT a.domain_id, a.mode_id, COUNT(*) AS activities, CAST(SUM(a.participants) AS BIGINT) AS participants \
+            "SELECT a.domain_id, a.mode_id, COUNT(*) AS activities, SUM_INT(a.participants) AS participants \
              FROM plan_activities a WHERE a.plan_id = ? AND {sf} GROUP BY a.domain_id, a.mode_id"
         ),
         vals,

@@ -13,7 +13,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::ToSchema;
 
 use crate::platform::error::ErrorMarker;
-use crate::platform::i18n::{t, Lang};
+use crate::platform::i18n::{message, Lang};
 
 /// An error answer: a stable code (a locale key) and the message in both languages.
 #[derive(Debug, Serialize, ToSchema)]
@@ -38,8 +38,8 @@ impl ApiError {
     pub fn new(key: &str) -> ApiError {
         ApiError {
             code: key.to_string(),
-            message: t(Lang::Zh, key).to_string(),
-            message_en: t(Lang::En, key).to_string(),
+            message: message(Lang::Zh, key),
+            message_en: message(Lang::En, key),
             fields: vec![],
         }
     }
@@ -57,8 +57,8 @@ pub fn validation_error(fields: &[(&str, &str)]) -> Response {
         .map(|(f, k)| FieldError {
             field: f.to_string(),
             code: k.to_string(),
-            message: t(Lang::Zh, k).to_string(),
-            message_en: t(Lang::En, k).to_string(),
+            message: message(Lang::Zh, k),
+            message_en: message(Lang::En, k),
         })
         .collect();
     (StatusCode::UNPROCESSABLE_ENTITY, Json(e)).into_response()

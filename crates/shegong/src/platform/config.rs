@@ -59,6 +59,9 @@ pub struct LimitsConfig {
     pub db_max_connections: u32,
     /// PostgreSQL `statement_timeout` in seconds (a statement running longer is cancelled).
     pub statement_timeout_secs: u64,
+    /// The largest amount of one contract, payment or fund entry, in yuan (default
+    /// 10,000,000,000; at most 1,000,000,000,000). Forms, imports and the API refuse larger ones.
+    pub max_amount_yuan: u64,
 }
 
 impl Default for Config {
@@ -100,11 +103,18 @@ impl Default for LimitsConfig {
             request_timeout_secs: 60,
             db_max_connections: 10,
             statement_timeout_secs: 30,
+            max_amount_yuan: crate::platform::money::DEFAULT_MAX_AMOUNT_YUAN,
         }
     }
 }
 
 impl Config {
+    /// Applies the settings that are process-wide (the money ceiling). The server and every
+    /// command-line command call it once after loading.
+    pub fn apply_globals(&self) {
+        crate::platform::money::set_max_amount_yuan(self.limits.max_amount_yuan);
+    }
+
     /// Loads configuration from defaults, the config file and the environment.
     pub fn load(file: Option<&str>) -> Result<Config, Box<figment::Error>> {
         let file = file

@@ -241,9 +241,71 @@ fn split_statements(sql: &str) -> Vec<String> {
     out
 }
 
+/// The portable sum of integers (money in fen, counts): `SUM_INT(expr)` in SQL given to [`sql`].
+/// It is a BIGINT on both backends, 0 over no rows, exact whenever the true sum fits in i64 and
+/// saturated at the i64 bounds when it does not, so that no stored value can make a sum fail
+/// (SQLite's `SUM` raises "integer overflow", PostgreSQL's cast of its NUMERIC sum to BIGINT
+/// raises "out of range"). `expr` must not contain a `?` placeholder (SQLite repeats it).
+pub const SUM_INT: &str = "SUM_INT(";
+
+/// SQLite: the sum of the high and the low 32 bits separately (neither can overflow below 2^31
+/// rows), recombined in arithmetic that turns an overflow into a REAL, which CAST saturates.
+fn sum_int_sql(backend: DatabaseBackend, expr: &str) -> String {
+    match backend {
+        DatabaseBackend::Postgres => format!(
+            "CAST(LEAST(GREATEST(COALESCE(SUM({expr}), 0), -9223372036854775808), 9223372036854775807) AS BIGINT)"
+        ),
+        _ => format!(
+            "CAST(COALESCE(SUM(({expr}) / 4294967296), 0) * 4294967296 + COALESCE(SUM(({expr}) % 4294967296), 0) AS INTEGER)"
+        ),
+    }
+}
+
+/// Expands every `SUM_INT(…)` (balanced parentheses; string literals skipped) for the backend.
+fn expand_sums(backend: DatabaseBackend, text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(SUM_INT) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 128);
+    let mut rest = text;
+    while let Some(at) = rest.find(SUM_INT) {
+        out.push_str(&rest[..at]);
+        let inner_start = at + SUM_INT.len();
+        let bytes = rest.as_bytes();
+        let (mut depth, mut quoted, mut end) = (1usize, false, None);
+        for (i, b) in bytes.iter().enumerate().skip(inner_start) {
+            match b {
+                b'\'' => quoted = !quoted,
+                b'(' if !quoted => depth += 1,
+                b')' if !quoted => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = Some(i);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let Some(end) = end else {
+            // Unbalanced: leave the text as written (the database reports the syntax error).
+            out.push_str(&rest[at..]);
+            return std::borrow::Cow::Owned(out);
+        };
+        let inner = &rest[inner_start..end];
+        debug_assert!(!inner.contains('?'), "no placeholder inside SUM_INT: {inner}");
+        out.push_str(&sum_int_sql(backend, inner));
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Builds a raw statement from SQL written with `?` placeholders, numbering them `$1…` for
-/// PostgreSQL. Only for SQL that has no `?` inside string literals.
+/// PostgreSQL, and expanding [`SUM_INT`]. Only for SQL that has no `?` inside string literals.
 pub fn sql(backend: DatabaseBackend, text: &str, values: Vec<sea_orm::Value>) -> Statement {
+    let text = expand_sums(backend, text);
+    let text = text.as_ref();
     if backend == DatabaseBackend::Postgres {
         let mut out = String::with_capacity(text.len() + 8);
         let mut n = 0;
@@ -260,6 +322,30 @@ pub fn sql(backend: DatabaseBackend, text: &str, values: Vec<sea_orm::Value>) ->
     } else {
         Statement::from_sql_and_values(backend, text, values)
     }
+}
+
+/// Escapes the LIKE wildcards of a user's text (`%`, `_`, and the escape character `\` itself),
+/// for a pattern used with `ESCAPE '\'`.
+pub fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 4);
+    for ch in text.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// A search for `text` anywhere in any of `terms` (SQL expression, the text to look for in it —
+/// e.g. lowercased for a `LOWER(…)` expression): `(a LIKE ? ESCAPE '\' OR b LIKE ? ESCAPE '\')`
+/// and its values. The user's `%` and `_` match themselves. Every search box goes through here
+/// (a test finds any other `LIKE ?`); the same SQL works on SQLite and on PostgreSQL (where
+/// `standard_conforming_strings` makes `'\'` one character).
+pub fn contains_any(terms: &[(&str, &str)]) -> (String, Vec<sea_orm::Value>) {
+    let parts: Vec<String> = terms.iter().map(|(expr, _)| format!("{expr} LIKE ? ESCAPE '\\'")).collect();
+    let values = terms.iter().map(|(_, text)| format!("%{}%", escape_like(text)).into()).collect();
+    (format!("({})", parts.join(" OR ")), values)
 }
 
 /// Runs a query returning one integer (a COUNT or a SUM cast to BIGINT); no row counts as 0.
@@ -283,6 +369,113 @@ mod tests {
     fn statements_are_split_and_comments_dropped() {
         let s = split_statements("-- c\nCREATE TABLE a (x INT);\n\nINSERT INTO a VALUES (1);\n");
         assert_eq!(s, vec!["CREATE TABLE a (x INT)".to_string(), "INSERT INTO a VALUES (1)".to_string()]);
+    }
+
+    #[test]
+    fn sum_int_expands_for_each_backend() {
+        let q =
+            "SELECT SUM_INT(CASE WHEN k = ')' THEN a ELSE -a END) AS s, x FROM t WHERE y = ? ORDER BY SUM_INT(b) DESC";
+        let pg = expand_sums(DatabaseBackend::Postgres, q);
+        assert_eq!(
+            pg,
+            "SELECT CAST(LEAST(GREATEST(COALESCE(SUM(CASE WHEN k = ')' THEN a ELSE -a END), 0), -9223372036854775808), \
+             9223372036854775807) AS BIGINT) AS s, x FROM t WHERE y = ? ORDER BY CAST(LEAST(GREATEST(COALESCE(SUM(b), 0), \
+             -9223372036854775808), 9223372036854775807) AS BIGINT) DESC"
+        );
+        let lite = expand_sums(DatabaseBackend::Sqlite, "SELECT SUM_INT(a) FROM t");
+        assert_eq!(
+            lite,
+            "SELECT CAST(COALESCE(SUM((a) / 4294967296), 0) * 4294967296 + COALESCE(SUM((a) % 4294967296), 0) AS INTEGER) FROM t"
+        );
+        assert_eq!(expand_sums(DatabaseBackend::Sqlite, "SELECT COUNT(*) FROM t"), "SELECT COUNT(*) FROM t");
+    }
+
+    #[tokio::test]
+    async fn sums_are_exact_and_never_fail_on_sqlite() {
+        let db = Db::connect(":memory:", 1).await.expect("connect");
+        db.conn.execute_unprepared("CREATE TABLE t (g INTEGER, x BIGINT)").await.expect("table");
+        let max = i64::MAX;
+        db.conn
+            .execute_unprepared(&format!(
+                "INSERT INTO t VALUES (1, {max}), (1, {max}), (2, {max}), (2, -{max}), (2, -3), (2, 7), \
+                 (3, -{max}), (3, -{max}), (4, 4294967297), (4, -1), (4, NULL), (5, 123456789012)"
+            ))
+            .await
+            .expect("rows");
+        // SQLite's own SUM fails on the first group: the reason for SUM_INT.
+        assert!(count(&db.conn, "SELECT SUM(x) FROM t WHERE g = 1", vec![]).await.is_err());
+        for (g, want) in [(1, max), (2, 4), (3, i64::MIN), (4, 4294967296), (5, 123456789012), (6, 0)] {
+            let got = count(&db.conn, "SELECT SUM_INT(x) FROM t WHERE g = ?", vec![g.into()]).await.expect("sum");
+            assert_eq!(got, want, "group {g}");
+        }
+    }
+
+    #[tokio::test]
+    async fn searches_escape_wildcards() {
+        assert_eq!(escape_like(r"5%_a\b"), r"5\%\_a\\b");
+        let (cond, vals) = contains_any(&[("a", "x%"), ("LOWER(b)", "y_")]);
+        assert_eq!(cond, r"(a LIKE ? ESCAPE '\' OR LOWER(b) LIKE ? ESCAPE '\')");
+        assert_eq!(vals, vec![sea_orm::Value::from(r"%x\%%"), sea_orm::Value::from(r"%y\_%")]);
+        let db = Db::connect(":memory:", 1).await.expect("connect");
+        db.conn.execute_unprepared("CREATE TABLE t (s TEXT)").await.expect("table");
+        db.conn
+            .execute_unprepared(r"INSERT INTO t VALUES ('100%'), ('1000'), ('a_b'), ('axb'), ('c\d'), ('cd')")
+            .await
+            .expect("rows");
+        for (q, want) in [("%", 1), ("_", 1), (r"\", 1), ("0%", 1), ("a_", 1), ("x", 1), ("", 6)] {
+            let (cond, vals) = contains_any(&[("s", q)]);
+            let n = count(&db.conn, &format!("SELECT COUNT(*) FROM t WHERE {cond}"), vals).await.expect("query");
+            assert_eq!(n, want, "{q}");
+        }
+    }
+
+    #[test]
+    fn every_like_on_user_text_is_escaped() {
+        // `LIKE ?` outside this module is only allowed on unit paths, whose codes cannot hold a
+        // wildcard (units::model::UnitCode); searches use contains_any.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut found = Vec::new();
+        let mut stack = vec![root];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).expect("src").flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "rs") && !p.ends_with("platform/db.rs") {
+                    let text = std::fs::read_to_string(&p).expect("read");
+                    for (n, line) in text.lines().enumerate() {
+                        if line.contains("LIKE ?") && !line.contains("path") {
+                            found.push(format!("{}:{}", p.display(), n + 1));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(found.is_empty(), "use db::contains_any for searches: {found:#?}");
+    }
+
+    #[test]
+    fn every_sum_in_the_code_is_a_sum_int() {
+        // A plain SUM( in a query can fail on a large stored value (see SUM_INT).
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut found = Vec::new();
+        let mut stack = vec![root];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).expect("src").flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "rs") && !p.ends_with("platform/db.rs") {
+                    let text = std::fs::read_to_string(&p).expect("read");
+                    for (n, line) in text.lines().enumerate() {
+                        if line.replace("SUM_INT(", "").contains("SUM(") {
+                            found.push(format!("{}:{}", p.display(), n + 1));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(found.is_empty(), "use SUM_INT(…) instead of SUM(…): {found:#?}");
     }
 
     #[tokio::test]

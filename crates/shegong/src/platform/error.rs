@@ -6,7 +6,7 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
-use crate::platform::i18n::{t, Lang};
+use crate::platform::i18n::{message, t, Lang};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -80,8 +80,7 @@ impl AppError {
 
 /// Renders an error page with the message in both languages.
 pub fn error_page(status: StatusCode, key: &str) -> Response {
-    let page =
-        ErrorPage { status: status.as_u16(), zh: t(Lang::Zh, key).to_string(), en: t(Lang::En, key).to_string() };
+    let page = ErrorPage { status: status.as_u16(), zh: message(Lang::Zh, key), en: message(Lang::En, key) };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => (status, format!("{} / {}", t(Lang::Zh, key), t(Lang::En, key))).into_response(),

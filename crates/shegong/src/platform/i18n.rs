@@ -94,6 +94,12 @@ pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     s
 }
 
+/// A message that may name a configured limit: `{max_amount}` becomes the ceiling of one amount
+/// in yuan. Form errors, API errors, import row errors and error pages use it.
+pub fn message(lang: Lang, key: &str) -> String {
+    tf(lang, key, &[("max_amount", &crate::platform::money::max_amount().yuan_text())])
+}
+
 /// Whether a key exists in the Chinese catalogue (used by tests and by code that builds keys).
 pub fn has_key(key: &str) -> bool {
     ZH.contains_key(key)

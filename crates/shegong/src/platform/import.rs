@@ -2,9 +2,12 @@
 //! number as the user sees it, column, reason in Chinese and English); only a file without
 //! errors is written, in one transaction.
 
+use std::path::{Path, PathBuf};
+
 use serde::Serialize;
 
-use crate::platform::i18n::{t, Lang};
+use crate::platform::i18n::{message, Lang};
+use crate::platform::xlsx::{Cell, ColKind, Column};
 
 /// One problem in one row of an import file.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -24,7 +27,7 @@ impl RowError {
     }
 
     pub fn message(&self, lang: Lang) -> String {
-        let mut m = t(lang, &self.key).to_string();
+        let mut m = message(lang, &self.key);
         if !self.detail.is_empty() {
             m.push_str(&format!(" ({})", self.detail));
         }
@@ -67,6 +70,148 @@ impl ImportReport {
             ));
         }
         s
+    }
+}
+
+/// Problems shown on an import page; the whole list is in the downloadable report.
+pub const SHOWN_ERRORS: usize = 200;
+/// How long the report of a failed import stays downloadable.
+pub const REPORT_TTL: std::time::Duration = std::time::Duration::from_secs(3600);
+/// Rows of a report workbook at most (Excel's sheet holds 1,048,576).
+const REPORT_MAX_ROWS: usize = 1_000_000;
+
+/// The columns of the report workbook.
+pub const REPORT_COLUMNS: &[Column] = &[
+    Column { key: "row", zh: "行", en: "Row", kind: ColKind::Integer, required: false },
+    Column { key: "column", zh: "列", en: "Column", kind: ColKind::Text, required: false },
+    Column { key: "problem", zh: "问题", en: "Problem (Chinese)", kind: ColKind::Text, required: false },
+    Column { key: "problem_en", zh: "问题（英文）", en: "Problem", kind: ColKind::Text, required: false },
+];
+
+/// The name of a column as the user knows it (`columns` are those of the import; a problem names
+/// a column by its key or its Chinese header).
+pub fn column_name(columns: &[Column], name: &str, lang: Lang) -> String {
+    columns
+        .iter()
+        .find(|col| col.key == name || col.zh == name)
+        .map(|col| if lang == Lang::En { col.en } else { col.zh }.to_string())
+        .unwrap_or_else(|| name.to_string())
+}
+
+/// Every problem of an import as an xlsx: row, column, and the reason in Chinese and English.
+pub fn report_xlsx(errors: &[RowError], columns: &[Column]) -> anyhow::Result<Vec<u8>> {
+    let rows: Vec<Vec<Cell>> = errors
+        .iter()
+        .take(REPORT_MAX_ROWS)
+        .map(|e| {
+            vec![
+                if e.row > 0 { Cell::Int(i64::try_from(e.row).unwrap_or(i64::MAX)) } else { Cell::Empty },
+                Cell::Text(column_name(columns, &e.column, Lang::Zh)),
+                Cell::Text(e.message(Lang::Zh)),
+                Cell::Text(e.message(Lang::En)),
+            ]
+        })
+        .collect();
+    crate::platform::xlsx::write(REPORT_COLUMNS, &rows)
+}
+
+fn report_dir(data_dir: &str) -> PathBuf {
+    Path::new(data_dir).join("import-reports")
+}
+
+/// A report token: 32 hex digits.
+fn valid_token(token: &str) -> bool {
+    token.len() == 32 && token.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Keeps the report of a failed import for the user who ran it, for [`REPORT_TTL`]: written to
+/// `{data_dir}/import-reports/{user}-{token}.xlsx` (a random 128-bit token), replacing that
+/// user's earlier report and removing expired ones, so the directory holds at most one report
+/// per user. Returns the download path, which only the same user can open.
+pub async fn keep_report(
+    data_dir: &str,
+    user_id: i64,
+    errors: Vec<RowError>,
+    columns: &'static [Column],
+) -> anyhow::Result<String> {
+    let bytes = tokio::task::spawn_blocking(move || report_xlsx(&errors, columns)).await??;
+    let dir = report_dir(data_dir);
+    tokio::fs::create_dir_all(&dir).await?;
+    let mine = format!("{user_id}-");
+    if let Ok(mut entries) = tokio::fs::read_dir(&dir).await {
+        while let Ok(Some(e)) = entries.next_entry().await {
+            let name = e.file_name().to_string_lossy().to_string();
+            let expired = e
+                .metadata()
+                .await
+                .ok()
+                .and_then(|m| m.modified().ok())
+                .and_then(|t| t.elapsed().ok())
+                .is_none_or(|age| age > REPORT_TTL);
+            if name.starts_with(&mine) || expired {
+                let _ = tokio::fs::remove_file(e.path()).await;
+            }
+        }
+    }
+    let token = crate::platform::web::random_token(16);
+    tokio::fs::write(dir.join(format!("{user_id}-{token}.xlsx")), bytes).await?;
+    Ok(format!("/imports/report/{token}"))
+}
+
+/// The report kept for `user_id` under `token`, if it exists and has not expired.
+pub async fn load_report(data_dir: &str, user_id: i64, token: &str) -> Option<Vec<u8>> {
+    if !valid_token(token) {
+        return None;
+    }
+    let path = report_dir(data_dir).join(format!("{user_id}-{token}.xlsx"));
+    let age = tokio::fs::metadata(&path).await.ok()?.modified().ok()?.elapsed().ok()?;
+    if age > REPORT_TTL {
+        let _ = tokio::fs::remove_file(&path).await;
+        return None;
+    }
+    tokio::fs::read(&path).await.ok()
+}
+
+/// The problems as an import page shows them: the first [`SHOWN_ERRORS`], the total, and the
+/// link to the whole report (empty when none was kept).
+#[derive(Debug, Clone, Default)]
+pub struct ErrorList {
+    pub shown: Vec<ShownError>,
+    pub total: usize,
+    pub report_href: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ShownError {
+    pub row: usize,
+    pub column: String,
+    pub message: String,
+}
+
+impl ErrorList {
+    pub fn new(lang: Lang, errors: &[RowError], columns: &[Column], report_href: String) -> ErrorList {
+        ErrorList {
+            shown: errors
+                .iter()
+                .take(SHOWN_ERRORS)
+                .map(|e| ShownError {
+                    row: e.row,
+                    column: column_name(columns, &e.column, lang),
+                    message: e.message(lang),
+                })
+                .collect(),
+            total: errors.len(),
+            report_href,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// Whether more problems exist than are shown.
+    pub fn truncated(&self) -> bool {
+        self.total > self.shown.len()
     }
 }
 

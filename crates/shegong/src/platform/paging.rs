@@ -5,14 +5,27 @@ use serde::{Deserialize, Serialize};
 
 pub const DEFAULT_PER_PAGE: u64 = 20;
 pub const MAX_PER_PAGE: u64 = 200;
+/// The last page a list may be asked for (200 rows a page: 20 million rows).
+pub const MAX_PAGE: u64 = 100_000;
+/// The message of a page number or page size that is not a number or out of range (400).
+pub const KEY_BAD_PAGING: &str = "error.paging";
 
 /// Query-string parameters of a list: `?page=2&per_page=50&sort=name&dir=desc&q=周市`.
+///
+/// Handlers take it as an extractor (`p: PageParams`): `page` must be 1..=[`MAX_PAGE`] and
+/// `per_page` 1..=[`MAX_PER_PAGE`]; anything else (also a non-number) is answered 400 with
+/// [`KEY_BAD_PAGING`] (JSON under `/api/`). An empty value means the default. The accessors
+/// clamp again, so a value built in code cannot overflow the offset either.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
-    #[serde(default, deserialize_with = "lenient_u64")]
+    /// 1 to 100000.
+    #[serde(default, deserialize_with = "page_number")]
+    #[param(minimum = 1, maximum = 100000)]
     pub page: Option<u64>,
-    #[serde(default, deserialize_with = "lenient_u64")]
+    /// 1 to 200.
+    #[serde(default, deserialize_with = "page_size")]
+    #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u64>,
     #[serde(default)]
     pub sort: Option<String>,
@@ -22,24 +35,47 @@ pub struct PageParams {
     pub q: Option<String>,
 }
 
-/// Bad numbers in a query string fall back to defaults instead of failing the request.
-fn lenient_u64<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+/// A whole number in `1..=max`; blank is "not given".
+fn bounded<'de, D: serde::Deserializer<'de>>(d: D, max: u64) -> Result<Option<u64>, D::Error> {
     let s: Option<String> = Option::deserialize(d)?;
-    Ok(s.and_then(|s| s.trim().parse().ok()))
+    match s.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) => match t.parse::<u64>() {
+            Ok(n) if (1..=max).contains(&n) => Ok(Some(n)),
+            _ => Err(serde::de::Error::custom(KEY_BAD_PAGING)),
+        },
+    }
+}
+
+fn page_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    bounded(d, MAX_PAGE)
+}
+
+fn page_size<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    bounded(d, MAX_PER_PAGE)
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PageParams {
+    type Rejection = crate::platform::error::AppError;
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        serde_urlencoded::from_str(parts.uri.query().unwrap_or(""))
+            .map_err(|_| crate::platform::error::AppError::BadRequest(KEY_BAD_PAGING.into()))
+    }
 }
 
 impl PageParams {
     pub fn page(&self) -> u64 {
-        self.page.unwrap_or(1).max(1)
+        self.page.unwrap_or(1).clamp(1, MAX_PAGE)
     }
     pub fn per_page(&self) -> u64 {
         self.per_page.unwrap_or(DEFAULT_PER_PAGE).clamp(1, MAX_PER_PAGE)
     }
     pub fn limit(&self) -> i64 {
-        self.per_page() as i64
+        i64::try_from(self.per_page()).unwrap_or(DEFAULT_PER_PAGE as i64)
     }
+    /// Rows to skip; checked (the bounds keep it below 2 × 10^7).
     pub fn offset(&self) -> i64 {
-        ((self.page() - 1) * self.per_page()) as i64
+        (self.page() - 1).checked_mul(self.per_page()).and_then(|o| i64::try_from(o).ok()).unwrap_or(i64::MAX)
     }
     pub fn search(&self) -> Option<&str> {
         self.q.as_deref().map(str::trim).filter(|s| !s.is_empty())
@@ -160,8 +196,30 @@ mod tests {
     fn paging_maths_and_bounds() {
         let p: PageParams = serde_urlencoded::from_str("page=3&per_page=10").expect("parse");
         assert_eq!((p.limit(), p.offset()), (10, 20));
-        let bad: PageParams = serde_urlencoded::from_str("page=abc&per_page=100000").expect("lenient");
-        assert_eq!((bad.page(), bad.per_page()), (1, MAX_PER_PAGE));
+        let blank: PageParams = serde_urlencoded::from_str("page=&per_page=+").expect("blank is the default");
+        assert_eq!((blank.page(), blank.per_page()), (1, DEFAULT_PER_PAGE));
+        let last: PageParams = serde_urlencoded::from_str("page=100000&per_page=200").expect("bounds");
+        assert_eq!(last.offset(), 99_999 * 200);
+        for bad in [
+            "page=abc",
+            "page=0",
+            "page=-1",
+            "page=100001",
+            "page=18446744073709551615",
+            "page=18446744073709551616",
+            "per_page=0",
+            "per_page=201",
+            "per_page=1e3",
+            "page=1.5",
+        ] {
+            assert!(serde_urlencoded::from_str::<PageParams>(bad).is_err(), "{bad}");
+        }
+        // Built in code, out of range: clamped, and the offset cannot overflow.
+        let code = PageParams { page: Some(u64::MAX), per_page: Some(u64::MAX), ..PageParams::default() };
+        assert_eq!((code.page(), code.per_page(), code.offset()), (MAX_PAGE, MAX_PER_PAGE, 99_999 * 200));
+        // The message states the bounds.
+        let msg = crate::platform::i18n::t(crate::platform::i18n::Lang::Zh, KEY_BAD_PAGING);
+        assert!(msg.contains(&MAX_PAGE.to_string()) && msg.contains(&MAX_PER_PAGE.to_string()), "{msg}");
         let pg = Page::new(vec![1, 2], 41, &p);
         assert_eq!(pg.pages, 5);
         assert!(pg.has_prev() && pg.has_next());

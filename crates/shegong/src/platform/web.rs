@@ -166,7 +166,7 @@ impl FormErrors {
     pub fn from_keys(c: &PageCtx, errs: Vec<(&'static str, &'static str)>) -> FormErrors {
         let mut e = FormErrors::default();
         for (field, key) in errs {
-            e.add(field, c.t(key));
+            e.add(field, crate::platform::i18n::message(c.lang, key));
         }
         e
     }
@@ -286,7 +286,8 @@ pub fn download(bytes: Vec<u8>, filename: &str, content_type: &'static str) -> R
 }
 
 /// The import page of the xlsx kit, shared by every domain's importer: the upload form, the
-/// template link, and after an upload either the count written or every row error.
+/// template link, and after an upload either the count written or the problems (the first
+/// [`SHOWN_ERRORS`](crate::platform::import::SHOWN_ERRORS), the total, and the whole report as xlsx).
 #[derive(Template)]
 #[template(path = "layout/import.html")]
 pub struct ImportPage {
@@ -298,19 +299,8 @@ pub struct ImportPage {
     pub back_key: &'static str,
     pub columns: &'static [crate::platform::xlsx::Column],
     pub report: Option<crate::platform::import::ImportReport>,
-}
-
-impl ImportPage {
-    pub fn message(&self, e: &crate::platform::import::RowError) -> String {
-        e.message(self.c.lang)
-    }
-    pub fn column(&self, e: &crate::platform::import::RowError) -> String {
-        self.columns
-            .iter()
-            .find(|col| col.key == e.column || col.zh == e.column)
-            .map(|col| self.c.pick(col.zh, col.en).to_string())
-            .unwrap_or_else(|| e.column.clone())
-    }
+    /// Filled in by [`import_upload`] from the report's errors.
+    pub error_list: crate::platform::import::ErrorList,
 }
 
 /// Reads the `file` field of an upload form; a body over the limit is reported as too large.
@@ -333,11 +323,32 @@ pub async fn read_upload(mut mp: axum::extract::Multipart) -> Result<Option<Vec<
     Ok(bytes.filter(|b| !b.is_empty()))
 }
 
+/// The problems of a failed import as a page shows them. When a row has a problem, the whole
+/// report is kept for the signed-in user (`import::keep_report`) and linked; if it cannot be
+/// kept, the page still shows the first problems and the total.
+pub async fn error_list(
+    c: &PageCtx,
+    data_dir: &str,
+    errors: &[crate::platform::import::RowError],
+    columns: &'static [crate::platform::xlsx::Column],
+) -> crate::platform::import::ErrorList {
+    use crate::platform::import::{keep_report, ErrorList};
+    let mut href = String::new();
+    if let Some(user) = c.user.as_ref().filter(|_| errors.iter().any(|e| e.row > 0)) {
+        match keep_report(data_dir, user.id, errors.to_vec(), columns).await {
+            Ok(h) => href = h,
+            Err(e) => tracing::error!(error = %e, "keeping an import report failed"),
+        }
+    }
+    ErrorList::new(c.lang, errors, columns, href)
+}
+
 /// Runs an uploaded file through an importer and answers with the shared import page: 200 with
-/// the count written, or 422 with every row error (including "too large" and "no file").
+/// the count written, or 422 with the problems (including "too large" and "no file").
 pub async fn import_upload<F, Fut>(
     c: PageCtx,
     mp: axum::extract::Multipart,
+    data_dir: &str,
     page: fn(PageCtx, Option<crate::platform::import::ImportReport>) -> ImportPage,
     run: F,
 ) -> AppResult<Response>
@@ -346,15 +357,26 @@ where
     Fut: std::future::Future<Output = anyhow::Result<crate::platform::import::ImportReport>>,
 {
     use crate::platform::import::{ImportReport, RowError};
-    let bytes = match read_upload(mp).await {
-        Ok(Some(b)) => b,
+    let report = match read_upload(mp).await {
+        Ok(Some(bytes)) => run(bytes).await?,
         Ok(None) => return Err(AppError::BadRequest("import.error.no_file".into())),
-        Err(key) => {
-            let report = ImportReport { errors: vec![RowError::new(0, "", key, "")], ..ImportReport::default() };
-            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(c, Some(report)));
-        }
+        Err(key) => ImportReport { errors: vec![RowError::new(0, "", key, "")], ..ImportReport::default() },
     };
-    let report = run(bytes).await?;
     let status = if report.committed() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    render_status(status, &page(c, Some(report)))
+    let mut p = page(c, None);
+    p.error_list = error_list(&p.c, data_dir, &report.errors, p.columns).await;
+    p.report = Some(report);
+    render_status(status, &p)
+}
+
+/// `GET /imports/report/{token}`: the report of the caller's own failed import (404 for anyone
+/// else, and after [`REPORT_TTL`](crate::platform::import::REPORT_TTL)).
+pub async fn import_report(
+    axum::extract::State(st): axum::extract::State<crate::app::AppState>,
+    auth: crate::platform::access::Auth,
+    axum::extract::Path(token): axum::extract::Path<String>,
+) -> AppResult<Response> {
+    let bytes =
+        crate::platform::import::load_report(&st.config.data_dir, auth.id, &token).await.ok_or(AppError::NotFound)?;
+    Ok(download(bytes, "导入问题报告.xlsx", XLSX_TYPE))
 }

@@ -15,6 +15,7 @@ use chrono::{Days, NaiveDate};
 use rust_xlsxwriter::{DataValidation, Format, Workbook, Worksheet};
 
 use crate::platform::import::{clean_cell, RowError};
+use crate::platform::money::{Amount, MoneyError};
 
 /// Largest accepted upload.
 pub const MAX_BYTES: usize = 10 * 1024 * 1024;
@@ -40,13 +41,16 @@ pub const KEY_MONEY: &str = "import.error.money";
 pub const KEY_DATE: &str = "import.error.date";
 pub const KEY_ENUM: &str = "import.error.enum";
 pub const KEY_CODE_AS_NUMBER: &str = "import.error.code_as_number";
+/// A money cell above the ceiling of one amount (`limits.max_amount_yuan`).
+pub const KEY_MONEY_TOO_LARGE: &str = crate::platform::money::KEY_TOO_LARGE;
 
 /// What a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColKind {
     Text,
     Integer,
-    /// Yuan in the sheet, i64 fen in Rust.
+    /// Yuan in the sheet, i64 fen in Rust. Read through [`Amount`]: never negative, never above
+    /// the ceiling of one amount (writing takes any fen, e.g. a sum).
     Money,
     Date,
     /// `(code, Chinese label)`; the sheet shows the labels, the reader accepts either.
@@ -110,6 +114,11 @@ impl Cell {
             Cell::Fen(f) => Some(*f),
             _ => None,
         }
+    }
+
+    /// The amount of a `Money` cell (checked again against the ceiling).
+    pub fn amount(&self) -> Option<Amount> {
+        self.fen().and_then(|f| Amount::from_fen(f).ok())
     }
 
     pub fn date(&self) -> Option<NaiveDate> {
@@ -506,65 +515,6 @@ fn number_text(f: f64) -> String {
     }
 }
 
-/// Yuan with at most two decimals (further zeros allowed) → fen, exactly: `1,300,000.50`,
-/// `¥1300000`, `-12.5`, `12元`.
-fn parse_yuan(s: &str) -> Option<i64> {
-    let mut t = s.trim();
-    let mut negative = false;
-    if let Some(r) = t.strip_prefix('-') {
-        negative = true;
-        t = r;
-    }
-    if let Some(r) = t.strip_prefix('¥').or_else(|| t.strip_prefix('￥')) {
-        t = r.trim_start();
-    }
-    if !negative {
-        if let Some(r) = t.strip_prefix('-') {
-            negative = true;
-            t = r;
-        }
-    }
-    let t = t.strip_suffix('元').unwrap_or(t).trim_end();
-    let (int, frac) = match t.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (t, None),
-    };
-    let int: String = if int.contains(',') {
-        let groups: Vec<&str> = int.split(',').collect();
-        let first_ok = groups.first().is_some_and(|g| all_digits(g) && g.len() <= 3);
-        let rest_ok = groups.iter().skip(1).all(|g| all_digits(g) && g.len() == 3);
-        if !(first_ok && rest_ok) {
-            return None;
-        }
-        groups.concat()
-    } else if all_digits(int) {
-        int.to_string()
-    } else {
-        return None;
-    };
-    let cents = match frac {
-        None => 0,
-        Some(f) => {
-            if !all_digits(f) {
-                return None;
-            }
-            let f = f.trim_end_matches('0');
-            if f.len() > 2 {
-                return None;
-            }
-            let v: i64 = if f.is_empty() { 0 } else { f.parse().ok()? };
-            if f.len() == 1 {
-                v * 10
-            } else {
-                v
-            }
-        }
-    };
-    let yuan: i64 = int.parse().ok()?;
-    let fen = yuan.checked_mul(100)?.checked_add(cents)?;
-    Some(if negative { -fen } else { fen })
-}
-
 // ---------------------------------------------------------------------------------------------
 // Reading
 
@@ -662,15 +612,17 @@ fn parse_cell(d: &Data, kind: ColKind, is_1904: bool) -> CellResult {
             };
             v.map(Cell::Int).ok_or((KEY_INTEGER, shown))
         }
+        // The one money parser (`platform::money`): exact fen, never negative, never above the
+        // configured ceiling of one amount.
         ColKind::Money => {
             let v = match d {
-                Data::Int(i) => i.checked_mul(100),
+                Data::Int(i) => Amount::from_yuan(*i),
                 // Shortest round-trip text of the f64, then exact decimal parsing.
-                Data::Float(f) if f.is_finite() => parse_yuan(&format!("{f}")),
-                Data::String(_) => parse_yuan(&shown),
-                _ => None,
+                Data::Float(f) if f.is_finite() => Amount::parse_yuan(&format!("{f}")),
+                Data::String(_) => Amount::parse_yuan(&shown),
+                _ => Err(MoneyError::Invalid),
             };
-            v.map(Cell::Fen).ok_or((KEY_MONEY, shown))
+            v.map(|a| Cell::Fen(a.fen())).map_err(|e| (e.key(KEY_MONEY), shown))
         }
         ColKind::Date => {
             let v = match d {
@@ -923,6 +875,7 @@ mod tests {
             KEY_DATE,
             KEY_ENUM,
             KEY_CODE_AS_NUMBER,
+            KEY_MONEY_TOO_LARGE,
         ] {
             assert!(crate::platform::i18n::has_key(key), "{key}");
         }
@@ -1292,10 +1245,9 @@ mod tests {
         assert_eq!(fen(Raw::S("１３００.０５")), Cell::Fen(130_005));
         assert_eq!(fen(Raw::N(0.07)), Cell::Fen(7));
         assert_eq!(fen(Raw::N(19.99)), Cell::Fen(1999));
-        assert_eq!(fen(Raw::N(-12.3)), Cell::Fen(-1230));
-        assert_eq!(fen(Raw::S("-¥12.30")), Cell::Fen(-1230));
         assert_eq!(fen(Raw::S("12.500")), Cell::Fen(1250));
-        assert_eq!(fen(Raw::N(90_071_992_547.09)), Cell::Fen(9_007_199_254_709));
+        // The largest amount below the ceiling, as a float: still exact to the fen.
+        assert_eq!(fen(Raw::N(9_999_999_999.99)), Cell::Fen(999_999_999_999));
         for (raw, shown) in [
             (Raw::S("1.234"), "1.234"),
             (Raw::N(1.234), "1.234"),
@@ -1306,10 +1258,22 @@ mod tests {
             (Raw::S(".5"), ".5"),
             (Raw::S("abc"), "abc"),
             (Raw::S("1.2.3"), "1.2.3"),
-            (Raw::S("99999999999999999999"), "99999999999999999999"),
+            (Raw::N(-12.3), "-12.3"),
+            (Raw::S("-¥12.30"), "-¥12.30"),
             (Raw::D(44562.0), "2022-01-01"),
         ] {
             assert_eq!(one_err(&[Raw::B, raw]), ("金额".into(), KEY_MONEY.into(), shown.into()));
+        }
+        // Above the ceiling of one amount (10,000,000,000 yuan by default), however written.
+        assert_eq!(fen(Raw::S("10,000,000,000")), Cell::Fen(1_000_000_000_000));
+        for (raw, shown) in [
+            (Raw::S("10000000000.01"), "10000000000.01"),
+            (Raw::N(10_000_000_001.0), "10000000001"),
+            (Raw::S("92,233,720,368,547,758.07"), "92,233,720,368,547,758.07"),
+            (Raw::S("99999999999999999999"), "99999999999999999999"),
+            (Raw::N(1e300), "1e300"),
+        ] {
+            assert_eq!(one_err(&[Raw::B, raw]), ("金额".into(), KEY_MONEY_TOO_LARGE.into(), shown.into()));
         }
     }
 
@@ -1460,7 +1424,7 @@ mod tests {
             vec![
                 t("x"),
                 Cell::Int(-9_007_199_254_740_993),
-                Cell::Fen(-7),
+                Cell::Fen(7),
                 Cell::Date(d(1900, 2, 28)),
                 Cell::Empty,
                 t("320583199001011234"),
@@ -1468,7 +1432,7 @@ mod tests {
             vec![
                 t("y"),
                 Cell::Empty,
-                Cell::Fen(9_223_372_036_854_775_807),
+                Cell::Fen(1_000_000_000_000),
                 Cell::Date(d(1899, 6, 1)),
                 Cell::Enum("other"),
                 Cell::Empty,
@@ -1487,5 +1451,25 @@ mod tests {
         assert_eq!(range.get_value((1, 2)), Some(&Data::Float(1_300_000.5)));
         assert_eq!(range.get_value((1, 4)), Some(&Data::String("村".into())));
         assert_eq!(range.get_value((1, 5)), Some(&Data::String("0320583102".into())));
+    }
+
+    #[test]
+    fn any_sum_is_written_exactly_but_only_amounts_read_back() {
+        // Sums and balances may be negative or beyond one amount's ceiling: written exactly (as
+        // text beyond the digits of an f64), refused when read as an amount.
+        let rows = vec![
+            vec![t("x"), Cell::Empty, Cell::Fen(-7)],
+            vec![t("y"), Cell::Empty, Cell::Fen(9_223_372_036_854_775_807)],
+        ];
+        let bytes = write(ALL, &rows).unwrap();
+        let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(&bytes)).unwrap();
+        let range = wb.worksheet_range(DATA_SHEET).unwrap();
+        assert_eq!(range.get_value((1, 2)), Some(&Data::Float(-0.07)));
+        assert_eq!(range.get_value((2, 2)), Some(&Data::String("92233720368547758.07".into())));
+        let errors = read(&bytes, ALL).unwrap_err();
+        assert_eq!(
+            errors,
+            vec![err(2, "金额", KEY_MONEY, "-0.07"), err(3, "金额", KEY_MONEY_TOO_LARGE, "92233720368547758.07"),]
+        );
     }
 }

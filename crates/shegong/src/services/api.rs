@@ -45,7 +45,7 @@ pub struct ProjectParams {
 pub async fn list(
     State(st): State<AppState>,
     auth: Auth,
-    Query(p): Query<PageParams>,
+    p: PageParams,
     Query(f): Query<ProjectParams>,
 ) -> AppResult<Json<Page<ProjectRow>>> {
     let filter =

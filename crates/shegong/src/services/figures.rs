@@ -58,11 +58,11 @@ fn base(scope: &Scope, unit_path: &str, year: i32) -> (String, Vec<Value>) {
 const FROM: &str =
     "FROM projects p JOIN org_units u ON u.id = p.unit_id JOIN service_categories k ON k.id = p.category_id \
     LEFT JOIN service_categories kp ON kp.id = k.parent_id LEFT JOIN organisations o ON o.id = p.agency_id \
-    LEFT JOIN (SELECT project_id, SUM(amount_fen) AS paid FROM project_payments GROUP BY project_id) pay ON pay.project_id = p.id";
+    LEFT JOIN (SELECT project_id, SUM_INT(amount_fen) AS paid FROM project_payments GROUP BY project_id) pay ON pay.project_id = p.id";
 
-/// Sums are cast back to BIGINT: PostgreSQL's SUM of BIGINT is NUMERIC.
-const AMOUNT: &str = "CAST(COALESCE(SUM(p.amount_fen), 0) AS BIGINT)";
-const PAID: &str = "CAST(COALESCE(SUM(pay.paid), 0) AS BIGINT)";
+/// Sums that cannot fail on any stored amount (`platform::db::SUM_INT`).
+const AMOUNT: &str = "SUM_INT(p.amount_fen)";
+const PAID: &str = "SUM_INT(pay.paid)";
 
 async fn breakdown<C: ConnectionTrait>(
     c: &C,
@@ -144,7 +144,8 @@ pub async fn compute<C: ConnectionTrait>(
     )
     .await?;
     let by_agency =
-        breakdown(c, "COALESCE(o.name, '')", "''", "SUM(p.amount_fen) DESC, COALESCE(o.name, '')", &w, &vals).await?;
+        breakdown(c, "COALESCE(o.name, '')", "''", "SUM_INT(p.amount_fen) DESC, COALESCE(o.name, '')", &w, &vals)
+            .await?;
     let by_station = breakdown(c, "u.name", "MIN(u.name_en)", "MIN(u.path)", &w, &vals).await?;
     let mut by_status = breakdown(c, "p.status", "''", "p.status", &w, &vals).await?;
     let srank = |s: &str| crate::services::model::status_index(s).unwrap_or(99);

@@ -126,7 +126,7 @@ pub async fn import_projects(
         if category.is_none() && year.is_some() {
             errs.push(RowError::new(row, "category", "services.error.category_year", get(3)));
         }
-        let amount = cells.get(4).and_then(|c| c.fen()).filter(|f| *f > 0);
+        let amount = cells.get(4).and_then(|c| c.amount()).filter(|a| a.is_positive());
         if amount.is_none() {
             errs.push(RowError::new(row, "amount", "services.error.amount", ""));
         }
@@ -282,7 +282,7 @@ pub async fn import_payments(
         if paid_on.is_none() {
             errs.push(RowError::new(row, "paid_on", "services.error.past_date", ""));
         }
-        let amount = cells.get(3).and_then(|c| c.fen()).filter(|f| *f > 0);
+        let amount = cells.get(3).and_then(|c| c.amount()).filter(|a| a.is_positive());
         if amount.is_none() {
             errs.push(RowError::new(row, "amount", "services.error.amount", ""));
         }
@@ -314,13 +314,13 @@ pub async fn import_payments(
         }
         let Some((p, facts)) = projects.get_mut(&no) else { continue };
         if let (Some(kind), Some(paid_on), Some(amount_fen)) = (kind, paid_on, amount) {
-            match check_payment(facts, kind, paid_on, amount_fen) {
+            match check_payment(facts, kind, paid_on, amount_fen.fen()) {
                 Err(r) => {
                     let detail = r.args.iter().map(|(_, v)| v.clone()).collect::<Vec<_>>().join(", ");
                     errs.push(RowError::new(row, "amount", r.key, detail));
                 }
                 Ok(()) if errs.is_empty() => {
-                    facts.paid_fen += amount_fen;
+                    facts.paid_fen = facts.paid_fen.saturating_add(amount_fen.fen());
                     facts.has_final_payment |= kind == "final";
                     planned.push((
                         p.id,
@@ -431,6 +431,7 @@ fn projects_page(c: PageCtx, report: Option<ImportReport>) -> ImportPage {
         back_key: "services.title",
         columns: PROJECT_COLUMNS,
         report,
+        error_list: Default::default(),
     }
 }
 
@@ -444,6 +445,7 @@ fn payments_page(c: PageCtx, report: Option<ImportReport>) -> ImportPage {
         back_key: "services.title",
         columns: PAYMENT_COLUMNS,
         report,
+        error_list: Default::default(),
     }
 }
 
@@ -467,7 +469,8 @@ async fn payments_template(c: PageCtx) -> AppResult<Response> {
 
 async fn projects_upload(State(st): State<AppState>, c: PageCtx, auth: Auth, mp: Multipart) -> AppResult<Response> {
     let actor = Actor::user(&auth, &c.ip);
-    web::import_upload(c, mp, projects_page, |bytes| async move {
+    let data_dir = st.config.data_dir.clone();
+    web::import_upload(c, mp, &data_dir, projects_page, |bytes| async move {
         import_projects(&st.db, &actor, &auth.scope, crate::platform::time::today(), &bytes).await
     })
     .await
@@ -475,7 +478,8 @@ async fn projects_upload(State(st): State<AppState>, c: PageCtx, auth: Auth, mp:
 
 async fn payments_upload(State(st): State<AppState>, c: PageCtx, auth: Auth, mp: Multipart) -> AppResult<Response> {
     let actor = Actor::user(&auth, &c.ip);
-    web::import_upload(c, mp, payments_page, |bytes| async move {
+    let data_dir = st.config.data_dir.clone();
+    web::import_upload(c, mp, &data_dir, payments_page, |bytes| async move {
         import_payments(&st.db, &actor, &auth.scope, crate::platform::time::today(), &bytes).await
     })
     .await

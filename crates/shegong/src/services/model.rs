@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::orgs::model::parse_date;
-use crate::platform::money::Money;
+use crate::platform::money::{Amount, Money};
 
 /// 立项 → 采购 → 签约 → 执行 → 中期评估 → 结项评估 → 结项.
 pub const STATUSES: [&str; 7] =
@@ -120,7 +120,7 @@ pub fn check_payment(p: &ProjectFacts, kind: &str, paid_on: NaiveDate, amount_fe
     if kind == "final" && !p.final_passed {
         return Err(Refusal::new("services.error.final_before_evaluation"));
     }
-    let remaining = p.amount_fen - p.paid_fen;
+    let remaining = p.amount_fen.saturating_sub(p.paid_fen);
     if amount_fen > remaining {
         return Err(Refusal::new("services.error.overpay").with("remaining", Money(remaining.max(0)).yuan_text()));
     }
@@ -167,13 +167,28 @@ pub struct ProjectInput {
     pub year: i32,
     pub title: String,
     pub category_id: i64,
-    pub amount_fen: i64,
+    pub amount_fen: Amount,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
     pub description: String,
 }
 
 pub type FieldErrors = Vec<(&'static str, &'static str)>;
+
+/// The `amount` field: a positive [`Amount`] (within the ceiling of one amount).
+fn parse_amount(s: &str, errs: &mut FieldErrors) -> Option<Amount> {
+    match Amount::parse_yuan(s) {
+        Ok(a) if a.is_positive() => Some(a),
+        Ok(_) => {
+            errs.push(("amount", "services.error.amount"));
+            None
+        }
+        Err(e) => {
+            errs.push(("amount", e.key("services.error.amount")));
+            None
+        }
+    }
+}
 
 fn year_of(s: &str, this_year: i32) -> Option<i32> {
     s.trim().parse::<i32>().ok().filter(|y| (2000..=this_year + 1).contains(y))
@@ -198,10 +213,7 @@ impl ProjectForm {
         if category_id.is_none() {
             errs.push(("category_id", "services.error.category"));
         }
-        let amount = Money::parse_yuan(&self.amount).filter(|m| m.fen() > 0);
-        if amount.is_none() {
-            errs.push(("amount", "services.error.amount"));
-        }
+        let amount = parse_amount(&self.amount, &mut errs);
         let starts_on = parse_date(&self.starts_on);
         if starts_on.is_none() {
             errs.push(("starts_on", "services.error.date"));
@@ -224,7 +236,7 @@ impl ProjectForm {
                     year,
                     title,
                     category_id,
-                    amount_fen: amount.fen(),
+                    amount_fen: amount,
                     starts_on,
                     ends_on,
                     description: self.description.trim().chars().take(2000).collect(),
@@ -254,7 +266,7 @@ pub struct SignForm {
 pub struct SignInput {
     pub agency_id: i64,
     pub contract_no: String,
-    pub amount_fen: i64,
+    pub amount_fen: Amount,
     pub signed_on: NaiveDate,
 }
 
@@ -277,17 +289,14 @@ impl SignForm {
         if contract_no.is_none() {
             errs.push(("contract_no", "services.error.contract_no"));
         }
-        let amount = Money::parse_yuan(&self.amount).filter(|m| m.fen() > 0);
-        if amount.is_none() {
-            errs.push(("amount", "services.error.amount"));
-        }
+        let amount = parse_amount(&self.amount, &mut errs);
         let signed_on = parse_date(&self.signed_on).filter(|d| *d <= today);
         if signed_on.is_none() {
             errs.push(("signed_on", "services.error.past_date"));
         }
         match (agency_id, contract_no, amount, signed_on) {
             (Some(agency_id), Some(contract_no), Some(amount), Some(signed_on)) => {
-                Ok(SignInput { agency_id, contract_no, amount_fen: amount.fen(), signed_on })
+                Ok(SignInput { agency_id, contract_no, amount_fen: amount, signed_on })
             }
             _ => Err(errs),
         }
@@ -314,7 +323,7 @@ pub struct PaymentForm {
 pub struct PaymentInput {
     pub kind: String,
     pub paid_on: NaiveDate,
-    pub amount_fen: i64,
+    pub amount_fen: Amount,
     pub voucher_ref: String,
     pub note: String,
 }
@@ -330,10 +339,7 @@ impl PaymentForm {
         if paid_on.is_none() {
             errs.push(("paid_on", "services.error.past_date"));
         }
-        let amount = Money::parse_yuan(&self.amount).filter(|m| m.fen() > 0);
-        if amount.is_none() {
-            errs.push(("amount", "services.error.amount"));
-        }
+        let amount = parse_amount(&self.amount, &mut errs);
         let voucher_ref = crate::platform::import::clean_cell(&self.voucher_ref);
         if voucher_ref.is_empty() || voucher_ref.chars().count() > 50 {
             errs.push(("voucher_ref", "services.error.voucher"));
@@ -342,7 +348,7 @@ impl PaymentForm {
             (Some(paid_on), Some(amount)) if errs.is_empty() => Ok(PaymentInput {
                 kind: kind.to_string(),
                 paid_on,
-                amount_fen: amount.fen(),
+                amount_fen: amount,
                 voucher_ref,
                 note: self.note.trim().chars().take(500).collect(),
             }),
@@ -637,7 +643,9 @@ mod tests {
             ends_on: "2022-12-31".into(),
             ..ProjectForm::default()
         };
-        assert_eq!(f.validate(2022).expect("valid").amount_fen, 120_000_050);
+        assert_eq!(f.validate(2022).expect("valid").amount_fen.fen(), 120_000_050);
+        let huge = ProjectForm { amount: "92,233,720,368,547,758.07".into(), ..f.clone() };
+        assert_eq!(huge.validate(2022).unwrap_err(), vec![("amount", crate::platform::money::KEY_TOO_LARGE)]);
         let bad = ProjectForm { amount: "-5".into(), ends_on: "2022-01-01".into(), year: "1999".into(), ..f };
         let fields: Vec<_> = bad.validate(2022).unwrap_err().into_iter().map(|e| e.0).collect();
         assert_eq!(fields, vec!["year", "amount", "ends_on"]);

@@ -78,7 +78,7 @@ async fn list(
     State(st): State<AppState>,
     c: PageCtx,
     auth: Auth,
-    Query(p): Query<PageParams>,
+    p: PageParams,
     Query(f): Query<ProjectFilter>,
 ) -> AppResult<Response> {
     let page = store::projects(&st.db.conn, &auth.scope, &f, &p).await?;
@@ -405,7 +405,7 @@ async fn form_refused(st: &AppState, c: PageCtx, auth: &Auth, id: i64, kept: Kep
 fn prefixed(c: &PageCtx, prefix: &str, errs: Vec<(&'static str, &'static str)>) -> FormErrors {
     let mut e = FormErrors::default();
     for (field, key) in errs {
-        e.add(&format!("{prefix}.{field}"), c.t(key));
+        e.add(&format!("{prefix}.{field}"), crate::platform::i18n::message(c.lang, key));
     }
     e
 }
@@ -558,7 +558,7 @@ async fn pay(
         return Ok(see_other(&loc));
     }
     let facts = store::facts(&*tx, id).await?.ok_or(AppError::NotFound)?;
-    if let Err(r) = check_payment(&facts, &input.kind, input.paid_on, input.amount_fen) {
+    if let Err(r) = check_payment(&facts, &input.kind, input.paid_on, input.amount_fen.fen()) {
         drop(tx);
         let kept = Kept { pay: Some(f), ..Kept::default() };
         return refuse(&st, c, &auth, id, kept, &r).await;
@@ -570,7 +570,7 @@ async fn pay(
         Event::new("pay", "project", id)
             .unit(p.unit_id)
             .before(&serde_json::json!({"paid_fen": facts.paid_fen}))
-            .after(&serde_json::json!({"payment": pid, "payment_detail": input, "paid_fen": facts.paid_fen + input.amount_fen})),
+            .after(&serde_json::json!({"payment": pid, "payment_detail": input, "paid_fen": facts.paid_fen.saturating_add(input.amount_fen.fen())})),
     )
     .await?;
     once::complete(&*tx, &f.nonce, &loc).await?;
@@ -937,7 +937,7 @@ async fn team(
     State(st): State<AppState>,
     c: PageCtx,
     auth: Auth,
-    Query(p): Query<PageParams>,
+    p: PageParams,
     Query(y): Query<YearFilter>,
 ) -> AppResult<Response> {
     let year = y.year.trim().parse::<i32>().ok();
@@ -1009,6 +1009,7 @@ async fn agency(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): Pa
         format!("{}/{}", closed.iter().filter(|x| **x).count(), closed.len())
     };
     let rows: Vec<store::TrackRow> = all.into_iter().filter(|r| r.visible).collect();
-    let total = crate::platform::money::Money(rows.iter().map(|r| r.amount_fen).sum()).yuan_text();
+    let total =
+        crate::platform::money::Money(rows.iter().fold(0i64, |s, r| s.saturating_add(r.amount_fen))).yuan_text();
     render(&AgencyPage { c, name, rows, projects, hidden, average_final, on_time, total })
 }

@@ -206,7 +206,7 @@ impl ProjectRow {
         Money(self.paid_fen).yuan_text()
     }
     pub fn remaining(&self) -> String {
-        Money(self.amount_fen - self.paid_fen).yuan_text()
+        Money(self.amount_fen.saturating_sub(self.paid_fen)).yuan_text()
     }
     pub fn agency(&self) -> &str {
         self.agency_name.as_deref().unwrap_or("")
@@ -216,18 +216,14 @@ impl ProjectRow {
     }
     /// Paid share of the contract, in whole percent.
     pub fn paid_percent(&self) -> i64 {
-        if self.amount_fen > 0 {
-            self.paid_fen * 100 / self.amount_fen
-        } else {
-            0
-        }
+        Money::percent_of(self.paid_fen, self.amount_fen)
     }
 }
 
 const PROJECT_SELECT: &str =
     "SELECT p.id, p.unit_id, u.name AS unit_name, u.path AS unit_path, p.year, p.title, p.category_id, \
     k.name AS category_name, p.agency_id, o.name AS agency_name, p.contract_no, p.amount_fen, \
-    CAST(COALESCE((SELECT SUM(pp.amount_fen) FROM project_payments pp WHERE pp.project_id = p.id), 0) AS BIGINT) AS paid_fen, \
+    (SELECT SUM_INT(pp.amount_fen) FROM project_payments pp WHERE pp.project_id = p.id) AS paid_fen, \
     p.starts_on, p.ends_on, p.status, p.on_hold, p.description, p.created_by, p.version \
     FROM projects p JOIN org_units u ON u.id = p.unit_id JOIN service_categories k ON k.id = p.category_id \
     LEFT JOIN organisations o ON o.id = p.agency_id";
@@ -288,9 +284,9 @@ fn filter_sql(scope: &Scope, f: &ProjectFilter, search: Option<&str>) -> (String
         vals.push(k.into());
     }
     if let Some(q) = search {
-        w.push("(p.title LIKE ? OR p.contract_no LIKE ? OR o.name LIKE ?)".into());
-        let like = format!("%{q}%");
-        vals.extend([like.clone().into(), like.clone().into(), like.into()]);
+        let (cond, v) = crate::platform::db::contains_any(&[("p.title", q), ("p.contract_no", q), ("o.name", q)]);
+        w.push(cond);
+        vals.extend(v);
     }
     (w.join(" AND "), vals)
 }
@@ -400,7 +396,7 @@ pub async fn facts<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<ProjectF
         .query_one(sql(
             b,
             "SELECT p.status, p.on_hold, p.amount_fen, \
-             CAST(COALESCE((SELECT SUM(amount_fen) FROM project_payments WHERE project_id = p.id), 0) AS BIGINT), \
+             (SELECT SUM_INT(amount_fen) FROM project_payments WHERE project_id = p.id), \
              (SELECT COUNT(*) FROM project_payments WHERE project_id = p.id AND kind = 'final'), \
              (SELECT MAX(happened_on) FROM project_transitions WHERE project_id = p.id AND to_status = 'contracted'), \
              (SELECT COUNT(*) FROM project_evaluations WHERE project_id = p.id AND kind = 'midterm'), \
@@ -709,8 +705,9 @@ pub async fn workload<C: ConnectionTrait>(
         vals.push(y.into());
     }
     if let Some(q) = p.search() {
-        w.push_str(" AND m.name LIKE ?");
-        vals.push(format!("%{q}%").into());
+        let (cond, v) = crate::platform::db::contains_any(&[("m.name", q)]);
+        w.push_str(&format!(" AND {cond}"));
+        vals.extend(v);
     }
     let order = p.order_by(&[("name", "name"), ("projects", "projects"), ("active", "active_projects")], "name");
     crate::platform::paging::fetch(
@@ -883,8 +880,8 @@ pub async fn check_payments<C: ConnectionTrait>(c: &C) -> Result<Vec<String>, Db
     let rows = c
         .query_all(sql(
             c.get_database_backend(),
-            "SELECT p.id, p.amount_fen, CAST(SUM(pp.amount_fen) AS BIGINT) FROM projects p JOIN project_payments pp ON pp.project_id = p.id \
-             GROUP BY p.id, p.amount_fen HAVING SUM(pp.amount_fen) > p.amount_fen",
+            "SELECT p.id, p.amount_fen, SUM_INT(pp.amount_fen) FROM projects p JOIN project_payments pp ON pp.project_id = p.id \
+             GROUP BY p.id, p.amount_fen HAVING SUM_INT(pp.amount_fen) > p.amount_fen",
             vec![],
         ))
         .await?;

@@ -71,7 +71,7 @@ async fn audit_page(
     State(st): State<AppState>,
     c: PageCtx,
     Query(f): Query<AuditFilter>,
-    Query(p): Query<PageParams>,
+    p: PageParams,
 ) -> AppResult<Response> {
     let page = audit::search(&st.db.conn, &f, &p).await?;
     let extra = serde_urlencoded::to_string([

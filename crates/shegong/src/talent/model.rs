@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::orgs::model::parse_date;
-use crate::platform::money::Money;
+use crate::platform::money::Amount;
 
 /// A ledger entry as typed in the form.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -29,7 +29,7 @@ pub struct EntryForm {
 pub struct EntryInput {
     pub kind: String,
     pub entry_on: NaiveDate,
-    pub amount_fen: i64,
+    pub amount_fen: Amount,
     pub counterparty: String,
     pub purpose: String,
     pub approval_ref: String,
@@ -47,10 +47,17 @@ impl EntryForm {
         if entry_on.is_none() {
             errs.push(("entry_on", "fund.error.date"));
         }
-        let amount = Money::parse_yuan(&self.amount).filter(|m| m.fen() > 0);
-        if amount.is_none() {
-            errs.push(("amount", "fund.error.amount"));
-        }
+        let amount = match Amount::parse_yuan(&self.amount) {
+            Ok(a) if a.is_positive() => Some(a),
+            Ok(_) => {
+                errs.push(("amount", "fund.error.amount"));
+                None
+            }
+            Err(e) => {
+                errs.push(("amount", e.key("fund.error.amount")));
+                None
+            }
+        };
         let counterparty = self.counterparty.trim().to_string();
         if counterparty.chars().count() < 2 || counterparty.chars().count() > 100 {
             errs.push(("counterparty", "fund.error.counterparty"));
@@ -69,7 +76,7 @@ impl EntryForm {
             (Some(entry_on), Some(amount)) if errs.is_empty() => Ok(EntryInput {
                 kind: kind.to_string(),
                 entry_on,
-                amount_fen: amount.fen(),
+                amount_fen: amount,
                 counterparty,
                 purpose,
                 approval_ref,
@@ -259,7 +266,7 @@ mod tests {
             counterparty: "昆山市慈善总会".into(),
             ..EntryForm::default()
         };
-        assert_eq!(c.validate(today).expect("valid").amount_fen, 100_000_000);
+        assert_eq!(c.validate(today).expect("valid").amount_fen.fen(), 100_000_000);
         let g = EntryForm { kind: "grant".into(), ..c.clone() };
         let errs: Vec<_> = g.validate(today).unwrap_err().into_iter().map(|e| e.0).collect();
         assert_eq!(errs, vec!["purpose", "approval_ref"]);

@@ -92,7 +92,7 @@ async fn fund_page(
     c: PageCtx,
     auth: Auth,
     Query(q): Query<YearQuery>,
-    Query(p): Query<PageParams>,
+    p: PageParams,
 ) -> AppResult<Response> {
     let f = EntryForm { kind: "grant".into(), entry_on: today().to_string(), ..EntryForm::default() };
     render(&page(&st, c, &auth, &q, p, f, FormErrors::default()).await?)
@@ -131,7 +131,8 @@ async fn fund_entry(
         drop(tx);
         return Ok(see_other("/talent/fund"));
     }
-    if input.kind == "grant" && store::would_overdraw(&*tx, &auth.scope, input.entry_on, input.amount_fen).await? {
+    if input.kind == "grant" && store::would_overdraw(&*tx, &auth.scope, input.entry_on, input.amount_fen.fen()).await?
+    {
         drop(tx);
         let mut errors = FormErrors::default();
         errors.add("amount", c.t("fund.error.overdraw"));
@@ -209,7 +210,11 @@ async fn statement(
         } else {
             (Cell::Empty, Cell::Fen(e.amount_fen))
         };
-        running += if e.kind == "contribution" { e.amount_fen } else { -e.amount_fen };
+        running = if e.kind == "contribution" {
+            running.saturating_add(e.amount_fen)
+        } else {
+            running.saturating_sub(e.amount_fen)
+        };
         rows.push(vec![
             Cell::Date(e.entry_on),
             Cell::Text(c.t(e.kind_key().as_str()).into()),
@@ -308,7 +313,7 @@ async fn worker_list(
     State(st): State<AppState>,
     c: PageCtx,
     auth: Auth,
-    Query(p): Query<PageParams>,
+    p: PageParams,
     Query(f): Query<store::WorkerFilter>,
 ) -> AppResult<Response> {
     let page = store::workers(&st.db.conn, &auth.scope, &f, &p).await?;
@@ -575,11 +580,13 @@ struct ExamsPage {
     c: PageCtx,
     preview: Option<crate::talent::import::ExamPreview>,
     token: String,
+    error_list: crate::platform::import::ErrorList,
 }
 
 impl ExamsPage {
-    fn message(&self, e: &crate::platform::import::RowError) -> String {
-        e.message(self.c.lang)
+    /// Preview rows shown on the page (the counts above cover all of them).
+    fn shown_rows(&self) -> usize {
+        crate::platform::import::SHOWN_ERRORS
     }
     fn outcome_key(&self, o: &&str) -> String {
         format!("exams.outcome.{o}")
@@ -598,7 +605,7 @@ async fn exams_form(c: PageCtx, auth: Auth) -> AppResult<Response> {
     if !auth.can("talent.write") {
         return Err(AppError::Forbidden);
     }
-    render(&ExamsPage { c, preview: None, token: String::new() })
+    render(&ExamsPage { c, preview: None, token: String::new(), error_list: Default::default() })
 }
 
 fn upload_path(data_dir: &str, token: &str) -> std::path::PathBuf {
@@ -633,7 +640,10 @@ async fn exams_preview(
         String::new()
     };
     let status = if preview.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    render_status(status, &ExamsPage { c, preview: Some(preview), token })
+    let error_list =
+        crate::platform::web::error_list(&c, &st.config.data_dir, &preview.errors, crate::talent::import::COLUMNS)
+            .await;
+    render_status(status, &ExamsPage { c, preview: Some(preview), token, error_list })
 }
 
 #[derive(Deserialize)]

@@ -49,7 +49,7 @@ pub async fn balance<C: ConnectionTrait>(c: &C, scope: &Scope, until: Option<Nai
     }
     count(
         c,
-        &format!("SELECT CAST(COALESCE(SUM(CASE WHEN f.kind = 'contribution' THEN f.amount_fen ELSE -f.amount_fen END), 0) AS BIGINT) FROM fund_entries f {wh}"),
+        &format!("SELECT SUM_INT(CASE WHEN f.kind = 'contribution' THEN f.amount_fen ELSE -f.amount_fen END) FROM fund_entries f {wh}"),
         vals,
     )
     .await
@@ -68,7 +68,7 @@ async fn sum_kind<C: ConnectionTrait>(
     vals.push(to.into());
     count(
         c,
-        &format!("SELECT CAST(COALESCE(SUM(f.amount_fen), 0) AS BIGINT) FROM fund_entries f WHERE f.kind = ? AND {sf} AND f.entry_on >= ? AND f.entry_on <= ?"),
+        &format!("SELECT SUM_INT(f.amount_fen) FROM fund_entries f WHERE f.kind = ? AND {sf} AND f.entry_on >= ? AND f.entry_on <= ?"),
         vals,
     )
     .await
@@ -83,7 +83,12 @@ pub async fn totals<C: ConnectionTrait>(
     let opening = balance(c, scope, from.pred_opt()).await?;
     let in_fen = sum_kind(c, scope, "contribution", from, to).await?;
     let out_fen = sum_kind(c, scope, "grant", from, to).await?;
-    Ok(FundTotals { opening_fen: opening, in_fen, out_fen, closing_fen: opening + in_fen - out_fen })
+    Ok(FundTotals {
+        opening_fen: opening,
+        in_fen,
+        out_fen,
+        closing_fen: opening.saturating_add(in_fen).saturating_sub(out_fen),
+    })
 }
 
 pub async fn entries<C: ConnectionTrait>(
@@ -184,17 +189,18 @@ pub async fn check_ledger<C: ConnectionTrait>(c: &C) -> Result<Vec<String>, DbEr
     .all(c)
     .await?;
     let mut problems = Vec::new();
-    let mut running = 0i64;
+    // i128: no stored amount can overflow the running balance.
+    let mut running = 0i128;
     for (i, r) in rows.iter().enumerate() {
         if r.amount_fen <= 0 {
             problems.push(format!("fund entry {} has amount {} / 金额无效", r.id, r.amount_fen));
         }
-        running += if r.kind == "contribution" { r.amount_fen } else { -r.amount_fen };
+        running += if r.kind == "contribution" { i128::from(r.amount_fen) } else { -i128::from(r.amount_fen) };
         let day_ends = rows.get(i + 1).is_none_or(|n| n.entry_on != r.entry_on);
         if day_ends && running < 0 {
             problems.push(format!(
                 "fund balance {} on {} is below zero / 基金余额为负",
-                crate::platform::money::Money(running).yuan_text(),
+                crate::platform::money::Money(i64::try_from(running).unwrap_or(i64::MIN)).yuan_text(),
                 r.entry_on
             ));
         }
@@ -276,8 +282,9 @@ pub async fn workers<C: ConnectionTrait>(
     let mut wh = format!(" WHERE {sf}");
     if let Some(q) = p.search() {
         // Names only: ID numbers and phones are not searchable by text (they would leak by probing).
-        wh.push_str(" AND w.name LIKE ?");
-        vals.push(format!("%{q}%").into());
+        let (cond, v) = crate::platform::db::contains_any(&[("w.name", q)]);
+        wh.push_str(&format!(" AND {cond}"));
+        vals.extend(v);
     }
     if !f.level.is_empty() {
         wh.push_str(" AND EXISTS (SELECT 1 FROM qualifications q WHERE q.worker_id = w.id AND q.level = ?)");

@@ -44,7 +44,7 @@ pub struct UnitQuery {
 pub async fn list(
     State(st): State<AppState>,
     auth: Auth,
-    Query(p): Query<PageParams>,
+    p: PageParams,
     Query(q): Query<UnitQuery>,
 ) -> AppResult<Json<Page<UnitRow>>> {
     let f = UnitFilter { kind: q.kind, parent: q.parent };

@@ -107,7 +107,7 @@ async fn list(
     State(st): State<AppState>,
     c: PageCtx,
     auth: Auth,
-    Query(p): Query<PageParams>,
+    p: PageParams,
     Query(f): Query<UnitFilter>,
 ) -> AppResult<Response> {
     let page = store::list(&st.db.conn, &auth.scope, &f, &p).await?;
@@ -389,6 +389,7 @@ fn import_page(c: PageCtx, report: Option<ImportReport>) -> ImportPage {
         back_key: "units.list",
         columns: crate::units::import::XLSX_COLUMNS,
         report,
+        error_list: Default::default(),
     }
 }
 
@@ -398,7 +399,8 @@ async fn import_form(c: PageCtx) -> AppResult<Response> {
 
 async fn import_upload(State(st): State<AppState>, c: PageCtx, auth: Auth, mp: Multipart) -> AppResult<Response> {
     let actor = Actor::user(&auth, &c.ip);
-    web::import_upload(c, mp, import_page, |bytes| async move {
+    let data_dir = st.config.data_dir.clone();
+    web::import_upload(c, mp, &data_dir, import_page, |bytes| async move {
         crate::units::import::import_xlsx(&st.db, &actor, &auth.scope, &bytes).await
     })
     .await

@@ -60,9 +60,14 @@ pub async fn list<C: ConnectionTrait>(
     let (sf, mut vals) = scope.path_filter("u.path");
     let mut wh = format!(" WHERE {sf}");
     if let Some(q) = p.search() {
-        wh.push_str(" AND (u.name LIKE ? OR LOWER(u.code) LIKE ? OR LOWER(u.name_en) LIKE ?)");
-        let like = format!("%{}%", q.to_lowercase());
-        vals.extend([Value::from(format!("%{q}%")), like.clone().into(), like.into()]);
+        let lower = q.to_lowercase();
+        let (cond, v) = crate::platform::db::contains_any(&[
+            ("u.name", q),
+            ("LOWER(u.code)", &lower),
+            ("LOWER(u.name_en)", &lower),
+        ]);
+        wh.push_str(&format!(" AND {cond}"));
+        vals.extend(v);
     }
     if !f.kind.is_empty() {
         wh.push_str(" AND u.kind = ?");

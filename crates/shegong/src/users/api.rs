@@ -1,6 +1,6 @@
 //! The user register over the JSON API (phones masked).
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -55,11 +55,7 @@ impl From<UserRow> for UserDto {
 /// Users in the caller's data scope, paged; `q` searches username, name and unit.
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", params(PageParams),
     responses((status = 200, body = Page<UserDto>), (status = 403, body = ApiError)), security(("bearer" = [])))]
-pub async fn list(
-    State(st): State<AppState>,
-    auth: Auth,
-    Query(p): Query<PageParams>,
-) -> AppResult<Json<Page<UserDto>>> {
+pub async fn list(State(st): State<AppState>, auth: Auth, p: PageParams) -> AppResult<Json<Page<UserDto>>> {
     let page = store::list(&st.db.conn, &auth.scope, &UserFilter::default(), &p).await?;
     Ok(Json(Page {
         items: page.items.into_iter().map(UserDto::from).collect(),

@@ -54,7 +54,7 @@ async fn list(
     State(st): State<AppState>,
     c: PageCtx,
     auth: Auth,
-    Query(p): Query<PageParams>,
+    p: PageParams,
     Query(f): Query<UserFilter>,
 ) -> AppResult<Response> {
     let page = store::list(&st.db.conn, &auth.scope, &f, &p).await?;

@@ -1,7 +1,7 @@
 //! All SQL of users and roles. User lists are scoped by the user's unit.
 
 use chrono::Utc;
-use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Value};
+use sea_orm::{ConnectionTrait, DbErr, FromQueryResult};
 
 use crate::platform::access::{RoleSpec, Scope};
 use crate::platform::db::{count, sql};
@@ -43,9 +43,11 @@ pub async fn list<C: ConnectionTrait>(
     let (sf, mut vals) = scope.unit_filter("u.unit_id", Some("u.id"));
     let mut wh = format!(" WHERE {sf}");
     if let Some(q) = p.search() {
-        wh.push_str(" AND (LOWER(u.username) LIKE ? OR u.display_name LIKE ? OR o.name LIKE ?)");
-        let like = format!("%{}%", q.to_lowercase());
-        vals.extend([Value::from(like), format!("%{q}%").into(), format!("%{q}%").into()]);
+        let lower = q.to_lowercase();
+        let (cond, v) =
+            crate::platform::db::contains_any(&[("LOWER(u.username)", &lower), ("u.display_name", q), ("o.name", q)]);
+        wh.push_str(&format!(" AND {cond}"));
+        vals.extend(v);
     }
     if !f.role.is_empty() {
         wh.push_str(

@@ -10,6 +10,7 @@ mod auth;
 mod browser;
 mod events;
 mod imports;
+mod input;
 mod ops;
 mod orgs;
 mod party;
