@@ -43,6 +43,8 @@ pub fn routes() -> Routes {
     Routes::new()
         .free("name")
         .get("/static/{name}", Need::Public, static_asset)
+        // The report file is named by the caller's user id and a random token: not a record.
+        .free("token")
         .get("/imports/report/{token}", Need::Login, crate::platform::web::import_report)
         .merge(crate::system::routes())
         .merge(crate::auth::routes())
