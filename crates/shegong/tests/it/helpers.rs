@@ -50,7 +50,7 @@ pub fn test_config(database: &str) -> Config {
     c.security.password_hash_iterations = 1;
     c.limits.db_max_connections = 5;
     c.data_dir = std::env::temp_dir()
-        .join(format!("shegong-test-{}", shegong::platform::web::random_token(6)))
+        .join(format!("shegong-test-{}", shegong::platform::web::random_token(6).expect("random")))
         .to_string_lossy()
         .to_string();
     c
@@ -127,7 +127,7 @@ impl TestApp {
     pub async fn postgres_with(tweak: impl FnOnce(&mut Config)) -> Option<TestApp> {
         let base = postgres_url()?;
         let admin = Db::connect(&base, 1).await.unwrap_or_else(|e| panic!("PostgreSQL at {base} unreachable: {e}"));
-        let name = format!("shegong_t_{}", shegong::platform::web::random_token(6));
+        let name = format!("shegong_t_{}", shegong::platform::web::random_token(6).expect("random"));
         admin.conn.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
         let url = match base.rfind('/') {
             Some(i) if base[..i].contains("://") && i > base.find("://").map(|p| p + 2).unwrap_or(0) => {
