@@ -14,6 +14,7 @@ mod ops;
 mod orgs;
 mod party;
 mod services;
+mod sign_in;
 mod stations;
 mod talent;
 mod units;
