@@ -15,9 +15,9 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::auth::passwords::Passwords;
 use crate::platform::access::{Need, RouteDef, Routes};
 use crate::platform::api::BearerAuth;
-use crate::auth::passwords::Passwords;
 use crate::platform::config::{Config, IpNet};
 use crate::platform::db::Db;
 use crate::platform::error::error_page;

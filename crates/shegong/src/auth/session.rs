@@ -46,12 +46,8 @@ pub fn client_addr(peer: Option<IpAddr>, headers: &HeaderMap, proxies: &[IpNet])
     if !trusted(peer, proxies) {
         return Some(peer);
     }
-    let entries: Vec<&str> = headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .collect();
+    let entries: Vec<&str> =
+        headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).collect();
     let mut client = peer;
     for entry in entries.iter().rev() {
         match forwarded_ip(entry) {

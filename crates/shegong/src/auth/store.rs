@@ -138,7 +138,12 @@ pub enum ThrottleFlag {
 }
 
 /// Sets a once-per-window flag; true for the one caller that set it.
-pub async fn throttle_claim<C: ConnectionTrait>(c: &C, kind: &str, subject: &str, flag: ThrottleFlag) -> Result<bool, DbErr> {
+pub async fn throttle_claim<C: ConnectionTrait>(
+    c: &C,
+    kind: &str,
+    subject: &str,
+    flag: ThrottleFlag,
+) -> Result<bool, DbErr> {
     let column = match flag {
         ThrottleFlag::Audited => "audited",
         ThrottleFlag::Limited => "limited",
@@ -165,7 +170,10 @@ pub async fn throttle_refund<C: ConnectionTrait>(c: &C, kind: &str, subject: &st
 }
 
 /// Removes every window that started before `before` and returns them (for their summaries).
-pub async fn throttle_take_finished<C: ConnectionTrait>(c: &C, before: DateTime<Utc>) -> Result<Vec<ThrottleWindow>, DbErr> {
+pub async fn throttle_take_finished<C: ConnectionTrait>(
+    c: &C,
+    before: DateTime<Utc>,
+) -> Result<Vec<ThrottleWindow>, DbErr> {
     ThrottleWindow::find_by_statement(sql(
         c.get_database_backend(),
         "DELETE FROM login_throttle WHERE window_start < ? RETURNING kind, subject, window_start, attempts",

@@ -3,11 +3,11 @@ use std::time::Instant;
 use askama::Template;
 use axum::extract::{MatchedPath, Query, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use sha2::Digest;
 use subtle::ConstantTimeEq;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 
 use crate::app::AppState;
 use crate::platform::access::{Need, Routes};
@@ -58,7 +58,11 @@ fn metrics_allowed(st: &AppState, rc: &RequestCtx, headers: &HeaderMap) -> bool 
     rc.peer.is_some_and(|p| p.is_loopback()) && !forwarded
 }
 
-async fn metrics_text(State(st): State<AppState>, Extension(rc): Extension<RequestCtx>, headers: HeaderMap) -> Response {
+async fn metrics_text(
+    State(st): State<AppState>,
+    Extension(rc): Extension<RequestCtx>,
+    headers: HeaderMap,
+) -> Response {
     if !metrics_allowed(&st, &rc, &headers) {
         return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer realm=\"metrics\"")], "unauthorized\n")
             .into_response();

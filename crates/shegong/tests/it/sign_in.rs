@@ -79,7 +79,10 @@ both_backends!(parallel_wrong_guesses_lock_the_account, |mut app: TestApp| async
     assert_eq!(refused, cfg.login_limit_per_username.min(20), "the per-name limit holds under parallel requests");
     let failed = app.scalar("SELECT failed_logins FROM users WHERE username = 'leader'").await;
     assert!(failed >= i64::from(cfg.lockout_threshold), "every parallel failure counted: {failed}");
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM users WHERE username = 'leader' AND locked_until IS NOT NULL").await, 1);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM users WHERE username = 'leader' AND locked_until IS NOT NULL").await,
+        1
+    );
     assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'account_locked'").await, 1, "locked once");
     // Even the right password is refused now.
     assert_eq!(app.login("leader", PASSWORD).await.status, StatusCode::TOO_MANY_REQUESTS);
@@ -178,7 +181,9 @@ both_backends!(rate_limits_per_address_and_name_with_bounded_audit, |mut app: Te
 
     // One name from many addresses: the per-name limit still applies, even to the right password.
     for i in 0..cfg.login_limit_per_username {
-        let r = app.post_from(&format!("203.0.113.{}", i + 1), "/login", &[("username", "leader"), ("password", "x")], &[]).await;
+        let r = app
+            .post_from(&format!("203.0.113.{}", i + 1), "/login", &[("username", "leader"), ("password", "x")], &[])
+            .await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     }
     let r = app.post_from("203.0.113.200", "/login", &[("username", "leader"), ("password", PASSWORD)], &[]).await;
@@ -191,11 +196,15 @@ both_backends!(rate_limits_per_address_and_name_with_bounded_audit, |mut app: Te
         app.cookies.remove("sg_session");
         app.get("/login").await;
     }
-    assert_eq!(app.scalar(&format!("SELECT attempts FROM login_throttle WHERE kind = 'address' AND subject = '{c}'")).await, 0);
+    assert_eq!(
+        app.scalar(&format!("SELECT attempts FROM login_throttle WHERE kind = 'address' AND subject = '{c}'")).await,
+        0
+    );
 
     // When a window is over, its count becomes one summary row (on the key's next attempt, or by the sweep).
     app.exec("UPDATE login_throttle SET window_start = '2000-01-01 00:00:00+00:00'").await;
-    let ghost_attempts = app.scalar("SELECT attempts FROM login_throttle WHERE kind = 'username' AND subject = 'ghost'").await;
+    let ghost_attempts =
+        app.scalar("SELECT attempts FROM login_throttle WHERE kind = 'username' AND subject = 'ghost'").await;
     let r = app.post_from(a, "/login", &[("username", "ghost"), ("password", "x")], &[]).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED, "a new window");
     let summary = app
@@ -205,13 +214,15 @@ both_backends!(rate_limits_per_address_and_name_with_bounded_audit, |mut app: Te
         .await;
     assert_eq!(summary, 1);
     let finished = app.scalar("SELECT COUNT(*) FROM login_throttle WHERE window_start < '2001-01-01'").await;
-    let with_counts = app
-        .scalar("SELECT COUNT(*) FROM login_throttle WHERE window_start < '2001-01-01' AND attempts > 1")
-        .await;
+    let with_counts =
+        app.scalar("SELECT COUNT(*) FROM login_throttle WHERE window_start < '2001-01-01' AND attempts > 1").await;
     let before = app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'login_failures'").await;
     let swept = shegong::auth::throttle::sweep(&app.db, &cfg).await.expect("sweep");
     assert_eq!(swept as i64, finished);
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'login_failures'").await, before + with_counts);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'login_failures'").await,
+        before + with_counts
+    );
     assert_eq!(app.scalar("SELECT COUNT(*) FROM login_throttle WHERE window_start < '2001-01-01'").await, 0);
 });
 
@@ -221,8 +232,13 @@ both_backends_with!(
     |mut app: TestApp| async move {
         app.get("/login").await;
         // An untrusted peer claiming another address: the claim is ignored.
-        app.post_from("203.0.113.5", "/login", &[("username", "xff-a"), ("password", "x")], &[("x-forwarded-for", "6.6.6.6")])
-            .await;
+        app.post_from(
+            "203.0.113.5",
+            "/login",
+            &[("username", "xff-a"), ("password", "x")],
+            &[("x-forwarded-for", "6.6.6.6")],
+        )
+        .await;
         assert_eq!(
             app.scalar("SELECT COUNT(*) FROM audit_log WHERE actor_name = 'xff-a' AND ip = '203.0.113.5'").await,
             1
@@ -272,8 +288,10 @@ both_backends!(a_totp_code_is_accepted_once, |mut app: TestApp| async move {
     assert_eq!(older.status, StatusCode::UNAUTHORIZED, "an earlier step is refused");
     assert_eq!(app.get("/").await.location(), "/login/totp", "still not signed in");
     assert!(
-        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' AND after_json LIKE '%totp_replayed%'")
-            .await
+        app.scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' AND after_json LIKE '%totp_replayed%'"
+        )
+        .await
             >= 2
     );
     let step = app.scalar("SELECT totp_last_step FROM users WHERE username = 'bureau'").await;
@@ -310,8 +328,10 @@ both_backends!(tokens_need_api_tokens_at_use, |mut app: TestApp| async move {
     let (status, body) = app.api("GET", "/api/v1/me", Some(&token), None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body["code"], "error.bad_token", "{body}");
-    app.exec("INSERT INTO role_permissions (role_id, permission) SELECT id, 'api.tokens' FROM roles WHERE code = 'bureau'")
-        .await;
+    app.exec(
+        "INSERT INTO role_permissions (role_id, permission) SELECT id, 'api.tokens' FROM roles WHERE code = 'bureau'",
+    )
+    .await;
     assert_eq!(app.api("GET", "/api/v1/me", Some(&token), None).await.0, StatusCode::OK);
     // The holder's roles change to one without it: refused too.
     app.exec(
@@ -395,7 +415,14 @@ both_backends!(origin_must_match_scheme_host_and_port, |mut app: TestApp| async 
 });
 
 both_backends!(redirect_targets_stay_on_the_site, |mut app: TestApp| async move {
-    for next in ["/%09/evil.example", "%2F%0A", "/%0d%0aSet-Cookie:x=y", "//evil.example", "/%5Cevil.example", "https://evil.example"] {
+    for next in [
+        "/%09/evil.example",
+        "%2F%0A",
+        "/%0d%0aSet-Cookie:x=y",
+        "//evil.example",
+        "/%5Cevil.example",
+        "https://evil.example",
+    ] {
         let r = app.get(&format!("/lang/en?next={next}")).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{next}");
         assert_eq!(r.location(), "/", "{next}");
