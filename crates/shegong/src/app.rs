@@ -15,9 +15,10 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::auth::passwords::Passwords;
 use crate::platform::access::{Need, RouteDef, Routes};
 use crate::platform::api::BearerAuth;
-use crate::platform::config::Config;
+use crate::platform::config::{Config, IpNet};
 use crate::platform::db::Db;
 use crate::platform::error::error_page;
 use crate::platform::web::{security_headers, static_asset};
@@ -29,12 +30,18 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub metrics: Option<PrometheusHandle>,
     pub started: Instant,
+    /// argon2id on the blocking pool, with the one dummy hash for unknown user names.
+    pub passwords: Arc<Passwords>,
+    /// `server.trusted_proxies`, parsed.
+    pub trusted_proxies: Arc<Vec<IpNet>>,
 }
 
 impl AppState {
     pub fn new(db: Db, config: Config, metrics: Option<PrometheusHandle>) -> AppState {
         config.apply_globals();
-        AppState { db, config: Arc::new(config), metrics, started: Instant::now() }
+        let passwords = Passwords::new(&config.security);
+        let trusted_proxies = Arc::new(config.trusted_proxy_nets());
+        AppState { db, config: Arc::new(config), metrics, started: Instant::now(), passwords, trusted_proxies }
     }
 }
 

@@ -147,6 +147,10 @@ fn config(cli_config: Option<&str>, db: &DbArg) -> anyhow::Result<Config> {
         cfg.database = d.clone();
     }
     cfg.apply_globals();
+    let problems = cfg.problems();
+    if !problems.is_empty() {
+        anyhow::bail!("配置错误 / configuration error:\n  {}", problems.join("\n  "));
+    }
     Ok(cfg)
 }
 
@@ -210,7 +214,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Demo { db, scale } => {
             let cfg = config(cfg_path.as_deref(), &db)?;
             let d = open(&cfg).await?;
-            let password = demo_password();
+            let password = demo_password()?;
             let report = crate::demo::generate(&d, &cfg.security, &password, scale).await?;
             println!("演示数据已写入 / demo data written: {report:?}");
             print_logins(&password);
@@ -292,11 +296,11 @@ pub async fn check(d: &Db) -> anyhow::Result<Vec<String>> {
     Ok(problems)
 }
 
-fn demo_password() -> String {
-    std::env::var("SHEGONG_DEMO_PASSWORD")
-        .ok()
-        .filter(|p| !p.is_empty())
-        .unwrap_or_else(|| format!("Demo-{}", random_token(5)))
+fn demo_password() -> anyhow::Result<String> {
+    match std::env::var("SHEGONG_DEMO_PASSWORD").ok().filter(|p| !p.is_empty()) {
+        Some(p) => Ok(p),
+        None => Ok(format!("Demo-{}", random_token(5)?)),
+    }
 }
 
 fn print_logins(password: &str) {
@@ -314,7 +318,7 @@ async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
     let db = open(&cfg).await?;
     if demo {
         if db.is_empty().await? {
-            let password = demo_password();
+            let password = demo_password()?;
             let report = crate::demo::generate(&db, &cfg.security, &password, 1).await?;
             tracing::info!(units = report.units, users = report.users, "demo data written");
             print_logins(&password);
@@ -342,6 +346,9 @@ async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
             }
             if let Err(e) = crate::platform::once::purge(&sweeper_db.conn).await {
                 tracing::warn!(error = %e, "form submission sweep failed");
+            }
+            if let Err(e) = crate::auth::throttle::sweep(&sweeper_db, &sec).await {
+                tracing::warn!(error = %e, "sign-in limit sweep failed");
             }
         }
     });

@@ -3,9 +3,11 @@
 
 pub mod api;
 pub mod model;
+pub mod passwords;
 mod routes;
 pub mod session;
 pub mod store;
+pub mod throttle;
 
 pub use routes::routes;
 

@@ -5,6 +5,7 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use hmac::{Hmac, Mac};
 
 use crate::platform::config::SecurityConfig;
+use crate::platform::web::{random_bytes, RandomUnavailable};
 
 /// Passwords that appear at the top of every breach list (and the demo-style ones people pick).
 /// The policy refuses them whatever their length or character classes.
@@ -126,9 +127,13 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
     }
 }
 
-/// A hash to verify against when the user does not exist, so that timing does not tell.
+/// The hash verified against when the user does not exist, so that timing does not tell. Made
+/// once per process (`auth::passwords`); its salt is fixed, as nothing is protected by it.
 pub fn dummy_hash(cfg: &SecurityConfig) -> String {
-    hash_password(cfg, "not-a-real-password-7c1f").unwrap_or_default()
+    SaltString::encode_b64(b"shegong-dummy-16")
+        .ok()
+        .and_then(|salt| hasher(cfg).hash_password(b"not-a-real-password-7c1f", &salt).ok().map(|h| h.to_string()))
+        .unwrap_or_default()
 }
 
 const B32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -169,10 +174,10 @@ pub fn base32_decode(s: &str) -> Option<Vec<u8>> {
 }
 
 /// A new random TOTP secret (160 bits), base32.
-pub fn new_totp_secret() -> String {
+pub fn new_totp_secret() -> Result<String, RandomUnavailable> {
     let mut buf = [0u8; 20];
-    let _ = getrandom::getrandom(&mut buf);
-    base32_encode(&buf)
+    random_bytes(&mut buf)?;
+    Ok(base32_encode(&buf))
 }
 
 /// The 6-digit code for a time step (RFC 6238 with HMAC-SHA1, 30-second steps).
@@ -191,25 +196,68 @@ pub fn totp_code(secret: &[u8], unix_time: i64) -> String {
     format!("{:06}", bin % 1_000_000)
 }
 
-/// Checks a code against the secret, allowing one step of clock drift either way.
-pub fn totp_verify(secret_b32: &str, code: &str, unix_time: i64) -> bool {
+/// The 30-second time step of an instant.
+pub fn totp_step(unix_time: i64) -> i64 {
+    unix_time.max(0) / 30
+}
+
+/// Checks a code against the secret, allowing one step of clock drift either way, and returns the
+/// time step it matched (the caller refuses a step at or before the last one accepted).
+pub fn totp_match(secret_b32: &str, code: &str, unix_time: i64) -> Option<i64> {
     let code = code.trim();
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return false;
+        return None;
     }
-    let Some(secret) = base32_decode(secret_b32) else {
-        return false;
-    };
-    [-30, 0, 30].iter().any(|d| {
-        let expected = totp_code(&secret, unix_time + d);
-        // Constant-time comparison.
-        expected.len() == code.len() && expected.bytes().zip(code.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    let secret = base32_decode(secret_b32).filter(|s| !s.is_empty())?;
+    // The latest matching step wins, so a code is never accepted for an earlier step than its own.
+    [30, 0, -30].iter().map(|d| unix_time + d).find_map(|t| {
+        let expected = totp_code(&secret, t);
+        bool::from(subtle::ConstantTimeEq::ct_eq(expected.as_bytes(), code.as_bytes())).then(|| totp_step(t))
     })
 }
 
-/// The otpauth:// URL authenticator apps import.
-pub fn totp_url(secret_b32: &str, username: &str) -> String {
-    format!("otpauth://totp/shegong:{username}?secret={secret_b32}&issuer=shegong&algorithm=SHA1&digits=6&period=30")
+/// Whether a code is right for now (ignoring replay; see `totp_match`).
+pub fn totp_verify(secret_b32: &str, code: &str, unix_time: i64) -> bool {
+    totp_match(secret_b32, code, unix_time).is_some()
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters (space becomes `%20`).
+pub fn uri_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The otpauth:// URL authenticator apps import; issuer and account name are percent-encoded
+/// (Key URI format: `otpauth://totp/ISSUER:ACCOUNT?secret=…&issuer=ISSUER`).
+pub fn totp_url(secret_b32: &str, username: &str, issuer: &str) -> String {
+    let issuer = uri_component(issuer);
+    format!(
+        "otpauth://totp/{issuer}:{}?secret={secret_b32}&issuer={issuer}&algorithm=SHA1&digits=6&period=30",
+        uri_component(username)
+    )
+}
+
+/// The otpauth URL as a QR code, an inline SVG element (no XML declaration; only path data and
+/// two colours, so it is safe to embed).
+pub fn totp_qr_svg(url: &str) -> String {
+    use qrcode::render::svg;
+    match qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M) {
+        Ok(code) => {
+            let svg = code.render::<svg::Color>().min_dimensions(200, 200).quiet_zone(true).build();
+            match svg.find("<svg") {
+                Some(i) => svg[i..].to_string(),
+                None => String::new(),
+            }
+        }
+        Err(_) => String::new(),
+    }
 }
 
 #[cfg(test)]
@@ -256,5 +304,22 @@ mod tests {
         assert!(totp_verify(&b32, "287082", 59 + 30));
         assert!(!totp_verify(&b32, "287082", 59 + 90));
         assert!(!totp_verify(&b32, "28708x", 59));
+        // The step a code matched: its own, whether it arrives early, on time or late.
+        assert_eq!(totp_match(&b32, "287082", 59), Some(1));
+        assert_eq!(totp_match(&b32, "287082", 89), Some(1));
+        assert_eq!(totp_match(&b32, "287082", 29), Some(1));
+        assert_eq!(totp_match("", "287082", 59), None);
+    }
+
+    #[test]
+    fn otpauth_url_is_percent_encoded_and_qr_is_svg() {
+        let url = totp_url("ABC", "zhang.san", "昆山 社工:局");
+        assert_eq!(
+            url,
+            "otpauth://totp/%E6%98%86%E5%B1%B1%20%E7%A4%BE%E5%B7%A5%3A%E5%B1%80:zhang.san?secret=ABC&issuer=%E6%98%86%E5%B1%B1%20%E7%A4%BE%E5%B7%A5%3A%E5%B1%80&algorithm=SHA1&digits=6&period=30"
+        );
+        let svg = totp_qr_svg(&url);
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"), "{svg}");
+        assert!(!svg.contains("<script") && !svg.contains("style="));
     }
 }

@@ -42,22 +42,145 @@ pub async fn find_login_user_by_id<C: ConnectionTrait>(c: &C, id: i64) -> Result
     .await
 }
 
-/// Counts a failed login; returns whether the account is now locked.
-pub async fn record_failed_login<C: ConnectionTrait>(
+/// Counts a failed sign-in in one statement (so parallel failures all count) and locks the account
+/// when the count it returns reaches the threshold. A lock that has run out starts the count
+/// afresh. Returns whether this failure set the lock (to audit it once).
+pub async fn record_failed_login<C: ConnectionTrait>(c: &C, user_id: i64, cfg: &SecurityConfig) -> Result<bool, DbErr> {
+    let b = c.get_database_backend();
+    let now = Utc::now();
+    let row = c
+        .query_one(sql(
+            b,
+            "UPDATE users SET \
+             failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= ? THEN 1 ELSE failed_logins + 1 END, \
+             locked_until = CASE WHEN locked_until IS NOT NULL AND locked_until <= ? THEN NULL ELSE locked_until END \
+             WHERE id = ? RETURNING failed_logins",
+            vec![now.into(), now.into(), user_id.into()],
+        ))
+        .await?;
+    let failed = match row {
+        Some(r) => r.try_get_by_index::<i32>(0)?,
+        None => return Ok(false),
+    };
+    if failed < cfg.lockout_threshold {
+        return Ok(false);
+    }
+    let r = c
+        .execute(sql(
+            b,
+            "UPDATE users SET locked_until = ? WHERE id = ? AND (locked_until IS NULL OR locked_until <= ?)",
+            vec![(now + Duration::minutes(cfg.lockout_minutes)).into(), user_id.into(), now.into()],
+        ))
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Accepts a TOTP time step once: true when it is later than the last step accepted for the user
+/// (and records it), false for a replayed or older code. One statement, so two requests with the
+/// same code cannot both pass.
+pub async fn accept_totp_step<C: ConnectionTrait>(c: &C, user_id: i64, step: i64) -> Result<bool, DbErr> {
+    let r = c
+        .execute(sql(
+            c.get_database_backend(),
+            "UPDATE users SET totp_last_step = ? WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)",
+            vec![step.into(), user_id.into(), step.into()],
+        ))
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// A finished rate-limit window, taken out of the table to be summarised in the audit log.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct ThrottleWindow {
+    pub kind: String,
+    pub subject: String,
+    pub window_start: DateTime<Utc>,
+    pub attempts: i32,
+}
+
+/// Counts one sign-in attempt for a rate-limit key in the window starting at `window_start`.
+/// Returns the key's previous window if it was over (removed from the table, for its summary)
+/// and the attempts in the current window including this one.
+pub async fn throttle_count<C: ConnectionTrait>(
     c: &C,
-    u: &LoginUser,
-    cfg: &SecurityConfig,
+    kind: &str,
+    subject: &str,
+    window_start: DateTime<Utc>,
+) -> Result<(Option<ThrottleWindow>, i64), DbErr> {
+    let b = c.get_database_backend();
+    let finished = ThrottleWindow::find_by_statement(sql(
+        b,
+        "DELETE FROM login_throttle WHERE kind = ? AND subject = ? AND window_start < ? \
+         RETURNING kind, subject, window_start, attempts",
+        vec![kind.into(), subject.into(), window_start.into()],
+    ))
+    .one(c)
+    .await?;
+    let row = c
+        .query_one(sql(
+            b,
+            "INSERT INTO login_throttle (kind, subject, window_start, attempts, audited, limited) VALUES (?, ?, ?, 1, ?, ?) \
+             ON CONFLICT (kind, subject) DO UPDATE SET attempts = login_throttle.attempts + 1 RETURNING attempts",
+            vec![kind.into(), subject.into(), window_start.into(), false.into(), false.into()],
+        ))
+        .await?
+        .ok_or(DbErr::RecordNotInserted)?;
+    Ok((finished, i64::from(row.try_get_by_index::<i32>(0)?)))
+}
+
+/// Which once-per-window flag of a rate-limit row to claim.
+#[derive(Debug, Clone, Copy)]
+pub enum ThrottleFlag {
+    /// A failure of this window is in the audit log.
+    Audited,
+    /// Going over the limit in this window is in the audit log.
+    Limited,
+}
+
+/// Sets a once-per-window flag; true for the one caller that set it.
+pub async fn throttle_claim<C: ConnectionTrait>(
+    c: &C,
+    kind: &str,
+    subject: &str,
+    flag: ThrottleFlag,
 ) -> Result<bool, DbErr> {
-    let failed = u.failed_logins + 1;
-    let lock = failed >= cfg.lockout_threshold;
-    let until = lock.then(|| Utc::now() + Duration::minutes(cfg.lockout_minutes));
+    let column = match flag {
+        ThrottleFlag::Audited => "audited",
+        ThrottleFlag::Limited => "limited",
+    };
+    let r = c
+        .execute(sql(
+            c.get_database_backend(),
+            &format!("UPDATE login_throttle SET {column} = ? WHERE kind = ? AND subject = ? AND {column} = ?"),
+            vec![true.into(), kind.into(), subject.into(), false.into()],
+        ))
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Takes back the attempt a successful sign-in counted.
+pub async fn throttle_refund<C: ConnectionTrait>(c: &C, kind: &str, subject: &str) -> Result<(), DbErr> {
     c.execute(sql(
         c.get_database_backend(),
-        "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?",
-        vec![(if lock { 0 } else { failed }).into(), until.into(), u.id.into()],
+        "UPDATE login_throttle SET attempts = attempts - 1 WHERE kind = ? AND subject = ? AND attempts > 0",
+        vec![kind.into(), subject.into()],
     ))
-    .await?;
-    Ok(lock)
+    .await
+    .map(|_| ())
+}
+
+/// Removes every window that started before `before` and returns them (for their summaries).
+pub async fn throttle_take_finished<C: ConnectionTrait>(
+    c: &C,
+    before: DateTime<Utc>,
+) -> Result<Vec<ThrottleWindow>, DbErr> {
+    ThrottleWindow::find_by_statement(sql(
+        c.get_database_backend(),
+        "DELETE FROM login_throttle WHERE window_start < ? RETURNING kind, subject, window_start, attempts",
+        vec![before.into()],
+    ))
+    .all(c)
+    .await
 }
 
 pub async fn record_successful_login<C: ConnectionTrait>(c: &C, user_id: i64) -> Result<(), DbErr> {
@@ -79,7 +202,7 @@ pub async fn create_session<C: ConnectionTrait>(
     user_agent: &str,
     cfg: &SecurityConfig,
 ) -> Result<String, DbErr> {
-    let token = random_token(32);
+    let token = random_token(32)?;
     let now = Utc::now();
     let ua: String = user_agent.chars().take(200).collect();
     c.execute(sql(
@@ -88,7 +211,7 @@ pub async fn create_session<C: ConnectionTrait>(
         vec![
             token_hash(&token).into(),
             user_id.into(),
-            random_token(24).into(),
+            random_token(24)?.into(),
             second_factor_pending.into(),
             ip.into(),
             ua.into(),
@@ -306,8 +429,10 @@ pub async fn set_totp<C: ConnectionTrait>(
 ) -> Result<(), DbErr> {
     c.execute(sql(
         c.get_database_backend(),
-        "UPDATE users SET totp_secret = ?, totp_enabled = ?, version = version + 1, updated_at = ? WHERE id = ?",
-        vec![secret.map(str::to_string).into(), enabled.into(), Utc::now().into(), user_id.into()],
+        // A new or removed secret forgets the last accepted step; enabling keeps the step just accepted.
+        "UPDATE users SET totp_secret = ?, totp_enabled = ?, totp_last_step = CASE WHEN ? THEN totp_last_step ELSE NULL END, \
+         version = version + 1, updated_at = ? WHERE id = ?",
+        vec![secret.map(str::to_string).into(), enabled.into(), enabled.into(), Utc::now().into(), user_id.into()],
     ))
     .await
     .map(|_| ())
@@ -351,7 +476,7 @@ pub async fn create_token<C: ConnectionTrait>(
     name: &str,
     expires_at: Option<DateTime<Utc>>,
 ) -> Result<(i64, String), DbErr> {
-    let token = format!("sg_{}", random_token(24));
+    let token = format!("sg_{}", random_token(24)?);
     let row = c
         .query_one(sql(
             c.get_database_backend(),
@@ -400,8 +525,9 @@ struct TokenUserRow {
     unit_path: String,
 }
 
-/// The user behind an API token, or None if the token is unknown, revoked or expired, or the
-/// account is disabled.
+/// The user behind an API token, or None if the token is unknown, revoked or expired, the
+/// account is disabled, or the user no longer holds `api.tokens` (checked at every use, so taking
+/// the permission away or changing the user's roles stops their tokens at once).
 pub async fn load_token_user<C: ConnectionTrait>(c: &C, token: &str) -> Result<Option<CurrentUser>, DbErr> {
     let b = c.get_database_backend();
     let row = TokenUserRow::find_by_statement(sql(
@@ -418,11 +544,14 @@ pub async fn load_token_user<C: ConnectionTrait>(c: &C, token: &str) -> Result<O
     if row.disabled || row.revoked_at.is_some() || row.expires_at.is_some_and(|e| e <= now) {
         return Ok(None);
     }
+    let (roles, permissions, scope) = load_access(c, row.user_id, &row.unit_path).await?;
+    if !permissions.iter().any(|p| p == "api.tokens") {
+        return Ok(None);
+    }
     if row.last_used_at.is_none_or(|t| now - t > Duration::seconds(60)) {
         c.execute(sql(b, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", vec![now.into(), row.token_id.into()]))
             .await?;
     }
-    let (roles, permissions, scope) = load_access(c, row.user_id, &row.unit_path).await?;
     Ok(Some(CurrentUser {
         id: row.user_id,
         username: row.username,

@@ -17,8 +17,26 @@ pub struct Config {
     pub log_format: String,
     /// Directory for uploaded files.
     pub data_dir: String,
+    pub server: ServerConfig,
     pub security: SecurityConfig,
     pub limits: LimitsConfig,
+    pub telemetry: TelemetryConfig,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ServerConfig {
+    /// Reverse proxies (IP addresses or CIDR blocks, e.g. `10.0.0.5`, `10.1.0.0/16`) whose
+    /// `X-Forwarded-For` and `X-Forwarded-Proto` are believed. Empty: the client address is the
+    /// TCP peer and forwarded headers are ignored.
+    pub trusted_proxies: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TelemetryConfig {
+    /// Bearer token `/metrics` requires. Empty: `/metrics` answers loopback clients only.
+    pub metrics_token: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -44,8 +62,14 @@ pub struct SecurityConfig {
     /// argon2id memory cost in KiB (OWASP: 19456 with 2 iterations).
     pub password_hash_memory_kib: u32,
     pub password_hash_iterations: u32,
-    /// Trust `X-Forwarded-For` from a reverse proxy for the client address.
-    pub trust_proxy: bool,
+    /// Length of a sign-in rate-limit window in seconds.
+    pub login_window_secs: i64,
+    /// Unsuccessful sign-in attempts (password or second factor) allowed per client address per window.
+    pub login_limit_per_address: i64,
+    /// Unsuccessful sign-in attempts allowed per user name per window (from any address).
+    pub login_limit_per_username: i64,
+    /// The issuer shown by authenticator apps for the TOTP second factor.
+    pub totp_issuer: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -71,8 +95,10 @@ impl Default for Config {
             database: "shegong.db".into(),
             log_format: "pretty".into(),
             data_dir: "data".into(),
+            server: ServerConfig::default(),
             security: SecurityConfig::default(),
             limits: LimitsConfig::default(),
+            telemetry: TelemetryConfig::default(),
         }
     }
 }
@@ -91,7 +117,10 @@ impl Default for SecurityConfig {
             allowed_origins: Vec::new(),
             password_hash_memory_kib: 19456,
             password_hash_iterations: 2,
-            trust_proxy: false,
+            login_window_secs: 300,
+            login_limit_per_address: 30,
+            login_limit_per_username: 10,
+            totp_issuer: "shegong".into(),
         }
     }
 }
@@ -115,6 +144,29 @@ impl Config {
         crate::platform::money::set_max_amount_yuan(self.limits.max_amount_yuan);
     }
 
+    /// Problems that make the configuration unusable (checked before serving).
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for p in &self.server.trusted_proxies {
+            if IpNet::parse(p).is_none() {
+                out.push(format!("server.trusted_proxies: 无效地址 / not an IP address or CIDR block: {p:?}"));
+            }
+        }
+        let sec = &self.security;
+        if sec.login_window_secs < 1 || sec.login_limit_per_address < 1 || sec.login_limit_per_username < 1 {
+            out.push("security.login_*: 须为正数 / must be positive".into());
+        }
+        if sec.totp_issuer.trim().is_empty() {
+            out.push("security.totp_issuer: 不能为空 / must not be empty".into());
+        }
+        out
+    }
+
+    /// The trusted proxies, parsed (entries that do not parse are left out; `problems` reports them).
+    pub fn trusted_proxy_nets(&self) -> Vec<IpNet> {
+        self.server.trusted_proxies.iter().filter_map(|p| IpNet::parse(p)).collect()
+    }
+
     /// Loads configuration from defaults, the config file and the environment.
     pub fn load(file: Option<&str>) -> Result<Config, Box<figment::Error>> {
         let file = file
@@ -128,5 +180,65 @@ impl Config {
         fig.merge(Env::prefixed("SHEGONG_").split("__").ignore(&["config", "demo_password", "test_postgres"]))
             .extract()
             .map_err(Box::new)
+    }
+}
+
+/// An IP address or a CIDR block (`10.0.0.0/8`, `fd00::/8`, or a single address).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpNet {
+    addr: std::net::IpAddr,
+    prefix: u8,
+}
+
+impl IpNet {
+    pub fn parse(s: &str) -> Option<IpNet> {
+        let s = s.trim();
+        let (addr, prefix) = match s.split_once('/') {
+            Some((a, p)) => (a.parse::<std::net::IpAddr>().ok()?, Some(p.parse::<u8>().ok()?)),
+            None => (s.parse::<std::net::IpAddr>().ok()?, None),
+        };
+        let addr = addr.to_canonical();
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = prefix.unwrap_or(max);
+        (prefix <= max).then_some(IpNet { addr, prefix })
+    }
+
+    pub fn contains(&self, ip: std::net::IpAddr) -> bool {
+        use std::net::IpAddr;
+        match (self.addr, ip.to_canonical()) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = if self.prefix == 0 { 0 } else { u32::MAX << (32 - u32::from(self.prefix)) };
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = if self.prefix == 0 { 0 } else { u128::MAX << (128 - u32::from(self.prefix)) };
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ip_nets_parse_and_match() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().expect("ip");
+        let n = IpNet::parse("10.1.0.0/16").expect("cidr");
+        assert!(n.contains(ip("10.1.200.3")) && !n.contains(ip("10.2.0.1")));
+        assert!(n.contains(ip("::ffff:10.1.0.9")), "IPv4-mapped addresses match their IPv4 block");
+        let one = IpNet::parse("192.0.2.7").expect("address");
+        assert!(one.contains(ip("192.0.2.7")) && !one.contains(ip("192.0.2.8")));
+        let v6 = IpNet::parse("fd00::/8").expect("v6");
+        assert!(v6.contains(ip("fd12::1")) && !v6.contains(ip("fe80::1")) && !v6.contains(ip("10.0.0.1")));
+        assert!(IpNet::parse("0.0.0.0/0").expect("all").contains(ip("203.0.113.1")));
+        for bad in ["", "10.0.0.0/33", "example.com", "10.0.0/8", "::/129", "1.2.3.4/x"] {
+            assert!(IpNet::parse(bad).is_none(), "{bad:?}");
+        }
+        let cfg = Config { server: ServerConfig { trusted_proxies: vec!["nope".into()] }, ..Config::default() };
+        assert_eq!(cfg.problems().len(), 1);
+        assert!(Config::default().problems().is_empty());
     }
 }

@@ -29,6 +29,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (11, "stations", include_str!("../../migrations/0011_stations.sql")),
     (12, "services", include_str!("../../migrations/0012_services.sql")),
     (13, "services_indexes", include_str!("../../migrations/0013_services_indexes.sql")),
+    (14, "sign_in_limits", include_str!("../../migrations/0014_sign_in_limits.sql")),
     (16, "reference_permissions", include_str!("../../migrations/0016_reference_permissions.sql")),
 ];
 

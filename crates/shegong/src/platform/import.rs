@@ -153,7 +153,7 @@ pub async fn keep_report(
             }
         }
     }
-    let token = crate::platform::web::random_token(16);
+    let token = crate::platform::web::random_token(16)?;
     tokio::fs::write(dir.join(format!("{user_id}-{token}.xlsx")), bytes).await?;
     Ok(format!("/imports/report/{token}"))
 }

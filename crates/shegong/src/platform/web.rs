@@ -26,7 +26,10 @@ pub struct RequestCtx {
     pub user: Option<Arc<CurrentUser>>,
     /// The token forms must echo back (`_csrf` field or `X-CSRF-Token` header).
     pub csrf: String,
+    /// The client address (see `auth::session::client_addr`); empty when unknown.
     pub ip: String,
+    /// The TCP peer, when the server knows it.
+    pub peer: Option<std::net::IpAddr>,
     pub path: String,
     pub htmx: bool,
 }
@@ -50,7 +53,7 @@ impl PageCtx {
         tf(self.lang, key, args)
     }
     /// A fresh one-time token for a create form (see `platform::once`).
-    pub fn nonce(&self) -> String {
+    pub fn nonce(&self) -> Result<String, RandomUnavailable> {
         random_token(16)
     }
     pub fn can(&self, perm: &str) -> bool {
@@ -209,18 +212,97 @@ pub fn set_cookie(name: &str, value: &str, max_age_secs: Option<i64>, http_only:
     s
 }
 
-/// Random URL-safe token of `bytes` random bytes (hex encoded).
-pub fn random_token(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    // The OS random source failing is not recoverable; fall back to a time-seeded hash rather
-    // than panicking, and log loudly.
-    if getrandom::getrandom(&mut buf).is_err() {
-        tracing::error!("OS random source failed");
-        use sha2::Digest;
-        let seed = format!("{:?}{:?}", std::time::SystemTime::now(), std::thread::current().id());
-        buf = sha2::Sha256::digest(seed.as_bytes())[..bytes.min(32)].to_vec();
+/// The operating system's random source failed. Nothing can be made secret without it, so the
+/// request fails (a 500 "internal error" page, or a database-style error inside stores); a token
+/// is never made from anything predictable instead.
+#[derive(Debug, Clone, Copy, thiserror::Error)]
+#[error("the operating system's random source failed")]
+pub struct RandomUnavailable;
+
+impl From<RandomUnavailable> for AppError {
+    fn from(e: RandomUnavailable) -> Self {
+        AppError::Internal(e.into())
     }
-    hex::encode(buf)
+}
+
+impl From<RandomUnavailable> for sea_orm::DbErr {
+    fn from(e: RandomUnavailable) -> Self {
+        sea_orm::DbErr::Custom(e.to_string())
+    }
+}
+
+/// Fills `buf` from the OS random source.
+pub fn random_bytes(buf: &mut [u8]) -> Result<(), RandomUnavailable> {
+    getrandom::getrandom(buf).map_err(|e| {
+        tracing::error!(error = %e, "OS random source failed");
+        RandomUnavailable
+    })
+}
+
+/// Random URL-safe token of `bytes` random bytes (hex encoded), or an error when the OS random
+/// source fails (never a fallback).
+pub fn random_token(bytes: usize) -> Result<String, RandomUnavailable> {
+    let mut buf = vec![0u8; bytes];
+    random_bytes(&mut buf)?;
+    Ok(hex::encode(buf))
+}
+
+/// The only way to turn a redirect target taken from the request (`next`, a return-to address)
+/// into a `Location`: a same-site absolute path, or `/` for anything else. Refused: anything not
+/// starting with exactly one `/` (`//host`, `/\host`, `https://host`), a backslash anywhere, ASCII
+/// control characters or whitespace (browsers drop tabs and newlines, so `/\t/host` would become
+/// `//host`), the same after percent-decoding (`/%2F%2Fhost`), and anything that still parses to
+/// another origin. Characters outside ASCII are percent-encoded, so the result is always a valid
+/// header value and a redirect never fails.
+pub fn local_path(raw: Option<&str>) -> String {
+    raw.and_then(check_local_path).unwrap_or_else(|| "/".to_string())
+}
+
+fn check_local_path(raw: &str) -> Option<String> {
+    fn hostile(s: &[u8]) -> bool {
+        !s.starts_with(b"/")
+            || s.starts_with(b"//")
+            || s.starts_with(b"/\\")
+            || s.iter().any(|&b| b == b'\\' || b.is_ascii_control() || b.is_ascii_whitespace())
+    }
+    if raw.len() > 2048 || hostile(raw.as_bytes()) || hostile(&percent_decode(raw.as_bytes())) {
+        return None;
+    }
+    let mut out = String::with_capacity(raw.len());
+    for ch in raw.chars() {
+        if ch.is_ascii() {
+            out.push(ch);
+        } else {
+            let mut b = [0u8; 4];
+            for byte in ch.encode_utf8(&mut b).bytes() {
+                out.push_str(&format!("%{byte:02X}"));
+            }
+        }
+    }
+    // Whatever a URL parser makes of it, it must stay on the same origin.
+    let base = url::Url::parse("http://same-site.invalid/").ok()?;
+    let joined = base.join(&out).ok()?;
+    (joined.scheme() == "http" && joined.host_str() == Some("same-site.invalid") && joined.port().is_none())
+        .then_some(out)
+}
+
+/// Percent-decodes bytes (invalid escapes are kept as they are).
+fn percent_decode(s: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        if s[i] == b'%' && i + 2 < s.len() {
+            if let (Some(h), Some(l)) = (hex(s[i + 1]), hex(s[i + 2])) {
+                out.push(h << 4 | l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(s[i]);
+        i += 1;
+    }
+    out
 }
 
 /// SHA-256 of a token, as stored in the database (tokens themselves are never stored).
@@ -379,4 +461,63 @@ pub async fn import_report(
     let bytes =
         crate::platform::import::load_report(&st.config.data_dir, auth.id, &token).await.ok_or(AppError::NotFound)?;
     Ok(download(bytes, "导入问题报告.xlsx", XLSX_TYPE))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirect_targets_are_same_site_paths_only() {
+        for ok in ["/", "/units?page=2", "/orgs/5/edit", "/orgs?q=%E5%91%A8", "/a/b#frag", "/search?q=a+b"] {
+            assert_eq!(local_path(Some(ok)), ok, "{ok:?} is a local path");
+        }
+        // Characters outside ASCII are kept, encoded, so the header is valid.
+        assert_eq!(local_path(Some("/orgs?q=周")), "/orgs?q=%E5%91%A8");
+        let hostile = [
+            "",
+            "evil.example",
+            "//evil.example",
+            "///evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "/a\\b",
+            "https://evil.example",
+            "http:/evil.example",
+            "javascript:alert(1)",
+            "/\t/evil.example",
+            "/%09/evil.example",
+            "/\n/evil.example",
+            "/x\r\nSet-Cookie: a=b",
+            "/%0d%0aSet-Cookie:a=b",
+            "/%0D%0ASet-Cookie:a=b",
+            "/%2F%2Fevil.example",
+            "/%2f/evil.example",
+            "/%5Cevil.example",
+            "/%5c%5cevil.example",
+            "/ /evil.example",
+            "/%20/evil.example",
+            "/\u{0}",
+            "/%00",
+            "/\u{7f}",
+            " /",
+        ];
+        for h in hostile {
+            assert_eq!(local_path(Some(h)), "/", "{h:?} must fall back to /");
+        }
+        assert_eq!(local_path(None), "/");
+        assert_eq!(local_path(Some(&format!("/{}", "a".repeat(5000)))), "/", "overlong");
+        // Whatever comes out is a valid header value.
+        for s in ["/orgs?q=周", "/a\"b", "/<x>"] {
+            assert!(HeaderValue::from_str(&local_path(Some(s))).is_ok(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn random_tokens_are_hex_and_differ() {
+        let a = random_token(16).expect("random");
+        let b = random_token(16).expect("random");
+        assert_eq!(a.len(), 32);
+        assert_ne!(a, b);
+    }
 }

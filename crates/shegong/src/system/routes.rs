@@ -2,16 +2,19 @@ use std::time::Instant;
 
 use askama::Template;
 use axum::extract::{MatchedPath, Query, Request, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use sha2::Digest;
+use subtle::ConstantTimeEq;
 
 use crate::app::AppState;
 use crate::platform::access::{Need, Routes};
 use crate::platform::audit::{self, AuditFilter, AuditRow};
 use crate::platform::error::AppResult;
 use crate::platform::paging::{Page, PageParams};
-use crate::platform::web::{render, PageCtx};
+use crate::platform::web::{render, PageCtx, RequestCtx};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -35,7 +38,35 @@ async fn readyz(State(st): State<AppState>) -> Response {
     }
 }
 
-async fn metrics_text(State(st): State<AppState>) -> Response {
+/// Whether the caller may read `/metrics`: with `telemetry.metrics_token` set, the request must
+/// carry `Authorization: Bearer <token>` (compared in constant time, as SHA-256 digests so the
+/// length does not tell either); without it, only a loopback peer that did not come through a
+/// proxy (no forwarding headers) may.
+fn metrics_allowed(st: &AppState, rc: &RequestCtx, headers: &HeaderMap) -> bool {
+    let token = &st.config.telemetry.metrics_token;
+    if !token.is_empty() {
+        let presented = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .unwrap_or("");
+        let digest = |s: &str| sha2::Sha256::digest(s.as_bytes());
+        return !presented.is_empty() && bool::from(digest(presented).ct_eq(&digest(token)));
+    }
+    let forwarded = ["x-forwarded-for", "x-real-ip", "forwarded"].iter().any(|h| headers.contains_key(*h));
+    rc.peer.is_some_and(|p| p.is_loopback()) && !forwarded
+}
+
+async fn metrics_text(
+    State(st): State<AppState>,
+    Extension(rc): Extension<RequestCtx>,
+    headers: HeaderMap,
+) -> Response {
+    if !metrics_allowed(&st, &rc, &headers) {
+        return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer realm=\"metrics\"")], "unauthorized\n")
+            .into_response();
+    }
     metrics::gauge!("shegong_uptime_seconds").set(st.started.elapsed().as_secs_f64());
     match &st.metrics {
         Some(h) => ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], h.render()).into_response(),

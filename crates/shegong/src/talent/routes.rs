@@ -629,7 +629,7 @@ async fn exams_preview(
     };
     let preview = crate::talent::import::preview(&st.db, &auth.scope, &bytes).await?;
     let token = if preview.errors.is_empty() {
-        let token = crate::platform::web::random_token(16);
+        let token = crate::platform::web::random_token(16)?;
         let path = upload_path(&st.config.data_dir, &token);
         if let Some(dir) = path.parent() {
             tokio::fs::create_dir_all(dir).await.map_err(|e| AppError::Internal(e.into()))?;

@@ -7,7 +7,7 @@ use axum::response::Response;
 use axum::Form;
 
 use crate::app::AppState;
-use crate::auth::model::{check_password_policy, hash_password};
+use crate::auth::model::check_password_policy;
 use crate::auth::store as auth_store;
 use crate::platform::access::{Auth, DataScope, Need, Routes, PERMISSIONS};
 use crate::platform::audit::{self, Actor, Event};
@@ -177,7 +177,7 @@ async fn create(
         f.password.clear();
         return form_error(&st, c, &auth, None, f, errors).await;
     }
-    let hash = hash_password(cfg, &f.password)?;
+    let hash = st.passwords.hash(&f.password).await?;
     let tx = st.db.write().await?;
     if let Some(prev) = crate::platform::once::claim(&*tx, &f.nonce, auth.id).await? {
         drop(tx);
@@ -348,7 +348,7 @@ async fn reset_password(
         let user_roles = store::user_role_codes(&st.db.conn, id).await?;
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &DetailPage { c, u, roles, user_roles, errors });
     }
-    let hash = hash_password(cfg, &f.password)?;
+    let hash = st.passwords.hash(&f.password).await?;
     let tx = st.db.write().await?;
     auth_store::set_password(&*tx, id, &hash, true).await?;
     auth_store::delete_user_sessions(&*tx, id, None).await?;

@@ -50,7 +50,7 @@ pub fn test_config(database: &str) -> Config {
     c.security.password_hash_iterations = 1;
     c.limits.db_max_connections = 5;
     c.data_dir = std::env::temp_dir()
-        .join(format!("shegong-test-{}", shegong::platform::web::random_token(6)))
+        .join(format!("shegong-test-{}", shegong::platform::web::random_token(6).expect("random")))
         .to_string_lossy()
         .to_string();
     c
@@ -127,7 +127,7 @@ impl TestApp {
     pub async fn postgres_with(tweak: impl FnOnce(&mut Config)) -> Option<TestApp> {
         let base = postgres_url()?;
         let admin = Db::connect(&base, 1).await.unwrap_or_else(|e| panic!("PostgreSQL at {base} unreachable: {e}"));
-        let name = format!("shegong_t_{}", shegong::platform::web::random_token(6));
+        let name = format!("shegong_t_{}", shegong::platform::web::random_token(6).expect("random"));
         admin.conn.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
         let url = match base.rfind('/') {
             Some(i) if base[..i].contains("://") && i > base.find("://").map(|p| p + 2).unwrap_or(0) => {
@@ -148,12 +148,12 @@ impl TestApp {
             .expect("connect");
         db.migrate().await.expect("migrate");
         shegong::demo::generate(&db, &cfg.security, PASSWORD, 1).await.expect("demo data");
-        let state = AppState::new(db.clone(), cfg, None);
+        let state = AppState::new(db.clone(), cfg, shegong::platform::telemetry::init_metrics());
         let router = app::build_with(state.clone(), extra);
         TestApp { router, db, cookies: HashMap::new(), csrf: String::new(), pg_admin: None }
     }
 
-    fn cookie_header(&self) -> String {
+    pub fn cookie_header(&self) -> String {
         self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
     }
 
@@ -182,6 +182,37 @@ impl TestApp {
             }
         }
         TestResponse { status, headers, body }
+    }
+
+    /// Sends a request as if it arrived over TCP from `peer` (the in-process router has no peer
+    /// address otherwise).
+    pub async fn send_from(&mut self, peer: &str, mut req: Request<Body>) -> TestResponse {
+        let ip: std::net::IpAddr = peer.parse().expect("peer address");
+        let addr = std::net::SocketAddr::new(ip, 40000);
+        req.extensions_mut().insert(axum::extract::ConnectInfo(addr));
+        self.send(req).await
+    }
+
+    /// POSTs a form with the current CSRF token from `peer`, with extra headers.
+    pub async fn post_from(
+        &mut self,
+        peer: &str,
+        path: &str,
+        form: &[(&str, &str)],
+        extra: &[(&str, &str)],
+    ) -> TestResponse {
+        let mut pairs: Vec<(&str, &str)> = vec![("_csrf", "")];
+        let csrf = self.csrf.clone();
+        pairs[0].1 = &csrf;
+        pairs.extend_from_slice(form);
+        let mut req = Request::post(path)
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        for (k, v) in extra {
+            req = req.header(*k, *v);
+        }
+        let req = req.body(Body::from(serde_urlencoded::to_string(&pairs).expect("encode"))).expect("request");
+        self.send_from(peer, req).await
     }
 
     pub async fn get(&mut self, path: &str) -> TestResponse {
@@ -246,9 +277,16 @@ impl TestApp {
 }
 
 impl TestApp {
-    /// Creates an API token for a user directly in the database.
+    /// Creates an API token for a user directly in the database. A token works only while its
+    /// holder has `api.tokens` (checked at every use), so the user's roles are given it here: the
+    /// tests use tokens of every role to check the API's permissions and scope.
     pub async fn token_for(&self, username: &str) -> String {
         let id = self.scalar(&format!("SELECT id FROM users WHERE username = '{username}'")).await;
+        self.exec(&format!(
+            "INSERT INTO role_permissions (role_id, permission) SELECT ur.role_id, 'api.tokens' FROM user_roles ur \
+             WHERE ur.user_id = {id} AND NOT EXISTS (SELECT 1 FROM role_permissions rp WHERE rp.role_id = ur.role_id AND rp.permission = 'api.tokens')"
+        ))
+        .await;
         shegong::auth::store::create_token(&self.db.conn, id, "test", None).await.expect("token").1
     }
 

@@ -16,6 +16,7 @@ mod orgs;
 mod party;
 mod scope_matrix;
 mod services;
+mod sign_in;
 mod stations;
 mod talent;
 mod units;
