@@ -206,9 +206,14 @@ impl Config {
         if let Ok(url) = std::env::var("DATABASE_URL") {
             fig = fig.merge(("database", url));
         }
-        fig.merge(Env::prefixed("SHEGONG_").split("__").ignore(&["config", "demo_password", "test_postgres"]))
-            .extract()
-            .map_err(Box::new)
+        fig = fig.merge(Env::prefixed("SHEGONG_").split("__").ignore(&["config", "demo_password", "test_postgres"]));
+        // Taken as written: figment would read a key or an id made only of digits (or `1e5`) as a number.
+        for (var, key) in [("SHEGONG_AUDIT__KEY", "audit.key"), ("SHEGONG_AUDIT__KEY_ID", "audit.key_id")] {
+            if let Ok(v) = std::env::var(var) {
+                fig = fig.merge(Serialized::default(key, v));
+            }
+        }
+        fig.extract().map_err(Box::new)
     }
 
     /// The audit key file (`audit.key_file`, default `<data_dir>/audit.key`).
@@ -242,6 +247,20 @@ mod tests {
         assert!(!dbg.contains("00112233") && !dbg.contains("retired-secret"), "{dbg}");
         let json = serde_json::to_string(&c).expect("json");
         assert!(!json.contains("00112233") && !json.contains("retired-secret"), "{json}");
+    }
+
+    #[test]
+    fn audit_keys_from_the_environment_are_taken_as_written() {
+        // No other test reads these variables.
+        let digits = "1".repeat(64);
+        std::env::set_var("SHEGONG_AUDIT__KEY", &digits);
+        std::env::set_var("SHEGONG_AUDIT__KEY_ID", "1e5");
+        let c = Config::load(Some("/nonexistent/shegong.toml"));
+        std::env::remove_var("SHEGONG_AUDIT__KEY");
+        std::env::remove_var("SHEGONG_AUDIT__KEY_ID");
+        let c = c.expect("config");
+        assert_eq!(c.audit.key.as_ref().map(Secret::expose), Some(digits.as_str()));
+        assert_eq!(c.audit.key_id, "1e5");
     }
 
     #[test]
