@@ -355,7 +355,6 @@ mod services {
     use shegong::app::{self, AppState};
     use shegong::platform::access::Scope;
     use shegong::platform::audit::Actor;
-    use shegong::platform::config::Config;
     use shegong::platform::db::{count, sql, Db};
     use shegong::platform::xlsx::Cell;
     use shegong::services::model::{MemberInput, PaymentInput, ProjectInput, SignInput};
