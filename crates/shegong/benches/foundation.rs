@@ -19,6 +19,23 @@ use tower::ServiceExt;
 
 const PASSWORD: &str = "Bench-Passw0rd-Ks";
 
+/// A configuration for `database` with a fresh audit key and a temporary data directory.
+fn bench_config(database: &str) -> Config {
+    let mut cfg = Config { database: database.to_string(), ..Config::default() };
+    cfg.audit.key = Some(shegong::platform::config::Secret::new(shegong::platform::web::random_token(32)));
+    cfg.audit.key_id = "bench".into();
+    let dir = std::env::temp_dir().join(format!("shegong-bench-{}", shegong::platform::web::random_token(4)));
+    cfg.data_dir = dir.to_string_lossy().to_string();
+    cfg
+}
+
+/// Connects, migrates and loads the audit keys of `cfg`.
+async fn open(cfg: &Config) -> Db {
+    let db = Db::connect(&cfg.database, 10).await.expect("connect");
+    db.migrate().await.expect("migrate");
+    audit::setup(db, cfg, false).expect("audit keys").0
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -99,9 +116,8 @@ async fn get(router: &axum::Router, path: &str, cookie: &str) -> usize {
 
 async fn run(label: &str, database: &str) {
     println!("\n== {label} ==");
-    let cfg = Config { database: database.to_string(), ..Config::default() };
-    let db = Db::connect(&cfg.database, 10).await.expect("connect");
-    db.migrate().await.expect("migrate");
+    let cfg = bench_config(database);
+    let db = open(&cfg).await;
     let t = Instant::now();
     shegong::demo::generate(&db, &cfg.security, PASSWORD, 1).await.expect("demo");
     report("demo data (342 units, 1,500 organisations, 285 Party orgs, users)", 1, t.elapsed());
@@ -230,9 +246,49 @@ async fn run(label: &str, database: &str) {
     tx.commit().await.expect("commit");
     report("append 10,000 audit rows (one transaction)", 1, t.elapsed());
     let t = Instant::now();
-    let chain = audit::verify_chain(&db.conn).await.expect("verify");
-    assert!(chain.problems.is_empty());
+    let chain = audit::verify(&db).await.expect("verify");
+    assert!(chain.problems.is_empty(), "{:?}", chain.problems.first());
     report(&format!("verify audit chain ({} rows)", chain.rows), 1, t.elapsed());
+    let t = Instant::now();
+    audit::checkpoint(&db).await.expect("checkpoint");
+    report("write one audit checkpoint (append + fsync)", 1, t.elapsed());
+    hash_cost();
+}
+
+/// The CPU cost of one row's hash: plain SHA-256 (before keys) against HMAC-SHA256.
+fn hash_cost() {
+    let keys = audit::installed().expect("keys");
+    let mut row = audit::AuditRow {
+        id: 1,
+        at: chrono::Utc::now(),
+        actor_id: Some(3),
+        actor_name: "bureau".into(),
+        ip: "10.0.0.7".into(),
+        action: "update".into(),
+        entity: "organisation".into(),
+        entity_id: "1234".into(),
+        unit_id: Some(17),
+        before_json: Some(r#"{"name":"昆山市周市镇社会工作服务中心","phone":"138****5678","status":"active"}"#.into()),
+        after_json: Some(
+            r#"{"name":"昆山市周市镇社会工作服务中心","phone":"138****5678","status":"suspended"}"#.into(),
+        ),
+        prev_hash: "ab".repeat(32),
+        hash: String::new(),
+        key_id: None,
+    };
+    for (label, key_id) in
+        [("SHA-256 (legacy rows)", None), ("HMAC-SHA256 (keyed rows)", Some(keys.signing_id().to_string()))]
+    {
+        row.key_id = key_id;
+        let t = Instant::now();
+        let mut last = String::new();
+        for i in 0..100_000 {
+            row.id = i;
+            last = audit::hash_row(&row, &keys).expect("hash");
+        }
+        assert_eq!(last.len(), 64);
+        report(&format!("hash 100,000 audit rows, {label}"), 1, t.elapsed());
+    }
 }
 
 /// Bench sections: `cargo bench -p shegong --bench foundation -- services` runs only the
@@ -299,7 +355,6 @@ mod services {
     use shegong::app::{self, AppState};
     use shegong::platform::access::Scope;
     use shegong::platform::audit::Actor;
-    use shegong::platform::config::Config;
     use shegong::platform::db::{count, sql, Db};
     use shegong::platform::xlsx::Cell;
     use shegong::services::model::{MemberInput, PaymentInput, ProjectInput, SignInput};
@@ -460,9 +515,8 @@ mod services {
 
     pub async fn run(label: &str, database: &str) {
         println!("\n== {label}: purchased services ==");
-        let cfg = Config { database: database.to_string(), ..Config::default() };
-        let db = Db::connect(&cfg.database, 10).await.expect("connect");
-        db.migrate().await.expect("migrate");
+        let cfg = super::bench_config(database);
+        let db = super::open(&cfg).await;
         shegong::demo::generate(&db, &cfg.security, PASSWORD, 1).await.expect("demo");
         let router = app::build(AppState::new(db.clone(), cfg.clone(), None));
         let bureau = session_cookie(&router, "bureau").await;

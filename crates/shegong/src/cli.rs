@@ -155,13 +155,43 @@ fn config(cli_config: Option<&str>, db: &DbArg) -> anyhow::Result<Config> {
 }
 
 async fn open(cfg: &Config) -> anyhow::Result<Db> {
+    open_with(cfg, false).await
+}
+
+/// Connects, migrates, loads the audit keys (see [`audit_setup`]), anchors the head as found
+/// (on the first start after migration 0015 that is the last legacy row), and creates the
+/// predefined roles.
+async fn open_with(cfg: &Config, demo: bool) -> anyhow::Result<Db> {
     let db = Db::connect_with(&cfg.database, cfg.limits.db_max_connections, cfg.limits.statement_timeout_secs)
         .await
         .map_err(|e| {
             anyhow::anyhow!("无法连接数据库 / cannot connect to the database {}: {e}", redact(&cfg.database))
         })?;
     db.migrate().await?;
+    let db = audit_setup(db, cfg, true, demo)?;
+    audit::checkpoint(&db).await?;
     crate::demo::ensure_roles(&db).await?;
+    Ok(db)
+}
+
+/// Loads and installs the audit keys and ties `db` to its checkpoint file. Without
+/// `audit.key` the key file in the data directory is used (created when `create`), with a
+/// warning outside the demo: production sets `audit.key` from a secret store.
+fn audit_setup(db: Db, cfg: &Config, create: bool, demo: bool) -> anyhow::Result<Db> {
+    let (db, origin) = audit::setup(db, cfg, create)?;
+    match origin {
+        audit::KeyOrigin::Config => {}
+        audit::KeyOrigin::File(p) | audit::KeyOrigin::Generated(p) if demo => {
+            tracing::info!(file = %p.display(), "audit key from the key file (demo)");
+        }
+        audit::KeyOrigin::File(p) | audit::KeyOrigin::Generated(p) => {
+            eprintln!(
+                "注意：未配置审计密钥（audit.key），使用密钥文件 {p}；生产环境请从密钥管理系统设置 SHEGONG_AUDIT__KEY / note: no audit key configured (audit.key), using the key file {p}; in production set SHEGONG_AUDIT__KEY from a secret store",
+                p = p.display()
+            );
+            tracing::warn!(file = %p.display(), "no audit.key configured; using the key file");
+        }
+    }
     Ok(db)
 }
 
@@ -204,7 +234,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             telemetry::init_logs(&cfg.log_format);
             let d = Db::connect(&cfg.database, 2).await?;
             let applied = d.migrate().await?;
+            let d = audit_setup(d, &cfg, true, false)?;
+            audit::checkpoint(&d).await?;
             let roles = crate::demo::ensure_roles(&d).await?;
+            audit::checkpoint(&d).await?;
             println!(
                 "数据库就绪 / database ready: {} (migrations applied: {applied:?}, roles created: {roles})",
                 redact(&cfg.database)
@@ -216,6 +249,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             let d = open(&cfg).await?;
             let password = demo_password()?;
             let report = crate::demo::generate(&d, &cfg.security, &password, scale).await?;
+            audit::checkpoint(&d).await?;
             println!("演示数据已写入 / demo data written: {report:?}");
             print_logins(&password);
             Ok(0)
@@ -223,12 +257,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Import { kind, file, db } => {
             let cfg = config(cfg_path.as_deref(), &db)?;
             let d = open(&cfg).await?;
-            crate::units::import::run_cli(&d, &kind, &file).await
+            let code = crate::units::import::run_cli(&d, &kind, &file).await?;
+            audit::checkpoint(&d).await?;
+            Ok(code)
         }
         Command::Export { kind, file, db } => {
             let cfg = config(cfg_path.as_deref(), &db)?;
             let d = open(&cfg).await?;
-            crate::units::import::export_cli(&d, &kind, &file).await
+            let code = crate::units::import::export_cli(&d, &kind, &file).await?;
+            audit::checkpoint(&d).await?;
+            Ok(code)
         }
         Command::User { action } => user_cmd(cfg_path.as_deref(), action).await,
         Command::Backup { out, db } => {
@@ -250,8 +288,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Check { db } => {
             let cfg = config(cfg_path.as_deref(), &db)?;
             let d = Db::connect(&cfg.database, 2).await?;
+            // The keys are read, never created: a missing key is an error here.
+            let d = audit_setup(d, &cfg, false, false)?;
             let problems = check(&d).await?;
             if problems.is_empty() {
+                // Anchor the verified head.
+                audit::checkpoint(&d).await?;
                 println!("数据库完整 / database consistent");
                 Ok(0)
             } else {
@@ -266,7 +308,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
 }
 
 /// Integrity checks of `shegong check`: engine integrity and foreign keys (SQLite), the
-/// org-unit tree, the fund ledger, the audit hash chain.
+/// org-unit tree, the fund ledger, the audit chain (with the installed keys, and against the
+/// checkpoint file when `d` has one: see [`audit::verify`]).
 pub async fn check(d: &Db) -> anyhow::Result<Vec<String>> {
     use sea_orm::ConnectionTrait;
     let mut problems = Vec::new();
@@ -291,7 +334,7 @@ pub async fn check(d: &Db) -> anyhow::Result<Vec<String>> {
     problems.extend(crate::talent::store::check_ledger(&d.conn).await?);
     problems.extend(crate::services::store::check_payments(&d.conn).await?);
     problems.extend(crate::platform::money::check_amounts(&d.conn).await?);
-    let chain = audit::verify_chain(&d.conn).await?;
+    let chain = audit::verify(d).await?;
     problems.extend(chain.problems);
     Ok(problems)
 }
@@ -315,11 +358,12 @@ async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
     telemetry::init_logs(&cfg.log_format);
     let metrics = telemetry::init_metrics();
     let started = std::time::Instant::now();
-    let db = open(&cfg).await?;
+    let db = open_with(&cfg, demo).await?;
     if demo {
         if db.is_empty().await? {
             let password = demo_password()?;
             let report = crate::demo::generate(&db, &cfg.security, &password, 1).await?;
+            audit::checkpoint(&db).await?;
             tracing::info!(units = report.units, users = report.users, "demo data written");
             print_logins(&password);
         } else {
@@ -352,9 +396,17 @@ async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
             }
         }
     });
+    let checkpointer = audit::spawn_checkpointer(&db);
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    if let Some(c) = checkpointer {
+        c.abort();
+    }
+    // The head at a clean shutdown is anchored too.
+    if let Err(e) = audit::checkpoint(&db).await {
+        tracing::warn!(error = %e, "audit checkpoint at shutdown failed");
+    }
     tracing::info!("shut down cleanly");
     Ok(())
 }
@@ -450,6 +502,7 @@ async fn user_cmd(cfg_path: Option<&str>, action: UserCmd) -> anyhow::Result<i32
             )
             .await?;
             tx.commit().await?;
+            audit::checkpoint(&d).await?;
             println!("已创建用户 / user created: {username} (id {id})");
             Ok(0)
         }
@@ -473,6 +526,7 @@ async fn user_cmd(cfg_path: Option<&str>, action: UserCmd) -> anyhow::Result<i32
             crate::auth::store::delete_user_sessions(&*tx, id, None).await?;
             audit::record(&*tx, &actor, Event::new("password_reset", "user", id)).await?;
             tx.commit().await?;
+            audit::checkpoint(&d).await?;
             println!("密码已重设，下次登录须修改 / password reset; to be changed at next login: {username}");
             Ok(0)
         }
@@ -500,6 +554,7 @@ async fn lock(
     }
     audit::record(&*tx, actor, Event::new(if disabled { "lock" } else { "unlock" }, "user", id)).await?;
     tx.commit().await?;
+    audit::checkpoint(&d).await?;
     println!(
         "{} / {}: {username}",
         if disabled { "已锁定" } else { "已解锁" },

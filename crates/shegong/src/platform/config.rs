@@ -1,6 +1,7 @@
 //! Configuration: defaults, then `shegong.toml` (or the file named by `SHEGONG_CONFIG`), then
 //! environment variables `SHEGONG_*` (nested keys with `__`, e.g. `SHEGONG_SECURITY__REQUIRE_TOTP_FOR_ADMINS=true`),
-//! then command-line flags. See docs/OPERATIONS.md.
+//! then command-line flags. See docs/OPERATIONS.md. Secrets (`audit.key`) are [`Secret`]s, which
+//! `Debug` never prints.
 
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
@@ -21,6 +22,7 @@ pub struct Config {
     pub security: SecurityConfig,
     pub limits: LimitsConfig,
     pub telemetry: TelemetryConfig,
+    pub audit: AuditConfig,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -72,6 +74,80 @@ pub struct SecurityConfig {
     pub totp_issuer: String,
 }
 
+/// The audit chain's key and checkpoints (docs/SECURITY.md, "Audit").
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AuditConfig {
+    /// The key that signs new audit rows and checkpoints: hex or base64, at least 32 bytes. Set
+    /// it from a secret store (`SHEGONG_AUDIT__KEY`); unset, a key file is used (`key_file`).
+    pub key: Option<Secret>,
+    /// The id stored with every row `key` signs (letters, digits, `.`, `_`, `-`; at most 32).
+    #[serde(deserialize_with = "string_or_number")]
+    pub key_id: String,
+    /// Keys used before, kept to verify the rows they signed (key rotation).
+    pub retired_keys: Vec<RetiredKey>,
+    /// Key file used when `key` is unset; empty means `<data_dir>/audit.key`.
+    pub key_file: String,
+    /// Append-only checkpoint file; empty means `<data_dir>/audit-checkpoints.log`.
+    pub checkpoint_file: String,
+    /// A checkpoint after this many new audit rows …
+    pub checkpoint_rows: u64,
+    /// … or after this many minutes with new rows.
+    pub checkpoint_minutes: u64,
+}
+
+/// A retired audit key: its id and its value (hex or base64).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RetiredKey {
+    #[serde(deserialize_with = "string_or_number")]
+    pub id: String,
+    pub key: Secret,
+}
+
+/// A secret from the configuration. `Debug` and `Serialize` never show it; read it with
+/// [`Secret::expose`].
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Secret {
+        Secret(s.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str("***")
+    }
+}
+
+/// Accepts `key_id = 2024` as well as `key_id = "2024"` (environment values that look like
+/// numbers arrive as numbers).
+fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum S {
+        Text(String),
+        Int(i64),
+        Uint(u64),
+    }
+    Ok(match S::deserialize(d)? {
+        S::Text(s) => s,
+        S::Int(n) => n.to_string(),
+        S::Uint(n) => n.to_string(),
+    })
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct LimitsConfig {
@@ -99,6 +175,21 @@ impl Default for Config {
             security: SecurityConfig::default(),
             limits: LimitsConfig::default(),
             telemetry: TelemetryConfig::default(),
+            audit: AuditConfig::default(),
+        }
+    }
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        AuditConfig {
+            key: None,
+            key_id: "k1".into(),
+            retired_keys: Vec::new(),
+            key_file: String::new(),
+            checkpoint_file: String::new(),
+            checkpoint_rows: 100,
+            checkpoint_minutes: 5,
         }
     }
 }
@@ -177,9 +268,77 @@ impl Config {
         if let Ok(url) = std::env::var("DATABASE_URL") {
             fig = fig.merge(("database", url));
         }
-        fig.merge(Env::prefixed("SHEGONG_").split("__").ignore(&["config", "demo_password", "test_postgres"]))
-            .extract()
-            .map_err(Box::new)
+        fig = fig.merge(Env::prefixed("SHEGONG_").split("__").ignore(&["config", "demo_password", "test_postgres"]));
+        // Taken as written: figment would read a key or an id made only of digits (or `1e5`) as a number.
+        for (var, key) in [("SHEGONG_AUDIT__KEY", "audit.key"), ("SHEGONG_AUDIT__KEY_ID", "audit.key_id")] {
+            if let Ok(v) = std::env::var(var) {
+                fig = fig.merge(Serialized::default(key, v));
+            }
+        }
+        fig.extract().map_err(Box::new)
+    }
+
+    /// The audit key file (`audit.key_file`, default `<data_dir>/audit.key`).
+    pub fn audit_key_file(&self) -> std::path::PathBuf {
+        match self.audit.key_file.trim() {
+            "" => std::path::Path::new(&self.data_dir).join("audit.key"),
+            f => f.into(),
+        }
+    }
+
+    /// The audit checkpoint file (`audit.checkpoint_file`, default `<data_dir>/audit-checkpoints.log`).
+    pub fn audit_checkpoint_file(&self) -> std::path::PathBuf {
+        match self.audit.checkpoint_file.trim() {
+            "" => std::path::Path::new(&self.data_dir).join("audit-checkpoints.log"),
+            f => f.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use figment::providers::Serialized;
+
+    #[test]
+    fn the_audit_key_never_shows_in_debug_or_serialized_output() {
+        let mut c = Config::default();
+        c.audit.key = Some(Secret::new("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"));
+        c.audit.retired_keys.push(RetiredKey { id: "old".into(), key: Secret::new("retired-secret-value") });
+        let dbg = format!("{c:?}");
+        assert!(!dbg.contains("00112233") && !dbg.contains("retired-secret"), "{dbg}");
+        let json = serde_json::to_string(&c).expect("json");
+        assert!(!json.contains("00112233") && !json.contains("retired-secret"), "{json}");
+    }
+
+    #[test]
+    fn audit_keys_from_the_environment_are_taken_as_written() {
+        // No other test reads these variables.
+        let digits = "1".repeat(64);
+        std::env::set_var("SHEGONG_AUDIT__KEY", &digits);
+        std::env::set_var("SHEGONG_AUDIT__KEY_ID", "1e5");
+        let c = Config::load(Some("/nonexistent/shegong.toml"));
+        std::env::remove_var("SHEGONG_AUDIT__KEY");
+        std::env::remove_var("SHEGONG_AUDIT__KEY_ID");
+        let c = c.expect("config");
+        assert_eq!(c.audit.key.as_ref().map(Secret::expose), Some(digits.as_str()));
+        assert_eq!(c.audit.key_id, "1e5");
+    }
+
+    #[test]
+    fn audit_keys_come_from_toml_and_numeric_ids_are_text() {
+        let toml = r#"
+            [audit]
+            key = "abc"
+            key_id = 2025
+            retired_keys = [{ id = 2024, key = "def" }]
+        "#;
+        let c: Config =
+            Figment::from(Serialized::defaults(Config::default())).merge(Toml::string(toml)).extract().expect("config");
+        assert_eq!(c.audit.key.as_ref().map(Secret::expose), Some("abc"));
+        assert_eq!(c.audit.key_id, "2025");
+        assert_eq!((c.audit.retired_keys[0].id.as_str(), c.audit.retired_keys[0].key.expose()), ("2024", "def"));
+        assert_eq!(c.audit.checkpoint_rows, 100);
     }
 }
 
@@ -220,7 +379,7 @@ impl IpNet {
 }
 
 #[cfg(test)]
-mod tests {
+mod net_tests {
     use super::*;
 
     #[test]

@@ -15,6 +15,13 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 /// The versioned migrations, applied in order. Never edit an applied one: add a new file.
+///
+/// A file is plain SQL that both engines accept, with `{id}` replaced by each engine's
+/// auto-increment primary key. Where the engines differ (triggers), a line `-- backend: sqlite`,
+/// `-- backend: postgres` or `-- backend: all` starts a section that only that engine (or both)
+/// runs. Statements end at a `;` that ends a line, except inside a `$$ … $$` body (PostgreSQL
+/// functions) and inside a `CREATE TRIGGER … BEGIN … END;` body (SQLite), which end at their
+/// closing `$$;` / `END;` line.
 pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../migrations/0001_foundation.sql")),
     (2, "api_tokens_and_submissions", include_str!("../../migrations/0002_api_tokens_and_submissions.sql")),
@@ -30,6 +37,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (12, "services", include_str!("../../migrations/0012_services.sql")),
     (13, "services_indexes", include_str!("../../migrations/0013_services_indexes.sql")),
     (14, "sign_in_limits", include_str!("../../migrations/0014_sign_in_limits.sql")),
+    (15, "audit_guard", include_str!("../../migrations/0015_audit_guard.sql")),
     (16, "reference_permissions", include_str!("../../migrations/0016_reference_permissions.sql")),
 ];
 
@@ -41,6 +49,8 @@ pub struct Db {
     /// with SQLITE_BUSY when a deferred transaction tries to upgrade its lock.
     write_gate: Option<Arc<Mutex<()>>>,
     pub url: String,
+    /// Where this database's audit checkpoints go (set by [`crate::platform::audit::setup`]).
+    pub anchor: Option<Arc<crate::platform::audit::Anchor>>,
 }
 
 /// A write transaction. On SQLite it holds the write gate until it ends.
@@ -93,7 +103,12 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await?;
-            Ok(Db { conn: SqlxPostgresConnector::from_sqlx_postgres_pool(pool), write_gate: None, url: url.into() })
+            Ok(Db {
+                conn: SqlxPostgresConnector::from_sqlx_postgres_pool(pool),
+                write_gate: None,
+                url: url.into(),
+                anchor: None,
+            })
         } else {
             let path = sqlite_path(url);
             let memory = path == ":memory:";
@@ -121,8 +136,15 @@ impl Db {
                 conn: SqlxSqliteConnector::from_sqlx_sqlite_pool(pool),
                 write_gate: Some(Arc::new(Mutex::new(()))),
                 url: url.into(),
+                anchor: None,
             })
         }
+    }
+
+    /// This handle with its audit checkpoint file (see [`crate::platform::audit::setup`]).
+    pub fn with_anchor(mut self, anchor: Arc<crate::platform::audit::Anchor>) -> Db {
+        self.anchor = Some(anchor);
+        self
     }
 
     pub fn backend(&self) -> DatabaseBackend {
@@ -143,9 +165,15 @@ impl Db {
         Ok(WriteTx { txn, _gate: gate })
     }
 
-    /// Applies every migration not yet applied, each in its own transaction. On PostgreSQL an
-    /// advisory lock keeps two app nodes starting at once from migrating together.
+    /// Applies every migration not yet applied, in one transaction. On PostgreSQL an advisory
+    /// lock keeps two app nodes starting at once from migrating together.
     pub async fn migrate(&self) -> anyhow::Result<Vec<i64>> {
+        self.migrate_up_to(i64::MAX).await
+    }
+
+    /// Applies the migrations not yet applied up to version `last` (tests use it to build a
+    /// database as an older release left it).
+    pub async fn migrate_up_to(&self, last: i64) -> anyhow::Result<Vec<i64>> {
         let backend = self.backend();
         let create = "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
         self.conn.execute_unprepared(create).await?;
@@ -160,10 +188,10 @@ impl Db {
         }
         let mut done = Vec::new();
         for (version, name, sql) in MIGRATIONS {
-            if applied.contains(version) {
+            if applied.contains(version) || *version > last {
                 continue;
             }
-            let sql = sql.replace(
+            let sql = for_backend(sql, backend).replace(
                 "{id}",
                 match backend {
                     DatabaseBackend::Postgres => "BIGSERIAL PRIMARY KEY",
@@ -217,18 +245,57 @@ impl Db {
     }
 }
 
-/// Splits a migration file into statements at semicolons that end a line, dropping comments.
+/// Keeps the lines of a migration that `backend` runs: everything outside `-- backend: …`
+/// sections, and the sections for that backend (see [`MIGRATIONS`]).
+fn for_backend(sql: &str, backend: DatabaseBackend) -> String {
+    let mine = match backend {
+        DatabaseBackend::Postgres => "postgres",
+        DatabaseBackend::Sqlite => "sqlite",
+        DatabaseBackend::MySql => "mysql",
+    };
+    let mut keep = true;
+    let mut out = String::with_capacity(sql.len());
+    for line in sql.lines() {
+        if let Some(section) = line.trim().strip_prefix("-- backend:") {
+            let section = section.trim();
+            keep = section == "all" || section == mine;
+            continue;
+        }
+        if keep {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Splits a migration file into statements at semicolons that end a line, dropping comment
+/// lines; `$$ … $$` bodies and SQLite trigger bodies (`BEGIN` … `END;`) stay whole.
 fn split_statements(sql: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
+    let mut in_trigger_body = false;
     for line in sql.lines() {
         let trimmed = line.trim();
-        if trimmed.starts_with("--") || trimmed.is_empty() {
+        let in_dollar_body = cur.matches("$$").count() % 2 == 1;
+        if (trimmed.starts_with("--") && !in_dollar_body) || trimmed.is_empty() {
             continue;
+        }
+        if !in_dollar_body
+            && trimmed.eq_ignore_ascii_case("BEGIN")
+            && cur.trim_start().to_ascii_uppercase().starts_with("CREATE TRIGGER")
+        {
+            in_trigger_body = true;
         }
         cur.push_str(line);
         cur.push('\n');
-        if trimmed.ends_with(';') {
+        let ends = if in_trigger_body {
+            trimmed.eq_ignore_ascii_case("END;")
+        } else {
+            trimmed.ends_with(';') && cur.matches("$$").count() % 2 == 0
+        };
+        if ends {
+            in_trigger_body = false;
             let stmt = cur.trim().trim_end_matches(';').trim().to_string();
             if !stmt.is_empty() {
                 out.push(stmt);
@@ -479,12 +546,38 @@ mod tests {
         assert!(found.is_empty(), "use SUM_INT(…) instead of SUM(…): {found:#?}");
     }
 
+    #[test]
+    fn trigger_and_function_bodies_stay_whole() {
+        let sqlite = "CREATE TRIGGER t BEFORE DELETE ON a\nBEGIN\n    SELECT RAISE(ABORT, 'no');\nEND;\nCREATE INDEX i ON a(x);\n";
+        assert_eq!(
+            split_statements(sqlite),
+            vec![
+                "CREATE TRIGGER t BEFORE DELETE ON a\nBEGIN\n    SELECT RAISE(ABORT, 'no');\nEND".to_string(),
+                "CREATE INDEX i ON a(x)".to_string()
+            ]
+        );
+        let pg = "CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n    -- inside\n    RAISE EXCEPTION 'no';\nEND;\n$$;\nCREATE TRIGGER t BEFORE DELETE ON a FOR EACH ROW EXECUTE FUNCTION f();\n";
+        let s = split_statements(pg);
+        assert_eq!(s.len(), 2, "{s:?}");
+        assert!(s[0].starts_with("CREATE FUNCTION") && s[0].ends_with("$$") && s[0].contains("-- inside"));
+        assert!(s[1].starts_with("CREATE TRIGGER t BEFORE DELETE") && s[1].ends_with("f()"));
+    }
+
+    #[test]
+    fn backend_sections_are_kept_for_their_backend_only() {
+        let sql = "CREATE TABLE a (x INT);\n-- backend: sqlite\nSELECT 'lite';\n-- backend: postgres\nSELECT 'pg';\n-- backend: all\nSELECT 'both';\n";
+        let lite = split_statements(&for_backend(sql, DatabaseBackend::Sqlite));
+        let pg = split_statements(&for_backend(sql, DatabaseBackend::Postgres));
+        assert_eq!(lite, vec!["CREATE TABLE a (x INT)", "SELECT 'lite'", "SELECT 'both'"]);
+        assert_eq!(pg, vec!["CREATE TABLE a (x INT)", "SELECT 'pg'", "SELECT 'both'"]);
+    }
+
     #[tokio::test]
     async fn migrations_apply_once_on_sqlite() {
         let db = Db::connect(":memory:", 1).await.expect("connect");
-        // Numbered 1..n without gaps, applied in that order.
+        // Numbered in increasing order (each number once), applied in that order.
         let all: Vec<i64> = MIGRATIONS.iter().map(|m| m.0).collect();
-        assert_eq!(all, (1..=all.len() as i64).collect::<Vec<_>>());
+        assert!(all.windows(2).all(|w| w[0] < w[1]) && all[0] == 1, "{all:?}");
         assert_eq!(db.migrate().await.expect("migrate"), all);
         assert!(db.migrate().await.expect("again").is_empty());
         assert!(db.is_empty().await.expect("count"));

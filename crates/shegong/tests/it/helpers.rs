@@ -17,7 +17,13 @@ use tower::ServiceExt;
 
 pub const PASSWORD: &str = "Test-Passw0rd-Ks";
 
-/// Runs a test body once on SQLite and once on PostgreSQL (two test functions).
+/// The audit key of every test app (one key ring per process, see `platform::audit::install`).
+pub const AUDIT_KEY: &str = "54657374206175646974206b6579202d2d206e6f7420666f722070726f64756374";
+pub const AUDIT_KEY_ID: &str = "test";
+
+/// Runs a test body once on SQLite and once on PostgreSQL (two test functions). The PostgreSQL
+/// one is `#[ignore]`d (reported as skipped) unless `SHEGONG_TEST_POSTGRES` is set or `CI=true`
+/// when the tests are built (`cfg(shegong_pg)`, build.rs); when it runs without a server it fails.
 #[macro_export]
 macro_rules! both_backends {
     ($name:ident, $body:expr) => {
@@ -32,6 +38,7 @@ macro_rules! both_backends {
                 $crate::helpers::finish(db).await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(not(shegong_pg), ignore = "set SHEGONG_TEST_POSTGRES to run")]
             async fn postgres() {
                 let Some(app) = $crate::helpers::TestApp::postgres().await else {
                     return;
@@ -53,21 +60,33 @@ pub fn test_config(database: &str) -> Config {
         .join(format!("shegong-test-{}", shegong::platform::web::random_token(6).expect("random")))
         .to_string_lossy()
         .to_string();
+    c.audit.key = Some(shegong::platform::config::Secret::new(AUDIT_KEY));
+    c.audit.key_id = AUDIT_KEY_ID.into();
     c
 }
 
-/// The PostgreSQL server URL for tests, or None to skip. Under CI=true a missing or
-/// unreachable server fails the test instead of skipping it.
+/// Connects to and migrates the database of `cfg`, loads its audit keys and anchors the head
+/// (what `shegong serve` does before it writes).
+pub async fn open_db(cfg: &Config) -> Db {
+    let db = Db::connect_with(&cfg.database, cfg.limits.db_max_connections, cfg.limits.statement_timeout_secs)
+        .await
+        .expect("connect");
+    db.migrate().await.expect("migrate");
+    let (db, _) = shegong::platform::audit::setup(db, cfg, true).expect("audit keys");
+    shegong::platform::audit::checkpoint(&db).await.expect("first checkpoint");
+    db
+}
+
+/// The PostgreSQL server URL for tests. PostgreSQL tests are ignored unless they are wanted
+/// (`cfg(shegong_pg)`), so one that runs without the URL (under CI=true, or with `--ignored`)
+/// fails instead of passing without having run; so does an unreachable server.
 pub fn postgres_url() -> Option<String> {
     match std::env::var("SHEGONG_TEST_POSTGRES") {
         Ok(u) if !u.is_empty() => Some(u),
-        _ => {
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!("CI=true but SHEGONG_TEST_POSTGRES is not set: the PostgreSQL suite must run in CI");
-            }
-            eprintln!("note: SHEGONG_TEST_POSTGRES not set, PostgreSQL variant skipped");
-            None
+        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("CI=true but SHEGONG_TEST_POSTGRES is not set: the PostgreSQL suite must run in CI")
         }
+        _ => panic!("SHEGONG_TEST_POSTGRES is not set: this PostgreSQL test cannot run"),
     }
 }
 
@@ -90,6 +109,8 @@ pub struct TestApp {
     pub csrf: String,
     /// Database to drop at the end (PostgreSQL).
     pub pg_admin: Option<(String, String)>,
+    /// The configuration the app runs with.
+    pub config: Config,
 }
 
 /// Drops a PostgreSQL test database after a passing test (failed ones stay for inspection).
@@ -103,6 +124,21 @@ pub async fn finish(db: Db) {
             }
         }
     }
+}
+
+/// Creates an empty PostgreSQL database: (server URL, database name, database URL).
+pub async fn new_postgres_database() -> Option<(String, String, String)> {
+    let base = postgres_url()?;
+    let admin = Db::connect(&base, 1).await.unwrap_or_else(|e| panic!("PostgreSQL at {base} unreachable: {e}"));
+    let name = format!("shegong_t_{}", shegong::platform::web::random_token(6).expect("random"));
+    admin.conn.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+    let url = match base.rfind('/') {
+        Some(i) if base[..i].contains("://") && i > base.find("://").map(|p| p + 2).unwrap_or(0) => {
+            format!("{}/{name}", &base[..i])
+        }
+        _ => format!("{}/{name}", base.trim_end_matches('/')),
+    };
+    Some((base, name, url))
 }
 
 impl TestApp {
@@ -125,16 +161,7 @@ impl TestApp {
     }
 
     pub async fn postgres_with(tweak: impl FnOnce(&mut Config)) -> Option<TestApp> {
-        let base = postgres_url()?;
-        let admin = Db::connect(&base, 1).await.unwrap_or_else(|e| panic!("PostgreSQL at {base} unreachable: {e}"));
-        let name = format!("shegong_t_{}", shegong::platform::web::random_token(6).expect("random"));
-        admin.conn.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
-        let url = match base.rfind('/') {
-            Some(i) if base[..i].contains("://") && i > base.find("://").map(|p| p + 2).unwrap_or(0) => {
-                format!("{}/{name}", &base[..i])
-            }
-            _ => format!("{}/{name}", base.trim_end_matches('/')),
-        };
+        let (base, name, url) = new_postgres_database().await?;
         let mut cfg = test_config(&url);
         tweak(&mut cfg);
         let mut app = Self::with_config(cfg, Routes::new()).await;
@@ -143,14 +170,11 @@ impl TestApp {
     }
 
     pub async fn with_config(cfg: Config, extra: Routes) -> TestApp {
-        let db = Db::connect_with(&cfg.database, cfg.limits.db_max_connections, cfg.limits.statement_timeout_secs)
-            .await
-            .expect("connect");
-        db.migrate().await.expect("migrate");
+        let db = open_db(&cfg).await;
         shegong::demo::generate(&db, &cfg.security, PASSWORD, 1).await.expect("demo data");
-        let state = AppState::new(db.clone(), cfg, shegong::platform::telemetry::init_metrics());
+        let state = AppState::new(db.clone(), cfg.clone(), shegong::platform::telemetry::init_metrics());
         let router = app::build_with(state.clone(), extra);
-        TestApp { router, db, cookies: HashMap::new(), csrf: String::new(), pg_admin: None }
+        TestApp { router, db, cookies: HashMap::new(), csrf: String::new(), pg_admin: None, config: cfg }
     }
 
     pub fn cookie_header(&self) -> String {

@@ -181,6 +181,7 @@ async fn a_slow_request_is_answered_503_when_its_time_is_up() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(not(shegong_pg), ignore = "set SHEGONG_TEST_POSTGRES to run")]
 async fn postgres_statements_time_out() {
     let Some(app) = TestApp::postgres_with(|c| c.limits.statement_timeout_secs = 1).await else { return };
     let err = sea_orm::ConnectionTrait::execute_unprepared(&app.db.conn, "SELECT pg_sleep(3)").await;
