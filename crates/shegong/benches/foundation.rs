@@ -22,9 +22,11 @@ const PASSWORD: &str = "Bench-Passw0rd-Ks";
 /// A configuration for `database` with a fresh audit key and a temporary data directory.
 fn bench_config(database: &str) -> Config {
     let mut cfg = Config { database: database.to_string(), ..Config::default() };
-    cfg.audit.key = Some(shegong::platform::config::Secret::new(shegong::platform::web::random_token(32)));
+    cfg.audit.key =
+        Some(shegong::platform::config::Secret::new(shegong::platform::web::random_token(32).expect("random")));
     cfg.audit.key_id = "bench".into();
-    let dir = std::env::temp_dir().join(format!("shegong-bench-{}", shegong::platform::web::random_token(4)));
+    let dir = std::env::temp_dir()
+        .join(format!("shegong-bench-{}", shegong::platform::web::random_token(4).expect("random")));
     cfg.data_dir = dir.to_string_lossy().to_string();
     cfg
 }
