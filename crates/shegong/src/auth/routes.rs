@@ -264,12 +264,8 @@ async fn totp_submit(
         let resp = render_status(StatusCode::TOO_MANY_REQUESTS, &TotpPage { c, next, enrol, error })?;
         return Ok(too_many(resp, retry_after));
     }
-    let step = totp_match(&secret, &f.code, Utc::now().timestamp());
     let tx = st.db.write().await?;
-    let accepted = match step {
-        Some(step) => store::accept_totp_step(&*tx, u.id, step).await?,
-        None => false,
-    };
+    let (step, accepted) = accept_code(&*tx, u.id, &secret, &f.code).await?;
     if !accepted {
         let locked = store::record_failed_login(&*tx, u.id, &st.config.security).await?;
         let reason = if step.is_some() { "totp_replayed" } else { "totp" };
@@ -419,12 +415,8 @@ async fn account_totp_submit(
     match f.action.as_str() {
         "enable" => {
             let secret = u.totp_secret.clone().unwrap_or_default();
-            let step = totp_match(&secret, &f.code, Utc::now().timestamp());
             let tx = st.db.write().await?;
-            let accepted = match step {
-                Some(step) => store::accept_totp_step(&*tx, u.id, step).await?,
-                None => false,
-            };
+            let (_, accepted) = accept_code(&*tx, u.id, &secret, &f.code).await?;
             if !accepted {
                 drop(tx);
                 let error = c.t("auth.totp.wrong").to_string();
@@ -568,4 +560,20 @@ async fn token_revoke(
     store::set_flash(&*tx, auth.session_id, Some("tokens.revoked")).await?;
     tx.commit().await?;
     Ok(see_other("/account/tokens"))
+}
+
+/// Checks a TOTP code now and, when it matches, takes its time step (each step is accepted once):
+/// (the matching step, whether it was accepted).
+async fn accept_code<C: sea_orm::ConnectionTrait>(
+    tx: &C,
+    user_id: i64,
+    secret: &str,
+    code: &str,
+) -> Result<(Option<i64>, bool), sea_orm::DbErr> {
+    let step = totp_match(secret, code, Utc::now().timestamp());
+    let accepted = match step {
+        Some(step) => store::accept_totp_step(tx, user_id, step).await?,
+        None => false,
+    };
+    Ok((step, accepted))
 }

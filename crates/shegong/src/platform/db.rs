@@ -497,10 +497,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn every_like_on_user_text_is_escaped() {
-        // `LIKE ?` outside this module is only allowed on unit paths, whose codes cannot hold a
-        // wildcard (units::model::UnitCode); searches use contains_any.
+    /// Every line (`file:line`) of the crate's sources outside this module that `hit` matches.
+    fn source_lines(hit: impl Fn(&str) -> bool) -> Vec<String> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let mut found = Vec::new();
         let mut stack = vec![root];
@@ -512,37 +510,28 @@ mod tests {
                 } else if p.extension().is_some_and(|x| x == "rs") && !p.ends_with("platform/db.rs") {
                     let text = std::fs::read_to_string(&p).expect("read");
                     for (n, line) in text.lines().enumerate() {
-                        if line.contains("LIKE ?") && !line.contains("path") {
+                        if hit(line) {
                             found.push(format!("{}:{}", p.display(), n + 1));
                         }
                     }
                 }
             }
         }
+        found
+    }
+
+    #[test]
+    fn every_like_on_user_text_is_escaped() {
+        // `LIKE ?` outside this module is only allowed on unit paths, whose codes cannot hold a
+        // wildcard (units::model::UnitCode); searches use contains_any.
+        let found = source_lines(|line| line.contains("LIKE ?") && !line.contains("path"));
         assert!(found.is_empty(), "use db::contains_any for searches: {found:#?}");
     }
 
     #[test]
     fn every_sum_in_the_code_is_a_sum_int() {
         // A plain SUM( in a query can fail on a large stored value (see SUM_INT).
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let mut found = Vec::new();
-        let mut stack = vec![root];
-        while let Some(dir) = stack.pop() {
-            for e in std::fs::read_dir(&dir).expect("src").flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if p.extension().is_some_and(|x| x == "rs") && !p.ends_with("platform/db.rs") {
-                    let text = std::fs::read_to_string(&p).expect("read");
-                    for (n, line) in text.lines().enumerate() {
-                        if line.replace("SUM_INT(", "").contains("SUM(") {
-                            found.push(format!("{}:{}", p.display(), n + 1));
-                        }
-                    }
-                }
-            }
-        }
+        let found = source_lines(|line| line.replace("SUM_INT(", "").contains("SUM("));
         assert!(found.is_empty(), "use SUM_INT(…) instead of SUM(…): {found:#?}");
     }
 

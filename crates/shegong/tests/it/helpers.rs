@@ -51,6 +51,34 @@ macro_rules! both_backends {
     };
 }
 
+/// `both_backends!` with a change to the test configuration (`|c: &mut Config| …`).
+#[macro_export]
+macro_rules! both_backends_with {
+    ($name:ident, $tweak:expr, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::helpers::TestApp::sqlite_with($tweak).await;
+                let db = app.db.clone();
+                ($body)(app).await;
+                $crate::helpers::finish(db).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(not(shegong_pg), ignore = "set SHEGONG_TEST_POSTGRES to run")]
+            async fn postgres() {
+                let Some(app) = $crate::helpers::TestApp::postgres_with($tweak).await else {
+                    return;
+                };
+                let db = app.db.clone();
+                ($body)(app).await;
+                $crate::helpers::finish(db).await;
+            }
+        }
+    };
+}
+
 pub fn test_config(database: &str) -> Config {
     let mut c = Config { database: database.to_string(), ..Config::default() };
     c.security.password_hash_memory_kib = 1024;

@@ -8,34 +8,8 @@ use shegong::auth::model::{base32_decode, totp_code, totp_url};
 use shegong::platform::config::Config;
 use tower::ServiceExt;
 
-use crate::both_backends;
 use crate::helpers::{TestApp, PASSWORD};
-
-/// Runs a test body on SQLite and PostgreSQL with a configuration tweak.
-macro_rules! both_backends_with {
-    ($name:ident, $tweak:expr, $body:expr) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let app = $crate::helpers::TestApp::sqlite_with($tweak).await;
-                let db = app.db.clone();
-                ($body)(app).await;
-                $crate::helpers::finish(db).await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let Some(app) = $crate::helpers::TestApp::postgres_with($tweak).await else {
-                    return;
-                };
-                let db = app.db.clone();
-                ($body)(app).await;
-                $crate::helpers::finish(db).await;
-            }
-        }
-    };
-}
+use crate::{both_backends, both_backends_with};
 
 fn defaults() -> shegong::platform::config::SecurityConfig {
     Config::default().security
