@@ -172,11 +172,13 @@ async fn browser_login_and_dashboard() {
         c.goto(&programme_url).await?;
         c.find(Locator::Css("details.card summary")).await?.click().await?;
         submit(&c, "form[action$='/nominate'] button.primary").await?;
+        c.wait().for_element(Locator::Css("#nominations")).await?;
+        // Running the programme is the Bureau's: it closes the nominations and scores.
+        login(&c, &base, "bureau").await?;
+        c.goto(&programme_url).await?;
         c.wait().for_element(Locator::Css("form[action$='/advance'] button")).await?;
         confirm_click(&c, "form[action$='/advance'] button").await?;
         c.wait().for_element(Locator::Css("#nominations")).await?;
-        login(&c, &base, "bureau").await?;
-        c.goto(&programme_url).await?;
         c.wait().for_element(Locator::Css("#scores input[name^=score_]")).await?.send_keys("92").await?;
         submit(&c, "#scores button[type=submit]").await?;
         c.wait().for_element(Locator::Css("#nominations")).await?;
@@ -224,6 +226,14 @@ async fn browser_login_and_dashboard() {
         Ok::<(), fantoccini::error::CmdError>(())
     }
     .await;
+    if result.is_err() {
+        // The page the failing step saw, for whoever reads the failure.
+        if let (Ok(png), Ok(url)) = (c.screenshot().await, c.current_url().await) {
+            let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-failure.png");
+            let _ = std::fs::write(&path, png);
+            eprintln!("browser test failed at {url}; screenshot: {}", path.display());
+        }
+    }
     let _ = c.close().await;
     let _ = child.kill();
     let _ = child.wait();
