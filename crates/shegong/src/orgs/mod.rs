@@ -20,12 +20,7 @@ pub static ORG: Record = Record {
     parent: None,
 };
 /// An annual report, a part of its organisation (`{id}`).
-pub static REPORT: Record = Record {
-    name: "annual report",
-    table: "annual_reports",
-    reach: Reach::Reference,
-    parent: Some(("id", "organisation_id")),
-};
+pub static REPORT: Record = Record::part_of("annual report", "annual_reports", "id", "organisation_id");
 /// A competent department: city-level reference data.
 pub static DEPARTMENT: Record =
     Record { name: "department", table: "departments", reach: Reach::Reference, parent: None };

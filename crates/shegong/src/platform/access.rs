@@ -424,6 +424,17 @@ pub struct Record {
 }
 
 impl Record {
+    /// A part of another record (a project's member, an organisation's annual report): reached
+    /// through its parent, whose path parameter is `parent_param`, named by column `parent_col`.
+    pub const fn part_of(
+        name: &'static str,
+        table: &'static str,
+        parent_param: &'static str,
+        parent_col: &'static str,
+    ) -> Record {
+        Record { name, table, reach: Reach::Reference, parent: Some((parent_param, parent_col)) }
+    }
+
     /// SQL (over alias `t`, with `?` placeholders) restricting the table to rows the caller reaches.
     pub fn filter(&self, scope: &Scope, user_id: i64) -> (String, Vec<Value>) {
         match self.reach {

@@ -22,30 +22,10 @@ use sea_orm::Value;
 pub static PROJECT: Record =
     Record { name: "project", table: "projects", reach: Reach::Custom(project_reach), parent: None };
 /// Parts of a project (`{id}`): evaluations, corrective plans, team members, milestones.
-pub static EVALUATION: Record = Record {
-    name: "evaluation",
-    table: "project_evaluations",
-    reach: Reach::Reference,
-    parent: Some(("id", "project_id")),
-};
-pub static CORRECTIVE_PLAN: Record = Record {
-    name: "corrective plan",
-    table: "corrective_plans",
-    reach: Reach::Reference,
-    parent: Some(("id", "project_id")),
-};
-pub static MEMBER: Record = Record {
-    name: "team member",
-    table: "project_members",
-    reach: Reach::Reference,
-    parent: Some(("id", "project_id")),
-};
-pub static MILESTONE: Record = Record {
-    name: "milestone",
-    table: "project_milestones",
-    reach: Reach::Reference,
-    parent: Some(("id", "project_id")),
-};
+pub static EVALUATION: Record = Record::part_of("evaluation", "project_evaluations", "id", "project_id");
+pub static CORRECTIVE_PLAN: Record = Record::part_of("corrective plan", "corrective_plans", "id", "project_id");
+pub static MEMBER: Record = Record::part_of("team member", "project_members", "id", "project_id");
+pub static MILESTONE: Record = Record::part_of("milestone", "project_milestones", "id", "project_id");
 /// A guideline category: city-level reference data (written with `services.guideline`).
 pub static CATEGORY: Record =
     Record { name: "guideline category", table: "service_categories", reach: Reach::Reference, parent: None };

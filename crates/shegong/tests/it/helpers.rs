@@ -27,27 +27,7 @@ pub const AUDIT_KEY_ID: &str = "test";
 #[macro_export]
 macro_rules! both_backends {
     ($name:ident, $body:expr) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let app = $crate::helpers::TestApp::sqlite().await;
-                let db = app.db.clone();
-                ($body)(app).await;
-                $crate::helpers::finish(db).await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            #[cfg_attr(not(shegong_pg), ignore = "set SHEGONG_TEST_POSTGRES to run")]
-            async fn postgres() {
-                let Some(app) = $crate::helpers::TestApp::postgres().await else {
-                    return;
-                };
-                let db = app.db.clone();
-                ($body)(app).await;
-                $crate::helpers::finish(db).await;
-            }
-        }
+        $crate::both_backends_with!($name, |_: &mut shegong::platform::config::Config| {}, $body);
     };
 }
 
@@ -182,10 +162,6 @@ impl TestApp {
         let mut cfg = test_config(path.to_str().expect("utf8 path"));
         tweak(&mut cfg);
         Self::with_config(cfg, Routes::new()).await
-    }
-
-    pub async fn postgres() -> Option<TestApp> {
-        Self::postgres_with(|_| {}).await
     }
 
     pub async fn postgres_with(tweak: impl FnOnce(&mut Config)) -> Option<TestApp> {
