@@ -11,10 +11,11 @@ use std::time::{Duration, Instant};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
-use shegong::app::{self, AppState};
+use shegong::app;
 use shegong::platform::audit::{self, Actor, Event};
 use shegong::platform::config::Config;
 use shegong::platform::db::Db;
+use shegong::platform::AppState;
 use tower::ServiceExt;
 
 const PASSWORD: &str = "Bench-Passw0rd-Ks";
@@ -354,11 +355,12 @@ mod services {
 
     use chrono::NaiveDate;
     use sea_orm::{ConnectionTrait, FromQueryResult};
-    use shegong::app::{self, AppState};
+    use shegong::app;
     use shegong::platform::access::Scope;
     use shegong::platform::audit::Actor;
     use shegong::platform::db::{count, sql, Db};
     use shegong::platform::xlsx::Cell;
+    use shegong::platform::AppState;
     use shegong::services::model::{MemberInput, PaymentInput, ProjectInput, SignInput};
     use shegong::services::store;
 

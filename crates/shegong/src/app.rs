@@ -1,12 +1,10 @@
 //! Builds the application state and the router from each domain's `routes()`.
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::http::{Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use metrics_exporter_prometheus::PrometheusHandle;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -15,35 +13,13 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::auth::passwords::Passwords;
 use crate::platform::access::{Need, RouteDef, Routes};
 use crate::platform::api::BearerAuth;
-use crate::platform::config::{Config, IpNet};
-use crate::platform::db::Db;
 use crate::platform::error::error_page;
+use crate::platform::files::FileOwner;
+use crate::platform::import::Exchange;
 use crate::platform::web::{security_headers, static_asset};
-
-/// Shared by every request.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    pub config: Arc<Config>,
-    pub metrics: Option<PrometheusHandle>,
-    pub started: Instant,
-    /// argon2id on the blocking pool, with the one dummy hash for unknown user names.
-    pub passwords: Arc<Passwords>,
-    /// `server.trusted_proxies`, parsed.
-    pub trusted_proxies: Arc<Vec<IpNet>>,
-}
-
-impl AppState {
-    pub fn new(db: Db, config: Config, metrics: Option<PrometheusHandle>) -> AppState {
-        config.apply_globals();
-        let passwords = Passwords::new(&config.security);
-        let trusted_proxies = Arc::new(config.trusted_proxy_nets());
-        AppState { db, config: Arc::new(config), metrics, started: Instant::now(), passwords, trusted_proxies }
-    }
-}
+use crate::platform::AppState;
 
 /// All routes of all domains, each with its declared [`Need`].
 pub fn routes() -> Routes {
@@ -53,6 +29,8 @@ pub fn routes() -> Routes {
         // The report file is named by the caller's user id and a random token: not a record.
         .free("token")
         .get("/imports/report/{token}", Need::Login, crate::platform::web::import_report)
+        .with("id", &crate::platform::files::ATTACHMENT)
+        .get("/attachments/{id}", Need::Login, crate::platform::files::serve)
         .merge(crate::system::routes())
         .merge(crate::auth::routes())
         .merge(crate::review::routes())
@@ -71,6 +49,22 @@ pub fn routes() -> Routes {
         .merge(crate::users::api::routes())
         .merge(crate::stations::api::routes())
         .get("/api/v1/openapi.json", Need::Public, openapi_json)
+}
+
+/// Every kind of record that can be imported or exported as a file (command line and pages).
+pub fn exchanges() -> Vec<&'static Exchange> {
+    vec![&crate::units::import::UNITS, &crate::orgs::import::ORGS]
+}
+
+/// The domains' owners of attachments: how each kind of attached file is authorised.
+pub fn file_owners() -> Vec<&'static FileOwner> {
+    vec![
+        &crate::events::EVENT_FILES,
+        &crate::events::DOCUMENT_FILES,
+        &crate::services::EVALUATION_FILES,
+        &crate::party::ACTIVITY_FILES,
+        &crate::stations::STATION_FILES,
+    ]
 }
 
 /// The OpenAPI document of every `/api/v1` route (a test checks none is missing).
@@ -151,6 +145,7 @@ pub fn build(state: AppState) -> Router {
 
 /// The application with extra routes merged in (tests use it to add a route that panics).
 pub fn build_with(state: AppState, extra: Routes) -> Router {
+    crate::platform::files::register(file_owners());
     let (router, _) = routes().merge(extra).into_parts();
     let secure = state.config.security.secure_cookies;
     let limits = state.config.limits.clone();

@@ -6,15 +6,18 @@ use std::net::SocketAddr;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::app::{self, AppState};
-use crate::auth::model::{check_password_policy, hash_password};
-use crate::platform::access::DEMO_USERS;
+use crate::app;
+use crate::auth::model::check_password_policy;
+use crate::platform::access::{Scope, DEMO_USERS};
 use crate::platform::audit::{self, Actor, Event};
 use crate::platform::config::Config;
 use crate::platform::db::{is_postgres, sql, sqlite_path, Db};
 use crate::platform::i18n::{t, Lang};
+use crate::platform::import::{Exchange, Format};
+use crate::platform::passwords::hash_password;
 use crate::platform::telemetry;
 use crate::platform::web::random_token;
+use crate::platform::AppState;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -257,14 +260,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Import { kind, file, db } => {
             let cfg = config(cfg_path.as_deref(), &db)?;
             let d = open(&cfg).await?;
-            let code = crate::units::import::run_cli(&d, &kind, &file).await?;
+            let code = import_file(&d, &kind, &file).await?;
             audit::checkpoint(&d).await?;
             Ok(code)
         }
         Command::Export { kind, file, db } => {
             let cfg = config(cfg_path.as_deref(), &db)?;
             let d = open(&cfg).await?;
-            let code = crate::units::import::export_cli(&d, &kind, &file).await?;
+            let code = export_file(&d, &kind, &file).await?;
             audit::checkpoint(&d).await?;
             Ok(code)
         }
@@ -561,6 +564,41 @@ async fn lock(
         if disabled { "locked" } else { "unlocked" }
     );
     Ok(0)
+}
+
+/// `shegong import KIND FILE`: the kind's importer from the registry (`app::exchanges`), as the
+/// command line's system actor over every unit. Exit code 0 when written, 1 when the file had
+/// problems (nothing written), 2 for an unknown kind.
+async fn import_file(db: &Db, kind: &str, file: &str) -> anyhow::Result<i32> {
+    let all = app::exchanges();
+    let Some(import) = Exchange::find(&all, kind).and_then(|e| e.import) else {
+        eprintln!("未知类型 / unknown kind: {kind} ({})", Exchange::names(&all, true).join(", "));
+        return Ok(2);
+    };
+    let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("无法读取 / cannot read {file}: {e}"))?;
+    let format = Format::of(file, Some(&bytes));
+    let report = import(db, &Actor::system("cli"), &Scope::all(), format, &bytes).await?;
+    say(&report.to_text());
+    Ok(if report.committed() { 0 } else { 1 })
+}
+
+/// `shegong export KIND FILE`: xlsx or CSV by the file name.
+async fn export_file(db: &Db, kind: &str, file: &str) -> anyhow::Result<i32> {
+    let all = app::exchanges();
+    let Some(export) = Exchange::find(&all, kind).and_then(|e| e.export) else {
+        eprintln!("未知类型 / unknown kind: {kind} ({})", Exchange::names(&all, false).join(", "));
+        return Ok(2);
+    };
+    let bytes = export(db, &Scope::all(), Format::of(file, None)).await?;
+    std::fs::write(file, bytes).map_err(|e| anyhow::anyhow!("无法写入 / cannot write {file}: {e}"))?;
+    say(&format!("已导出 / exported {kind} → {file}"));
+    Ok(0)
+}
+
+/// Prints a line; a closed pipe (e.g. `| head`) is not an error worth a panic.
+fn say(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout(), "{text}");
 }
 
 #[cfg(test)]

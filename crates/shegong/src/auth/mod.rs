@@ -3,13 +3,13 @@
 
 pub mod api;
 pub mod model;
-pub mod passwords;
 mod routes;
 pub mod session;
 pub mod store;
 pub mod throttle;
 
 pub use routes::routes;
+pub use store::{delete_user_sessions, set_password};
 
 use crate::platform::access::{Reach, Record};
 

@@ -1,7 +1,6 @@
-//! Rules of authentication: the password policy, argon2id hashing, and TOTP (RFC 6238).
+//! Rules of authentication: the password policy and TOTP (RFC 6238). Hashing is
+//! `platform::passwords`.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
 use hmac::{Hmac, Mac};
 
 use crate::platform::config::SecurityConfig;
@@ -103,37 +102,6 @@ pub fn check_password_policy(cfg: &SecurityConfig, username: &str, password: &st
         problems.push("auth.policy.common");
     }
     problems
-}
-
-fn hasher(cfg: &SecurityConfig) -> Argon2<'static> {
-    let params = Params::new(cfg.password_hash_memory_kib, cfg.password_hash_iterations, 1, None)
-        .unwrap_or_else(|_| Params::default());
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-}
-
-/// Hashes a password with argon2id (parameters from config; they are stored in the hash).
-pub fn hash_password(cfg: &SecurityConfig, password: &str) -> anyhow::Result<String> {
-    let mut salt = [0u8; 16];
-    getrandom::getrandom(&mut salt).map_err(|e| anyhow::anyhow!("random: {e}"))?;
-    let salt = SaltString::encode_b64(&salt).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
-    Ok(hasher(cfg).hash_password(password.as_bytes(), &salt).map_err(|e| anyhow::anyhow!("hash: {e}"))?.to_string())
-}
-
-/// Verifies a password against a stored hash; a malformed hash never matches.
-pub fn verify_password(hash: &str, password: &str) -> bool {
-    match PasswordHash::new(hash) {
-        Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
-        Err(_) => false,
-    }
-}
-
-/// The hash verified against when the user does not exist, so that timing does not tell. Made
-/// once per process (`auth::passwords`); its salt is fixed, as nothing is protected by it.
-pub fn dummy_hash(cfg: &SecurityConfig) -> String {
-    SaltString::encode_b64(b"shegong-dummy-16")
-        .ok()
-        .and_then(|salt| hasher(cfg).hash_password(b"not-a-real-password-7c1f", &salt).ok().map(|h| h.to_string()))
-        .unwrap_or_default()
 }
 
 const B32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -276,18 +244,6 @@ mod tests {
         assert!(check_password_policy(&c, "zhangsan", "Zhangsan-2026").contains(&"auth.policy.contains_username"));
         assert!(check_password_policy(&c, "li", "P@ssw0rd123").contains(&"auth.policy.common"));
         assert!(check_password_policy(&c, "li", "Kunshan-Station-7").is_empty());
-    }
-
-    #[test]
-    fn hashes_verify_and_differ() {
-        let c = cfg();
-        let h1 = hash_password(&c, "Correct-Horse-9").expect("hash");
-        let h2 = hash_password(&c, "Correct-Horse-9").expect("hash");
-        assert_ne!(h1, h2, "salted");
-        assert!(h1.starts_with("$argon2id$"));
-        assert!(verify_password(&h1, "Correct-Horse-9"));
-        assert!(!verify_password(&h1, "correct-horse-9"));
-        assert!(!verify_password("garbage", "x"));
     }
 
     #[test]

@@ -9,7 +9,6 @@ use axum::Form;
 use chrono::Utc;
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::auth::model::{check_password_policy, new_totp_secret, totp_match, totp_qr_svg, totp_url};
 use crate::auth::store;
 use crate::auth::throttle::SignInLimit;
@@ -20,6 +19,7 @@ use crate::platform::i18n::Lang;
 use crate::platform::web::{
     local_path, render, render_status, see_other, set_cookie, FormErrors, PageCtx, LANG_COOKIE, SESSION_COOKIE,
 };
+use crate::platform::AppState;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -368,7 +368,7 @@ async fn password_submit(
     store::set_password(&*tx, u.id, &hash, false).await?;
     // Other sessions of this user end: whoever knew the old password is signed out.
     store::delete_user_sessions(&*tx, u.id, Some(auth.session_id)).await?;
-    store::set_flash(&*tx, auth.session_id, Some("auth.password.changed")).await?;
+    crate::platform::web::set_flash(&*tx, auth.session_id, Some("auth.password.changed")).await?;
     audit::record(&*tx, &Actor::user(&auth, &c.ip), Event::new("password_change", "user", u.id).unit(u.unit_id))
         .await?;
     tx.commit().await?;
@@ -424,7 +424,7 @@ async fn account_totp_submit(
                 return render_status(StatusCode::UNPROCESSABLE_ENTITY, &AccountTotpPage { c, enrol, error });
             }
             store::set_totp(&*tx, u.id, Some(&secret), true).await?;
-            store::set_flash(&*tx, auth.session_id, Some("auth.totp.enabled")).await?;
+            crate::platform::web::set_flash(&*tx, auth.session_id, Some("auth.totp.enabled")).await?;
             audit::record(&*tx, &actor, Event::new("totp_enable", "user", u.id).unit(u.unit_id)).await?;
             tx.commit().await?;
             Ok(see_other("/account/totp"))
@@ -439,7 +439,7 @@ async fn account_totp_submit(
             }
             let tx = st.db.write().await?;
             store::set_totp(&*tx, u.id, None, false).await?;
-            store::set_flash(&*tx, auth.session_id, Some("auth.totp.disabled")).await?;
+            crate::platform::web::set_flash(&*tx, auth.session_id, Some("auth.totp.disabled")).await?;
             audit::record(&*tx, &actor, Event::new("totp_disable", "user", u.id).unit(u.unit_id)).await?;
             tx.commit().await?;
             Ok(see_other("/account/totp"))
@@ -527,7 +527,7 @@ async fn token_create(
     let tx = st.db.write().await?;
     if crate::platform::once::claim(&*tx, &f.nonce, auth.id).await?.is_some() {
         drop(tx);
-        store::set_flash(&st.db.conn, auth.session_id, Some("common.duplicate")).await?;
+        crate::platform::web::set_flash(&st.db.conn, auth.session_id, Some("common.duplicate")).await?;
         return Ok(see_other("/account/tokens"));
     }
     let expires = days.map(|d| Utc::now() + chrono::Duration::days(d));
@@ -557,7 +557,7 @@ async fn token_revoke(
         return Err(AppError::NotFound);
     }
     audit::record(&*tx, &Actor::user(&auth, &c.ip), Event::new("revoke", "api_token", id).unit(auth.unit_id)).await?;
-    store::set_flash(&*tx, auth.session_id, Some("tokens.revoked")).await?;
+    crate::platform::web::set_flash(&*tx, auth.session_id, Some("tokens.revoked")).await?;
     tx.commit().await?;
     Ok(see_other("/account/tokens"))
 }

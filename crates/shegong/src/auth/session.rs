@@ -12,12 +12,12 @@ use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::app::AppState;
 use crate::auth::store;
 use crate::platform::config::IpNet;
 use crate::platform::error::{error_page, AppError};
 use crate::platform::i18n::Lang;
 use crate::platform::web::{cookie, random_token, set_cookie, RequestCtx, CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE};
+use crate::platform::AppState;
 
 pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const CSRF_FIELD: &str = "_csrf";
@@ -208,7 +208,7 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
     // A flash message is shown once, on the next full page.
     if let Some(u) = &user {
         if u.flash.is_some() && req.method() == Method::GET && !htmx {
-            if let Err(e) = store::set_flash(&state.db.conn, u.session_id, None).await {
+            if let Err(e) = crate::platform::web::set_flash(&state.db.conn, u.session_id, None).await {
                 return AppError::Db(e).into_response();
             }
         }

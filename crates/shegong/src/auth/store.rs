@@ -401,16 +401,6 @@ pub async fn complete_second_factor<C: ConnectionTrait>(c: &C, session_id: i64) 
     .map(|_| ())
 }
 
-pub async fn set_flash<C: ConnectionTrait>(c: &C, session_id: i64, message: Option<&str>) -> Result<(), DbErr> {
-    c.execute(sql(
-        c.get_database_backend(),
-        "UPDATE sessions SET flash = ? WHERE id = ?",
-        vec![message.map(str::to_string).into(), session_id.into()],
-    ))
-    .await
-    .map(|_| ())
-}
-
 pub async fn set_password<C: ConnectionTrait>(c: &C, user_id: i64, hash: &str, must_change: bool) -> Result<(), DbErr> {
     c.execute(sql(
         c.get_database_backend(),

@@ -13,11 +13,11 @@ pub mod workers;
 
 use sea_orm::DbErr;
 
-use crate::auth::model::hash_password;
 use crate::platform::access::{DEMO_USERS, ROLES};
 use crate::platform::audit::{self, Actor, Event};
 use crate::platform::config::SecurityConfig;
 use crate::platform::db::Db;
+use crate::platform::passwords::hash_password;
 use crate::units::model::{child_path, UnitCode, UnitInput};
 use crate::units::store as units;
 use crate::users::model::UserInput;

@@ -7,10 +7,11 @@ pub(crate) mod routes;
 pub mod store;
 
 pub use routes::routes;
-pub(crate) use routes::upload;
+pub use store::{honours_at_unit, insert_honour, HonourRow};
 
-use crate::platform::access::{Reach, Record, Scope};
-use sea_orm::Value;
+use crate::platform::access::{Auth, Reach, Record};
+use crate::platform::files::{Attachment, FileOwner, Readable};
+use crate::platform::AppState;
 
 /// An event, reached when its unit lies inside the caller's scope.
 pub static EVENT: Record =
@@ -18,20 +19,19 @@ pub static EVENT: Record =
 /// A policy document, reached when its unit lies inside the caller's scope.
 pub static DOCUMENT: Record =
     Record { name: "document", table: "documents", reach: Reach::Unit { owner: Some("created_by") }, parent: None };
-/// An attachment, reached when its unit lies inside the caller's scope, or when it belongs to an
-/// evaluation of a project the caller reaches (agency staff). The handler then checks the
-/// permission of the record it belongs to.
-pub static ATTACHMENT: Record =
-    Record { name: "attachment", table: "attachments", reach: Reach::Custom(attachment_reach), parent: None };
+/// Photos of events: readable with `events.read` when the event lies inside the caller's scope.
+pub static EVENT_FILES: FileOwner = FileOwner { entity: "event", readable: event_readable, reach: None };
+/// Files of policy documents: readable with `events.read` when the document lies inside the scope.
+pub static DOCUMENT_FILES: FileOwner = FileOwner { entity: "document", readable: document_readable, reach: None };
 
-fn attachment_reach(scope: &Scope) -> (String, Vec<Value>) {
-    let (uf, mut vals) = scope.unit_filter("t.unit_id", Some("t.created_by"));
-    let (pf, pv) = crate::services::store::project_filter(scope);
-    vals.extend(pv);
-    (
-        format!(
-            "({uf} OR (t.entity = 'evaluation' AND t.entity_id IN (SELECT ev.id FROM project_evaluations ev JOIN projects p ON p.id = ev.project_id WHERE {pf})))"
-        ),
-        vals,
-    )
+fn event_readable<'a>(st: &'a AppState, auth: &'a Auth, a: &'a Attachment) -> Readable<'a> {
+    Box::pin(async move {
+        Ok(auth.can("events.read") && store::event_unit(&st.db.conn, &auth.scope, a.entity_id).await?.is_some())
+    })
+}
+
+fn document_readable<'a>(st: &'a AppState, auth: &'a Auth, a: &'a Attachment) -> Readable<'a> {
+    Box::pin(async move {
+        Ok(auth.can("events.read") && store::document_unit(&st.db.conn, &auth.scope, a.entity_id).await?.is_some())
+    })
 }

@@ -7,20 +7,20 @@ use axum::response::Response;
 use axum::Form;
 use serde::Deserialize;
 
-use crate::app::AppState;
-use crate::auth::store::set_flash;
 use crate::events::model::{EventForm, HonourForm, AWARDEE_KINDS, EVENT_KINDS, HONOUR_LEVELS};
 use crate::events::store::{self, DocumentRow, EventFilter, EventRow, HonourFilter, HonourRow};
 use crate::orgs::model::parse_date;
-use crate::orgs::store::{departments, Department};
+use crate::orgs::{departments, Department};
 use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::audit::{self, Actor, Event};
 use crate::platform::error::{AppError, AppResult};
 use crate::platform::files::{self, Attachment};
 use crate::platform::once;
 use crate::platform::paging::{Page, PageParams};
+use crate::platform::web::set_flash;
 use crate::platform::web::{render, render_status, see_other, FormErrors, PageCtx};
-use crate::units::store::{self as units, UnitOption};
+use crate::platform::AppState;
+use crate::units::{self as units, UnitOption};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -37,8 +37,6 @@ pub fn routes() -> Routes {
         .post("/events/{id}/photos", Need::Perm("events.write"), event_photo)
         .with("id", &crate::events::DOCUMENT)
         .post("/documents/{id}/file", Need::Perm("events.write"), document_file)
-        .with("id", &crate::events::ATTACHMENT)
-        .get("/attachments/{id}", Need::Login, attachment)
 }
 
 fn indent(d: &i32) -> String {
@@ -352,25 +350,6 @@ async fn committee(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppRes
     render(&CommitteePage { c, lead, members, meetings, docs })
 }
 
-/// Reads the uploaded file of a multipart form and checks it (type from content, size).
-pub(crate) async fn upload(
-    mp: axum::extract::Multipart,
-    photos_only: bool,
-) -> AppResult<(Vec<u8>, String, &'static str, &'static str)> {
-    let mut mp = mp;
-    let mut out = None;
-    while let Some(field) = mp.next_field().await.map_err(|_| AppError::BadRequest("files.error.too_large".into()))? {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("upload").to_string();
-            let bytes = field.bytes().await.map_err(|_| AppError::BadRequest("files.error.too_large".into()))?;
-            out = Some((bytes.to_vec(), name));
-        }
-    }
-    let (bytes, name) = out.ok_or_else(|| AppError::BadRequest("import.error.no_file".into()))?;
-    let (kind, ctype) = files::check(&bytes, photos_only).map_err(|k| AppError::BadRequest(k.into()))?;
-    Ok((bytes, name, kind, ctype))
-}
-
 async fn event_photo(
     State(st): State<AppState>,
     c: PageCtx,
@@ -379,7 +358,7 @@ async fn event_photo(
     mp: axum::extract::Multipart,
 ) -> AppResult<Response> {
     let unit = store::event_unit(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
-    let (bytes, name, kind, ctype) = upload(mp, true).await?;
+    let (bytes, name, kind, ctype) = files::upload(mp, true).await?;
     let tx = st.db.write().await?;
     let aid =
         files::store(&*tx, &st.config.data_dir, "event", id, unit, &name, &bytes, kind, ctype, Some(auth.id)).await?;
@@ -404,7 +383,7 @@ async fn document_file(
     mp: axum::extract::Multipart,
 ) -> AppResult<Response> {
     let unit = store::document_unit(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
-    let (bytes, name, kind, ctype) = upload(mp, false).await?;
+    let (bytes, name, kind, ctype) = files::upload(mp, false).await?;
     let tx = st.db.write().await?;
     let aid = files::store(&*tx, &st.config.data_dir, "document", id, unit, &name, &bytes, kind, ctype, Some(auth.id))
         .await?;
@@ -419,47 +398,4 @@ async fn document_file(
     set_flash(&*tx, auth.session_id, Some("events.saved")).await?;
     tx.commit().await?;
     Ok(see_other("/documents"))
-}
-
-/// Serves an attachment after checking the caller may read the record it belongs to.
-async fn attachment(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
-    use axum::response::IntoResponse;
-    let a = files::get(&st.db.conn, id).await?.ok_or(AppError::NotFound)?;
-    let allowed = match a.entity.as_str() {
-        "event" => auth.can("events.read") && store::event_unit(&st.db.conn, &auth.scope, a.entity_id).await?.is_some(),
-        "document" => {
-            auth.can("events.read") && store::document_unit(&st.db.conn, &auth.scope, a.entity_id).await?.is_some()
-        }
-        "evaluation" => crate::services::evaluation_visible(&st, &auth, a.entity_id).await?,
-        "plan_activity" => {
-            auth.can("party.read") && units::get_scoped(&st.db.conn, &auth.scope, a.unit_id).await?.is_some()
-        }
-        "station" => {
-            auth.can("stations.read")
-                && crate::stations::store::get(&st.db.conn, &auth.scope, a.entity_id, crate::platform::time::today())
-                    .await?
-                    .is_some()
-        }
-        _ => false,
-    };
-    if !allowed {
-        return Err(AppError::NotFound);
-    }
-    let bytes = files::read(&st.config.data_dir, &a)
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("attachment {id}: {e}")))?;
-    let mut resp = crate::platform::web::download(
-        bytes,
-        &a.filename,
-        if a.is_photo() { "image/jpeg" } else { "application/octet-stream" },
-    )
-    .into_response();
-    if let Ok(v) = axum::http::HeaderValue::from_str(&a.content_type) {
-        resp.headers_mut().insert(axum::http::header::CONTENT_TYPE, v);
-    }
-    if a.is_photo() {
-        resp.headers_mut()
-            .insert(axum::http::header::CONTENT_DISPOSITION, axum::http::HeaderValue::from_static("inline"));
-    }
-    Ok(resp)
 }

@@ -5,7 +5,6 @@ use axum::Json;
 use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::app::AppState;
 use crate::orgs::figures::Coverage;
 use crate::orgs::routes::{resolve_coverage, CoverageQuery};
 use crate::orgs::store::{self, OrgFilter, OrgRow};
@@ -13,6 +12,7 @@ use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::api::ApiError;
 use crate::platform::error::{AppError, AppResult};
 use crate::platform::paging::{Page, PageParams};
+use crate::platform::AppState;
 
 pub fn routes() -> Routes {
     Routes::new()

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use crate::orgs::store::{self, CoverageRow};
 use crate::platform::access::Scope;
-use crate::review::figures::FigureValue;
+use crate::platform::figures::FigureValue;
 
 /// Coverage counts for one set of organisations.
 #[derive(Debug, Clone, Default, Serialize, ToSchema, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use crate::orgs::store::{self, BulkOrg};
 use crate::platform::access::Scope;
 use crate::platform::audit::{self, Actor, Event};
 use crate::platform::db::Db;
-use crate::platform::import::{ImportReport, RowError};
+use crate::platform::import::{unsupported_format, BoxFut, Exchange, Format, ImportReport, RowError};
 use crate::platform::xlsx::{self, Cell, ColKind, Column};
 
 pub const TYPE_OPTIONS: &[(&str, &str)] =
@@ -68,14 +68,14 @@ pub async fn import_xlsx(db: &Db, actor: &Actor, scope: &Scope, bytes: &[u8]) ->
     let today = crate::platform::time::today();
     let mut report = ImportReport { rows: sheet.rows.len(), ..ImportReport::default() };
     // Everything the rules need, loaded once.
-    let units = crate::units::store::options(&db.conn, &Scope::all()).await?;
+    let units = crate::units::options(&db.conn, &Scope::all()).await?;
     let mut divisions: HashMap<String, Option<String>> = HashMap::new();
     let mut unit_ids: HashMap<String, i64> = HashMap::new();
     for u in &units {
         unit_ids.insert(u.path.clone(), u.id);
     }
     for u in &units {
-        if let Some(full) = crate::units::store::get(&db.conn, u.id).await? {
+        if let Some(full) = crate::units::get(&db.conn, u.id).await? {
             divisions.insert(full.path.clone(), full.division_code);
         }
     }
@@ -204,15 +204,38 @@ pub async fn import_xlsx(db: &Db, actor: &Actor, scope: &Scope, bytes: &[u8]) ->
     Ok(report)
 }
 
-/// Every organisation as xlsx (command line: an operator's export, phones in full).
-pub async fn export_all_xlsx(db: &Db) -> anyhow::Result<Vec<u8>> {
-    let rows = store::list_all(
-        &db.conn,
-        &Scope::all(),
-        &store::OrgFilter::default(),
-        &crate::platform::paging::PageParams::default(),
-    )
-    .await?;
+/// Organisations as files: xlsx both ways.
+pub static ORGS: Exchange = Exchange { kind: "orgs", import: Some(import_any), export: Some(export_any) };
+
+fn import_any<'a>(
+    db: &'a Db,
+    actor: &'a Actor,
+    scope: &'a Scope,
+    format: Format,
+    bytes: &'a [u8],
+) -> BoxFut<'a, ImportReport> {
+    Box::pin(async move {
+        match format {
+            Format::Xlsx => import_xlsx(db, actor, scope, bytes).await,
+            Format::Csv => Err(unsupported_format("orgs", format)),
+        }
+    })
+}
+
+fn export_any<'a>(db: &'a Db, scope: &'a Scope, format: Format) -> BoxFut<'a, Vec<u8>> {
+    Box::pin(async move {
+        match format {
+            Format::Xlsx => export_all_xlsx(db, scope).await,
+            Format::Csv => Err(unsupported_format("orgs", format)),
+        }
+    })
+}
+
+/// Every organisation of a scope as xlsx (command line: an operator's export, phones in full).
+pub async fn export_all_xlsx(db: &Db, scope: &Scope) -> anyhow::Result<Vec<u8>> {
+    let rows =
+        store::list_all(&db.conn, scope, &store::OrgFilter::default(), &crate::platform::paging::PageParams::default())
+            .await?;
     let cells: Vec<Vec<Cell>> = rows.iter().map(|o| export_row(o, true)).collect();
     xlsx::write(XLSX_COLUMNS, &cells)
 }
@@ -286,7 +309,7 @@ pub async fn import_party_xlsx(db: &Db, actor: &Actor, scope: &Scope, bytes: &[u
     )
     .await?;
     let by_code: HashMap<&str, &store::OrgRow> = orgs.iter().map(|o| (o.credit_code.as_str(), o)).collect();
-    let units = crate::units::store::options(&db.conn, scope).await?;
+    let units = crate::units::options(&db.conn, scope).await?;
     let mut planned = Vec::new();
     for (row, cells) in sheet.rows {
         let get = |i: usize| text(cells.get(i));

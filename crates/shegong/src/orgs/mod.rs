@@ -9,6 +9,7 @@ pub(crate) mod routes;
 pub mod store;
 
 pub use routes::routes;
+pub use store::{departments, party_orgs, Department};
 
 use crate::platform::access::{Reach, Record};
 

@@ -11,8 +11,6 @@ use axum::Form;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::app::AppState;
-use crate::auth::store::set_flash;
 use crate::orgs::figures::{self, Coverage};
 use crate::orgs::model::{
     division_matches, parse_date, OrgForm, OrgInput, OrgStatus, OrgType, PartyOrgKind, ReportForm, REPORT_RESULTS,
@@ -29,10 +27,12 @@ use crate::platform::import::ImportReport;
 use crate::platform::once;
 use crate::platform::paging::{Page, PageParams};
 use crate::platform::time::today;
+use crate::platform::web::set_flash;
 use crate::platform::web::{
     self, download, render, render_status, see_other, FormErrors, ImportPage, PageCtx, XLSX_TYPE,
 };
-use crate::units::store::{self as units, UnitOption};
+use crate::platform::AppState;
+use crate::units::{self as units, UnitOption};
 
 pub fn routes() -> Routes {
     Routes::new()

@@ -47,7 +47,7 @@ pub async fn import_activities(
     let mut report = ImportReport { rows: sheet.rows.len(), ..ImportReport::default() };
     let domains = store::domains(&db.conn, plan).await?;
     let modes = store::modes(&db.conn, plan).await?;
-    let units = crate::units::store::options(&db.conn, scope).await?;
+    let units = crate::units::options(&db.conn, scope).await?;
     let mut planned = Vec::new();
     for (row, cells) in sheet.rows {
         let get = |i: usize| text(cells.get(i));

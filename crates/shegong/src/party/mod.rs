@@ -10,7 +10,9 @@ pub mod store;
 
 pub use routes::routes;
 
-use crate::platform::access::{Reach, Record};
+use crate::platform::access::{Auth, Reach, Record};
+use crate::platform::files::{Attachment, FileOwner, Readable};
+use crate::platform::AppState;
 
 /// An action plan, reached when its unit lies inside the caller's scope.
 pub static PLAN: Record =
@@ -22,3 +24,13 @@ pub static ACTIVITY: Record = Record {
     reach: Reach::Unit { owner: Some("created_by") },
     parent: Some(("id", "plan_id")),
 };
+
+/// Photos of plan activities: readable with `party.read` when the activity's unit lies inside
+/// the caller's scope.
+pub static ACTIVITY_FILES: FileOwner = FileOwner { entity: "plan_activity", readable: activity_readable, reach: None };
+
+fn activity_readable<'a>(st: &'a AppState, auth: &'a Auth, a: &'a Attachment) -> Readable<'a> {
+    Box::pin(async move {
+        Ok(auth.can("party.read") && crate::units::get_scoped(&st.db.conn, &auth.scope, a.unit_id).await?.is_some())
+    })
+}

@@ -7,16 +7,16 @@ use axum::response::Response;
 use axum::Form;
 use serde::Deserialize;
 
-use crate::app::AppState;
-use crate::auth::store::set_flash;
 use crate::party::figures::{self, Heat};
 use crate::party::model::{ActivityForm, PlanForm};
 use crate::party::store::{self, ActivityRow, Named, PlanRow};
 use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::audit::{self, Actor, Event};
 use crate::platform::error::{AppError, AppResult};
+use crate::platform::web::set_flash;
 use crate::platform::web::{render, render_status, see_other, FormErrors, PageCtx};
-use crate::units::store::{self as units, UnitOption};
+use crate::platform::AppState;
+use crate::units::{self as units, UnitOption};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -303,7 +303,7 @@ async fn party_orgs_export(State(st): State<AppState>, c: PageCtx, auth: Auth) -
             required: false,
         },
     ];
-    let page = crate::orgs::store::party_orgs(
+    let page = crate::orgs::party_orgs(
         &st.db.conn,
         &auth.scope,
         "",
@@ -313,7 +313,7 @@ async fn party_orgs_export(State(st): State<AppState>, c: PageCtx, auth: Auth) -
     let mut all = page.items;
     let mut p = 2;
     while (all.len() as i64) < page.total {
-        let next = crate::orgs::store::party_orgs(
+        let next = crate::orgs::party_orgs(
             &st.db.conn,
             &auth.scope,
             "",

@@ -18,8 +18,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Router;
 use sea_orm::Value;
 
-use crate::app::AppState;
 use crate::platform::error::{error_page, AppError};
+use crate::platform::AppState;
 
 /// Every permission the platform knows. Labels are `perm.<name>` in the locale files.
 pub const PERMISSIONS: &[&str] = &[

@@ -416,6 +416,17 @@ pub fn contains_any(terms: &[(&str, &str)]) -> (String, Vec<sea_orm::Value>) {
     (format!("({})", parts.join(" OR ")), values)
 }
 
+/// Runs an `INSERT … VALUES (…)` (written without `RETURNING`) and returns the new row's id: the
+/// one way to insert a row whose id the caller needs (a test finds any other `RETURNING id`).
+pub async fn insert_id<C: ConnectionTrait>(c: &C, insert: &str, values: Vec<sea_orm::Value>) -> Result<i64, DbErr> {
+    let text = format!("{insert} RETURNING id");
+    let row = c.query_one(sql(c.get_database_backend(), &text, values)).await?.ok_or(DbErr::RecordNotInserted)?;
+    match row.try_get_by_index::<i64>(0) {
+        Ok(id) => Ok(id),
+        Err(_) => row.try_get_by_index::<i32>(0).map(i64::from),
+    }
+}
+
 /// Runs a query returning one integer (a COUNT or a SUM cast to BIGINT); no row counts as 0.
 pub async fn count<C: ConnectionTrait>(c: &C, text: &str, values: Vec<sea_orm::Value>) -> Result<i64, DbErr> {
     let row = c.query_one(sql(c.get_database_backend(), text, values)).await?;

@@ -7,7 +7,14 @@ use sea_orm::{ConnectionTrait, DbErr, FromQueryResult};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use std::sync::OnceLock;
+
+use sea_orm::Value;
+
+use crate::platform::access::{Auth, Reach, Record, Scope};
 use crate::platform::db::sql;
+use crate::platform::error::{AppError, AppResult};
+use crate::platform::AppState;
 
 pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
 
@@ -141,6 +148,109 @@ pub async fn of<C: ConnectionTrait>(c: &C, entity: &str, ids: &[i64]) -> Result<
 /// The stored bytes of an attachment.
 pub async fn read(data_dir: &str, a: &Attachment) -> std::io::Result<Vec<u8>> {
     tokio::fs::read(path_of(data_dir, &a.sha256)).await
+}
+
+/// Reads the uploaded file of a multipart form (field `file`) and checks it (type from
+/// content, size): the bytes, the file name, the kind and the content type.
+pub async fn upload(
+    mp: axum::extract::Multipart,
+    photos_only: bool,
+) -> AppResult<(Vec<u8>, String, &'static str, &'static str)> {
+    let mut mp = mp;
+    let mut out = None;
+    while let Some(field) = mp.next_field().await.map_err(|_| AppError::BadRequest("files.error.too_large".into()))? {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("upload").to_string();
+            let bytes = field.bytes().await.map_err(|_| AppError::BadRequest("files.error.too_large".into()))?;
+            out = Some((bytes.to_vec(), name));
+        }
+    }
+    let (bytes, name) = out.ok_or_else(|| AppError::BadRequest("import.error.no_file".into()))?;
+    let (kind, ctype) = check(&bytes, photos_only).map_err(|k| AppError::BadRequest(k.into()))?;
+    Ok((bytes, name, kind, ctype))
+}
+
+/// The future of a [`FileOwner`]'s read check.
+pub type Readable<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = AppResult<bool>> + Send + 'a>>;
+
+/// How the attachments of one kind of record (`attachments.entity`) are authorised. Each domain
+/// that attaches files declares one in its `mod.rs`; `app::file_owners()` lists them and the
+/// application registers them at start. An attachment of an unregistered kind is served to
+/// nobody.
+pub struct FileOwner {
+    /// The value of `attachments.entity` (`event`, `evaluation`, `station`, …).
+    pub entity: &'static str,
+    /// Whether the caller may read the record the attachment belongs to (its permission and its
+    /// scope), checked before the file is served.
+    pub readable: for<'a> fn(&'a AppState, &'a Auth, &'a Attachment) -> Readable<'a>,
+    /// Beyond the unit scope: the attachments of this kind that a scope also reaches, as a
+    /// condition over `t` (the attachments row), e.g. an evaluation of a project that agency
+    /// staff reach through their agency.
+    pub reach: Option<fn(&Scope) -> (String, Vec<Value>)>,
+}
+
+static OWNERS: OnceLock<Vec<&'static FileOwner>> = OnceLock::new();
+
+/// Registers the owners of attachments (once per process; the application calls it when it
+/// builds the router, always with the same list).
+pub fn register(owners: Vec<&'static FileOwner>) {
+    let _ = OWNERS.get_or_init(|| owners);
+}
+
+fn owners() -> &'static [&'static FileOwner] {
+    OWNERS.get().map(Vec::as_slice).unwrap_or(&[])
+}
+
+/// An attachment, reached when its unit lies inside the caller's scope, or through a
+/// registered owner's own reach (agency staff and their projects' evaluations). The route then
+/// asks the owner whether the caller may read the record it belongs to.
+pub static ATTACHMENT: Record =
+    Record { name: "attachment", table: "attachments", reach: Reach::Custom(attachment_reach), parent: None };
+
+fn attachment_reach(scope: &Scope) -> (String, Vec<Value>) {
+    let (mut cond, mut vals) = scope.unit_filter("t.unit_id", Some("t.created_by"));
+    for o in owners() {
+        if let Some(reach) = o.reach {
+            let (c, v) = reach(scope);
+            cond = format!("{cond} OR (t.entity = '{}' AND {c})", o.entity);
+            vals.extend(v);
+        }
+    }
+    (format!("({cond})"), vals)
+}
+
+/// `GET /attachments/{id}`: the file, after its owner said the caller may read the record it
+/// belongs to (404 otherwise, as for a missing one).
+pub async fn serve(
+    axum::extract::State(st): axum::extract::State<AppState>,
+    auth: Auth,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> AppResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let a = get(&st.db.conn, id).await?.ok_or(AppError::NotFound)?;
+    let allowed = match owners().iter().find(|o| o.entity == a.entity) {
+        Some(o) => (o.readable)(&st, &auth, &a).await?,
+        None => false,
+    };
+    if !allowed {
+        return Err(AppError::NotFound);
+    }
+    let bytes =
+        read(&st.config.data_dir, &a).await.map_err(|e| AppError::Internal(anyhow::anyhow!("attachment {id}: {e}")))?;
+    let mut resp = crate::platform::web::download(
+        bytes,
+        &a.filename,
+        if a.is_photo() { "image/jpeg" } else { "application/octet-stream" },
+    )
+    .into_response();
+    if let Ok(v) = axum::http::HeaderValue::from_str(&a.content_type) {
+        resp.headers_mut().insert(axum::http::header::CONTENT_TYPE, v);
+    }
+    if a.is_photo() {
+        resp.headers_mut()
+            .insert(axum::http::header::CONTENT_DISPOSITION, axum::http::HeaderValue::from_static("inline"));
+    }
+    Ok(resp)
 }
 
 #[cfg(test)]

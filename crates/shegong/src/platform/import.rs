@@ -236,3 +236,61 @@ mod tests {
         assert_eq!(clean_cell("周市镇 "), "周市镇");
     }
 }
+
+/// A file format of the import/export registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Csv,
+}
+
+impl Format {
+    /// The format a file's name or content asks for: xlsx by name or by content, else CSV.
+    pub fn of(file_name: &str, bytes: Option<&[u8]>) -> Format {
+        if file_name.to_ascii_lowercase().ends_with(".xlsx") || bytes.is_some_and(crate::platform::xlsx::sniff_xlsx) {
+            Format::Xlsx
+        } else {
+            Format::Csv
+        }
+    }
+}
+
+/// The future of an importer or exporter of the registry.
+pub type BoxFut<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = anyhow::Result<T>> + Send + 'a>>;
+/// Imports a whole file (all rows or nothing) as the actor, inside the scope.
+pub type ImportFn = for<'a> fn(
+    &'a crate::platform::db::Db,
+    &'a crate::platform::audit::Actor,
+    &'a crate::platform::access::Scope,
+    Format,
+    &'a [u8],
+) -> BoxFut<'a, ImportReport>;
+/// Exports the records of a scope in a format (an exporter without CSV answers an error).
+pub type ExportFn =
+    for<'a> fn(&'a crate::platform::db::Db, &'a crate::platform::access::Scope, Format) -> BoxFut<'a, Vec<u8>>;
+
+/// One kind of record that can be imported and/or exported as a file. Each domain declares its
+/// kinds in its `import.rs`; `app::exchanges()` lists them; the command line (and the web pages)
+/// dispatch through the list, so a kind is added in one place.
+pub struct Exchange {
+    /// The name on the command line (`shegong import units FILE`).
+    pub kind: &'static str,
+    pub import: Option<ImportFn>,
+    pub export: Option<ExportFn>,
+}
+
+impl Exchange {
+    /// The kind named `kind` in `all`.
+    pub fn find<'a>(all: &'a [&'static Exchange], kind: &str) -> Option<&'a Exchange> {
+        all.iter().copied().find(|e| e.kind == kind)
+    }
+    /// The names of the kinds that can be imported (`import`) or exported.
+    pub fn names(all: &[&'static Exchange], import: bool) -> Vec<&'static str> {
+        all.iter().filter(|e| if import { e.import.is_some() } else { e.export.is_some() }).map(|e| e.kind).collect()
+    }
+}
+
+/// The answer of an exporter asked for a format it does not write.
+pub fn unsupported_format(kind: &str, format: Format) -> anyhow::Error {
+    anyhow::anyhow!("{kind}: {format:?} is not supported / 不支持该格式")
+}

@@ -454,7 +454,7 @@ where
 /// `GET /imports/report/{token}`: the report of the caller's own failed import (404 for anyone
 /// else, and after [`REPORT_TTL`](crate::platform::import::REPORT_TTL)).
 pub async fn import_report(
-    axum::extract::State(st): axum::extract::State<crate::app::AppState>,
+    axum::extract::State(st): axum::extract::State<crate::platform::AppState>,
     auth: crate::platform::access::Auth,
     axum::extract::Path(token): axum::extract::Path<String>,
 ) -> AppResult<Response> {
@@ -520,4 +520,20 @@ mod tests {
         assert_eq!(a.len(), 32);
         assert_ne!(a, b);
     }
+}
+
+/// Leaves a message (a locale key) for the session's next full page, or clears it (`None`).
+/// Called inside the write transaction whose outcome it reports.
+pub async fn set_flash<C: sea_orm::ConnectionTrait>(
+    c: &C,
+    session_id: i64,
+    message: Option<&str>,
+) -> Result<(), sea_orm::DbErr> {
+    c.execute(crate::platform::db::sql(
+        c.get_database_backend(),
+        "UPDATE sessions SET flash = ? WHERE id = ?",
+        vec![message.map(str::to_string).into(), session_id.into()],
+    ))
+    .await
+    .map(|_| ())
 }

@@ -3,11 +3,11 @@
 use axum::extract::State;
 use axum::Json;
 
-use crate::app::AppState;
 use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::api::ApiError;
 use crate::platform::error::AppResult;
-use crate::review::figures::FigureValue;
+use crate::platform::figures::FigureValue;
+use crate::platform::AppState;
 
 pub fn routes() -> Routes {
     Routes::new().get("/api/v1/figures", Need::Perm("dashboard.read"), figures)

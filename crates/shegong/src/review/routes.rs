@@ -2,11 +2,11 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 
-use crate::app::AppState;
 use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::error::AppResult;
+use crate::platform::figures::FigureValue;
 use crate::platform::web::{render, PageCtx};
-use crate::review::figures::FigureValue;
+use crate::platform::AppState;
 
 pub fn routes() -> Routes {
     Routes::new().get("/", Need::Login, home)

@@ -3,11 +3,11 @@
 use axum::extract::{Path, Query, State};
 use axum::Json;
 
-use crate::app::AppState;
 use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::api::ApiError;
 use crate::platform::error::{AppError, AppResult};
 use crate::platform::paging::{Page, PageParams};
+use crate::platform::AppState;
 use crate::services::store::{self, ProjectRow};
 
 pub fn routes() -> Routes {

@@ -171,8 +171,8 @@ pub async fn compute<C: ConnectionTrait>(
 pub async fn headline<C: ConnectionTrait>(
     c: &C,
     scope: &Scope,
-) -> Result<Vec<crate::review::figures::FigureValue>, DbErr> {
-    use crate::review::figures::FigureValue;
+) -> Result<Vec<crate::platform::figures::FigureValue>, DbErr> {
+    use crate::platform::figures::FigureValue;
     let (sf, vals) = project_filter(scope);
     let year = c
         .query_one(sql(c.get_database_backend(), &format!("SELECT MAX(p.year) FROM projects p WHERE {sf}"), vals))
@@ -204,12 +204,12 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::Json;
 
-use crate::app::AppState;
 use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::chart::{BarChart, BarRow};
 use crate::platform::error::{AppError, AppResult};
 use crate::platform::money::Money;
 use crate::platform::web::{download, render, PageCtx, XLSX_TYPE};
+use crate::platform::AppState;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -246,7 +246,7 @@ pub async fn resolve(st: &AppState, auth: &Auth, q: &FiguresQuery) -> AppResult<
     let unit = match q.unit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) => {
             let id = s.parse::<i64>().map_err(|_| AppError::NotFound)?;
-            let u = crate::units::store::get(db, id).await?.ok_or(AppError::NotFound)?;
+            let u = crate::units::get(db, id).await?.ok_or(AppError::NotFound)?;
             // Agency staff see their agency's projects wherever they were bought.
             if !(auth.scope.contains_path(&u.path) || auth.scope.own_org.is_some()) {
                 return Err(AppError::NotFound);
@@ -254,11 +254,11 @@ pub async fn resolve(st: &AppState, auth: &Auth, q: &FiguresQuery) -> AppResult<
             u
         }
         None => {
-            let own = crate::units::store::get(db, auth.unit_id).await?.ok_or(AppError::NotFound)?;
+            let own = crate::units::get(db, auth.unit_id).await?.ok_or(AppError::NotFound)?;
             if auth.scope.all || auth.scope.own_org.is_some() {
-                let roots = crate::units::store::roots(db, &Scope::all()).await?;
+                let roots = crate::units::roots(db, &Scope::all()).await?;
                 match roots.first() {
-                    Some(r) => crate::units::store::get(db, r.id).await?.ok_or(AppError::NotFound)?,
+                    Some(r) => crate::units::get(db, r.id).await?.ok_or(AppError::NotFound)?,
                     None => own,
                 }
             } else {
@@ -274,7 +274,7 @@ pub async fn resolve(st: &AppState, auth: &Auth, q: &FiguresQuery) -> AppResult<
 struct FiguresPage {
     c: PageCtx,
     fig: ServiceFigures,
-    units: Vec<crate::units::store::UnitOption>,
+    units: Vec<crate::units::UnitOption>,
     charts: Vec<BarChart>,
 }
 
@@ -302,8 +302,7 @@ async fn page(
     Query(q): Query<FiguresQuery>,
 ) -> AppResult<Response> {
     let fig = resolve(&st, &auth, &q).await?;
-    let units =
-        crate::units::store::options(&st.db.conn, &auth.scope).await?.into_iter().filter(|u| u.depth <= 1).collect();
+    let units = crate::units::options(&st.db.conn, &auth.scope).await?.into_iter().filter(|u| u.depth <= 1).collect();
     let role_rows = fig
         .by_role
         .iter()

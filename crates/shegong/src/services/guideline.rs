@@ -9,13 +9,13 @@ use axum::response::Response;
 use axum::Form;
 use serde::Deserialize;
 
-use crate::app::AppState;
-use crate::auth::store::set_flash;
 use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::audit::{self, Actor, Event};
 use crate::platform::error::{AppError, AppResult};
 use crate::platform::time::today;
+use crate::platform::web::set_flash;
 use crate::platform::web::{render, render_status, see_other, FormErrors, PageCtx};
+use crate::platform::AppState;
 use crate::services::store::{self, CategoryRow};
 
 pub fn routes() -> Routes {

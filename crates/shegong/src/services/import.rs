@@ -404,10 +404,10 @@ pub fn payment_row(p: &ProjectRow, pay: &store::PaymentRow) -> Vec<Cell> {
 use axum::extract::{Multipart, Query, State};
 use axum::response::Response;
 
-use crate::app::AppState;
 use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::error::AppResult;
 use crate::platform::web::{self, download, render, ImportPage, PageCtx, XLSX_TYPE};
+use crate::platform::AppState;
 
 pub fn routes() -> Routes {
     Routes::new()

@@ -11,10 +11,11 @@ pub mod import;
 pub mod model;
 pub(crate) mod routes;
 pub mod store;
+pub use store::{agency_eligible, agency_options};
 
-pub use routes::evaluation_visible;
-
-use crate::platform::access::{Reach, Record, Scope};
+use crate::platform::access::{Auth, Reach, Record, Scope};
+use crate::platform::files::{Attachment, FileOwner, Readable};
+use crate::platform::AppState;
 use sea_orm::Value;
 
 /// A purchased project, reached when its buying unit lies inside the caller's scope, or it is
@@ -47,6 +48,23 @@ fn team_person_reach(scope: &Scope) -> (String, Vec<Value>) {
     let (pf, pv) = store::project_filter(scope);
     vals.extend(pv);
     (format!("({wf} OR t.id IN (SELECT m.worker_id FROM project_members m JOIN projects p ON p.id = m.project_id WHERE {pf}))"), vals)
+}
+
+/// Attachments of evaluations: readable with `services.read` by whoever reaches the project
+/// (agency staff through their agency, too).
+pub static EVALUATION_FILES: FileOwner =
+    FileOwner { entity: "evaluation", readable: evaluation_readable, reach: Some(evaluation_reach) };
+
+fn evaluation_readable<'a>(st: &'a AppState, auth: &'a Auth, a: &'a Attachment) -> Readable<'a> {
+    Box::pin(routes::evaluation_visible(st, auth, a.entity_id))
+}
+
+fn evaluation_reach(scope: &Scope) -> (String, Vec<Value>) {
+    let (pf, vals) = store::project_filter(scope);
+    (
+        format!("t.entity_id IN (SELECT ev.id FROM project_evaluations ev JOIN projects p ON p.id = ev.project_id WHERE {pf})"),
+        vals,
+    )
 }
 
 /// Every page and API route of the domain.

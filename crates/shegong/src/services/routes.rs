@@ -9,8 +9,6 @@ use axum::response::Response;
 use axum::Form;
 use serde::Deserialize;
 
-use crate::app::AppState;
-use crate::auth::store::set_flash;
 use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::audit::{self, Actor, Event};
 use crate::platform::error::{AppError, AppResult};
@@ -18,7 +16,9 @@ use crate::platform::files;
 use crate::platform::once;
 use crate::platform::paging::{Page, PageParams};
 use crate::platform::time::today;
+use crate::platform::web::set_flash;
 use crate::platform::web::{render, render_status, see_other, FormErrors, PageCtx};
+use crate::platform::AppState;
 use crate::services::model::{
     self, check_advance, check_evaluation, check_payment, check_sign, EvaluationForm, MemberForm, MilestoneForm,
     PaymentForm, ProjectForm, Refusal, SignForm,
@@ -640,7 +640,7 @@ async fn evaluation_file(
     if !store::evaluations(&st.db.conn, id).await?.iter().any(|e| e.0.id == eid) {
         return Err(AppError::NotFound);
     }
-    let (bytes, name, kind, ctype) = crate::events::routes::upload(mp, false).await?;
+    let (bytes, name, kind, ctype) = crate::platform::files::upload(mp, false).await?;
     let tx = st.db.write().await?;
     let aid = files::store(
         &*tx,

@@ -676,7 +676,7 @@ pub async fn worker_options<C: ConnectionTrait>(
 }
 
 pub async fn worker_name<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result<Option<String>, DbErr> {
-    Ok(crate::talent::store::worker(c, scope, id).await?.map(|w| w.name))
+    Ok(crate::talent::worker(c, scope, id).await?.map(|w| w.name))
 }
 
 /// One person on the teams (`m` is project_members): the register entry, or the name of someone

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::orgs::figures::CoverageCounts;
 use crate::platform::access::Scope;
-use crate::review::figures::FigureValue;
+use crate::platform::figures::FigureValue;
 use crate::stations::model::TIERS;
 use crate::stations::store::{self, StationRow};
 

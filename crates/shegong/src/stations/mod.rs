@@ -10,8 +10,21 @@ pub mod store;
 
 pub use routes::routes;
 
-use crate::platform::access::{Reach, Record};
+use crate::platform::access::{Auth, Reach, Record};
+use crate::platform::files::{Attachment, FileOwner, Readable};
+use crate::platform::AppState;
 
 /// A station, reached when its unit lies inside the caller's scope.
 pub static STATION: Record =
     Record { name: "station", table: "stations", reach: Reach::Unit { owner: Some("created_by") }, parent: None };
+
+/// Photos of stations: readable with `stations.read` when the station lies inside the caller's
+/// scope.
+pub static STATION_FILES: FileOwner = FileOwner { entity: "station", readable: station_readable, reach: None };
+
+fn station_readable<'a>(st: &'a AppState, auth: &'a Auth, a: &'a Attachment) -> Readable<'a> {
+    Box::pin(async move {
+        Ok(auth.can("stations.read")
+            && store::get(&st.db.conn, &auth.scope, a.entity_id, crate::platform::time::today()).await?.is_some())
+    })
+}

@@ -8,9 +8,7 @@ use axum::response::Response;
 use axum::Form;
 use serde::Deserialize;
 
-use crate::app::AppState;
-use crate::auth::store::set_flash;
-use crate::events::store::HonourRow;
+use crate::events::HonourRow;
 use crate::orgs::model::parse_date;
 use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::audit::{self, Actor, Event};
@@ -18,11 +16,13 @@ use crate::platform::error::{AppError, AppResult};
 use crate::platform::files::{self, Attachment};
 use crate::platform::once;
 use crate::platform::time::today;
+use crate::platform::web::set_flash;
 use crate::platform::web::{download, render, render_status, see_other, FormErrors, PageCtx, XLSX_TYPE};
+use crate::platform::AppState;
 use crate::stations::figures::{tiers, TierFigures};
 use crate::stations::model::{tier_of_kind, EndForm, StaffForm, StationForm, EXPORT_COLUMNS, POSTS};
 use crate::stations::store::{self, PartyOrgOption, StaffRow, StationRow, WorkerOption};
-use crate::units::store::{self as units, UnitOption};
+use crate::units::{self as units, UnitOption};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -259,7 +259,7 @@ async fn detail_page(
     errors: FormErrors,
 ) -> AppResult<DetailPage> {
     let staff = store::staff_of(&st.db.conn, s.id).await?;
-    let honours = crate::events::store::honours_at_unit(&st.db.conn, s.unit_id).await?;
+    let honours = crate::events::honours_at_unit(&st.db.conn, s.unit_id).await?;
     let photos = files::of(&st.db.conn, "station", &[s.id]).await?;
     let workers = if auth.can("stations.write") {
         store::worker_options(&st.db.conn, &auth.scope, &s.unit_path).await?
@@ -449,7 +449,7 @@ async fn station_photo(
     mp: axum::extract::Multipart,
 ) -> AppResult<Response> {
     let s = store::get(&st.db.conn, &auth.scope, id, today()).await?.ok_or(AppError::NotFound)?;
-    let (bytes, name, kind, ctype) = crate::events::upload(mp, true).await?;
+    let (bytes, name, kind, ctype) = crate::platform::files::upload(mp, true).await?;
     let tx = st.db.write().await?;
     let aid =
         files::store(&*tx, &st.config.data_dir, "station", id, s.unit_id, &name, &bytes, kind, ctype, Some(auth.id))

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::platform::access::Scope;
 use crate::platform::db::{count, sql};
 use crate::stations::model::{StaffInput, StationInput};
-use crate::units::store::UnitOption;
+use crate::units::UnitOption;
 
 /// A station as listed and shown. `staff` counts the people at the station on the day asked for.
 #[derive(Debug, Clone, Serialize, FromQueryResult, utoipa::ToSchema)]

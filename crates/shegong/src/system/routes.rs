@@ -9,12 +9,12 @@ use axum::Extension;
 use sha2::Digest;
 use subtle::ConstantTimeEq;
 
-use crate::app::AppState;
 use crate::platform::access::{Need, Routes};
 use crate::platform::audit::{self, AuditFilter, AuditRow};
 use crate::platform::error::AppResult;
 use crate::platform::paging::{Page, PageParams};
 use crate::platform::web::{render, PageCtx, RequestCtx};
+use crate::platform::AppState;
 
 pub fn routes() -> Routes {
     Routes::new()

@@ -7,6 +7,7 @@ pub mod model;
 pub(crate) mod routes;
 pub mod selections;
 pub mod store;
+pub use store::worker;
 
 use crate::platform::access::{Reach, Record};
 

@@ -8,8 +8,6 @@ use axum::{Form, Json};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::app::AppState;
-use crate::auth::store::set_flash;
 use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::audit::{self, Actor, Event};
 use crate::platform::error::{AppError, AppResult};
@@ -17,7 +15,9 @@ use crate::platform::money::Money;
 use crate::platform::once;
 use crate::platform::paging::{Page, PageParams};
 use crate::platform::time::today;
+use crate::platform::web::set_flash;
 use crate::platform::web::{download, render, render_status, see_other, FormErrors, PageCtx, XLSX_TYPE};
+use crate::platform::AppState;
 use crate::talent::model::EntryForm;
 use crate::talent::store::{self, EntryRow, FundTotals};
 
@@ -100,7 +100,7 @@ async fn fund_page(
 
 /// The unit that keeps the fund: the root of the org-unit tree, which the writer's scope must contain.
 async fn fund_unit(st: &AppState, auth: &Auth) -> AppResult<i64> {
-    let roots = crate::units::store::roots(&st.db.conn, &crate::platform::access::Scope::all()).await?;
+    let roots = crate::units::roots(&st.db.conn, &crate::platform::access::Scope::all()).await?;
     let root = roots.first().ok_or(AppError::NotFound)?;
     // Outside the scope the fund does not exist for this user, as with every scoped record.
     if !auth.scope.contains_path(&root.path) {
@@ -330,7 +330,7 @@ struct WorkerFormPage {
     id: Option<i64>,
     f: crate::talent::model::WorkerForm,
     errors: FormErrors,
-    units: Vec<crate::units::store::UnitOption>,
+    units: Vec<crate::units::UnitOption>,
     agencies: Vec<store::AgencyOption>,
 }
 
@@ -341,7 +341,7 @@ impl WorkerFormPage {
 }
 
 async fn worker_new(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<Response> {
-    let units = crate::units::store::options(&st.db.conn, &auth.scope).await?;
+    let units = crate::units::options(&st.db.conn, &auth.scope).await?;
     let agencies = store::agencies(&st.db.conn, &auth.scope).await?;
     let f = crate::talent::model::WorkerForm { unit_id: auth.unit_id.to_string(), ..Default::default() };
     render(&WorkerFormPage { c, id: None, f, errors: FormErrors::default(), units, agencies })
@@ -362,7 +362,7 @@ async fn worker_create(
         }
     };
     if let Some(i) = &input {
-        if crate::units::store::get_scoped(&st.db.conn, &auth.scope, i.unit_id).await?.is_none() {
+        if crate::units::get_scoped(&st.db.conn, &auth.scope, i.unit_id).await?.is_none() {
             errs.push(("unit_id", "orgs.error.unit", String::new()));
         }
         // Checked only for an otherwise valid form, so that testing candidate numbers costs a
@@ -388,7 +388,7 @@ async fn worker_create(
         for (field, key, detail) in errs {
             errors.add(field, if detail.is_empty() { c.t(key).to_string() } else { format!("{}：{detail}", c.t(key)) });
         }
-        let units = crate::units::store::options(&st.db.conn, &auth.scope).await?;
+        let units = crate::units::options(&st.db.conn, &auth.scope).await?;
         let agencies = store::agencies(&st.db.conn, &auth.scope).await?;
         // The ID number is never sent back to the browser.
         let f = crate::talent::model::WorkerForm { id_number: String::new(), phone: String::new(), ..f };
@@ -846,7 +846,7 @@ async fn selection_advance(
                 awardee_name: n.worker_name.clone(),
                 awarding_body: String::new(),
             };
-            crate::events::store::insert_honour(&*tx, &honour, None, Some(auth.id)).await?;
+            crate::events::insert_honour(&*tx, &honour, None, Some(auth.id)).await?;
         }
     }
     audit::record(
@@ -952,7 +952,7 @@ async fn worker_edit(
     axum::extract::Path(id): axum::extract::Path<i64>,
 ) -> AppResult<Response> {
     let w = store::worker(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
-    let units = crate::units::store::options(&st.db.conn, &auth.scope).await?;
+    let units = crate::units::options(&st.db.conn, &auth.scope).await?;
     let agencies = store::agencies(&st.db.conn, &auth.scope).await?;
     let f = crate::talent::model::WorkerForm {
         name: w.name.clone(),
@@ -992,7 +992,7 @@ async fn worker_update(
         }
     };
     if let Some(i) = &input {
-        if crate::units::store::get_scoped(&st.db.conn, &auth.scope, i.unit_id).await?.is_none() {
+        if crate::units::get_scoped(&st.db.conn, &auth.scope, i.unit_id).await?.is_none() {
             errs.push(("unit_id", "orgs.error.unit", String::new()));
         }
     }
@@ -1001,7 +1001,7 @@ async fn worker_update(
         for (field, key, _) in errs {
             errors.add(field, c.t(key));
         }
-        let units = crate::units::store::options(&st.db.conn, &auth.scope).await?;
+        let units = crate::units::options(&st.db.conn, &auth.scope).await?;
         let agencies = store::agencies(&st.db.conn, &auth.scope).await?;
         let f = crate::talent::model::WorkerForm { id_number: String::new(), phone: String::new(), ..f };
         return render_status(

@@ -7,12 +7,12 @@ use axum::{Extension, Json};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::app::AppState;
 use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::api::{validation_error, ApiError};
 use crate::platform::error::{AppError, AppResult};
 use crate::platform::paging::{Page, PageParams};
 use crate::platform::web::RequestCtx;
+use crate::platform::AppState;
 use crate::units::model::{Unit, UnitForm, UnitRow};
 use crate::units::routes::{create_unit, Created};
 use crate::units::store::{self, UnitFilter};

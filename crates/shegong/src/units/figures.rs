@@ -3,7 +3,7 @@
 use sea_orm::{ConnectionTrait, DbErr};
 
 use crate::platform::access::Scope;
-use crate::review::figures::FigureValue;
+use crate::platform::figures::FigureValue;
 use crate::units::model::UnitKind;
 use crate::units::store;
 

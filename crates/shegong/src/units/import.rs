@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use crate::platform::access::Scope;
 use crate::platform::audit::{self, Actor, Event};
 use crate::platform::db::Db;
-use crate::platform::import::{clean_cell, ImportReport, RowError};
+use crate::platform::import::{clean_cell, BoxFut, Exchange, Format, ImportReport, RowError};
 use crate::platform::xlsx::{self, Cell, ColKind, Column};
 use crate::units::model::{child_path, UnitCode, UnitForm, UnitInput, UnitKind};
 use crate::units::store;
@@ -260,57 +260,33 @@ pub async fn export_csv(db: &Db) -> anyhow::Result<Vec<u8>> {
     w.into_inner().map_err(|e| anyhow::anyhow!("csv: {e}"))
 }
 
-fn is_xlsx_name(file: &str) -> bool {
-    file.to_ascii_lowercase().ends_with(".xlsx")
-}
+/// Units as files: xlsx (the template's columns) and CSV (the column keys), both ways.
+pub static UNITS: Exchange = Exchange { kind: "units", import: Some(import_any), export: Some(export_any) };
 
-/// `shegong import units FILE` (.xlsx or .csv).
-pub async fn run_cli(db: &Db, kind: &str, file: &str) -> anyhow::Result<i32> {
-    match kind {
-        "units" => {
-            let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("无法读取 / cannot read {file}: {e}"))?;
-            let actor = Actor::system("cli");
-            let report = if is_xlsx_name(file) || xlsx::sniff_xlsx(&bytes) {
-                import_xlsx(db, &actor, &Scope::all(), &bytes).await?
-            } else {
-                let text = String::from_utf8(bytes)
+fn import_any<'a>(
+    db: &'a Db,
+    actor: &'a Actor,
+    scope: &'a Scope,
+    format: Format,
+    bytes: &'a [u8],
+) -> BoxFut<'a, ImportReport> {
+    Box::pin(async move {
+        match format {
+            Format::Xlsx => import_xlsx(db, actor, scope, bytes).await,
+            Format::Csv => {
+                let text = String::from_utf8(bytes.to_vec())
                     .map_err(|_| anyhow::anyhow!("文件不是 UTF-8 编码 / the file is not UTF-8"))?;
-                import_csv(db, &actor, &text).await?
-            };
-            say(&report.to_text());
-            Ok(if report.committed() { 0 } else { 1 })
+                import_csv(db, actor, &text).await
+            }
         }
-        "orgs" => {
-            let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("无法读取 / cannot read {file}: {e}"))?;
-            let report = crate::orgs::import::import_xlsx(db, &Actor::system("cli"), &Scope::all(), &bytes).await?;
-            say(&report.to_text());
-            Ok(if report.committed() { 0 } else { 1 })
-        }
-        other => {
-            eprintln!("未知类型 / unknown kind: {other} (units, orgs)");
-            Ok(2)
-        }
-    }
+    })
 }
 
-/// `shegong export units FILE` (.xlsx or .csv by the file name).
-pub async fn export_cli(db: &Db, kind: &str, file: &str) -> anyhow::Result<i32> {
-    let bytes = match kind {
-        "units" if is_xlsx_name(file) => export_xlsx(db, &Scope::all()).await?,
-        "units" => export_csv(db).await?,
-        "orgs" => crate::orgs::import::export_all_xlsx(db).await?,
-        other => {
-            eprintln!("未知类型 / unknown kind: {other} (units, orgs)");
-            return Ok(2);
+fn export_any<'a>(db: &'a Db, scope: &'a Scope, format: Format) -> BoxFut<'a, Vec<u8>> {
+    Box::pin(async move {
+        match format {
+            Format::Xlsx => export_xlsx(db, scope).await,
+            Format::Csv => export_csv(db).await,
         }
-    };
-    std::fs::write(file, bytes).map_err(|e| anyhow::anyhow!("无法写入 / cannot write {file}: {e}"))?;
-    say(&format!("已导出 / exported {kind} → {file}"));
-    Ok(0)
-}
-
-/// Prints a line; a closed pipe (e.g. `| head`) is not an error worth a panic.
-fn say(text: &str) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stdout(), "{text}");
+    })
 }

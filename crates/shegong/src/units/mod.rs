@@ -9,6 +9,7 @@ pub(crate) mod routes;
 pub mod store;
 
 pub use routes::routes;
+pub use store::{ancestors, children, get, get_scoped, options, roots, UnitOption};
 
 use crate::platform::access::{Reach, Record};
 

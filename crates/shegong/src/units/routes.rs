@@ -8,7 +8,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
 
-use crate::app::AppState;
 use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::audit::{self, Actor, Event};
 use crate::platform::error::{AppError, AppResult};
@@ -18,6 +17,7 @@ use crate::platform::paging::{Page, PageParams};
 use crate::platform::web::{
     self, download, render, render_status, see_other, FormErrors, ImportPage, PageCtx, XLSX_TYPE,
 };
+use crate::platform::AppState;
 use crate::units::model::{child_path, Unit, UnitCode, UnitForm, UnitInput, UnitKind, UnitRow};
 use crate::units::store::{self, KindCount, UnitFilter, UnitOption};
 
@@ -234,7 +234,7 @@ pub(crate) async fn create_unit(
     audit::record(&*tx, &Actor::user(auth, ip), Event::new("create", "org_unit", id).unit(id).after(&after)).await?;
     once::complete(&*tx, nonce, &format!("/units/{id}")).await?;
     if auth.session_id > 0 {
-        crate::auth::store::set_flash(&*tx, auth.session_id, flash).await?;
+        crate::platform::web::set_flash(&*tx, auth.session_id, flash).await?;
     }
     tx.commit().await?;
     Ok(Ok(Created::New(id)))
@@ -251,7 +251,7 @@ async fn create(State(st): State<AppState>, c: PageCtx, auth: Auth, Form(f): For
     match create_unit(&st, &auth, &c.ip, &input, &f.nonce, Some("units.saved")).await? {
         Ok(Created::New(id)) => Ok(see_other(&format!("/units/{id}"))),
         Ok(Created::Duplicate(loc)) => {
-            crate::auth::store::set_flash(&st.db.conn, auth.session_id, Some("common.duplicate")).await?;
+            crate::platform::web::set_flash(&st.db.conn, auth.session_id, Some("common.duplicate")).await?;
             Ok(see_other(if loc.is_empty() { "/units" } else { &loc }))
         }
         Err(errs) => {
@@ -328,7 +328,7 @@ async fn update(
         Event::new("update", "org_unit", id).unit(id).before(&old).after(&after),
     )
     .await?;
-    crate::auth::store::set_flash(&*tx, auth.session_id, Some("units.saved")).await?;
+    crate::platform::web::set_flash(&*tx, auth.session_id, Some("units.saved")).await?;
     tx.commit().await?;
     Ok(see_other(&format!("/units/{id}")))
 }
@@ -360,7 +360,7 @@ async fn set_active(
         Event::new(action, "org_unit", id).unit(id).before(&old).after(&after),
     )
     .await?;
-    crate::auth::store::set_flash(&*tx, auth.session_id, Some("units.saved")).await?;
+    crate::platform::web::set_flash(&*tx, auth.session_id, Some("units.saved")).await?;
     tx.commit().await?;
     Ok(see_other(&format!("/units/{id}")))
 }

@@ -5,11 +5,11 @@ use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::app::AppState;
 use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::api::ApiError;
 use crate::platform::error::AppResult;
 use crate::platform::paging::{Page, PageParams};
+use crate::platform::AppState;
 use crate::users::model::UserRow;
 use crate::users::store::{self, UserFilter};
 

@@ -101,7 +101,7 @@ pub struct UserInput {
     #[serde(serialize_with = "crate::platform::pii::ser_phone")]
     pub phone: Option<String>,
     pub email: Option<String>,
-    /// Checked against the register by the caller ([`crate::services::store::agency_eligible`]).
+    /// Checked against the register by the caller ([`crate::services::agency_eligible`]).
     pub organisation_id: Option<i64>,
 }
 

@@ -6,16 +6,16 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
 
-use crate::app::AppState;
+use crate::auth as auth_store;
 use crate::auth::model::check_password_policy;
-use crate::auth::store as auth_store;
 use crate::platform::access::{Auth, DataScope, Need, Routes, PERMISSIONS};
 use crate::platform::audit::{self, Actor, Event};
 use crate::platform::error::{AppError, AppResult};
 use crate::platform::paging::{Page, PageParams};
 use crate::platform::web::{render, render_status, see_other, FormErrors, PageCtx};
-use crate::services::store as services_store;
-use crate::units::store::{self as unit_store, UnitOption};
+use crate::platform::AppState;
+use crate::services as services_store;
+use crate::units::{self as unit_store, UnitOption};
 use crate::users::model::{parse_role_form, RoleRow, UserForm, UserInput, UserRow};
 use crate::users::store::{self, UserFilter};
 
@@ -145,7 +145,7 @@ async fn create(
 ) -> AppResult<Response> {
     let cfg = &st.config.security;
     if let Some(prev) = crate::platform::once::previous(&st.db.conn, &f.nonce, auth.id).await? {
-        auth_store::set_flash(&st.db.conn, auth.session_id, Some("common.duplicate")).await?;
+        crate::platform::web::set_flash(&st.db.conn, auth.session_id, Some("common.duplicate")).await?;
         return Ok(see_other(if prev.is_empty() { "/admin/users" } else { &prev }));
     }
     let input = match f.validate() {
@@ -181,7 +181,7 @@ async fn create(
     let tx = st.db.write().await?;
     if let Some(prev) = crate::platform::once::claim(&*tx, &f.nonce, auth.id).await? {
         drop(tx);
-        auth_store::set_flash(&st.db.conn, auth.session_id, Some("common.duplicate")).await?;
+        crate::platform::web::set_flash(&st.db.conn, auth.session_id, Some("common.duplicate")).await?;
         return Ok(see_other(if prev.is_empty() { "/admin/users" } else { &prev }));
     }
     if store::username_taken(&*tx, &input.username).await? {
@@ -191,7 +191,7 @@ async fn create(
     crate::platform::once::complete(&*tx, &f.nonce, &format!("/admin/users/{id}")).await?;
     audit::record(&*tx, &Actor::user(&auth, &c.ip), Event::new("create", "user", id).unit(input.unit_id).after(&input))
         .await?;
-    auth_store::set_flash(&*tx, auth.session_id, Some("users.saved")).await?;
+    crate::platform::web::set_flash(&*tx, auth.session_id, Some("users.saved")).await?;
     tx.commit().await?;
     Ok(see_other(&format!("/admin/users/{id}")))
 }
@@ -272,7 +272,7 @@ async fn update(
         Event::new("update", "user", id).unit(input.unit_id).before(&old).after(&input),
     )
     .await?;
-    auth_store::set_flash(&*tx, auth.session_id, Some("users.saved")).await?;
+    crate::platform::web::set_flash(&*tx, auth.session_id, Some("users.saved")).await?;
     tx.commit().await?;
     Ok(see_other(&format!("/admin/users/{id}")))
 }
@@ -309,7 +309,7 @@ async fn set_disabled(
             .after(&serde_json::json!({"disabled": disabled})),
     )
     .await?;
-    auth_store::set_flash(&*tx, auth.session_id, Some("users.saved")).await?;
+    crate::platform::web::set_flash(&*tx, auth.session_id, Some("users.saved")).await?;
     tx.commit().await?;
     Ok(see_other(&format!("/admin/users/{id}")))
 }
@@ -353,7 +353,7 @@ async fn reset_password(
     auth_store::set_password(&*tx, id, &hash, true).await?;
     auth_store::delete_user_sessions(&*tx, id, None).await?;
     audit::record(&*tx, &Actor::user(&auth, &c.ip), Event::new("password_reset", "user", id).unit(u.unit_id)).await?;
-    auth_store::set_flash(&*tx, auth.session_id, Some("users.password_reset")).await?;
+    crate::platform::web::set_flash(&*tx, auth.session_id, Some("users.password_reset")).await?;
     tx.commit().await?;
     Ok(see_other(&format!("/admin/users/{id}")))
 }
@@ -391,7 +391,7 @@ async fn set_roles(
         Event::new("grant", "user", id).unit(u.unit_id).before(&before).after(&after),
     )
     .await?;
-    auth_store::set_flash(&*tx, auth.session_id, Some("users.saved")).await?;
+    crate::platform::web::set_flash(&*tx, auth.session_id, Some("users.saved")).await?;
     tx.commit().await?;
     Ok(see_other(&format!("/admin/users/{id}")))
 }
@@ -557,7 +557,7 @@ async fn save_role(
         ev = ev.before(b);
     }
     audit::record(&*tx, &Actor::user(&auth, &c.ip), ev).await?;
-    auth_store::set_flash(&*tx, auth.session_id, Some("users.role_saved")).await?;
+    crate::platform::web::set_flash(&*tx, auth.session_id, Some("users.role_saved")).await?;
     tx.commit().await?;
     Ok(see_other(&format!("/admin/roles/{rid}")))
 }

@@ -21,7 +21,7 @@ async fn browser_login_and_dashboard() {
     let cfg = test_config(dir.path().join("b.db").to_str().expect("path"));
     let db = crate::helpers::open_db(&cfg).await;
     shegong::demo::generate(&db, &cfg.security, PASSWORD, 1).await.expect("demo");
-    let state = shegong::app::AppState::new(db, cfg, None);
+    let state = shegong::platform::AppState::new(db, cfg, None);
     let router = shegong::app::build(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");

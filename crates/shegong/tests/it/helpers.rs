@@ -9,10 +9,11 @@ use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
 use sea_orm::ConnectionTrait;
-use shegong::app::{self, AppState};
+use shegong::app;
 use shegong::platform::access::Routes;
 use shegong::platform::config::Config;
 use shegong::platform::db::Db;
+use shegong::platform::AppState;
 use tower::ServiceExt;
 
 pub const PASSWORD: &str = "Test-Passw0rd-Ks";

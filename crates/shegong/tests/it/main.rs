@@ -9,6 +9,7 @@ mod audit_log;
 mod auth;
 mod browser;
 mod events;
+mod floor_plan;
 mod imports;
 mod input;
 mod ops;

@@ -1,0 +1,81 @@
+//! The floor plan of the source tree, checked on the files themselves: layers point one way
+//! (`platform` ← domains ← `app` ← `cli`/`main`), and a domain reaches another domain only
+//! through its public face (`mod.rs`), never its store.
+
+use std::path::{Path, PathBuf};
+
+/// The domain folders (each a room set of `mod.rs`, `model.rs`, `store.rs`, `routes.rs`, …).
+pub const DOMAINS: &[&str] =
+    &["auth", "events", "orgs", "party", "review", "services", "stations", "system", "talent", "units", "users"];
+
+fn src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+/// Every `.rs` file under `dir`, with its text up to its first `#[cfg(test)]` (test modules may
+/// build fixtures from any layer).
+pub fn sources(dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read src").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&p).expect("read");
+                let code = text.split("#[cfg(test)]").next().unwrap_or("").to_string();
+                out.push((p, code));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn hits(files: &[(PathBuf, String)], bad: impl Fn(&str) -> bool) -> Vec<String> {
+    let mut found = Vec::new();
+    for (p, code) in files {
+        for (n, line) in code.lines().enumerate() {
+            let l = line.trim_start();
+            if !l.starts_with("//") && bad(line) {
+                found.push(format!("{}:{}: {}", p.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn nothing_below_the_application_imports_it() {
+    let mut below = sources(&src().join("platform"));
+    for d in DOMAINS.iter().chain(["demo"].iter()) {
+        below.extend(sources(&src().join(d)));
+    }
+    let found = hits(&below, |l| l.contains("crate::app::") || l.contains("crate::app;") || l.contains("crate::cli"));
+    assert!(found.is_empty(), "only app.rs, cli.rs and main.rs may use the application: {found:#?}");
+}
+
+#[test]
+fn the_platform_imports_no_domain() {
+    let platform = sources(&src().join("platform"));
+    let found = hits(&platform, |l| {
+        DOMAINS
+            .iter()
+            .chain(["demo"].iter())
+            .any(|d| l.contains(&format!("crate::{d}::")) || l.contains(&format!("crate::{d};")))
+    });
+    assert!(found.is_empty(), "the platform knows no domain: {found:#?}");
+}
+
+#[test]
+fn domains_meet_only_through_their_public_face() {
+    let mut found = Vec::new();
+    for d in DOMAINS {
+        let files = sources(&src().join(d));
+        found.extend(hits(&files, |l| {
+            DOMAINS.iter().filter(|o| *o != d).any(|o| l.contains(&format!("crate::{o}::store")))
+        }));
+    }
+    assert!(found.is_empty(), "use the other domain's mod.rs, never its store: {found:#?}");
+}
