@@ -387,6 +387,9 @@ impl Scope {
     }
 }
 
+/// A condition over the row `t` that a scope reaches, and its values.
+pub type ScopeFilter = fn(&Scope) -> (String, Vec<Value>);
+
 /// How a kind of record hangs in the org-unit tree, so that the route guard can tell whether
 /// the caller may reach a row of it. The table is read with the alias `t`.
 #[derive(Debug, Clone, Copy)]
@@ -397,7 +400,7 @@ pub enum Reach {
     /// The row is an org unit itself (`t.path` inside the scope).
     UnitItself,
     /// A filter of its own over `t` (e.g. a project is also its agency's staff's own record).
-    Custom(fn(&Scope) -> (String, Vec<Value>)),
+    Custom(ScopeFilter),
     /// Rows of the signed-in user only (this column holds the user id).
     User(&'static str),
     /// City-level reference data (roles, departments, award programmes, agencies' track

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use sea_orm::Value;
 
-use crate::platform::access::{Auth, Reach, Record, Scope};
+use crate::platform::access::{Auth, Reach, Record, Scope, ScopeFilter};
 use crate::platform::db::sql;
 use crate::platform::error::{AppError, AppResult};
 use crate::platform::AppState;
@@ -186,7 +186,7 @@ pub struct FileOwner {
     /// Beyond the unit scope: the attachments of this kind that a scope also reaches, as a
     /// condition over `t` (the attachments row), e.g. an evaluation of a project that agency
     /// staff reach through their agency.
-    pub reach: Option<fn(&Scope) -> (String, Vec<Value>)>,
+    pub reach: Option<ScopeFilter>,
 }
 
 static OWNERS: OnceLock<Vec<&'static FileOwner>> = OnceLock::new();

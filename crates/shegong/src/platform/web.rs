@@ -463,6 +463,22 @@ pub async fn import_report(
     Ok(download(bytes, "导入问题报告.xlsx", XLSX_TYPE))
 }
 
+/// Leaves a message (a locale key) for the session's next full page, or clears it (`None`).
+/// Called inside the write transaction whose outcome it reports.
+pub async fn set_flash<C: sea_orm::ConnectionTrait>(
+    c: &C,
+    session_id: i64,
+    message: Option<&str>,
+) -> Result<(), sea_orm::DbErr> {
+    c.execute(crate::platform::db::sql(
+        c.get_database_backend(),
+        "UPDATE sessions SET flash = ? WHERE id = ?",
+        vec![message.map(str::to_string).into(), session_id.into()],
+    ))
+    .await
+    .map(|_| ())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -520,20 +536,4 @@ mod tests {
         assert_eq!(a.len(), 32);
         assert_ne!(a, b);
     }
-}
-
-/// Leaves a message (a locale key) for the session's next full page, or clears it (`None`).
-/// Called inside the write transaction whose outcome it reports.
-pub async fn set_flash<C: sea_orm::ConnectionTrait>(
-    c: &C,
-    session_id: i64,
-    message: Option<&str>,
-) -> Result<(), sea_orm::DbErr> {
-    c.execute(crate::platform::db::sql(
-        c.get_database_backend(),
-        "UPDATE sessions SET flash = ? WHERE id = ?",
-        vec![message.map(str::to_string).into(), session_id.into()],
-    ))
-    .await
-    .map(|_| ())
 }
