@@ -1,5 +1,5 @@
 //! Mechanisms every domain reuses: configuration, database, access control, audit, errors,
-//! translations, paging, web helpers, time and telemetry. Domains never re-implement these.
+//! translations, paging, web helpers, money, secrets, time and telemetry. Domains never re-implement these.
 
 pub mod access;
 pub mod api;
@@ -15,6 +15,7 @@ pub mod money;
 pub mod once;
 pub mod paging;
 pub mod pii;
+pub mod secret;
 pub mod telemetry;
 pub mod time;
 pub mod web;

@@ -5,8 +5,12 @@
 //! [`Amount`] is one recorded amount (a contract, a payment, a fund entry). An `Amount` can only
 //! be made by [`Amount::parse_yuan`] or [`Amount::from_fen`], which refuse negative amounts and
 //! amounts above the configured ceiling (`limits.max_amount_yuan`, default 10,000,000,000 yuan).
-//! Forms, imports and the xlsx kit all go through them, and the input types that the stores write
-//! hold an `Amount`, so no path can store an amount above the ceiling. With every amount under the
+//! Forms, the API, imports and the xlsx kit all go through them, and the input types that the
+//! stores write hold an `Amount`, so no path can store an amount above the ceiling.
+//!
+//! This is the only place where text or a spreadsheet number becomes fen: a form field, an API
+//! field and an xlsx cell with the same content get the same verdict (a source scan in the tests
+//! below refuses another parser: no `parse::<f64>`, no `* 100.0` outside this file). With every amount under the
 //! ceiling the sums stay far inside i64; the sums in SQL are still computed so that they cannot
 //! fail on any stored value (`platform::db::sum_int`).
 
@@ -75,9 +79,11 @@ pub struct Amount(i64);
 impl Amount {
     /// Parses yuan: "1300000", "1,300,000.50", "¥12.5", "12.50元", "1.500" (zeros beyond the
     /// second decimal are allowed, other digits are not). Commas (also "，") must group by three.
-    /// No sign. Refuses amounts above [`max_amount`].
+    /// Full-width digits and signs (typed with a Chinese input method) count as their half-width
+    /// forms, as in every import cell. No sign, no exponent. Refuses amounts above [`max_amount`].
     pub fn parse_yuan(s: &str) -> Result<Amount, MoneyError> {
-        let t = s.trim();
+        let cleaned = crate::platform::import::clean_cell(s);
+        let t = cleaned.as_str();
         let t = t.strip_prefix(['¥', '￥']).unwrap_or(t).trim_start();
         let t = t.strip_suffix('元').unwrap_or(t).trim_end();
         let (int, frac) = match t.split_once('.') {
@@ -131,6 +137,17 @@ impl Amount {
         } else {
             Ok(Amount(fen))
         }
+    }
+
+    /// A spreadsheet number cell in yuan: its shortest text that reads back to the same f64 (what
+    /// the cell shows, e.g. `1300000.5`, `0.07`), parsed by [`Amount::parse_yuan`], so that float
+    /// residue such as `0.30000000000000004` is refused rather than rounded. Not finite: invalid.
+    pub fn from_yuan_number(yuan: f64) -> Result<Amount, MoneyError> {
+        if !yuan.is_finite() {
+            return Err(MoneyError::Invalid);
+        }
+        // `Display` of an f64 never uses an exponent: 1e300 is 301 digits, above any ceiling.
+        Amount::parse_yuan(&yuan.to_string())
     }
 
     /// Whole yuan (an xlsx integer cell), checked like a typed amount.
