@@ -292,6 +292,58 @@ mod tests {
     }
 
     #[test]
+    fn full_width_input_reads_as_half_width() {
+        // What a Chinese input method types; an import cell is cleaned the same way.
+        assert_eq!(fen("１２３"), Ok(12_300));
+        assert_eq!(fen("１，３００，０００．５０"), Ok(130_000_050));
+        assert_eq!(fen("\u{3000}￥１２．５元\u{3000}"), Ok(1250));
+        assert_eq!(fen("－５"), Err(MoneyError::Invalid));
+        assert_eq!(fen("１ｅ３"), Err(MoneyError::Invalid));
+    }
+
+    #[test]
+    fn spreadsheet_numbers_are_read_as_they_show() {
+        let n = |f: f64| Amount::from_yuan_number(f).map(Amount::fen);
+        assert_eq!(n(1_300_000.5), Ok(130_000_050));
+        assert_eq!(n(0.07), Ok(7));
+        assert_eq!(n(19.99), Ok(1999));
+        assert_eq!(n(1e3), Ok(100_000));
+        assert_eq!(n(9_999_999_999.99), Ok(999_999_999_999));
+        assert_eq!(n(0.1 + 0.2), Err(MoneyError::Invalid), "float residue is not rounded away");
+        assert_eq!(n(0.001), Err(MoneyError::Invalid));
+        assert_eq!(n(-5.0), Err(MoneyError::Invalid));
+        assert_eq!(n(-0.0), Err(MoneyError::Invalid));
+        assert_eq!(n(f64::NAN), Err(MoneyError::Invalid));
+        assert_eq!(n(f64::INFINITY), Err(MoneyError::Invalid));
+        assert_eq!(n(10_000_000_000.01), Err(MoneyError::TooLarge));
+        assert_eq!(n(1e300), Err(MoneyError::TooLarge));
+    }
+
+    #[test]
+    fn no_other_yuan_parser() {
+        // Text or a spreadsheet number becomes fen here only. Outside this file: no float parsing
+        // (a yuan amount through f64 loses fen), no float scaled by 100, and no parse next to
+        // fen or yuan other than a call of parse_yuan.
+        let found: Vec<String> = crate::platform::db::tests::source_lines(|line| {
+            let code = line.split("//").next().unwrap_or("");
+            let float_parse =
+                ["parse::<f64>", "parse::<f32>", "f64::from_str", "f32::from_str"].iter().any(|p| code.contains(p))
+                    || (code.contains(".parse") && (code.contains("f64") || code.contains("f32")));
+            let scaled =
+                ["* 100.0", "*100.0", "100.0 *", "100.0*", "100_f64", "100f64"].iter().any(|p| code.contains(p));
+            let lower = code.to_lowercase();
+            let own_parse = lower.contains("parse")
+                && (lower.contains("fen") || lower.contains("yuan"))
+                && !code.contains("parse_yuan");
+            float_parse || scaled || own_parse
+        })
+        .into_iter()
+        .filter(|l| !l.replace('\\', "/").contains("platform/money.rs:"))
+        .collect();
+        assert!(found.is_empty(), "parse money with Amount::parse_yuan / Amount::from_yuan_number: {found:#?}");
+    }
+
+    #[test]
     fn percentages_cannot_overflow() {
         assert_eq!(Money::percent_of(50, 200), 25);
         assert_eq!(Money::percent_of(i64::MAX, 1), i64::MAX);

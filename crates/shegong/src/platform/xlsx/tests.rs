@@ -702,3 +702,99 @@ fn any_sum_is_written_exactly_but_only_amounts_read_back() {
         vec![err(2, "金额", KEY_MONEY, "-0.07"), err(3, "金额", KEY_MONEY_TOO_LARGE, "92233720368547758.07"),]
     );
 }
+
+/// The verdict of an amount: fen, or the locale key of the refusal.
+fn form_verdict(text: &str) -> Result<i64, String> {
+    crate::platform::money::Amount::parse_yuan(text).map(|a| a.fen()).map_err(|e| e.key(KEY_MONEY).to_string())
+}
+
+#[test]
+fn a_money_cell_and_a_form_field_agree() {
+    // Every input typed into a form (or sent to the API) and into a text cell of an import gets
+    // the same verdict; a number cell gets the verdict of the text it shows.
+    let texts = [
+        "-5",
+        "1e3",
+        "1,300,000.50",
+        "0.001",
+        "10,000,000,000.01",
+        "10000000001",
+        "99999999999999999999",
+        "１２３",
+        "１，３００．５０",
+        "￥12.5元",
+        "¥1,300,000",
+        " 12 ",
+        "12.500",
+        "1,30",
+        ".5",
+        "abc",
+        "0",
+    ];
+    let numbers: [(f64, &str); 8] = [
+        (-5.0, "-5"),
+        (1e3, "1000"),
+        (1_300_000.5, "1300000.5"),
+        (0.001, "0.001"),
+        (10_000_000_000.01, "10000000000.01"),
+        (0.07, "0.07"),
+        (0.1 + 0.2, "0.30000000000000004"),
+        (123.0, "123"),
+    ];
+    // Each input alone in a real workbook, through the import reader.
+    let cell_verdict = |raw: Raw| match one(&[Raw::B, raw]) {
+        Ok(cells) => Ok(cells[2].fen().expect("a money cell")),
+        Err(e) => Err(e[0].key.clone()),
+    };
+    for t in texts {
+        assert_eq!(cell_verdict(Raw::S(t)), form_verdict(t), "text cell {t:?} vs form");
+    }
+    for (f, shown) in numbers {
+        assert_eq!(cell_verdict(Raw::N(f)), form_verdict(shown), "number cell {f} vs form {shown:?}");
+    }
+    // The verdicts themselves, for the record.
+    assert_eq!(form_verdict("-5"), Err(KEY_MONEY.into()));
+    assert_eq!(form_verdict("1e3"), Err(KEY_MONEY.into()));
+    assert_eq!(form_verdict("1,300,000.50"), Ok(130_000_050));
+    assert_eq!(form_verdict("0.001"), Err(KEY_MONEY.into()));
+    assert_eq!(form_verdict("10,000,000,000.01"), Err(KEY_MONEY_TOO_LARGE.into()));
+    assert_eq!(form_verdict("１２３"), Ok(12_300));
+}
+
+#[test]
+fn sniffing_by_content() {
+    // Not a zip; a zip behind other bytes; a real xlsx.
+    assert!(!sniff_xlsx(b"parent_path,code\n/320583,zhoushi\n"));
+    assert!(!sniff_xlsx(b"PK\x03\x04 but nothing else"));
+    let real = template(UNITS).unwrap();
+    assert!(sniff_xlsx(&real));
+    let mut prefixed = b"MZ".to_vec();
+    prefixed.extend_from_slice(&real);
+    assert!(!sniff_xlsx(&prefixed));
+    assert_eq!(read(&prefixed, UNITS).unwrap_err(), vec![err(0, "", KEY_NOT_XLSX, "")]);
+    // A zip without xl/workbook.xml; a zip with one that is not a workbook.
+    let zip_of = |name: &str| {
+        use std::io::Write;
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        w.start_file(name, opts).unwrap();
+        w.write_all(b"<workbook/>").unwrap();
+        w.finish().unwrap().into_inner()
+    };
+    let other = zip_of("word/document.xml");
+    assert!(!sniff_xlsx(&other));
+    assert_eq!(read(&other, UNITS).unwrap_err(), vec![err(0, "", KEY_NOT_XLSX, "")]);
+    let fake = zip_of("xl/workbook.xml");
+    assert!(sniff_xlsx(&fake));
+    assert_eq!(read(&fake, UNITS).unwrap_err()[0].key, KEY_NOT_XLSX);
+}
+
+#[test]
+fn declared_unpacked_size_is_bounded() {
+    // A real xlsx whose central directory claims a 4 GB part: refused before anything is inflated.
+    let mut bytes = template(UNITS).unwrap();
+    let cd = bytes.windows(4).position(|w| w == b"PK\x01\x02").expect("central directory");
+    bytes[cd + 24..cd + 28].copy_from_slice(&0xFFFF_FFF0u32.to_le_bytes());
+    assert!(sniff_xlsx(&bytes));
+    assert_eq!(read(&bytes, UNITS).unwrap_err(), vec![err(0, "", KEY_TOO_LARGE, "> 256 MB unpacked")]);
+}
