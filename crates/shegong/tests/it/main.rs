@@ -12,6 +12,7 @@ mod events;
 mod floor_plan;
 mod imports;
 mod input;
+mod lists;
 mod ops;
 mod orgs;
 mod party;
