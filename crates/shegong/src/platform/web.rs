@@ -90,6 +90,24 @@ impl PageCtx {
     pub fn unit_name(&self) -> &str {
         self.user.as_ref().map(|u| u.unit_name.as_str()).unwrap_or("")
     }
+    /// What the user's data scope covers, in words: the whole tree, their unit (and below),
+    /// several units, or only their own records (and their agency's).
+    pub fn scope_label(&self) -> String {
+        let Some(u) = &self.user else { return String::new() };
+        let s = &u.scope;
+        let own_path = |p: &String| *p == u.unit_path;
+        if s.all {
+            self.tf("scope.all", &[("unit", &u.unit_name)])
+        } else if s.subtrees.len() == 1 && s.units.is_empty() && s.subtrees.iter().all(own_path) {
+            self.tf("scope.unit_and_below", &[("unit", &u.unit_name)])
+        } else if s.units.len() == 1 && s.subtrees.is_empty() && s.units.iter().all(own_path) {
+            self.tf("scope.unit", &[("unit", &u.unit_name)])
+        } else if s.subtrees.is_empty() && s.units.is_empty() {
+            self.t(if s.own_org.is_some() { "scope.own_and_agency" } else { "scope.own" }).to_string()
+        } else {
+            self.tf("scope.custom", &[("n", &(s.subtrees.len() + s.units.len()).to_string())])
+        }
+    }
 }
 
 pub struct NavItem {
