@@ -85,7 +85,7 @@ pub fn file_owners() -> Vec<&'static FileOwner> {
         crate::talent::routes::figures_api,
         crate::services::api::list,
         crate::services::api::get_one,
-        crate::services::figures::api,
+        crate::services::api::figures,
         crate::stations::api::list,
     ),
     components(schemas(crate::platform::api::ApiError, crate::platform::api::FieldError)),

@@ -6,7 +6,7 @@ use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Value};
 use serde::Serialize;
 
 use crate::platform::access::Scope;
-use crate::platform::db::{count, sql};
+use crate::platform::db::{count, insert_id, sql};
 use crate::platform::paging::{Page, PageParams};
 use crate::talent::model::EntryInput;
 
@@ -135,15 +135,7 @@ pub async fn insert<C: ConnectionTrait>(c: &C, unit_id: i64, e: &EntryInput, by:
         by.into(),
         Utc::now().into(),
     ];
-    let row = c
-        .query_one(sql(
-            c.get_database_backend(),
-            "INSERT INTO fund_entries (unit_id, kind, entry_on, amount_fen, counterparty, purpose, approval_ref, created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
-            vals,
-        ))
-        .await?
-        .ok_or(DbErr::RecordNotInserted)?;
-    row.try_get_by_index(0)
+    insert_id(c, "INSERT INTO fund_entries (unit_id, kind, entry_on, amount_fen, counterparty, purpose, approval_ref, created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?)", vals).await
 }
 
 /// Dates on which the running balance would go below zero if `extra_out` fen left the fund on
@@ -337,11 +329,7 @@ pub async fn insert_worker<C: ConnectionTrait>(
 ) -> Result<i64, DbErr> {
     let b = c.get_database_backend();
     let now = Utc::now();
-    let row = c
-        .query_one(sql(
-            b,
-            "INSERT INTO social_workers (unit_id, name, gender, birth_date, id_number, phone, education, employer_org_id, created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
-            vec![
+    let id = insert_id(c, "INSERT INTO social_workers (unit_id, name, gender, birth_date, id_number, phone, education, employer_org_id, created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)", vec![
                 w.unit_id.into(),
                 w.name.clone().into(),
                 w.gender.clone().into(),
@@ -353,11 +341,7 @@ pub async fn insert_worker<C: ConnectionTrait>(
                 by.into(),
                 now.into(),
                 now.into(),
-            ],
-        ))
-        .await?
-        .ok_or(DbErr::RecordNotInserted)?;
-    let id: i64 = row.try_get_by_index(0)?;
+            ]).await?;
     if let Some((level, year, cert)) = &w.qualification {
         c.execute(sql(
             b,
