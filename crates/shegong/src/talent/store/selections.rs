@@ -1,6 +1,5 @@
-//! Selections and awards (评选表彰): programme → nominations → review with scores → decision
-//! within the quota → publication, when the winners enter the honours register. A reviewer
-//! never scores a nominee put forward by their own unit.
+//! Selections and awards (评选表彰): programmes, nominations, reviewers' scores, the decision, and
+//! the published winners counted in the figures.
 
 use chrono::Utc;
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult};
@@ -8,8 +7,6 @@ use serde::Serialize;
 
 use crate::platform::access::Scope;
 use crate::platform::db::{count, insert_id, sql};
-
-pub const STATUSES: [&str; 4] = ["open", "review", "decided", "published"];
 
 #[derive(Debug, Clone, Serialize, FromQueryResult)]
 pub struct ProgrammeRow {

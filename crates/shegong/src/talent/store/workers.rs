@@ -1,204 +1,14 @@
-//! All SQL of the fund ledger. The fund is city level: entries hang on the unit that keeps the
-//! fund, and only scopes containing it see them.
+//! The register of social workers and their qualifications, the statements of the exam-results
+//! import, and the talent figures.
 
 use chrono::{NaiveDate, Utc};
-use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Value};
+use sea_orm::{ConnectionTrait, DbErr, FromQueryResult};
 use serde::Serialize;
 
 use crate::platform::access::Scope;
 use crate::platform::db::{count, insert_id, sql};
 use crate::platform::paging::{Page, PageParams};
-use crate::talent::model::EntryInput;
-
-#[derive(Debug, Clone, Serialize, FromQueryResult)]
-pub struct EntryRow {
-    pub id: i64,
-    pub kind: String,
-    pub entry_on: NaiveDate,
-    pub amount_fen: i64,
-    pub counterparty: String,
-    pub purpose: String,
-    pub approval_ref: String,
-}
-
-impl EntryRow {
-    pub fn amount(&self) -> String {
-        crate::platform::money::Money(self.amount_fen).yuan_text()
-    }
-    pub fn kind_key(&self) -> String {
-        format!("fund.kind.{}", self.kind)
-    }
-}
-
-/// Totals of a period: contributions in, grants out, and the balance at its end.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct FundTotals {
-    pub opening_fen: i64,
-    pub in_fen: i64,
-    pub out_fen: i64,
-    pub closing_fen: i64,
-}
-
-/// Signed sum of the entries in scope dated on or before `until` (contributions +, grants −).
-pub async fn balance<C: ConnectionTrait>(c: &C, scope: &Scope, until: Option<NaiveDate>) -> Result<i64, DbErr> {
-    let (sf, mut vals) = scope.unit_filter("f.unit_id", None);
-    let mut wh = format!("WHERE {sf}");
-    if let Some(d) = until {
-        wh.push_str(" AND f.entry_on <= ?");
-        vals.push(d.into());
-    }
-    count(
-        c,
-        &format!("SELECT SUM_INT(CASE WHEN f.kind = 'contribution' THEN f.amount_fen ELSE -f.amount_fen END) FROM fund_entries f {wh}"),
-        vals,
-    )
-    .await
-}
-
-async fn sum_kind<C: ConnectionTrait>(
-    c: &C,
-    scope: &Scope,
-    kind: &str,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<i64, DbErr> {
-    let (sf, mut vals) = scope.unit_filter("f.unit_id", None);
-    vals.insert(0, kind.into());
-    vals.push(from.into());
-    vals.push(to.into());
-    count(
-        c,
-        &format!("SELECT SUM_INT(f.amount_fen) FROM fund_entries f WHERE f.kind = ? AND {sf} AND f.entry_on >= ? AND f.entry_on <= ?"),
-        vals,
-    )
-    .await
-}
-
-pub async fn totals<C: ConnectionTrait>(
-    c: &C,
-    scope: &Scope,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<FundTotals, DbErr> {
-    let opening = balance(c, scope, from.pred_opt()).await?;
-    let in_fen = sum_kind(c, scope, "contribution", from, to).await?;
-    let out_fen = sum_kind(c, scope, "grant", from, to).await?;
-    Ok(FundTotals {
-        opening_fen: opening,
-        in_fen,
-        out_fen,
-        closing_fen: opening.saturating_add(in_fen).saturating_sub(out_fen),
-    })
-}
-
-pub async fn entries<C: ConnectionTrait>(
-    c: &C,
-    scope: &Scope,
-    from: NaiveDate,
-    to: NaiveDate,
-    p: &PageParams,
-) -> Result<Page<EntryRow>, DbErr> {
-    let (sf, mut vals) = scope.unit_filter("f.unit_id", None);
-    vals.push(from.into());
-    vals.push(to.into());
-    let wh = format!(" WHERE {sf} AND f.entry_on >= ? AND f.entry_on <= ?");
-    let total = count(c, &format!("SELECT COUNT(*) FROM fund_entries f{wh}"), vals.clone()).await?;
-    vals.push(p.limit().into());
-    vals.push(p.offset().into());
-    let rows = EntryRow::find_by_statement(sql(
-        c.get_database_backend(),
-        &format!("SELECT f.id, f.kind, f.entry_on, f.amount_fen, f.counterparty, f.purpose, f.approval_ref FROM fund_entries f{wh} ORDER BY f.entry_on, f.id LIMIT ? OFFSET ?"),
-        vals,
-    ))
-    .all(c)
-    .await?;
-    Ok(Page::new(rows, total, p))
-}
-
-/// Serialises writers of the ledger (PostgreSQL; SQLite writers are serialised already).
-pub async fn lock<C: ConnectionTrait>(c: &C) -> Result<(), DbErr> {
-    if c.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
-        c.execute_unprepared("SELECT pg_advisory_xact_lock(7403520)").await?;
-    }
-    Ok(())
-}
-
-pub async fn insert<C: ConnectionTrait>(c: &C, unit_id: i64, e: &EntryInput, by: Option<i64>) -> Result<i64, DbErr> {
-    let vals: Vec<Value> = vec![
-        unit_id.into(),
-        e.kind.clone().into(),
-        e.entry_on.into(),
-        e.amount_fen.into(),
-        e.counterparty.clone().into(),
-        e.purpose.clone().into(),
-        e.approval_ref.clone().into(),
-        by.into(),
-        Utc::now().into(),
-    ];
-    insert_id(c, "INSERT INTO fund_entries (unit_id, kind, entry_on, amount_fen, counterparty, purpose, approval_ref, created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?)", vals).await
-}
-
-/// Dates on which the running balance would go below zero if `extra_out` fen left the fund on
-/// `on` (checked at the grant date and at every later entry date).
-pub async fn would_overdraw<C: ConnectionTrait>(
-    c: &C,
-    scope: &Scope,
-    on: NaiveDate,
-    extra_out: i64,
-) -> Result<bool, DbErr> {
-    if balance(c, scope, Some(on)).await? < extra_out {
-        return Ok(true);
-    }
-    #[derive(FromQueryResult)]
-    struct D {
-        entry_on: NaiveDate,
-    }
-    let (sf, mut vals) = scope.unit_filter("f.unit_id", None);
-    vals.push(on.into());
-    let later = D::find_by_statement(sql(
-        c.get_database_backend(),
-        &format!("SELECT DISTINCT f.entry_on FROM fund_entries f WHERE {sf} AND f.entry_on > ?"),
-        vals,
-    ))
-    .all(c)
-    .await?;
-    for d in later {
-        if balance(c, scope, Some(d.entry_on)).await? < extra_out {
-            return Ok(true);
-        }
-    }
-    Ok(false)
-}
-
-/// Ledger problems for `shegong check`: a day on which the fund's balance was below zero, or a
-/// non-positive amount (the table forbids it; a hand edit could still try).
-pub async fn check_ledger<C: ConnectionTrait>(c: &C) -> Result<Vec<String>, DbErr> {
-    let rows = EntryRow::find_by_statement(sql(
-        c.get_database_backend(),
-        "SELECT id, kind, entry_on, amount_fen, counterparty, purpose, approval_ref FROM fund_entries ORDER BY entry_on, id",
-        vec![],
-    ))
-    .all(c)
-    .await?;
-    let mut problems = Vec::new();
-    // i128: no stored amount can overflow the running balance.
-    let mut running = 0i128;
-    for (i, r) in rows.iter().enumerate() {
-        if r.amount_fen <= 0 {
-            problems.push(format!("fund entry {} has amount {} / 金额无效", r.id, r.amount_fen));
-        }
-        running += if r.kind == "contribution" { i128::from(r.amount_fen) } else { -i128::from(r.amount_fen) };
-        let day_ends = rows.get(i + 1).is_none_or(|n| n.entry_on != r.entry_on);
-        if day_ends && running < 0 {
-            problems.push(format!(
-                "fund balance {} on {} is below zero / 基金余额为负",
-                crate::platform::money::Money(i64::try_from(running).unwrap_or(i64::MIN)).yuan_text(),
-                r.entry_on
-            ));
-        }
-    }
-    Ok(problems)
-}
+use crate::talent::model::WorkerInput;
 
 /// A registered social worker. Serialised (into audit rows) with the ID number and phone masked
 /// and the year of birth instead of the date, like everything shown to roles without the
@@ -286,24 +96,17 @@ pub async fn workers<C: ConnectionTrait>(
         wh.push_str(" AND EXISTS (SELECT 1 FROM qualifications q WHERE q.worker_id = w.id AND q.exam_year = ?)");
         vals.push(y.into());
     }
-    let total = count(
-        c,
-        &format!("SELECT COUNT(*) FROM social_workers w JOIN org_units u ON u.id = w.unit_id{wh}"),
-        vals.clone(),
-    )
-    .await?;
     // No order by birth date: the order of a year's workers would tell their dates apart.
     let order = p.order_by(&[("name", "w.name"), ("unit", "u.path")], "w.id");
-    vals.push(p.limit().into());
-    vals.push(p.offset().into());
-    let rows = WorkerRow::find_by_statement(sql(
-        c.get_database_backend(),
-        &format!("{}{wh}{order} LIMIT ? OFFSET ?", worker_select()),
+    crate::platform::paging::fetch(
+        c,
+        &format!("SELECT COUNT(*) FROM social_workers w JOIN org_units u ON u.id = w.unit_id{wh}"),
+        &format!("{}{wh}", worker_select()),
+        &order,
         vals,
-    ))
-    .all(c)
-    .await?;
-    Ok(Page::new(rows, total, p))
+        p,
+    )
+    .await
 }
 
 pub async fn worker<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result<Option<WorkerRow>, DbErr> {
@@ -318,23 +121,18 @@ pub async fn worker<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result
     .await
 }
 
-pub async fn id_number_taken<C: ConnectionTrait>(c: &C, id_number: &str) -> Result<bool, DbErr> {
-    Ok(count(c, "SELECT COUNT(*) FROM social_workers WHERE id_number = ?", vec![id_number.into()]).await? > 0)
+pub async fn id_number_taken<C: ConnectionTrait>(c: &C, id_number: &cncodes::IdNumber) -> Result<bool, DbErr> {
+    Ok(count(c, "SELECT COUNT(*) FROM social_workers WHERE id_number = ?", vec![id_number.as_str().into()]).await? > 0)
 }
 
-pub async fn insert_worker<C: ConnectionTrait>(
-    c: &C,
-    w: &crate::talent::model::WorkerInput,
-    by: Option<i64>,
-) -> Result<i64, DbErr> {
-    let b = c.get_database_backend();
+pub async fn insert_worker<C: ConnectionTrait>(c: &C, w: &WorkerInput, by: Option<i64>) -> Result<i64, DbErr> {
     let now = Utc::now();
     let id = insert_id(c, "INSERT INTO social_workers (unit_id, name, gender, birth_date, id_number, phone, education, employer_org_id, created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)", vec![
                 w.unit_id.into(),
                 w.name.clone().into(),
                 w.gender.clone().into(),
                 w.birth_date.into(),
-                w.id_number.clone().into(),
+                w.id_number.as_str().into(),
                 w.phone.clone().into(),
                 w.education.clone().into(),
                 w.employer_org_id.into(),
@@ -343,12 +141,7 @@ pub async fn insert_worker<C: ConnectionTrait>(
                 now.into(),
             ]).await?;
     if let Some((level, year, cert)) = &w.qualification {
-        c.execute(sql(
-            b,
-            "INSERT INTO qualifications (worker_id, level, exam_year, certificate_no, created_at) VALUES (?,?,?,?,?)",
-            vec![id.into(), level.clone().into(), (*year).into(), cert.clone().into(), now.into()],
-        ))
-        .await?;
+        insert_qualification(c, id, level, *year, cert).await?;
     }
     Ok(id)
 }
@@ -389,18 +182,13 @@ pub async fn figures<C: ConnectionTrait>(c: &C, scope: &Scope, year: i32) -> Res
         social_worker: count(c, &q2, v2).await?,
         senior: count(c, &q3, v3).await?,
         exam_passes: count(c, &format!("SELECT COUNT(*) FROM qualifications q JOIN social_workers w ON w.id = q.worker_id WHERE {sf} AND q.exam_year = ?"), ve).await?,
-        awards: crate::talent::selections::awards_by_level(c, scope, year).await?,
+        awards: super::awards_by_level(c, scope, year).await?,
     })
 }
 
 /// Updates a worker's profile (the ID number, and so gender and birth date, never change);
 /// false when stale.
-pub async fn update_worker<C: ConnectionTrait>(
-    c: &C,
-    id: i64,
-    w: &crate::talent::model::WorkerInput,
-    version: i32,
-) -> Result<bool, DbErr> {
+pub async fn update_worker<C: ConnectionTrait>(c: &C, id: i64, w: &WorkerInput, version: i32) -> Result<bool, DbErr> {
     let r = c
         .execute(sql(
             c.get_database_backend(),
@@ -454,6 +242,65 @@ pub async fn qualifications_of<C: ConnectionTrait>(c: &C, worker: i64) -> Result
         c.get_database_backend(),
         "SELECT level, exam_year, certificate_no FROM qualifications WHERE worker_id = ? ORDER BY exam_year, id",
         vec![worker.into()],
+    ))
+    .all(c)
+    .await
+}
+
+/// A worker's qualification.
+pub async fn insert_qualification<C: ConnectionTrait>(
+    c: &C,
+    worker: i64,
+    level: &str,
+    exam_year: i32,
+    certificate_no: &str,
+) -> Result<(), DbErr> {
+    c.execute(sql(
+        c.get_database_backend(),
+        "INSERT INTO qualifications (worker_id, level, exam_year, certificate_no, created_at) VALUES (?,?,?,?,?)",
+        vec![worker.into(), level.into(), exam_year.into(), certificate_no.into(), Utc::now().into()],
+    ))
+    .await
+    .map(|_| ())
+}
+
+/// A new exam year and certificate for the qualification a worker already holds at `level`.
+pub async fn update_qualification<C: ConnectionTrait>(
+    c: &C,
+    worker: i64,
+    level: &str,
+    exam_year: i32,
+    certificate_no: &str,
+) -> Result<(), DbErr> {
+    c.execute(sql(
+        c.get_database_backend(),
+        "UPDATE qualifications SET exam_year = ?, certificate_no = ? WHERE worker_id = ? AND level = ?",
+        vec![exam_year.into(), certificate_no.into(), worker.into(), level.into()],
+    ))
+    .await
+    .map(|_| ())
+}
+
+/// One qualification of a worker in scope (a worker without any appears once with none): what
+/// the exam-results import matches its rows against.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct KnownQualification {
+    pub id: i64,
+    pub id_number: String,
+    pub level: Option<String>,
+    pub exam_year: Option<i32>,
+    pub certificate_no: Option<String>,
+}
+
+pub async fn known_qualifications<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<KnownQualification>, DbErr> {
+    let (sf, vals) = scope.unit_filter("w.unit_id", Some("w.created_by"));
+    KnownQualification::find_by_statement(sql(
+        c.get_database_backend(),
+        &format!(
+            "SELECT w.id, w.id_number, q.level, q.exam_year, q.certificate_no FROM social_workers w \
+             LEFT JOIN qualifications q ON q.worker_id = w.id WHERE {sf}"
+        ),
+        vals,
     ))
     .all(c)
     .await
