@@ -177,9 +177,6 @@ async fn create(State(st): State<AppState>, c: PageCtx, auth: Auth, Form(f): For
     Ok(see_other(&loc))
 }
 
-/// A project the user may change: visible, and bought by a unit inside the user's own units
-/// (agency staff may see a project without being able to change it).
-
 async fn edit_form(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
     let p = writable(&st, &auth, id).await?;
     if model::is_signed(&p.status) {
