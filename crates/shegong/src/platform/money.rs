@@ -244,6 +244,14 @@ impl Money {
     }
 }
 
+/// Sums and amounts read from the database are [`Money`]: row structs hold `Money` and derive
+/// `FromQueryResult`.
+impl sea_orm::TryGetable for Money {
+    fn try_get_by<I: sea_orm::ColIdx>(res: &sea_orm::QueryResult, index: I) -> Result<Self, sea_orm::TryGetError> {
+        i64::try_get_by(res, index).map(Money)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

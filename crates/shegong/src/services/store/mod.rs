@@ -28,7 +28,6 @@ pub use team::*;
 use sea_orm::Value;
 
 use crate::platform::access::Scope;
-use crate::platform::money::Money;
 
 /// The projects a scope may see (`p` is the projects alias).
 pub fn project_filter(scope: &Scope) -> (String, Vec<Value>) {
@@ -64,13 +63,4 @@ pub fn evaluation_reach(scope: &Scope) -> (String, Vec<Value>) {
         format!("t.entity_id IN (SELECT ev.id FROM project_evaluations ev JOIN projects p ON p.id = ev.project_id WHERE {pf})"),
         vals,
     )
-}
-
-/// Sums and amounts read from the database are [`Money`]: row structs hold `Money` and derive
-/// `FromQueryResult`. (This decode belongs in `platform/money.rs`; it lives here until that file
-/// can take it.)
-impl sea_orm::TryGetable for Money {
-    fn try_get_by<I: sea_orm::ColIdx>(res: &sea_orm::QueryResult, index: I) -> Result<Self, sea_orm::TryGetError> {
-        i64::try_get_by(res, index).map(Money)
-    }
 }
