@@ -80,13 +80,7 @@ pub async fn headline<C: ConnectionTrait>(
         FigureValue::new("services.projects", "figures.services.projects", f.projects, "figures.unit.count")
             .link(&href),
         FigureValue::new("services.agencies", "figures.services.agencies", f.agencies, "figures.unit.orgs").link(&href),
-        FigureValue::new(
-            "services.amount_wan",
-            "figures.services.amount",
-            f.amount_fen.fen() / 1_000_000,
-            "figures.unit.wan",
-        )
-        .link(&href),
+        FigureValue::money("services.amount", "figures.services.amount", f.amount_fen.fen()).link(&href),
         FigureValue::new("services.staff", "figures.services.staff", f.staff, "figures.unit.people").link(&href),
     ])
 }

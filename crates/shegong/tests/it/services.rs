@@ -145,7 +145,14 @@ both_backends!(the_2022_figures_come_out_of_the_records, |mut app: TestApp| asyn
         |k: &str| dash.as_array().and_then(|a| a.iter().find(|x| x["key"] == json!(k))).map(|x| x["value"].clone());
     assert_eq!(value("services.projects"), Some(json!(35)));
     assert_eq!(value("services.agencies"), Some(json!(18)));
-    assert_eq!(value("services.amount_wan"), Some(json!(1300)));
+    // Money in fen (the page shows it in 万元: 1,300 for the 13,000,000 yuan of 2022).
+    let fen = app.scalar("SELECT SUM_INT(amount_fen) FROM projects WHERE year = 2022").await;
+    assert_eq!(value("services.amount"), Some(json!(fen)));
+    let home = app.get("/").await.body;
+    let tile = home.split(r#"data-key="services.amount""#).nth(1).expect("the amount tile");
+    assert!(
+        tile.contains(&format!(r#"<span class="figure-value">{}</span>"#, shegong::platform::figures::wan_text(fen)))
+    );
     assert_eq!(value("services.staff"), Some(json!(staff)));
     let (s, _) = app.api("GET", "/api/v1/services/figures?year=abc", Some(&token), None).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
