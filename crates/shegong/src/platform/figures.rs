@@ -129,7 +129,7 @@ mod tests {
         assert_eq!(wan_text(1_234_567), "1.23");
         assert_eq!(wan_text(1_235_000), "1.24");
         assert_eq!(wan_text(0), "0");
-        assert_eq!(wan_text(i64::MAX), "92,233,720,368,547.76");
+        assert_eq!(wan_text(i64::MAX), "9,223,372,036,854.78");
         let f = FigureValue::new("x.rate", "l", 680, "figures.unit.permille");
         assert_eq!((f.measure, f.text()), (Measure::Permille, "68.0".to_string()));
         assert_eq!(FigureValue::money("x.amount", "l", 112_500_000).text(), "112.5");
