@@ -129,10 +129,8 @@ pub(super) async fn check_input(
             {
                 chain.extend(a.division_code);
             }
-            if let Ok(code) = cncodes::CreditCode::parse(&input.credit_code) {
-                if !division_matches(&code, &chain) {
-                    errs.push(("credit_code", "orgs.error.division", code.division().to_string()));
-                }
+            if !division_matches(&input.credit_code, &chain) {
+                errs.push(("credit_code", "orgs.error.division", input.credit_code.division().to_string()));
             }
         }
     }
@@ -142,7 +140,7 @@ pub(super) async fn check_input(
         }
     }
     if store::code_taken(&st.db.conn, &input.credit_code, except).await? {
-        errs.push(("credit_code", "orgs.error.code_taken", input.credit_code.clone()));
+        errs.push(("credit_code", "orgs.error.code_taken", input.credit_code.to_string()));
     }
     Ok(errs)
 }
@@ -180,9 +178,7 @@ pub(super) async fn create(
         set_flash(&st.db.conn, auth.session_id, Some("common.duplicate")).await?;
         return Ok(see_other(if prev.is_empty() { "/orgs" } else { &prev }));
     }
-    let is_agency =
-        input.org_type == "service_institution" && (input.name.contains("社工") || input.name.contains("社会工作"));
-    let id = store::insert(&*tx, &input, is_agency, Some(auth.id)).await?;
+    let id = store::insert(&*tx, &input, Some(auth.id)).await?;
     store::add_change(&*tx, id, "establish", input.registered_on, None, Some(&input.name), "", Some(auth.id)).await?;
     let mut ev = Event::new("create", "organisation", id).unit(input.unit_id).after(&input);
     if overridden {
@@ -276,6 +272,7 @@ fn form_of(o: &OrgRow) -> OrgForm {
         business_scope: o.business_scope.clone(),
         // The phone is not put into the form: editing it means typing the new number.
         contact_phone: String::new(),
+        is_agency: if o.is_agency { "yes".into() } else { String::new() },
         changed_on: today().to_string(),
         not_duplicate: String::new(),
         version: o.version.to_string(),

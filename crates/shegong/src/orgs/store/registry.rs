@@ -5,6 +5,8 @@ use chrono::{NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Value};
 use serde::Serialize;
 
+use cncodes::CreditCode;
+
 use crate::orgs::model::{name_core, OrgInput};
 use crate::platform::access::Scope;
 use crate::platform::db::{count, insert_id, sql};
@@ -196,10 +198,11 @@ pub struct DuplicateCandidate {
 /// a duplicate in another town is still a duplicate.
 pub async fn possible_duplicates<C: ConnectionTrait>(
     c: &C,
-    code: &str,
+    code: &CreditCode,
     name: &str,
     except: Option<i64>,
 ) -> Result<Vec<DuplicateCandidate>, DbErr> {
+    let code = code.as_str();
     let core = name_core(name);
     let mut wh = String::from("(credit_code = ? OR name = ?");
     let mut vals: Vec<Value> = vec![code.into(), name.into()];
@@ -221,22 +224,17 @@ pub async fn possible_duplicates<C: ConnectionTrait>(
     Ok(rows.into_iter().filter(|r| r.credit_code == code || r.name == name || name_core(&r.name) == core).collect())
 }
 
-pub async fn code_taken<C: ConnectionTrait>(c: &C, code: &str, except: Option<i64>) -> Result<bool, DbErr> {
+pub async fn code_taken<C: ConnectionTrait>(c: &C, code: &CreditCode, except: Option<i64>) -> Result<bool, DbErr> {
     Ok(count(
         c,
         "SELECT COUNT(*) FROM organisations WHERE credit_code = ? AND id <> ?",
-        vec![code.into(), except.unwrap_or(-1).into()],
+        vec![code.as_str().into(), except.unwrap_or(-1).into()],
     )
     .await?
         > 0)
 }
 
-pub async fn insert<C: ConnectionTrait>(
-    c: &C,
-    i: &OrgInput,
-    is_agency: bool,
-    created_by: Option<i64>,
-) -> Result<i64, DbErr> {
+pub async fn insert<C: ConnectionTrait>(c: &C, i: &OrgInput, created_by: Option<i64>) -> Result<i64, DbErr> {
     let now = Utc::now();
     insert_id(
         c,
@@ -244,9 +242,9 @@ pub async fn insert<C: ConnectionTrait>(
              legal_rep, business_scope, contact_phone, is_agency, created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             vec![
                 i.unit_id.into(),
-                i.credit_code.clone().into(),
+                i.credit_code.as_str().into(),
                 i.name.clone().into(),
-                i.org_type.clone().into(),
+                i.org_type.code().into(),
                 i.department_id.into(),
                 i.registered_on.into(),
                 "normal".into(),
@@ -256,7 +254,7 @@ pub async fn insert<C: ConnectionTrait>(
                 i.legal_rep.clone().into(),
                 i.business_scope.clone().into(),
                 i.contact_phone.clone().into(),
-                is_agency.into(),
+                i.is_agency.into(),
                 created_by.into(),
                 now.into(),
                 now.into(),
@@ -271,13 +269,13 @@ pub async fn update<C: ConnectionTrait>(c: &C, id: i64, i: &OrgInput, version: i
         .execute(sql(
             c.get_database_backend(),
             "UPDATE organisations SET unit_id = ?, credit_code = ?, name = ?, org_type = ?, department_id = ?, registered_on = ?, grade = ?, \
-             grade_year = ?, address = ?, legal_rep = ?, business_scope = ?, contact_phone = ?, version = version + 1, updated_at = ? \
+             grade_year = ?, address = ?, legal_rep = ?, business_scope = ?, contact_phone = ?, is_agency = ?, version = version + 1, updated_at = ? \
              WHERE id = ? AND version = ?",
             vec![
                 i.unit_id.into(),
-                i.credit_code.clone().into(),
+                i.credit_code.as_str().into(),
                 i.name.clone().into(),
-                i.org_type.clone().into(),
+                i.org_type.code().into(),
                 i.department_id.into(),
                 i.registered_on.into(),
                 i.grade.clone().into(),
@@ -286,6 +284,7 @@ pub async fn update<C: ConnectionTrait>(c: &C, id: i64, i: &OrgInput, version: i
                 i.legal_rep.clone().into(),
                 i.business_scope.clone().into(),
                 i.contact_phone.clone().into(),
+                i.is_agency.into(),
                 Utc::now().into(),
                 id.into(),
                 version.into(),
@@ -373,7 +372,6 @@ pub struct BulkOrg<'a> {
     pub input: &'a OrgInput,
     pub status: &'a str,
     pub status_on: Option<NaiveDate>,
-    pub is_agency: bool,
 }
 
 /// Inserts many organisations with multi-row statements (200 rows each) and returns their ids
@@ -398,9 +396,9 @@ pub async fn insert_many<C: ConnectionTrait>(
             let o = r.input;
             vals.extend([
                 Value::from(o.unit_id),
-                o.credit_code.clone().into(),
+                o.credit_code.as_str().into(),
                 o.name.clone().into(),
-                o.org_type.clone().into(),
+                o.org_type.code().into(),
                 o.department_id.into(),
                 o.registered_on.into(),
                 r.status.into(),
@@ -411,7 +409,7 @@ pub async fn insert_many<C: ConnectionTrait>(
                 o.legal_rep.clone().into(),
                 o.business_scope.clone().into(),
                 o.contact_phone.clone().into(),
-                r.is_agency.into(),
+                o.is_agency.into(),
                 now.into(),
                 now.into(),
             ]);
@@ -435,7 +433,7 @@ pub async fn insert_many<C: ConnectionTrait>(
         let mut vals: Vec<Value> = Vec::new();
         let mut n = 0;
         for r in chunk {
-            let Some(id) = ids.get(&r.input.credit_code) else { continue };
+            let Some(id) = ids.get(r.input.credit_code.as_str()) else { continue };
             let mut rows_here = vec![(*id, "establish", r.input.registered_on, r.input.name.clone())];
             if let Some(on) = r.status_on {
                 rows_here.push((*id, "status", on, r.status.to_string()));
