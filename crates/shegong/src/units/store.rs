@@ -207,10 +207,10 @@ pub async fn insert<C: ConnectionTrait>(c: &C, input: &UnitInput, path: &str, de
     let now = Utc::now();
     let vals: Vec<Value> = vec![
         input.parent_id.into(),
-        input.code.clone().into(),
+        input.code.as_str().into(),
         input.name.clone().into(),
         input.name_en.clone().into(),
-        input.kind.clone().into(),
+        input.kind.code().into(),
         depth.into(),
         path.into(),
         input.division_code.clone().into(),
@@ -246,10 +246,10 @@ pub async fn update<C: ConnectionTrait>(
              version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
             vec![
                 input.parent_id.into(),
-                input.code.clone().into(),
+                input.code.as_str().into(),
                 input.name.clone().into(),
                 input.name_en.clone().into(),
-                input.kind.clone().into(),
+                input.kind.code().into(),
                 new_depth.into(),
                 new_path.into(),
                 input.division_code.clone().into(),
