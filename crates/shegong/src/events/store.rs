@@ -98,20 +98,20 @@ pub async fn insert_event<C: ConnectionTrait>(c: &C, e: &EventInput, by: Option<
         c,
         "INSERT INTO events (unit_id, kind, title, held_on, organisers, summary, attendees, hours_tenths, committee, created_by, created_at, updated_at) \
              VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            vec![
-                e.unit_id.into(),
-                e.kind.clone().into(),
-                e.title.clone().into(),
-                e.held_on.into(),
-                e.organisers.clone().into(),
-                e.summary.clone().into(),
-                e.attendees.into(),
-                e.hours_tenths.into(),
-                e.committee.into(),
-                by.into(),
-                now.into(),
-                now.into(),
-            ],
+        vec![
+            e.unit_id.into(),
+            e.kind.clone().into(),
+            e.title.clone().into(),
+            e.held_on.into(),
+            e.organisers.clone().into(),
+            e.summary.clone().into(),
+            e.attendees.into(),
+            e.hours_tenths.into(),
+            e.committee.into(),
+            by.into(),
+            now.into(),
+            now.into(),
+        ],
     )
     .await
 }
@@ -165,7 +165,7 @@ pub async fn insert_document<C: ConnectionTrait>(
     insert_id(
         c,
         "INSERT INTO documents (unit_id, title, doc_number, issuer, issued_on, event_id, created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
-            vec![unit_id.into(), title.into(), number.into(), issuer.into(), issued_on.into(), event_id.into(), by.into(), now.into(), now.into()],
+        vec![unit_id.into(), title.into(), number.into(), issuer.into(), issued_on.into(), event_id.into(), by.into(), now.into(), now.into()],
     )
     .await
 }
@@ -262,19 +262,19 @@ pub async fn insert_honour<C: ConnectionTrait>(
         c,
         "INSERT INTO honours (unit_id, title, level, year, awardee_kind, awardee_name, organisation_id, awarding_body, created_by, created_at, updated_at) \
              VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            vec![
-                h.unit_id.into(),
-                h.title.clone().into(),
-                h.level.clone().into(),
-                h.year.into(),
-                h.awardee_kind.clone().into(),
-                h.awardee_name.clone().into(),
-                organisation_id.into(),
-                h.awarding_body.clone().into(),
-                by.into(),
-                now.into(),
-                now.into(),
-            ],
+        vec![
+            h.unit_id.into(),
+            h.title.clone().into(),
+            h.level.clone().into(),
+            h.year.into(),
+            h.awardee_kind.clone().into(),
+            h.awardee_name.clone().into(),
+            organisation_id.into(),
+            h.awarding_body.clone().into(),
+            by.into(),
+            now.into(),
+            now.into(),
+        ],
     )
     .await
 }

@@ -81,7 +81,7 @@ pub async fn insert_plan<C: ConnectionTrait>(
     let id = insert_id(
         c,
         "INSERT INTO action_plans (unit_id, title, year, description, created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?)",
-            vec![unit_id.into(), p.title.clone().into(), p.year.into(), p.description.clone().into(), by.into(), now.into(), now.into()],
+        vec![unit_id.into(), p.title.clone().into(), p.year.into(), p.description.clone().into(), by.into(), now.into(), now.into()],
     )
     .await?;
     for (table, names) in [("plan_domains", &p.domains), ("plan_modes", &p.modes)] {
@@ -161,19 +161,19 @@ pub async fn insert_activity<C: ConnectionTrait>(
         c,
         "INSERT INTO plan_activities (plan_id, unit_id, domain_id, mode_id, title, held_on, organisers, participants, summary, created_by, created_at) \
              VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            vec![
-                plan.into(),
-                a.unit_id.into(),
-                a.domain_id.into(),
-                a.mode_id.into(),
-                a.title.clone().into(),
-                a.held_on.into(),
-                a.organisers.clone().into(),
-                a.participants.into(),
-                a.summary.clone().into(),
-                by.into(),
-                Utc::now().into(),
-            ],
+        vec![
+            plan.into(),
+            a.unit_id.into(),
+            a.domain_id.into(),
+            a.mode_id.into(),
+            a.title.clone().into(),
+            a.held_on.into(),
+            a.organisers.clone().into(),
+            a.participants.into(),
+            a.summary.clone().into(),
+            by.into(),
+            Utc::now().into(),
+        ],
     )
     .await?;
     if !party_orgs.is_empty() {

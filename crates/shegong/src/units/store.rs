@@ -222,7 +222,7 @@ pub async fn insert<C: ConnectionTrait>(c: &C, input: &UnitInput, path: &str, de
     insert_id(
         c,
         "INSERT INTO org_units (parent_id, code, name, name_en, kind, depth, path, division_code, sort_order, active, created_at, updated_at) \
-         VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+             VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         vals,
     )
     .await

@@ -115,19 +115,19 @@ pub async fn insert<C: ConnectionTrait>(
         c,
         "INSERT INTO users (username, display_name, password_hash, unit_id, phone, email, organisation_id, must_change_password, password_changed_at, created_at, updated_at) \
              VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            vec![
-                u.username.clone().into(),
-                u.display_name.clone().into(),
-                password_hash.into(),
-                u.unit_id.into(),
-                u.phone.clone().into(),
-                u.email.clone().into(),
-                u.organisation_id.into(),
-                must_change.into(),
-                now.into(),
-                now.into(),
-                now.into(),
-            ],
+        vec![
+            u.username.clone().into(),
+            u.display_name.clone().into(),
+            password_hash.into(),
+            u.unit_id.into(),
+            u.phone.clone().into(),
+            u.email.clone().into(),
+            u.organisation_id.into(),
+            must_change.into(),
+            now.into(),
+            now.into(),
+            now.into(),
+        ],
     )
     .await
 }
@@ -304,20 +304,20 @@ pub async fn save_role<C: ConnectionTrait>(
         }
         None => {
             insert_id(
-        c,
-        "INSERT INTO roles (code, name, name_en, data_scope, admin_kind, builtin, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
-                    vec![
-                        r.code.clone().into(),
-                        r.name.clone().into(),
-                        r.name_en.clone().into(),
-                        r.data_scope.clone().into(),
-                        r.admin_kind.clone().into(),
-                        builtin.into(),
-                        now.into(),
-                        now.into(),
-                    ],
-    )
-    .await?
+                c,
+                "INSERT INTO roles (code, name, name_en, data_scope, admin_kind, builtin, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
+                vec![
+                    r.code.clone().into(),
+                    r.name.clone().into(),
+                    r.name_en.clone().into(),
+                    r.data_scope.clone().into(),
+                    r.admin_kind.clone().into(),
+                    builtin.into(),
+                    now.into(),
+                    now.into(),
+                ],
+            )
+            .await?
         }
     };
     for p in &r.permissions {

@@ -38,7 +38,7 @@ pub async fn insert_department<C: ConnectionTrait>(
     insert_id(
         c,
         "INSERT INTO departments (code, name, name_en, lead, on_committee, sort_order, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
-            vec![code.into(), name.into(), name_en.into(), lead.into(), true.into(), order.into(), now.into(), now.into()],
+        vec![code.into(), name.into(), name_en.into(), lead.into(), true.into(), order.into(), now.into(), now.into()],
     )
     .await
 }

@@ -95,7 +95,7 @@ pub async fn insert_party_org<C: ConnectionTrait>(
     let id = insert_id(
         c,
         "INSERT INTO party_orgs (unit_id, name, kind, members, secretary, established_on, in_action_plan, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
-            vec![unit_id.into(), name.into(), kind.into(), members.into(), secretary.into(), established_on.into(), in_action_plan.into(), now.into(), now.into()],
+        vec![unit_id.into(), name.into(), kind.into(), members.into(), secretary.into(), established_on.into(), in_action_plan.into(), now.into(), now.into()],
     )
     .await?;
     for o in organisations {

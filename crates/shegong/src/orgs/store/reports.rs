@@ -72,18 +72,18 @@ pub async fn insert_report<C: ConnectionTrait>(
         c,
         "INSERT INTO annual_reports (organisation_id, year, submitted_on, party_status, party_members, party_activities, summary, created_by, created_at, updated_at) \
              VALUES (?,?,?,?,?,?,?,?,?,?)",
-            vec![
-                org.into(),
-                r.year.into(),
-                r.submitted_on.into(),
-                r.party_status.clone().into(),
-                r.party_members.into(),
-                r.party_activities.into(),
-                r.summary.clone().into(),
-                by.into(),
-                now.into(),
-                now.into(),
-            ],
+        vec![
+            org.into(),
+            r.year.into(),
+            r.submitted_on.into(),
+            r.party_status.clone().into(),
+            r.party_members.into(),
+            r.party_activities.into(),
+            r.summary.clone().into(),
+            by.into(),
+            now.into(),
+            now.into(),
+        ],
     )
     .await
 }
