@@ -81,11 +81,11 @@ pub fn file_owners() -> Vec<&'static FileOwner> {
         crate::orgs::api::list,
         crate::orgs::api::get_one,
         crate::orgs::api::coverage,
-        crate::talent::routes::fund_api,
-        crate::talent::routes::figures_api,
+        crate::talent::api::fund_api,
+        crate::talent::api::figures_api,
         crate::services::api::list,
         crate::services::api::get_one,
-        crate::services::figures::api,
+        crate::services::api::figures,
         crate::stations::api::list,
     ),
     components(schemas(crate::platform::api::ApiError, crate::platform::api::FieldError)),
@@ -151,6 +151,7 @@ pub fn build_with(state: AppState, extra: Routes) -> Router {
     let limits = state.config.limits.clone();
     let mut app = router
         .fallback(|| async { crate::platform::error::AppError::NotFound.into_response() })
+        .layer(axum::middleware::from_fn(crate::platform::web::error_shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::session::session_layer))
         // The route guard (platform::access) reads id routes' records through the state.
         .layer(axum::Extension(state.clone()))

@@ -461,8 +461,7 @@ async fn user_cmd(cfg_path: Option<&str>, action: UserCmd) -> anyhow::Result<i32
                     // Normalised and checked (check character included) like every credit code.
                     let code = cncodes::CreditCode::parse(code)
                         .map_err(|e| anyhow::anyhow!("统一社会信用代码有误 / invalid credit code {code}: {e}"))?;
-                    let code = code.as_str();
-                    match crate::services::store::agency_by_code(&d.conn, code).await? {
+                    match crate::services::store::agency_by_code(&d.conn, &code).await? {
                         Some((id, true)) => Some(id),
                         Some((_, false)) => anyhow::bail!(
                             "{} / {}: {code}",

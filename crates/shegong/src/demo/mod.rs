@@ -7,6 +7,7 @@ pub mod kunshan;
 pub mod orgs;
 mod orgs_load;
 pub mod plan;
+pub mod rng;
 pub mod services;
 pub mod stations;
 pub mod workers;

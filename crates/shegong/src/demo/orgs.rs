@@ -3,10 +3,15 @@
 //! The register is demo data for Kunshan 2022, not an official list: names are built from pools of
 //! realistic fields, auspicious words (嘉名) and the places of the org-unit tree (see `kunshan.rs`),
 //! so a name may coincide with a real organisation only by chance. Everything is derived from a
-//! fixed seed with a small PRNG (splitmix64) and std only, so the same `scale` always gives the same
-//! register. Hash sets are used for membership tests only, never iterated.
+//! fixed seed with the demo's generator (`demo::rng`), so the same `scale` always gives the same
+//! register; check characters come from `cncodes`, day arithmetic from chrono. Hash sets are used
+//! for membership tests only, never iterated.
 
 use std::collections::HashSet;
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::demo::rng::Rng;
 
 /// A competent department (业务主管单位) on the industry Party-building committee.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,83 +137,18 @@ pub struct OrgRegister {
 type Date = (i32, u32, u32);
 
 // ---------------------------------------------------------------------------------------------
-// Small deterministic tools: PRNG, dates, apportionment, Chinese numerals, GB 32100.
+// Small deterministic tools: dates, apportionment, Chinese numerals.
 // ---------------------------------------------------------------------------------------------
 
-/// splitmix64.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in 0..n (n > 0).
-    fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-
-    /// Uniform in lo..=hi.
-    fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + (self.next_u64() % (hi - lo + 1) as u64) as i64
-    }
-
-    /// True with probability num/den.
-    fn chance(&mut self, num: u64, den: u64) -> bool {
-        self.next_u64() % den < num
-    }
-
-    fn pick<T: Copy>(&mut self, s: &[T]) -> T {
-        s[self.below(s.len())]
-    }
-
-    /// An index drawn with the given weights (not all zero).
-    fn weighted(&mut self, w: &[u32]) -> usize {
-        let total: u64 = w.iter().map(|&x| x as u64).sum();
-        let mut r = self.next_u64() % total;
-        for (i, &x) in w.iter().enumerate() {
-            if r < x as u64 {
-                return i;
-            }
-            r -= x as u64;
-        }
-        w.len() - 1
-    }
-
-    fn shuffle<T>(&mut self, v: &mut [T]) {
-        for i in (1..v.len()).rev() {
-            let j = self.below(i + 1);
-            v.swap(i, j);
-        }
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date.
+/// A day as a number (days of the common era, chrono's count), for ranges of days.
 fn day_number((y, m, d): Date) -> i64 {
-    let y = if m <= 2 { y as i64 - 1 } else { y as i64 };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = m as i64;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    i64::from(NaiveDate::from_ymd_opt(y, m, d).expect("a valid demo date").num_days_from_ce())
 }
 
+/// The date of a [`day_number`].
 fn date_of(z: i64) -> Date {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = (yoe + era * 400 + i64::from(m <= 2)) as i32;
-    (y, m, d)
+    let day = i32::try_from(z).ok().and_then(NaiveDate::from_num_days_from_ce_opt).expect("a demo day");
+    (day.year(), day.month(), day.day())
 }
 
 fn rand_date(rng: &mut Rng, lo: i64, hi: i64) -> Date {
@@ -273,22 +213,6 @@ fn cn_number(n: usize) -> String {
             format!("{}{}{}", cn_number(n / size), unit, tail)
         }
     }
-}
-
-const CODE_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const CODE_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-
-/// GB 32100-2015 check character of the first 17 characters (None if a character is not in the alphabet).
-fn credit_check_char(first17: &[u8]) -> Option<char> {
-    if first17.len() != 17 {
-        return None;
-    }
-    let mut sum = 0u32;
-    for (i, c) in first17.iter().enumerate() {
-        let v = CODE_ALPHABET.iter().position(|a| a == c)? as u32;
-        sum += v * CODE_WEIGHTS[i];
-    }
-    Some(CODE_ALPHABET[((31 - sum % 31) % 31) as usize] as char)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1411,9 +1335,8 @@ fn credit_code(rng: &mut Rng, ty: Ty, used: &mut HashSet<String>) -> String {
         for _ in 0..6 {
             s.push(b'0' + rng.below(10) as u8);
         }
-        let check = credit_check_char(&s).expect("alphabet characters only");
-        s.push(check as u8);
-        let code = String::from_utf8(s).expect("ascii");
+        let first17 = String::from_utf8(s).expect("ascii");
+        let code = cncodes::CreditCode::complete(&first17).expect("alphabet characters only").as_str().to_string();
         if used.insert(code.clone()) {
             return code;
         }
@@ -1453,7 +1376,7 @@ fn group_sizes(rng: &mut Rng, m: usize) -> Vec<usize> {
 /// `scale` multiplies the number of organisations (1 → exactly 1,500). Same output for the same scale, always.
 pub fn generate(scale: u32) -> OrgRegister {
     let s = scale as usize;
-    let mut rng = Rng(SEED);
+    let mut rng = Rng::seeded(SEED);
     let mut names: HashSet<String> = HashSet::new();
     let mut drafts: Vec<Draft> = Vec::new();
 
@@ -1773,12 +1696,11 @@ mod tests {
     use std::collections::{BTreeMap, HashSet};
 
     fn valid_code(code: &str) -> bool {
-        let b = code.as_bytes();
-        b.len() == 18 && credit_check_char(&b[..17]) == Some(b[17] as char)
+        cncodes::CreditCode::parse(code).is_ok_and(|c| c.as_str() == code)
     }
 
     fn valid_date((y, m, d): Date) -> bool {
-        (1..=12).contains(&m) && d >= 1 && date_of(day_number((y, m, d))) == (y, m, d)
+        NaiveDate::from_ymd_opt(y, m, d).is_some()
     }
 
     fn party_of(r: &OrgRegister) -> Vec<Option<usize>> {
@@ -1813,7 +1735,8 @@ mod tests {
         assert_eq!(cn_number(105), "一百零五");
         assert_eq!(cn_number(110), "一百一十");
         assert_eq!(date_of(day_number((2020, 2, 29))), (2020, 2, 29));
-        assert_eq!(day_number((1970, 1, 1)), 0);
+        assert_eq!(day_number((2021, 1, 1)) - day_number((2020, 1, 1)), 366);
+        assert_eq!(date_of(day_number((2022, 2, 28)) + 1), (2022, 3, 1));
     }
 
     #[test]
@@ -1884,10 +1807,10 @@ mod tests {
             assert_eq!(c[1], t, "{} {}", o.credit_code, o.org_type);
             assert_eq!(&o.credit_code[2..8], "320583");
             assert_eq!(&o.credit_code[8..10], "MJ");
-            assert!(c[8..17].iter().all(|b| CODE_ALPHABET.contains(b)));
+            assert!(c[8..17].iter().all(|b| cncodes::CREDIT_ALPHABET.as_bytes().contains(b)));
             // every single-character change is detected
             for pos in 0..18 {
-                for &alt in CODE_ALPHABET.iter() {
+                for &alt in cncodes::CREDIT_ALPHABET.as_bytes() {
                     if alt == c[pos] {
                         continue;
                     }

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
+use crate::demo::rng::Rng;
 use crate::party::model::{ActivityInput, PlanInput};
 use crate::party::store;
 use crate::platform::db::sql;
@@ -19,24 +20,6 @@ const TOPICS: [[&str; 5]; 5] = [
     ["文体骨干联学", "邻里节联办", "乐龄家园共建", "文化活动共享", "全民健身联动"],
     ["行业标准联学", "招聘对接会联办", "人才驿站共建", "创业资源共享", "助企服务联动"],
 ];
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        if n == 0 {
-            0
-        } else {
-            self.next() % n
-        }
-    }
-}
 
 #[derive(FromQueryResult)]
 struct PartyOrg {
@@ -68,26 +51,26 @@ pub async fn generate<C: ConnectionTrait>(c: &C, city: i64, scale: u32) -> anyho
     store::add_participants(c, plan, &ids).await?;
     let domains = store::domains(c, plan).await?;
     let modes = store::modes(c, plan).await?;
-    let mut rng = Rng(2022);
+    let mut rng = Rng::seeded(2022);
     let n = 150 * scale.max(1) as usize;
     for i in 0..n {
         if party.is_empty() {
             break;
         }
-        let d = rng.below(5) as usize;
+        let d = rng.below(5);
         // 联学 and 联动 are the most common modes; 敬业创业 the least common domain.
-        let m = [0, 0, 1, 2, 3, 4, 4][rng.below(7) as usize];
-        let d = if d == 4 && rng.below(2) == 0 { rng.below(4) as usize } else { d };
-        let lead = &party[rng.below(party.len() as u64) as usize];
+        let m = [0, 0, 1, 2, 3, 4, 4][rng.below(7)];
+        let d = if d == 4 && rng.below(2) == 0 { rng.below(4) } else { d };
+        let lead = &party[rng.below(party.len())];
         let mut orgs = vec![lead.id];
         for _ in 0..(1 + rng.below(3)) {
-            let o = party[rng.below(party.len() as u64) as usize].id;
+            let o = party[rng.below(party.len())].id;
             if !orgs.contains(&o) {
                 orgs.push(o);
             }
         }
         let day = NaiveDate::from_ymd_opt(2022, 4, 20)
-            .and_then(|s| s.checked_add_days(chrono::Days::new(rng.below(250))))
+            .and_then(|s| s.checked_add_days(chrono::Days::new(rng.below(250) as u64)))
             .unwrap_or_default();
         let a = ActivityInput {
             title: format!("{}（第{}期）", TOPICS[d][m], i / 25 + 1),

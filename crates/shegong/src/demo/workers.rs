@@ -166,7 +166,7 @@ pub async fn selections<C: ConnectionTrait>(c: &C, city: i64) -> anyhow::Result<
     let mut next = 0usize;
     let mut winners_total = 0;
     for (title, level, edition, winners) in programmes {
-        let p = crate::talent::selections::insert_programme(
+        let p = crate::talent::store::insert_programme(
             c,
             city,
             title,
@@ -182,7 +182,7 @@ pub async fn selections<C: ConnectionTrait>(c: &C, city: i64) -> anyhow::Result<
         for k in 0..nominees {
             let Some(w) = workers.get(next % workers.len().max(1)) else { break };
             next += 7;
-            let nid = crate::talent::selections::nominate(c, p, w.id, w.unit_id, "", None).await?;
+            let nid = crate::talent::store::nominate(c, p, w.id, w.unit_id, "", None).await?;
             let selected = k < winners;
             c.execute(sql(
                 b,

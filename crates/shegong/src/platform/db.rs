@@ -441,7 +441,7 @@ pub async fn count<C: ConnectionTrait>(c: &C, text: &str, values: Vec<sea_orm::V
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -509,7 +509,7 @@ mod tests {
     }
 
     /// Every line (`file:line`) of the crate's sources outside this module that `hit` matches.
-    fn source_lines(hit: impl Fn(&str) -> bool) -> Vec<String> {
+    pub(crate) fn source_lines(hit: impl Fn(&str) -> bool) -> Vec<String> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let mut found = Vec::new();
         let mut stack = vec![root];

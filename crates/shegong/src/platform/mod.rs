@@ -1,5 +1,5 @@
 //! Mechanisms every domain reuses: configuration, database, access control, audit, errors,
-//! translations, paging, web helpers, time and telemetry. Domains never re-implement these.
+//! translations, paging, web helpers, money, secrets, time and telemetry. Domains never re-implement these.
 
 pub mod access;
 pub mod api;
@@ -17,6 +17,7 @@ pub mod once;
 pub mod paging;
 pub mod passwords;
 pub mod pii;
+pub mod secret;
 pub mod state;
 pub mod telemetry;
 pub mod time;

@@ -5,8 +5,12 @@
 //! [`Amount`] is one recorded amount (a contract, a payment, a fund entry). An `Amount` can only
 //! be made by [`Amount::parse_yuan`] or [`Amount::from_fen`], which refuse negative amounts and
 //! amounts above the configured ceiling (`limits.max_amount_yuan`, default 10,000,000,000 yuan).
-//! Forms, imports and the xlsx kit all go through them, and the input types that the stores write
-//! hold an `Amount`, so no path can store an amount above the ceiling. With every amount under the
+//! Forms, the API, imports and the xlsx kit all go through them, and the input types that the
+//! stores write hold an `Amount`, so no path can store an amount above the ceiling.
+//!
+//! This is the only place where text or a spreadsheet number becomes fen: a form field, an API
+//! field and an xlsx cell with the same content get the same verdict (a source scan in the tests
+//! below refuses another parser: no `parse::<f64>`, no `* 100.0` outside this file). With every amount under the
 //! ceiling the sums stay far inside i64; the sums in SQL are still computed so that they cannot
 //! fail on any stored value (`platform::db::sum_int`).
 
@@ -75,9 +79,11 @@ pub struct Amount(i64);
 impl Amount {
     /// Parses yuan: "1300000", "1,300,000.50", "¥12.5", "12.50元", "1.500" (zeros beyond the
     /// second decimal are allowed, other digits are not). Commas (also "，") must group by three.
-    /// No sign. Refuses amounts above [`max_amount`].
+    /// Full-width digits and signs (typed with a Chinese input method) count as their half-width
+    /// forms, as in every import cell. No sign, no exponent. Refuses amounts above [`max_amount`].
     pub fn parse_yuan(s: &str) -> Result<Amount, MoneyError> {
-        let t = s.trim();
+        let cleaned = crate::platform::import::clean_cell(s);
+        let t = cleaned.as_str();
         let t = t.strip_prefix(['¥', '￥']).unwrap_or(t).trim_start();
         let t = t.strip_suffix('元').unwrap_or(t).trim_end();
         let (int, frac) = match t.split_once('.') {
@@ -131,6 +137,17 @@ impl Amount {
         } else {
             Ok(Amount(fen))
         }
+    }
+
+    /// A spreadsheet number cell in yuan: its shortest text that reads back to the same f64 (what
+    /// the cell shows, e.g. `1300000.5`, `0.07`), parsed by [`Amount::parse_yuan`], so that float
+    /// residue such as `0.30000000000000004` is refused rather than rounded. Not finite: invalid.
+    pub fn from_yuan_number(yuan: f64) -> Result<Amount, MoneyError> {
+        if !yuan.is_finite() {
+            return Err(MoneyError::Invalid);
+        }
+        // `Display` of an f64 never uses an exponent: 1e300 is 301 digits, above any ceiling.
+        Amount::parse_yuan(&yuan.to_string())
     }
 
     /// Whole yuan (an xlsx integer cell), checked like a typed amount.
@@ -272,6 +289,58 @@ mod tests {
         assert_eq!(Amount::from_yuan(10_000_000_000).map(Amount::fen), Ok(1_000_000_000_000));
         assert_eq!(MoneyError::TooLarge.key("x.invalid"), KEY_TOO_LARGE);
         assert_eq!(MoneyError::Invalid.key("x.invalid"), "x.invalid");
+    }
+
+    #[test]
+    fn full_width_input_reads_as_half_width() {
+        // What a Chinese input method types; an import cell is cleaned the same way.
+        assert_eq!(fen("１２３"), Ok(12_300));
+        assert_eq!(fen("１，３００，０００．５０"), Ok(130_000_050));
+        assert_eq!(fen("\u{3000}￥１２．５元\u{3000}"), Ok(1250));
+        assert_eq!(fen("－５"), Err(MoneyError::Invalid));
+        assert_eq!(fen("１ｅ３"), Err(MoneyError::Invalid));
+    }
+
+    #[test]
+    fn spreadsheet_numbers_are_read_as_they_show() {
+        let n = |f: f64| Amount::from_yuan_number(f).map(Amount::fen);
+        assert_eq!(n(1_300_000.5), Ok(130_000_050));
+        assert_eq!(n(0.07), Ok(7));
+        assert_eq!(n(19.99), Ok(1999));
+        assert_eq!(n(1e3), Ok(100_000));
+        assert_eq!(n(9_999_999_999.99), Ok(999_999_999_999));
+        assert_eq!(n(0.1 + 0.2), Err(MoneyError::Invalid), "float residue is not rounded away");
+        assert_eq!(n(0.001), Err(MoneyError::Invalid));
+        assert_eq!(n(-5.0), Err(MoneyError::Invalid));
+        assert_eq!(n(-0.0), Err(MoneyError::Invalid));
+        assert_eq!(n(f64::NAN), Err(MoneyError::Invalid));
+        assert_eq!(n(f64::INFINITY), Err(MoneyError::Invalid));
+        assert_eq!(n(10_000_000_000.01), Err(MoneyError::TooLarge));
+        assert_eq!(n(1e300), Err(MoneyError::TooLarge));
+    }
+
+    #[test]
+    fn no_other_yuan_parser() {
+        // Text or a spreadsheet number becomes fen here only. Outside this file: no float parsing
+        // (a yuan amount through f64 loses fen), no float scaled by 100, and no parse next to
+        // fen or yuan other than a call of parse_yuan.
+        let found: Vec<String> = crate::platform::db::tests::source_lines(|line| {
+            let code = line.split("//").next().unwrap_or("");
+            let float_parse =
+                ["parse::<f64>", "parse::<f32>", "f64::from_str", "f32::from_str"].iter().any(|p| code.contains(p))
+                    || (code.contains(".parse") && (code.contains("f64") || code.contains("f32")));
+            let scaled =
+                ["* 100.0", "*100.0", "100.0 *", "100.0*", "100_f64", "100f64"].iter().any(|p| code.contains(p));
+            let lower = code.to_lowercase();
+            let own_parse = lower.contains("parse")
+                && (lower.contains("fen") || lower.contains("yuan"))
+                && !code.contains("parse_yuan");
+            float_parse || scaled || own_parse
+        })
+        .into_iter()
+        .filter(|l| !l.replace('\\', "/").contains("platform/money.rs:"))
+        .collect();
+        assert!(found.is_empty(), "parse money with Amount::parse_yuan / Amount::from_yuan_number: {found:#?}");
     }
 
     #[test]

@@ -136,6 +136,41 @@ impl PageParams {
     }
 }
 
+/// The page sizes a list offers.
+pub const PAGE_SIZES: [u64; 4] = [20, 50, 100, 200];
+
+impl PageParams {
+    /// The parameters a "go to page" form must carry besides `page` and `per_page`: the sort, the
+    /// search and the list's own filters (`extra`, a query string), as (name, value) pairs.
+    pub fn carried(&self, extra: &str) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        if let Some(s) = &self.sort {
+            out.push(("sort".to_string(), s.clone()));
+        }
+        if self.descending() {
+            out.push(("dir".to_string(), "desc".to_string()));
+        }
+        if let Some(q) = self.search() {
+            out.push(("q".to_string(), q.to_string()));
+        }
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(extra).unwrap_or_default();
+        out.extend(
+            pairs.into_iter().filter(|(k, _)| !matches!(k.as_str(), "page" | "per_page" | "sort" | "dir" | "q")),
+        );
+        out
+    }
+
+    /// The page sizes offered, with the current one among them.
+    pub fn sizes(&self) -> Vec<u64> {
+        let mut v = PAGE_SIZES.to_vec();
+        if !v.contains(&self.per_page()) {
+            v.push(self.per_page());
+            v.sort_unstable();
+        }
+        v
+    }
+}
+
 /// One page of results.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Page<T> {
@@ -157,6 +192,10 @@ impl<T> Page<T> {
     }
     pub fn has_next(&self) -> bool {
         self.page < self.pages
+    }
+    /// The number of the last page.
+    pub fn last(&self) -> u64 {
+        self.pages
     }
 }
 
@@ -224,6 +263,18 @@ mod tests {
         assert_eq!(pg.pages, 5);
         assert!(pg.has_prev() && pg.has_next());
         assert_eq!(Page::<i32>::new(vec![], 0, &p).pages, 1);
+    }
+
+    #[test]
+    fn the_jump_form_carries_sort_search_and_filters() {
+        let p: PageParams = serde_urlencoded::from_str("page=2&per_page=50&sort=name&dir=desc&q=周市").expect("parse");
+        let carried = p.carried("status=normal&unit=3&page=9");
+        let names: Vec<&str> = carried.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(names, ["sort", "dir", "q", "status", "unit"]);
+        assert_eq!(carried[2].1, "周市");
+        assert_eq!(p.sizes(), vec![20, 50, 100, 200]);
+        let odd: PageParams = serde_urlencoded::from_str("per_page=30").expect("parse");
+        assert_eq!(odd.sizes(), vec![20, 30, 50, 100, 200]);
     }
 
     #[test]

@@ -90,6 +90,24 @@ impl PageCtx {
     pub fn unit_name(&self) -> &str {
         self.user.as_ref().map(|u| u.unit_name.as_str()).unwrap_or("")
     }
+    /// What the user's data scope covers, in words: the whole tree, their unit (and below),
+    /// several units, or only their own records (and their agency's).
+    pub fn scope_label(&self) -> String {
+        let Some(u) = &self.user else { return String::new() };
+        let s = &u.scope;
+        let own_path = |p: &String| *p == u.unit_path;
+        if s.all {
+            self.tf("scope.all", &[("unit", &u.unit_name)])
+        } else if s.subtrees.len() == 1 && s.units.is_empty() && s.subtrees.iter().all(own_path) {
+            self.tf("scope.unit_and_below", &[("unit", &u.unit_name)])
+        } else if s.units.len() == 1 && s.subtrees.is_empty() && s.units.iter().all(own_path) {
+            self.tf("scope.unit", &[("unit", &u.unit_name)])
+        } else if s.subtrees.is_empty() && s.units.is_empty() {
+            self.t(if s.own_org.is_some() { "scope.own_and_agency" } else { "scope.own" }).to_string()
+        } else {
+            self.tf("scope.custom", &[("n", &(s.subtrees.len() + s.units.len()).to_string())])
+        }
+    }
 }
 
 pub struct NavItem {
@@ -477,6 +495,43 @@ pub async fn set_flash<C: sea_orm::ConnectionTrait>(
     ))
     .await
     .map(|_| ())
+}
+
+#[derive(Template)]
+#[template(path = "layout/error_page.html")]
+struct ShellErrorPage {
+    c: PageCtx,
+    status: u16,
+    message: String,
+}
+
+/// Error pages in the user's language, inside the normal shell with the navigation: every
+/// [`AppError`] response of a page request (not `/api/`, not htmx) is rendered again here, where
+/// the request's language and user are known. Headers of the original answer (e.g.
+/// `Retry-After`) are kept. Runs inside the session layer.
+pub async fn error_shell(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let rc = req.extensions().get::<RequestCtx>().cloned();
+    let resp = next.run(req).await;
+    let Some(rc) = rc else { return resp };
+    if rc.htmx || rc.path.starts_with("/api/") {
+        return resp;
+    }
+    let Some(marker) = resp.extensions().get::<crate::platform::error::ErrorMarker>().cloned() else {
+        return resp;
+    };
+    let status = resp.status();
+    let c = PageCtx { lang: rc.lang, user: rc.user, csrf: rc.csrf, path: rc.path, flash: None, ip: rc.ip };
+    let page =
+        ShellErrorPage { status: status.as_u16(), message: crate::platform::i18n::message(c.lang, &marker.key), c };
+    let Ok(html) = page.render() else { return resp };
+    let mut out = (status, Html(html)).into_response();
+    for (name, value) in resp.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            out.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    out.extensions_mut().insert(marker);
+    out
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! Purchased-service projects over the JSON API (the figures are in `figures.rs`).
+//! Purchased services over the JSON API: projects and the figures.
 
 use axum::extract::{Path, Query, State};
 use axum::Json;
@@ -8,11 +8,14 @@ use crate::platform::api::ApiError;
 use crate::platform::error::{AppError, AppResult};
 use crate::platform::paging::{Page, PageParams};
 use crate::platform::AppState;
+use crate::services::figures::ServiceFigures;
+use crate::services::routes::figures::{resolve, FiguresQuery};
 use crate::services::store::{self, ProjectRow};
 
 pub fn routes() -> Routes {
     Routes::new()
         .get("/api/v1/services/projects", Need::Perm("services.read"), list)
+        .get("/api/v1/services/figures", Need::Perm("services.read"), figures)
         .with("id", &crate::services::PROJECT)
         .get("/api/v1/services/projects/{id}", Need::Perm("services.read"), get_one)
 }
@@ -58,4 +61,18 @@ pub async fn list(
     responses((status = 200, body = ProjectRow), (status = 404, body = ApiError)), security(("bearer" = [])))]
 pub async fn get_one(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> AppResult<Json<ProjectRow>> {
     store::project(&st.db.conn, &auth.scope, id).await?.map(Json).ok_or(AppError::NotFound)
+}
+
+/// Purchased-service figures for a unit subtree and a year: projects, agencies, contract and paid
+/// amounts in fen, staff by role, and breakdowns by category, agency, station and status.
+/// (Its operation id stays "api", the name it was published under.)
+#[utoipa::path(get, path = "/api/v1/services/figures", tag = "services", operation_id = "api", params(FiguresQuery),
+    responses((status = 200, body = ServiceFigures), (status = 400, body = ApiError),
+        (status = 404, body = ApiError)), security(("bearer" = [])))]
+pub async fn figures(
+    State(st): State<AppState>,
+    auth: Auth,
+    Query(q): Query<FiguresQuery>,
+) -> AppResult<Json<ServiceFigures>> {
+    Ok(Json(resolve(&st, &auth, &q).await?))
 }

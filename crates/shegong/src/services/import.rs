@@ -146,7 +146,11 @@ pub async fn import_projects(
             if !given.iter().all(|g| *g) {
                 errs.push(RowError::new(row, "contract_no", "services.error.import_sign_partial", ""));
             } else {
-                let agency = store::agency_by_code(c, &agency_code).await?;
+                // A code that is not a valid credit code names no organisation.
+                let agency = match cncodes::CreditCode::parse(&agency_code) {
+                    Ok(code) => store::agency_by_code(c, &code).await?,
+                    Err(_) => None,
+                };
                 let agency_id = match agency {
                     Some((id, true)) => Some(id),
                     _ => {
@@ -314,14 +318,13 @@ pub async fn import_payments(
         }
         let Some((p, facts)) = projects.get_mut(&no) else { continue };
         if let (Some(kind), Some(paid_on), Some(amount_fen)) = (kind, paid_on, amount) {
-            match check_payment(facts, kind, paid_on, amount_fen.fen()) {
+            match check_payment(facts, kind, paid_on, amount_fen) {
                 Err(r) => {
                     let detail = r.args.iter().map(|(_, v)| v.clone()).collect::<Vec<_>>().join(", ");
                     errs.push(RowError::new(row, "amount", r.key, detail));
                 }
                 Ok(()) if errs.is_empty() => {
-                    facts.paid_fen = facts.paid_fen.saturating_add(amount_fen.fen());
-                    facts.has_final_payment |= kind == "final";
+                    facts.after_payment(kind, amount_fen);
                     planned.push((
                         p.id,
                         p.unit_id,
@@ -378,13 +381,13 @@ pub fn project_row(p: &ProjectRow, status: &str) -> Vec<Cell> {
         Cell::Int(i64::from(p.year)),
         Cell::Text(p.title.clone()),
         Cell::Text(p.category_name.clone()),
-        Cell::Fen(p.amount_fen),
+        Cell::Fen(p.amount_fen.fen()),
         Cell::Date(p.starts_on),
         Cell::Date(p.ends_on),
         Cell::Text(p.agency().to_string()),
         Cell::Text(p.contract().to_string()),
         Cell::Text(status.to_string()),
-        Cell::Fen(p.paid_fen),
+        Cell::Fen(p.paid_fen.fen()),
     ]
 }
 
@@ -393,124 +396,8 @@ pub fn payment_row(p: &ProjectRow, pay: &store::PaymentRow) -> Vec<Cell> {
         Cell::Text(p.contract().to_string()),
         Cell::Enum(if pay.kind == "final" { "final" } else { "instalment" }),
         Cell::Date(pay.paid_on),
-        Cell::Fen(pay.amount_fen),
+        Cell::Fen(pay.amount_fen.fen()),
         Cell::Text(pay.voucher_ref.clone()),
         Cell::Text(pay.note.clone()),
     ]
-}
-
-// ---------------------------------------------------------------- pages
-
-use axum::extract::{Multipart, Query, State};
-use axum::response::Response;
-
-use crate::platform::access::{Auth, Need, Routes};
-use crate::platform::error::AppResult;
-use crate::platform::web::{self, download, render, ImportPage, PageCtx, XLSX_TYPE};
-use crate::platform::AppState;
-
-pub fn routes() -> Routes {
-    Routes::new()
-        .get("/services/import/projects", Need::Perm("services.write"), projects_form)
-        .post("/services/import/projects", Need::Perm("services.write"), projects_upload)
-        .get("/services/import/projects/template.xlsx", Need::Perm("services.write"), projects_template)
-        .get("/services/import/payments", Need::Perm("services.write"), payments_form)
-        .post("/services/import/payments", Need::Perm("services.write"), payments_upload)
-        .get("/services/import/payments/template.xlsx", Need::Perm("services.write"), payments_template)
-        .get("/services/export/projects.xlsx", Need::Perm("services.read"), projects_export)
-        .get("/services/export/payments.xlsx", Need::Perm("services.read"), payments_export)
-}
-
-fn projects_page(c: PageCtx, report: Option<ImportReport>) -> ImportPage {
-    ImportPage {
-        c,
-        title_key: "services.import_projects",
-        action: "/services/import/projects",
-        template_href: "/services/import/projects/template.xlsx",
-        back_href: "/services",
-        back_key: "services.title",
-        columns: PROJECT_COLUMNS,
-        report,
-        error_list: Default::default(),
-    }
-}
-
-fn payments_page(c: PageCtx, report: Option<ImportReport>) -> ImportPage {
-    ImportPage {
-        c,
-        title_key: "services.import_payments",
-        action: "/services/import/payments",
-        template_href: "/services/import/payments/template.xlsx",
-        back_href: "/services",
-        back_key: "services.title",
-        columns: PAYMENT_COLUMNS,
-        report,
-        error_list: Default::default(),
-    }
-}
-
-async fn projects_form(c: PageCtx) -> AppResult<Response> {
-    render(&projects_page(c, None))
-}
-
-async fn payments_form(c: PageCtx) -> AppResult<Response> {
-    render(&payments_page(c, None))
-}
-
-async fn projects_template(c: PageCtx) -> AppResult<Response> {
-    let bytes = xlsx::template(PROJECT_COLUMNS)?;
-    Ok(download(bytes, &format!("{}.xlsx", c.t("services.template_projects")), XLSX_TYPE))
-}
-
-async fn payments_template(c: PageCtx) -> AppResult<Response> {
-    let bytes = xlsx::template(PAYMENT_COLUMNS)?;
-    Ok(download(bytes, &format!("{}.xlsx", c.t("services.template_payments")), XLSX_TYPE))
-}
-
-async fn projects_upload(State(st): State<AppState>, c: PageCtx, auth: Auth, mp: Multipart) -> AppResult<Response> {
-    let actor = Actor::user(&auth, &c.ip);
-    let data_dir = st.config.data_dir.clone();
-    web::import_upload(c, mp, &data_dir, projects_page, |bytes| async move {
-        import_projects(&st.db, &actor, &auth.scope, crate::platform::time::today(), &bytes).await
-    })
-    .await
-}
-
-async fn payments_upload(State(st): State<AppState>, c: PageCtx, auth: Auth, mp: Multipart) -> AppResult<Response> {
-    let actor = Actor::user(&auth, &c.ip);
-    let data_dir = st.config.data_dir.clone();
-    web::import_upload(c, mp, &data_dir, payments_page, |bytes| async move {
-        import_payments(&st.db, &actor, &auth.scope, crate::platform::time::today(), &bytes).await
-    })
-    .await
-}
-
-async fn projects_export(
-    State(st): State<AppState>,
-    c: PageCtx,
-    auth: Auth,
-    Query(f): Query<store::ProjectFilter>,
-) -> AppResult<Response> {
-    let rows = store::projects_all(&st.db.conn, &auth.scope, &f).await?;
-    let cells: Vec<Vec<Cell>> =
-        rows.iter().map(|p| project_row(p, c.t(&format!("services.status.{}", p.status)))).collect();
-    let bytes = xlsx::write(PROJECT_EXPORT_COLUMNS, &cells)?;
-    Ok(download(bytes, &format!("{}.xlsx", c.t("services.export_projects_name")), XLSX_TYPE))
-}
-
-async fn payments_export(
-    State(st): State<AppState>,
-    c: PageCtx,
-    auth: Auth,
-    Query(f): Query<store::ProjectFilter>,
-) -> AppResult<Response> {
-    let rows = store::projects_all(&st.db.conn, &auth.scope, &f).await?;
-    let mut cells = Vec::new();
-    for p in &rows {
-        for pay in store::payments(&st.db.conn, p.id).await? {
-            cells.push(payment_row(p, &pay));
-        }
-    }
-    let bytes = xlsx::write(PAYMENT_COLUMNS, &cells)?;
-    Ok(download(bytes, &format!("{}.xlsx", c.t("services.export_payments_name")), XLSX_TYPE))
 }

@@ -6,22 +6,20 @@
 
 pub mod api;
 pub mod figures;
-pub mod guideline;
 pub mod import;
 pub mod model;
 pub(crate) mod routes;
 pub mod store;
 pub use store::{agency_eligible, agency_options};
 
-use crate::platform::access::{Auth, Reach, Record, Scope};
+use crate::platform::access::{Auth, Reach, Record};
 use crate::platform::files::{Attachment, FileOwner, Readable};
 use crate::platform::AppState;
-use sea_orm::Value;
 
 /// A purchased project, reached when its buying unit lies inside the caller's scope, or it is
 /// run by the caller's agency.
 pub static PROJECT: Record =
-    Record { name: "project", table: "projects", reach: Reach::Custom(project_reach), parent: None };
+    Record { name: "project", table: "projects", reach: Reach::Custom(store::project_reach), parent: None };
 /// Parts of a project (`{id}`): evaluations, corrective plans, team members, milestones.
 pub static EVALUATION: Record = Record::part_of("evaluation", "project_evaluations", "id", "project_id");
 pub static CORRECTIVE_PLAN: Record = Record::part_of("corrective plan", "corrective_plans", "id", "project_id");
@@ -35,39 +33,23 @@ pub static CATEGORY: Record =
 pub static AGENCY: Record = Record { name: "agency", table: "organisations", reach: Reach::Reference, parent: None };
 /// A person on project teams: reached when the social worker lies inside the caller's scope,
 /// or is on the team of a project the caller reaches.
-pub static TEAM_PERSON: Record =
-    Record { name: "team person", table: "social_workers", reach: Reach::Custom(team_person_reach), parent: None };
-
-fn project_reach(scope: &Scope) -> (String, Vec<Value>) {
-    let (pf, vals) = store::project_filter(scope);
-    (format!("t.id IN (SELECT p.id FROM projects p WHERE {pf})"), vals)
-}
-
-fn team_person_reach(scope: &Scope) -> (String, Vec<Value>) {
-    let (wf, mut vals) = scope.unit_filter("t.unit_id", Some("t.created_by"));
-    let (pf, pv) = store::project_filter(scope);
-    vals.extend(pv);
-    (format!("({wf} OR t.id IN (SELECT m.worker_id FROM project_members m JOIN projects p ON p.id = m.project_id WHERE {pf}))"), vals)
-}
+pub static TEAM_PERSON: Record = Record {
+    name: "team person",
+    table: "social_workers",
+    reach: Reach::Custom(store::team_person_reach),
+    parent: None,
+};
 
 /// Attachments of evaluations: readable with `services.read` by whoever reaches the project
 /// (agency staff through their agency, too).
 pub static EVALUATION_FILES: FileOwner =
-    FileOwner { entity: "evaluation", readable: evaluation_readable, reach: Some(evaluation_reach) };
+    FileOwner { entity: "evaluation", readable: evaluation_readable, reach: Some(store::evaluation_reach) };
 
 fn evaluation_readable<'a>(st: &'a AppState, auth: &'a Auth, a: &'a Attachment) -> Readable<'a> {
     Box::pin(routes::evaluation_visible(st, auth, a.entity_id))
 }
 
-fn evaluation_reach(scope: &Scope) -> (String, Vec<Value>) {
-    let (pf, vals) = store::project_filter(scope);
-    (
-        format!("t.entity_id IN (SELECT ev.id FROM project_evaluations ev JOIN projects p ON p.id = ev.project_id WHERE {pf})"),
-        vals,
-    )
-}
-
 /// Every page and API route of the domain.
 pub fn routes() -> crate::platform::access::Routes {
-    routes::routes().merge(guideline::routes()).merge(figures::routes()).merge(import::routes()).merge(api::routes())
+    routes::routes().merge(api::routes())
 }

@@ -46,12 +46,25 @@ pub fn is_signed(status: &str) -> bool {
 pub struct ProjectFacts {
     pub status: String,
     pub on_hold: bool,
-    pub amount_fen: i64,
-    pub paid_fen: i64,
+    pub amount_fen: Money,
+    pub paid_fen: Money,
     pub has_final_payment: bool,
     pub signed_on: Option<NaiveDate>,
     pub midterm_evaluations: usize,
     pub final_passed: bool,
+}
+
+impl ProjectFacts {
+    /// What the contract still allows (negative if it was overpaid behind the application's back).
+    pub fn remaining(&self) -> Money {
+        Money(self.amount_fen.fen().saturating_sub(self.paid_fen.fen()))
+    }
+
+    /// The facts after a payment of `amount` of `kind` (the importer applies its rows one by one).
+    pub fn after_payment(&mut self, kind: &str, amount: Amount) {
+        self.paid_fen = Money(self.paid_fen.fen().saturating_add(amount.fen()));
+        self.has_final_payment |= kind == "final";
+    }
 }
 
 /// Why a step is refused: a locale key, with the statuses named in the message.
@@ -102,8 +115,8 @@ pub fn check_sign(p: &ProjectFacts) -> Result<(), Refusal> {
     Ok(())
 }
 
-/// Judges a payment of `amount_fen` on `paid_on`.
-pub fn check_payment(p: &ProjectFacts, kind: &str, paid_on: NaiveDate, amount_fen: i64) -> Result<(), Refusal> {
+/// Judges a payment of `amount` on `paid_on`.
+pub fn check_payment(p: &ProjectFacts, kind: &str, paid_on: NaiveDate, amount: Amount) -> Result<(), Refusal> {
     if !is_signed(&p.status) {
         return Err(Refusal::new("services.error.pay_before_contract"));
     }
@@ -120,9 +133,9 @@ pub fn check_payment(p: &ProjectFacts, kind: &str, paid_on: NaiveDate, amount_fe
     if kind == "final" && !p.final_passed {
         return Err(Refusal::new("services.error.final_before_evaluation"));
     }
-    let remaining = p.amount_fen.saturating_sub(p.paid_fen);
-    if amount_fen > remaining {
-        return Err(Refusal::new("services.error.overpay").with("remaining", Money(remaining.max(0)).yuan_text()));
+    let remaining = p.remaining();
+    if amount.fen() > remaining.fen() {
+        return Err(Refusal::new("services.error.overpay").with("remaining", Money(remaining.fen().max(0)).yuan_text()));
     }
     Ok(())
 }
@@ -547,8 +560,12 @@ mod tests {
         parse_date(s).expect("date")
     }
 
+    fn a(fen: i64) -> Amount {
+        Amount::from_fen(fen).expect("amount")
+    }
+
     fn facts(status: &str) -> ProjectFacts {
-        ProjectFacts { status: status.into(), amount_fen: 100_000, ..ProjectFacts::default() }
+        ProjectFacts { status: status.into(), amount_fen: Money(100_000), ..ProjectFacts::default() }
     }
 
     #[test]
@@ -581,30 +598,30 @@ mod tests {
     fn money_follows_the_contract_and_the_evaluation() {
         let on = d("2022-05-01");
         assert_eq!(
-            check_payment(&facts("procurement"), "instalment", on, 1).unwrap_err().key,
+            check_payment(&facts("procurement"), "instalment", on, a(1)).unwrap_err().key,
             "services.error.pay_before_contract"
         );
         let signed = ProjectFacts { signed_on: Some(d("2022-04-01")), ..facts("executing") };
-        assert!(check_payment(&signed, "instalment", on, 100_000).is_ok());
+        assert!(check_payment(&signed, "instalment", on, a(100_000)).is_ok());
         assert_eq!(
-            check_payment(&signed, "instalment", d("2022-03-31"), 1).unwrap_err().key,
+            check_payment(&signed, "instalment", d("2022-03-31"), a(1)).unwrap_err().key,
             "services.error.pay_before_signed_on"
         );
-        let part = ProjectFacts { paid_fen: 60_000, ..signed.clone() };
-        let over = check_payment(&part, "instalment", on, 40_001).unwrap_err();
+        let part = ProjectFacts { paid_fen: Money(60_000), ..signed.clone() };
+        let over = check_payment(&part, "instalment", on, a(40_001)).unwrap_err();
         assert_eq!(over.key, "services.error.overpay");
         assert_eq!(over.args[0].1, "400.00");
-        assert!(check_payment(&part, "instalment", on, 40_000).is_ok());
+        assert!(check_payment(&part, "instalment", on, a(40_000)).is_ok());
         assert_eq!(
-            check_payment(&part, "final", on, 40_000).unwrap_err().key,
+            check_payment(&part, "final", on, a(40_000)).unwrap_err().key,
             "services.error.final_before_evaluation"
         );
         let passed = ProjectFacts { final_passed: true, status: "final_review".into(), ..part.clone() };
-        assert!(check_payment(&passed, "final", on, 40_000).is_ok());
+        assert!(check_payment(&passed, "final", on, a(40_000)).is_ok());
         let done = ProjectFacts { has_final_payment: true, ..passed };
-        assert_eq!(check_payment(&done, "instalment", on, 1).unwrap_err().key, "services.error.after_final");
+        assert_eq!(check_payment(&done, "instalment", on, a(1)).unwrap_err().key, "services.error.after_final");
         let held = ProjectFacts { on_hold: true, ..part };
-        assert_eq!(check_payment(&held, "instalment", on, 1).unwrap_err().key, "services.error.pay_on_hold");
+        assert_eq!(check_payment(&held, "instalment", on, a(1)).unwrap_err().key, "services.error.pay_on_hold");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Value};
 use serde::Serialize;
 
 use crate::platform::access::Scope;
-use crate::platform::db::{count, sql};
+use crate::platform::db::{count, insert_id, sql};
 use crate::stations::model::{StaffInput, StationInput};
 use crate::units::UnitOption;
 
@@ -129,12 +129,8 @@ pub async fn unit_taken<C: ConnectionTrait>(c: &C, unit_id: i64) -> Result<bool,
 
 pub async fn insert<C: ConnectionTrait>(c: &C, s: &StationInput, tier: &str, by: Option<i64>) -> Result<i64, DbErr> {
     let now = Utc::now();
-    let row = c
-        .query_one(sql(
-            c.get_database_backend(),
-            "INSERT INTO stations (unit_id, tier, name, address, opened_on, manager, phone, description, party_org_id, party_instructor, created_by, created_at, updated_at) \
-             VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
-            vec![
+    insert_id(c, "INSERT INTO stations (unit_id, tier, name, address, opened_on, manager, phone, description, party_org_id, party_instructor, created_by, created_at, updated_at) \
+             VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", vec![
                 s.unit_id.into(),
                 tier.into(),
                 s.name.clone().into(),
@@ -148,11 +144,7 @@ pub async fn insert<C: ConnectionTrait>(c: &C, s: &StationInput, tier: &str, by:
                 by.into(),
                 now.into(),
                 now.into(),
-            ],
-        ))
-        .await?
-        .ok_or(DbErr::RecordNotInserted)?;
-    row.try_get_by_index(0)
+            ]).await
 }
 
 /// Updates a station's profile (its unit and tier stay); false when the version is stale.
@@ -319,22 +311,19 @@ pub async fn worker_present<C: ConnectionTrait>(c: &C, station_id: i64, worker_i
 }
 
 pub async fn insert_staff<C: ConnectionTrait>(c: &C, station_id: i64, s: &StaffInput) -> Result<i64, DbErr> {
-    let row = c
-        .query_one(sql(
-            c.get_database_backend(),
-            "INSERT INTO station_staff (station_id, worker_id, name, post, from_on, created_at) VALUES (?,?,?,?,?,?) RETURNING id",
-            vec![
-                station_id.into(),
-                s.worker_id.into(),
-                s.name.clone().into(),
-                s.post.clone().into(),
-                s.from_on.into(),
-                Utc::now().into(),
-            ],
-        ))
-        .await?
-        .ok_or(DbErr::RecordNotInserted)?;
-    row.try_get_by_index(0)
+    insert_id(
+        c,
+        "INSERT INTO station_staff (station_id, worker_id, name, post, from_on, created_at) VALUES (?,?,?,?,?,?)",
+        vec![
+            station_id.into(),
+            s.worker_id.into(),
+            s.name.clone().into(),
+            s.post.clone().into(),
+            s.from_on.into(),
+            Utc::now().into(),
+        ],
+    )
+    .await
 }
 
 /// Ends a person's time at a station; false when there is no such current person.

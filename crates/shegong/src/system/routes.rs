@@ -7,7 +7,6 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use sha2::Digest;
-use subtle::ConstantTimeEq;
 
 use crate::platform::access::{Need, Routes};
 use crate::platform::audit::{self, AuditFilter, AuditRow};
@@ -52,7 +51,7 @@ fn metrics_allowed(st: &AppState, rc: &RequestCtx, headers: &HeaderMap) -> bool 
             .map(str::trim)
             .unwrap_or("");
         let digest = |s: &str| sha2::Sha256::digest(s.as_bytes());
-        return !presented.is_empty() && bool::from(digest(presented).ct_eq(&digest(token)));
+        return !presented.is_empty() && crate::platform::secret::eq(digest(presented), digest(token));
     }
     let forwarded = ["x-forwarded-for", "x-real-ip", "forwarded"].iter().any(|h| headers.contains_key(*h));
     rc.peer.is_some_and(|p| p.is_loopback()) && !forwarded

@@ -4,16 +4,15 @@
 
 use std::collections::HashMap;
 
-use chrono::Utc;
-use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::Serialize;
 
 use crate::platform::access::Scope;
 use crate::platform::audit::{self, Actor, Event};
-use crate::platform::db::{sql, Db};
+use crate::platform::db::Db;
 use crate::platform::import::RowError;
 use crate::platform::xlsx::{self, Cell, ColKind, Column};
 use crate::talent::model::LEVELS;
+use crate::talent::store;
 
 pub const LEVEL_OPTIONS: &[(&str, &str)] =
     &[("assistant", "助理社会工作师"), ("social_worker", "社会工作师"), ("senior", "高级社会工作师")];
@@ -61,32 +60,13 @@ impl ExamPreview {
 /// A worker's qualifications: (level, exam year, certificate number).
 type Quals = Vec<(String, i32, String)>;
 
-#[derive(FromQueryResult)]
-struct Known {
-    id: i64,
-    id_number: String,
-    level: Option<String>,
-    exam_year: Option<i32>,
-    certificate_no: Option<String>,
-}
-
 /// Validates the file and matches every row against the workers in scope.
 pub async fn preview(db: &Db, scope: &Scope, bytes: &[u8]) -> anyhow::Result<ExamPreview> {
     let sheet = match xlsx::read(bytes, COLUMNS) {
         Ok(s) => s,
         Err(errors) => return Ok(ExamPreview { rows: vec![], errors }),
     };
-    let (sf, vals) = scope.unit_filter("w.unit_id", Some("w.created_by"));
-    let known = Known::find_by_statement(sql(
-        db.backend(),
-        &format!(
-            "SELECT w.id, w.id_number, q.level, q.exam_year, q.certificate_no FROM social_workers w \
-             LEFT JOIN qualifications q ON q.worker_id = w.id WHERE {sf}"
-        ),
-        vals,
-    ))
-    .all(&db.conn)
-    .await?;
+    let known = store::known_qualifications(&db.conn, scope).await?;
     let mut by_id: HashMap<String, (i64, Quals)> = HashMap::new();
     for k in known {
         let e = by_id.entry(k.id_number.clone()).or_insert((k.id, vec![]));
@@ -140,28 +120,12 @@ pub async fn commit(db: &Db, actor: &Actor, preview: &ExamPreview) -> anyhow::Re
         anyhow::bail!("a file with errors is never written");
     }
     let tx = db.write().await?;
-    let b = tx.get_database_backend();
-    let now = Utc::now();
     let mut events = Vec::new();
     for r in &preview.rows {
         let Some(wid) = r.worker_id else { continue };
         match r.outcome {
-            "new" => {
-                tx.execute(sql(
-                    b,
-                    "INSERT INTO qualifications (worker_id, level, exam_year, certificate_no, created_at) VALUES (?,?,?,?,?)",
-                    vec![wid.into(), r.level.clone().into(), r.exam_year.into(), r.certificate_no.clone().into(), now.into()],
-                ))
-                .await?;
-            }
-            "updated" => {
-                tx.execute(sql(
-                    b,
-                    "UPDATE qualifications SET exam_year = ?, certificate_no = ? WHERE worker_id = ? AND level = ?",
-                    vec![r.exam_year.into(), r.certificate_no.clone().into(), wid.into(), r.level.clone().into()],
-                ))
-                .await?;
-            }
+            "new" => store::insert_qualification(&*tx, wid, &r.level, r.exam_year, &r.certificate_no).await?,
+            "updated" => store::update_qualification(&*tx, wid, &r.level, r.exam_year, &r.certificate_no).await?,
             _ => continue,
         }
         events.push(

@@ -1,11 +1,12 @@
 //! Social-work talent (人才队伍): the register of social workers with their qualifications
-//! (ID numbers and phones masked, reveals audited), and the talent development fund, a ledger
-//! whose balance is derived and can never go below zero. Exam imports and selections come next.
+//! (ID numbers and phones masked, reveals audited), the yearly exam-results import, selections
+//! and awards, and the talent development fund, a ledger whose balance is derived and can never
+//! go below zero.
 
+pub mod api;
 pub mod import;
 pub mod model;
 pub(crate) mod routes;
-pub mod selections;
 pub mod store;
 pub use store::worker;
 
@@ -22,7 +23,7 @@ pub static WORKER: Record = Record {
 /// of `talent.programmes` run it.
 pub static PROGRAMME: Record = Record { name: "programme", table: "programmes", reach: Reach::Reference, parent: None };
 
-/// The fund and the social-worker register.
+/// Every page and API route of the domain.
 pub fn routes() -> crate::platform::access::Routes {
-    routes::routes().merge(routes::worker_routes())
+    routes::routes().merge(api::routes())
 }

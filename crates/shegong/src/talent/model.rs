@@ -1,4 +1,5 @@
-//! Rules of the fund ledger.
+//! Types and rules of the talent domain: fund ledger entries, social workers (their ID numbers
+//! parsed into [`cncodes::IdNumber`]) and award programmes.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -124,8 +125,8 @@ pub struct WorkerForm {
 #[derive(Debug, Clone, Serialize)]
 pub struct WorkerInput {
     pub name: String,
-    #[serde(serialize_with = "crate::platform::pii::ser_id")]
-    pub id_number: String,
+    #[serde(serialize_with = "ser_id_number")]
+    pub id_number: cncodes::IdNumber,
     pub gender: String,
     #[serde(rename = "birth_year", serialize_with = "crate::platform::pii::ser_birth_year")]
     pub birth_date: NaiveDate,
@@ -136,6 +137,11 @@ pub struct WorkerInput {
     pub employer_org_id: Option<i64>,
     /// (level, exam year, certificate number)
     pub qualification: Option<(String, i32, String)>,
+}
+
+/// An ID number as roles without the reveal right see it ([`crate::platform::pii::ser_id`]).
+fn ser_id_number<S: serde::Serializer>(id: &cncodes::IdNumber, s: S) -> Result<S::Ok, S::Error> {
+    crate::platform::pii::ser_id(id.as_str(), s)
 }
 
 impl WorkerForm {
@@ -206,7 +212,7 @@ impl WorkerForm {
         match (id, birth_date) {
             (Some(id), Some(birth_date)) if errs.is_empty() => Ok(WorkerInput {
                 name,
-                id_number: id.as_str().to_string(),
+                id_number: id,
                 gender: gender.to_string(),
                 birth_date,
                 phone,
@@ -217,6 +223,55 @@ impl WorkerForm {
             }),
             _ => Err(errs),
         }
+    }
+}
+
+/// The statuses of an award programme, in order: nominations open → review with scores →
+/// decided within the quota → published (the winners enter the honours register).
+pub const PROGRAMME_STATUSES: [&str; 4] = ["open", "review", "decided", "published"];
+
+/// A new award programme as typed in the form.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ProgrammeForm {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub level: String,
+    #[serde(default)]
+    pub edition: String,
+    #[serde(default)]
+    pub year: String,
+    #[serde(default)]
+    pub quota: String,
+}
+
+/// A checked programme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgrammeInput {
+    pub title: String,
+    /// One of the honour levels (`events::model::HONOUR_LEVELS`).
+    pub level: String,
+    pub edition: i32,
+    pub year: i32,
+    pub quota: i32,
+}
+
+impl ProgrammeForm {
+    /// A title of 2–200 characters, a known honour level, edition 1–100, year 2000–2100 and a
+    /// quota of 1–1000; the form has one message for all of them.
+    pub fn validate(&self) -> Option<ProgrammeInput> {
+        let title = self.title.trim().to_string();
+        let edition = self.edition.trim().parse::<i32>().ok().filter(|e| (1..=100).contains(e))?;
+        let year = self.year.trim().parse::<i32>().ok().filter(|y| (2000..=2100).contains(y))?;
+        let quota = self.quota.trim().parse::<i32>().ok().filter(|q| (1..=1000).contains(q))?;
+        let level_ok = crate::events::model::HONOUR_LEVELS.contains(&self.level.as_str());
+        (level_ok && (2..=200).contains(&title.chars().count())).then(|| ProgrammeInput {
+            title,
+            level: self.level.clone(),
+            edition,
+            year,
+            quota,
+        })
     }
 }
 
@@ -273,5 +328,27 @@ mod tests {
         let bad = EntryForm { amount: "12.345".into(), entry_on: "2023-01-01".into(), ..c };
         let errs: Vec<_> = bad.validate(today).unwrap_err().into_iter().map(|e| e.0).collect();
         assert_eq!(errs, vec!["entry_on", "amount"]);
+    }
+
+    #[test]
+    fn programmes_are_checked_whole() {
+        let f = ProgrammeForm {
+            title: " 昆山市优秀社工 ".into(),
+            level: crate::events::model::HONOUR_LEVELS[0].into(),
+            edition: "3".into(),
+            year: "2022".into(),
+            quota: "10".into(),
+        };
+        let p = f.validate().expect("valid");
+        assert_eq!((p.title.as_str(), p.edition, p.year, p.quota), ("昆山市优秀社工", 3, 2022, 10));
+        for bad in [
+            ProgrammeForm { title: "优".into(), ..f.clone() },
+            ProgrammeForm { level: "galaxy".into(), ..f.clone() },
+            ProgrammeForm { edition: "0".into(), ..f.clone() },
+            ProgrammeForm { year: "1999".into(), ..f.clone() },
+            ProgrammeForm { quota: "1001".into(), ..f.clone() },
+        ] {
+            assert!(bad.validate().is_none(), "{bad:?}");
+        }
     }
 }

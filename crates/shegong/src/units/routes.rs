@@ -65,13 +65,20 @@ impl TierCounts {
 struct TreePage {
     c: PageCtx,
     roots: Vec<UnitRow>,
+    /// The children of the first root, rendered with the page: that node opens expanded, and an
+    /// open `<details>` never fires the `toggle` that would load it.
+    first: Vec<UnitRow>,
     tiers: TierCounts,
 }
 
 async fn tree(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<Response> {
     let roots = store::roots(&st.db.conn, &auth.scope).await?;
     let tiers = TierCounts::from(&store::count_by_kind(&st.db.conn, &auth.scope, None).await?);
-    render(&TreePage { c, roots, tiers })
+    let first = match roots.first() {
+        Some(r) => store::children(&st.db.conn, &auth.scope, r.id).await?,
+        None => Vec::new(),
+    };
+    render(&TreePage { c, roots, first, tiers })
 }
 
 #[derive(Template)]

@@ -133,3 +133,22 @@ both_backends!(own_unit_scope_and_own_records, |mut app: TestApp| async move {
     assert_eq!(app.get(&format!("/units/{parent}")).await.status, StatusCode::NOT_FOUND);
     assert!(app.get("/units/list").await.body.contains("共 1 条"));
 });
+
+// Error pages come in the user's language only, inside the shell with the navigation; the
+// answer keeps its status and headers.
+both_backends!(error_pages_speak_one_language_inside_the_shell, |mut app: TestApp| async move {
+    use shegong::platform::i18n::{t, Lang};
+    app.login_ok("bureau").await;
+    for lang in [Lang::Zh, Lang::En] {
+        app.get(&format!("/lang/{}?next=/", lang.code())).await;
+        let other = if lang == Lang::Zh { Lang::En } else { Lang::Zh };
+        for path in ["/orgs/99999999", "/no/such/page"] {
+            let r = app.get(path).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+            assert!(r.body.contains(t(lang, "error.not_found")), "{path}: the message in the user's language");
+            assert!(!r.body.contains(t(other, "error.not_found")), "{path}: not in the other language");
+            assert!(r.body.contains(r#"class="sidenav""#), "{path}: inside the shell with the navigation");
+            assert!(r.body.contains(&format!(r#"<html lang="{}">"#, lang.code())), "{path}");
+        }
+    }
+});

@@ -79,3 +79,57 @@ fn domains_meet_only_through_their_public_face() {
     }
     assert!(found.is_empty(), "use the other domain's mod.rs, never its store: {found:#?}");
 }
+
+/// Domains already laid out in the same rooms (issue 11); the others join this list as they move.
+const ROOMED: &[&str] = &["events", "orgs", "party", "services", "stations", "talent", "units", "users"];
+
+/// What a domain folder may hold: its public face, types and rules, SQL, pages, API, xlsx import
+/// and figures (`store` and `routes` may be folders of one file per sub-resource).
+const ROOMS: &[&str] =
+    &["mod.rs", "model.rs", "store.rs", "store", "routes.rs", "routes", "api.rs", "import.rs", "figures.rs"];
+
+#[test]
+fn roomed_domains_keep_their_rooms_and_their_sql_in_the_store() {
+    let mut problems = Vec::new();
+    for d in ROOMED {
+        let dir = src().join(d);
+        for e in std::fs::read_dir(&dir).expect("read domain").flatten() {
+            let name = e.file_name().to_string_lossy().to_string();
+            if !ROOMS.contains(&name.as_str()) {
+                problems.push(format!("{d}/{name}: not one of the rooms {ROOMS:?}"));
+            }
+        }
+        let files = sources(&dir);
+        for (p, _) in &files {
+            let lines = std::fs::read_to_string(p).expect("read").lines().count();
+            if lines > 800 {
+                problems.push(format!("{}: {lines} lines (at most 800)", p.display()));
+            }
+        }
+        // Everywhere: lists page through `platform::paging::fetch`, inserts return ids through
+        // `platform::db::insert_id`.
+        problems.extend(hits(&files, |l| l.contains("LIMIT ? OFFSET ?") || l.contains("RETURNING id")));
+        // Outside the store: no statement, and nothing that runs one.
+        let outside: Vec<(PathBuf, String)> = files
+            .into_iter()
+            .filter(|(p, _)| !p.components().any(|c| c.as_os_str() == "store" || c.as_os_str() == "store.rs"))
+            .collect();
+        problems.extend(hits(&outside, |l| {
+            let statement =
+                l.contains('"') && ["SELECT ", "INSERT INTO", "UPDATE ", "DELETE FROM"].iter().any(|k| l.contains(k));
+            statement
+                || [
+                    "sql(",
+                    "find_by_statement",
+                    "db::count",
+                    "query_one(",
+                    "query_all(",
+                    ".execute(",
+                    "execute_unprepared",
+                ]
+                .iter()
+                .any(|k| l.contains(k))
+        }));
+    }
+    assert!(problems.is_empty(), "rooms and SQL: {problems:#?}");
+}

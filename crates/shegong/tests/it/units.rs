@@ -98,3 +98,30 @@ both_backends!(demo_tree_is_kunshan, |app: TestApp| async move {
     let communities = app.scalar("SELECT COUNT(*) FROM org_units WHERE depth = 2").await;
     assert!((250..=450).contains(&communities), "a few hundred communities: {communities}");
 });
+
+// The first node of the tree opens with its children already there (an open `<details>` never
+// fires the `toggle` that loads the others): the open node's list starts with a child, not the
+// "loading" placeholder, and every child of the scope's root is named on the page.
+both_backends!(tree_opens_with_the_first_level_loaded, |mut app: TestApp| async move {
+    for (user, root) in [("bureau", "/320583/"), ("station", "/320583/zhoushi/")] {
+        app.login_ok(user).await;
+        let r = app.get("/units").await;
+        assert_eq!(r.status, StatusCode::OK);
+        let open = r.body.split("<details open>").nth(1).expect("the first node is open");
+        let list = open.split_once(r#"<ul class="subtree">"#).map(|x| x.1).expect("its list").trim_start();
+        assert!(list.starts_with("<li>"), "{user}: the open node lists its children: {}", &list[..list.len().min(200)]);
+        let root_id = app.unit_id(root).await;
+        let rows = shegong::units::children(&app.db.conn, &shegong::platform::access::Scope::all(), root_id)
+            .await
+            .expect("children");
+        assert_eq!(
+            rows.len() as i64,
+            app.scalar(&format!("SELECT COUNT(*) FROM org_units WHERE parent_id = {root_id}")).await
+        );
+        assert!(!rows.is_empty());
+        for u in &rows {
+            assert!(list.contains(&format!("/units/{}\"", u.id)), "{user}: {} is listed", u.name);
+        }
+        app.logout().await;
+    }
+});

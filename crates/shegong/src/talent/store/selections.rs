@@ -1,15 +1,12 @@
-//! Selections and awards (评选表彰): programme → nominations → review with scores → decision
-//! within the quota → publication, when the winners enter the honours register. A reviewer
-//! never scores a nominee put forward by their own unit.
+//! Selections and awards (评选表彰): programmes, nominations, reviewers' scores, the decision, and
+//! the published winners counted in the figures.
 
 use chrono::Utc;
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult};
 use serde::Serialize;
 
 use crate::platform::access::Scope;
-use crate::platform::db::{count, sql};
-
-pub const STATUSES: [&str; 4] = ["open", "review", "decided", "published"];
+use crate::platform::db::{count, insert_id, sql};
 
 #[derive(Debug, Clone, Serialize, FromQueryResult)]
 pub struct ProgrammeRow {
@@ -72,15 +69,7 @@ pub async fn insert_programme<C: ConnectionTrait>(
     by: Option<i64>,
 ) -> Result<i64, DbErr> {
     let now = Utc::now();
-    let row = c
-        .query_one(sql(
-            c.get_database_backend(),
-            "INSERT INTO programmes (unit_id, title, level, edition, year, quota, status, created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING id",
-            vec![unit_id.into(), title.into(), level.into(), edition.into(), year.into(), quota.into(), status.into(), by.into(), now.into(), now.into()],
-        ))
-        .await?
-        .ok_or(DbErr::RecordNotInserted)?;
-    row.try_get_by_index(0)
+    insert_id(c, "INSERT INTO programmes (unit_id, title, level, edition, year, quota, status, created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)", vec![unit_id.into(), title.into(), level.into(), edition.into(), year.into(), quota.into(), status.into(), by.into(), now.into(), now.into()]).await
 }
 
 /// Moves a programme from one status to the next; false when stale or not in `from`.
@@ -152,15 +141,7 @@ pub async fn nominate<C: ConnectionTrait>(
     reason: &str,
     by: Option<i64>,
 ) -> Result<i64, DbErr> {
-    let row = c
-        .query_one(sql(
-            c.get_database_backend(),
-            "INSERT INTO nominations (programme_id, worker_id, nominating_unit_id, reason, status, created_by, created_at) VALUES (?,?,?,?,'nominated',?,?) RETURNING id",
-            vec![programme.into(), worker.into(), unit.into(), reason.into(), by.into(), Utc::now().into()],
-        ))
-        .await?
-        .ok_or(DbErr::RecordNotInserted)?;
-    row.try_get_by_index(0)
+    insert_id(c, "INSERT INTO nominations (programme_id, worker_id, nominating_unit_id, reason, status, created_by, created_at) VALUES (?,?,?,?,'nominated',?,?)", vec![programme.into(), worker.into(), unit.into(), reason.into(), by.into(), Utc::now().into()]).await
 }
 
 pub async fn already_nominated<C: ConnectionTrait>(c: &C, programme: i64, worker: i64) -> Result<bool, DbErr> {

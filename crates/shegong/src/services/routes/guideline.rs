@@ -12,11 +12,12 @@ use serde::Deserialize;
 use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::audit::{self, Actor, Event};
 use crate::platform::error::{AppError, AppResult};
-use crate::platform::time::today;
 use crate::platform::web::set_flash;
 use crate::platform::web::{render, render_status, see_other, FormErrors, PageCtx};
 use crate::platform::AppState;
 use crate::services::store::{self, CategoryRow};
+
+use super::this_year;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -58,10 +59,6 @@ struct GuidelinePage {
     rows: Vec<CategoryRow>,
     f: CategoryForm,
     errors: FormErrors,
-}
-
-fn this_year() -> i32 {
-    today().format("%Y").to_string().parse().unwrap_or(2100)
 }
 
 fn year_of(s: &str) -> Option<i32> {

@@ -1,0 +1,221 @@
+//! The figures page of purchased services and its xlsx and CSV exports (the API is in
+//! `services/api.rs`); all read [`crate::services::figures::compute`].
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+
+use crate::platform::access::Scope;
+use crate::platform::access::{Auth, Need, Routes};
+use crate::platform::chart::{BarChart, BarRow};
+use crate::platform::error::{AppError, AppResult};
+use crate::platform::money::Money;
+use crate::platform::web::{download, render, PageCtx, XLSX_TYPE};
+use crate::platform::AppState;
+use crate::services::figures::{compute, ServiceFigures};
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/services/figures", Need::Perm("services.read"), page)
+        .get("/services/figures.xlsx", Need::Perm("services.read"), export_xlsx)
+        .get("/services/figures.csv", Need::Perm("services.read"), export_csv)
+}
+
+/// Which unit subtree and year.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FiguresQuery {
+    /// Unit id (default: the caller's own unit, or the whole city for city-wide roles).
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Year (default: this year).
+    #[serde(default)]
+    pub year: Option<String>,
+}
+
+/// Resolves the query against the caller's scope: a unit outside it does not exist for them.
+pub async fn resolve(st: &AppState, auth: &Auth, q: &FiguresQuery) -> AppResult<ServiceFigures> {
+    let this: i32 = crate::platform::time::today().format("%Y").to_string().parse().unwrap_or(2100);
+    let year = match q.year.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => this,
+        Some(s) => s
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (2000..=this + 1).contains(y))
+            .ok_or_else(|| AppError::BadRequest("services.error.year".into()))?,
+    };
+    let db = &st.db.conn;
+    let unit = match q.unit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => {
+            let id = s.parse::<i64>().map_err(|_| AppError::NotFound)?;
+            let u = crate::units::get(db, id).await?.ok_or(AppError::NotFound)?;
+            // Agency staff see their agency's projects wherever they were bought.
+            if !(auth.scope.contains_path(&u.path) || auth.scope.own_org.is_some()) {
+                return Err(AppError::NotFound);
+            }
+            u
+        }
+        None => {
+            let own = crate::units::get(db, auth.unit_id).await?.ok_or(AppError::NotFound)?;
+            if auth.scope.all || auth.scope.own_org.is_some() {
+                let roots = crate::units::roots(db, &Scope::all()).await?;
+                match roots.first() {
+                    Some(r) => crate::units::get(db, r.id).await?.ok_or(AppError::NotFound)?,
+                    None => own,
+                }
+            } else {
+                own
+            }
+        }
+    };
+    Ok(compute(db, &auth.scope, unit.id, &unit.name, &unit.path, year).await?)
+}
+
+#[derive(Template)]
+#[template(path = "services/figures.html")]
+struct FiguresPage {
+    c: PageCtx,
+    fig: ServiceFigures,
+    units: Vec<crate::units::UnitOption>,
+    charts: Vec<BarChart>,
+}
+
+impl FiguresPage {
+    fn yuan(&self, m: &Money) -> String {
+        m.yuan_text()
+    }
+    /// Ten-thousand yuan (万元), as the review states amounts.
+    fn wan(&self, m: &Money) -> String {
+        let fen = m.fen();
+        format!("{}.{:02}", fen / 1_000_000, (fen % 1_000_000).abs() / 10_000)
+    }
+}
+
+fn chart(title: &str, series: &str, rows: Vec<(String, f64, String)>) -> BarChart {
+    let max = rows.iter().fold(1.0f64, |a, r| a.max(r.1));
+    let rows: Vec<BarRow> =
+        rows.into_iter().map(|(label, v, text)| BarRow { label, values: vec![v], texts: vec![text] }).collect();
+    BarChart::horizontal(title, &[series], &rows, max)
+}
+
+async fn page(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Query(q): Query<FiguresQuery>,
+) -> AppResult<Response> {
+    let fig = resolve(&st, &auth, &q).await?;
+    let units = crate::units::options(&st.db.conn, &auth.scope).await?.into_iter().filter(|u| u.depth <= 1).collect();
+    let role_rows = fig
+        .by_role
+        .iter()
+        .map(|r| (c.t(&format!("services.role.{}", r.role)).to_string(), r.people as f64, r.people.to_string()))
+        .collect();
+    let category_rows =
+        fig.by_category.iter().map(|b| (b.label.clone(), b.projects as f64, b.projects.to_string())).collect();
+    let station_rows = fig
+        .by_station
+        .iter()
+        .map(|b| (c.pick(&b.label, &b.label_en).to_string(), b.amount_fen.fen() as f64, b.amount_fen.yuan_text()))
+        .collect();
+    let charts = vec![
+        chart(c.t("services.chart.category"), c.t("services.projects"), category_rows),
+        chart(c.t("services.chart.station"), c.t("services.amount"), station_rows),
+        chart(c.t("services.chart.roles"), c.t("services.staff"), role_rows),
+    ];
+    render(&FiguresPage { c, fig, units, charts })
+}
+
+/// One line of the exports: section, label, a count (projects or people), and for project lines
+/// the contract and paid amounts in fen.
+type Line = (String, String, i64, Option<(Money, Money)>);
+
+/// The figures as lines, shared by both exports.
+fn table(c: &PageCtx, fig: &ServiceFigures) -> Vec<Line> {
+    let mut rows: Vec<Line> = vec![(
+        c.t("services.figures.total").to_string(),
+        fig.unit_name.clone(),
+        fig.projects,
+        Some((fig.amount_fen, fig.paid_fen)),
+    )];
+    for (section, list) in [
+        ("services.figures.by_category", &fig.by_category),
+        ("services.figures.by_agency", &fig.by_agency),
+        ("services.figures.by_station", &fig.by_station),
+    ] {
+        for b in list {
+            let label = c.pick(&b.label, &b.label_en).to_string();
+            rows.push((c.t(section).to_string(), label, b.projects, Some((b.amount_fen, b.paid_fen))));
+        }
+    }
+    for b in &fig.by_status {
+        let label = c.t(&format!("services.status.{}", b.label)).to_string();
+        rows.push((c.t("services.figures.by_status").to_string(), label, b.projects, Some((b.amount_fen, b.paid_fen))));
+    }
+    let people = c.t("services.figures.people").to_string();
+    rows.push((people.clone(), c.t("services.agencies").to_string(), fig.agencies, None));
+    rows.push((people.clone(), c.t("services.staff").to_string(), fig.staff, None));
+    for r in &fig.by_role {
+        rows.push((people.clone(), c.t(&format!("services.role.{}", r.role)).to_string(), r.people, None));
+    }
+    rows
+}
+
+async fn export_xlsx(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Query(q): Query<FiguresQuery>,
+) -> AppResult<Response> {
+    use crate::platform::xlsx::{Cell, ColKind, Column};
+    const COLUMNS: &[Column] = &[
+        Column { key: "section", zh: "分组", en: "Section", kind: ColKind::Text, required: true },
+        Column { key: "label", zh: "项目", en: "Item", kind: ColKind::Text, required: true },
+        Column { key: "count", zh: "数量", en: "Count", kind: ColKind::Integer, required: true },
+        Column {
+            key: "amount",
+            zh: "合同金额（元）",
+            en: "Contract amount (yuan)",
+            kind: ColKind::Money,
+            required: false,
+        },
+        Column { key: "paid", zh: "已支付（元）", en: "Paid (yuan)", kind: ColKind::Money, required: false },
+    ];
+    let fig = resolve(&st, &auth, &q).await?;
+    let rows: Vec<Vec<Cell>> = table(&c, &fig)
+        .into_iter()
+        .map(|(s, l, n, money)| {
+            let (a, p) = match money {
+                Some((a, p)) => (Cell::Fen(a.fen()), Cell::Fen(p.fen())),
+                None => (Cell::Empty, Cell::Empty),
+            };
+            vec![Cell::Text(s), Cell::Text(l), Cell::Int(n), a, p]
+        })
+        .collect();
+    let bytes = crate::platform::xlsx::write(COLUMNS, &rows)?;
+    Ok(download(bytes, &format!("{}{}-{}.xlsx", c.t("services.figures.file"), fig.unit_name, fig.year), XLSX_TYPE))
+}
+
+/// CSV with a UTF-8 BOM (Excel on Chinese Windows opens it correctly); money in yuan with 2 decimals.
+async fn export_csv(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Query(q): Query<FiguresQuery>,
+) -> AppResult<Response> {
+    let fig = resolve(&st, &auth, &q).await?;
+    let mut w = csv::WriterBuilder::new().from_writer(vec![0xEF, 0xBB, 0xBF]);
+    let header = ["分组 / Section", "项目 / Item", "数量 / Count", "合同金额（元）/ Amount", "已支付（元）/ Paid"];
+    w.write_record(header).map_err(|e| AppError::Internal(e.into()))?;
+    let plain = |m: Money| format!("{}.{:02}", m.fen() / 100, m.fen() % 100);
+    for (s, l, n, money) in table(&c, &fig) {
+        let (a, p) = money.map(|(a, p)| (plain(a), plain(p))).unwrap_or_default();
+        w.write_record([s, l, n.to_string(), a, p]).map_err(|e| AppError::Internal(e.into()))?;
+    }
+    let bytes = w.into_inner().map_err(|e| AppError::Internal(anyhow::anyhow!("csv: {e}")))?;
+    Ok(download(
+        bytes,
+        &format!("{}{}-{}.csv", c.t("services.figures.file"), fig.unit_name, fig.year),
+        "text/csv; charset=utf-8",
+    ))
+}

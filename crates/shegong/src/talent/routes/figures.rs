@@ -1,0 +1,89 @@
+//! The talent figures page and its xlsx export (the API is in `talent/api.rs`).
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+
+use crate::platform::access::{Auth, Need, Routes};
+use crate::platform::error::AppResult;
+use crate::platform::web::{download, render, PageCtx, XLSX_TYPE};
+use crate::platform::AppState;
+use crate::talent::store::{self};
+
+use super::{period, YearQuery};
+
+pub fn routes() -> Routes {
+    Routes::new().get("/talent/figures", Need::Perm("talent.read"), figures_page).get(
+        "/talent/figures.xlsx",
+        Need::Perm("talent.read"),
+        figures_export,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "talent/figures.html")]
+struct FiguresPage {
+    c: PageCtx,
+    year: i32,
+    fig: store::TalentFigures,
+    chart: crate::platform::chart::BarChart,
+}
+
+async fn figures_page(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Query(q): Query<YearQuery>,
+) -> AppResult<Response> {
+    let (year, _, _) = period(&q);
+    let fig = store::figures(&st.db.conn, &auth.scope, year).await?;
+    let rows: Vec<crate::platform::chart::BarRow> = [
+        ("workers.level.assistant", fig.assistant),
+        ("workers.level.social_worker", fig.social_worker),
+        ("workers.level.senior", fig.senior),
+    ]
+    .iter()
+    .map(|(k, v)| crate::platform::chart::BarRow {
+        label: c.t(k).to_string(),
+        values: vec![*v as f64],
+        texts: vec![v.to_string()],
+    })
+    .collect();
+    let max = rows.iter().flat_map(|r| r.values.iter()).fold(1.0f64, |a, b| a.max(*b));
+    let chart = crate::platform::chart::BarChart::horizontal(c.t("workers.chart"), &[c.t("workers.count")], &rows, max);
+    render(&FiguresPage { c, year, fig, chart })
+}
+
+async fn figures_export(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Query(q): Query<YearQuery>,
+) -> AppResult<Response> {
+    use crate::platform::xlsx::{Cell, ColKind, Column};
+    const COLUMNS: &[Column] = &[
+        Column { key: "indicator", zh: "指标", en: "Indicator", kind: ColKind::Text, required: true },
+        Column { key: "value", zh: "数值", en: "Value", kind: ColKind::Integer, required: true },
+    ];
+    let (year, from, to) = period(&q);
+    let fig = store::figures(&st.db.conn, &auth.scope, year).await?;
+    let fund = store::totals(&st.db.conn, &auth.scope, from, to).await?;
+    let mut rows: Vec<Vec<Cell>> = vec![
+        vec![Cell::Text(c.t("workers.title").into()), Cell::Int(fig.workers)],
+        vec![Cell::Text(c.t("workers.level.assistant").into()), Cell::Int(fig.assistant)],
+        vec![Cell::Text(c.t("workers.level.social_worker").into()), Cell::Int(fig.social_worker)],
+        vec![Cell::Text(c.t("workers.level.senior").into()), Cell::Int(fig.senior)],
+        vec![Cell::Text(c.t("workers.exam_passes").into()), Cell::Int(fig.exam_passes)],
+    ];
+    for (title, level, n) in &fig.awards {
+        rows.push(vec![
+            Cell::Text(format!("{title}（{}）", c.t(format!("honours.level.{level}").as_str()))),
+            Cell::Int(*n),
+        ]);
+    }
+    for (key, fen) in [("fund.in", fund.in_fen), ("fund.out", fund.out_fen), ("fund.closing", fund.closing_fen)] {
+        rows.push(vec![Cell::Text(format!("{}（{}）", c.t(key), c.t("fund.fen"))), Cell::Int(fen.fen())]);
+    }
+    let bytes = crate::platform::xlsx::write(COLUMNS, &rows)?;
+    Ok(download(bytes, &format!("{}{year}.xlsx", c.t("workers.figures")), XLSX_TYPE))
+}

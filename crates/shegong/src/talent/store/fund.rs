@@ -1,0 +1,203 @@
+//! The fund ledger. The fund is city level: entries hang on the unit that keeps the
+//! fund, and only scopes containing it see them.
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Value};
+use serde::Serialize;
+
+use crate::platform::access::Scope;
+use crate::platform::db::{count, insert_id, sql};
+use crate::platform::money::{Amount, Money};
+use crate::platform::paging::{Page, PageParams};
+use crate::talent::model::EntryInput;
+
+#[derive(Debug, Clone, Serialize, FromQueryResult)]
+pub struct EntryRow {
+    pub id: i64,
+    pub kind: String,
+    pub entry_on: NaiveDate,
+    pub amount_fen: Money,
+    pub counterparty: String,
+    pub purpose: String,
+    pub approval_ref: String,
+}
+
+impl EntryRow {
+    pub fn amount(&self) -> String {
+        self.amount_fen.yuan_text()
+    }
+    pub fn kind_key(&self) -> String {
+        format!("fund.kind.{}", self.kind)
+    }
+}
+
+/// Totals of a period: contributions in, grants out, and the balance at its end.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct FundTotals {
+    pub opening_fen: Money,
+    pub in_fen: Money,
+    pub out_fen: Money,
+    pub closing_fen: Money,
+}
+
+/// Signed sum of the entries in scope dated on or before `until` (contributions +, grants −).
+pub async fn balance<C: ConnectionTrait>(c: &C, scope: &Scope, until: Option<NaiveDate>) -> Result<Money, DbErr> {
+    let (sf, mut vals) = scope.unit_filter("f.unit_id", None);
+    let mut wh = format!("WHERE {sf}");
+    if let Some(d) = until {
+        wh.push_str(" AND f.entry_on <= ?");
+        vals.push(d.into());
+    }
+    count(
+        c,
+        &format!("SELECT SUM_INT(CASE WHEN f.kind = 'contribution' THEN f.amount_fen ELSE -f.amount_fen END) FROM fund_entries f {wh}"),
+        vals,
+    )
+    .await
+    .map(Money)
+}
+
+async fn sum_kind<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    kind: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Money, DbErr> {
+    let (sf, mut vals) = scope.unit_filter("f.unit_id", None);
+    vals.insert(0, kind.into());
+    vals.push(from.into());
+    vals.push(to.into());
+    count(
+        c,
+        &format!("SELECT SUM_INT(f.amount_fen) FROM fund_entries f WHERE f.kind = ? AND {sf} AND f.entry_on >= ? AND f.entry_on <= ?"),
+        vals,
+    )
+    .await
+    .map(Money)
+}
+
+pub async fn totals<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<FundTotals, DbErr> {
+    let opening = balance(c, scope, from.pred_opt()).await?;
+    let in_fen = sum_kind(c, scope, "contribution", from, to).await?;
+    let out_fen = sum_kind(c, scope, "grant", from, to).await?;
+    Ok(FundTotals {
+        opening_fen: opening,
+        in_fen,
+        out_fen,
+        closing_fen: Money(opening.fen().saturating_add(in_fen.fen()).saturating_sub(out_fen.fen())),
+    })
+}
+
+pub async fn entries<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    from: NaiveDate,
+    to: NaiveDate,
+    p: &PageParams,
+) -> Result<Page<EntryRow>, DbErr> {
+    let (sf, mut vals) = scope.unit_filter("f.unit_id", None);
+    vals.push(from.into());
+    vals.push(to.into());
+    let wh = format!(" WHERE {sf} AND f.entry_on >= ? AND f.entry_on <= ?");
+    crate::platform::paging::fetch(
+        c,
+        &format!("SELECT COUNT(*) FROM fund_entries f{wh}"),
+        &format!("SELECT f.id, f.kind, f.entry_on, f.amount_fen, f.counterparty, f.purpose, f.approval_ref FROM fund_entries f{wh}"),
+        " ORDER BY f.entry_on, f.id",
+        vals,
+        p,
+    )
+    .await
+}
+
+/// Serialises writers of the ledger (PostgreSQL; SQLite writers are serialised already).
+pub async fn lock<C: ConnectionTrait>(c: &C) -> Result<(), DbErr> {
+    if c.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        c.execute_unprepared("SELECT pg_advisory_xact_lock(7403520)").await?;
+    }
+    Ok(())
+}
+
+pub async fn insert<C: ConnectionTrait>(c: &C, unit_id: i64, e: &EntryInput, by: Option<i64>) -> Result<i64, DbErr> {
+    let vals: Vec<Value> = vec![
+        unit_id.into(),
+        e.kind.clone().into(),
+        e.entry_on.into(),
+        e.amount_fen.into(),
+        e.counterparty.clone().into(),
+        e.purpose.clone().into(),
+        e.approval_ref.clone().into(),
+        by.into(),
+        Utc::now().into(),
+    ];
+    insert_id(c, "INSERT INTO fund_entries (unit_id, kind, entry_on, amount_fen, counterparty, purpose, approval_ref, created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?)", vals).await
+}
+
+/// Whether the running balance would go below zero if `extra_out` left the fund on `on`
+/// (checked at the grant date and at every later entry date).
+pub async fn would_overdraw<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    on: NaiveDate,
+    extra_out: Amount,
+) -> Result<bool, DbErr> {
+    if balance(c, scope, Some(on)).await?.fen() < extra_out.fen() {
+        return Ok(true);
+    }
+    #[derive(FromQueryResult)]
+    struct D {
+        entry_on: NaiveDate,
+    }
+    let (sf, mut vals) = scope.unit_filter("f.unit_id", None);
+    vals.push(on.into());
+    let later = D::find_by_statement(sql(
+        c.get_database_backend(),
+        &format!("SELECT DISTINCT f.entry_on FROM fund_entries f WHERE {sf} AND f.entry_on > ?"),
+        vals,
+    ))
+    .all(c)
+    .await?;
+    for d in later {
+        if balance(c, scope, Some(d.entry_on)).await?.fen() < extra_out.fen() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Ledger problems for `shegong check`: a day on which the fund's balance was below zero, or a
+/// non-positive amount (the table forbids it; a hand edit could still try).
+pub async fn check_ledger<C: ConnectionTrait>(c: &C) -> Result<Vec<String>, DbErr> {
+    let rows = EntryRow::find_by_statement(sql(
+        c.get_database_backend(),
+        "SELECT id, kind, entry_on, amount_fen, counterparty, purpose, approval_ref FROM fund_entries ORDER BY entry_on, id",
+        vec![],
+    ))
+    .all(c)
+    .await?;
+    let mut problems = Vec::new();
+    // i128: no stored amount can overflow the running balance.
+    let mut running = 0i128;
+    for (i, r) in rows.iter().enumerate() {
+        let fen = r.amount_fen.fen();
+        if fen <= 0 {
+            problems.push(format!("fund entry {} has amount {} / 金额无效", r.id, fen));
+        }
+        running += if r.kind == "contribution" { i128::from(fen) } else { -i128::from(fen) };
+        let day_ends = rows.get(i + 1).is_none_or(|n| n.entry_on != r.entry_on);
+        if day_ends && running < 0 {
+            problems.push(format!(
+                "fund balance {} on {} is below zero / 基金余额为负",
+                Money(i64::try_from(running).unwrap_or(i64::MIN)).yuan_text(),
+                r.entry_on
+            ));
+        }
+    }
+    Ok(problems)
+}
