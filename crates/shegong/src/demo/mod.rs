@@ -19,7 +19,7 @@ use crate::platform::audit::{self, Actor, Event};
 use crate::platform::config::SecurityConfig;
 use crate::platform::db::Db;
 use crate::platform::passwords::hash_password;
-use crate::units::model::{child_path, UnitCode, UnitInput};
+use crate::units::model::{child_path, UnitCode, UnitInput, UnitKind};
 use crate::units::store as units;
 use crate::users::model::UserInput;
 use crate::users::store as users;
@@ -81,10 +81,10 @@ async fn add_unit<C: sea_orm::ConnectionTrait>(
     let depth = parent.map(|p| p.2 + 1).unwrap_or(0);
     let input = UnitInput {
         parent_id: parent.map(|p| p.0),
-        code: code.as_str().to_string(),
+        code,
         name: name.to_string(),
         name_en: name_en.to_string(),
-        kind: kind.to_string(),
+        kind: UnitKind::parse(kind).ok_or_else(|| DbErr::Custom(format!("demo unit kind {kind}")))?,
         division_code: (!division.is_empty()).then(|| division.to_string()),
         sort_order: order,
     };

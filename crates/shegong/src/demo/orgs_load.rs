@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use sea_orm::ConnectionTrait;
 
 use crate::demo::orgs::{self, OrgRegister};
-use crate::orgs::model::OrgInput;
+use crate::orgs::model::{OrgInput, OrgType};
 use crate::orgs::store::{self, BulkOrg};
 use crate::units::store as units;
 
@@ -34,9 +34,9 @@ pub async fn load<C: ConnectionTrait>(c: &C, scale: u32) -> anyhow::Result<(usiz
     let mut inputs = Vec::with_capacity(specs.len());
     for o in &specs {
         inputs.push(OrgInput {
-            credit_code: o.credit_code.clone(),
+            credit_code: cncodes::CreditCode::parse(&o.credit_code)?,
             name: o.name.clone(),
-            org_type: o.org_type.to_string(),
+            org_type: OrgType::parse(o.org_type).ok_or_else(|| anyhow::anyhow!("bad demo type {}", o.org_type))?,
             department_id: dept_ids.get(o.department).copied(),
             unit_id: unit_of(o.town),
             registered_on: date(o.registered_on)?,
@@ -46,16 +46,12 @@ pub async fn load<C: ConnectionTrait>(c: &C, scale: u32) -> anyhow::Result<(usiz
             legal_rep: o.legal_rep.clone(),
             business_scope: String::new(),
             contact_phone: (!o.contact_phone.is_empty()).then(|| o.contact_phone.clone()),
+            is_agency: o.is_agency,
         });
     }
     let mut bulk = Vec::with_capacity(specs.len());
     for (o, input) in specs.iter().zip(&inputs) {
-        bulk.push(BulkOrg {
-            input,
-            status: o.status,
-            status_on: o.status_on.map(date).transpose()?,
-            is_agency: o.is_agency,
-        });
+        bulk.push(BulkOrg { input, status: o.status, status_on: o.status_on.map(date).transpose()? });
     }
     let ids = store::insert_many(c, &bulk).await?;
     let id_of = |i: usize| specs.get(i).and_then(|o| ids.get(&o.credit_code)).copied();

@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use crate::events::model::{EventInput, HonourInput};
 use crate::platform::access::Scope;
-use crate::platform::db::{count, sql};
-use crate::platform::paging::{Page, PageParams};
+use crate::platform::db::{insert_id, sql};
+use crate::platform::paging::{fetch, Page, PageParams};
 
 #[derive(Debug, Clone, Serialize, FromQueryResult)]
 pub struct EventRow {
@@ -79,46 +79,41 @@ pub async fn events<C: ConnectionTrait>(
         vals.push(true.into());
     }
     let from = " FROM events e JOIN org_units u ON u.id = e.unit_id";
-    let total = count(c, &format!("SELECT COUNT(*){from}{wh}"), vals.clone()).await?;
     let order = p.order_by(&[("held", "e.held_on"), ("title", "e.title"), ("attendees", "e.attendees")], "e.id");
     let order = if p.sort.is_none() { " ORDER BY e.held_on DESC, e.id DESC".to_string() } else { order };
-    vals.push(p.limit().into());
-    vals.push(p.offset().into());
-    let rows = EventRow::find_by_statement(sql(
-        c.get_database_backend(),
-        &format!("SELECT e.id, e.unit_id, u.name AS unit_name, e.kind, e.title, e.held_on, e.organisers, e.summary, e.attendees, e.hours_tenths, e.committee{from}{wh}{order} LIMIT ? OFFSET ?"),
+    fetch(
+        c,
+        &format!("SELECT COUNT(*){from}{wh}"),
+        &format!("SELECT e.id, e.unit_id, u.name AS unit_name, e.kind, e.title, e.held_on, e.organisers, e.summary, e.attendees, e.hours_tenths, e.committee{from}{wh}"),
+        &order,
         vals,
-    ))
-    .all(c)
-    .await?;
-    Ok(Page::new(rows, total, p))
+        p,
+    )
+    .await
 }
 
 pub async fn insert_event<C: ConnectionTrait>(c: &C, e: &EventInput, by: Option<i64>) -> Result<i64, DbErr> {
     let now = Utc::now();
-    let row = c
-        .query_one(sql(
-            c.get_database_backend(),
-            "INSERT INTO events (unit_id, kind, title, held_on, organisers, summary, attendees, hours_tenths, committee, created_by, created_at, updated_at) \
-             VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
-            vec![
-                e.unit_id.into(),
-                e.kind.clone().into(),
-                e.title.clone().into(),
-                e.held_on.into(),
-                e.organisers.clone().into(),
-                e.summary.clone().into(),
-                e.attendees.into(),
-                e.hours_tenths.into(),
-                e.committee.into(),
-                by.into(),
-                now.into(),
-                now.into(),
-            ],
-        ))
-        .await?
-        .ok_or(DbErr::RecordNotInserted)?;
-    row.try_get_by_index(0)
+    insert_id(
+        c,
+        "INSERT INTO events (unit_id, kind, title, held_on, organisers, summary, attendees, hours_tenths, committee, created_by, created_at, updated_at) \
+             VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        vec![
+            e.unit_id.into(),
+            e.kind.clone().into(),
+            e.title.clone().into(),
+            e.held_on.into(),
+            e.organisers.clone().into(),
+            e.summary.clone().into(),
+            e.attendees.into(),
+            e.hours_tenths.into(),
+            e.committee.into(),
+            by.into(),
+            now.into(),
+            now.into(),
+        ],
+    )
+    .await
 }
 
 #[derive(Debug, Clone, Serialize, FromQueryResult)]
@@ -167,15 +162,12 @@ pub async fn insert_document<C: ConnectionTrait>(
     by: Option<i64>,
 ) -> Result<i64, DbErr> {
     let now = Utc::now();
-    let row = c
-        .query_one(sql(
-            c.get_database_backend(),
-            "INSERT INTO documents (unit_id, title, doc_number, issuer, issued_on, event_id, created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
-            vec![unit_id.into(), title.into(), number.into(), issuer.into(), issued_on.into(), event_id.into(), by.into(), now.into(), now.into()],
-        ))
-        .await?
-        .ok_or(DbErr::RecordNotInserted)?;
-    row.try_get_by_index(0)
+    insert_id(
+        c,
+        "INSERT INTO documents (unit_id, title, doc_number, issuer, issued_on, event_id, created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
+        vec![unit_id.into(), title.into(), number.into(), issuer.into(), issued_on.into(), event_id.into(), by.into(), now.into(), now.into()],
+    )
+    .await
 }
 
 #[derive(Debug, Clone, Serialize, FromQueryResult)]
@@ -233,18 +225,16 @@ pub async fn honours<C: ConnectionTrait>(
         vals.push(y.into());
     }
     let from = " FROM honours h JOIN org_units u ON u.id = h.unit_id";
-    let total = count(c, &format!("SELECT COUNT(*){from}{wh}"), vals.clone()).await?;
     let order = p.order_by(&[("year", "h.year"), ("level", "h.level"), ("title", "h.title")], "h.id");
-    vals.push(p.limit().into());
-    vals.push(p.offset().into());
-    let rows = HonourRow::find_by_statement(sql(
-        c.get_database_backend(),
-        &format!("SELECT h.id, u.name AS unit_name, h.title, h.level, h.year, h.awardee_kind, h.awardee_name, h.awarding_body{from}{wh}{order} LIMIT ? OFFSET ?"),
+    fetch(
+        c,
+        &format!("SELECT COUNT(*){from}{wh}"),
+        &format!("SELECT h.id, u.name AS unit_name, h.title, h.level, h.year, h.awardee_kind, h.awardee_name, h.awarding_body{from}{wh}"),
+        &order,
         vals,
-    ))
-    .all(c)
-    .await?;
-    Ok(Page::new(rows, total, p))
+        p,
+    )
+    .await
 }
 
 /// The honours awarded at one unit to its station or to the unit itself, newest first (a
@@ -268,28 +258,25 @@ pub async fn insert_honour<C: ConnectionTrait>(
     by: Option<i64>,
 ) -> Result<i64, DbErr> {
     let now = Utc::now();
-    let row = c
-        .query_one(sql(
-            c.get_database_backend(),
-            "INSERT INTO honours (unit_id, title, level, year, awardee_kind, awardee_name, organisation_id, awarding_body, created_by, created_at, updated_at) \
-             VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
-            vec![
-                h.unit_id.into(),
-                h.title.clone().into(),
-                h.level.clone().into(),
-                h.year.into(),
-                h.awardee_kind.clone().into(),
-                h.awardee_name.clone().into(),
-                organisation_id.into(),
-                h.awarding_body.clone().into(),
-                by.into(),
-                now.into(),
-                now.into(),
-            ],
-        ))
-        .await?
-        .ok_or(DbErr::RecordNotInserted)?;
-    row.try_get_by_index(0)
+    insert_id(
+        c,
+        "INSERT INTO honours (unit_id, title, level, year, awardee_kind, awardee_name, organisation_id, awarding_body, created_by, created_at, updated_at) \
+             VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        vec![
+            h.unit_id.into(),
+            h.title.clone().into(),
+            h.level.clone().into(),
+            h.year.into(),
+            h.awardee_kind.clone().into(),
+            h.awardee_name.clone().into(),
+            organisation_id.into(),
+            h.awarding_body.clone().into(),
+            by.into(),
+            now.into(),
+            now.into(),
+        ],
+    )
+    .await
 }
 
 /// The unit of an event, if the event is inside the scope.

@@ -34,6 +34,9 @@ pub const XLSX_COLUMNS: &[Column] = &[
         key: "legal_rep", zh: "法定代表人", en: "Legal representative", kind: ColKind::Text, required: false
     },
     Column { key: "contact_phone", zh: "联系电话", en: "Contact phone", kind: ColKind::Code, required: false },
+    Column {
+        key: "is_agency", zh: "社工机构", en: "Social-work agency", kind: ColKind::Enum(YES_NO), required: false
+    },
 ];
 
 fn text(c: Option<&Cell>) -> String {
@@ -141,6 +144,7 @@ pub async fn import_xlsx(db: &Db, actor: &Actor, scope: &Scope, bytes: &[u8]) ->
             address: get(9),
             legal_rep: get(10),
             contact_phone: get(11),
+            is_agency: get(12),
             ..OrgForm::default()
         };
         match form.validate(today) {
@@ -150,22 +154,20 @@ pub async fn import_xlsx(db: &Db, actor: &Actor, scope: &Scope, bytes: &[u8]) ->
                 }
             }
             Ok(input) => {
-                if let Ok(code) = cncodes::CreditCode::parse(&input.credit_code) {
-                    if unit_id.is_some() && !division_matches(&code, &chain(&unit_path)) {
-                        row_errors.push(RowError::new(
-                            row,
-                            "credit_code",
-                            "orgs.error.division",
-                            code.division().to_string(),
-                        ));
-                    }
+                if unit_id.is_some() && !division_matches(&input.credit_code, &chain(&unit_path)) {
+                    row_errors.push(RowError::new(
+                        row,
+                        "credit_code",
+                        "orgs.error.division",
+                        input.credit_code.division().to_string(),
+                    ));
                 }
-                if !codes.insert(input.credit_code.clone()) {
+                if !codes.insert(input.credit_code.to_string()) {
                     row_errors.push(RowError::new(
                         row,
                         "credit_code",
                         "orgs.error.code_taken",
-                        input.credit_code.clone(),
+                        input.credit_code.to_string(),
                     ));
                 }
                 if !names.insert(input.name.clone()) {
@@ -182,20 +184,12 @@ pub async fn import_xlsx(db: &Db, actor: &Actor, scope: &Scope, bytes: &[u8]) ->
         return Ok(report);
     }
     let tx = db.write().await?;
-    let bulk: Vec<BulkOrg> = inputs
-        .iter()
-        .map(|i| BulkOrg {
-            input: i,
-            status: "normal",
-            status_on: None,
-            is_agency: i.org_type == "service_institution" && (i.name.contains("社工") || i.name.contains("社会工作")),
-        })
-        .collect();
+    let bulk: Vec<BulkOrg> = inputs.iter().map(|i| BulkOrg { input: i, status: "normal", status_on: None }).collect();
     let ids = store::insert_many(&*tx, &bulk).await?;
     let events: Vec<Event> = inputs
         .iter()
         .filter_map(|i| {
-            ids.get(&i.credit_code).map(|id| Event::new("import", "organisation", id).unit(i.unit_id).after(i))
+            ids.get(i.credit_code.as_str()).map(|id| Event::new("import", "organisation", id).unit(i.unit_id).after(i))
         })
         .collect();
     report.created = events.len();
@@ -260,6 +254,7 @@ pub fn export_row(o: &store::OrgRow, full: bool) -> Vec<Cell> {
         Cell::Text(o.address.clone()),
         Cell::Text(o.legal_rep.clone()),
         Cell::Text(phone),
+        Cell::Enum(if o.is_agency { "yes" } else { "no" }),
     ]
 }
 

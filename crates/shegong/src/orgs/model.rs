@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use cncodes::{CreditCode, CreditOrgType};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
 
 /// 社会团体 / 社会服务机构 / 基金会.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +28,10 @@ impl OrgType {
     pub fn label_key(self) -> String {
         format!("orgs.type.{}", self.code())
     }
+    /// Only a service institution (社会服务机构) can be a social-work agency (社工机构).
+    pub fn may_be_agency(self) -> bool {
+        self == OrgType::ServiceInstitution
+    }
     /// The type character 2 of a civil-affairs credit code must show.
     pub fn matches(self, code: &CreditCode) -> bool {
         matches!(
@@ -37,6 +41,18 @@ impl OrgType {
                 | (OrgType::Foundation, CreditOrgType::Foundation)
         )
     }
+}
+
+/// Serialised as its code (`"service_institution"`), as the audit rows always held it.
+impl Serialize for OrgType {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+/// A credit code serialised as its text (audit rows hold the code as a string).
+pub fn ser_credit_code<S: Serializer>(c: &CreditCode, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(c.as_str())
 }
 
 /// 正常 / 注销 / 撤销.
@@ -108,6 +124,9 @@ pub struct OrgForm {
     pub business_scope: String,
     #[serde(default)]
     pub contact_phone: String,
+    /// The social-work agency checkbox (`yes` when ticked); only a service institution may be one.
+    #[serde(default)]
+    pub is_agency: String,
     /// The date a change takes effect (edits only); today when empty.
     #[serde(default)]
     pub changed_on: String,
@@ -123,9 +142,10 @@ pub struct OrgForm {
 /// Valid registry input.
 #[derive(Debug, Clone, Serialize)]
 pub struct OrgInput {
-    pub credit_code: String,
+    #[serde(serialize_with = "ser_credit_code")]
+    pub credit_code: CreditCode,
     pub name: String,
-    pub org_type: String,
+    pub org_type: OrgType,
     pub department_id: Option<i64>,
     pub unit_id: i64,
     pub registered_on: NaiveDate,
@@ -137,6 +157,8 @@ pub struct OrgInput {
     /// Serialised masked: inputs are serialised into audit rows.
     #[serde(serialize_with = "crate::platform::pii::ser_phone")]
     pub contact_phone: Option<String>,
+    /// A social-work agency (社工机构): set by the registry, never derived from the name.
+    pub is_agency: bool,
 }
 
 /// A field problem: (field, locale key, detail shown after the message).
@@ -241,11 +263,15 @@ impl OrgForm {
             errs.push(("contact_phone", k, String::new()));
             None
         });
+        let is_agency = self.is_agency.trim() == "yes";
+        if is_agency && org_type.is_some_and(|t| !t.may_be_agency()) {
+            errs.push(("is_agency", "orgs.error.agency_type", String::new()));
+        }
         match (code, org_type, unit_id, registered_on) {
             (Some(code), Some(t), Some(unit_id), Some(registered_on)) if errs.is_empty() => Ok(OrgInput {
-                credit_code: code.as_str().to_string(),
+                credit_code: code,
                 name,
-                org_type: t.code().to_string(),
+                org_type: t,
                 department_id,
                 unit_id,
                 registered_on,
@@ -255,6 +281,7 @@ impl OrgForm {
                 legal_rep: self.legal_rep.trim().chars().take(50).collect(),
                 business_scope: self.business_scope.trim().chars().take(1000).collect(),
                 contact_phone,
+                is_agency,
             }),
             _ => Err(errs),
         }
@@ -456,6 +483,31 @@ mod tests {
         assert_eq!(f.validate(today()).expect("ok").grade.as_deref(), Some("4A"));
         f.registered_on = "2030-01-01".into();
         assert!(f.validate(today()).is_err(), "no registration in the future");
+    }
+
+    #[test]
+    fn the_agency_flag_is_the_box_never_the_name() {
+        let code = CreditCode::complete("52320583MJ5123456").expect("code");
+        let mut f = form(code.as_str(), "service_institution");
+        f.name = "昆山市阳光社工服务中心".into();
+        assert!(!f.validate(today()).expect("valid").is_agency, "a 社工 name alone is not an agency");
+        f.name = "昆山市夕阳红养老服务中心".into();
+        f.is_agency = "yes".into();
+        assert!(f.validate(today()).expect("valid").is_agency, "the ticked box makes an agency");
+        let group = CreditCode::complete("51320583MJ5123456").expect("code");
+        let mut g = form(group.as_str(), "social_group");
+        g.is_agency = "yes".into();
+        assert_eq!(g.validate(today()).unwrap_err(), vec![("is_agency", "orgs.error.agency_type", String::new())]);
+    }
+
+    #[test]
+    fn parsed_input_serialises_as_the_audit_rows_always_held_it() {
+        let code = CreditCode::complete("52320583MJ5123456").expect("code");
+        let input = form(code.as_str(), "service_institution").validate(today()).expect("valid");
+        let v = serde_json::to_value(&input).expect("json");
+        assert_eq!(v["credit_code"], serde_json::json!(code.as_str()));
+        assert_eq!(v["org_type"], serde_json::json!("service_institution"));
+        assert_eq!(v["is_agency"], serde_json::json!(false));
     }
 
     #[test]

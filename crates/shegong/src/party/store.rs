@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::party::model::{ActivityInput, PlanInput};
 use crate::platform::access::Scope;
-use crate::platform::db::{count, sql};
+use crate::platform::db::{count, insert_id, sql};
 
 #[derive(Debug, Clone, Serialize, FromQueryResult)]
 pub struct PlanRow {
@@ -78,15 +78,12 @@ pub async fn insert_plan<C: ConnectionTrait>(
 ) -> Result<i64, DbErr> {
     let b = c.get_database_backend();
     let now = Utc::now();
-    let row = c
-        .query_one(sql(
-            b,
-            "INSERT INTO action_plans (unit_id, title, year, description, created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?) RETURNING id",
-            vec![unit_id.into(), p.title.clone().into(), p.year.into(), p.description.clone().into(), by.into(), now.into(), now.into()],
-        ))
-        .await?
-        .ok_or(DbErr::RecordNotInserted)?;
-    let id: i64 = row.try_get_by_index(0)?;
+    let id = insert_id(
+        c,
+        "INSERT INTO action_plans (unit_id, title, year, description, created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?)",
+        vec![unit_id.into(), p.title.clone().into(), p.year.into(), p.description.clone().into(), by.into(), now.into(), now.into()],
+    )
+    .await?;
     for (table, names) in [("plan_domains", &p.domains), ("plan_modes", &p.modes)] {
         for (i, n) in names.iter().enumerate() {
             c.execute(sql(
@@ -160,28 +157,25 @@ pub async fn insert_activity<C: ConnectionTrait>(
     by: Option<i64>,
 ) -> Result<i64, DbErr> {
     let b = c.get_database_backend();
-    let row = c
-        .query_one(sql(
-            b,
-            "INSERT INTO plan_activities (plan_id, unit_id, domain_id, mode_id, title, held_on, organisers, participants, summary, created_by, created_at) \
-             VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
-            vec![
-                plan.into(),
-                a.unit_id.into(),
-                a.domain_id.into(),
-                a.mode_id.into(),
-                a.title.clone().into(),
-                a.held_on.into(),
-                a.organisers.clone().into(),
-                a.participants.into(),
-                a.summary.clone().into(),
-                by.into(),
-                Utc::now().into(),
-            ],
-        ))
-        .await?
-        .ok_or(DbErr::RecordNotInserted)?;
-    let id: i64 = row.try_get_by_index(0)?;
+    let id = insert_id(
+        c,
+        "INSERT INTO plan_activities (plan_id, unit_id, domain_id, mode_id, title, held_on, organisers, participants, summary, created_by, created_at) \
+             VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        vec![
+            plan.into(),
+            a.unit_id.into(),
+            a.domain_id.into(),
+            a.mode_id.into(),
+            a.title.clone().into(),
+            a.held_on.into(),
+            a.organisers.clone().into(),
+            a.participants.into(),
+            a.summary.clone().into(),
+            by.into(),
+            Utc::now().into(),
+        ],
+    )
+    .await?;
     if !party_orgs.is_empty() {
         let marks = vec!["(?,?)"; party_orgs.len()].join(",");
         let vals: Vec<Value> = party_orgs.iter().flat_map(|p| [Value::from(id), Value::from(*p)]).collect();

@@ -9,7 +9,7 @@ use crate::platform::audit::{self, Actor, Event};
 use crate::platform::db::Db;
 use crate::platform::import::{clean_cell, BoxFut, Exchange, Format, ImportReport, RowError};
 use crate::platform::xlsx::{self, Cell, ColKind, Column};
-use crate::units::model::{child_path, UnitCode, UnitForm, UnitInput, UnitKind};
+use crate::units::model::{child_path, UnitForm, UnitInput, UnitKind};
 use crate::units::store;
 
 pub const COLUMNS: [&str; 7] = ["parent_path", "code", "name", "name_en", "kind", "division_code", "sort_order"];
@@ -93,8 +93,7 @@ pub async fn import_rows(db: &Db, actor: &Actor, scope: &Scope, rows: Vec<Row>) 
             }
             None => {}
         }
-        let Ok(code) = UnitCode::parse(&input.code) else { continue };
-        let path = child_path(parent.as_deref(), &code);
+        let path = child_path(parent.as_deref(), &input.code);
         if new_paths.contains(&path) || store::path_exists(&db.conn, &path, None).await? {
             report.errors.push(RowError::new(row, "code", "units.error.code_taken", path));
             continue;

@@ -82,6 +82,13 @@ impl UnitCode {
     }
 }
 
+/// Serialised as its text.
+impl Serialize for UnitCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
 /// The path of a child unit under its parent's path.
 pub fn child_path(parent_path: Option<&str>, code: &UnitCode) -> String {
     format!("{}{}/", parent_path.unwrap_or("/"), code.as_str())
@@ -135,10 +142,10 @@ impl UnitRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct UnitInput {
     pub parent_id: Option<i64>,
-    pub code: String,
+    pub code: UnitCode,
     pub name: String,
     pub name_en: String,
-    pub kind: String,
+    pub kind: UnitKind,
     pub division_code: Option<String>,
     pub sort_order: i32,
 }
@@ -182,10 +189,10 @@ impl UnitForm {
             },
         };
         let code = match UnitCode::parse(&self.code) {
-            Ok(c) => c.0,
+            Ok(c) => Some(c),
             Err(k) => {
                 errs.push(("code", k));
-                String::new()
+                None
             }
         };
         let name = self.name.trim().to_string();
@@ -193,13 +200,10 @@ impl UnitForm {
             errs.push(("name", "units.error.name"));
         }
         let name_en = self.name_en.trim().chars().take(200).collect();
-        let kind = match UnitKind::parse(self.kind.trim()) {
-            Some(k) => k.code().to_string(),
-            None => {
-                errs.push(("kind", "units.error.kind"));
-                String::new()
-            }
-        };
+        let kind = UnitKind::parse(self.kind.trim());
+        if kind.is_none() {
+            errs.push(("kind", "units.error.kind"));
+        }
         let dc = self.division_code.trim();
         let division_code = if dc.is_empty() {
             None
@@ -216,10 +220,11 @@ impl UnitForm {
                 0
             }),
         };
-        if errs.is_empty() {
-            Ok(UnitInput { parent_id, code, name, name_en, kind, division_code, sort_order })
-        } else {
-            Err(errs)
+        match (code, kind) {
+            (Some(code), Some(kind)) if errs.is_empty() => {
+                Ok(UnitInput { parent_id, code, name, name_en, kind, division_code, sort_order })
+            }
+            _ => Err(errs),
         }
     }
 }
@@ -262,5 +267,9 @@ mod tests {
         };
         let input = ok.validate().expect("valid");
         assert_eq!((input.parent_id, input.name.as_str()), (Some(3), "新社区"));
+        assert_eq!((input.code.as_str(), input.kind), ("new-1", UnitKind::Community), "kept parsed");
+        // Audit rows of imports hold the input: the same JSON as when it held strings.
+        let v = serde_json::to_value(&input).expect("json");
+        assert_eq!((v["code"].as_str(), v["kind"].as_str()), (Some("new-1"), Some("community")));
     }
 }

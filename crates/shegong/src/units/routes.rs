@@ -18,7 +18,7 @@ use crate::platform::web::{
     self, download, render, render_status, see_other, FormErrors, ImportPage, PageCtx, XLSX_TYPE,
 };
 use crate::platform::AppState;
-use crate::units::model::{child_path, Unit, UnitCode, UnitForm, UnitInput, UnitKind, UnitRow};
+use crate::units::model::{child_path, Unit, UnitForm, UnitInput, UnitKind, UnitRow};
 use crate::units::store::{self, KindCount, UnitFilter, UnitOption};
 
 pub fn routes() -> Routes {
@@ -223,11 +223,7 @@ pub(crate) async fn create_unit(
         None if auth.scope.all => None,
         None => return Ok(Err(vec![("parent_id", "units.error.parent")])),
     };
-    let code = match UnitCode::parse(&input.code) {
-        Ok(c) => c,
-        Err(k) => return Ok(Err(vec![("code", k)])),
-    };
-    let path = child_path(parent.as_ref().map(|p| p.path.as_str()), &code);
+    let path = child_path(parent.as_ref().map(|p| p.path.as_str()), &input.code);
     let depth = parent.as_ref().map(|p| p.depth + 1).unwrap_or(0);
     let tx = st.db.write().await?;
     if let Some(prev) = once::claim(&*tx, nonce, auth.id).await? {
@@ -315,8 +311,7 @@ async fn update(
         None if auth.scope.all => None,
         None => return Err(AppError::Forbidden),
     };
-    let code = UnitCode::parse(&input.code).map_err(|k| AppError::BadRequest(k.into()))?;
-    let path = child_path(parent.as_ref().map(|p| p.path.as_str()), &code);
+    let path = child_path(parent.as_ref().map(|p| p.path.as_str()), &input.code);
     let depth = parent.as_ref().map(|p| p.depth + 1).unwrap_or(0);
     let tx = st.db.write().await?;
     if store::path_exists(&*tx, &path, Some(id)).await? {

@@ -4,8 +4,8 @@ use chrono::Utc;
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Value};
 
 use crate::platform::access::Scope;
-use crate::platform::db::{count, sql};
-use crate::platform::paging::{Page, PageParams};
+use crate::platform::db::{count, insert_id, sql};
+use crate::platform::paging::{fetch, Page, PageParams};
 use crate::units::model::{Unit, UnitInput, UnitRow};
 
 const UNIT_COLS: &str =
@@ -56,7 +56,6 @@ pub async fn list<C: ConnectionTrait>(
     f: &UnitFilter,
     p: &PageParams,
 ) -> Result<Page<UnitRow>, DbErr> {
-    let b = c.get_database_backend();
     let (sf, mut vals) = scope.path_filter("u.path");
     let mut wh = format!(" WHERE {sf}");
     if let Some(q) = p.search() {
@@ -77,13 +76,8 @@ pub async fn list<C: ConnectionTrait>(
         wh.push_str(" AND u.parent_id = ?");
         vals.push(pid.into());
     }
-    let total = count(c, &format!("SELECT COUNT(*) FROM org_units u{wh}"), vals.clone()).await?;
     let order = p.order_by(&[("path", "u.path"), ("name", "u.name"), ("code", "u.code"), ("kind", "u.kind")], "u.id");
-    vals.push(p.limit().into());
-    vals.push(p.offset().into());
-    let rows =
-        UnitRow::find_by_statement(sql(b, &format!("{ROW_SELECT}{wh}{order} LIMIT ? OFFSET ?"), vals)).all(c).await?;
-    Ok(Page::new(rows, total, p))
+    fetch(c, &format!("SELECT COUNT(*) FROM org_units u{wh}"), &format!("{ROW_SELECT}{wh}"), &order, vals, p).await
 }
 
 /// The children of a unit that the scope can see, ordered for display.
@@ -210,14 +204,13 @@ pub async fn path_exists<C: ConnectionTrait>(c: &C, path: &str, except_id: Optio
 
 /// Inserts a unit under `parent` (None for a root) and returns its id.
 pub async fn insert<C: ConnectionTrait>(c: &C, input: &UnitInput, path: &str, depth: i32) -> Result<i64, DbErr> {
-    let b = c.get_database_backend();
     let now = Utc::now();
     let vals: Vec<Value> = vec![
         input.parent_id.into(),
-        input.code.clone().into(),
+        input.code.as_str().into(),
         input.name.clone().into(),
         input.name_en.clone().into(),
-        input.kind.clone().into(),
+        input.kind.code().into(),
         depth.into(),
         path.into(),
         input.division_code.clone().into(),
@@ -226,16 +219,13 @@ pub async fn insert<C: ConnectionTrait>(c: &C, input: &UnitInput, path: &str, de
         now.into(),
         now.into(),
     ];
-    let row = c
-        .query_one(sql(
-            b,
-            "INSERT INTO org_units (parent_id, code, name, name_en, kind, depth, path, division_code, sort_order, active, created_at, updated_at) \
-             VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
-            vals,
-        ))
-        .await?
-        .ok_or_else(|| DbErr::RecordNotInserted)?;
-    row.try_get_by_index(0)
+    insert_id(
+        c,
+        "INSERT INTO org_units (parent_id, code, name, name_en, kind, depth, path, division_code, sort_order, active, created_at, updated_at) \
+             VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        vals,
+    )
+    .await
 }
 
 /// Updates a unit if its version still matches (optimistic locking), rewriting the paths and
@@ -256,10 +246,10 @@ pub async fn update<C: ConnectionTrait>(
              version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
             vec![
                 input.parent_id.into(),
-                input.code.clone().into(),
+                input.code.as_str().into(),
                 input.name.clone().into(),
                 input.name_en.clone().into(),
-                input.kind.clone().into(),
+                input.kind.code().into(),
                 new_depth.into(),
                 new_path.into(),
                 input.division_code.clone().into(),

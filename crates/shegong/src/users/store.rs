@@ -4,8 +4,8 @@ use chrono::Utc;
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult};
 
 use crate::platform::access::{RoleSpec, Scope};
-use crate::platform::db::{count, sql};
-use crate::platform::paging::{Page, PageParams};
+use crate::platform::db::{count, insert_id, sql};
+use crate::platform::paging::{fetch, Page, PageParams};
 use crate::users::model::{RoleInput, RoleRow, UserInput, UserRow};
 
 fn roles_agg(b: sea_orm::DatabaseBackend) -> &'static str {
@@ -66,9 +66,6 @@ pub async fn list<C: ConnectionTrait>(
         }
         _ => {}
     }
-    let total =
-        count(c, &format!("SELECT COUNT(*) FROM users u JOIN org_units o ON o.id = u.unit_id{wh}"), vals.clone())
-            .await?;
     let order = p.order_by(
         &[
             ("username", "u.username"),
@@ -78,12 +75,15 @@ pub async fn list<C: ConnectionTrait>(
         ],
         "u.id",
     );
-    vals.push(p.limit().into());
-    vals.push(p.offset().into());
-    let rows = UserRow::find_by_statement(sql(b, &format!("{}{wh}{order} LIMIT ? OFFSET ?", user_select(b)), vals))
-        .all(c)
-        .await?;
-    Ok(Page::new(rows, total, p))
+    fetch(
+        c,
+        &format!("SELECT COUNT(*) FROM users u JOIN org_units o ON o.id = u.unit_id{wh}"),
+        &format!("{}{wh}", user_select(b)),
+        &order,
+        vals,
+        p,
+    )
+    .await
 }
 
 /// A user if inside the scope.
@@ -111,28 +111,25 @@ pub async fn insert<C: ConnectionTrait>(
     must_change: bool,
 ) -> Result<i64, DbErr> {
     let now = Utc::now();
-    let row = c
-        .query_one(sql(
-            c.get_database_backend(),
-            "INSERT INTO users (username, display_name, password_hash, unit_id, phone, email, organisation_id, must_change_password, password_changed_at, created_at, updated_at) \
-             VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
-            vec![
-                u.username.clone().into(),
-                u.display_name.clone().into(),
-                password_hash.into(),
-                u.unit_id.into(),
-                u.phone.clone().into(),
-                u.email.clone().into(),
-                u.organisation_id.into(),
-                must_change.into(),
-                now.into(),
-                now.into(),
-                now.into(),
-            ],
-        ))
-        .await?
-        .ok_or(DbErr::RecordNotInserted)?;
-    row.try_get_by_index(0)
+    insert_id(
+        c,
+        "INSERT INTO users (username, display_name, password_hash, unit_id, phone, email, organisation_id, must_change_password, password_changed_at, created_at, updated_at) \
+             VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        vec![
+            u.username.clone().into(),
+            u.display_name.clone().into(),
+            password_hash.into(),
+            u.unit_id.into(),
+            u.phone.clone().into(),
+            u.email.clone().into(),
+            u.organisation_id.into(),
+            must_change.into(),
+            now.into(),
+            now.into(),
+            now.into(),
+        ],
+    )
+    .await
 }
 
 /// The name of an organisation (to show a user's current one even when it is no longer eligible).
@@ -306,24 +303,21 @@ pub async fn save_role<C: ConnectionTrait>(
             id
         }
         None => {
-            let row = c
-                .query_one(sql(
-                    b,
-                    "INSERT INTO roles (code, name, name_en, data_scope, admin_kind, builtin, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?) RETURNING id",
-                    vec![
-                        r.code.clone().into(),
-                        r.name.clone().into(),
-                        r.name_en.clone().into(),
-                        r.data_scope.clone().into(),
-                        r.admin_kind.clone().into(),
-                        builtin.into(),
-                        now.into(),
-                        now.into(),
-                    ],
-                ))
-                .await?
-                .ok_or(DbErr::RecordNotInserted)?;
-            row.try_get_by_index(0)?
+            insert_id(
+                c,
+                "INSERT INTO roles (code, name, name_en, data_scope, admin_kind, builtin, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
+                vec![
+                    r.code.clone().into(),
+                    r.name.clone().into(),
+                    r.name_en.clone().into(),
+                    r.data_scope.clone().into(),
+                    r.admin_kind.clone().into(),
+                    builtin.into(),
+                    now.into(),
+                    now.into(),
+                ],
+            )
+            .await?
         }
     };
     for p in &r.permissions {

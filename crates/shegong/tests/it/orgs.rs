@@ -150,8 +150,8 @@ both_backends!(edits_are_dated_changes_and_status_is_never_deleted, |mut app: Te
     let id = app.scalar(&format!("SELECT id FROM organisations WHERE credit_code = '{c}'")).await;
     assert_eq!(
         app.scalar(&format!("SELECT COUNT(*) FROM organisations WHERE id = {id} AND is_agency = TRUE")).await,
-        1,
-        "a 社工 service institution is an agency"
+        0,
+        "the name does not decide: without the box a 社工 service institution is no agency"
     );
     let edit = [
         ("credit_code", c.as_str()),
@@ -536,5 +536,155 @@ both_backends!(departments_are_a_managed_list, |mut app: TestApp| async move {
     assert_eq!(
         app.post("/orgs/departments", &[("code", "x2"), ("name", "无权新增")]).await.status,
         StatusCode::FORBIDDEN
+    );
+});
+
+/// The registration form with the agency box ticked or not.
+async fn register_agency(
+    app: &mut TestApp,
+    unit: &str,
+    code: &str,
+    name: &str,
+    t: &str,
+    agency: bool,
+) -> crate::helpers::TestResponse {
+    let mut form = vec![
+        ("credit_code", code),
+        ("name", name),
+        ("org_type", t),
+        ("unit_id", unit),
+        ("registered_on", "2019-04-01"),
+    ];
+    if agency {
+        form.push(("is_agency", "yes"));
+    }
+    app.post("/orgs", &form).await
+}
+
+both_backends!(the_agency_flag_is_a_field_set_on_registration_and_edited, |mut app: TestApp| async move {
+    app.login_ok("bureau").await;
+    let zhoushi = app.unit_id("/320583/zhoushi/").await.to_string();
+    let agency_of =
+        |code: &str| format!("SELECT COUNT(*) FROM organisations WHERE credit_code = '{code}' AND is_agency = TRUE");
+    // A 社工 name without the box is no agency; a 养老 centre with the box is one.
+    let named = code('2', 8001);
+    let r =
+        register_agency(&mut app, &zhoushi, &named, "昆山市周市镇星火社工服务中心", "service_institution", false).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(app.scalar(&agency_of(&named)).await, 0, "the name does not make an agency");
+    let ticked = code('2', 8002);
+    let r = register_agency(&mut app, &zhoushi, &ticked, "昆山市周市镇夕阳红养老服务中心", "service_institution", true)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(app.scalar(&agency_of(&ticked)).await, 1, "the box makes an agency");
+    assert_eq!(
+        app.scalar(&format!("SELECT COUNT(*) FROM audit_log WHERE entity = 'organisation' AND action = 'create' AND after_json LIKE '%\"is_agency\":true%' AND after_json LIKE '%{ticked}%'")).await,
+        1,
+        "the flag is part of the audited record"
+    );
+    // Only a service institution may be an agency: refused with a message, nothing saved.
+    let group = code('1', 8003);
+    let r = register_agency(&mut app, &zhoushi, &group, "昆山市周市镇社工学会", "social_group", true).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("只有社会服务机构才能标记为社工机构"), "{}", r.body);
+    assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM organisations WHERE credit_code = '{group}'")).await, 0);
+    // The detail page, the edit form and the API show it.
+    let id = app.scalar(&format!("SELECT id FROM organisations WHERE credit_code = '{ticked}'")).await;
+    let detail = app.get(&format!("/orgs/{id}")).await.body;
+    assert!(detail.contains("<dd id=\"is_agency\">是</dd>"), "{detail}");
+    let other = app.scalar(&format!("SELECT id FROM organisations WHERE credit_code = '{named}'")).await;
+    assert!(app.get(&format!("/orgs/{other}")).await.body.contains("<dd id=\"is_agency\">否</dd>"));
+    let form = app.get(&format!("/orgs/{id}/edit")).await.body;
+    assert!(form.contains("name=\"is_agency\" value=\"yes\" checked"), "the edit form shows the box ticked");
+    let token = app.token_for("bureau").await;
+    let (status, one) = app.api("GET", &format!("/api/v1/orgs/{id}"), Some(&token), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(one["is_agency"], json!(true));
+    let (_, other_json) = app.api("GET", &format!("/api/v1/orgs/{other}"), Some(&token), None).await;
+    assert_eq!(other_json["is_agency"], json!(false));
+    // Editing: the box unticked clears it, audited before and after, with optimistic locking.
+    let edit = [
+        ("credit_code", ticked.as_str()),
+        ("name", "昆山市周市镇夕阳红养老服务中心"),
+        ("org_type", "service_institution"),
+        ("unit_id", &zhoushi),
+        ("registered_on", "2019-04-01"),
+        ("version", "1"),
+    ];
+    let r = app.post(&format!("/orgs/{id}"), &edit).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(app.scalar(&agency_of(&ticked)).await, 0, "unticked on edit");
+    assert_eq!(
+        app.scalar(&format!("SELECT COUNT(*) FROM audit_log WHERE entity = 'organisation' AND entity_id = '{id}' AND action = 'update' AND before_json LIKE '%\"is_agency\":true%' AND after_json LIKE '%\"is_agency\":false%'")).await,
+        1,
+        "the change is audited"
+    );
+    let mut tick = edit.to_vec();
+    tick.push(("is_agency", "yes"));
+    assert_eq!(app.post(&format!("/orgs/{id}"), &tick).await.status, StatusCode::CONFLICT, "stale version");
+    assert_eq!(app.scalar(&agency_of(&ticked)).await, 0, "a stale edit changes nothing");
+    tick[5] = ("version", "2");
+    assert_eq!(app.post(&format!("/orgs/{id}"), &tick).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.scalar(&agency_of(&ticked)).await, 1, "ticked again");
+    // Changing the type away from service institution with the box still ticked is refused.
+    let group_code = code('1', 8004);
+    let mut retype = tick.clone();
+    retype[0] = ("credit_code", group_code.as_str());
+    retype[2] = ("org_type", "social_group");
+    retype[5] = ("version", "3");
+    let r = app.post(&format!("/orgs/{id}"), &retype).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("只有社会服务机构才能标记为社工机构"));
+});
+
+both_backends!(the_agency_column_of_the_xlsx_import_and_export, |mut app: TestApp| async move {
+    use shegong::orgs::import::XLSX_COLUMNS;
+    use shegong::platform::xlsx::Cell;
+    app.login_ok("bureau").await;
+    let row = |code: &str, name: &str, t: &'static str, agency: Cell| {
+        let mut r = org_row(code, name, "/320583/zhoushi/", "");
+        r[2] = Cell::Enum(t);
+        r.push(agency);
+        r
+    };
+    let (named, ticked, group) = (code('2', 9001), code('2', 9002), code('1', 9003));
+    // 是 for a social group is refused with the row's column.
+    let bad = vec![row(&group, "昆山市周市镇导入社工协会", "social_group", Cell::Enum("yes"))];
+    let r = app
+        .upload("/orgs/import", "orgs.xlsx", &shegong::platform::xlsx::write(XLSX_COLUMNS, &bad).expect("xlsx"))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("只有社会服务机构才能标记为社工机构") && r.body.contains("社工机构"), "{}", r.body);
+    let rows = vec![
+        row(&named, "昆山市周市镇导入社工服务中心", "service_institution", Cell::Empty),
+        row(&ticked, "昆山市周市镇导入养老服务中心", "service_institution", Cell::Enum("yes")),
+    ];
+    let r = app
+        .upload("/orgs/import", "orgs.xlsx", &shegong::platform::xlsx::write(XLSX_COLUMNS, &rows).expect("xlsx"))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let agency_of =
+        |code: &str| format!("SELECT COUNT(*) FROM organisations WHERE credit_code = '{code}' AND is_agency = TRUE");
+    assert_eq!(app.scalar(&agency_of(&named)).await, 0, "the name does not make an agency");
+    assert_eq!(app.scalar(&agency_of(&ticked)).await, 1, "the column does");
+    // The export carries the column: 是 and 否.
+    let (status, bytes) = app.get_bytes("/orgs/export.xlsx?q=周市镇导入").await;
+    assert_eq!(status, StatusCode::OK);
+    let sheet = shegong::platform::xlsx::read(&bytes, XLSX_COLUMNS).expect("the export reads back");
+    let flags: Vec<(String, String)> = sheet
+        .rows
+        .iter()
+        .map(|(_, cells)| {
+            let text = |c: &Cell| match c {
+                Cell::Text(s) => s.clone(),
+                Cell::Enum(e) => e.to_string(),
+                _ => String::new(),
+            };
+            (text(&cells[0]), text(&cells[12]))
+        })
+        .collect();
+    assert!(
+        flags.contains(&(named.clone(), "no".into())) && flags.contains(&(ticked.clone(), "yes".into())),
+        "{flags:?}"
     );
 });

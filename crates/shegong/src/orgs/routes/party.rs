@@ -1,0 +1,439 @@
+//! Party building pages: an organisation's own Party organisation and instructors, the Party
+//! organisation list, joint branches, the two-coverages page, and the Party-organisation import.
+
+use askama::Template;
+use axum::extract::Multipart;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Form;
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::orgs::figures::{self, Coverage};
+use crate::orgs::model::{parse_date, PartyOrgKind};
+use crate::orgs::store::{self, OrgFilter, PartyOrgRow};
+use crate::platform::access::Auth;
+use crate::platform::audit::{self, Actor, Event};
+use crate::platform::chart::{BarChart, BarRow};
+use crate::platform::error::{AppError, AppResult};
+use crate::platform::import::ImportReport;
+use crate::platform::once;
+use crate::platform::paging::{Page, PageParams};
+use crate::platform::time::today;
+use crate::platform::web::set_flash;
+use crate::platform::web::{
+    self, download, render, render_status, see_other, FormErrors, ImportPage, PageCtx, XLSX_TYPE,
+};
+use crate::platform::AppState;
+use crate::units::{self as units, UnitOption};
+
+use super::{errors_from, indent};
+
+#[derive(Deserialize)]
+pub(super) struct PartyForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    members: String,
+    #[serde(default)]
+    secretary: String,
+    #[serde(default)]
+    established_on: String,
+    #[serde(default)]
+    in_action_plan: String,
+    #[serde(default)]
+    unit_id: String,
+    /// Joint branches: the credit codes of the covered organisations, one per line.
+    #[serde(default)]
+    codes: String,
+    #[serde(default, rename = "_nonce")]
+    nonce: String,
+}
+
+pub(super) struct PartyInput {
+    name: String,
+    kind: PartyOrgKind,
+    members: i32,
+    secretary: String,
+    established_on: NaiveDate,
+    in_action_plan: bool,
+}
+
+fn parse_party(f: &PartyForm) -> Result<PartyInput, Vec<(&'static str, &'static str, String)>> {
+    let mut errs = Vec::new();
+    let name = f.name.trim().to_string();
+    if name.chars().count() < 2 || name.chars().count() > 100 {
+        errs.push(("name", "party.error.name", String::new()));
+    }
+    let kind = PartyOrgKind::parse(f.kind.trim());
+    if kind.is_none() {
+        errs.push(("kind", "party.error.kind", String::new()));
+    }
+    let members = match f.members.trim().parse::<i32>() {
+        Ok(m) if (3..=10_000).contains(&m) => m,
+        _ => {
+            errs.push(("members", "party.error.members", f.members.trim().to_string()));
+            0
+        }
+    };
+    let established_on = parse_date(&f.established_on).filter(|d| *d <= today());
+    if established_on.is_none() {
+        errs.push(("established_on", "party.error.established_on", f.established_on.trim().to_string()));
+    }
+    match (kind, established_on) {
+        (Some(kind), Some(established_on)) if errs.is_empty() => Ok(PartyInput {
+            name,
+            kind,
+            members,
+            secretary: f.secretary.trim().chars().take(50).collect(),
+            established_on,
+            in_action_plan: f.in_action_plan == "yes",
+        }),
+        _ => Err(errs),
+    }
+}
+
+/// An organisation's own Party organisation (党委/党总支/党支部).
+pub(super) async fn add_own_party_org(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<PartyForm>,
+) -> AppResult<Response> {
+    let o = store::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
+    if o.status != "normal" {
+        return Err(AppError::BadRequest("party.error.org_not_normal".into()));
+    }
+    let p = parse_party(&f)
+        .map_err(|e| AppError::BadRequest(e.first().map(|x| x.1).unwrap_or("error.bad_request").into()))?;
+    if p.kind == PartyOrgKind::JointBranch {
+        return Err(AppError::BadRequest("party.error.kind".into()));
+    }
+    let tx = st.db.write().await?;
+    if once::claim(&*tx, &f.nonce, auth.id).await?.is_some() {
+        drop(tx);
+        return Ok(see_other(&format!("/orgs/{id}")));
+    }
+    let pid = store::insert_party_org(
+        &*tx,
+        o.unit_id,
+        &p.name,
+        p.kind.code(),
+        p.members,
+        &p.secretary,
+        p.established_on,
+        p.in_action_plan,
+        &[id],
+    )
+    .await?;
+    audit::record(
+        &*tx,
+        &Actor::user(&auth, &c.ip),
+        Event::new("create", "party_org", pid).unit(o.unit_id).after(
+            &serde_json::json!({"name": p.name, "kind": p.kind.code(), "members": p.members, "organisations": [id]}),
+        ),
+    )
+    .await?;
+    once::complete(&*tx, &f.nonce, &format!("/orgs/{id}")).await?;
+    set_flash(&*tx, auth.session_id, Some("party.saved")).await?;
+    tx.commit().await?;
+    Ok(see_other(&format!("/orgs/{id}")))
+}
+
+#[derive(Deserialize)]
+pub(super) struct InstructorForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    assigned_on: String,
+}
+
+/// Assigns a Party-building instructor (党建指导员): work coverage.
+pub(super) async fn add_instructor(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<InstructorForm>,
+) -> AppResult<Response> {
+    let o = store::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
+    let name = f.name.trim().to_string();
+    if name.chars().count() < 2 || name.chars().count() > 50 {
+        return Err(AppError::BadRequest("party.error.instructor".into()));
+    }
+    let on = parse_date(&f.assigned_on)
+        .filter(|d| *d <= today())
+        .ok_or_else(|| AppError::BadRequest("party.error.established_on".into()))?;
+    let tx = st.db.write().await?;
+    let iid = store::insert_instructor(&*tx, id, &name, on).await?;
+    audit::record(
+        &*tx,
+        &Actor::user(&auth, &c.ip),
+        Event::new("create", "party_instructor", iid)
+            .unit(o.unit_id)
+            .after(&serde_json::json!({"organisation": id, "name": name, "assigned_on": on})),
+    )
+    .await?;
+    set_flash(&*tx, auth.session_id, Some("party.saved")).await?;
+    tx.commit().await?;
+    Ok(see_other(&format!("/orgs/{id}")))
+}
+
+#[derive(Template)]
+#[template(path = "party/list.html")]
+pub(super) struct PartyListPage {
+    c: PageCtx,
+    p: PageParams,
+    kind: String,
+    page: Page<PartyOrgRow>,
+    kinds: Vec<PartyOrgKind>,
+    extra: String,
+}
+
+#[derive(Deserialize)]
+pub(super) struct KindQuery {
+    #[serde(default)]
+    kind: String,
+}
+
+pub(super) async fn party_list(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    p: PageParams,
+    Query(k): Query<KindQuery>,
+) -> AppResult<Response> {
+    let page = store::party_orgs(&st.db.conn, &auth.scope, &k.kind, &p).await?;
+    let extra = serde_urlencoded::to_string([("kind", k.kind.as_str())]).unwrap_or_default();
+    render(&PartyListPage { c, p, kind: k.kind, page, kinds: PartyOrgKind::ALL.to_vec(), extra })
+}
+
+#[derive(Template)]
+#[template(path = "party/joint_form.html")]
+pub(super) struct JointFormPage {
+    c: PageCtx,
+    f: PartyForm,
+    errors: FormErrors,
+    units: Vec<UnitOption>,
+}
+
+impl JointFormPage {
+    fn indent(&self, d: &i32) -> String {
+        indent(d)
+    }
+}
+
+pub(super) async fn joint_form(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<Response> {
+    let units = units::options(&st.db.conn, &auth.scope).await?.into_iter().filter(|u| u.depth <= 1).collect();
+    let f = PartyForm {
+        name: String::new(),
+        kind: PartyOrgKind::JointBranch.code().into(),
+        members: String::new(),
+        secretary: String::new(),
+        established_on: today().to_string(),
+        in_action_plan: String::new(),
+        unit_id: auth.unit_id.to_string(),
+        codes: String::new(),
+        nonce: String::new(),
+    };
+    render(&JointFormPage { c, f, errors: FormErrors::default(), units })
+}
+
+/// A joint Party branch (联合党支部) covering several organisations of one unit.
+pub(super) async fn joint_create(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Form(mut f): Form<PartyForm>,
+) -> AppResult<Response> {
+    f.kind = PartyOrgKind::JointBranch.code().into();
+    let mut errs = match parse_party(&f) {
+        Ok(_) => vec![],
+        Err(e) => e,
+    };
+    let unit = match f.unit_id.trim().parse::<i64>() {
+        Ok(u) => units::get_scoped(&st.db.conn, &auth.scope, u).await?,
+        Err(_) => None,
+    };
+    if unit.is_none() {
+        errs.push(("unit_id", "orgs.error.unit", String::new()));
+    }
+    let mut org_ids = Vec::new();
+    for code in f.codes.split(|ch: char| ch.is_whitespace() || ch == ',' || ch == '，').filter(|s| !s.is_empty()) {
+        let found = store::list(
+            &st.db.conn,
+            &auth.scope,
+            &OrgFilter { status: "normal".into(), ..OrgFilter::default() },
+            &PageParams { q: Some(code.trim().to_uppercase()), per_page: Some(2), ..PageParams::default() },
+        )
+        .await?;
+        match found.items.into_iter().find(|o| o.credit_code == code.trim().to_uppercase()) {
+            Some(o) if unit.as_ref().is_some_and(|u| o.unit_path.starts_with(&u.path)) => {
+                if !org_ids.contains(&o.id) {
+                    org_ids.push(o.id)
+                }
+            }
+            _ => errs.push(("codes", "party.error.code", code.to_string())),
+        }
+    }
+    if org_ids.len() < 2 {
+        errs.push(("codes", "party.error.joint_size", String::new()));
+    }
+    let (Some(unit), Ok(p)) = (unit, parse_party(&f)) else {
+        let units = units::options(&st.db.conn, &auth.scope).await?.into_iter().filter(|u| u.depth <= 1).collect();
+        let errors = errors_from(&c, errs);
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &JointFormPage { c, f, errors, units });
+    };
+    if !errs.is_empty() {
+        let units = units::options(&st.db.conn, &auth.scope).await?.into_iter().filter(|u| u.depth <= 1).collect();
+        let errors = errors_from(&c, errs);
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &JointFormPage { c, f, errors, units });
+    }
+    let tx = st.db.write().await?;
+    if once::claim(&*tx, &f.nonce, auth.id).await?.is_some() {
+        drop(tx);
+        return Ok(see_other("/party/orgs"));
+    }
+    let pid = store::insert_party_org(
+        &*tx,
+        unit.id,
+        &p.name,
+        p.kind.code(),
+        p.members,
+        &p.secretary,
+        p.established_on,
+        p.in_action_plan,
+        &org_ids,
+    )
+    .await?;
+    audit::record(
+        &*tx,
+        &Actor::user(&auth, &c.ip),
+        Event::new("create", "party_org", pid).unit(unit.id).after(&serde_json::json!({"name": p.name, "kind": "joint_branch", "members": p.members, "organisations": org_ids})),
+    )
+    .await?;
+    once::complete(&*tx, &f.nonce, "/party/orgs").await?;
+    set_flash(&*tx, auth.session_id, Some("party.saved")).await?;
+    tx.commit().await?;
+    Ok(see_other("/party/orgs"))
+}
+
+#[derive(Deserialize)]
+pub struct CoverageQuery {
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub on: String,
+}
+
+/// Resolves the coverage query: a unit inside the scope (default: the top of the scope) and a
+/// date (default: today).
+pub async fn resolve_coverage(st: &AppState, auth: &Auth, q: &CoverageQuery) -> AppResult<Coverage> {
+    let on = match q.on.trim() {
+        "" => today(),
+        s => parse_date(s).ok_or_else(|| AppError::BadRequest("orgs.error.date".into()))?,
+    };
+    let unit = match q.unit.trim().parse::<i64>() {
+        Ok(id) => units::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?,
+        Err(_) => {
+            let roots = units::roots(&st.db.conn, &auth.scope).await?;
+            let first = roots.first().ok_or(AppError::NotFound)?;
+            units::get(&st.db.conn, first.id).await?.ok_or(AppError::NotFound)?
+        }
+    };
+    let children: Vec<(i64, String, String)> =
+        units::children(&st.db.conn, &auth.scope, unit.id).await?.into_iter().map(|u| (u.id, u.name, u.path)).collect();
+    let mut cov = figures::coverage(&st.db.conn, &auth.scope, &unit.path, &children, on).await?;
+    for l in &mut cov.lines {
+        if l.unit_id.is_none() {
+            l.unit_name = unit.name.clone();
+        }
+    }
+    Ok(cov)
+}
+
+#[derive(Template)]
+#[template(path = "party/coverage.html")]
+pub(super) struct CoveragePage {
+    c: PageCtx,
+    cov: Coverage,
+    chart: BarChart,
+    units: Vec<UnitOption>,
+    unit: String,
+}
+
+impl CoveragePage {
+    fn indent(&self, d: &i32) -> String {
+        indent(d)
+    }
+    fn pct(&self, v: &f64) -> String {
+        format!("{v:.1}%")
+    }
+}
+
+pub(super) async fn coverage_page(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Query(q): Query<CoverageQuery>,
+) -> AppResult<Response> {
+    let cov = resolve_coverage(&st, &auth, &q).await?;
+    let rows: Vec<BarRow> = cov
+        .lines
+        .iter()
+        .map(|l| BarRow {
+            label: l.unit_name.clone(),
+            values: vec![l.org_rate, l.work_rate],
+            texts: vec![format!("{:.1}%", l.org_rate), format!("{:.1}%", l.work_rate)],
+        })
+        .collect();
+    let chart = BarChart::horizontal(
+        c.t("party.coverage.chart"),
+        &[c.t("party.coverage.org"), c.t("party.coverage.work")],
+        &rows,
+        100.0,
+    );
+    let units = units::options(&st.db.conn, &auth.scope).await?.into_iter().filter(|u| u.depth <= 1).collect();
+    render(&CoveragePage { c, cov, chart, units, unit: q.unit })
+}
+
+pub(super) fn party_import_page(c: PageCtx, report: Option<ImportReport>) -> ImportPage {
+    ImportPage {
+        c,
+        title_key: "party.import",
+        action: "/party/orgs/import",
+        template_href: "/party/orgs/template.xlsx",
+        back_href: "/party/orgs",
+        back_key: "party.title",
+        columns: crate::orgs::import::PARTY_COLUMNS,
+        report,
+        error_list: Default::default(),
+    }
+}
+
+pub(super) async fn party_template(c: PageCtx) -> AppResult<Response> {
+    let bytes = crate::platform::xlsx::template(crate::orgs::import::PARTY_COLUMNS)?;
+    Ok(download(bytes, &format!("{}.xlsx", c.t("party.import")), XLSX_TYPE))
+}
+
+pub(super) async fn party_import_form(c: PageCtx) -> AppResult<Response> {
+    render(&party_import_page(c, None))
+}
+
+pub(super) async fn party_import_upload(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    mp: Multipart,
+) -> AppResult<Response> {
+    let actor = Actor::user(&auth, &c.ip);
+    let data_dir = st.config.data_dir.clone();
+    web::import_upload(c, mp, &data_dir, party_import_page, |bytes| async move {
+        crate::orgs::import::import_party_xlsx(&st.db, &actor, &auth.scope, &bytes).await
+    })
+    .await
+}

@@ -1,0 +1,486 @@
+//! The registry pages: list, register, detail, contact reveal, edit with dated change records,
+//! deregister/revoke, and the xlsx export, template and import.
+
+use askama::Template;
+use axum::extract::Multipart;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use serde::Deserialize;
+
+use crate::orgs::model::{division_matches, parse_date, OrgForm, OrgInput, OrgStatus, OrgType, PartyOrgKind};
+use crate::orgs::store::{
+    self, ChangeRow, Department, DuplicateCandidate, InstructorRow, OrgFilter, OrgRow, PartyOrgRow, ReportRow,
+};
+use crate::platform::access::Auth;
+use crate::platform::audit::{self, Actor, Event};
+use crate::platform::error::{AppError, AppResult};
+use crate::platform::import::ImportReport;
+use crate::platform::once;
+use crate::platform::paging::{Page, PageParams};
+use crate::platform::time::today;
+use crate::platform::web::set_flash;
+use crate::platform::web::{
+    self, download, render, render_status, see_other, FormErrors, ImportPage, PageCtx, XLSX_TYPE,
+};
+use crate::platform::AppState;
+use crate::units::{self as units, UnitOption};
+
+use super::{errors_from, indent};
+
+#[derive(Template)]
+#[template(path = "orgs/list.html")]
+pub(super) struct ListPage {
+    c: PageCtx,
+    p: PageParams,
+    f: OrgFilter,
+    page: Page<OrgRow>,
+    departments: Vec<Department>,
+    units: Vec<UnitOption>,
+    extra: String,
+}
+
+impl ListPage {
+    fn indent(&self, d: &i32) -> String {
+        indent(d)
+    }
+}
+
+/// The choices of the list's filters: the active departments, and the units of the scope down
+/// to the towns.
+async fn list_pickers(st: &AppState, auth: &Auth) -> AppResult<(Vec<Department>, Vec<UnitOption>)> {
+    let departments = store::departments(&st.db.conn).await?;
+    let units = units::options(&st.db.conn, &auth.scope).await?.into_iter().filter(|u| u.depth <= 1).collect();
+    Ok((departments, units))
+}
+
+pub(super) async fn list(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    p: PageParams,
+    Query(f): Query<OrgFilter>,
+) -> AppResult<Response> {
+    let page = store::list(&st.db.conn, &auth.scope, &f, &p).await?;
+    let (departments, units) = list_pickers(&st, &auth).await?;
+    let extra = f.query_string();
+    render(&ListPage { c, p, f, page, departments, units, extra })
+}
+
+#[derive(Template)]
+#[template(path = "orgs/form.html")]
+pub(super) struct FormPage {
+    c: PageCtx,
+    id: Option<i64>,
+    f: OrgForm,
+    errors: FormErrors,
+    departments: Vec<Department>,
+    units: Vec<UnitOption>,
+    duplicates: Vec<DuplicateCandidate>,
+}
+
+impl FormPage {
+    fn indent(&self, d: &i32) -> String {
+        indent(d)
+    }
+}
+
+pub(super) async fn form_page(
+    st: &AppState,
+    c: PageCtx,
+    auth: &Auth,
+    id: Option<i64>,
+    f: OrgForm,
+    errors: FormErrors,
+    duplicates: Vec<DuplicateCandidate>,
+) -> AppResult<Response> {
+    let departments = store::departments(&st.db.conn).await?;
+    let units = units::options(&st.db.conn, &auth.scope).await?;
+    let status =
+        if errors.is_empty() && duplicates.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    render_status(status, &FormPage { c, id, f, errors, departments, units, duplicates })
+}
+
+pub(super) async fn new_form(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<Response> {
+    let f = OrgForm {
+        org_type: OrgType::SocialGroup.code().into(),
+        unit_id: auth.unit_id.to_string(),
+        ..OrgForm::default()
+    };
+    form_page(&st, c, &auth, None, f, FormErrors::default(), vec![]).await
+}
+
+/// The checks shared by create and edit beyond the form's own rules: the unit is in scope, the
+/// division in the code lies inside the unit, the department exists, the code is unique.
+pub(super) async fn check_input(
+    st: &AppState,
+    auth: &Auth,
+    input: &OrgInput,
+    except: Option<i64>,
+) -> AppResult<Vec<(&'static str, &'static str, String)>> {
+    let mut errs = Vec::new();
+    match units::get_scoped(&st.db.conn, &auth.scope, input.unit_id).await? {
+        None => errs.push(("unit_id", "orgs.error.unit", String::new())),
+        Some(unit) => {
+            let mut chain: Vec<String> = unit.division_code.clone().into_iter().collect();
+            for a in
+                units::ancestors(&st.db.conn, &crate::platform::access::Scope::all(), &unit).await?.into_iter().rev()
+            {
+                chain.extend(a.division_code);
+            }
+            if !division_matches(&input.credit_code, &chain) {
+                errs.push(("credit_code", "orgs.error.division", input.credit_code.division().to_string()));
+            }
+        }
+    }
+    if let Some(d) = input.department_id {
+        if !store::departments(&st.db.conn).await?.iter().any(|x| x.id == d) {
+            errs.push(("department_id", "orgs.error.department", String::new()));
+        }
+    }
+    if store::code_taken(&st.db.conn, &input.credit_code, except).await? {
+        errs.push(("credit_code", "orgs.error.code_taken", input.credit_code.to_string()));
+    }
+    Ok(errs)
+}
+
+pub(super) async fn create(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Form(f): Form<OrgForm>,
+) -> AppResult<Response> {
+    if let Some(prev) = once::previous(&st.db.conn, &f.nonce, auth.id).await? {
+        set_flash(&st.db.conn, auth.session_id, Some("common.duplicate")).await?;
+        return Ok(see_other(if prev.is_empty() { "/orgs" } else { &prev }));
+    }
+    let input = match f.validate(today()) {
+        Ok(i) => i,
+        Err(errs) => {
+            let e = errors_from(&c, errs);
+            return form_page(&st, c, &auth, None, f, e, vec![]).await;
+        }
+    };
+    let errs = check_input(&st, &auth, &input, None).await?;
+    if !errs.is_empty() {
+        let e = errors_from(&c, errs);
+        return form_page(&st, c, &auth, None, f, e, vec![]).await;
+    }
+    let duplicates = store::possible_duplicates(&st.db.conn, &input.credit_code, &input.name, None).await?;
+    let overridden = !duplicates.is_empty() && f.not_duplicate == "yes";
+    if !duplicates.is_empty() && !overridden {
+        return form_page(&st, c, &auth, None, f, FormErrors::default(), duplicates).await;
+    }
+    let tx = st.db.write().await?;
+    if let Some(prev) = once::claim(&*tx, &f.nonce, auth.id).await? {
+        drop(tx);
+        set_flash(&st.db.conn, auth.session_id, Some("common.duplicate")).await?;
+        return Ok(see_other(if prev.is_empty() { "/orgs" } else { &prev }));
+    }
+    let id = store::insert(&*tx, &input, Some(auth.id)).await?;
+    store::add_change(&*tx, id, "establish", input.registered_on, None, Some(&input.name), "", Some(auth.id)).await?;
+    let mut ev = Event::new("create", "organisation", id).unit(input.unit_id).after(&input);
+    if overridden {
+        // A deliberate override of the duplicate warning is part of the audit record.
+        ev = ev.before(&serde_json::json!({"duplicate_override": duplicates.iter().map(|d| (&d.name, &d.credit_code)).collect::<Vec<_>>()}));
+    }
+    audit::record(&*tx, &Actor::user(&auth, &c.ip), ev).await?;
+    once::complete(&*tx, &f.nonce, &format!("/orgs/{id}")).await?;
+    set_flash(&*tx, auth.session_id, Some("orgs.saved")).await?;
+    tx.commit().await?;
+    Ok(see_other(&format!("/orgs/{id}")))
+}
+
+#[derive(Template)]
+#[template(path = "orgs/detail.html")]
+pub(super) struct DetailPage {
+    c: PageCtx,
+    o: OrgRow,
+    changes: Vec<ChangeRow>,
+    party: Vec<PartyOrgRow>,
+    instructors: Vec<InstructorRow>,
+    today: String,
+    party_kinds: Vec<PartyOrgKind>,
+    reports: Vec<ReportRow>,
+    last_year: i32,
+}
+
+pub(super) async fn detail(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let o = store::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
+    let changes = store::changes(&st.db.conn, id).await?;
+    let party = store::party_orgs_of(&st.db.conn, id).await?;
+    let instructors = store::instructors_of(&st.db.conn, id).await?;
+    let party_kinds = vec![PartyOrgKind::Branch, PartyOrgKind::GeneralBranch, PartyOrgKind::Committee];
+    let reports = store::reports_of(&st.db.conn, id).await?;
+    let last_year = today().format("%Y").to_string().parse::<i32>().unwrap_or(2023) - 1;
+    render(&DetailPage {
+        c,
+        o,
+        changes,
+        party,
+        instructors,
+        today: today().to_string(),
+        party_kinds,
+        reports,
+        last_year,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "orgs/phone.html")]
+pub(super) struct PhonePartial {
+    phone: String,
+}
+
+/// Shows one organisation's full contact phone; each reveal is audited.
+pub(super) async fn reveal_phone(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let o = store::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
+    let tx = st.db.write().await?;
+    audit::record(
+        &*tx,
+        &Actor::user(&auth, &c.ip),
+        Event::new("reveal", "organisation", id).unit(o.unit_id).after(&serde_json::json!({"field": "contact_phone"})),
+    )
+    .await?;
+    tx.commit().await?;
+    render(&PhonePartial { phone: o.contact_phone.unwrap_or_default() })
+}
+
+fn form_of(o: &OrgRow) -> OrgForm {
+    OrgForm {
+        credit_code: o.credit_code.clone(),
+        name: o.name.clone(),
+        org_type: o.org_type.clone(),
+        department_id: o.department_id.map(|d| d.to_string()).unwrap_or_default(),
+        unit_id: o.unit_id.to_string(),
+        registered_on: o.registered_on.to_string(),
+        grade: o.grade.clone().unwrap_or_default(),
+        grade_year: o.grade_year.map(|y| y.to_string()).unwrap_or_default(),
+        address: o.address.clone(),
+        legal_rep: o.legal_rep.clone(),
+        business_scope: o.business_scope.clone(),
+        // The phone is not put into the form: editing it means typing the new number.
+        contact_phone: String::new(),
+        is_agency: if o.is_agency { "yes".into() } else { String::new() },
+        changed_on: today().to_string(),
+        not_duplicate: String::new(),
+        version: o.version.to_string(),
+        nonce: String::new(),
+    }
+}
+
+pub(super) async fn edit_form(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let o = store::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
+    form_page(&st, c, &auth, Some(id), form_of(&o), FormErrors::default(), vec![]).await
+}
+
+pub(super) async fn update(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(mut f): Form<OrgForm>,
+) -> AppResult<Response> {
+    let old = store::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
+    // An empty phone field keeps the number on record (it is never sent to the browser).
+    if f.contact_phone.trim().is_empty() {
+        f.contact_phone = old.contact_phone.clone().unwrap_or_default();
+    }
+    let input = match f.validate(today()) {
+        Ok(i) => i,
+        Err(errs) => {
+            let e = errors_from(&c, errs);
+            f.contact_phone.clear();
+            return form_page(&st, c, &auth, Some(id), f, e, vec![]).await;
+        }
+    };
+    let mut errs = check_input(&st, &auth, &input, Some(id)).await?;
+    let changed_on = match f.changed_on.trim() {
+        "" => Some(today()),
+        s => parse_date(s).filter(|d| *d <= today() && *d >= old.registered_on),
+    };
+    if changed_on.is_none() {
+        errs.push(("changed_on", "orgs.error.changed_on", f.changed_on.clone()));
+    }
+    if !errs.is_empty() {
+        let e = errors_from(&c, errs);
+        f.contact_phone.clear();
+        return form_page(&st, c, &auth, Some(id), f, e, vec![]).await;
+    }
+    let changed_on = changed_on.unwrap_or_else(today);
+    let duplicates = if input.name != old.name {
+        store::possible_duplicates(&st.db.conn, &input.credit_code, &input.name, Some(id)).await?
+    } else {
+        vec![]
+    };
+    if !duplicates.is_empty() && f.not_duplicate != "yes" {
+        f.contact_phone.clear();
+        return form_page(&st, c, &auth, Some(id), f, FormErrors::default(), duplicates).await;
+    }
+    let version: i32 = f.version.trim().parse().map_err(|_| AppError::BadRequest("error.bad_request".into()))?;
+    let tx = st.db.write().await?;
+    if !store::update(&*tx, id, &input, version).await? {
+        return Err(AppError::Stale);
+    }
+    let grade_text =
+        |g: &Option<String>, y: &Option<i32>| g.as_ref().map(|g| format!("{g} ({})", y.unwrap_or_default()));
+    let diffs: [(&str, Option<String>, Option<String>); 6] = [
+        ("name", Some(old.name.clone()), Some(input.name.clone())),
+        ("address", Some(old.address.clone()), Some(input.address.clone())),
+        ("legal_rep", Some(old.legal_rep.clone()), Some(input.legal_rep.clone())),
+        ("scope", Some(old.business_scope.clone()), Some(input.business_scope.clone())),
+        ("grade", grade_text(&old.grade, &old.grade_year), grade_text(&input.grade, &input.grade_year)),
+        ("unit", Some(old.unit_name.clone()), units::get(&*tx, input.unit_id).await?.map(|u| u.name)),
+    ];
+    for (kind, before, after) in diffs {
+        if before != after {
+            store::add_change(&*tx, id, kind, changed_on, before.as_deref(), after.as_deref(), "", Some(auth.id))
+                .await?;
+        }
+    }
+    let mut after = serde_json::to_value(&input).unwrap_or_default();
+    if let Some(obj) = after.as_object_mut() {
+        if !duplicates.is_empty() {
+            obj.insert(
+                "duplicate_override".into(),
+                serde_json::json!(duplicates.iter().map(|d| &d.name).collect::<Vec<_>>()),
+            );
+        }
+    }
+    audit::record(
+        &*tx,
+        &Actor::user(&auth, &c.ip),
+        Event::new("update", "organisation", id).unit(input.unit_id).before(&old).after(&after),
+    )
+    .await?;
+    set_flash(&*tx, auth.session_id, Some("orgs.saved")).await?;
+    tx.commit().await?;
+    Ok(see_other(&format!("/orgs/{id}")))
+}
+
+#[derive(Deserialize)]
+pub(super) struct StatusForm {
+    status: String,
+    #[serde(default)]
+    status_on: String,
+    #[serde(default)]
+    note: String,
+    version: i32,
+}
+
+/// Deregistration (注销), revocation (撤销) or restoration: a dated change, never a deletion.
+pub(super) async fn set_status(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<StatusForm>,
+) -> AppResult<Response> {
+    let old = store::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
+    let status = OrgStatus::parse(&f.status).ok_or_else(|| AppError::BadRequest("orgs.error.status".into()))?;
+    if status.code() == old.status {
+        return Err(AppError::BadRequest("orgs.error.status".into()));
+    }
+    let on = match f.status_on.trim() {
+        "" => today(),
+        s => parse_date(s)
+            .filter(|d| *d >= old.registered_on && *d <= today())
+            .ok_or_else(|| AppError::BadRequest("orgs.error.changed_on".into()))?,
+    };
+    let status_on = (status != OrgStatus::Normal).then_some(on);
+    let tx = st.db.write().await?;
+    if !store::set_status(&*tx, id, status.code(), status_on, f.version).await? {
+        return Err(AppError::Stale);
+    }
+    let note: String = f.note.trim().chars().take(500).collect();
+    store::add_change(&*tx, id, "status", on, Some(&old.status), Some(status.code()), &note, Some(auth.id)).await?;
+    audit::record(
+        &*tx,
+        &Actor::user(&auth, &c.ip),
+        Event::new("status", "organisation", id)
+            .unit(old.unit_id)
+            .before(&serde_json::json!({"status": old.status}))
+            .after(&serde_json::json!({"status": status.code(), "on": on, "note": note})),
+    )
+    .await?;
+    set_flash(&*tx, auth.session_id, Some("orgs.saved")).await?;
+    tx.commit().await?;
+    Ok(see_other(&format!("/orgs/{id}")))
+}
+
+/// The registry as xlsx (phones masked unless the role may reveal them; the export is audited).
+pub(super) async fn export_xlsx(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    p: PageParams,
+    Query(f): Query<OrgFilter>,
+) -> AppResult<Response> {
+    let rows = store::list_all(&st.db.conn, &auth.scope, &f, &p).await?;
+    let reveal = auth.can("orgs.contact_reveal");
+    let cells: Vec<Vec<crate::platform::xlsx::Cell>> =
+        rows.iter().map(|o| crate::orgs::import::export_row(o, reveal)).collect();
+    let bytes = crate::platform::xlsx::write(crate::orgs::import::XLSX_COLUMNS, &cells)?;
+    let tx = st.db.write().await?;
+    audit::record(
+        &*tx,
+        &Actor::user(&auth, &c.ip),
+        Event::new("export", "organisation", "xlsx").unit(auth.unit_id).after(&serde_json::json!({"rows": rows.len(), "phones": if reveal { "full" } else { "masked" }, "filter": f.query_string()})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(download(bytes, &format!("{}.xlsx", c.t("orgs.export_name")), XLSX_TYPE).into_response())
+}
+
+pub(super) async fn template_xlsx(c: PageCtx) -> AppResult<Response> {
+    let bytes = crate::platform::xlsx::template(crate::orgs::import::XLSX_COLUMNS)?;
+    Ok(download(bytes, &format!("{}.xlsx", c.t("orgs.template_name")), XLSX_TYPE))
+}
+
+pub(super) fn import_page(c: PageCtx, report: Option<ImportReport>) -> ImportPage {
+    ImportPage {
+        c,
+        title_key: "orgs.import",
+        action: "/orgs/import",
+        template_href: "/orgs/template.xlsx",
+        back_href: "/orgs",
+        back_key: "orgs.title",
+        columns: crate::orgs::import::XLSX_COLUMNS,
+        report,
+        error_list: Default::default(),
+    }
+}
+
+pub(super) async fn import_form(c: PageCtx) -> AppResult<Response> {
+    render(&import_page(c, None))
+}
+
+pub(super) async fn import_upload(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    mp: Multipart,
+) -> AppResult<Response> {
+    let actor = Actor::user(&auth, &c.ip);
+    let data_dir = st.config.data_dir.clone();
+    web::import_upload(c, mp, &data_dir, import_page, |bytes| async move {
+        crate::orgs::import::import_xlsx(&st.db, &actor, &auth.scope, &bytes).await
+    })
+    .await
+}

@@ -1,0 +1,136 @@
+//! Annual reports: submission, the Bureau's review, and the year's list (or who is missing).
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::Form;
+use serde::Deserialize;
+
+use crate::orgs::model::{ReportForm, REPORT_RESULTS};
+use crate::orgs::store::{self, OrgRow, ReportCounts, ReportRow};
+use crate::platform::access::Auth;
+use crate::platform::audit::{self, Actor, Event};
+use crate::platform::error::{AppError, AppResult};
+use crate::platform::paging::{Page, PageParams};
+use crate::platform::time::today;
+use crate::platform::web::set_flash;
+use crate::platform::web::{render, see_other, PageCtx};
+use crate::platform::AppState;
+
+/// Submits an organisation's annual report (one per year).
+pub(super) async fn report_submit(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<ReportForm>,
+) -> AppResult<Response> {
+    let o = store::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
+    let input = f
+        .validate(today())
+        .map_err(|e| AppError::BadRequest(e.first().map(|x| x.1).unwrap_or("error.bad_request").into()))?;
+    if input.year < o.registered_on.format("%Y").to_string().parse::<i32>().unwrap_or(0) {
+        return Err(AppError::BadRequest("reports.error.year".into()));
+    }
+    let tx = st.db.write().await?;
+    if store::report_exists(&*tx, id, input.year).await? {
+        return Err(AppError::Conflict("reports.error.exists".into()));
+    }
+    let rid = store::insert_report(&*tx, id, &input, Some(auth.id)).await?;
+    audit::record(
+        &*tx,
+        &Actor::user(&auth, &c.ip),
+        Event::new("create", "annual_report", rid).unit(o.unit_id).after(&input),
+    )
+    .await?;
+    set_flash(&*tx, auth.session_id, Some("reports.saved")).await?;
+    tx.commit().await?;
+    Ok(see_other(&format!("/orgs/{id}")))
+}
+
+#[derive(Deserialize)]
+pub(super) struct ReviewForm {
+    #[serde(default)]
+    result: String,
+    #[serde(default)]
+    reasons: String,
+    version: i32,
+}
+
+/// The Bureau's review of an annual report: pass, basic pass or fail (reasons required unless pass).
+pub(super) async fn report_review(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path((id, rid)): Path<(i64, i64)>,
+    Form(f): Form<ReviewForm>,
+) -> AppResult<Response> {
+    let o = store::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
+    let before =
+        store::reports_of(&st.db.conn, id).await?.into_iter().find(|r| r.id == rid).ok_or(AppError::NotFound)?;
+    if !REPORT_RESULTS.contains(&f.result.as_str()) {
+        return Err(AppError::BadRequest("reports.error.result".into()));
+    }
+    let reasons: String = f.reasons.trim().chars().take(2000).collect();
+    if f.result != "pass" && reasons.is_empty() {
+        return Err(AppError::BadRequest("reports.error.reasons".into()));
+    }
+    let tx = st.db.write().await?;
+    if !store::review_report(&*tx, rid, &f.result, &reasons, auth.id, today(), f.version).await? {
+        return Err(AppError::Stale);
+    }
+    audit::record(
+        &*tx,
+        &Actor::user(&auth, &c.ip),
+        Event::new("review", "annual_report", rid)
+            .unit(o.unit_id)
+            .before(&serde_json::json!({"result": before.result}))
+            .after(&serde_json::json!({"result": f.result, "reasons": reasons})),
+    )
+    .await?;
+    set_flash(&*tx, auth.session_id, Some("reports.saved")).await?;
+    tx.commit().await?;
+    Ok(see_other(&format!("/orgs/{id}")))
+}
+
+#[derive(Deserialize)]
+pub(super) struct ReportQuery {
+    #[serde(default)]
+    year: String,
+    /// "missing" lists organisations that have not submitted; otherwise a review result or all.
+    #[serde(default)]
+    status: String,
+}
+
+#[derive(Template)]
+#[template(path = "orgs/reports.html")]
+pub(super) struct ReportListPage {
+    c: PageCtx,
+    p: PageParams,
+    year: i32,
+    status: String,
+    counts: ReportCounts,
+    reports: Option<Page<ReportRow>>,
+    missing: Option<Page<OrgRow>>,
+    extra: String,
+}
+
+pub(super) async fn report_list(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    p: PageParams,
+    Query(q): Query<ReportQuery>,
+) -> AppResult<Response> {
+    let last = today().format("%Y").to_string().parse::<i32>().unwrap_or(2023) - 1;
+    let year = q.year.trim().parse::<i32>().ok().filter(|y| (2000..=last).contains(y)).unwrap_or(last);
+    let counts = store::report_counts(&st.db.conn, &auth.scope, year).await?;
+    let (reports, missing) = if q.status == "missing" {
+        (None, Some(store::missing_reports(&st.db.conn, &auth.scope, year, &p).await?))
+    } else {
+        (Some(store::reports(&st.db.conn, &auth.scope, year, &q.status, &p).await?), None)
+    };
+    let extra = serde_urlencoded::to_string([("year", year.to_string().as_str()), ("status", q.status.as_str())])
+        .unwrap_or_default();
+    render(&ReportListPage { c, p, year, status: q.status, counts, reports, missing, extra })
+}

@@ -1,0 +1,214 @@
+//! Party organisations (own and joint), Party-building instructors, and the rows behind the two
+//! coverages.
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Value};
+use serde::Serialize;
+
+use crate::platform::access::Scope;
+use crate::platform::db::{count, insert_id, sql};
+use crate::platform::paging::{fetch, Page, PageParams};
+
+#[derive(Debug, Clone, Serialize, FromQueryResult, utoipa::ToSchema)]
+pub struct PartyOrgRow {
+    pub id: i64,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub name: String,
+    pub kind: String,
+    pub members: i32,
+    pub secretary: String,
+    pub established_on: NaiveDate,
+    pub dissolved_on: Option<NaiveDate>,
+    pub in_action_plan: bool,
+    pub organisations: i64,
+}
+
+impl PartyOrgRow {
+    pub fn kind_key(&self) -> String {
+        format!("party.kind.{}", self.kind)
+    }
+}
+
+const PARTY_SELECT: &str = "SELECT p.id, p.unit_id, u.name AS unit_name, p.name, p.kind, p.members, p.secretary, p.established_on, p.dissolved_on, \
+    p.in_action_plan, (SELECT COUNT(*) FROM party_org_members m WHERE m.party_org_id = p.id) AS organisations \
+    FROM party_orgs p JOIN org_units u ON u.id = p.unit_id";
+
+/// The Party organisations covering an organisation.
+pub async fn party_orgs_of<C: ConnectionTrait>(c: &C, org: i64) -> Result<Vec<PartyOrgRow>, DbErr> {
+    PartyOrgRow::find_by_statement(sql(
+        c.get_database_backend(),
+        &format!("{PARTY_SELECT} WHERE p.id IN (SELECT party_org_id FROM party_org_members WHERE organisation_id = ?) ORDER BY p.established_on"),
+        vec![org.into()],
+    ))
+    .all(c)
+    .await
+}
+
+/// Party organisations in scope, paged.
+pub async fn party_orgs<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    kind: &str,
+    p: &PageParams,
+) -> Result<Page<PartyOrgRow>, DbErr> {
+    let (sf, mut vals) = scope.unit_filter("p.unit_id", None);
+    let mut wh = format!(" WHERE {sf}");
+    if let Some(q) = p.search() {
+        let (cond, v) = crate::platform::db::contains_any(&[("p.name", q), ("p.secretary", q)]);
+        wh.push_str(&format!(" AND {cond}"));
+        vals.extend(v);
+    }
+    if !kind.is_empty() {
+        wh.push_str(" AND p.kind = ?");
+        vals.push(kind.to_string().into());
+    }
+    let order = p.order_by(
+        &[("name", "p.name"), ("established", "p.established_on"), ("members", "p.members"), ("unit", "u.path")],
+        "p.id",
+    );
+    fetch(
+        c,
+        &format!("SELECT COUNT(*) FROM party_orgs p JOIN org_units u ON u.id = p.unit_id{wh}"),
+        &format!("{PARTY_SELECT}{wh}"),
+        &order,
+        vals,
+        p,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_party_org<C: ConnectionTrait>(
+    c: &C,
+    unit_id: i64,
+    name: &str,
+    kind: &str,
+    members: i32,
+    secretary: &str,
+    established_on: NaiveDate,
+    in_action_plan: bool,
+    organisations: &[i64],
+) -> Result<i64, DbErr> {
+    let b = c.get_database_backend();
+    let now = Utc::now();
+    let id = insert_id(
+        c,
+        "INSERT INTO party_orgs (unit_id, name, kind, members, secretary, established_on, in_action_plan, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
+        vec![unit_id.into(), name.into(), kind.into(), members.into(), secretary.into(), established_on.into(), in_action_plan.into(), now.into(), now.into()],
+    )
+    .await?;
+    for o in organisations {
+        c.execute(sql(
+            b,
+            "INSERT INTO party_org_members (party_org_id, organisation_id) VALUES (?, ?)",
+            vec![id.into(), (*o).into()],
+        ))
+        .await?;
+    }
+    Ok(id)
+}
+
+#[derive(Debug, Clone, Serialize, FromQueryResult)]
+pub struct InstructorRow {
+    pub id: i64,
+    pub name: String,
+    pub assigned_on: NaiveDate,
+    pub ended_on: Option<NaiveDate>,
+}
+
+pub async fn instructors_of<C: ConnectionTrait>(c: &C, org: i64) -> Result<Vec<InstructorRow>, DbErr> {
+    InstructorRow::find_by_statement(sql(
+        c.get_database_backend(),
+        "SELECT id, name, assigned_on, ended_on FROM party_instructors WHERE organisation_id = ? ORDER BY assigned_on DESC",
+        vec![org.into()],
+    ))
+    .all(c)
+    .await
+}
+
+pub async fn insert_instructor<C: ConnectionTrait>(
+    c: &C,
+    org: i64,
+    name: &str,
+    assigned_on: NaiveDate,
+) -> Result<i64, DbErr> {
+    insert_id(
+        c,
+        "INSERT INTO party_instructors (organisation_id, name, assigned_on, created_at) VALUES (?,?,?,?)",
+        vec![org.into(), name.into(), assigned_on.into(), Utc::now().into()],
+    )
+    .await
+}
+
+/// One organisation's coverage on a date.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct CoverageRow {
+    pub unit_path: String,
+    pub own: i64,
+    pub joint: i64,
+    pub instructor: i64,
+}
+
+/// The coverage flags of every organisation registered and not deregistered on `on`, in scope
+/// and below `under` (a unit path). The figures module aggregates them.
+pub async fn coverage_rows<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    under: &str,
+    on: NaiveDate,
+) -> Result<Vec<CoverageRow>, DbErr> {
+    let (sf, vals) = scope.unit_filter("o.unit_id", Some("o.created_by"));
+    // Aggregated joins rather than correlated subqueries: one pass over each table, which both
+    // engines plan well (PostgreSQL ran the correlated form as a sub-plan per organisation).
+    let text = format!(
+        "SELECT u.path AS unit_path, COALESCE(po.own, 0) AS own, COALESCE(po.joint, 0) AS joint, COALESCE(pi.n, 0) AS instructor \
+         FROM organisations o JOIN org_units u ON u.id = o.unit_id \
+         LEFT JOIN (SELECT m.organisation_id, \
+                       SUM_INT(CASE WHEN p.kind <> 'joint_branch' THEN 1 ELSE 0 END) AS own, \
+                       SUM_INT(CASE WHEN p.kind = 'joint_branch' THEN 1 ELSE 0 END) AS joint \
+                    FROM party_org_members m JOIN party_orgs p ON p.id = m.party_org_id \
+                    WHERE p.established_on <= ? AND (p.dissolved_on IS NULL OR p.dissolved_on > ?) \
+                    GROUP BY m.organisation_id) po ON po.organisation_id = o.id \
+         LEFT JOIN (SELECT i.organisation_id, COUNT(*) AS n FROM party_instructors i \
+                    WHERE i.assigned_on <= ? AND (i.ended_on IS NULL OR i.ended_on > ?) \
+                    GROUP BY i.organisation_id) pi ON pi.organisation_id = o.id \
+         WHERE {sf} AND u.path LIKE ? AND o.registered_on <= ? AND (o.status = 'normal' OR o.status_on > ?)"
+    );
+    let mut all: Vec<Value> = vec![on.into(), on.into(), on.into(), on.into()];
+    all.extend(vals);
+    all.push(format!("{under}%").into());
+    all.push(on.into());
+    all.push(on.into());
+    CoverageRow::find_by_statement(sql(c.get_database_backend(), &text, all)).all(c).await
+}
+
+/// Party organisations in scope taking part in any action plan.
+pub async fn action_plan_party_orgs<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<i64, DbErr> {
+    let (sf, vals) = scope.unit_filter("p.unit_id", None);
+    count(
+        c,
+        &format!(
+            "SELECT COUNT(DISTINCT pp.party_org_id) FROM plan_party_orgs pp JOIN party_orgs p ON p.id = pp.party_org_id \
+             WHERE p.dissolved_on IS NULL AND {sf}"
+        ),
+        vals,
+    )
+    .await
+}
+
+/// Adds organisations to a Party organisation in one statement.
+pub async fn add_members<C: ConnectionTrait>(c: &C, party_org: i64, organisations: &[i64]) -> Result<(), DbErr> {
+    if organisations.is_empty() {
+        return Ok(());
+    }
+    let marks = vec!["(?,?)"; organisations.len()].join(",");
+    let vals: Vec<Value> = organisations.iter().flat_map(|o| [Value::from(party_org), Value::from(*o)]).collect();
+    c.execute(sql(
+        c.get_database_backend(),
+        &format!("INSERT INTO party_org_members (party_org_id, organisation_id) VALUES {marks}"),
+        vals,
+    ))
+    .await
+    .map(|_| ())
+}
