@@ -29,7 +29,7 @@ use crate::platform::paging::{Page, PageParams};
 use crate::platform::time::today;
 use crate::platform::web::set_flash;
 use crate::platform::web::{
-    self, download, render, render_status, see_other, FormErrors, ImportPage, PageCtx, XLSX_TYPE,
+    self, download, render, render_status, see_other, FormErrors, ImportPage, PageCtx, Problems, XLSX_TYPE,
 };
 use crate::platform::AppState;
 use crate::units::{self as units, UnitOption};
@@ -68,13 +68,8 @@ pub fn routes() -> Routes {
         .get("/party/coverage", Need::Perm("orgs.read"), coverage_page)
 }
 
-fn errors_from(c: &PageCtx, errs: Vec<(&'static str, &'static str, String)>) -> FormErrors {
-    let mut e = FormErrors::default();
-    for (field, key, detail) in errs {
-        let msg = if detail.is_empty() { c.t(key).to_string() } else { format!("{}：{detail}", c.t(key)) };
-        e.add(field, msg);
-    }
-    e
+fn errors_from(c: &PageCtx, errs: Problems) -> FormErrors {
+    FormErrors::from_problems(c, errs)
 }
 
 fn indent(depth: &i32) -> String {
@@ -158,13 +153,8 @@ async fn new_form(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResu
 
 /// The checks shared by create and edit beyond the form's own rules: the unit is in scope, the
 /// division in the code lies inside the unit, the department exists, the code is unique.
-async fn check_input(
-    st: &AppState,
-    auth: &Auth,
-    input: &OrgInput,
-    except: Option<i64>,
-) -> AppResult<Vec<(&'static str, &'static str, String)>> {
-    let mut errs = Vec::new();
+async fn check_input(st: &AppState, auth: &Auth, input: &OrgInput, except: Option<i64>) -> AppResult<Problems> {
+    let mut errs = Problems::default();
     match units::get_scoped(&st.db.conn, &auth.scope, input.unit_id).await? {
         None => errs.push(("unit_id", "orgs.error.unit", String::new())),
         Some(unit) => {
@@ -484,8 +474,8 @@ struct PartyInput {
     in_action_plan: bool,
 }
 
-fn parse_party(f: &PartyForm) -> Result<PartyInput, Vec<(&'static str, &'static str, String)>> {
-    let mut errs = Vec::new();
+fn parse_party(f: &PartyForm) -> Result<PartyInput, Problems> {
+    let mut errs = Problems::default();
     let name = f.name.trim().to_string();
     if name.chars().count() < 2 || name.chars().count() > 100 {
         errs.push(("name", "party.error.name", String::new()));
@@ -674,7 +664,7 @@ async fn joint_create(
 ) -> AppResult<Response> {
     f.kind = PartyOrgKind::JointBranch.code().into();
     let mut errs = match parse_party(&f) {
-        Ok(_) => vec![],
+        Ok(_) => Problems::default(),
         Err(e) => e,
     };
     let unit = match f.unit_id.trim().parse::<i64>() {

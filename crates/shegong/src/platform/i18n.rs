@@ -105,6 +105,185 @@ pub fn has_key(key: &str) -> bool {
     ZH.contains_key(key)
 }
 
+/// Replaces each `{name}` in `template` by `value(name)` in one pass (so that a value holding
+/// braces is never read as a placeholder); an unknown placeholder stays as it is.
+fn fill(template: &str, value: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}').map(|close| (close, &after[..close])) {
+            Some((close, name)) if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') => {
+                match value(name) {
+                    Some(v) => out.push_str(&v),
+                    None => out.push_str(&rest[open..open + close + 2]),
+                }
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A value inside a message (the detail of a form or import problem, an argument of a
+/// [`Msg`]), rendered in the reader's language. A validator returns one of these, never text:
+/// one language per message.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Detail {
+    #[default]
+    None,
+    /// Something the user typed or a record holds (a cell, a name, a code): shown as it is.
+    Value(String),
+    /// A national code that did not parse, rendered from `code.error.*`.
+    Code(cncodes::CodeError),
+    /// A name that code gives in both languages (a column header): the reader's one is shown.
+    Label { zh: &'static str, en: &'static str },
+    /// Details listed with the language's separator (`common.list_separator`).
+    List(Vec<Detail>),
+    /// Details each on a line of its own (indented), for the command line.
+    Lines(Vec<Detail>),
+    /// A whole message.
+    Msg(Box<Msg>),
+}
+
+/// Serialised as its text in each language, `{"zh": …, "en": …}` (null for none).
+impl serde::Serialize for Detail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        if self.is_none() {
+            return s.serialize_none();
+        }
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("zh", &self.render(Lang::Zh))?;
+        m.serialize_entry("en", &self.render(Lang::En))?;
+        m.end()
+    }
+}
+
+impl Detail {
+    pub fn is_none(&self) -> bool {
+        matches!(self, Detail::None)
+    }
+
+    /// The detail in `lang` (empty for [`Detail::None`]).
+    pub fn render(&self, lang: Lang) -> String {
+        match self {
+            Detail::None => String::new(),
+            Detail::Value(v) => v.clone(),
+            Detail::Code(e) => code_error(lang, e),
+            Detail::Label { zh, en } => if lang == Lang::En { en } else { zh }.to_string(),
+            Detail::List(items) => {
+                items.iter().map(|d| d.render(lang)).collect::<Vec<_>>().join(t(lang, "common.list_separator"))
+            }
+            Detail::Lines(items) => items.iter().map(|d| format!("\n  {}", d.render(lang))).collect(),
+            Detail::Msg(m) => m.render(lang),
+        }
+    }
+}
+
+/// A user's value; an empty text is no detail.
+impl From<String> for Detail {
+    fn from(v: String) -> Detail {
+        if v.is_empty() {
+            Detail::None
+        } else {
+            Detail::Value(v)
+        }
+    }
+}
+
+impl From<&str> for Detail {
+    fn from(v: &str) -> Detail {
+        Detail::from(v.to_string())
+    }
+}
+
+impl From<&String> for Detail {
+    fn from(v: &String) -> Detail {
+        Detail::from(v.clone())
+    }
+}
+
+impl From<cncodes::CodeError> for Detail {
+    fn from(e: cncodes::CodeError) -> Detail {
+        Detail::Code(e)
+    }
+}
+
+impl From<Msg> for Detail {
+    fn from(m: Msg) -> Detail {
+        Detail::Msg(Box::new(m))
+    }
+}
+
+/// A message from the locale files with its arguments, rendered when it is shown, in the
+/// reader's language (the command line's, a page's). It is also an error type: the command line
+/// renders a `Msg` it finds in an error chain in its language; `Display` is English, for logs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Msg {
+    pub key: &'static str,
+    pub args: Vec<(&'static str, Detail)>,
+}
+
+impl Msg {
+    pub fn new(key: &'static str) -> Msg {
+        Msg { key, args: Vec::new() }
+    }
+
+    /// Adds the value of the placeholder `{name}`.
+    pub fn arg(mut self, name: &'static str, value: impl Into<Detail>) -> Msg {
+        self.args.push((name, value.into()));
+        self
+    }
+
+    pub fn render(&self, lang: Lang) -> String {
+        fill(&message(lang, self.key), |name| self.args.iter().find(|(n, _)| *n == name).map(|(_, v)| v.render(lang)))
+    }
+}
+
+impl std::fmt::Display for Msg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(Lang::En))
+    }
+}
+
+impl std::error::Error for Msg {}
+
+/// An error chain as the command line shows it: each [`Msg`] in `lang`, other causes as they
+/// read (`a: b: c`, like anyhow's `{:#}`).
+pub fn error_chain(lang: Lang, e: &anyhow::Error) -> String {
+    // The outermost error through anyhow (which also finds a `Msg` given as context), its
+    // causes as they are.
+    let head = e.downcast_ref::<Msg>().map_or_else(|| e.to_string(), |m| m.render(lang));
+    std::iter::once(head)
+        .chain(
+            e.chain()
+                .skip(1)
+                .map(|cause| cause.downcast_ref::<Msg>().map_or_else(|| cause.to_string(), |m| m.render(lang))),
+        )
+        .collect::<Vec<_>>()
+        .join(": ")
+}
+
+/// What is wrong with a national code, from `code.error.<kind>` with `{position}`,
+/// `{expected}`, `{found}` and `{part}` (from `code.error.part.<part>`).
+pub fn code_error(lang: Lang, e: &cncodes::CodeError) -> String {
+    let part = e.part().map(|p| t(lang, &format!("code.error.part.{}", p.name())).to_string());
+    fill(t(lang, &format!("code.error.{}", e.kind())), |name| match name {
+        "position" => e.position().map(|p| p.to_string()),
+        "expected" => e.expected(),
+        "found" => e.found(),
+        "part" => part.clone(),
+        _ => None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

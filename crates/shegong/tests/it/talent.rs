@@ -59,7 +59,7 @@ both_backends!(fund_balance_is_derived_and_never_overdrawn, |mut app: TestApp| a
     app.exec("UPDATE fund_entries SET amount_fen = amount_fen + 1 WHERE kind = 'grant' AND entry_on = '2022-05-01'")
         .await;
     let problems = shegong::cli::check(&app.db).await.expect("check");
-    assert!(problems.iter().any(|p| p.contains("below zero")), "{problems:?}");
+    assert!(problems.iter().any(|p| p.to_string().contains("below zero")), "{problems:?}");
     app.exec("UPDATE fund_entries SET amount_fen = amount_fen - 1 WHERE kind = 'grant' AND entry_on = '2022-05-01'")
         .await;
     // The statement is an xlsx with the opening, every entry and the closing line.

@@ -7,8 +7,9 @@ use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, Workbook};
 
 use super::dates::{date_to_serial, serial_to_date};
-use super::read::{header_score, map_header};
+use super::read::{allowed, header_score, map_header};
 use super::*;
+use crate::platform::i18n::{Detail, Lang};
 use crate::platform::import::RowError;
 
 const KINDS: &[(&str, &str)] =
@@ -96,7 +97,7 @@ fn one(cells: &[Raw]) -> Result<Vec<Cell>, Vec<RowError>> {
     Ok(sheet.rows[0].1.clone())
 }
 
-fn one_err(cells: &[Raw]) -> (String, String, String) {
+fn one_err(cells: &[Raw]) -> (String, String, Detail) {
     let e = one(cells).unwrap_err();
     assert_eq!(e.len(), 1, "{e:?}");
     (e[0].column.clone(), e[0].key.clone(), e[0].detail.clone())
@@ -137,7 +138,7 @@ fn libreoffice_file_with_errors() {
                 // LibreOffice stored 3.20583199001011E+017: the last 3 digits are gone.
                 "320583199001011000"
             ),
-            err(9, "类型", KEY_ENUM, "乡村; 可选 / allowed: 社区、村、镇、区、其他"),
+            RowError::new(9, "类型", KEY_ENUM, allowed("乡村".into(), KINDS)),
             err(10, "名称", KEY_REQUIRED, ""),
             err(11, "排序", KEY_INTEGER, "abc"),
         ]
@@ -345,7 +346,10 @@ fn too_many_rows() {
 #[test]
 fn missing_required_columns() {
     let bytes = book(&["代码 / Code", "名称", "Parent Path", "remarks"], &[]);
-    assert_eq!(read(&bytes, UNITS).unwrap_err(), vec![err(1, "类型", KEY_MISSING_COLUMN, "类型 / Kind")]);
+    let e = read(&bytes, UNITS).unwrap_err();
+    assert_eq!(e, vec![RowError::new(1, "类型", KEY_MISSING_COLUMN, Detail::Label { zh: "类型", en: "Kind" })]);
+    // The missing column is named in the reader's language only.
+    assert_eq!((e[0].detail.render(Lang::Zh).as_str(), e[0].detail.render(Lang::En).as_str()), ("类型", "Kind"));
     // An empty sheet misses every required column.
     let empty = book(&[], &[]);
     let e = read(&empty, UNITS).unwrap_err();
@@ -569,10 +573,12 @@ fn enum_cells() {
     assert_eq!(kind(Raw::S("village")), Cell::Enum("village"));
     assert_eq!(kind(Raw::S("Town")), Cell::Enum("town"));
     assert_eq!(kind(Raw::S(" 区\u{3000}")), Cell::Enum("district"));
-    assert_eq!(
-        one_err(&[Raw::B, Raw::B, Raw::B, Raw::S("街道")]),
-        ("类型".into(), KEY_ENUM.into(), "街道; 可选 / allowed: 社区、村、镇、区、其他".into())
-    );
+    let (column, key, detail) = one_err(&[Raw::B, Raw::B, Raw::B, Raw::S("街道")]);
+    assert_eq!((column.as_str(), key.as_str()), ("类型", KEY_ENUM));
+    // One language per message: Chinese labels for a Chinese reader, the codes (also accepted)
+    // for an English one.
+    assert_eq!(detail.render(Lang::Zh), "街道；可选：社区、村、镇、区、其他");
+    assert_eq!(detail.render(Lang::En), "街道; allowed: community, village, town, district, other");
 }
 
 #[test]
@@ -796,5 +802,8 @@ fn declared_unpacked_size_is_bounded() {
     let cd = bytes.windows(4).position(|w| w == b"PK\x01\x02").expect("central directory");
     bytes[cd + 24..cd + 28].copy_from_slice(&0xFFFF_FFF0u32.to_le_bytes());
     assert!(sniff_xlsx(&bytes));
-    assert_eq!(read(&bytes, UNITS).unwrap_err(), vec![err(0, "", KEY_TOO_LARGE, "> 256 MB unpacked")]);
+    let e = read(&bytes, UNITS).unwrap_err();
+    assert_eq!((e.len(), e[0].key.as_str()), (1, KEY_TOO_LARGE));
+    assert_eq!(e[0].detail.render(Lang::En), "> 256 MB unpacked");
+    assert_eq!(e[0].detail.render(Lang::Zh), "解压后 > 256 MB");
 }
