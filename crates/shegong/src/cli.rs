@@ -672,6 +672,32 @@ mod tests {
     }
 
     #[test]
+    fn the_language_of_messages() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            lang_from_env(move |name| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string()))
+        };
+        assert_eq!(env(&[]), Lang::Zh, "unset: the platform's language");
+        assert_eq!(env(&[("LANG", "en_GB.UTF-8")]), Lang::En);
+        assert_eq!(env(&[("LANG", "zh_CN.UTF-8")]), Lang::Zh);
+        assert_eq!(env(&[("LANG", "C.UTF-8")]), Lang::Zh);
+        assert_eq!(env(&[("LANG", "fr_FR.UTF-8")]), Lang::Zh);
+        assert_eq!(env(&[("LANG", "zh_CN.UTF-8"), ("LC_ALL", "en_US.UTF-8")]), Lang::En, "LC_ALL wins");
+        assert_eq!(env(&[("LANG", "en_US.UTF-8"), ("LC_MESSAGES", "zh_TW.UTF-8")]), Lang::Zh);
+        assert_eq!(env(&[("LANG", "en_US.UTF-8"), ("LC_ALL", "")]), Lang::En, "an empty variable is unset");
+        // `--lang` is global: before or after the subcommand; it overrides the environment.
+        let c = Cli::try_parse_from(["shegong", "--lang", "en", "import", "orgs", "o.xlsx"]).expect("--lang en");
+        assert_eq!(c.lang, Some(Lang::En));
+        assert_eq!(c.lang(), Lang::En);
+        let c = Cli::try_parse_from(["shegong", "check", "--lang", "zh"]).expect("--lang zh");
+        assert_eq!(c.lang(), Lang::Zh);
+        assert!(Cli::try_parse_from(["shegong", "--lang", "fr", "check"]).is_err());
+        // Errors as printed: one language each.
+        let e = anyhow::Error::from(Msg::new("cli.no_user").arg("username", "li"));
+        assert_eq!(error_text(Lang::Zh, &e), "错误：用户不存在：li");
+        assert_eq!(error_text(Lang::En, &e), "error: no user li");
+    }
+
+    #[test]
     fn cli_parses_the_contract() {
         let c = Cli::try_parse_from(["shegong", "serve", "--addr", "127.0.0.1:9000", "--database", "x.db", "--demo"])
             .expect("serve");

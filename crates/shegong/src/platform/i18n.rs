@@ -258,15 +258,16 @@ impl std::error::Error for Msg {}
 /// An error chain as the command line shows it: each [`Msg`] in `lang`, other causes as they
 /// read (`a: b: c`, like anyhow's `{:#}`).
 pub fn error_chain(lang: Lang, e: &anyhow::Error) -> String {
-    // The outermost error through anyhow (which also finds a `Msg` given as context), its
-    // causes as they are.
-    let head = e.downcast_ref::<Msg>().map_or_else(|| e.to_string(), |m| m.render(lang));
-    std::iter::once(head)
-        .chain(
-            e.chain()
-                .skip(1)
-                .map(|cause| cause.downcast_ref::<Msg>().map_or_else(|| cause.to_string(), |m| m.render(lang))),
-        )
+    e.chain()
+        .enumerate()
+        .map(|(i, cause)| {
+            // A `Msg` given as the outermost context is found through anyhow (which would also
+            // find one further down: the text tells them apart).
+            let msg = cause
+                .downcast_ref::<Msg>()
+                .or_else(|| e.downcast_ref::<Msg>().filter(|m| i == 0 && m.to_string() == cause.to_string()));
+            msg.map_or_else(|| cause.to_string(), |m| m.render(lang))
+        })
         .collect::<Vec<_>>()
         .join(": ")
 }
@@ -338,6 +339,148 @@ mod tests {
                 f(&text, &p);
             }
         }
+    }
+
+    /// CJK ideographs and CJK punctuation (full-width brackets, colon, comma, 、。《》…); the
+    /// ideographic space is checked apart where it matters.
+    fn is_cjk(c: char) -> bool {
+        matches!(c as u32,
+            0x3001..=0x303F | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF)
+    }
+
+    #[test]
+    fn english_is_english_and_chinese_is_not_bilingual() {
+        // What must stay: an input format the importer accepts, quoted as an example.
+        const EN_ALLOWED: &[(&str, &str)] = &[("import.error.date", "2022年6月1日")];
+        let en = flatten(EN_SOURCE).expect("en parses");
+        let mut bad: Vec<String> = en
+            .iter()
+            .filter_map(|(k, v)| {
+                let mut v = v.clone();
+                for (key, allowed) in EN_ALLOWED {
+                    if k == key {
+                        v = v.replace(allowed, "");
+                    }
+                }
+                v.chars().any(|c| is_cjk(c) || c == '\u{3000}').then(|| format!("en {k}: {v}"))
+            })
+            .collect();
+        // A Chinese value followed by " / English" is a bilingual message.
+        let zh = flatten(ZH_SOURCE).expect("zh parses");
+        for (k, v) in &zh {
+            let bilingual = v.match_indices(" / ").any(|(i, _)| {
+                let after = &v[i + 3..];
+                after
+                    .split_whitespace()
+                    .next()
+                    .is_some_and(|w| w.len() > 1 && w.chars().all(|c| c.is_ascii_alphabetic()))
+            });
+            if bilingual {
+                bad.push(format!("zh {k}: {v}"));
+            }
+        }
+        bad.sort();
+        assert!(bad.is_empty(), "one language per message: {bad:#?}");
+    }
+
+    #[test]
+    fn templates_hold_no_chinese_punctuation() {
+        // Text and its punctuation come from the locale files (`c.paren(x)` for brackets), so
+        // that an English page has none. Allowed: the name of the language switch, the bare error
+        // page (used before any language is known: both languages, each in its own line), and the
+        // ideographic space that indents options in both languages.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut bad = Vec::new();
+        visit(&root, &mut |text, path| {
+            if path.ends_with("layout/error.html") {
+                return;
+            }
+            for (n, line) in text.lines().enumerate() {
+                let line = line.replace(">中文</a>", "");
+                if line.chars().any(is_cjk) {
+                    bad.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+                }
+            }
+        });
+        assert!(bad.is_empty(), "{bad:#?}");
+    }
+
+    #[test]
+    fn no_bilingual_strings_in_the_sources() {
+        // A string with Chinese, then " / " and English, is one message in two languages. These
+        // files hold documents rather than messages: xlsx templates and export headers (filled
+        // and read by people of either language), the note stored on imported projects (data),
+        // the OpenAPI description and the `--help` text.
+        const DOCUMENTS: &[&str] =
+            &["platform/xlsx/write.rs", "services/figures.rs", "services/import.rs", "app.rs", "cli.rs", "demo/"];
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut bad = Vec::new();
+        visit(&root, &mut |text, path| {
+            let rel = path.strip_prefix(&root).unwrap_or(path).to_string_lossy().replace('\\', "/");
+            if DOCUMENTS.iter().any(|d| rel.starts_with(d)) || rel.ends_with("tests.rs") {
+                return;
+            }
+            let code = text.split("#[cfg(test)]").next().unwrap_or(text);
+            for (n, line) in code.lines().enumerate() {
+                let t = line.trim_start();
+                if t.starts_with("//") {
+                    continue;
+                }
+                let Some(first_cjk) = line.find(is_cjk) else { continue };
+                let bilingual = line[first_cjk..]
+                    .match_indices(" / ")
+                    .any(|(i, _)| line[first_cjk + i + 3..].chars().next().is_some_and(|c| c.is_ascii_alphabetic()));
+                if bilingual {
+                    bad.push(format!("{rel}:{}: {}", n + 1, t));
+                }
+            }
+        });
+        assert!(bad.is_empty(), "{bad:#?}");
+    }
+
+    #[test]
+    fn details_and_messages_render_in_one_language() {
+        let e = cncodes::CreditCode::parse("51320583MJ5123456Z").expect_err("Z is not allowed");
+        let d = Detail::from(e);
+        assert_eq!(d.render(Lang::Zh), "第18位字符“Z”不允许");
+        assert_eq!(d.render(Lang::En), "character 18 ('Z') is not allowed");
+        let birth = Detail::from(cncodes::IdNumber::complete("32058319900230001").expect_err("30 February"));
+        assert_eq!(birth.render(Lang::Zh), "出生日期无效");
+        assert_eq!(birth.render(Lang::En), "invalid birth date");
+        let len = Detail::from(cncodes::CreditCode::parse("5132").expect_err("short"));
+        assert_eq!(len.render(Lang::Zh), "应为18位，实为4位");
+        assert_eq!(len.render(Lang::En), "must have 18 characters, found 4");
+        let check = Detail::from(cncodes::CodeError::CheckChar { expected: 'X', found: '1' });
+        assert_eq!(check.render(Lang::Zh), "校验位（最后一位）应为“X”，实为“1”");
+        assert_eq!(check.render(Lang::En), "check character (last) should be 'X', found '1'");
+        // A user's value is shown as it is; an empty one is no detail.
+        assert_eq!(Detail::from("{found}"), Detail::Value("{found}".into()));
+        assert!(Detail::from(String::new()).is_none());
+        // Arguments are filled in one pass: a value holding a placeholder stays as typed.
+        let m = Msg::new("cli.no_unit").arg("path", "{path}");
+        assert_eq!(
+            (m.render(Lang::Zh), m.render(Lang::En)),
+            ("单位不存在：{path}".into(), "no unit with path {path}".into())
+        );
+        let labels = Detail::List(vec![
+            Detail::Label { zh: "社区", en: "community" },
+            Detail::Label { zh: "村", en: "village" },
+        ]);
+        assert_eq!(
+            (labels.render(Lang::Zh), labels.render(Lang::En)),
+            ("社区、村".into(), "community, village".into())
+        );
+        // An error chain renders each message in the reader's language; Display is English.
+        let err = anyhow::Error::from(Msg::new("cli.bad_credit_code").arg("code", "5132").arg("error", len.clone()));
+        assert_eq!(error_chain(Lang::Zh, &err), "统一社会信用代码 5132 有误：应为18位，实为4位");
+        assert_eq!(error_chain(Lang::En, &err), "invalid credit code 5132: must have 18 characters, found 4");
+        assert_eq!(err.to_string(), "invalid credit code 5132: must have 18 characters, found 4");
+        let wrapped = err.context("opening");
+        assert_eq!(error_chain(Lang::Zh, &wrapped), "opening: 统一社会信用代码 5132 有误：应为18位，实为4位");
+        let io = std::io::Error::other("disk full");
+        let as_context =
+            anyhow::Error::from(io).context(Msg::new("cli.cannot_write").arg("file", "a.xlsx").arg("error", "x"));
+        assert_eq!(error_chain(Lang::Zh, &as_context), "无法写入 a.xlsx：x: disk full");
     }
 
     #[test]

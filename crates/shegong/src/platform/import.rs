@@ -234,6 +234,54 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_command_line_report_is_in_one_language() {
+        const COLUMNS: &[Column] = &[Column {
+            key: "credit_code",
+            zh: "统一社会信用代码",
+            en: "Credit code",
+            kind: ColKind::Code,
+            required: true,
+        }];
+        let z = cncodes::CreditCode::parse("51320583MJ5123456Z").expect_err("Z");
+        let birth = cncodes::IdNumber::complete("32058319900230001").expect_err("30 February");
+        let report = ImportReport {
+            rows: 3,
+            created: 0,
+            errors: vec![
+                RowError::new(2, "credit_code", "orgs.error.credit_code", z),
+                RowError::new(3, "身份证号", "workers.error.id_number", birth),
+                RowError::new(0, "", "import.error.not_xlsx", ""),
+            ],
+        };
+        let (code_zh, code_en) =
+            (message(Lang::Zh, "orgs.error.credit_code"), message(Lang::En, "orgs.error.credit_code"));
+        let (id_zh, id_en) =
+            (message(Lang::Zh, "workers.error.id_number"), message(Lang::En, "workers.error.id_number"));
+        assert_eq!(
+            report.to_text(Lang::Zh, COLUMNS),
+            format!(
+                "文件有 3 处错误，未写入任何数据\n  第2行 [统一社会信用代码] {code_zh}（第18位字符“Z”不允许）\n  第3行 [身份证号] {id_zh}（出生日期无效）\n  {}\n",
+                message(Lang::Zh, "import.error.not_xlsx")
+            )
+        );
+        let en = report.to_text(Lang::En, COLUMNS);
+        assert_eq!(
+            en,
+            format!(
+                "3 errors, nothing was written\n  row 2 [Credit code] {code_en} (character 18 ('Z') is not allowed)\n  row 3 [身份证号] {id_en} (invalid birth date)\n  {}\n",
+                message(Lang::En, "import.error.not_xlsx")
+            )
+        );
+        // Only the name of a column the report does not know stays as it came.
+        assert!(!en.replace("身份证号", "").chars().any(|c| c as u32 >= 0x3000), "{en}");
+        let done = ImportReport { rows: 2, created: 2, errors: vec![] };
+        assert_eq!(
+            (done.to_text(Lang::Zh, COLUMNS), done.to_text(Lang::En, &[])),
+            ("已导入 2 行".into(), "imported 2 rows".into())
+        );
+    }
+
+    #[test]
     fn cells_are_cleaned() {
         assert_eq!(clean_cell("\u{3000} ＡＢ１２ \t"), "AB12");
         assert_eq!(clean_cell("周市镇 "), "周市镇");

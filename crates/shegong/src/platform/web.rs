@@ -52,6 +52,11 @@ impl PageCtx {
     pub fn tf(&self, key: &str, args: &[(&str, &str)]) -> String {
         tf(self.lang, key, args)
     }
+    /// `x` in brackets as the page's language writes them after a word: `（x）` in Chinese,
+    /// ` (x)` in English (`common.paren`).
+    pub fn paren(&self, x: impl std::fmt::Display) -> String {
+        tf(self.lang, "common.paren", &[("x", &x.to_string())])
+    }
     /// A fresh one-time token for a create form (see `platform::once`).
     pub fn nonce(&self) -> Result<String, RandomUnavailable> {
         random_token(16)
