@@ -507,12 +507,13 @@ where
 /// else, and after [`REPORT_TTL`](crate::platform::import::REPORT_TTL)).
 pub async fn import_report(
     axum::extract::State(st): axum::extract::State<crate::platform::AppState>,
+    c: PageCtx,
     auth: crate::platform::access::Auth,
     axum::extract::Path(token): axum::extract::Path<String>,
 ) -> AppResult<Response> {
     let bytes =
         crate::platform::import::load_report(&st.config.data_dir, auth.id, &token).await.ok_or(AppError::NotFound)?;
-    Ok(download(bytes, "导入问题报告.xlsx", XLSX_TYPE))
+    Ok(download(bytes, &format!("{}.xlsx", c.t("import.report_file")), XLSX_TYPE))
 }
 
 /// Leaves a message (a locale key) for the session's next full page, or clears it (`None`).

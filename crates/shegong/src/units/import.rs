@@ -178,7 +178,9 @@ pub async fn import_csv(db: &Db, actor: &Actor, text: &str) -> anyhow::Result<Im
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                report.errors.push(RowError::new(row, "", "import.error.unreadable", e.to_string()));
+                // The csv crate's reason is English and technical: logged; the row is named.
+                tracing::debug!(error = %e, row, "unreadable CSV row");
+                report.errors.push(RowError::new(row, "", "import.error.unreadable", ""));
                 continue;
             }
         };
