@@ -307,7 +307,7 @@ mod tests {
         let mut missing = Vec::new();
         for dir in ["templates", "src"] {
             visit(&std::path::Path::new(root).join(dir), &mut |text, path| {
-                for pat in ["t(\"", "tf(\""] {
+                for pat in ["t(\"", "tf(\"", "Msg::new(\""] {
                     for (i, _) in text.match_indices(pat) {
                         // `redact("…")` is not `t("…")`: the call must start a word.
                         if text[..i].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_') {
@@ -453,6 +453,11 @@ mod tests {
         let check = Detail::from(cncodes::CodeError::CheckChar { expected: 'X', found: '1' });
         assert_eq!(check.render(Lang::Zh), "校验位（最后一位）应为“X”，实为“1”");
         assert_eq!(check.render(Lang::En), "check character (last) should be 'X', found '1'");
+        let province = Detail::from(cncodes::DivisionCode::parse("990000").expect_err("no province 99"));
+        assert_eq!(
+            (province.render(Lang::Zh), province.render(Lang::En)),
+            ("省级代码无效".into(), "invalid province code".into())
+        );
         // A user's value is shown as it is; an empty one is no detail.
         assert_eq!(Detail::from("{found}"), Detail::Value("{found}".into()));
         assert!(Detail::from(String::new()).is_none());

@@ -12,6 +12,8 @@ use super::*;
 use crate::platform::i18n::{Detail, Lang};
 use crate::platform::import::RowError;
 
+mod sniff;
+
 const KINDS: &[(&str, &str)] =
     &[("community", "社区"), ("village", "村"), ("town", "镇"), ("district", "区"), ("other", "其他")];
 
@@ -95,6 +97,11 @@ fn one(cells: &[Raw]) -> Result<Vec<Cell>, Vec<RowError>> {
     assert_eq!(sheet.rows.len(), 1);
     assert_eq!(sheet.rows[0].0, 2);
     Ok(sheet.rows[0].1.clone())
+}
+
+/// A detail as a Chinese and an English reader see it.
+fn zh_en(d: &Detail) -> [String; 2] {
+    [d.render(Lang::Zh), d.render(Lang::En)]
 }
 
 fn one_err(cells: &[Raw]) -> (String, String, Detail) {
@@ -346,10 +353,8 @@ fn too_many_rows() {
 #[test]
 fn missing_required_columns() {
     let bytes = book(&["代码 / Code", "名称", "Parent Path", "remarks"], &[]);
-    let e = read(&bytes, UNITS).unwrap_err();
+    let e = read(&bytes, UNITS).unwrap_err(); // The missing column is named in the reader's language.
     assert_eq!(e, vec![RowError::new(1, "类型", KEY_MISSING_COLUMN, Detail::Label { zh: "类型", en: "Kind" })]);
-    // The missing column is named in the reader's language only.
-    assert_eq!((e[0].detail.render(Lang::Zh).as_str(), e[0].detail.render(Lang::En).as_str()), ("类型", "Kind"));
     // An empty sheet misses every required column.
     let empty = book(&[], &[]);
     let e = read(&empty, UNITS).unwrap_err();
@@ -573,12 +578,13 @@ fn enum_cells() {
     assert_eq!(kind(Raw::S("village")), Cell::Enum("village"));
     assert_eq!(kind(Raw::S("Town")), Cell::Enum("town"));
     assert_eq!(kind(Raw::S(" 区\u{3000}")), Cell::Enum("district"));
-    let (column, key, detail) = one_err(&[Raw::B, Raw::B, Raw::B, Raw::S("街道")]);
+    // One language per message: Chinese labels for a Chinese reader, the codes for an English one.
+    let (column, key, d) = one_err(&[Raw::B, Raw::B, Raw::B, Raw::S("街道")]);
     assert_eq!((column.as_str(), key.as_str()), ("类型", KEY_ENUM));
-    // One language per message: Chinese labels for a Chinese reader, the codes (also accepted)
-    // for an English one.
-    assert_eq!(detail.render(Lang::Zh), "街道；可选：社区、村、镇、区、其他");
-    assert_eq!(detail.render(Lang::En), "街道; allowed: community, village, town, district, other");
+    assert_eq!(
+        zh_en(&d),
+        ["街道；可选：社区、村、镇、区、其他", "街道; allowed: community, village, town, district, other"]
+    );
 }
 
 #[test]
@@ -765,45 +771,4 @@ fn a_money_cell_and_a_form_field_agree() {
     assert_eq!(form_verdict("0.001"), Err(KEY_MONEY.into()));
     assert_eq!(form_verdict("10,000,000,000.01"), Err(KEY_MONEY_TOO_LARGE.into()));
     assert_eq!(form_verdict("１２３"), Ok(12_300));
-}
-
-#[test]
-fn sniffing_by_content() {
-    // Not a zip; a zip behind other bytes; a real xlsx.
-    assert!(!sniff_xlsx(b"parent_path,code\n/320583,zhoushi\n"));
-    assert!(!sniff_xlsx(b"PK\x03\x04 but nothing else"));
-    let real = template(UNITS).unwrap();
-    assert!(sniff_xlsx(&real));
-    let mut prefixed = b"MZ".to_vec();
-    prefixed.extend_from_slice(&real);
-    assert!(!sniff_xlsx(&prefixed));
-    assert_eq!(read(&prefixed, UNITS).unwrap_err(), vec![err(0, "", KEY_NOT_XLSX, "")]);
-    // A zip without xl/workbook.xml; a zip with one that is not a workbook.
-    let zip_of = |name: &str| {
-        use std::io::Write;
-        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-        w.start_file(name, opts).unwrap();
-        w.write_all(b"<workbook/>").unwrap();
-        w.finish().unwrap().into_inner()
-    };
-    let other = zip_of("word/document.xml");
-    assert!(!sniff_xlsx(&other));
-    assert_eq!(read(&other, UNITS).unwrap_err(), vec![err(0, "", KEY_NOT_XLSX, "")]);
-    let fake = zip_of("xl/workbook.xml");
-    assert!(sniff_xlsx(&fake));
-    assert_eq!(read(&fake, UNITS).unwrap_err()[0].key, KEY_NOT_XLSX);
-}
-
-#[test]
-fn declared_unpacked_size_is_bounded() {
-    // A real xlsx whose central directory claims a 4 GB part: refused before anything is inflated.
-    let mut bytes = template(UNITS).unwrap();
-    let cd = bytes.windows(4).position(|w| w == b"PK\x01\x02").expect("central directory");
-    bytes[cd + 24..cd + 28].copy_from_slice(&0xFFFF_FFF0u32.to_le_bytes());
-    assert!(sniff_xlsx(&bytes));
-    let e = read(&bytes, UNITS).unwrap_err();
-    assert_eq!((e.len(), e[0].key.as_str()), (1, KEY_TOO_LARGE));
-    assert_eq!(e[0].detail.render(Lang::En), "> 256 MB unpacked");
-    assert_eq!(e[0].detail.render(Lang::Zh), "解压后 > 256 MB");
 }
