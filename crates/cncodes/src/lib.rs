@@ -4,8 +4,10 @@
 //! * [`IdNumber`]: the 18-character resident identity number (公民身份号码, GB 11643-1999).
 //! * [`DivisionCode`]: a six-digit administrative division code (行政区划代码, GB/T 2260).
 //!
-//! Each type can only hold a valid value: construct it with `parse`, which returns an error
-//! that says exactly what is wrong (and at which position), so that a user can fix the input.
+//! Each type can only hold a valid value: construct it with `parse`, which returns a
+//! [`CodeError`] value that says exactly what is wrong (kind, position, expected, found, part),
+//! so that a user can fix the input. The crate holds no user-facing text: the application
+//! renders the value in its user's language.
 
 use std::fmt;
 
@@ -15,7 +17,27 @@ const CREDIT_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 
 const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK: &[u8; 11] = b"10X98765432";
 
-/// What is wrong with a code. `position` is 1-based, as people count characters.
+/// A part of a code that carries a value of its own (and can be wrong on its own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Part {
+    /// Characters 7-14 of an ID number.
+    BirthDate,
+    /// Characters 1-2 of a division code.
+    Province,
+}
+
+impl Part {
+    /// A stable name, e.g. for a translation key: `birth_date`, `province`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Part::BirthDate => "birth_date",
+            Part::Province => "province",
+        }
+    }
+}
+
+/// What is wrong with a code: a value for the application to render in its user's language
+/// (the crate holds no user-facing text). `position` is 1-based, as people count characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CodeError {
     /// The code does not have the required number of characters.
@@ -25,24 +47,70 @@ pub enum CodeError {
     /// The check character does not match the other characters.
     CheckChar { expected: char, found: char },
     /// A part of the code (e.g. the birth date) is not a valid value.
-    InvalidPart { part: &'static str },
+    InvalidPart { part: Part },
 }
 
+impl CodeError {
+    /// A stable name of the kind of problem: `length`, `invalid_char`, `check_char`,
+    /// `invalid_part` (e.g. for a translation key).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            CodeError::Length { .. } => "length",
+            CodeError::InvalidChar { .. } => "invalid_char",
+            CodeError::CheckChar { .. } => "check_char",
+            CodeError::InvalidPart { .. } => "invalid_part",
+        }
+    }
+
+    /// The 1-based position of a character that is not allowed (a wrong check character is
+    /// always the last one).
+    pub fn position(&self) -> Option<usize> {
+        match self {
+            CodeError::InvalidChar { position, .. } => Some(*position),
+            _ => None,
+        }
+    }
+
+    /// What was expected: a number of characters or a check character.
+    pub fn expected(&self) -> Option<String> {
+        match self {
+            CodeError::Length { expected, .. } => Some(expected.to_string()),
+            CodeError::CheckChar { expected, .. } => Some(expected.to_string()),
+            _ => None,
+        }
+    }
+
+    /// What was found: a number of characters or a character.
+    pub fn found(&self) -> Option<String> {
+        match self {
+            CodeError::Length { found, .. } => Some(found.to_string()),
+            CodeError::InvalidChar { found, .. } | CodeError::CheckChar { found, .. } => Some(found.to_string()),
+            CodeError::InvalidPart { .. } => None,
+        }
+    }
+
+    /// The part of the code that is not valid.
+    pub fn part(&self) -> Option<Part> {
+        match self {
+            CodeError::InvalidPart { part } => Some(*part),
+            _ => None,
+        }
+    }
+}
+
+/// English, for logs and developers; users read the application's translation of the value.
 impl fmt::Display for CodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CodeError::Length { expected, found } => {
-                write!(f, "应为{expected}位，实为{found}位 / must have {expected} characters, found {found}")
+            CodeError::Length { expected, found } => write!(f, "must have {expected} characters, found {found}"),
+            CodeError::InvalidChar { position, found } => {
+                write!(f, "character {position} ('{found}') is not allowed")
             }
-            CodeError::InvalidChar { position, found } => write!(
-                f,
-                "第{position}位字符“{found}”不允许 / character {position} ('{found}') is not allowed"
-            ),
-            CodeError::CheckChar { expected, found } => write!(
-                f,
-                "校验位（最后一位）应为“{expected}”，实为“{found}” / check character (last) should be '{expected}', found '{found}'"
-            ),
-            CodeError::InvalidPart { part } => write!(f, "{part}无效 / invalid {part}"),
+            CodeError::CheckChar { expected, found } => {
+                write!(f, "check character (last) should be '{expected}', found '{found}'")
+            }
+            CodeError::InvalidPart { part: Part::BirthDate } => f.write_str("invalid birth date"),
+            CodeError::InvalidPart { part: Part::Province } => f.write_str("invalid province code"),
         }
     }
 }
@@ -204,7 +272,7 @@ impl IdNumber {
         }
         let id = IdNumber(s);
         if id.birth_date_parts().is_none() {
-            return Err(CodeError::InvalidPart { part: "出生日期 birth date" });
+            return Err(CodeError::InvalidPart { part: Part::BirthDate });
         }
         Ok(id)
     }
@@ -321,9 +389,9 @@ impl DivisionCode {
         if let Some((i, c)) = s.chars().enumerate().find(|(_, c)| !c.is_ascii_digit()) {
             return Err(CodeError::InvalidChar { position: i + 1, found: c });
         }
-        let province: u32 = s[0..2].parse().map_err(|_| CodeError::InvalidPart { part: "省级代码 province" })?;
+        let province: u32 = s[0..2].parse().map_err(|_| CodeError::InvalidPart { part: Part::Province })?;
         if !(11..=82).contains(&province) {
-            return Err(CodeError::InvalidPart { part: "省级代码 province" });
+            return Err(CodeError::InvalidPart { part: Part::Province });
         }
         Ok(DivisionCode(s))
     }
@@ -409,6 +477,49 @@ mod tests {
         ));
         let feb30 = IdNumber::complete("32058319900230001");
         assert!(matches!(feb30, Err(CodeError::InvalidPart { .. })));
+    }
+
+    #[test]
+    fn errors_are_values_with_a_kind_and_their_fields() {
+        let len = CreditCode::parse("5132").unwrap_err();
+        assert_eq!((len.kind(), len.expected().as_deref(), len.found().as_deref()), ("length", Some("18"), Some("4")));
+        assert_eq!((len.position(), len.part()), (None, None));
+        let ch = CreditCode::parse("51320583MJ5123456Z").unwrap_err();
+        assert_eq!(ch, CodeError::InvalidChar { position: 18, found: 'Z' });
+        assert_eq!(
+            (ch.kind(), ch.position(), ch.found().as_deref(), ch.expected()),
+            ("invalid_char", Some(18), Some("Z"), None)
+        );
+        let good = IdNumber::complete("11010519491231002").expect("valid");
+        let wrong = if good.as_str().ends_with('0') { "110105194912310021" } else { "110105194912310020" };
+        let check = IdNumber::parse(wrong).unwrap_err();
+        assert_eq!(check.kind(), "check_char");
+        assert_eq!(check.expected(), Some(good.as_str()[17..].to_string()));
+        assert_eq!(check.found(), Some(wrong[17..].to_string()));
+        let date = IdNumber::complete("32058319900230001").unwrap_err();
+        assert_eq!(date, CodeError::InvalidPart { part: Part::BirthDate });
+        assert_eq!(
+            (date.kind(), date.part().map(Part::name), date.found()),
+            ("invalid_part", Some("birth_date"), None)
+        );
+        let province = DivisionCode::parse("990000").unwrap_err();
+        assert_eq!(province.part(), Some(Part::Province));
+        assert_eq!(Part::Province.name(), "province");
+    }
+
+    #[test]
+    fn the_crate_holds_no_user_facing_text() {
+        // Display is English for logs; the application translates the value.
+        for e in [
+            CodeError::Length { expected: 18, found: 3 },
+            CodeError::InvalidChar { position: 18, found: 'Z' },
+            CodeError::CheckChar { expected: 'X', found: '1' },
+            CodeError::InvalidPart { part: Part::BirthDate },
+            CodeError::InvalidPart { part: Part::Province },
+        ] {
+            let text = e.to_string();
+            assert!(text.is_ascii() && !text.contains(" / "), "{text}");
+        }
     }
 
     #[test]

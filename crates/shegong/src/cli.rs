@@ -1,5 +1,7 @@
 //! The `shegong` command line. Subcommand names and flags are a contract for scripts and
-//! operators; each is explained in Chinese and English.
+//! operators; `--help` explains each in Chinese and English (it is documentation). Every message
+//! the commands print is in one language, from the locale files: `--lang zh|en`, else the
+//! environment's `LC_ALL`, `LC_MESSAGES` or `LANG` (see [`lang_from_env`]).
 
 use std::io::{BufRead, Write};
 use std::net::SocketAddr;
@@ -12,7 +14,7 @@ use crate::platform::access::{Scope, DEMO_USERS};
 use crate::platform::audit::{self, Actor, Event};
 use crate::platform::config::Config;
 use crate::platform::db::{is_postgres, sql, sqlite_path, Db};
-use crate::platform::i18n::{t, Lang};
+use crate::platform::i18n::{error_chain, Detail, Lang, Msg};
 use crate::platform::import::{Exchange, Format};
 use crate::platform::passwords::hash_password;
 use crate::platform::telemetry;
@@ -30,8 +32,39 @@ pub struct Cli {
     /// 配置文件（默认 shegong.toml）/ configuration file (default shegong.toml)
     #[arg(long, global = true, env = "SHEGONG_CONFIG")]
     pub config: Option<String>,
+    /// 提示信息的语言：zh 或 en（默认按 LC_ALL、LC_MESSAGES、LANG，否则中文）/ language of the messages: zh or en (default from LC_ALL, LC_MESSAGES, LANG, else Chinese)
+    #[arg(long, global = true, value_parser = parse_lang)]
+    pub lang: Option<Lang>,
     #[command(subcommand)]
     pub command: Command,
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::parse(s).ok_or_else(|| format!("{s:?}: zh | en"))
+}
+
+/// The language of the command line's messages when `--lang` is not given, from the locale
+/// environment as POSIX reads it (the first set of `LC_ALL`, `LC_MESSAGES`, `LANG`): `zh…` is
+/// Chinese, `en…` English; unset, `C`, `POSIX` or any other language gives Chinese, the
+/// platform's language (as on the web without a choice).
+pub fn lang_from_env(var: impl Fn(&str) -> Option<String>) -> Lang {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .find_map(|name| var(name).filter(|v| !v.trim().is_empty()))
+        .and_then(|v| Lang::parse(&v))
+        .unwrap_or_default()
+}
+
+impl Cli {
+    /// The language of this run's messages: `--lang`, else the environment's.
+    pub fn lang(&self) -> Lang {
+        self.lang.unwrap_or_else(|| lang_from_env(|name| std::env::var(name).ok()))
+    }
+}
+
+/// An error as the command line prints it, in `lang`.
+pub fn error_text(lang: Lang, e: &anyhow::Error) -> String {
+    Msg::new("cli.error").arg("error", error_chain(lang, e)).render(lang)
 }
 
 #[derive(Args, Debug, Clone)]
@@ -145,33 +178,32 @@ pub enum UserCmd {
 }
 
 fn config(cli_config: Option<&str>, db: &DbArg) -> anyhow::Result<Config> {
-    let mut cfg = Config::load(cli_config).map_err(|e| anyhow::anyhow!("配置错误 / configuration error: {e}"))?;
+    let mut cfg = Config::load(cli_config).map_err(|e| Msg::new("cli.config.error").arg("error", e.to_string()))?;
     if let Some(d) = &db.database {
         cfg.database = d.clone();
     }
     cfg.apply_globals();
     let problems = cfg.problems();
     if !problems.is_empty() {
-        anyhow::bail!("配置错误 / configuration error:\n  {}", problems.join("\n  "));
+        let lines = problems.into_iter().map(Detail::from).collect();
+        return Err(Msg::new("cli.config.problems").arg("problems", Detail::Lines(lines)).into());
     }
     Ok(cfg)
 }
 
-async fn open(cfg: &Config) -> anyhow::Result<Db> {
-    open_with(cfg, false).await
+async fn open(cfg: &Config, lang: Lang) -> anyhow::Result<Db> {
+    open_with(cfg, false, lang).await
 }
 
 /// Connects, migrates, loads the audit keys (see [`audit_setup`]), anchors the head as found
 /// (on the first start after migration 0015 that is the last legacy row), and creates the
 /// predefined roles.
-async fn open_with(cfg: &Config, demo: bool) -> anyhow::Result<Db> {
+async fn open_with(cfg: &Config, demo: bool, lang: Lang) -> anyhow::Result<Db> {
     let db = Db::connect_with(&cfg.database, cfg.limits.db_max_connections, cfg.limits.statement_timeout_secs)
         .await
-        .map_err(|e| {
-            anyhow::anyhow!("无法连接数据库 / cannot connect to the database {}: {e}", redact(&cfg.database))
-        })?;
+        .map_err(|e| Msg::new("cli.db_connect").arg("url", redact(&cfg.database)).arg("error", e.to_string()))?;
     db.migrate().await?;
-    let db = audit_setup(db, cfg, true, demo)?;
+    let db = audit_setup(db, cfg, true, demo, lang)?;
     audit::checkpoint(&db).await?;
     crate::demo::ensure_roles(&db).await?;
     Ok(db)
@@ -180,7 +212,7 @@ async fn open_with(cfg: &Config, demo: bool) -> anyhow::Result<Db> {
 /// Loads and installs the audit keys and ties `db` to its checkpoint file. Without
 /// `audit.key` the key file in the data directory is used (created when `create`), with a
 /// warning outside the demo: production sets `audit.key` from a secret store.
-fn audit_setup(db: Db, cfg: &Config, create: bool, demo: bool) -> anyhow::Result<Db> {
+fn audit_setup(db: Db, cfg: &Config, create: bool, demo: bool, lang: Lang) -> anyhow::Result<Db> {
     let (db, origin) = audit::setup(db, cfg, create)?;
     match origin {
         audit::KeyOrigin::Config => {}
@@ -188,10 +220,7 @@ fn audit_setup(db: Db, cfg: &Config, create: bool, demo: bool) -> anyhow::Result
             tracing::info!(file = %p.display(), "audit key from the key file (demo)");
         }
         audit::KeyOrigin::File(p) | audit::KeyOrigin::Generated(p) => {
-            eprintln!(
-                "注意：未配置审计密钥（audit.key），使用密钥文件 {p}；生产环境请从密钥管理系统设置 SHEGONG_AUDIT__KEY / note: no audit key configured (audit.key), using the key file {p}; in production set SHEGONG_AUDIT__KEY from a secret store",
-                p = p.display()
-            );
+            eprintln!("{}", Msg::new("cli.audit_key.file_note").arg("path", p.display().to_string()).render(lang));
             tracing::warn!(file = %p.display(), "no audit.key configured; using the key file");
         }
     }
@@ -212,8 +241,8 @@ pub fn redact(url: &str) -> String {
     }
 }
 
-fn read_password(prompt: &str) -> anyhow::Result<String> {
-    eprint!("{prompt}");
+fn read_password(prompt: &'static str, lang: Lang) -> anyhow::Result<String> {
+    eprint!("{}", Msg::new(prompt).render(lang));
     let _ = std::io::stderr().flush();
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line)?;
@@ -223,13 +252,15 @@ fn read_password(prompt: &str) -> anyhow::Result<String> {
 /// Runs the command line; returns the process exit code.
 pub async fn run(cli: Cli) -> anyhow::Result<i32> {
     let cfg_path = cli.config.clone();
+    let lang = cli.lang();
+    let say_msg = |m: Msg| say(&m.render(lang));
     match cli.command {
         Command::Serve { addr, db, demo } => {
             let mut cfg = config(cfg_path.as_deref(), &db)?;
             if let Some(a) = addr {
                 cfg.addr = a;
             }
-            serve(cfg, demo).await?;
+            serve(cfg, demo, lang).await?;
             Ok(0)
         }
         Command::Init { db } => {
@@ -237,73 +268,89 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             telemetry::init_logs(&cfg.log_format);
             let d = Db::connect(&cfg.database, 2).await?;
             let applied = d.migrate().await?;
-            let d = audit_setup(d, &cfg, true, false)?;
+            let d = audit_setup(d, &cfg, true, false, lang)?;
             audit::checkpoint(&d).await?;
             let roles = crate::demo::ensure_roles(&d).await?;
             audit::checkpoint(&d).await?;
-            println!(
-                "数据库就绪 / database ready: {} (migrations applied: {applied:?}, roles created: {roles})",
-                redact(&cfg.database)
+            say_msg(
+                Msg::new("cli.db_ready")
+                    .arg("url", redact(&cfg.database))
+                    .arg("migrations", format!("{applied:?}"))
+                    .arg("roles", roles.to_string()),
             );
             Ok(0)
         }
         Command::Demo { db, scale } => {
             let cfg = config(cfg_path.as_deref(), &db)?;
-            let d = open(&cfg).await?;
+            let d = open(&cfg, lang).await?;
             let password = demo_password()?;
             let report = crate::demo::generate(&d, &cfg.security, &password, scale).await?;
             audit::checkpoint(&d).await?;
-            println!("演示数据已写入 / demo data written: {report:?}");
-            print_logins(&password);
+            say_msg(Msg::new("cli.demo_written").arg("report", format!("{report:?}")));
+            print_logins(&password, lang);
             Ok(0)
         }
         Command::Import { kind, file, db } => {
             let cfg = config(cfg_path.as_deref(), &db)?;
-            let d = open(&cfg).await?;
-            let code = import_file(&d, &kind, &file).await?;
+            let d = open(&cfg, lang).await?;
+            let (code, text) = import_file(&d, &kind, &file, lang).await?;
+            if code == 2 {
+                eprintln!("{text}");
+            } else {
+                say(&text);
+            }
             audit::checkpoint(&d).await?;
             Ok(code)
         }
         Command::Export { kind, file, db } => {
             let cfg = config(cfg_path.as_deref(), &db)?;
-            let d = open(&cfg).await?;
-            let code = export_file(&d, &kind, &file).await?;
+            let d = open(&cfg, lang).await?;
+            let (code, text) = export_file(&d, &kind, &file, lang).await?;
+            if code == 2 {
+                eprintln!("{text}");
+            } else {
+                say(&text);
+            }
             audit::checkpoint(&d).await?;
             Ok(code)
         }
-        Command::User { action } => user_cmd(cfg_path.as_deref(), action).await,
+        Command::User { action } => user_cmd(cfg_path.as_deref(), action, lang).await,
         Command::Backup { out, db } => {
             let cfg = config(cfg_path.as_deref(), &db)?;
             if is_postgres(&cfg.database) {
-                eprintln!("PostgreSQL 请使用 pg_dump 备份 / for PostgreSQL use pg_dump, e.g.\n  pg_dump --format=custom --file=shegong.dump '{}'", redact(&cfg.database));
+                eprintln!(
+                    "{}\n  pg_dump --format=custom --file=shegong.dump '{}'",
+                    Msg::new("cli.pg_backup").render(lang),
+                    redact(&cfg.database)
+                );
                 return Ok(2);
             }
             if std::path::Path::new(&out).exists() {
-                anyhow::bail!("备份文件已存在 / backup file already exists: {out}");
+                return Err(Msg::new("cli.backup_exists").arg("path", out).into());
             }
             let d = Db::connect(&cfg.database, 2).await?;
             // VACUUM INTO writes a consistent snapshot while the platform keeps running.
             let escaped = out.replace('\'', "''");
             sea_orm::ConnectionTrait::execute_unprepared(&d.conn, &format!("VACUUM INTO '{escaped}'")).await?;
-            println!("已备份 / backed up {} → {out}", sqlite_path(&cfg.database));
+            say_msg(Msg::new("cli.backed_up").arg("from", sqlite_path(&cfg.database)).arg("to", out));
             Ok(0)
         }
         Command::Check { db } => {
             let cfg = config(cfg_path.as_deref(), &db)?;
             let d = Db::connect(&cfg.database, 2).await?;
             // The keys are read, never created: a missing key is an error here.
-            let d = audit_setup(d, &cfg, false, false)?;
+            let d = audit_setup(d, &cfg, false, false, lang)?;
             let problems = check(&d).await?;
             if problems.is_empty() {
                 // Anchor the verified head.
                 audit::checkpoint(&d).await?;
-                println!("数据库完整 / database consistent");
+                say_msg(Msg::new("cli.consistent"));
                 Ok(0)
             } else {
                 for p in &problems {
-                    println!("✗ {p}");
+                    say(&format!("✗ {}", p.render(lang)));
                 }
-                println!("发现 {} 个问题 / {} problems found", problems.len(), problems.len());
+                say_msg(Msg::new("cli.problems_found").arg("n", problems.len().to_string()));
                 Ok(1)
             }
         }
@@ -312,8 +359,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
 
 /// Integrity checks of `shegong check`: engine integrity and foreign keys (SQLite), the
 /// org-unit tree, the fund ledger, the audit chain (with the installed keys, and against the
-/// checkpoint file when `d` has one: see [`audit::verify`]).
-pub async fn check(d: &Db) -> anyhow::Result<Vec<String>> {
+/// checkpoint file when `d` has one: see [`audit::verify`]). Each problem is a message for the
+/// reader's language (`Display` is English).
+pub async fn check(d: &Db) -> anyhow::Result<Vec<Msg>> {
     use sea_orm::ConnectionTrait;
     let mut problems = Vec::new();
     let b = d.backend();
@@ -322,7 +370,7 @@ pub async fn check(d: &Db) -> anyhow::Result<Vec<String>> {
         for r in rows {
             let s: String = r.try_get_by_index(0)?;
             if s != "ok" {
-                problems.push(format!("integrity: {s}"));
+                problems.push(Msg::new("check.integrity").arg("detail", s));
             }
         }
         let rows = d.conn.query_all(sql(b, "PRAGMA foreign_key_check", vec![])).await?;
@@ -330,7 +378,12 @@ pub async fn check(d: &Db) -> anyhow::Result<Vec<String>> {
             let table: String = r.try_get_by_index(0)?;
             let rowid: Option<i64> = r.try_get_by_index(1)?;
             let parent: String = r.try_get_by_index(2)?;
-            problems.push(format!("foreign key: {table} row {rowid:?} → {parent} missing / 外键引用缺失"));
+            problems.push(
+                Msg::new("check.foreign_key")
+                    .arg("table", table)
+                    .arg("row", rowid.map_or_else(|| "?".to_string(), |r| r.to_string()))
+                    .arg("parent", parent),
+            );
         }
     }
     problems.extend(crate::units::store::check_tree(&d.conn).await?);
@@ -349,38 +402,46 @@ fn demo_password() -> anyhow::Result<String> {
     }
 }
 
-fn print_logins(password: &str) {
-    println!("演示账号（密码相同）/ demo logins (same password): {password}");
+fn print_logins(password: &str, lang: Lang) {
+    say(&Msg::new("cli.demo_logins").arg("password", password).render(lang));
     for (user, role) in DEMO_USERS {
-        let label = crate::platform::access::ROLES.iter().find(|r| r.code == *role).map(|r| r.name).unwrap_or(role);
-        println!("  {user:<12} {label}");
+        let label = crate::platform::access::ROLES
+            .iter()
+            .find(|r| r.code == *role)
+            .map(|r| Detail::Label { zh: r.name, en: r.name_en }.render(lang))
+            .unwrap_or_else(|| role.to_string());
+        say(&format!("  {user:<12} {label}"));
     }
 }
 
-async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
+async fn serve(cfg: Config, demo: bool, lang: Lang) -> anyhow::Result<()> {
     telemetry::init_logs(&cfg.log_format);
     let metrics = telemetry::init_metrics();
     let started = std::time::Instant::now();
-    let db = open_with(&cfg, demo).await?;
+    let db = open_with(&cfg, demo, lang).await?;
     if demo {
         if db.is_empty().await? {
             let password = demo_password()?;
             let report = crate::demo::generate(&db, &cfg.security, &password, 1).await?;
             audit::checkpoint(&db).await?;
             tracing::info!(units = report.units, users = report.users, "demo data written");
-            print_logins(&password);
+            print_logins(&password, lang);
         } else {
-            println!("数据库已有数据，未重写演示数据 / the database has data; demo data left as it is");
-            println!("演示账号 / demo logins: {}", DEMO_USERS.iter().map(|(u, _)| *u).collect::<Vec<_>>().join(", "));
+            say(&Msg::new("cli.demo_kept").render(lang));
+            let users = DEMO_USERS.iter().map(|(u, _)| *u).collect::<Vec<_>>().join(", ");
+            say(&Msg::new("cli.demo_users").arg("users", users).render(lang));
         }
     }
     let state = AppState::new(db.clone(), cfg.clone(), metrics);
     let router = app::build(state);
     let listener = tokio::net::TcpListener::bind(&cfg.addr)
         .await
-        .map_err(|e| anyhow::anyhow!("无法监听 / cannot listen on {}: {e}", cfg.addr))?;
+        .map_err(|e| Msg::new("cli.listen").arg("addr", cfg.addr.as_str()).arg("error", e.to_string()))?;
     let local = listener.local_addr()?;
-    println!("社工平台已启动 / shegong is running: http://{local}/  (started in {} ms)", started.elapsed().as_millis());
+    say(&Msg::new("cli.running")
+        .arg("addr", local.to_string())
+        .arg("ms", started.elapsed().as_millis().to_string())
+        .render(lang));
     // Sessions that ended by time are removed every ten minutes.
     let sweeper_db = db.clone();
     let sec = cfg.security.clone();
@@ -433,50 +494,51 @@ async fn shutdown_signal() {
     tracing::info!("shutdown signal received, finishing requests");
 }
 
-async fn user_cmd(cfg_path: Option<&str>, action: UserCmd) -> anyhow::Result<i32> {
+async fn user_cmd(cfg_path: Option<&str>, action: UserCmd, lang: Lang) -> anyhow::Result<i32> {
     let actor = Actor::system("cli");
     match action {
         UserCmd::Add { username, name, unit, role, organisation, db } => {
             let cfg = config(cfg_path, &db)?;
-            let d = open(&cfg).await?;
-            let username = crate::users::model::parse_username(&username)
-                .map_err(|k| anyhow::anyhow!("{} / {}", t(Lang::Zh, k), t(Lang::En, k)))?;
+            let d = open(&cfg, lang).await?;
+            let username = crate::users::model::parse_username(&username).map_err(Msg::new)?;
             let unit_row = crate::units::store::get_by_path(&d.conn, &unit)
                 .await?
-                .ok_or_else(|| anyhow::anyhow!("单位不存在 / no unit with path {unit}"))?;
+                .ok_or_else(|| Msg::new("cli.no_unit").arg("path", unit.as_str()))?;
             let mut role_ids = Vec::new();
             for r in &role {
                 role_ids.push(
                     crate::users::store::role_id_by_code(&d.conn, r)
                         .await?
-                        .ok_or_else(|| anyhow::anyhow!("角色不存在 / no role {r}"))?,
+                        .ok_or_else(|| Msg::new("cli.no_role").arg("role", r.as_str()))?,
                 );
             }
             if crate::users::store::admin_kinds(&d.conn, &role_ids).await?.len() > 1 {
-                anyhow::bail!("{} / {}", t(Lang::Zh, "users.error.duties"), t(Lang::En, "users.error.duties"));
+                return Err(Msg::new("users.error.duties").into());
             }
             let organisation_id = match organisation.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
                 None => None,
                 Some(code) => {
                     // Normalised and checked (check character included) like every credit code.
                     let code = cncodes::CreditCode::parse(code)
-                        .map_err(|e| anyhow::anyhow!("统一社会信用代码有误 / invalid credit code {code}: {e}"))?;
+                        .map_err(|e| Msg::new("cli.bad_credit_code").arg("code", code).arg("error", e))?;
                     match crate::services::store::agency_by_code(&d.conn, &code).await? {
                         Some((id, true)) => Some(id),
-                        Some((_, false)) => anyhow::bail!(
-                            "{} / {}: {code}",
-                            t(Lang::Zh, "users.error.organisation"),
-                            t(Lang::En, "users.error.organisation")
-                        ),
-                        None => anyhow::bail!("机构不存在 / no organisation with credit code {code}"),
+                        Some((_, false)) => {
+                            let m = Msg::new("users.error.organisation");
+                            return Err(Msg::new("common.with_detail")
+                                .arg("message", m)
+                                .arg("detail", code.as_str())
+                                .into());
+                        }
+                        None => return Err(Msg::new("cli.no_organisation").arg("code", code.as_str()).into()),
                     }
                 }
             };
-            let password = read_password("初始密码 / initial password: ")?;
+            let password = read_password("cli.initial_password", lang)?;
             let problems = check_password_policy(&cfg.security, &username, &password);
             if !problems.is_empty() {
                 for k in problems {
-                    eprintln!("{} / {}", t(Lang::Zh, k), t(Lang::En, k));
+                    eprintln!("{}", Msg::new(k).render(lang));
                 }
                 return Ok(2);
             }
@@ -491,7 +553,7 @@ async fn user_cmd(cfg_path: Option<&str>, action: UserCmd) -> anyhow::Result<i32
             };
             let tx = d.write().await?;
             if crate::users::store::username_taken(&*tx, &username).await? {
-                anyhow::bail!("用户名已存在 / username taken: {username}");
+                return Err(Msg::new("cli.username_taken").arg("username", username.as_str()).into());
             }
             let id = crate::users::store::insert(&*tx, &input, &hash, true).await?;
             crate::users::store::set_user_roles(&*tx, id, &role_ids).await?;
@@ -505,20 +567,20 @@ async fn user_cmd(cfg_path: Option<&str>, action: UserCmd) -> anyhow::Result<i32
             .await?;
             tx.commit().await?;
             audit::checkpoint(&d).await?;
-            println!("已创建用户 / user created: {username} (id {id})");
+            say(&Msg::new("cli.user_created").arg("username", username).arg("id", id.to_string()).render(lang));
             Ok(0)
         }
         UserCmd::Passwd { username, db } => {
             let cfg = config(cfg_path, &db)?;
-            let d = open(&cfg).await?;
+            let d = open(&cfg, lang).await?;
             let id = crate::users::store::user_id_by_username(&d.conn, &username)
                 .await?
-                .ok_or_else(|| anyhow::anyhow!("用户不存在 / no user {username}"))?;
-            let password = read_password("新密码 / new password: ")?;
+                .ok_or_else(|| Msg::new("cli.no_user").arg("username", username.as_str()))?;
+            let password = read_password("cli.new_password", lang)?;
             let problems = check_password_policy(&cfg.security, &username, &password);
             if !problems.is_empty() {
                 for k in problems {
-                    eprintln!("{} / {}", t(Lang::Zh, k), t(Lang::En, k));
+                    eprintln!("{}", Msg::new(k).render(lang));
                 }
                 return Ok(2);
             }
@@ -529,11 +591,11 @@ async fn user_cmd(cfg_path: Option<&str>, action: UserCmd) -> anyhow::Result<i32
             audit::record(&*tx, &actor, Event::new("password_reset", "user", id)).await?;
             tx.commit().await?;
             audit::checkpoint(&d).await?;
-            println!("密码已重设，下次登录须修改 / password reset; to be changed at next login: {username}");
+            say(&Msg::new("cli.password_reset").arg("username", username).render(lang));
             Ok(0)
         }
-        UserCmd::Lock { username, db } => lock(cfg_path, &db, &username, true, &actor).await,
-        UserCmd::Unlock { username, db } => lock(cfg_path, &db, &username, false, &actor).await,
+        UserCmd::Lock { username, db } => lock(cfg_path, &db, &username, true, &actor, lang).await,
+        UserCmd::Unlock { username, db } => lock(cfg_path, &db, &username, false, &actor, lang).await,
     }
 }
 
@@ -543,12 +605,13 @@ async fn lock(
     username: &str,
     disabled: bool,
     actor: &Actor,
+    lang: Lang,
 ) -> anyhow::Result<i32> {
     let cfg = config(cfg_path, db)?;
-    let d = open(&cfg).await?;
+    let d = open(&cfg, lang).await?;
     let id = crate::users::store::user_id_by_username(&d.conn, username)
         .await?
-        .ok_or_else(|| anyhow::anyhow!("用户不存在 / no user {username}"))?;
+        .ok_or_else(|| Msg::new("cli.no_user").arg("username", username))?;
     let tx = d.write().await?;
     crate::users::store::set_disabled(&*tx, id, disabled).await?;
     if disabled {
@@ -557,41 +620,40 @@ async fn lock(
     audit::record(&*tx, actor, Event::new(if disabled { "lock" } else { "unlock" }, "user", id)).await?;
     tx.commit().await?;
     audit::checkpoint(&d).await?;
-    println!(
-        "{} / {}: {username}",
-        if disabled { "已锁定" } else { "已解锁" },
-        if disabled { "locked" } else { "unlocked" }
-    );
+    say(&Msg::new(if disabled { "cli.locked" } else { "cli.unlocked" }).arg("username", username).render(lang));
     Ok(0)
 }
 
 /// `shegong import KIND FILE`: the kind's importer from the registry (`app::exchanges`), as the
-/// command line's system actor over every unit. Exit code 0 when written, 1 when the file had
-/// problems (nothing written), 2 for an unknown kind.
-async fn import_file(db: &Db, kind: &str, file: &str) -> anyhow::Result<i32> {
+/// command line's system actor over every unit. Returns the exit code (0 when written, 1 when the
+/// file had problems and nothing was written, 2 for an unknown kind) and the report in `lang`.
+pub async fn import_file(db: &Db, kind: &str, file: &str, lang: Lang) -> anyhow::Result<(i32, String)> {
     let all = app::exchanges();
-    let Some(import) = Exchange::find(&all, kind).and_then(|e| e.import) else {
-        eprintln!("未知类型 / unknown kind: {kind} ({})", Exchange::names(&all, true).join(", "));
-        return Ok(2);
+    let Some((exchange, import)) = Exchange::find(&all, kind).and_then(|e| Some((e, e.import?))) else {
+        return Ok((2, unknown_kind(kind, Exchange::names(&all, true), lang)));
     };
-    let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("无法读取 / cannot read {file}: {e}"))?;
+    let bytes =
+        std::fs::read(file).map_err(|e| Msg::new("cli.cannot_read").arg("file", file).arg("error", e.to_string()))?;
     let format = Format::of(file, Some(&bytes));
     let report = import(db, &Actor::system("cli"), &Scope::all(), format, &bytes).await?;
-    say(&report.to_text());
-    Ok(if report.committed() { 0 } else { 1 })
+    Ok((if report.committed() { 0 } else { 1 }, report.to_text(lang, exchange.columns)))
 }
 
-/// `shegong export KIND FILE`: xlsx or CSV by the file name.
-async fn export_file(db: &Db, kind: &str, file: &str) -> anyhow::Result<i32> {
+/// `shegong export KIND FILE`: xlsx or CSV by the file name. Returns the exit code and what to
+/// print, in `lang`.
+pub async fn export_file(db: &Db, kind: &str, file: &str, lang: Lang) -> anyhow::Result<(i32, String)> {
     let all = app::exchanges();
     let Some(export) = Exchange::find(&all, kind).and_then(|e| e.export) else {
-        eprintln!("未知类型 / unknown kind: {kind} ({})", Exchange::names(&all, false).join(", "));
-        return Ok(2);
+        return Ok((2, unknown_kind(kind, Exchange::names(&all, false), lang)));
     };
     let bytes = export(db, &Scope::all(), Format::of(file, None)).await?;
-    std::fs::write(file, bytes).map_err(|e| anyhow::anyhow!("无法写入 / cannot write {file}: {e}"))?;
-    say(&format!("已导出 / exported {kind} → {file}"));
-    Ok(0)
+    std::fs::write(file, bytes)
+        .map_err(|e| Msg::new("cli.cannot_write").arg("file", file).arg("error", e.to_string()))?;
+    Ok((0, Msg::new("cli.exported").arg("kind", kind).arg("file", file).render(lang)))
+}
+
+fn unknown_kind(kind: &str, names: Vec<&str>, lang: Lang) -> String {
+    Msg::new("cli.unknown_kind").arg("kind", kind).arg("kinds", names.join(", ")).render(lang)
 }
 
 /// Prints a line; a closed pipe (e.g. `| head`) is not an error worth a panic.
@@ -609,6 +671,32 @@ mod tests {
         assert_eq!(redact("postgres://app:secret@db:5432/shegong"), "postgres://app:***@db:5432/shegong");
         assert_eq!(redact("postgres://app@db/shegong"), "postgres://app@db/shegong");
         assert_eq!(redact("shegong.db"), "shegong.db");
+    }
+
+    #[test]
+    fn the_language_of_messages() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            lang_from_env(move |name| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string()))
+        };
+        assert_eq!(env(&[]), Lang::Zh, "unset: the platform's language");
+        assert_eq!(env(&[("LANG", "en_GB.UTF-8")]), Lang::En);
+        assert_eq!(env(&[("LANG", "zh_CN.UTF-8")]), Lang::Zh);
+        assert_eq!(env(&[("LANG", "C.UTF-8")]), Lang::Zh);
+        assert_eq!(env(&[("LANG", "fr_FR.UTF-8")]), Lang::Zh);
+        assert_eq!(env(&[("LANG", "zh_CN.UTF-8"), ("LC_ALL", "en_US.UTF-8")]), Lang::En, "LC_ALL wins");
+        assert_eq!(env(&[("LANG", "en_US.UTF-8"), ("LC_MESSAGES", "zh_TW.UTF-8")]), Lang::Zh);
+        assert_eq!(env(&[("LANG", "en_US.UTF-8"), ("LC_ALL", "")]), Lang::En, "an empty variable is unset");
+        // `--lang` is global: before or after the subcommand; it overrides the environment.
+        let c = Cli::try_parse_from(["shegong", "--lang", "en", "import", "orgs", "o.xlsx"]).expect("--lang en");
+        assert_eq!(c.lang, Some(Lang::En));
+        assert_eq!(c.lang(), Lang::En);
+        let c = Cli::try_parse_from(["shegong", "check", "--lang", "zh"]).expect("--lang zh");
+        assert_eq!(c.lang(), Lang::Zh);
+        assert!(Cli::try_parse_from(["shegong", "--lang", "fr", "check"]).is_err());
+        // Errors as printed: one language each.
+        let e = anyhow::Error::from(Msg::new("cli.no_user").arg("username", "li"));
+        assert_eq!(error_text(Lang::Zh, &e), "错误：用户不存在：li");
+        assert_eq!(error_text(Lang::En, &e), "error: no user li");
     }
 
     #[test]

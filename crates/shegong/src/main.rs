@@ -3,10 +3,11 @@ use clap::Parser;
 #[tokio::main]
 async fn main() {
     let cli = shegong::cli::Cli::parse();
+    let lang = cli.lang();
     match shegong::cli::run(cli).await {
         Ok(code) => std::process::exit(code),
         Err(e) => {
-            eprintln!("错误 / error: {e:#}");
+            eprintln!("{}", shegong::cli::error_text(lang, &e));
             std::process::exit(1);
         }
     }

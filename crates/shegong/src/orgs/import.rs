@@ -199,7 +199,8 @@ pub async fn import_xlsx(db: &Db, actor: &Actor, scope: &Scope, bytes: &[u8]) ->
 }
 
 /// Organisations as files: xlsx both ways.
-pub static ORGS: Exchange = Exchange { kind: "orgs", import: Some(import_any), export: Some(export_any) };
+pub static ORGS: Exchange =
+    Exchange { kind: "orgs", columns: XLSX_COLUMNS, import: Some(import_any), export: Some(export_any) };
 
 fn import_any<'a>(
     db: &'a Db,

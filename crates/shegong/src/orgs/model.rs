@@ -5,6 +5,8 @@ use chrono::NaiveDate;
 use cncodes::{CreditCode, CreditOrgType};
 use serde::{Deserialize, Serialize, Serializer};
 
+use crate::platform::web::Problems;
+
 /// 社会团体 / 社会服务机构 / 基金会.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OrgType {
@@ -161,9 +163,6 @@ pub struct OrgInput {
     pub is_agency: bool,
 }
 
-/// A field problem: (field, locale key, detail shown after the message).
-pub type FieldProblem = (&'static str, &'static str, String);
-
 /// Parses a date as people type it: 2022-06-01, 2022/6/1, 2022.6.1, 2022年6月1日, 20220601.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let t = s.trim().replace(['年', '月', '/', '.'], "-").replace('日', "");
@@ -191,8 +190,8 @@ pub fn parse_contact_phone(s: &str) -> Result<Option<String>, &'static str> {
 
 impl OrgForm {
     /// Checks every field; the credit-code problem says which character is wrong.
-    pub fn validate(&self, today: NaiveDate) -> Result<OrgInput, Vec<FieldProblem>> {
-        let mut errs: Vec<FieldProblem> = Vec::new();
+    pub fn validate(&self, today: NaiveDate) -> Result<OrgInput, Problems> {
+        let mut errs = Problems::default();
         let org_type = OrgType::parse(self.org_type.trim());
         if org_type.is_none() {
             errs.push(("org_type", "orgs.error.org_type", String::new()));
@@ -200,7 +199,7 @@ impl OrgForm {
         let code = match CreditCode::parse(&self.credit_code) {
             Ok(c) => Some(c),
             Err(e) => {
-                errs.push(("credit_code", "orgs.error.credit_code", e.to_string()));
+                errs.push(("credit_code", "orgs.error.credit_code", e));
                 None
             }
         };
@@ -425,6 +424,7 @@ impl ReportForm {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::platform::i18n::Lang;
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2022, 12, 31).expect("date")
@@ -455,7 +455,10 @@ mod tests {
         bad.replace_range(17..18, if bad.ends_with('0') { "1" } else { "0" });
         let errs = form(&bad, "social_group").validate(today()).unwrap_err();
         assert_eq!(errs[0].0, "credit_code");
-        assert!(errs[0].2.contains("校验位"), "the message says which character: {}", errs[0].2);
+        // The detail says which character, in the reader's language only.
+        let (zh, en) = (errs[0].2.render(Lang::Zh), errs[0].2.render(Lang::En));
+        assert!(zh.contains("校验位") && !zh.contains("check"), "{zh}");
+        assert!(en.contains("check character") && !en.contains("校验位"), "{en}");
     }
 
     #[test]
@@ -497,7 +500,8 @@ mod tests {
         let group = CreditCode::complete("51320583MJ5123456").expect("code");
         let mut g = form(group.as_str(), "social_group");
         g.is_agency = "yes".into();
-        assert_eq!(g.validate(today()).unwrap_err(), vec![("is_agency", "orgs.error.agency_type", String::new())]);
+        let errs = g.validate(today()).unwrap_err();
+        assert_eq!(errs.iter().map(|e| (e.0, e.1)).collect::<Vec<_>>(), vec![("is_agency", "orgs.error.agency_type")]);
     }
 
     #[test]

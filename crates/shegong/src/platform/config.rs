@@ -236,19 +236,20 @@ impl Config {
     }
 
     /// Problems that make the configuration unusable (checked before serving).
-    pub fn problems(&self) -> Vec<String> {
+    pub fn problems(&self) -> Vec<crate::platform::i18n::Msg> {
+        use crate::platform::i18n::Msg;
         let mut out = Vec::new();
         for p in &self.server.trusted_proxies {
             if IpNet::parse(p).is_none() {
-                out.push(format!("server.trusted_proxies: 无效地址 / not an IP address or CIDR block: {p:?}"));
+                out.push(Msg::new("cli.config.trusted_proxy").arg("value", format!("{p:?}")));
             }
         }
         let sec = &self.security;
         if sec.login_window_secs < 1 || sec.login_limit_per_address < 1 || sec.login_limit_per_username < 1 {
-            out.push("security.login_*: 须为正数 / must be positive".into());
+            out.push(Msg::new("cli.config.login_limits"));
         }
         if sec.totp_issuer.trim().is_empty() {
-            out.push("security.totp_issuer: 不能为空 / must not be empty".into());
+            out.push(Msg::new("cli.config.totp_issuer"));
         }
         out
     }

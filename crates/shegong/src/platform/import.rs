@@ -1,12 +1,12 @@
 //! The import kit: every importer validates every row first and reports each bad row (row
-//! number as the user sees it, column, reason in Chinese and English); only a file without
-//! errors is written, in one transaction.
+//! number as the user sees it, column, reason as a locale key and a [`Detail`] rendered in the
+//! reader's language); only a file without errors is written, in one transaction.
 
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::platform::i18n::{message, Lang};
+use crate::platform::i18n::{message, tf, Detail, Lang, Msg};
 use crate::platform::xlsx::{Cell, ColKind, Column};
 
 /// One problem in one row of an import file.
@@ -17,21 +17,23 @@ pub struct RowError {
     pub column: String,
     /// Locale key of the reason.
     pub key: String,
-    /// Extra detail (e.g. the offending value).
-    pub detail: String,
+    /// Extra detail (e.g. the offending value, or what is wrong with a code), rendered in the
+    /// reader's language. `RowError::new(row, col, key, "text")` takes a user's value as is.
+    pub detail: Detail,
 }
 
 impl RowError {
-    pub fn new(row: usize, column: &str, key: &str, detail: impl Into<String>) -> Self {
+    pub fn new(row: usize, column: &str, key: &str, detail: impl Into<Detail>) -> Self {
         RowError { row, column: column.into(), key: key.into(), detail: detail.into() }
     }
 
+    /// The reason in one language: the message, and the detail after it.
     pub fn message(&self, lang: Lang) -> String {
-        let mut m = message(lang, &self.key);
-        if !self.detail.is_empty() {
-            m.push_str(&format!(" ({})", self.detail));
+        let m = message(lang, &self.key);
+        if self.detail.is_none() {
+            return m;
         }
-        m
+        tf(lang, "import.with_detail", &[("message", &m), ("detail", &self.detail.render(lang))])
     }
 }
 
@@ -48,26 +50,27 @@ impl ImportReport {
         self.errors.is_empty()
     }
 
-    /// A bilingual text report for the command line.
-    pub fn to_text(&self) -> String {
+    /// The report for the command line, every line in `lang`; `columns` name the columns
+    /// (those of the import, when known).
+    pub fn to_text(&self, lang: Lang, columns: &[Column]) -> String {
         if self.committed() {
-            return format!("已导入 {} 行 / imported {} rows", self.created, self.created);
+            return Msg::new("import.cli.done").arg("n", self.created.to_string()).render(lang);
         }
-        let mut s = format!(
-            "文件有 {} 处错误，未写入任何数据 / {} errors, nothing was written\n",
-            self.errors.len(),
-            self.errors.len()
-        );
+        let mut s = Msg::new("import.cli.failed").arg("n", self.errors.len().to_string()).render(lang);
+        s.push('\n');
         for e in &self.errors {
-            s.push_str(&format!(
-                "  第{}行 [{}] {} / row {} [{}] {}\n",
-                e.row,
-                e.column,
-                e.message(Lang::Zh),
-                e.row,
-                e.column,
-                e.message(Lang::En)
-            ));
+            let column = column_name(columns, &e.column, lang);
+            let line = if column.is_empty() {
+                Msg::new("import.cli.file_problem").arg("message", e.message(lang))
+            } else {
+                Msg::new("import.cli.row_problem")
+                    .arg("row", e.row.to_string())
+                    .arg("column", column)
+                    .arg("message", e.message(lang))
+            };
+            s.push_str("  ");
+            s.push_str(&line.render(lang));
+            s.push('\n');
         }
         s
     }
@@ -231,6 +234,54 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_command_line_report_is_in_one_language() {
+        const COLUMNS: &[Column] = &[Column {
+            key: "credit_code",
+            zh: "统一社会信用代码",
+            en: "Credit code",
+            kind: ColKind::Code,
+            required: true,
+        }];
+        let z = cncodes::CreditCode::parse("51320583MJ5123456Z").expect_err("Z");
+        let birth = cncodes::IdNumber::complete("32058319900230001").expect_err("30 February");
+        let report = ImportReport {
+            rows: 3,
+            created: 0,
+            errors: vec![
+                RowError::new(2, "credit_code", "orgs.error.credit_code", z),
+                RowError::new(3, "身份证号", "workers.error.id_number", birth),
+                RowError::new(0, "", "import.error.not_xlsx", ""),
+            ],
+        };
+        let (code_zh, code_en) =
+            (message(Lang::Zh, "orgs.error.credit_code"), message(Lang::En, "orgs.error.credit_code"));
+        let (id_zh, id_en) =
+            (message(Lang::Zh, "workers.error.id_number"), message(Lang::En, "workers.error.id_number"));
+        assert_eq!(
+            report.to_text(Lang::Zh, COLUMNS),
+            format!(
+                "文件有 3 处错误，未写入任何数据\n  第2行 [统一社会信用代码] {code_zh}（第18位字符“Z”不允许）\n  第3行 [身份证号] {id_zh}（出生日期无效）\n  {}\n",
+                message(Lang::Zh, "import.error.not_xlsx")
+            )
+        );
+        let en = report.to_text(Lang::En, COLUMNS);
+        assert_eq!(
+            en,
+            format!(
+                "3 errors, nothing was written\n  row 2 [Credit code] {code_en} (character 18 ('Z') is not allowed)\n  row 3 [身份证号] {id_en} (invalid birth date)\n  {}\n",
+                message(Lang::En, "import.error.not_xlsx")
+            )
+        );
+        // Only the name of a column the report does not know stays as it came.
+        assert!(!en.replace("身份证号", "").chars().any(|c| c as u32 >= 0x3000), "{en}");
+        let done = ImportReport { rows: 2, created: 2, errors: vec![] };
+        assert_eq!(
+            (done.to_text(Lang::Zh, COLUMNS), done.to_text(Lang::En, &[])),
+            ("已导入 2 行".into(), "imported 2 rows".into())
+        );
+    }
+
+    #[test]
     fn cells_are_cleaned() {
         assert_eq!(clean_cell("\u{3000} ＡＢ１２ \t"), "AB12");
         assert_eq!(clean_cell("周市镇 "), "周市镇");
@@ -275,6 +326,8 @@ pub type ExportFn =
 pub struct Exchange {
     /// The name on the command line (`shegong import units FILE`).
     pub kind: &'static str,
+    /// The columns of its files (they name the columns in the command line's report).
+    pub columns: &'static [Column],
     pub import: Option<ImportFn>,
     pub export: Option<ExportFn>,
 }
@@ -292,5 +345,5 @@ impl Exchange {
 
 /// The answer of an exporter asked for a format it does not write.
 pub fn unsupported_format(kind: &str, format: Format) -> anyhow::Error {
-    anyhow::anyhow!("{kind}: {format:?} is not supported / 不支持该格式")
+    Msg::new("import.cli.unsupported_format").arg("kind", kind).arg("format", format!("{format:?}")).into()
 }

@@ -182,7 +182,9 @@ pub const AMOUNT_COLUMNS: &[(&str, &str)] =
 
 /// For `shegong check`: stored amounts above the ceiling (written before it existed, or behind
 /// the application's back). The figures stay correct with them; the records should be fixed.
-pub async fn check_amounts<C: sea_orm::ConnectionTrait>(c: &C) -> Result<Vec<String>, sea_orm::DbErr> {
+pub async fn check_amounts<C: sea_orm::ConnectionTrait>(
+    c: &C,
+) -> Result<Vec<crate::platform::i18n::Msg>, sea_orm::DbErr> {
     let max = max_amount();
     let mut out = Vec::new();
     for (table, column) in AMOUNT_COLUMNS {
@@ -194,10 +196,12 @@ pub async fn check_amounts<C: sea_orm::ConnectionTrait>(c: &C) -> Result<Vec<Str
         )
         .await?;
         if n > 0 {
-            out.push(format!(
-                "{table}.{column}: {n} 笔金额超出单笔上限 {} 元 / {n} amounts above the ceiling of one amount",
-                max.yuan_text()
-            ));
+            out.push(
+                crate::platform::i18n::Msg::new("check.amounts_above_ceiling")
+                    .arg("column", format!("{table}.{column}"))
+                    .arg("n", n.to_string())
+                    .arg("max", max.yuan_text()),
+            );
         }
     }
     Ok(out)

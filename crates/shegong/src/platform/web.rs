@@ -13,7 +13,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 use crate::platform::access::CurrentUser;
 use crate::platform::error::{AppError, AppResult};
-use crate::platform::i18n::{t, tf, Lang};
+use crate::platform::i18n::{t, tf, Detail, Lang};
 
 pub const SESSION_COOKIE: &str = "sg_session";
 pub const CSRF_COOKIE: &str = "sg_csrf";
@@ -51,6 +51,11 @@ impl PageCtx {
     }
     pub fn tf(&self, key: &str, args: &[(&str, &str)]) -> String {
         tf(self.lang, key, args)
+    }
+    /// `x` in brackets as the page's language writes them after a word: `（x）` in Chinese,
+    /// ` (x)` in English (`common.paren`).
+    pub fn paren(&self, x: impl std::fmt::Display) -> String {
+        tf(self.lang, "common.paren", &[("x", &x.to_string())])
     }
     /// A fresh one-time token for a create form (see `platform::once`).
     pub fn nonce(&self) -> Result<String, RandomUnavailable> {
@@ -178,6 +183,44 @@ pub fn see_other(to: &str) -> Response {
     r
 }
 
+/// One problem of a form field: (field, locale key, detail shown after the message).
+pub type FieldProblem = (&'static str, &'static str, Detail);
+
+/// The problems a form's validation found. `push` takes the detail as anything that becomes a
+/// [`Detail`]: a user's value as a `String` (empty: none), a `cncodes::CodeError`, a `Msg`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Problems(Vec<FieldProblem>);
+
+impl Problems {
+    pub fn push<D: Into<Detail>>(&mut self, (field, key, detail): (&'static str, &'static str, D)) {
+        self.0.push((field, key, detail.into()));
+    }
+}
+
+impl std::ops::Deref for Problems {
+    type Target = [FieldProblem];
+    fn deref(&self) -> &[FieldProblem] {
+        &self.0
+    }
+}
+
+impl IntoIterator for Problems {
+    type Item = FieldProblem;
+    type IntoIter = std::vec::IntoIter<FieldProblem>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+/// The message of a field problem in `lang`: the message, and the detail after it.
+pub fn problem_message(lang: Lang, key: &str, detail: &Detail) -> String {
+    let m = crate::platform::i18n::message(lang, key);
+    if detail.is_none() {
+        return m;
+    }
+    tf(lang, "common.with_detail", &[("message", &m), ("detail", &detail.render(lang))])
+}
+
 /// Field errors of a submitted form: field name → message (already translated).
 #[derive(Debug, Clone, Default)]
 pub struct FormErrors(pub BTreeMap<String, String>);
@@ -188,6 +231,15 @@ impl FormErrors {
         let mut e = FormErrors::default();
         for (field, key) in errs {
             e.add(field, crate::platform::i18n::message(c.lang, key));
+        }
+        e
+    }
+
+    /// Field errors from [`Problems`], each with its detail, translated for the page.
+    pub fn from_problems(c: &PageCtx, problems: Problems) -> FormErrors {
+        let mut e = FormErrors::default();
+        for (field, key, detail) in problems {
+            e.add(field, problem_message(c.lang, key, &detail));
         }
         e
     }
@@ -473,12 +525,13 @@ where
 /// else, and after [`REPORT_TTL`](crate::platform::import::REPORT_TTL)).
 pub async fn import_report(
     axum::extract::State(st): axum::extract::State<crate::platform::AppState>,
+    c: PageCtx,
     auth: crate::platform::access::Auth,
     axum::extract::Path(token): axum::extract::Path<String>,
 ) -> AppResult<Response> {
     let bytes =
         crate::platform::import::load_report(&st.config.data_dir, auth.id, &token).await.ok_or(AppError::NotFound)?;
-    Ok(download(bytes, "导入问题报告.xlsx", XLSX_TYPE))
+    Ok(download(bytes, &format!("{}.xlsx", c.t("import.report_file")), XLSX_TYPE))
 }
 
 /// Leaves a message (a locale key) for the session's next full page, or clears it (`None`).

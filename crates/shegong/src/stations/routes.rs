@@ -136,14 +136,20 @@ struct UnitQuery {
 #[derive(Template)]
 #[template(path = "stations/party_options.html")]
 struct PartyOptions {
+    c: PageCtx,
     party_orgs: Vec<PartyOrgOption>,
     selected: String,
 }
 
 /// The options of the Party-organisation picker for a unit (htmx swaps them in when the unit changes).
-async fn party_org_options(State(st): State<AppState>, auth: Auth, Query(q): Query<UnitQuery>) -> AppResult<Response> {
+async fn party_org_options(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Query(q): Query<UnitQuery>,
+) -> AppResult<Response> {
     let party_orgs = party_orgs_for(&st, &auth, &q.unit_id).await?;
-    render(&PartyOptions { party_orgs, selected: String::new() })
+    render(&PartyOptions { c, party_orgs, selected: String::new() })
 }
 
 async fn station_create(

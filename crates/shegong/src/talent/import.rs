@@ -80,7 +80,7 @@ pub async fn preview(db: &Db, scope: &Scope, bytes: &[u8]) -> anyhow::Result<Exa
         let id = match cncodes::IdNumber::parse(&text(1)) {
             Ok(id) => id,
             Err(e) => {
-                out.errors.push(RowError::new(row, "id_number", "workers.error.id_number", e.to_string()));
+                out.errors.push(RowError::new(row, "id_number", "workers.error.id_number", e));
                 continue;
             }
         };

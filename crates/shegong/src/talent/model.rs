@@ -147,8 +147,8 @@ fn ser_id_number<S: serde::Serializer>(id: &cncodes::IdNumber, s: S) -> Result<S
 impl WorkerForm {
     /// The ID number must pass the GB 11643 check and agree with the gender given; the birth
     /// date is taken from it.
-    pub fn validate(&self, today: NaiveDate) -> Result<WorkerInput, Vec<(&'static str, &'static str, String)>> {
-        let mut errs: Vec<(&'static str, &'static str, String)> = Vec::new();
+    pub fn validate(&self, today: NaiveDate) -> Result<WorkerInput, crate::platform::web::Problems> {
+        let mut errs = crate::platform::web::Problems::default();
         let name = self.name.trim().to_string();
         if name.chars().count() < 2 || name.chars().count() > 30 {
             errs.push(("name", "workers.error.name", String::new()));
@@ -156,7 +156,7 @@ impl WorkerForm {
         let id = match cncodes::IdNumber::parse(&self.id_number) {
             Ok(id) => Some(id),
             Err(e) => {
-                errs.push(("id_number", "workers.error.id_number", e.to_string()));
+                errs.push(("id_number", "workers.error.id_number", e));
                 None
             }
         };

@@ -177,7 +177,9 @@ pub async fn import_csv(db: &Db, actor: &Actor, text: &str) -> anyhow::Result<Im
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                report.errors.push(RowError::new(row, "", "import.error.unreadable", e.to_string()));
+                // The csv crate's reason is English and technical: logged; the row is named.
+                tracing::debug!(error = %e, row, "unreadable CSV row");
+                report.errors.push(RowError::new(row, "", "import.error.unreadable", ""));
                 continue;
             }
         };
@@ -260,7 +262,8 @@ pub async fn export_csv(db: &Db) -> anyhow::Result<Vec<u8>> {
 }
 
 /// Units as files: xlsx (the template's columns) and CSV (the column keys), both ways.
-pub static UNITS: Exchange = Exchange { kind: "units", import: Some(import_any), export: Some(export_any) };
+pub static UNITS: Exchange =
+    Exchange { kind: "units", columns: XLSX_COLUMNS, import: Some(import_any), export: Some(export_any) };
 
 fn import_any<'a>(
     db: &'a Db,
@@ -274,7 +277,7 @@ fn import_any<'a>(
             Format::Xlsx => import_xlsx(db, actor, scope, bytes).await,
             Format::Csv => {
                 let text = String::from_utf8(bytes.to_vec())
-                    .map_err(|_| anyhow::anyhow!("文件不是 UTF-8 编码 / the file is not UTF-8"))?;
+                    .map_err(|_| crate::platform::i18n::Msg::new("import.error.not_utf8"))?;
                 import_csv(db, actor, &text).await
             }
         }

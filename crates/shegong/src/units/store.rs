@@ -294,7 +294,8 @@ pub async fn set_active<C: ConnectionTrait>(c: &C, id: i64, active: bool, versio
 }
 
 /// Tree consistency problems: wrong paths or depths, orphans, cycles (for `shegong check`).
-pub async fn check_tree<C: ConnectionTrait>(c: &C) -> Result<Vec<String>, DbErr> {
+pub async fn check_tree<C: ConnectionTrait>(c: &C) -> Result<Vec<crate::platform::i18n::Msg>, DbErr> {
+    use crate::platform::i18n::Msg;
     let all = Unit::find_by_statement(sql(
         c.get_database_backend(),
         &format!("SELECT {UNIT_COLS} FROM org_units ORDER BY id"),
@@ -310,17 +311,33 @@ pub async fn check_tree<C: ConnectionTrait>(c: &C) -> Result<Vec<String>, DbErr>
             Some(pid) => match by_id.get(&pid) {
                 Some(p) => (format!("{}{}/", p.path, u.code), p.depth + 1),
                 None => {
-                    problems.push(format!("unit {} ({}) has a missing parent {pid} / 上级单位不存在", u.id, u.name));
+                    problems.push(
+                        Msg::new("check.unit_parent")
+                            .arg("id", u.id.to_string())
+                            .arg("name", u.name.as_str())
+                            .arg("parent", pid.to_string()),
+                    );
                     continue;
                 }
             },
         };
         if u.path != expected_path {
-            problems.push(format!("unit {} ({}) path {} should be {expected_path} / 路径不一致", u.id, u.name, u.path));
+            problems.push(
+                Msg::new("check.unit_path")
+                    .arg("id", u.id.to_string())
+                    .arg("name", u.name.as_str())
+                    .arg("found", u.path.as_str())
+                    .arg("expected", expected_path),
+            );
         }
         if u.depth != expected_depth {
-            problems
-                .push(format!("unit {} ({}) depth {} should be {expected_depth} / 层级不一致", u.id, u.name, u.depth));
+            problems.push(
+                Msg::new("check.unit_depth")
+                    .arg("id", u.id.to_string())
+                    .arg("name", u.name.as_str())
+                    .arg("found", u.depth.to_string())
+                    .arg("expected", expected_depth.to_string()),
+            );
         }
     }
     Ok(problems)

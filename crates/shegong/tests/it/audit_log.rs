@@ -72,7 +72,7 @@ async fn rewrite_from(db: &Db, from: i64, edit: impl Fn(&mut AuditRow), hash: im
 }
 
 async fn check(app: &TestApp) -> Vec<String> {
-    shegong::cli::check(&app.db).await.expect("check")
+    shegong::cli::check(&app.db).await.expect("check").iter().map(ToString::to_string).collect()
 }
 
 async fn create_unit(app: &mut TestApp, code: &str) {
@@ -203,6 +203,7 @@ async fn cli_check(app: &TestApp) -> i32 {
     std::fs::write(&file, toml).expect("config file");
     let cli = shegong::cli::Cli {
         config: Some(file.to_string_lossy().to_string()),
+        lang: None,
         command: shegong::cli::Command::Check { db: shegong::cli::DbArg { database: None } },
     };
     shegong::cli::run(cli).await.expect("check runs")
@@ -255,7 +256,14 @@ both_backends!(a_cut_tail_is_found_through_the_checkpoint, |mut app: TestApp| as
             && p.contains(&format!("records row {max}, the database ends at row {keep}"))),
         "{problems:?}"
     );
-    assert!(problems.iter().any(|p| p.contains("末尾被截断")), "reported in Chinese too: {problems:?}");
+    // In Chinese for a Chinese reader, and only in Chinese (one language per message).
+    let zh: Vec<String> = shegong::cli::check(&app.db)
+        .await
+        .expect("check")
+        .iter()
+        .map(|p| p.render(shegong::platform::i18n::Lang::Zh))
+        .collect();
+    assert!(zh.iter().any(|p| p.contains("末尾被截断") && !p.contains("checkpoint")), "{zh:?}");
     assert_eq!(cli_check(&app).await, 1, "shegong check exits non-zero");
 
     // New rows written over the cut do not hide it: the row at the checkpoint now differs.
@@ -458,9 +466,9 @@ async fn legacy_chain_upgrade(postgres: bool) {
     )
     .await;
     let problems = audit::verify(&db).await.expect("verify").problems;
-    assert!(problems.iter().any(|p| p.contains("audit row 4 differs from the checkpoint")), "{problems:?}");
+    assert!(problems.iter().any(|p| p.to_string().contains("audit row 4 differs from the checkpoint")), "{problems:?}");
     assert!(
-        problems.iter().any(|p| p.contains("audit row 5: unsigned row after the first checkpoint")),
+        problems.iter().any(|p| p.to_string().contains("audit row 5: unsigned row after the first checkpoint")),
         "{problems:?}"
     );
     finish(db).await;

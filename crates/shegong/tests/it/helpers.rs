@@ -450,3 +450,18 @@ pub async fn route_path(
     }
     (path, found)
 }
+
+/// The texts between each `open` and the next `close` in `body`.
+pub fn between<'a>(body: &'a str, open: &str, close: &str) -> Vec<&'a str> {
+    body.match_indices(open)
+        .filter_map(|(i, _)| {
+            let rest = &body[i + open.len()..];
+            rest.find(close).map(|end| &rest[..end])
+        })
+        .collect()
+}
+
+/// Whether `s` holds a Chinese character or Chinese punctuation (full-width brackets, 、。：…).
+pub fn has_cjk(s: &str) -> bool {
+    s.chars().any(|c| matches!(c as u32, 0x3000..=0x303F | 0x4E00..=0x9FFF | 0xFF00..=0xFFEF))
+}

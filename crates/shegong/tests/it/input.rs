@@ -204,8 +204,8 @@ both_backends!(stored_amounts_beyond_any_sum_do_not_break_the_figures, |mut app:
     }
     // `shegong check` names the amounts above the ceiling.
     let problems = shegong::cli::check(&app.db).await.expect("check");
-    assert!(problems.iter().any(|p| p.starts_with("projects.amount_fen: 2 ")), "{problems:?}");
-    assert!(problems.iter().any(|p| p.starts_with("fund_entries.amount_fen")), "{problems:?}");
+    assert!(problems.iter().any(|p| p.to_string().starts_with("projects.amount_fen: 2 ")), "{problems:?}");
+    assert!(problems.iter().any(|p| p.to_string().starts_with("fund_entries.amount_fen")), "{problems:?}");
     // Money formatting of the saturated sum.
     assert_eq!(Money(i64::MAX).yuan_text(), HUGE);
 });

@@ -50,6 +50,7 @@ async fn cli_backup_and_check_on_sqlite() {
     let out = dir.path().join("backup.db");
     let cli = shegong::cli::Cli {
         config: None,
+        lang: None,
         command: shegong::cli::Command::Backup {
             out: out.to_string_lossy().to_string(),
             db: shegong::cli::DbArg { database: Some(app.db.url.clone()) },

@@ -5,7 +5,7 @@ use cncodes::CreditCode;
 use serde_json::json;
 
 use crate::both_backends;
-use crate::helpers::TestApp;
+use crate::helpers::{between, has_cjk, TestApp};
 
 /// A valid code of the given type character ('1' group, '2' service institution, '3' foundation)
 /// in Kunshan (320583) with a distinguishing serial.
@@ -687,4 +687,78 @@ both_backends!(the_agency_column_of_the_xlsx_import_and_export, |mut app: TestAp
         flags.contains(&(named.clone(), "no".into())) && flags.contains(&(ticked.clone(), "yes".into())),
         "{flags:?}"
     );
+});
+
+/// A credit code with a character that is never allowed (the check character 'Z').
+fn code_ending_in_z(serial: u32) -> String {
+    let mut bad = code('1', serial);
+    bad.pop();
+    bad.push('Z');
+    bad
+}
+
+// One language per message: the credit-code problem on the form and in the import report is
+// in the page's language only (it used to read "第18位字符“Z”不允许 / character 18 ('Z') is not
+// allowed" in both interfaces).
+both_backends!(credit_code_problems_are_in_the_page_language, |mut app: TestApp| async move {
+    use shegong::orgs::import::XLSX_COLUMNS;
+    app.login_ok("bureau").await;
+    let zhoushi = app.unit_id("/320583/zhoushi/").await.to_string();
+    let bad = code_ending_in_z(8001);
+    let form = [
+        ("credit_code", bad.as_str()),
+        ("name", "昆山市语言测试协会"),
+        ("org_type", "social_group"),
+        ("unit_id", zhoushi.as_str()),
+        ("registered_on", "2015-01-01"),
+    ];
+    let file =
+        shegong::platform::xlsx::write(XLSX_COLUMNS, &[org_row(&bad, "昆山市语言测试协会", "/320583/zhoushi/", "")])
+            .expect("xlsx");
+    for lang in ["zh-CN", "en"] {
+        app.get(&format!("/lang/{lang}?next=/")).await;
+        let r = app.post("/orgs", &form).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let errors = between(&r.body, "<p class=\"field-error\">", "</p>");
+        let e = errors.iter().find(|e| e.contains("18")).unwrap_or_else(|| panic!("{lang}: {errors:?}"));
+        let r = app.upload("/orgs/import", "orgs.xlsx", &file).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let report = between(&r.body, "<tbody>", "</tbody>").concat();
+        if lang == "en" {
+            assert!(e.contains("character 18") && e.contains("is not allowed") && !has_cjk(e), "{e}");
+            assert!(report.contains("Credit code") && report.contains("character 18"), "{report}");
+            assert!(!has_cjk(&report), "{report}");
+        } else {
+            assert!(e.contains("第18位字符“Z”不允许") && !e.contains("character") && !e.contains("allowed"), "{e}");
+            assert!(report.contains("统一社会信用代码") && report.contains("第18位字符“Z”不允许"), "{report}");
+            assert!(!report.contains("character") && !report.contains("allowed"), "{report}");
+        }
+    }
+});
+
+// `shegong import orgs FILE`: the row report in the language chosen (`--lang` or `LANG`), each
+// line in one language.
+both_backends!(cli_import_report_is_in_one_language, |app: TestApp| async move {
+    use shegong::platform::i18n::Lang;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("orgs.xlsx");
+    let rows = [org_row(&code_ending_in_z(8101), "昆山市命令行测试协会", "/320583/zhoushi/", "")];
+    std::fs::write(&path, shegong::platform::xlsx::write(shegong::orgs::import::XLSX_COLUMNS, &rows).expect("xlsx"))
+        .expect("file");
+    let file = path.to_str().expect("path");
+    let (code, en) = shegong::cli::import_file(&app.db, "orgs", file, Lang::En).await.expect("import");
+    assert_eq!(code, 1, "{en}");
+    assert!(en.starts_with("1 errors, nothing was written\n"), "{en}");
+    assert!(en.contains("row 2 [Credit code]") && en.contains("character 18 ('Z') is not allowed"), "{en}");
+    assert!(!has_cjk(&en), "{en}");
+    let (code, zh) = shegong::cli::import_file(&app.db, "orgs", file, Lang::Zh).await.expect("import");
+    assert_eq!(code, 1);
+    assert!(zh.starts_with("文件有 1 处错误，未写入任何数据\n"), "{zh}");
+    assert!(zh.contains("第2行 [统一社会信用代码]") && zh.contains("第18位字符“Z”不允许"), "{zh}");
+    assert!(!zh.contains("row") && !zh.contains("character") && !zh.contains("errors"), "{zh}");
+    // An unknown kind answers 2 with the kinds there are, in the language chosen.
+    let (code, text) = shegong::cli::import_file(&app.db, "nothing", file, Lang::En).await.expect("import");
+    assert_eq!((code, text.as_str()), (2, "unknown kind: nothing (units, orgs)"));
+    let (_, text) = shegong::cli::import_file(&app.db, "nothing", file, Lang::Zh).await.expect("import");
+    assert_eq!(text, "未知类型：nothing（可选：units, orgs）");
 });

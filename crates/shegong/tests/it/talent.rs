@@ -4,7 +4,7 @@ use axum::http::StatusCode;
 use serde_json::json;
 
 use crate::both_backends;
-use crate::helpers::TestApp;
+use crate::helpers::{between, has_cjk, TestApp};
 
 both_backends!(fund_balance_is_derived_and_never_overdrawn, |mut app: TestApp| async move {
     let token = app.token_for("bureau").await;
@@ -59,7 +59,7 @@ both_backends!(fund_balance_is_derived_and_never_overdrawn, |mut app: TestApp| a
     app.exec("UPDATE fund_entries SET amount_fen = amount_fen + 1 WHERE kind = 'grant' AND entry_on = '2022-05-01'")
         .await;
     let problems = shegong::cli::check(&app.db).await.expect("check");
-    assert!(problems.iter().any(|p| p.contains("below zero")), "{problems:?}");
+    assert!(problems.iter().any(|p| p.to_string().contains("below zero")), "{problems:?}");
     app.exec("UPDATE fund_entries SET amount_fen = amount_fen - 1 WHERE kind = 'grant' AND entry_on = '2022-05-01'")
         .await;
     // The statement is an xlsx with the opening, every entry and the closing line.
@@ -720,4 +720,44 @@ both_backends!(audit_rows_hold_no_full_or_rebuildable_numbers, |mut app: TestApp
         }
     }
     assert!(app.get("/admin/audit?entity=social_worker").await.body.contains(&id.masked()));
+});
+
+/// An ID number with the right check character around the first 17 digits, valid or not.
+fn with_check_character(first17: &str) -> String {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = first17.bytes().zip(WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
+    format!("{first17}{}", b"10X98765432"[(sum % 11) as usize] as char)
+}
+
+// One language per message: an ID-number problem on the worker form is in the page's language
+// only (it used to read "出生日期 birth date无效 / invalid 出生日期 birth date" in both).
+both_backends!(id_number_problems_are_in_the_page_language, |mut app: TestApp| async move {
+    app.login_ok("bureau").await;
+    let unit = app.unit_id("/320583/zhoushi/").await.to_string();
+    // 30 February 1990, with a check character that matches.
+    let feb30 = with_check_character("32058319900230001");
+    let wrong_check = {
+        let good = cncodes::IdNumber::complete("32058319880808131").expect("id").as_str().to_string();
+        let last = if good.ends_with('0') { "1" } else { "0" };
+        format!("{}{last}", &good[..17])
+    };
+    for lang in ["zh-CN", "en"] {
+        app.get(&format!("/lang/{lang}?next=/")).await;
+        for (id, zh_says, en_says) in [
+            (feb30.as_str(), "出生日期无效", "invalid birth date"),
+            (wrong_check.as_str(), "校验位（最后一位）应为", "check character (last) should be"),
+        ] {
+            let form = [("name", "语言测试社工"), ("id_number", id), ("gender", "male"), ("unit_id", unit.as_str())];
+            let r = app.post("/talent/workers", &form).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+            let errors = between(&r.body, "<p class=\"field-error\">", "</p>");
+            assert_eq!(errors.len(), 1, "{errors:?}");
+            let e = errors[0];
+            if lang == "en" {
+                assert!(e.contains(en_says) && !has_cjk(e), "{e}");
+            } else {
+                assert!(e.contains(zh_says) && !e.contains("birth") && !e.contains("check"), "{e}");
+            }
+        }
+    }
 });

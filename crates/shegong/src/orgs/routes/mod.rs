@@ -8,7 +8,7 @@ mod registry;
 mod reports;
 
 use crate::platform::access::{Need, Routes};
-use crate::platform::web::{FormErrors, PageCtx};
+use crate::platform::web::{FormErrors, PageCtx, Problems};
 
 pub use party::{resolve_coverage, CoverageQuery};
 
@@ -46,13 +46,8 @@ pub fn routes() -> Routes {
         .get("/party/coverage", Need::Perm("orgs.read"), party::coverage_page)
 }
 
-fn errors_from(c: &PageCtx, errs: Vec<(&'static str, &'static str, String)>) -> FormErrors {
-    let mut e = FormErrors::default();
-    for (field, key, detail) in errs {
-        let msg = if detail.is_empty() { c.t(key).to_string() } else { format!("{}：{detail}", c.t(key)) };
-        e.add(field, msg);
-    }
-    e
+fn errors_from(c: &PageCtx, errs: Problems) -> FormErrors {
+    FormErrors::from_problems(c, errs)
 }
 
 fn indent(depth: &i32) -> String {

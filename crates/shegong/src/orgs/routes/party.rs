@@ -21,10 +21,10 @@ use crate::platform::import::ImportReport;
 use crate::platform::once;
 use crate::platform::paging::{Page, PageParams};
 use crate::platform::time::today;
-use crate::platform::web::set_flash;
 use crate::platform::web::{
     self, download, render, render_status, see_other, FormErrors, ImportPage, PageCtx, XLSX_TYPE,
 };
+use crate::platform::web::{set_flash, Problems};
 use crate::platform::AppState;
 use crate::units::{self as units, UnitOption};
 
@@ -62,8 +62,8 @@ pub(super) struct PartyInput {
     in_action_plan: bool,
 }
 
-fn parse_party(f: &PartyForm) -> Result<PartyInput, Vec<(&'static str, &'static str, String)>> {
-    let mut errs = Vec::new();
+fn parse_party(f: &PartyForm) -> Result<PartyInput, Problems> {
+    let mut errs = Problems::default();
     let name = f.name.trim().to_string();
     if name.chars().count() < 2 || name.chars().count() > 100 {
         errs.push(("name", "party.error.name", String::new()));
@@ -252,7 +252,7 @@ pub(super) async fn joint_create(
 ) -> AppResult<Response> {
     f.kind = PartyOrgKind::JointBranch.code().into();
     let mut errs = match parse_party(&f) {
-        Ok(_) => vec![],
+        Ok(_) => Problems::default(),
         Err(e) => e,
     };
     let unit = match f.unit_id.trim().parse::<i64>() {

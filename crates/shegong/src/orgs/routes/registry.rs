@@ -20,10 +20,10 @@ use crate::platform::import::ImportReport;
 use crate::platform::once;
 use crate::platform::paging::{Page, PageParams};
 use crate::platform::time::today;
-use crate::platform::web::set_flash;
 use crate::platform::web::{
     self, download, render, render_status, see_other, FormErrors, ImportPage, PageCtx, XLSX_TYPE,
 };
+use crate::platform::web::{set_flash, Problems};
 use crate::platform::AppState;
 use crate::units::{self as units, UnitOption};
 
@@ -118,8 +118,8 @@ pub(super) async fn check_input(
     auth: &Auth,
     input: &OrgInput,
     except: Option<i64>,
-) -> AppResult<Vec<(&'static str, &'static str, String)>> {
-    let mut errs = Vec::new();
+) -> AppResult<Problems> {
+    let mut errs = Problems::default();
     match units::get_scoped(&st.db.conn, &auth.scope, input.unit_id).await? {
         None => errs.push(("unit_id", "orgs.error.unit", String::new())),
         Some(unit) => {

@@ -105,9 +105,8 @@ pub async fn record_many<C: ConnectionTrait>(conn: &C, actor: &Actor, events: Ve
     if events.is_empty() {
         return Ok(());
     }
-    let keys = installed().ok_or_else(|| {
-        DbErr::Custom("审计密钥未加载 / audit key not loaded (platform::audit::setup was not called)".into())
-    })?;
+    let keys = installed()
+        .ok_or_else(|| DbErr::Custom("audit key not loaded (platform::audit::setup was not called)".into()))?;
     let key = &keys.signing;
     let b = conn.get_database_backend();
     let n = events.len() as i64;

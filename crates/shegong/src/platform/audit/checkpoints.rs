@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use anyhow::Context;
 use chrono::{SubsecRound, Utc};
 use hmac::Mac;
 use sea_orm::ConnectionTrait;
@@ -15,6 +14,7 @@ use super::chain::{APPENDED, APPENDED_WAKE};
 use super::keys::{installed, AuditKey, Keys};
 use super::{ts, GENESIS};
 use crate::platform::db::{sql, Db};
+use crate::platform::i18n::Msg;
 
 /// Where a database's checkpoints go and how often.
 #[derive(Debug)]
@@ -60,7 +60,7 @@ pub(super) fn checkpoint_line(key: &AuditKey, seq: i64, hash: &str, at: &str) ->
 
 /// Parses and verifies a checkpoint file: the lines whose MAC verifies, and a problem for each
 /// line that does not. An unfinished last line (no newline: being written) is skipped.
-pub fn parse_checkpoints(text: &str, keys: &Keys) -> (Vec<Checkpoint>, Vec<String>) {
+pub fn parse_checkpoints(text: &str, keys: &Keys) -> (Vec<Checkpoint>, Vec<Msg>) {
     let mut good = Vec::new();
     let mut problems = Vec::new();
     let complete = match text.rfind('\n') {
@@ -78,18 +78,15 @@ pub fn parse_checkpoints(text: &str, keys: &Keys) -> (Vec<Checkpoint>, Vec<Strin
             _ => None,
         };
         let Some((seq, hash, at, key_id, mac)) = parsed else {
-            problems.push(format!("检查点文件第 {n} 行格式有误 / checkpoint line {n} is malformed (file edited)"));
+            problems.push(Msg::new("check.audit.line_malformed").arg("line", n.to_string()));
             continue;
         };
         let Some(key) = keys.get(key_id) else {
-            problems.push(format!(
-                "检查点文件第 {n} 行的密钥 {key_id} 未配置 / checkpoint line {n}: key {key_id} is not configured (add it to audit.retired_keys)"
-            ));
+            problems.push(Msg::new("check.audit.line_unknown_key").arg("line", n.to_string()).arg("key", key_id));
             continue;
         };
         if !crate::platform::secret::eq(checkpoint_mac(key, seq, hash, at), mac) {
-            problems
-                .push(format!("检查点文件第 {n} 行校验失败 / checkpoint line {n}: MAC does not verify (file edited)"));
+            problems.push(Msg::new("check.audit.line_mac").arg("line", n.to_string()));
             continue;
         }
         good.push(Checkpoint { line: n, seq, hash: hash.to_string(), at: at.to_string(), key_id: key_id.to_string() });
@@ -98,7 +95,7 @@ pub fn parse_checkpoints(text: &str, keys: &Keys) -> (Vec<Checkpoint>, Vec<Strin
 }
 
 /// Reads and verifies the checkpoint file; `None` when it does not exist.
-pub fn read_checkpoints(path: &Path, keys: &Keys) -> std::io::Result<Option<(Vec<Checkpoint>, Vec<String>)>> {
+pub fn read_checkpoints(path: &Path, keys: &Keys) -> std::io::Result<Option<(Vec<Checkpoint>, Vec<Msg>)>> {
     match std::fs::read_to_string(path) {
         Ok(t) => Ok(Some(parse_checkpoints(&t, keys))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -114,7 +111,7 @@ pub async fn checkpoint(db: &Db) -> anyhow::Result<Option<Checkpoint>> {
     let Some(anchor) = db.anchor.clone() else {
         return Ok(None);
     };
-    let keys = installed().ok_or_else(|| anyhow::anyhow!("审计密钥未加载 / audit key not loaded"))?;
+    let keys = installed().ok_or_else(|| Msg::new("cli.audit_key.not_loaded"))?;
     let mut last = anchor.last.lock().await;
     if last.is_none() {
         let file = read_checkpoints(&anchor.path, &keys)?;
@@ -150,7 +147,11 @@ pub async fn checkpoint(db: &Db) -> anyhow::Result<Option<Checkpoint>> {
     tokio::task::spawn_blocking(move || append_line(&path, &written))
         .await
         .map_err(|e| anyhow::anyhow!("checkpoint task: {e}"))?
-        .with_context(|| format!("审计检查点文件 / audit checkpoint file {}", anchor.path.display()))?;
+        .map_err(|e| {
+            Msg::new("check.audit.checkpoint_file")
+                .arg("path", anchor.path.display().to_string())
+                .arg("error", e.to_string())
+        })?;
     let mac = line.trim_end().rsplit(' ').next().unwrap_or_default().to_string();
     tracing::info!(seq, hash = %head_hash, at = %at, key_id = %keys.signing.id, mac = %mac, "audit checkpoint");
     *last = Some(seq);

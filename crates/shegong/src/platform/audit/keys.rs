@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use super::checkpoints::Anchor;
 use crate::platform::config::Config;
 use crate::platform::db::Db;
+use crate::platform::i18n::Msg;
 
 pub(super) type HmacSha256 = Hmac<Sha256>;
 
@@ -38,10 +39,10 @@ impl AuditKey {
             && id.len() <= 32
             && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
         if !id_ok {
-            anyhow::bail!("审计密钥编号无效（字母、数字、. _ -，至多 32 个）/ invalid audit key id {id:?} (letters, digits, . _ -, at most 32)");
+            return Err(Msg::new("cli.audit_key.bad_id").arg("id", format!("{id:?}")).into());
         }
         if key.len() < 32 {
-            anyhow::bail!("审计密钥 {id} 太短（至少 32 字节）/ audit key {id} is too short (at least 32 bytes)");
+            return Err(Msg::new("cli.audit_key.too_short").arg("id", id).into());
         }
         let mac = HmacSha256::new_from_slice(key).map_err(|_| anyhow::anyhow!("audit key {id}: unusable"))?;
         Ok(AuditKey { id: id.to_string(), mac, fingerprint: Sha256::digest(key).into() })
@@ -81,7 +82,7 @@ pub fn parse_key(text: &str) -> anyhow::Result<Vec<u8>> {
     base64::engine::general_purpose::STANDARD
         .decode(t)
         .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(t))
-        .map_err(|_| anyhow::anyhow!("审计密钥须为十六进制或 base64 / the audit key must be hex or base64"))
+        .map_err(|_| Msg::new("cli.audit_key.encoding").into())
 }
 
 impl Keys {
@@ -97,7 +98,7 @@ impl Keys {
         match self.verify.iter().find(|v| v.id == k.id) {
             Some(v) if v.fingerprint == k.fingerprint => {}
             Some(_) => {
-                anyhow::bail!("审计密钥编号 {id} 重复且密钥不同 / audit key id {id} given twice with different keys")
+                return Err(Msg::new("cli.audit_key.twice").arg("id", id).into());
             }
             None => self.verify.push(k),
         }
@@ -131,10 +132,7 @@ impl Keys {
                     let (id, bytes) = create_key_file(&path)?;
                     (Keys::new(&id, &bytes)?, KeyOrigin::Generated(path.clone()))
                 }
-                None => anyhow::bail!(
-                    "未配置审计密钥（audit.key），也没有密钥文件 {p} / no audit key configured (audit.key) and no key file at {p}",
-                    p = path.display()
-                ),
+                None => return Err(Msg::new("cli.audit_key.none").arg("path", path.display().to_string()).into()),
             },
         };
         for r in &cfg.audit.retired_keys {
@@ -153,7 +151,7 @@ fn read_key_file(path: &Path) -> anyhow::Result<Option<(String, Vec<u8>)>> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e).with_context(|| format!("审计密钥文件 / audit key file {}", path.display())),
+        Err(e) => return Err(key_file_error(path, &e)),
     };
     #[cfg(unix)]
     {
@@ -167,8 +165,13 @@ fn read_key_file(path: &Path) -> anyhow::Result<Option<(String, Vec<u8>)>> {
     let mut parts = text.split_whitespace();
     match (parts.next(), parts.next(), parts.next()) {
         (Some(id), Some(key), None) => Ok(Some((id.to_string(), parse_key(key)?))),
-        _ => anyhow::bail!("审计密钥文件格式有误 / the audit key file {} is not `<id> <key>`", path.display()),
+        _ => Err(Msg::new("cli.audit_key.file_format").arg("path", path.display().to_string()).into()),
     }
+}
+
+/// A key file that cannot be read or written.
+fn key_file_error(path: &Path, e: &std::io::Error) -> anyhow::Error {
+    Msg::new("cli.audit_key.file").arg("path", path.display().to_string()).arg("error", e.to_string()).into()
 }
 
 /// Creates a key file with a new random key, readable by its owner only.
@@ -198,7 +201,7 @@ fn create_key_file(path: &Path) -> anyhow::Result<(String, Vec<u8>)> {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             read_key_file(path)?.ok_or_else(|| anyhow::anyhow!("audit key file {} vanished", path.display()))
         }
-        Err(e) => Err(e).with_context(|| format!("审计密钥文件 / audit key file {}", path.display())),
+        Err(e) => Err(key_file_error(path, &e)),
     }
 }
 

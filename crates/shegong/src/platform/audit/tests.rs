@@ -75,7 +75,7 @@ fn checkpoint_lines_verify_and_edits_do_not() {
     let edited = text.replace(" 9 ", " 4 ");
     let (good, problems) = parse_checkpoints(&edited, &k);
     assert_eq!(good.len(), 1);
-    assert!(problems[0].contains("line 2"), "{problems:?}");
+    assert!(problems[0].to_string().contains("line 2"), "{problems:?}");
     // Under another key nothing verifies; an unfinished last line is not read.
     let other = Keys::new("k1", &[9u8; 32]).expect("other");
     assert_eq!(parse_checkpoints(&text, &other).1.len(), 2);

@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use anyhow::Context;
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult};
 
 use super::chain::hash_row;
@@ -11,6 +10,7 @@ use super::checkpoints::{read_checkpoints, Checkpoint};
 use super::keys::{installed, Keys};
 use super::{AuditRow, GENESIS};
 use crate::platform::db::{count, sql, Db};
+use crate::platform::i18n::Msg;
 
 /// The result of checking the chain.
 #[derive(Debug, Default)]
@@ -20,7 +20,8 @@ pub struct ChainReport {
     pub keyed_rows: i64,
     /// Checkpoints whose MAC verified.
     pub checkpoints: usize,
-    pub problems: Vec<String>,
+    /// What is wrong, each rendered in the reader's language (`check.audit.*`).
+    pub problems: Vec<Msg>,
 }
 
 /// Recomputes every row's hash (under the key its id names) and link, the head, and compares
@@ -58,40 +59,39 @@ pub async fn verify_chain<C: ConnectionTrait>(
         for r in rows {
             report.rows += 1;
             if r.id != expect_seq {
-                report.problems.push(format!("audit row {} missing before row {} / 审计记录缺失", expect_seq, r.id));
+                report.problems.push(
+                    Msg::new("check.audit.missing_row")
+                        .arg("expected", expect_seq.to_string())
+                        .arg("id", r.id.to_string()),
+                );
             }
             if r.prev_hash != prev {
-                report.problems.push(format!("audit row {}: link broken / 链接断裂", r.id));
+                report.problems.push(Msg::new("check.audit.link_broken").arg("id", r.id.to_string()));
             }
             match &r.key_id {
                 Some(_) => report.keyed_rows += 1,
-                None if report.keyed_rows > 0 => report.problems.push(format!(
-                    "审计记录 {} 未签名却在已签名记录之后 / audit row {}: unsigned row after signed rows: content altered",
-                    r.id, r.id
-                )),
-                None if first_checkpoint.is_some_and(|f| r.id > f) => report.problems.push(format!(
-                    "审计记录 {} 未签名却在首个检查点之后 / audit row {}: unsigned row after the first checkpoint: content altered",
-                    r.id, r.id
-                )),
+                None if report.keyed_rows > 0 => {
+                    report.problems.push(Msg::new("check.audit.unsigned_after_signed").arg("id", r.id.to_string()))
+                }
+                None if first_checkpoint.is_some_and(|f| r.id > f) => {
+                    report.problems.push(Msg::new("check.audit.unsigned_after_checkpoint").arg("id", r.id.to_string()))
+                }
                 None => {}
             }
             match hash_row(&r, keys) {
                 Some(h) if crate::platform::secret::eq(&h, &r.hash) => {}
-                Some(_) => report.problems.push(format!("audit row {}: content altered / 内容被篡改", r.id)),
-                None => report.problems.push(format!(
-                    "审计记录 {} 的密钥 {} 未配置 / audit row {}: key {} is not configured (add it to audit.retired_keys)",
-                    r.id,
-                    r.key_id.as_deref().unwrap_or(""),
-                    r.id,
-                    r.key_id.as_deref().unwrap_or("")
-                )),
+                Some(_) => report.problems.push(Msg::new("check.audit.altered").arg("id", r.id.to_string())),
+                None => report.problems.push(
+                    Msg::new("check.audit.unknown_key")
+                        .arg("id", r.id.to_string())
+                        .arg("key", r.key_id.as_deref().unwrap_or("")),
+                ),
             }
             for c in at_seq.get(&r.id).into_iter().flatten() {
                 if c.hash != r.hash {
-                    report.problems.push(format!(
-                        "审计记录 {} 与检查点（{}）不符，审计链被改写 / audit row {} differs from the checkpoint of {}: the chain was rewritten (content altered)",
-                        r.id, c.at, r.id, c.at
-                    ));
+                    report
+                        .problems
+                        .push(Msg::new("check.audit.rewritten").arg("id", r.id.to_string()).arg("at", c.at.as_str()));
                 }
             }
             prev = r.hash;
@@ -101,16 +101,13 @@ pub async fn verify_chain<C: ConnectionTrait>(
     }
     if let Some((&seq, cps)) = at_seq.iter().next_back().filter(|(&seq, _)| seq > last_id) {
         let at = cps.first().map(|c| c.at.as_str()).unwrap_or_default();
-        report.problems.push(format!(
-            "审计日志末尾被截断：检查点（{at}）记录到第 {seq} 条，数据库只到第 {last_id} 条 / audit log cut at the end: the checkpoint of {at} records row {seq}, the database ends at row {last_id} (rows removed)"
-        ));
+        report.problems.push(
+            Msg::new("check.audit.cut").arg("at", at).arg("seq", seq.to_string()).arg("last", last_id.to_string()),
+        );
     }
     if let Some(c) = at_seq.get(&0).and_then(|v| v.first()) {
         if c.hash != GENESIS {
-            report.problems.push(format!(
-                "检查点第 {} 行的起点有误 / checkpoint line {}: wrong start of the chain",
-                c.line, c.line
-            ));
+            report.problems.push(Msg::new("check.audit.bad_start").arg("line", c.line.to_string()));
         }
     }
     let head = conn.query_one(sql(b, "SELECT seq, hash FROM audit_head WHERE id = 1", vec![])).await?;
@@ -119,12 +116,12 @@ pub async fn verify_chain<C: ConnectionTrait>(
             let seq: i64 = h.try_get_by_index(0)?;
             let hash: String = h.try_get_by_index(1)?;
             if seq != last_id || hash != prev {
-                report.problems.push(format!(
-                    "audit head (seq {seq}) does not match the last row ({last_id}): rows removed at the end / 末尾记录被删除"
-                ));
+                report.problems.push(
+                    Msg::new("check.audit.head_mismatch").arg("seq", seq.to_string()).arg("last", last_id.to_string()),
+                );
             }
         }
-        None => report.problems.push("audit head missing: rows removed / 审计链头缺失".to_string()),
+        None => report.problems.push(Msg::new("check.audit.head_missing")),
     }
     Ok(report)
 }
@@ -133,28 +130,22 @@ pub async fn verify_chain<C: ConnectionTrait>(
 /// `db` has an anchor): what `shegong check` reports about the audit log.
 pub async fn verify(db: &Db) -> anyhow::Result<ChainReport> {
     let Some(keys) = installed() else {
-        return Ok(ChainReport {
-            problems: vec![
-                "审计密钥未加载，无法校验审计链 / audit key not loaded: the audit chain cannot be verified".into()
-            ],
-            ..ChainReport::default()
-        });
+        return Ok(ChainReport { problems: vec![Msg::new("check.audit.no_key")], ..ChainReport::default() });
     };
     let (checkpoints, mut problems, missing) = match &db.anchor {
         None => (Vec::new(), Vec::new(), None),
-        Some(a) => match read_checkpoints(&a.path, &keys)
-            .with_context(|| format!("审计检查点文件 / audit checkpoint file {}", a.path.display()))?
-        {
+        Some(a) => match read_checkpoints(&a.path, &keys).map_err(|e| {
+            Msg::new("check.audit.checkpoint_file")
+                .arg("path", a.path.display().to_string())
+                .arg("error", e.to_string())
+        })? {
             Some((c, p)) => (c, p, None),
             None => (Vec::new(), Vec::new(), Some(a.path.clone())),
         },
     };
     let mut report = verify_chain(&db.conn, &keys, &checkpoints).await?;
     if let Some(path) = missing.filter(|_| report.keyed_rows > 0) {
-        problems.push(format!(
-            "审计检查点文件缺失：{p}，无法检查日志末尾 / audit checkpoint file {p} is missing: the end of the log cannot be checked",
-            p = path.display()
-        ));
+        problems.push(Msg::new("check.audit.checkpoint_missing").arg("path", path.display().to_string()));
     }
     problems.append(&mut report.problems);
     report.problems = problems;

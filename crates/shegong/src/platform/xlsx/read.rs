@@ -9,6 +9,7 @@ use calamine::{Data, Reader, Xlsx};
 use super::dates::{parse_date_text, serial_to_date};
 use super::sniff::zip_info;
 use super::*;
+use crate::platform::i18n::{Detail, Msg};
 use crate::platform::import::{clean_cell, RowError};
 use crate::platform::money::{Amount, MoneyError};
 
@@ -25,8 +26,15 @@ fn number_text(f: f64) -> String {
     }
 }
 
-fn file_error(key: &str, detail: impl Into<String>) -> Vec<RowError> {
+fn file_error(key: &str, detail: impl Into<Detail>) -> Vec<RowError> {
     vec![RowError::new(0, "", key, detail)]
+}
+
+/// A workbook calamine cannot read: its reason goes to the log (it is English and technical),
+/// the user reads that the file is not a valid workbook.
+fn not_xlsx(e: &dyn std::fmt::Display) -> Vec<RowError> {
+    tracing::debug!(error = %e, "unreadable workbook");
+    file_error(KEY_NOT_XLSX, Detail::None)
 }
 
 /// True if the cell holds nothing (also: only blanks).
@@ -76,7 +84,7 @@ pub(super) fn map_header(
         .iter()
         .zip(&found)
         .filter(|(c, f)| c.required && !**f)
-        .map(|(c, _)| RowError::new(header_row, c.zh, KEY_MISSING_COLUMN, c.header()))
+        .map(|(c, _)| RowError::new(header_row, c.zh, KEY_MISSING_COLUMN, Detail::Label { zh: c.zh, en: c.en }))
         .collect();
     if errors.is_empty() {
         Ok(map)
@@ -98,14 +106,21 @@ fn display(d: &Data, is_1904: bool) -> String {
     }
 }
 
-type CellResult = Result<Cell, (&'static str, String)>;
+type CellResult = Result<Cell, (&'static str, Detail)>;
+
+/// The detail of a value that is not one of `options`: the value and the options, by their
+/// Chinese labels for a Chinese reader and by their codes (also accepted) for an English one.
+pub(super) fn allowed(shown: String, options: &[(&'static str, &'static str)]) -> Detail {
+    let options = options.iter().map(|(code, zh)| Detail::Label { zh, en: code }).collect();
+    Msg::new("import.detail.allowed").arg("value", shown).arg("options", Detail::List(options)).into()
+}
 
 fn parse_cell(d: &Data, kind: ColKind, is_1904: bool) -> CellResult {
     if is_blank(d) {
         return Ok(Cell::Empty);
     }
     if let Data::Error(e) = d {
-        return Err((KEY_UNREADABLE, e.to_string()));
+        return Err((KEY_UNREADABLE, e.to_string().into()));
     }
     let shown = display(d, is_1904);
     match kind {
@@ -117,7 +132,7 @@ fn parse_cell(d: &Data, kind: ColKind, is_1904: bool) -> CellResult {
                 Data::String(_) => shown.parse::<i64>().ok(),
                 _ => None,
             };
-            v.map(Cell::Int).ok_or((KEY_INTEGER, shown))
+            v.map(Cell::Int).ok_or((KEY_INTEGER, shown.into()))
         }
         // The one money parser (`platform::money`): exact fen, never negative, never above the
         // configured ceiling of one amount.
@@ -128,7 +143,7 @@ fn parse_cell(d: &Data, kind: ColKind, is_1904: bool) -> CellResult {
                 Data::String(_) => Amount::parse_yuan(&shown),
                 _ => Err(MoneyError::Invalid),
             };
-            v.map(|a| Cell::Fen(a.fen())).map_err(|e| (e.key(KEY_MONEY), shown))
+            v.map(|a| Cell::Fen(a.fen())).map_err(|e| (e.key(KEY_MONEY), shown.into()))
         }
         ColKind::Date => {
             let v = match d {
@@ -152,21 +167,18 @@ fn parse_cell(d: &Data, kind: ColKind, is_1904: bool) -> CellResult {
                 Data::String(_) => parse_date_text(&shown),
                 _ => None,
             };
-            v.map(Cell::Date).ok_or((KEY_DATE, shown))
+            v.map(Cell::Date).ok_or((KEY_DATE, shown.into()))
         }
         ColKind::Enum(options) => options
             .iter()
             .find(|(code, zh)| *zh == shown || code.eq_ignore_ascii_case(&shown))
             .map(|(code, _)| Cell::Enum(code))
-            .ok_or_else(|| {
-                let labels: Vec<&str> = options.iter().map(|(_, zh)| *zh).collect();
-                (KEY_ENUM, format!("{shown}; 可选 / allowed: {}", labels.join("、")))
-            }),
+            .ok_or_else(|| (KEY_ENUM, allowed(shown, options))),
         ColKind::Code => match d {
             // Excel keeps 15 significant digits: a larger number has lost digits.
-            Data::Float(f) if f.abs() >= 1e15 => Err((KEY_CODE_AS_NUMBER, shown)),
+            Data::Float(f) if f.abs() >= 1e15 => Err((KEY_CODE_AS_NUMBER, shown.into())),
             // A code that Excel turned into a date is lost as well.
-            Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => Err((KEY_CODE_AS_NUMBER, shown)),
+            Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => Err((KEY_CODE_AS_NUMBER, shown.into())),
             _ => Ok(Cell::Text(shown.to_uppercase())),
         },
     }
@@ -177,12 +189,12 @@ type RawRows = BTreeMap<u32, Vec<Data>>;
 
 /// Streams the first sheet: whether the workbook uses the 1904 date system, and its data rows.
 fn read_cells(bytes: &[u8], columns: &[Column]) -> Result<(bool, RawRows), Vec<RowError>> {
-    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| file_error(KEY_NOT_XLSX, e.to_string()))?;
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| not_xlsx(&e))?;
     let is_1904 = wb.has_1904_epoch();
     let Some(first) = wb.sheet_names().into_iter().next() else {
         return Err(file_error(KEY_NOT_XLSX, ""));
     };
-    let mut cells = wb.worksheet_cells_reader(&first).map_err(|e| file_error(KEY_NOT_XLSX, e.to_string()))?;
+    let mut cells = wb.worksheet_cells_reader(&first).map_err(|e| not_xlsx(&e))?;
 
     let mut header_row: Option<u32> = None;
     let mut header: Vec<(u32, String)> = Vec::new();
@@ -192,7 +204,7 @@ fn read_cells(bytes: &[u8], columns: &[Column]) -> Result<(bool, RawRows), Vec<R
         let cell = match cells.next_cell() {
             Ok(Some(c)) => c,
             Ok(None) => break,
-            Err(e) => return Err(file_error(KEY_NOT_XLSX, e.to_string())),
+            Err(e) => return Err(not_xlsx(&e)),
         };
         let (r, c) = cell.get_position();
         let value = Data::from(cell.get_value().clone());
@@ -238,7 +250,10 @@ pub fn read(bytes: &[u8], columns: &[Column]) -> Result<Sheet, Vec<RowError>> {
         return Err(file_error(KEY_NOT_XLSX, ""));
     };
     if zip.unpacked > MAX_UNPACKED {
-        return Err(file_error(KEY_TOO_LARGE, format!("> {} MB unpacked", MAX_UNPACKED / 1024 / 1024)));
+        return Err(file_error(
+            KEY_TOO_LARGE,
+            Msg::new("import.detail.max_unpacked_mb").arg("mb", (MAX_UNPACKED / 1024 / 1024).to_string()),
+        ));
     }
     // calamine can panic on some malformed parts (e.g. an overflowing cell reference in a
     // debug build); a damaged upload must give an error, not a panic.

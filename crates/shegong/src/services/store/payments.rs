@@ -57,7 +57,7 @@ pub async fn insert_payment<C: ConnectionTrait>(
 }
 
 /// Projects whose payments exceed the contract (for `shegong check`): should never happen.
-pub async fn check_payments<C: ConnectionTrait>(c: &C) -> Result<Vec<String>, DbErr> {
+pub async fn check_payments<C: ConnectionTrait>(c: &C) -> Result<Vec<crate::platform::i18n::Msg>, DbErr> {
     let rows = c
         .query_all(sql(
             c.get_database_backend(),
@@ -71,11 +71,12 @@ pub async fn check_payments<C: ConnectionTrait>(c: &C) -> Result<Vec<String>, Db
         let id: i64 = r.try_get_by_index(0)?;
         let amount: i64 = r.try_get_by_index(1)?;
         let paid: i64 = r.try_get_by_index(2)?;
-        out.push(format!(
-            "项目 {id} 支付 {} 元超过合同金额 {} 元 / project {id} paid more than its contract",
-            Money(paid).yuan_text(),
-            Money(amount).yuan_text()
-        ));
+        out.push(
+            crate::platform::i18n::Msg::new("check.overpaid")
+                .arg("id", id.to_string())
+                .arg("paid", Money(paid).yuan_text())
+                .arg("amount", Money(amount).yuan_text()),
+        );
     }
     Ok(out)
 }

@@ -85,7 +85,7 @@ async fn worker_create(
     auth: Auth,
     Form(f): Form<WorkerForm>,
 ) -> AppResult<Response> {
-    let mut errs = Vec::new();
+    let mut errs = crate::platform::web::Problems::default();
     let input = match f.validate(today()) {
         Ok(i) => Some(i),
         Err(e) => {
@@ -116,10 +116,7 @@ async fn worker_create(
         }
     }
     let Some(input) = input.filter(|_| errs.is_empty()) else {
-        let mut errors = FormErrors::default();
-        for (field, key, detail) in errs {
-            errors.add(field, if detail.is_empty() { c.t(key).to_string() } else { format!("{}：{detail}", c.t(key)) });
-        }
+        let errors = FormErrors::from_problems(&c, errs);
         let units = crate::units::options(&st.db.conn, &auth.scope).await?;
         let agencies = store::agencies(&st.db.conn, &auth.scope).await?;
         // The ID number is never sent back to the browser.
@@ -220,7 +217,7 @@ async fn worker_update(
     }
     f.level.clear();
     let version: i32 = f.version.trim().parse().map_err(|_| AppError::BadRequest("error.bad_request".into()))?;
-    let mut errs = Vec::new();
+    let mut errs = crate::platform::web::Problems::default();
     let input = match f.validate(today()) {
         Ok(i) => Some(i),
         Err(e) => {

@@ -173,7 +173,8 @@ pub async fn would_overdraw<C: ConnectionTrait>(
 
 /// Ledger problems for `shegong check`: a day on which the fund's balance was below zero, or a
 /// non-positive amount (the table forbids it; a hand edit could still try).
-pub async fn check_ledger<C: ConnectionTrait>(c: &C) -> Result<Vec<String>, DbErr> {
+pub async fn check_ledger<C: ConnectionTrait>(c: &C) -> Result<Vec<crate::platform::i18n::Msg>, DbErr> {
+    use crate::platform::i18n::Msg;
     let rows = EntryRow::find_by_statement(sql(
         c.get_database_backend(),
         "SELECT id, kind, entry_on, amount_fen, counterparty, purpose, approval_ref FROM fund_entries ORDER BY entry_on, id",
@@ -187,16 +188,16 @@ pub async fn check_ledger<C: ConnectionTrait>(c: &C) -> Result<Vec<String>, DbEr
     for (i, r) in rows.iter().enumerate() {
         let fen = r.amount_fen.fen();
         if fen <= 0 {
-            problems.push(format!("fund entry {} has amount {} / 金额无效", r.id, fen));
+            problems.push(Msg::new("check.fund_amount").arg("id", r.id.to_string()).arg("amount", fen.to_string()));
         }
         running += if r.kind == "contribution" { i128::from(fen) } else { -i128::from(fen) };
         let day_ends = rows.get(i + 1).is_none_or(|n| n.entry_on != r.entry_on);
         if day_ends && running < 0 {
-            problems.push(format!(
-                "fund balance {} on {} is below zero / 基金余额为负",
-                Money(i64::try_from(running).unwrap_or(i64::MIN)).yuan_text(),
-                r.entry_on
-            ));
+            problems.push(
+                Msg::new("check.fund_balance")
+                    .arg("balance", Money(i64::try_from(running).unwrap_or(i64::MIN)).yuan_text())
+                    .arg("on", r.entry_on.to_string()),
+            );
         }
     }
     Ok(problems)
