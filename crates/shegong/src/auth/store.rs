@@ -467,15 +467,20 @@ pub async fn create_token<C: ConnectionTrait>(
     expires_at: Option<DateTime<Utc>>,
 ) -> Result<(i64, String), DbErr> {
     let token = format!("sg_{}", random_token(24)?);
-    let row = c
-        .query_one(sql(
-            c.get_database_backend(),
-            "INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at, expires_at) VALUES (?,?,?,?,?,?) RETURNING id",
-            vec![user_id.into(), name.into(), token[..11].to_string().into(), token_hash(&token).into(), Utc::now().into(), expires_at.into()],
-        ))
-        .await?
-        .ok_or(DbErr::RecordNotInserted)?;
-    Ok((row.try_get_by_index(0)?, token))
+    let id = crate::platform::db::insert_id(
+        c,
+        "INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at, expires_at) VALUES (?,?,?,?,?,?)",
+        vec![
+            user_id.into(),
+            name.into(),
+            token[..11].to_string().into(),
+            token_hash(&token).into(),
+            Utc::now().into(),
+            expires_at.into(),
+        ],
+    )
+    .await?;
+    Ok((id, token))
 }
 
 pub async fn list_tokens<C: ConnectionTrait>(c: &C, user_id: i64) -> Result<Vec<TokenRow>, DbErr> {

@@ -97,10 +97,9 @@ pub async fn store<C: ConnectionTrait>(
         tokio::fs::rename(&tmp, &path).await?;
     }
     let name: String = filename.chars().filter(|ch| !ch.is_control() && *ch != '/' && *ch != '\\').take(200).collect();
-    let row = c
-        .query_one(sql(
-            c.get_database_backend(),
-            "INSERT INTO attachments (entity, entity_id, unit_id, kind, filename, content_type, size, sha256, created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING id",
+    let id = crate::platform::db::insert_id(
+            c,
+            "INSERT INTO attachments (entity, entity_id, unit_id, kind, filename, content_type, size, sha256, created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
             vec![
                 entity.into(),
                 entity_id.into(),
@@ -113,10 +112,9 @@ pub async fn store<C: ConnectionTrait>(
                 by.into(),
                 Utc::now().into(),
             ],
-        ))
-        .await?
-        .ok_or(DbErr::RecordNotInserted)?;
-    Ok(row.try_get_by_index(0)?)
+        )
+        .await?;
+    Ok(id)
 }
 
 pub async fn get<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<Attachment>, DbErr> {

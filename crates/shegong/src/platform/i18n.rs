@@ -411,8 +411,14 @@ mod tests {
         // files hold documents rather than messages: xlsx templates and export headers (filled
         // and read by people of either language), the note stored on imported projects (data),
         // the OpenAPI description and the `--help` text.
-        const DOCUMENTS: &[&str] =
-            &["platform/xlsx/write.rs", "services/routes/figures.rs", "services/import.rs", "app.rs", "cli.rs", "demo/"];
+        const DOCUMENTS: &[&str] = &[
+            "platform/xlsx/write.rs",
+            "services/routes/figures.rs",
+            "services/import.rs",
+            "app.rs",
+            "cli.rs",
+            "demo/",
+        ];
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let mut bad = Vec::new();
         visit(&root, &mut |text, path| {

@@ -81,7 +81,8 @@ fn domains_meet_only_through_their_public_face() {
 }
 
 /// Domains already laid out in the same rooms (issue 11); the others join this list as they move.
-const ROOMED: &[&str] = &["events", "orgs", "party", "services", "stations", "talent", "units", "users"];
+const ROOMED: &[&str] =
+    &["events", "orgs", "party", "review", "services", "stations", "system", "talent", "units", "users"];
 
 /// What a domain folder may hold: its public face, types and rules, SQL, pages, API, xlsx import
 /// and figures (`store` and `routes` may be folders of one file per sub-resource).
@@ -132,4 +133,29 @@ fn roomed_domains_keep_their_rooms_and_their_sql_in_the_store() {
         }));
     }
     assert!(problems.is_empty(), "rooms and SQL: {problems:#?}");
+}
+
+#[test]
+fn no_source_file_outside_the_demo_is_longer_than_800_lines() {
+    let mut long = Vec::new();
+    for (p, _) in sources(&src()) {
+        if p.components().any(|c| c.as_os_str() == "demo") {
+            continue;
+        }
+        let lines = std::fs::read_to_string(&p).expect("read").lines().count();
+        if lines > 800 {
+            long.push(format!("{}: {lines} lines", p.display()));
+        }
+    }
+    assert!(long.is_empty(), "split along the sub-resources: {long:#?}");
+}
+
+#[test]
+fn one_paging_helper_and_one_insert_helper_in_the_whole_crate() {
+    let files: Vec<(PathBuf, String)> = sources(&src())
+        .into_iter()
+        .filter(|(p, _)| !p.ends_with("platform/paging.rs") && !p.ends_with("platform/db.rs"))
+        .collect();
+    let found = hits(&files, |l| l.contains("LIMIT ? OFFSET ?") || l.contains("RETURNING id"));
+    assert!(found.is_empty(), "use paging::fetch and db::insert_id: {found:#?}");
 }
