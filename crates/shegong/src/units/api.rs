@@ -47,7 +47,7 @@ pub async fn list(
     p: PageParams,
     Query(q): Query<UnitQuery>,
 ) -> AppResult<Json<Page<UnitRow>>> {
-    let f = UnitFilter { kind: q.kind, parent: q.parent };
+    let f = UnitFilter { kind: q.kind, parent: q.parent, ..UnitFilter::default() };
     Ok(Json(store::list(&st.db.conn, &auth.scope, &f, &p).await?))
 }
 

@@ -19,8 +19,8 @@ pub async fn headline<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<Fi
     };
     Ok(vec![
         FigureValue::new("units.district_town", "figures.units.district_town", sum(2), "figures.unit.count")
-            .link("/units/list?kind=town"),
+            .link("/units/list?tier=2"),
         FigureValue::new("units.community", "figures.units.community", sum(3), "figures.unit.count")
-            .link("/units/list?kind=community"),
+            .link("/units/list?tier=3"),
     ])
 }

@@ -118,8 +118,12 @@ async fn list(
     Query(f): Query<UnitFilter>,
 ) -> AppResult<Response> {
     let page = store::list(&st.db.conn, &auth.scope, &f, &p).await?;
-    let extra =
-        serde_urlencoded::to_string([("kind", f.kind.as_str()), ("parent", f.parent.as_str())]).unwrap_or_default();
+    let extra = serde_urlencoded::to_string([
+        ("kind", f.kind.as_str()),
+        ("tier", f.tier.as_str()),
+        ("parent", f.parent.as_str()),
+    ])
+    .unwrap_or_default();
     render(&ListPage { c, p, f, page, kinds: UnitKind::ALL.to_vec(), extra })
 }
 

@@ -41,6 +41,9 @@ pub async fn get_by_path<C: ConnectionTrait>(c: &C, path: &str) -> Result<Option
 pub struct UnitFilter {
     #[serde(default)]
     pub kind: String,
+    /// A tier of the platform (1 city, 2 district/town, 3 community/village): every kind of it.
+    #[serde(default)]
+    pub tier: String,
     #[serde(default)]
     pub parent: String,
 }
@@ -71,6 +74,16 @@ pub async fn list<C: ConnectionTrait>(
     if !f.kind.is_empty() {
         wh.push_str(" AND u.kind = ?");
         vals.push(f.kind.clone().into());
+    }
+    if let Ok(tier) = f.tier.parse::<u8>() {
+        let kinds: Vec<&str> =
+            crate::units::model::UnitKind::ALL.into_iter().filter(|k| k.tier() == tier).map(|k| k.code()).collect();
+        if kinds.is_empty() {
+            wh.push_str(" AND 1 = 0");
+        } else {
+            wh.push_str(&format!(" AND u.kind IN ({})", vec!["?"; kinds.len()].join(",")));
+            vals.extend(kinds.into_iter().map(sea_orm::Value::from));
+        }
     }
     if let Ok(pid) = f.parent.parse::<i64>() {
         wh.push_str(" AND u.parent_id = ?");

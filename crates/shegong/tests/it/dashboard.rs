@@ -34,3 +34,33 @@ both_backends!(the_scope_line_says_what_the_figures_cover, |mut app: TestApp| as
         app.logout().await;
     }
 });
+
+// A tile opens exactly the records it counts: the community/village tile lists every unit of the
+// third tier (communities and villages alike), as many as the tile says.
+both_backends!(a_tile_opens_exactly_the_records_it_counts, |mut app: TestApp| async move {
+    app.login_ok("bureau").await;
+    let home = app.get("/").await.body;
+    for key in ["units.community", "units.district_town"] {
+        let tile = home.split(&format!(r#"data-key="{key}" href=""#)).nth(1).expect("tile");
+        let href = tile.split('"').next().expect("href").replace("&amp;", "&");
+        let value: i64 = tile
+            .split(r#"<span class="figure-value">"#)
+            .nth(1)
+            .and_then(|v| v.split('<').next())
+            .map(|v| v.replace(',', ""))
+            .and_then(|v| v.parse().ok())
+            .expect("value");
+        let list = app.get(&href).await;
+        assert_eq!(list.status, StatusCode::OK, "{href}");
+        let summary = tf(Lang::Zh, "paging.summary", &[("total", &value.to_string()), ("page", "1"), ("pages", "")]);
+        let summary = summary.split('第').next().expect("prefix").to_string();
+        assert!(list.body.contains(&summary), "{key}: {href} lists {value} records");
+    }
+    let third = app.scalar("SELECT COUNT(*) FROM org_units WHERE depth = 2").await;
+    let r = app.get("/units/list?tier=3").await;
+    assert!(r.body.contains(&tf(
+        Lang::Zh,
+        "paging.summary",
+        &[("total", &third.to_string()), ("page", "1"), ("pages", &((third + 19) / 20).to_string())]
+    )));
+});
