@@ -18,6 +18,7 @@ use tower_http::trace::TraceLayer;
 use crate::auth::passwords::Passwords;
 use crate::platform::access::{Need, RouteDef, Routes};
 use crate::platform::api::BearerAuth;
+use crate::platform::cache::Caches;
 use crate::platform::config::{Config, IpNet};
 use crate::platform::db::Db;
 use crate::platform::error::error_page;
@@ -34,6 +35,8 @@ pub struct AppState {
     pub passwords: Arc<Passwords>,
     /// `server.trusted_proxies`, parsed.
     pub trusted_proxies: Arc<Vec<IpNet>>,
+    /// Signed-in users and picker lists, valid while the database's data versions say so.
+    pub caches: Arc<Caches>,
 }
 
 impl AppState {
@@ -41,7 +44,15 @@ impl AppState {
         config.apply_globals();
         let passwords = Passwords::new(&config.security);
         let trusted_proxies = Arc::new(config.trusted_proxy_nets());
-        AppState { db, config: Arc::new(config), metrics, started: Instant::now(), passwords, trusted_proxies }
+        AppState {
+            db,
+            config: Arc::new(config),
+            metrics,
+            started: Instant::now(),
+            passwords,
+            trusted_proxies,
+            caches: Arc::new(Caches::default()),
+        }
     }
 }
 

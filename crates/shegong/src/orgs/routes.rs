@@ -107,8 +107,8 @@ async fn list(
     Query(f): Query<OrgFilter>,
 ) -> AppResult<Response> {
     let page = store::list(&st.db.conn, &auth.scope, &f, &p).await?;
-    let departments = store::departments(&st.db.conn).await?;
-    let units = units::options(&st.db.conn, &auth.scope).await?.into_iter().filter(|u| u.depth <= 1).collect();
+    let departments = crate::orgs::department_picker(&st, &auth).await?.to_vec();
+    let units = crate::units::picker(&st, &auth).await?.iter().filter(|u| u.depth <= 1).cloned().collect();
     let extra = f.query_string();
     render(&ListPage { c, p, f, page, departments, units, extra })
 }

@@ -3,6 +3,7 @@
 //! backend-neutral API, so one code base serves both backends.
 
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -39,6 +40,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (14, "sign_in_limits", include_str!("../../migrations/0014_sign_in_limits.sql")),
     (15, "audit_guard", include_str!("../../migrations/0015_audit_guard.sql")),
     (16, "reference_permissions", include_str!("../../migrations/0016_reference_permissions.sql")),
+    (17, "data_version", include_str!("../../migrations/0017_data_version.sql")),
 ];
 
 /// A handle to the database shared by all requests.
@@ -51,6 +53,8 @@ pub struct Db {
     pub url: String,
     /// Where this database's audit checkpoints go (set by [`crate::platform::audit::setup`]).
     pub anchor: Option<Arc<crate::platform::audit::Anchor>>,
+    /// Statements run through `conn` and its transactions (see [`Db::statements`]).
+    statements: Arc<AtomicU64>,
 }
 
 /// A write transaction. On SQLite it holds the write gate until it ends.
@@ -103,12 +107,7 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await?;
-            Ok(Db {
-                conn: SqlxPostgresConnector::from_sqlx_postgres_pool(pool),
-                write_gate: None,
-                url: url.into(),
-                anchor: None,
-            })
+            Ok(Db::counted(SqlxPostgresConnector::from_sqlx_postgres_pool(pool), None, url))
         } else {
             let path = sqlite_path(url);
             let memory = path == ":memory:";
@@ -132,13 +131,25 @@ impl Db {
                 .max_lifetime(if memory { None } else { Some(Duration::from_secs(3600)) })
                 .connect_with(opts)
                 .await?;
-            Ok(Db {
-                conn: SqlxSqliteConnector::from_sqlx_sqlite_pool(pool),
-                write_gate: Some(Arc::new(Mutex::new(()))),
-                url: url.into(),
-                anchor: None,
-            })
+            Ok(Db::counted(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool), Some(Arc::new(Mutex::new(()))), url))
         }
+    }
+
+    /// A handle whose connection counts the statements it runs.
+    fn counted(mut conn: DatabaseConnection, write_gate: Option<Arc<Mutex<()>>>, url: &str) -> Db {
+        let statements = Arc::new(AtomicU64::new(0));
+        let counter = statements.clone();
+        conn.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
+        Db { conn, write_gate, url: url.into(), anchor: None, statements }
+    }
+
+    /// How many statements this database handle (and every clone of it) has run so far, through
+    /// the connection pool and in transactions. Tests compare it before and after a request to
+    /// pin the statements each request costs; `/metrics` reports it.
+    pub fn statements(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
     }
 
     /// This handle with its audit checkpoint file (see [`crate::platform::audit::setup`]).

@@ -181,6 +181,20 @@ impl TestApp {
         TestApp { router, db, cookies: HashMap::new(), csrf: String::new(), pg_admin: None, config: cfg }
     }
 
+    /// Another app node on the same database: its own state (and so its own caches), router and
+    /// cookie jar, as when several nodes share one PostgreSQL.
+    pub fn other_node(&self) -> TestApp {
+        let state = AppState::new(self.db.clone(), self.config.clone(), None);
+        TestApp {
+            router: app::build(state),
+            db: self.db.clone(),
+            cookies: HashMap::new(),
+            csrf: String::new(),
+            pg_admin: None,
+            config: self.config.clone(),
+        }
+    }
+
     pub fn cookie_header(&self) -> String {
         self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
     }

@@ -8,6 +8,7 @@ mod api;
 mod audit_log;
 mod auth;
 mod browser;
+mod caches;
 mod events;
 mod imports;
 mod input;
