@@ -77,6 +77,9 @@ fi
 [ -x "$bin" ] || { echo "no binary at $bin" >&2; exit 1; }
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+# CPU time (user + system, all threads) of a process, in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+hz="$(getconf CLK_TCK)"
 
 # wrk's latency ("1.23ms", "850.00us", "1.20s") in milliseconds.
 to_ms() {
@@ -122,14 +125,19 @@ sign_in() {
   [ "$code" = "200" ] || { echo "/orgs answered $code after sign-in" >&2; return 1; }
 }
 
-# Runs wrk on one path; sets rps, p50, p99, errors.
+# Runs wrk on one path; sets rps, p50, p99, errors, and cpu (the server's CPU time per request
+# in microseconds: steadier than req/s on a machine shared with other work).
 run_wrk() { # path kind conns seconds
-  local url="$base$1" out
+  local url="$base$1" out t0 t1 n
   local args=(-t "$threads" -c "$3" -d "${4}s" --timeout 10s --latency)
   if [ "$2" = "session" ]; then
     args+=(-H "Cookie: sg_session=$session")
   fi
+  t0="$(cpu_ticks "$server_pid")"
   out="$(wrk "${args[@]}" "$url" 2>&1)" || { echo "$out" >&2; return 1; }
+  t1="$(cpu_ticks "$server_pid")"
+  n="$(printf '%s\n' "$out" | awk '/requests in/ {print $1}')"
+  cpu="$(awk -v t="$((t1 - t0))" -v n="$n" -v hz="$hz" 'BEGIN { printf "%.0f", (n > 0 ? t * 1e6 / hz / n : 0) }')"
   rps="$(printf '%s\n' "$out" | awk '/^Requests\/sec:/ {print $2}')"
   p50="$(to_ms "$(printf '%s\n' "$out" | awk '$1 == "50%" {print $2}')")"
   p99="$(to_ms "$(printf '%s\n' "$out" | awk '$1 == "99%" {print $2}')")"
@@ -163,7 +171,7 @@ run_backend() { # name database-url
       fi
       label="$path"
       [ "$kind" = "session" ] && [ "$path" = "/healthz" ] && label="/healthz (signed in)"
-      printf '%-10s %-34s %6s %10s %9s %9s %9s %7s\n' "$name" "$label" "$c" "$rps" "$p50" "$p99" "$share" "$errors" | tee -a "$work/table"
+      printf '%-10s %-34s %6s %10s %9s %9s %9s %7s %7s\n' "$name" "$label" "$c" "$rps" "$p50" "$p99" "$share" "$cpu" "$errors"
     done
   done
   local rss_end; rss_end="$(rss_kb "$server_pid")"
@@ -172,7 +180,7 @@ run_backend() { # name database-url
   cleanup
 }
 
-printf '%-10s %-34s %6s %10s %9s %9s %9s %7s\n' "database" "path" "conns" "req/s" "p50 ms" "p99 ms" "share" "errors"
+printf '%-10s %-34s %6s %10s %9s %9s %9s %7s %7s\n' "database" "path" "conns" "req/s" "p50 ms" "p99 ms" "share" "cpu µs" "errors"
 for b in "${backends[@]}"; do
   case "$b" in
     sqlite)
@@ -197,4 +205,5 @@ for b in "${backends[@]}"; do
 done
 echo
 cat "$work/memory" 2>/dev/null || true
-echo "($(nproc) cores; wrk -t$threads, ${duration}s per point; share = req/s against /healthz without a session at the same connection count, same run)"
+echo "($(nproc) cores; wrk -t$threads, ${duration}s per point; share = req/s against /healthz without a session at the same connection count, same run;"
+echo " cpu µs = the server's CPU time (all threads) per request; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"

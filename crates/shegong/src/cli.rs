@@ -162,11 +162,9 @@ async fn open(cfg: &Config) -> anyhow::Result<Db> {
 /// (on the first start after migration 0015 that is the last legacy row), and creates the
 /// predefined roles.
 async fn open_with(cfg: &Config, demo: bool) -> anyhow::Result<Db> {
-    let db = Db::connect_with(&cfg.database, cfg.limits.db_max_connections, cfg.limits.statement_timeout_secs)
-        .await
-        .map_err(|e| {
-            anyhow::anyhow!("无法连接数据库 / cannot connect to the database {}: {e}", redact(&cfg.database))
-        })?;
+    let db = Db::connect_limits(&cfg.database, &cfg.limits).await.map_err(|e| {
+        anyhow::anyhow!("无法连接数据库 / cannot connect to the database {}: {e}", redact(&cfg.database))
+    })?;
     db.migrate().await?;
     let db = audit_setup(db, cfg, true, demo)?;
     audit::checkpoint(&db).await?;

@@ -82,11 +82,10 @@ pub async fn events<C: ConnectionTrait>(
     let total = count(c, &format!("SELECT COUNT(*){from}{wh}"), vals.clone()).await?;
     let order = p.order_by(&[("held", "e.held_on"), ("title", "e.title"), ("attendees", "e.attendees")], "e.id");
     let order = if p.sort.is_none() { " ORDER BY e.held_on DESC, e.id DESC".to_string() } else { order };
-    vals.push(p.limit().into());
-    vals.push(p.offset().into());
+    let limit = p.limit_clause();
     let rows = EventRow::find_by_statement(sql(
         c.get_database_backend(),
-        &format!("SELECT e.id, e.unit_id, u.name AS unit_name, e.kind, e.title, e.held_on, e.organisers, e.summary, e.attendees, e.hours_tenths, e.committee{from}{wh}{order} LIMIT ? OFFSET ?"),
+        &format!("SELECT e.id, e.unit_id, u.name AS unit_name, e.kind, e.title, e.held_on, e.organisers, e.summary, e.attendees, e.hours_tenths, e.committee{from}{wh}{order}{limit}"),
         vals,
     ))
     .all(c)
@@ -235,11 +234,10 @@ pub async fn honours<C: ConnectionTrait>(
     let from = " FROM honours h JOIN org_units u ON u.id = h.unit_id";
     let total = count(c, &format!("SELECT COUNT(*){from}{wh}"), vals.clone()).await?;
     let order = p.order_by(&[("year", "h.year"), ("level", "h.level"), ("title", "h.title")], "h.id");
-    vals.push(p.limit().into());
-    vals.push(p.offset().into());
+    let limit = p.limit_clause();
     let rows = HonourRow::find_by_statement(sql(
         c.get_database_backend(),
-        &format!("SELECT h.id, u.name AS unit_name, h.title, h.level, h.year, h.awardee_kind, h.awardee_name, h.awarding_body{from}{wh}{order} LIMIT ? OFFSET ?"),
+        &format!("SELECT h.id, u.name AS unit_name, h.title, h.level, h.year, h.awardee_kind, h.awardee_name, h.awarding_body{from}{wh}{order}{limit}"),
         vals,
     ))
     .all(c)

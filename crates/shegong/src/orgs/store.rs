@@ -180,13 +180,15 @@ pub async fn list<C: ConnectionTrait>(
     f: &OrgFilter,
     p: &PageParams,
 ) -> Result<Page<OrgRow>, DbErr> {
-    let (wh, mut vals) = where_clause(scope, f, p);
-    let total = count(
-        c,
-        &format!("SELECT COUNT(*) FROM organisations o JOIN org_units u ON u.id = o.unit_id{wh}"),
-        vals.clone(),
-    )
-    .await?;
+    let (wh, vals) = where_clause(scope, f, p);
+    // Every organisation has a unit: the count joins the units only when the unit filter needs
+    // their paths (counting without the join is about twice as fast on both databases).
+    let from = if f.unit.parse::<i64>().is_ok() {
+        "organisations o JOIN org_units u ON u.id = o.unit_id"
+    } else {
+        "organisations o"
+    };
+    let total = count(c, &format!("SELECT COUNT(*) FROM {from}{wh}"), vals.clone()).await?;
     let order = p.order_by(
         &[
             ("name", "o.name"),
@@ -197,15 +199,11 @@ pub async fn list<C: ConnectionTrait>(
         ],
         "o.id",
     );
-    vals.push(p.limit().into());
-    vals.push(p.offset().into());
-    let rows = OrgRow::find_by_statement(sql(
-        c.get_database_backend(),
-        &format!("{ORG_SELECT}{wh}{order} LIMIT ? OFFSET ?"),
-        vals,
-    ))
-    .all(c)
-    .await?;
+    let limit = p.limit_clause();
+    let rows =
+        OrgRow::find_by_statement(sql(c.get_database_backend(), &format!("{ORG_SELECT}{wh}{order}{limit}"), vals))
+            .all(c)
+            .await?;
     Ok(Page::new(rows, total, p))
 }
 
@@ -479,11 +477,10 @@ pub async fn party_orgs<C: ConnectionTrait>(
         &[("name", "p.name"), ("established", "p.established_on"), ("members", "p.members"), ("unit", "u.path")],
         "p.id",
     );
-    vals.push(p.limit().into());
-    vals.push(p.offset().into());
+    let limit = p.limit_clause();
     let rows = PartyOrgRow::find_by_statement(sql(
         c.get_database_backend(),
-        &format!("{PARTY_SELECT}{wh}{order} LIMIT ? OFFSET ?"),
+        &format!("{PARTY_SELECT}{wh}{order}{limit}"),
         vals,
     ))
     .all(c)
@@ -894,11 +891,10 @@ pub async fn reports<C: ConnectionTrait>(
         v.clone(),
     )
     .await?;
-    v.push(p.limit().into());
-    v.push(p.offset().into());
+    let limit = p.limit_clause();
     let rows = ReportRow::find_by_statement(sql(
         c.get_database_backend(),
-        &format!("{REPORT_SELECT}{wh} ORDER BY u.path, o.name LIMIT ? OFFSET ?"),
+        &format!("{REPORT_SELECT}{wh} ORDER BY u.path, o.name{limit}"),
         v,
     ))
     .all(c)
@@ -929,11 +925,10 @@ pub async fn missing_reports<C: ConnectionTrait>(
         vals.clone(),
     )
     .await?;
-    vals.push(p.limit().into());
-    vals.push(p.offset().into());
+    let limit = p.limit_clause();
     let rows = OrgRow::find_by_statement(sql(
         c.get_database_backend(),
-        &format!("{ORG_SELECT}{wh} ORDER BY u.path, o.name LIMIT ? OFFSET ?"),
+        &format!("{ORG_SELECT}{wh} ORDER BY u.path, o.name{limit}"),
         vals,
     ))
     .all(c)

@@ -167,16 +167,11 @@ pub async fn search<C: ConnectionTrait>(conn: &C, f: &AuditFilter, page: &PagePa
         .map(|r| r.try_get_by_index::<i64>(0))
         .transpose()?
         .unwrap_or(0);
-    let mut v = vals;
-    v.push(page.limit().into());
-    v.push(page.offset().into());
-    let rows = AuditRow::find_by_statement(sql(
-        b,
-        &format!("SELECT * FROM audit_log{wh} ORDER BY id DESC LIMIT ? OFFSET ?"),
-        v,
-    ))
-    .all(conn)
-    .await?;
+    let limit = page.limit_clause();
+    let rows =
+        AuditRow::find_by_statement(sql(b, &format!("SELECT * FROM audit_log{wh} ORDER BY id DESC{limit}"), vals))
+            .all(conn)
+            .await?;
     Ok(Page::new(rows, total, page))
 }
 

@@ -15,6 +15,8 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+use crate::platform::config::LimitsConfig;
+
 /// The versioned migrations, applied in order. Never edit an applied one: add a new file.
 ///
 /// A file is plain SQL that both engines accept, with `{id}` replaced by each engine's
@@ -95,6 +97,15 @@ impl Db {
 
     /// Connects with a PostgreSQL statement timeout in seconds (SQLite has none of its own).
     pub async fn connect_with(url: &str, max_connections: u32, statement_timeout_secs: u64) -> anyhow::Result<Db> {
+        let limits =
+            LimitsConfig { db_max_connections: max_connections, statement_timeout_secs, ..LimitsConfig::default() };
+        Self::connect_limits(url, &limits).await
+    }
+
+    /// Connects with the pool settings of `limits` (`db_max_connections`, `statement_timeout_secs`,
+    /// `db_test_before_acquire`).
+    pub async fn connect_limits(url: &str, limits: &LimitsConfig) -> anyhow::Result<Db> {
+        let (max_connections, statement_timeout_secs) = (limits.db_max_connections, limits.statement_timeout_secs);
         if is_postgres(url) {
             let timeout = format!("{}s", statement_timeout_secs.max(1));
             let opts = PgConnectOptions::from_str(url)?.options([
@@ -103,6 +114,9 @@ impl Db {
                 ("timezone", "UTC"),
             ]);
             let pool = PgPoolOptions::new()
+                // Off by default: a ping before each statement is a second round trip to the
+                // server (a connection is still checked when it goes back to the pool).
+                .test_before_acquire(limits.db_test_before_acquire)
                 .max_connections(max_connections.max(2))
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
@@ -125,6 +139,9 @@ impl Db {
             // An in-memory database lives in one connection only.
             let max = if memory { 1 } else { max_connections.max(2) };
             let pool = SqlitePoolOptions::new()
+                // A ping to the connection's own thread before each statement tells nothing the
+                // statement would not (and costs a round trip to that thread).
+                .test_before_acquire(false)
                 .max_connections(max)
                 .min_connections(if memory { 1 } else { 0 })
                 .idle_timeout(if memory { None } else { Some(Duration::from_secs(600)) })

@@ -103,11 +103,10 @@ pub async fn entries<C: ConnectionTrait>(
     vals.push(to.into());
     let wh = format!(" WHERE {sf} AND f.entry_on >= ? AND f.entry_on <= ?");
     let total = count(c, &format!("SELECT COUNT(*) FROM fund_entries f{wh}"), vals.clone()).await?;
-    vals.push(p.limit().into());
-    vals.push(p.offset().into());
+    let limit = p.limit_clause();
     let rows = EntryRow::find_by_statement(sql(
         c.get_database_backend(),
-        &format!("SELECT f.id, f.kind, f.entry_on, f.amount_fen, f.counterparty, f.purpose, f.approval_ref FROM fund_entries f{wh} ORDER BY f.entry_on, f.id LIMIT ? OFFSET ?"),
+        &format!("SELECT f.id, f.kind, f.entry_on, f.amount_fen, f.counterparty, f.purpose, f.approval_ref FROM fund_entries f{wh} ORDER BY f.entry_on, f.id{limit}"),
         vals,
     ))
     .all(c)
@@ -302,11 +301,10 @@ pub async fn workers<C: ConnectionTrait>(
     .await?;
     // No order by birth date: the order of a year's workers would tell their dates apart.
     let order = p.order_by(&[("name", "w.name"), ("unit", "u.path")], "w.id");
-    vals.push(p.limit().into());
-    vals.push(p.offset().into());
+    let limit = p.limit_clause();
     let rows = WorkerRow::find_by_statement(sql(
         c.get_database_backend(),
-        &format!("{}{wh}{order} LIMIT ? OFFSET ?", worker_select()),
+        &format!("{}{wh}{order}{limit}", worker_select()),
         vals,
     ))
     .all(c)

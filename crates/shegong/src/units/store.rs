@@ -79,10 +79,8 @@ pub async fn list<C: ConnectionTrait>(
     }
     let total = count(c, &format!("SELECT COUNT(*) FROM org_units u{wh}"), vals.clone()).await?;
     let order = p.order_by(&[("path", "u.path"), ("name", "u.name"), ("code", "u.code"), ("kind", "u.kind")], "u.id");
-    vals.push(p.limit().into());
-    vals.push(p.offset().into());
-    let rows =
-        UnitRow::find_by_statement(sql(b, &format!("{ROW_SELECT}{wh}{order} LIMIT ? OFFSET ?"), vals)).all(c).await?;
+    let limit = p.limit_clause();
+    let rows = UnitRow::find_by_statement(sql(b, &format!("{ROW_SELECT}{wh}{order}{limit}"), vals)).all(c).await?;
     Ok(Page::new(rows, total, p))
 }
 

@@ -78,11 +78,9 @@ pub async fn list<C: ConnectionTrait>(
         ],
         "u.id",
     );
-    vals.push(p.limit().into());
-    vals.push(p.offset().into());
-    let rows = UserRow::find_by_statement(sql(b, &format!("{}{wh}{order} LIMIT ? OFFSET ?", user_select(b)), vals))
-        .all(c)
-        .await?;
+    let limit = p.limit_clause();
+    let rows =
+        UserRow::find_by_statement(sql(b, &format!("{}{wh}{order}{limit}", user_select(b)), vals)).all(c).await?;
     Ok(Page::new(rows, total, p))
 }
 

@@ -76,9 +76,7 @@ pub fn test_config(database: &str) -> Config {
 /// Connects to and migrates the database of `cfg`, loads its audit keys and anchors the head
 /// (what `shegong serve` does before it writes).
 pub async fn open_db(cfg: &Config) -> Db {
-    let db = Db::connect_with(&cfg.database, cfg.limits.db_max_connections, cfg.limits.statement_timeout_secs)
-        .await
-        .expect("connect");
+    let db = Db::connect_limits(&cfg.database, &cfg.limits).await.expect("connect");
     db.migrate().await.expect("migrate");
     let (db, _) = shegong::platform::audit::setup(db, cfg, true).expect("audit keys");
     shegong::platform::audit::checkpoint(&db).await.expect("first checkpoint");
