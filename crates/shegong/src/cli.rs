@@ -199,7 +199,7 @@ async fn open(cfg: &Config, lang: Lang) -> anyhow::Result<Db> {
 /// (on the first start after migration 0015 that is the last legacy row), and creates the
 /// predefined roles.
 async fn open_with(cfg: &Config, demo: bool, lang: Lang) -> anyhow::Result<Db> {
-    let db = Db::connect_with(&cfg.database, cfg.limits.db_max_connections, cfg.limits.statement_timeout_secs)
+    let db = Db::connect_limits(&cfg.database, &cfg.limits)
         .await
         .map_err(|e| Msg::new("cli.db_connect").arg("url", redact(&cfg.database)).arg("error", e.to_string()))?;
     db.migrate().await?;

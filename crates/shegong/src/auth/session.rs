@@ -143,17 +143,19 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
         None
     };
     let user = if let Some(tok) = &bearer_token {
-        match store::load_token_user(&state.db.conn, tok).await {
+        match store::load_token_user(&state.db.conn, &state.caches.access, tok).await {
             Ok(Some(u)) => Some(Arc::new(u)),
             Ok(None) => return crate::platform::api::api_error(StatusCode::UNAUTHORIZED, "error.bad_token"),
             Err(e) => return AppError::Db(e).into_response(),
         }
     } else {
         match &session_token {
-            Some(tok) if !tok.is_empty() => match store::load_session(&state.db.conn, tok, cfg).await {
-                Ok(u) => u.map(Arc::new),
-                Err(e) => return AppError::Db(e).into_response(),
-            },
+            Some(tok) if !tok.is_empty() => {
+                match store::load_session(&state.db.conn, &state.caches.access, tok, cfg).await {
+                    Ok(u) => u.map(Arc::new),
+                    Err(e) => return AppError::Db(e).into_response(),
+                }
+            }
             _ => None,
         }
     };

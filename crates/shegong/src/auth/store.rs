@@ -1,10 +1,13 @@
 //! All SQL of authentication: credentials, lockout, sessions, and loading the signed-in user
 //! with their roles, permissions and data scope.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult};
 
-use crate::platform::access::{CurrentUser, DataScope, Scope};
+use crate::platform::access::{CurrentUser, DataScope, Scope, UserAccess};
+use crate::platform::cache::{AccessCache, DataVersions};
 use crate::platform::config::SecurityConfig;
 use crate::platform::db::sql;
 use crate::platform::web::{random_token, token_hash};
@@ -233,19 +236,32 @@ struct SessionRow {
     last_seen_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
     user_id: i64,
-    username: String,
-    display_name: String,
-    unit_id: i64,
     disabled: bool,
     must_change_password: bool,
-    unit_name: String,
-    unit_path: String,
+    v_access: Option<i64>,
+    v_units: Option<i64>,
+    v_departments: Option<i64>,
+}
+
+/// The `data_version` columns every per-request statement reads (see [`crate::platform::cache`]).
+const VERSIONS_SELECT: &str = "dv.access AS v_access, dv.units AS v_units, dv.departments AS v_departments";
+const VERSIONS_JOIN: &str = "LEFT JOIN data_version dv ON dv.id = 1";
+
+fn versions(access: Option<i64>, units: Option<i64>, departments: Option<i64>) -> DataVersions {
+    DataVersions { access: access.unwrap_or(0), units: units.unwrap_or(0), departments: departments.unwrap_or(0) }
 }
 
 /// Loads the user of a session token, or None when the session is unknown, expired (idle or
 /// absolute) or the account is disabled. Expired sessions are deleted.
+///
+/// One statement reads the session, the account's `disabled` and `must_change_password`, and the
+/// data versions; the user's names, unit, roles, permissions and scope come from `cache` when it
+/// holds them at the versions just read, else from the database (and go into the cache). So a
+/// request costs one statement while nothing it depends on changes, and any change (on any app
+/// node: the versions are bumped in the database) is seen by the next request.
 pub async fn load_session<C: ConnectionTrait>(
     c: &C,
+    cache: &AccessCache,
     token: &str,
     cfg: &SecurityConfig,
 ) -> Result<Option<CurrentUser>, DbErr> {
@@ -253,10 +269,11 @@ pub async fn load_session<C: ConnectionTrait>(
     let hash = token_hash(token);
     let row = SessionRow::find_by_statement(sql(
         b,
-        "SELECT s.id AS session_id, s.csrf_token, s.second_factor_pending, s.flash, s.last_seen_at, s.expires_at, \
-         u.id AS user_id, u.username, u.display_name, u.unit_id, u.disabled, u.must_change_password, \
-         o.name AS unit_name, o.path AS unit_path \
-         FROM sessions s JOIN users u ON u.id = s.user_id JOIN org_units o ON o.id = u.unit_id WHERE s.token_hash = ?",
+        &format!(
+            "SELECT s.id AS session_id, s.csrf_token, s.second_factor_pending, s.flash, s.last_seen_at, s.expires_at, \
+             s.user_id, u.disabled, u.must_change_password, {VERSIONS_SELECT} \
+             FROM sessions s JOIN users u ON u.id = s.user_id {VERSIONS_JOIN} WHERE s.token_hash = ?"
+        ),
         vec![hash.into()],
     ))
     .one(c)
@@ -271,9 +288,52 @@ pub async fn load_session<C: ConnectionTrait>(
         c.execute(sql(b, "UPDATE sessions SET last_seen_at = ? WHERE id = ?", vec![now.into(), row.session_id.into()]))
             .await?;
     }
-    let (roles, permissions, scope) = load_access(c, row.user_id, &row.unit_path).await?;
+    let versions = versions(row.v_access, row.v_units, row.v_departments);
+    let Some(access) = user_access(c, cache, row.user_id, versions).await? else { return Ok(None) };
     Ok(Some(CurrentUser {
-        id: row.user_id,
+        access,
+        session_id: row.session_id,
+        csrf_token: row.csrf_token,
+        must_change_password: row.must_change_password,
+        second_factor_pending: row.second_factor_pending,
+        flash: row.flash,
+        versions,
+    }))
+}
+
+#[derive(Debug, FromQueryResult)]
+struct UserRow {
+    username: String,
+    display_name: String,
+    unit_id: i64,
+    unit_name: String,
+    unit_path: String,
+}
+
+/// A user's names, unit, roles, permissions and scope: from `cache` when it holds them at
+/// `versions`, else loaded (three statements, more for custom and own scopes) and cached.
+pub async fn user_access<C: ConnectionTrait>(
+    c: &C,
+    cache: &AccessCache,
+    user_id: i64,
+    versions: DataVersions,
+) -> Result<Option<Arc<UserAccess>>, DbErr> {
+    let tag = versions.access_tag();
+    if let Some(hit) = tag.and_then(|t| cache.get(&user_id, t)) {
+        return Ok(Some(hit));
+    }
+    let row = UserRow::find_by_statement(sql(
+        c.get_database_backend(),
+        "SELECT u.username, u.display_name, u.unit_id, o.name AS unit_name, o.path AS unit_path \
+         FROM users u JOIN org_units o ON o.id = u.unit_id WHERE u.id = ?",
+        vec![user_id.into()],
+    ))
+    .one(c)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let (roles, permissions, scope) = load_access(c, user_id, &row.unit_path).await?;
+    let access = Arc::new(UserAccess {
+        id: user_id,
         username: row.username,
         display_name: row.display_name,
         unit_id: row.unit_id,
@@ -282,12 +342,11 @@ pub async fn load_session<C: ConnectionTrait>(
         roles,
         permissions,
         scope,
-        session_id: row.session_id,
-        csrf_token: row.csrf_token,
-        must_change_password: row.must_change_password,
-        second_factor_pending: row.second_factor_pending,
-        flash: row.flash,
-    }))
+    });
+    if let Some(t) = tag {
+        cache.put(user_id, t, access.clone());
+    }
+    Ok(Some(access))
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -512,24 +571,28 @@ struct TokenUserRow {
     revoked_at: Option<DateTime<Utc>>,
     last_used_at: Option<DateTime<Utc>>,
     user_id: i64,
-    username: String,
-    display_name: String,
-    unit_id: i64,
     disabled: bool,
-    unit_name: String,
-    unit_path: String,
+    v_access: Option<i64>,
+    v_units: Option<i64>,
+    v_departments: Option<i64>,
 }
 
 /// The user behind an API token, or None if the token is unknown, revoked or expired, the
 /// account is disabled, or the user no longer holds `api.tokens` (checked at every use, so taking
-/// the permission away or changing the user's roles stops their tokens at once).
-pub async fn load_token_user<C: ConnectionTrait>(c: &C, token: &str) -> Result<Option<CurrentUser>, DbErr> {
+/// the permission away or changing the user's roles stops their tokens at once). Like
+/// [`load_session`], one statement when the user's access is cached at the current versions.
+pub async fn load_token_user<C: ConnectionTrait>(
+    c: &C,
+    cache: &AccessCache,
+    token: &str,
+) -> Result<Option<CurrentUser>, DbErr> {
     let b = c.get_database_backend();
     let row = TokenUserRow::find_by_statement(sql(
         b,
-        "SELECT t.id AS token_id, t.expires_at, t.revoked_at, t.last_used_at, u.id AS user_id, u.username, u.display_name, u.unit_id, \
-         u.disabled, o.name AS unit_name, o.path AS unit_path \
-         FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN org_units o ON o.id = u.unit_id WHERE t.token_hash = ?",
+        &format!(
+            "SELECT t.id AS token_id, t.expires_at, t.revoked_at, t.last_used_at, t.user_id, u.disabled, {VERSIONS_SELECT} \
+             FROM api_tokens t JOIN users u ON u.id = t.user_id {VERSIONS_JOIN} WHERE t.token_hash = ?"
+        ),
         vec![token_hash(token).into()],
     ))
     .one(c)
@@ -539,8 +602,9 @@ pub async fn load_token_user<C: ConnectionTrait>(c: &C, token: &str) -> Result<O
     if row.disabled || row.revoked_at.is_some() || row.expires_at.is_some_and(|e| e <= now) {
         return Ok(None);
     }
-    let (roles, permissions, scope) = load_access(c, row.user_id, &row.unit_path).await?;
-    if !permissions.iter().any(|p| p == "api.tokens") {
+    let versions = versions(row.v_access, row.v_units, row.v_departments);
+    let Some(access) = user_access(c, cache, row.user_id, versions).await? else { return Ok(None) };
+    if !access.can("api.tokens") {
         return Ok(None);
     }
     if row.last_used_at.is_none_or(|t| now - t > Duration::seconds(60)) {
@@ -548,19 +612,12 @@ pub async fn load_token_user<C: ConnectionTrait>(c: &C, token: &str) -> Result<O
             .await?;
     }
     Ok(Some(CurrentUser {
-        id: row.user_id,
-        username: row.username,
-        display_name: row.display_name,
-        unit_id: row.unit_id,
-        unit_name: row.unit_name,
-        unit_path: row.unit_path,
-        roles,
-        permissions,
-        scope,
+        access,
         session_id: 0,
         csrf_token: String::new(),
         must_change_password: false,
         second_factor_pending: false,
         flash: None,
+        versions,
     }))
 }

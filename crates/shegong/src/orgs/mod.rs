@@ -11,7 +11,12 @@ pub mod store;
 pub use routes::routes;
 pub use store::{departments, party_orgs, Department};
 
-use crate::platform::access::{Reach, Record};
+use std::sync::Arc;
+
+use sea_orm::DbErr;
+
+use crate::platform::access::{CurrentUser, Reach, Record};
+use crate::platform::AppState;
 
 /// A social organisation, reached when its unit lies inside the caller's scope.
 pub static ORG: Record = Record {
@@ -25,3 +30,12 @@ pub static REPORT: Record = Record::part_of("annual report", "annual_reports", "
 /// A competent department: city-level reference data.
 pub static DEPARTMENT: Record =
     Record { name: "department", table: "departments", reach: Reach::Reference, parent: None };
+
+/// The active competent departments, for pickers and filters: cached until a department changes
+/// (the `departments` data version read with the session).
+pub async fn department_picker(st: &AppState, user: &CurrentUser) -> Result<Arc<Vec<Department>>, DbErr> {
+    st.caches
+        .lists
+        .get_or_load("orgs.departments", String::new(), user.versions.departments, || store::departments(&st.db.conn))
+        .await
+}

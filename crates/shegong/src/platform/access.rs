@@ -484,9 +484,10 @@ pub enum Param {
     Free,
 }
 
-/// The signed-in user, as loaded for this request by the session middleware.
+/// Who a signed-in user is and what they may do: the part of [`CurrentUser`] that is the same
+/// for all their sessions, cached between requests (see [`crate::platform::cache`]).
 #[derive(Debug, Clone)]
-pub struct CurrentUser {
+pub struct UserAccess {
     pub id: i64,
     pub username: String,
     pub display_name: String,
@@ -496,14 +497,31 @@ pub struct CurrentUser {
     pub roles: Vec<String>,
     pub permissions: Vec<String>,
     pub scope: Scope,
+}
+
+/// The signed-in user, as loaded for this request by the session middleware: the session's own
+/// state, read on every request, and the user's [`UserAccess`] (its fields read through `Deref`:
+/// `auth.id`, `auth.scope`, `auth.can(…)`).
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub access: Arc<UserAccess>,
     pub session_id: i64,
     pub csrf_token: String,
     pub must_change_password: bool,
     pub second_factor_pending: bool,
     pub flash: Option<String>,
+    /// The data versions read with the session (for caches keyed by them).
+    pub versions: crate::platform::cache::DataVersions,
 }
 
-impl CurrentUser {
+impl std::ops::Deref for CurrentUser {
+    type Target = UserAccess;
+    fn deref(&self) -> &UserAccess {
+        &self.access
+    }
+}
+
+impl UserAccess {
     pub fn can(&self, perm: &str) -> bool {
         self.permissions.iter().any(|p| p == perm)
     }

@@ -157,6 +157,10 @@ pub struct LimitsConfig {
     pub request_timeout_secs: u64,
     /// Maximum connections in the database pool.
     pub db_max_connections: u32,
+    /// PostgreSQL: ping a pooled connection before each statement (false: a connection cut while
+    /// idle, e.g. by a server restart, fails the one statement that next uses it; true: every
+    /// statement costs a second round trip). See docs/OPERATIONS.md.
+    pub db_test_before_acquire: bool,
     /// PostgreSQL `statement_timeout` in seconds (a statement running longer is cancelled).
     pub statement_timeout_secs: u64,
     /// The largest amount of one contract, payment or fund entry, in yuan (default
@@ -222,6 +226,7 @@ impl Default for LimitsConfig {
             body_bytes: 20 * 1024 * 1024,
             request_timeout_secs: 60,
             db_max_connections: 10,
+            db_test_before_acquire: false,
             statement_timeout_secs: 30,
             max_amount_yuan: crate::platform::money::DEFAULT_MAX_AMOUNT_YUAN,
         }

@@ -3,6 +3,7 @@
 //! backend-neutral API, so one code base serves both backends.
 
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,6 +14,8 @@ use sea_orm::{
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use tokio::sync::{Mutex, OwnedMutexGuard};
+
+use crate::platform::config::LimitsConfig;
 
 /// The versioned migrations, applied in order. Never edit an applied one: add a new file.
 ///
@@ -39,6 +42,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (14, "sign_in_limits", include_str!("../../migrations/0014_sign_in_limits.sql")),
     (15, "audit_guard", include_str!("../../migrations/0015_audit_guard.sql")),
     (16, "reference_permissions", include_str!("../../migrations/0016_reference_permissions.sql")),
+    (17, "data_version", include_str!("../../migrations/0017_data_version.sql")),
 ];
 
 /// A handle to the database shared by all requests.
@@ -51,6 +55,8 @@ pub struct Db {
     pub url: String,
     /// Where this database's audit checkpoints go (set by [`crate::platform::audit::setup`]).
     pub anchor: Option<Arc<crate::platform::audit::Anchor>>,
+    /// Statements run through `conn` and its transactions (see [`Db::statements`]).
+    statements: Arc<AtomicU64>,
 }
 
 /// A write transaction. On SQLite it holds the write gate until it ends.
@@ -91,6 +97,15 @@ impl Db {
 
     /// Connects with a PostgreSQL statement timeout in seconds (SQLite has none of its own).
     pub async fn connect_with(url: &str, max_connections: u32, statement_timeout_secs: u64) -> anyhow::Result<Db> {
+        let limits =
+            LimitsConfig { db_max_connections: max_connections, statement_timeout_secs, ..LimitsConfig::default() };
+        Self::connect_limits(url, &limits).await
+    }
+
+    /// Connects with the pool settings of `limits` (`db_max_connections`, `statement_timeout_secs`,
+    /// `db_test_before_acquire`).
+    pub async fn connect_limits(url: &str, limits: &LimitsConfig) -> anyhow::Result<Db> {
+        let (max_connections, statement_timeout_secs) = (limits.db_max_connections, limits.statement_timeout_secs);
         if is_postgres(url) {
             let timeout = format!("{}s", statement_timeout_secs.max(1));
             let opts = PgConnectOptions::from_str(url)?.options([
@@ -99,16 +114,14 @@ impl Db {
                 ("timezone", "UTC"),
             ]);
             let pool = PgPoolOptions::new()
+                // Off by default: a ping before each statement is a second round trip to the
+                // server (a connection is still checked when it goes back to the pool).
+                .test_before_acquire(limits.db_test_before_acquire)
                 .max_connections(max_connections.max(2))
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await?;
-            Ok(Db {
-                conn: SqlxPostgresConnector::from_sqlx_postgres_pool(pool),
-                write_gate: None,
-                url: url.into(),
-                anchor: None,
-            })
+            Ok(Db::counted(SqlxPostgresConnector::from_sqlx_postgres_pool(pool), None, url))
         } else {
             let path = sqlite_path(url);
             let memory = path == ":memory:";
@@ -126,19 +139,34 @@ impl Db {
             // An in-memory database lives in one connection only.
             let max = if memory { 1 } else { max_connections.max(2) };
             let pool = SqlitePoolOptions::new()
+                // A ping to the connection's own thread before each statement tells nothing the
+                // statement would not (and costs a round trip to that thread).
+                .test_before_acquire(false)
                 .max_connections(max)
                 .min_connections(if memory { 1 } else { 0 })
                 .idle_timeout(if memory { None } else { Some(Duration::from_secs(600)) })
                 .max_lifetime(if memory { None } else { Some(Duration::from_secs(3600)) })
                 .connect_with(opts)
                 .await?;
-            Ok(Db {
-                conn: SqlxSqliteConnector::from_sqlx_sqlite_pool(pool),
-                write_gate: Some(Arc::new(Mutex::new(()))),
-                url: url.into(),
-                anchor: None,
-            })
+            Ok(Db::counted(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool), Some(Arc::new(Mutex::new(()))), url))
         }
+    }
+
+    /// A handle whose connection counts the statements it runs.
+    fn counted(mut conn: DatabaseConnection, write_gate: Option<Arc<Mutex<()>>>, url: &str) -> Db {
+        let statements = Arc::new(AtomicU64::new(0));
+        let counter = statements.clone();
+        conn.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
+        Db { conn, write_gate, url: url.into(), anchor: None, statements }
+    }
+
+    /// How many statements this database handle (and every clone of it) has run so far, through
+    /// the connection pool and in transactions. Tests compare it before and after a request to
+    /// pin the statements each request costs; `/metrics` reports it.
+    pub fn statements(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
     }
 
     /// This handle with its audit checkpoint file (see [`crate::platform::audit::setup`]).

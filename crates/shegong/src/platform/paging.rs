@@ -77,6 +77,14 @@ impl PageParams {
     pub fn offset(&self) -> i64 {
         (self.page() - 1).checked_mul(self.per_page()).and_then(|o| i64::try_from(o).ok()).unwrap_or(i64::MAX)
     }
+    /// ` LIMIT n OFFSET m` for the end of a list query, the two numbers written into the SQL: they
+    /// are bounded integers, never text. As parameters (`LIMIT $1`), PostgreSQL's cached generic
+    /// plan cannot know the limit, costs the whole result, and so plans every execution anew (about
+    /// as long as running the query); with the numbers in the text the plan is cached per list and
+    /// page (see docs/PERFORMANCE.md).
+    pub fn limit_clause(&self) -> String {
+        format!(" LIMIT {} OFFSET {}", self.limit(), self.offset())
+    }
     pub fn search(&self) -> Option<&str> {
         self.q.as_deref().map(str::trim).filter(|s| !s.is_empty())
     }
@@ -214,13 +222,11 @@ where
     C: sea_orm::ConnectionTrait,
 {
     let total = crate::platform::db::count(c, count_sql, vals.clone()).await?;
-    let mut v = vals;
-    v.push(p.limit().into());
-    v.push(p.offset().into());
+    let limit = p.limit_clause();
     let items = T::find_by_statement(crate::platform::db::sql(
         c.get_database_backend(),
-        &format!("{select_sql}{order} LIMIT ? OFFSET ?"),
-        v,
+        &format!("{select_sql}{order}{limit}"),
+        vals,
     ))
     .all(c)
     .await?;

@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use metrics_exporter_prometheus::PrometheusHandle;
 
+use crate::platform::cache::Caches;
 use crate::platform::config::{Config, IpNet};
 use crate::platform::db::Db;
 use crate::platform::passwords::Passwords;
@@ -22,6 +23,8 @@ pub struct AppState {
     pub passwords: Arc<Passwords>,
     /// `server.trusted_proxies`, parsed.
     pub trusted_proxies: Arc<Vec<IpNet>>,
+    /// Signed-in users and picker lists, valid while the database's data versions say so.
+    pub caches: Arc<Caches>,
 }
 
 impl AppState {
@@ -29,6 +32,14 @@ impl AppState {
         config.apply_globals();
         let passwords = Passwords::new(&config.security);
         let trusted_proxies = Arc::new(config.trusted_proxy_nets());
-        AppState { db, config: Arc::new(config), metrics, started: Instant::now(), passwords, trusted_proxies }
+        AppState {
+            db,
+            config: Arc::new(config),
+            metrics,
+            started: Instant::now(),
+            passwords,
+            trusted_proxies,
+            caches: Arc::new(Caches::default()),
+        }
     }
 }

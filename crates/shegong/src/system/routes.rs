@@ -67,6 +67,7 @@ async fn metrics_text(
             .into_response();
     }
     metrics::gauge!("shegong_uptime_seconds").set(st.started.elapsed().as_secs_f64());
+    metrics::counter!("shegong_db_statements_total").absolute(st.db.statements());
     match &st.metrics {
         Some(h) => ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], h.render()).into_response(),
         None => (StatusCode::NOT_FOUND, "metrics disabled").into_response(),

@@ -77,9 +77,7 @@ pub fn test_config(database: &str) -> Config {
 /// Connects to and migrates the database of `cfg`, loads its audit keys and anchors the head
 /// (what `shegong serve` does before it writes).
 pub async fn open_db(cfg: &Config) -> Db {
-    let db = Db::connect_with(&cfg.database, cfg.limits.db_max_connections, cfg.limits.statement_timeout_secs)
-        .await
-        .expect("connect");
+    let db = Db::connect_limits(&cfg.database, &cfg.limits).await.expect("connect");
     db.migrate().await.expect("migrate");
     let (db, _) = shegong::platform::audit::setup(db, cfg, true).expect("audit keys");
     shegong::platform::audit::checkpoint(&db).await.expect("first checkpoint");
@@ -180,6 +178,20 @@ impl TestApp {
         let state = AppState::new(db.clone(), cfg.clone(), shegong::platform::telemetry::init_metrics());
         let router = app::build_with(state.clone(), extra);
         TestApp { router, db, cookies: HashMap::new(), csrf: String::new(), pg_admin: None, config: cfg }
+    }
+
+    /// Another app node on the same database: its own state (and so its own caches), router and
+    /// cookie jar, as when several nodes share one PostgreSQL.
+    pub fn other_node(&self) -> TestApp {
+        let state = AppState::new(self.db.clone(), self.config.clone(), None);
+        TestApp {
+            router: app::build(state),
+            db: self.db.clone(),
+            cookies: HashMap::new(),
+            csrf: String::new(),
+            pg_admin: None,
+            config: self.config.clone(),
+        }
     }
 
     pub fn cookie_header(&self) -> String {

@@ -8,6 +8,7 @@ mod api;
 mod audit_log;
 mod auth;
 mod browser;
+mod caches;
 mod dashboard;
 mod events;
 mod floor_plan;

@@ -50,8 +50,8 @@ impl ListPage {
 /// The choices of the list's filters: the active departments, and the units of the scope down
 /// to the towns.
 async fn list_pickers(st: &AppState, auth: &Auth) -> AppResult<(Vec<Department>, Vec<UnitOption>)> {
-    let departments = store::departments(&st.db.conn).await?;
-    let units = units::options(&st.db.conn, &auth.scope).await?.into_iter().filter(|u| u.depth <= 1).collect();
+    let departments = crate::orgs::department_picker(st, auth).await?.to_vec();
+    let units = crate::units::picker(st, auth).await?.iter().filter(|u| u.depth <= 1).cloned().collect();
     Ok((departments, units))
 }
 

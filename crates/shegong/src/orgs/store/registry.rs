@@ -153,15 +153,14 @@ pub async fn list<C: ConnectionTrait>(
         ],
         "o.id",
     );
-    fetch(
-        c,
-        &format!("SELECT COUNT(*) FROM organisations o JOIN org_units u ON u.id = o.unit_id{wh}"),
-        &format!("{ORG_SELECT}{wh}"),
-        &order,
-        vals,
-        p,
-    )
-    .await
+    // Every organisation has a unit: the count joins the units only when the unit filter needs
+    // their paths (counting without the join is about twice as fast on both databases).
+    let from = if f.unit.parse::<i64>().is_ok() {
+        "organisations o JOIN org_units u ON u.id = o.unit_id"
+    } else {
+        "organisations o"
+    };
+    fetch(c, &format!("SELECT COUNT(*) FROM {from}{wh}"), &format!("{ORG_SELECT}{wh}"), &order, vals, p).await
 }
 
 /// Every organisation matching the filter, for exports (bounded by the registry's size).

@@ -1,0 +1,195 @@
+//! In-process caches that stay correct when several app nodes share one database.
+//!
+//! The database keeps one row of counters, `data_version` (migration 0017): triggers bump a
+//! counter in the same transaction as every write to the tables it covers (`access`: users,
+//! roles, role permissions and units, user roles; `units`: org units; `departments`). Each
+//! request reads that row in the one statement that checks its session ([`DataVersions`] on the
+//! signed-in user), and a cache entry is used only when it was loaded at the versions the request
+//! read. A change made on any node is therefore seen on the very next request on every node; the
+//! caches only save the statements that would load the same rows again.
+//!
+//! Both caches are bounded: when full, entries of older versions go first, then everything.
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::future::Future;
+use std::hash::Hash;
+use std::sync::{Arc, RwLock};
+
+use sea_orm::DbErr;
+
+use crate::platform::access::UserAccess;
+
+/// The `data_version` counters as read with the session. 0 means unknown (no row): nothing
+/// tagged with an unknown version is ever cached.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct DataVersions {
+    pub access: i64,
+    pub units: i64,
+    pub departments: i64,
+}
+
+impl DataVersions {
+    /// What a signed-in user's roles, permissions, unit and scope depend on.
+    pub fn access_tag(&self) -> Option<(i64, i64)> {
+        (self.access > 0 && self.units > 0).then_some((self.access, self.units))
+    }
+}
+
+/// A bounded map whose entries are tagged with the data version they were loaded at.
+pub struct Versioned<K, T, V: ?Sized> {
+    map: RwLock<HashMap<K, (T, Arc<V>)>>,
+    capacity: usize,
+}
+
+impl<K: Eq + Hash, T: Eq + Copy, V: ?Sized> Versioned<K, T, V> {
+    pub fn new(capacity: usize) -> Self {
+        Versioned { map: RwLock::new(HashMap::new()), capacity: capacity.max(1) }
+    }
+
+    /// The entry for `key` if it was loaded at version `tag`.
+    pub fn get(&self, key: &K, tag: T) -> Option<Arc<V>> {
+        let map = self.map.read().unwrap_or_else(|e| e.into_inner());
+        map.get(key).filter(|(t, _)| *t == tag).map(|(_, v)| v.clone())
+    }
+
+    /// Stores a value loaded at version `tag` (read before the value was loaded, so that the
+    /// value is at least as new as its tag).
+    pub fn put(&self, key: K, tag: T, value: Arc<V>) {
+        let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= self.capacity && !map.contains_key(&key) {
+            map.retain(|_, (t, _)| *t == tag);
+            if map.len() >= self.capacity {
+                map.clear();
+            }
+        }
+        map.insert(key, (tag, value));
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.read().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+type AnyList = dyn Any + Send + Sync;
+
+/// Small lists shown in pickers (units inside a scope, departments), cached by the data
+/// version of the table they come from. Domains provide typed wrappers on their public face
+/// (`units::picker`, `orgs::department_picker`).
+pub struct Lists {
+    inner: Versioned<(&'static str, String), i64, AnyList>,
+}
+
+impl Lists {
+    pub fn new(capacity: usize) -> Self {
+        Lists { inner: Versioned::new(capacity) }
+    }
+
+    /// The list `name` for `key` (e.g. a scope) at data version `version`, loaded with `load`
+    /// when the cache holds none of that version. `version` 0 (unknown) always loads.
+    pub async fn get_or_load<T, F, Fut>(
+        &self,
+        name: &'static str,
+        key: String,
+        version: i64,
+        load: F,
+    ) -> Result<Arc<T>, DbErr>
+    where
+        T: Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, DbErr>>,
+    {
+        let k = (name, key);
+        if version > 0 {
+            if let Some(hit) = self.inner.get(&k, version).and_then(|v| v.downcast::<T>().ok()) {
+                return Ok(hit);
+            }
+        }
+        let value = Arc::new(load().await?);
+        if version > 0 {
+            let any: Arc<AnyList> = value.clone();
+            self.inner.put(k, version, any);
+        }
+        Ok(value)
+    }
+
+    pub fn len(&self) -> usize {
+        self.inner.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.inner.is_empty()
+    }
+}
+
+/// Signed-in users by id, tagged with the `access` and `units` versions they were loaded at.
+pub type AccessCache = Versioned<i64, (i64, i64), UserAccess>;
+
+/// The caches of one process (one per [`crate::platform::AppState`]).
+pub struct Caches {
+    /// Signed-in users' names, unit, roles, permissions and scope.
+    pub access: AccessCache,
+    pub lists: Lists,
+}
+
+impl Caches {
+    /// Up to `users` signed-in users and `lists` picker lists.
+    pub fn new(users: usize, lists: usize) -> Caches {
+        Caches { access: Versioned::new(users), lists: Lists::new(lists) }
+    }
+}
+
+impl Default for Caches {
+    /// 4,096 users (about 1 KB each with the predefined roles) and 128 lists (the demo's whole
+    /// unit tree is about 40 KB): a few MB at most.
+    fn default() -> Self {
+        Caches::new(4096, 128)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_are_used_only_at_their_version_and_bounded() {
+        let c: Versioned<i64, i64, String> = Versioned::new(2);
+        c.put(1, 7, Arc::new("a".into()));
+        assert_eq!(c.get(&1, 7).as_deref().map(String::as_str), Some("a"));
+        assert!(c.get(&1, 8).is_none(), "another version is a miss");
+        c.put(2, 7, Arc::new("b".into()));
+        // Full: a new key at a newer version drops the older entries first.
+        c.put(3, 8, Arc::new("c".into()));
+        assert_eq!(c.len(), 1);
+        assert!(c.get(&3, 8).is_some());
+        c.put(4, 8, Arc::new("d".into()));
+        c.put(5, 8, Arc::new("e".into()));
+        assert!(c.len() <= 2, "never above capacity");
+    }
+
+    #[tokio::test]
+    async fn lists_load_once_per_version() {
+        let lists = Lists::new(10);
+        let mut loads = 0;
+        for version in [3, 3, 3, 4, 4] {
+            let v = lists
+                .get_or_load("n", "k".into(), version, || {
+                    loads += 1;
+                    async move { Ok::<_, DbErr>(vec![version]) }
+                })
+                .await
+                .expect("load");
+            assert_eq!(*v, vec![version]);
+        }
+        assert_eq!(loads, 2);
+        // An unknown version is never cached.
+        for _ in 0..2 {
+            lists.get_or_load("n", "z".into(), 0, || async { Ok::<_, DbErr>(1u8) }).await.expect("load");
+        }
+        assert_eq!(lists.len(), 1);
+    }
+}
