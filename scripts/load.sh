@@ -144,6 +144,18 @@ run_wrk() { # path kind conns seconds
   errors="$(printf '%s\n' "$out" | awk '/Non-2xx or 3xx/ {n += $NF} /Socket errors/ {gsub(/,/, ""); n += $4 + $6 + $8 + $10} END {print n + 0}')"
 }
 
+# Statements one request costs (warm), from the server's own counter on /metrics (empty when the
+# server has none, e.g. an older build).
+statements_of() { # path kind
+  local hdr=() before after
+  [ "$2" = "session" ] && hdr=(-H "Cookie: sg_session=$session")
+  curl -s -o /dev/null "${hdr[@]}" "$base$1"
+  before="$(curl -s "$base/metrics" | awk '/^shegong_db_statements_total/ {print $2}')"
+  curl -s -o /dev/null "${hdr[@]}" "$base$1"
+  after="$(curl -s "$base/metrics" | awk '/^shegong_db_statements_total/ {print $2}')"
+  if [ -n "$before" ] && [ -n "$after" ]; then echo $((after - before)); else echo "-"; fi
+}
+
 run_backend() { # name database-url
   local name="$1" url="$2" c entry path kind floor share
   echo >&2
@@ -162,6 +174,7 @@ run_backend() { # name database-url
     for entry in "${default_paths[@]}"; do
       path="${entry%%|*}"
       kind="${entry##*|}"
+      stmts="$(statements_of "$path" "$kind")"
       run_wrk "$path" "$kind" "$c" "$duration"
       [ "$kind" = "floor" ] && floor="$rps"
       if [ -n "$floor" ]; then
@@ -171,7 +184,7 @@ run_backend() { # name database-url
       fi
       label="$path"
       [ "$kind" = "session" ] && [ "$path" = "/healthz" ] && label="/healthz (signed in)"
-      printf '%-10s %-34s %6s %10s %9s %9s %9s %7s %7s\n' "$name" "$label" "$c" "$rps" "$p50" "$p99" "$share" "$cpu" "$errors"
+      printf '%-10s %-30s %6s %10s %9s %9s %9s %7s %6s %7s\n' "$name" "$label" "$c" "$rps" "$p50" "$p99" "$share" "$cpu" "$stmts" "$errors"
     done
   done
   local rss_end; rss_end="$(rss_kb "$server_pid")"
@@ -180,7 +193,7 @@ run_backend() { # name database-url
   cleanup
 }
 
-printf '%-10s %-34s %6s %10s %9s %9s %9s %7s %7s\n' "database" "path" "conns" "req/s" "p50 ms" "p99 ms" "share" "cpu µs" "errors"
+printf '%-10s %-30s %6s %10s %9s %9s %9s %7s %6s %7s\n' "database" "path" "conns" "req/s" "p50 ms" "p99 ms" "share" "cpu µs" "stmts" "errors"
 for b in "${backends[@]}"; do
   case "$b" in
     sqlite)
@@ -206,4 +219,5 @@ done
 echo
 cat "$work/memory" 2>/dev/null || true
 echo "($(nproc) cores; wrk -t$threads, ${duration}s per point; share = req/s against /healthz without a session at the same connection count, same run;"
-echo " cpu µs = the server's CPU time (all threads) per request; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo " cpu µs = the server's CPU time (all threads; PostgreSQL's own not included) per request; stmts = statements one"
+echo " warm request runs (/metrics); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
