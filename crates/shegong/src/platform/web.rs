@@ -95,6 +95,11 @@ impl PageCtx {
     pub fn unit_name(&self) -> &str {
         self.user.as_ref().map(|u| u.unit_name.as_str()).unwrap_or("")
     }
+    /// `part` of `whole` as a percentage with one decimal ("68.0%"): the one formatter of shares
+    /// on pages (see `platform::figures::percent_text`).
+    pub fn percent<P: std::borrow::Borrow<i64>, W: std::borrow::Borrow<i64>>(&self, part: P, whole: W) -> String {
+        self.tf("common.percent", &[("n", &crate::platform::figures::percent_text(*part.borrow(), *whole.borrow()))])
+    }
     /// What the user's data scope covers, in words: the whole tree, their unit (and below),
     /// several units, or only their own records (and their agency's).
     pub fn scope_label(&self) -> String {

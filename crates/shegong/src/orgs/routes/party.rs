@@ -370,9 +370,6 @@ impl CoveragePage {
     fn indent(&self, d: &i32) -> String {
         indent(d)
     }
-    fn pct(&self, v: &f64) -> String {
-        format!("{v:.1}%")
-    }
 }
 
 pub(super) async fn coverage_page(
@@ -388,7 +385,10 @@ pub(super) async fn coverage_page(
         .map(|l| BarRow {
             label: l.unit_name.clone(),
             values: vec![l.org_rate, l.work_rate],
-            texts: vec![format!("{:.1}%", l.org_rate), format!("{:.1}%", l.work_rate)],
+            texts: vec![
+                c.percent(l.counts.org_covered, l.counts.total),
+                c.percent(l.counts.work_covered, l.counts.total),
+            ],
         })
         .collect();
     let chart = BarChart::horizontal(
