@@ -152,7 +152,7 @@ pub fn build_with(state: AppState, extra: Routes) -> Router {
     let mut app = router
         .fallback(|| async { crate::platform::error::AppError::NotFound.into_response() })
         .layer(axum::middleware::from_fn(crate::platform::web::error_shell))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::session::session_layer))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::session_layer))
         // The route guard (platform::access) reads id routes' records through the state.
         .layer(axum::Extension(state.clone()))
         .layer(axum::middleware::from_fn(crate::platform::api::json_errors))

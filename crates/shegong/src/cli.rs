@@ -455,7 +455,7 @@ async fn serve(cfg: Config, demo: bool, lang: Lang) -> anyhow::Result<()> {
             if let Err(e) = crate::platform::once::purge(&sweeper_db.conn).await {
                 tracing::warn!(error = %e, "form submission sweep failed");
             }
-            if let Err(e) = crate::auth::throttle::sweep(&sweeper_db, &sec).await {
+            if let Err(e) = crate::auth::sweep_sign_in_limits(&sweeper_db, &sec).await {
                 tracing::warn!(error = %e, "sign-in limit sweep failed");
             }
         }

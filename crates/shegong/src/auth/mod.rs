@@ -4,11 +4,11 @@
 pub mod api;
 pub mod model;
 mod routes;
-pub mod session;
 pub mod store;
-pub mod throttle;
 
 pub use routes::routes;
+pub use routes::session::{client_addr, session_layer};
+pub use routes::throttle::sweep as sweep_sign_in_limits;
 pub use store::{delete_user_sessions, set_password};
 
 use crate::platform::access::{Reach, Record};

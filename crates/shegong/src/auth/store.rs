@@ -7,9 +7,9 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult};
 
 use crate::platform::access::{CurrentUser, DataScope, Scope, UserAccess};
-use crate::platform::cache::{AccessCache, DataVersions};
+use crate::platform::cache::{AccessCache, Caches, CheckedSession, DataVersions};
 use crate::platform::config::SecurityConfig;
-use crate::platform::db::sql;
+use crate::platform::db::{sql, Db};
 use crate::platform::web::{random_token, token_hash};
 
 #[derive(Debug, Clone, FromQueryResult)]
@@ -255,18 +255,33 @@ fn versions(access: Option<i64>, units: Option<i64>, departments: Option<i64>) -
 /// absolute) or the account is disabled. Expired sessions are deleted.
 ///
 /// One statement reads the session, the account's `disabled` and `must_change_password`, and the
-/// data versions; the user's names, unit, roles, permissions and scope come from `cache` when it
-/// holds them at the versions just read, else from the database (and go into the cache). So a
-/// request costs one statement while nothing it depends on changes, and any change (on any app
-/// node: the versions are bumped in the database) is seen by the next request.
-pub async fn load_session<C: ConnectionTrait>(
-    c: &C,
-    cache: &AccessCache,
+/// data versions; the user's names, unit, roles, permissions and scope come from the access cache
+/// when it holds them at the versions just read, else from the database (and go into the cache).
+/// Any change (on any app node: the versions are bumped in the database) is seen by the next
+/// statement. That statement itself is saved for `security.session_recheck_ms` while this process
+/// writes nothing ([`crate::platform::cache::Sessions`]): expiry is judged on every request from
+/// the times last read, and a write through this process (a sign-out, a revoked role, a flash)
+/// sends the next request back to the database.
+pub async fn load_session(
+    db: &Db,
+    caches: &Caches,
     token: &str,
     cfg: &SecurityConfig,
-) -> Result<Option<CurrentUser>, DbErr> {
-    let b = c.get_database_backend();
+) -> Result<Option<Arc<CurrentUser>>, DbErr> {
     let hash = token_hash(token);
+    let now = Utc::now();
+    let recheck = std::time::Duration::from_millis(cfg.session_recheck_ms);
+    let idle = Duration::minutes(cfg.session_idle_minutes);
+    let writes = db.writes();
+    if let Some(hit) = caches.sessions.get(&hash, writes, recheck) {
+        let seen = now - hit.last_seen_at;
+        // Past either limit, or due a `last_seen_at` update: the database decides.
+        if now < hit.expires_at && seen <= idle && seen <= Duration::seconds(60) {
+            return Ok(Some(hit.user.clone()));
+        }
+    }
+    let c = &db.conn;
+    let b = c.get_database_backend();
     let row = SessionRow::find_by_statement(sql(
         b,
         &format!(
@@ -274,23 +289,24 @@ pub async fn load_session<C: ConnectionTrait>(
              s.user_id, u.disabled, u.must_change_password, {VERSIONS_SELECT} \
              FROM sessions s JOIN users u ON u.id = s.user_id {VERSIONS_JOIN} WHERE s.token_hash = ?"
         ),
-        vec![hash.into()],
+        vec![hash.clone().into()],
     ))
     .one(c)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let now = Utc::now();
-    if row.disabled || now >= row.expires_at || now - row.last_seen_at > Duration::minutes(cfg.session_idle_minutes) {
+    if row.disabled || now >= row.expires_at || now - row.last_seen_at > idle {
         delete_session(c, row.session_id).await?;
         return Ok(None);
     }
+    let mut last_seen_at = row.last_seen_at;
     if now - row.last_seen_at > Duration::seconds(60) {
         c.execute(sql(b, "UPDATE sessions SET last_seen_at = ? WHERE id = ?", vec![now.into(), row.session_id.into()]))
             .await?;
+        last_seen_at = now;
     }
     let versions = versions(row.v_access, row.v_units, row.v_departments);
-    let Some(access) = user_access(c, cache, row.user_id, versions).await? else { return Ok(None) };
-    Ok(Some(CurrentUser {
+    let Some(access) = user_access(c, &caches.access, row.user_id, versions).await? else { return Ok(None) };
+    let user = Arc::new(CurrentUser {
         access,
         session_id: row.session_id,
         csrf_token: row.csrf_token,
@@ -298,7 +314,12 @@ pub async fn load_session<C: ConnectionTrait>(
         second_factor_pending: row.second_factor_pending,
         flash: row.flash,
         versions,
-    }))
+    });
+    if !recheck.is_zero() {
+        let checked = CheckedSession { user: user.clone(), expires_at: row.expires_at, last_seen_at };
+        caches.sessions.put(hash, writes, Arc::new(checked));
+    }
+    Ok(Some(user))
 }
 
 #[derive(Debug, FromQueryResult)]

@@ -9,16 +9,26 @@
 //! caches only save the statements that would load the same rows again.
 //!
 //! Both caches are bounded: when full, entries of older versions go first, then everything.
+//!
+//! Sessions are the one exception to "seen on the very next request": reading the session row is
+//! the one statement every signed-in request costs, so a session checked against the database is
+//! believed for `security.session_recheck_ms` (1 s) as long as this process has written nothing
+//! meanwhile ([`Sessions`], [`crate::platform::db::Db::writes`]). Expiry is still checked on every
+//! request; a sign-out, a revoked token or a disabled account written through this process is seen
+//! at once, one written by another node or the command line within that time.
 
 use std::any::Any;
 use std::collections::HashMap;
 use std::future::Future;
 use std::hash::Hash;
 use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
 
 use sea_orm::DbErr;
 
-use crate::platform::access::UserAccess;
+use crate::platform::access::{CurrentUser, UserAccess};
 
 /// The `data_version` counters as read with the session. 0 means unknown (no row): nothing
 /// tagged with an unknown version is ever cached.
@@ -129,17 +139,69 @@ impl Lists {
 /// Signed-in users by id, tagged with the `access` and `units` versions they were loaded at.
 pub type AccessCache = Versioned<i64, (i64, i64), UserAccess>;
 
+/// A session as the database last showed it: the signed-in user and the times its expiry is
+/// judged by.
+#[derive(Debug)]
+pub struct CheckedSession {
+    pub user: Arc<CurrentUser>,
+    pub expires_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+/// Sessions by token hash, each with when it was read and the process's write count before it was
+/// read ([`crate::platform::db::Db::writes`]).
+pub struct Sessions {
+    map: RwLock<HashMap<String, (Instant, u64, Arc<CheckedSession>)>>,
+    capacity: usize,
+}
+
+impl Sessions {
+    pub fn new(capacity: usize) -> Self {
+        Sessions { map: RwLock::new(HashMap::new()), capacity: capacity.max(1) }
+    }
+
+    /// The session read no longer than `max_age` ago, when nothing was written since (`writes` is
+    /// the count now).
+    pub fn get(&self, token_hash: &str, writes: u64, max_age: Duration) -> Option<Arc<CheckedSession>> {
+        let map = self.map.read().unwrap_or_else(|e| e.into_inner());
+        let (at, w, v) = map.get(token_hash)?;
+        (*w == writes && at.elapsed() < max_age).then(|| v.clone())
+    }
+
+    /// Keeps a session read from the database; `writes` is the count taken before it was read.
+    pub fn put(&self, token_hash: String, writes: u64, session: Arc<CheckedSession>) {
+        let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= self.capacity && !map.contains_key(&token_hash) {
+            map.retain(|_, (_, w, _)| *w == writes);
+            if map.len() >= self.capacity {
+                map.clear();
+            }
+        }
+        map.insert(token_hash, (Instant::now(), writes, session));
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.read().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// The caches of one process (one per [`crate::platform::AppState`]).
 pub struct Caches {
     /// Signed-in users' names, unit, roles, permissions and scope.
     pub access: AccessCache,
     pub lists: Lists,
+    /// Sessions recently checked against the database.
+    pub sessions: Sessions,
 }
 
 impl Caches {
-    /// Up to `users` signed-in users and `lists` picker lists.
+    /// Up to `users` signed-in users (and as many sessions) and `lists` picker lists.
     pub fn new(users: usize, lists: usize) -> Caches {
-        Caches { access: Versioned::new(users), lists: Lists::new(lists) }
+        Caches { access: Versioned::new(users), lists: Lists::new(lists), sessions: Sessions::new(users) }
     }
 }
 
@@ -169,6 +231,39 @@ mod tests {
         c.put(4, 8, Arc::new("d".into()));
         c.put(5, 8, Arc::new("e".into()));
         assert!(c.len() <= 2, "never above capacity");
+    }
+
+    #[test]
+    fn sessions_are_believed_briefly_and_only_while_nothing_is_written() {
+        use crate::platform::access::Scope;
+        let access = Arc::new(UserAccess {
+            id: 1,
+            username: "u".into(),
+            display_name: "U".into(),
+            unit_id: 1,
+            unit_name: "n".into(),
+            unit_path: "/1/".into(),
+            roles: Vec::new(),
+            permissions: Vec::new(),
+            scope: Scope::default(),
+        });
+        let user = Arc::new(CurrentUser {
+            access,
+            session_id: 1,
+            csrf_token: "t".into(),
+            must_change_password: false,
+            second_factor_pending: false,
+            flash: None,
+            versions: DataVersions::default(),
+        });
+        let now = Utc::now();
+        let s = Sessions::new(2);
+        s.put("h".into(), 5, Arc::new(CheckedSession { user, expires_at: now, last_seen_at: now }));
+        let long = Duration::from_secs(60);
+        assert!(s.get("h", 5, long).is_some());
+        assert!(s.get("h", 6, long).is_none(), "a write since it was read");
+        assert!(s.get("h", 5, Duration::ZERO).is_none(), "older than the recheck time");
+        assert!(s.get("other", 5, long).is_none());
     }
 
     #[tokio::test]

@@ -72,6 +72,12 @@ pub struct SecurityConfig {
     pub login_limit_per_username: i64,
     /// The issuer shown by authenticator apps for the TOTP second factor.
     pub totp_issuer: String,
+    /// Milliseconds for which a session checked against the database is believed without asking
+    /// again, as long as this process has written nothing meanwhile (docs/SECURITY.md,
+    /// "Sessions"). Expiry is checked on every request; a revocation made through this process
+    /// is seen at once, one made on another app node or by the command line within this time.
+    /// 0 checks every request in the database.
+    pub session_recheck_ms: u64,
 }
 
 /// The audit chain's key and checkpoints (docs/SECURITY.md, "Audit").
@@ -215,6 +221,7 @@ impl Default for SecurityConfig {
             login_window_secs: 300,
             login_limit_per_address: 30,
             login_limit_per_username: 10,
+            session_recheck_ms: 1000,
             totp_issuer: "shegong".into(),
         }
     }

@@ -57,12 +57,15 @@ pub struct Db {
     pub anchor: Option<Arc<crate::platform::audit::Anchor>>,
     /// Statements run through `conn` and its transactions (see [`Db::statements`]).
     statements: Arc<AtomicU64>,
+    /// Writes made through this handle (see [`Db::writes`]).
+    writes: Arc<AtomicU64>,
 }
 
 /// A write transaction. On SQLite it holds the write gate until it ends.
 pub struct WriteTx {
     txn: DatabaseTransaction,
     _gate: Option<OwnedMutexGuard<()>>,
+    writes: Arc<AtomicU64>,
 }
 
 impl std::ops::Deref for WriteTx {
@@ -74,8 +77,18 @@ impl std::ops::Deref for WriteTx {
 
 impl WriteTx {
     pub async fn commit(self) -> Result<(), DbErr> {
-        self.txn.commit().await
+        let done = self.txn.commit().await;
+        // Counted after the commit too: a reader that looked between a statement and its
+        // commit saw the old rows and must not keep them.
+        self.writes.fetch_add(1, Ordering::Relaxed);
+        done
     }
+}
+
+/// Whether a statement only reads (`SELECT …`); anything else counts as a write.
+fn reads_only(sql: &str) -> bool {
+    let head = sql.trim_start().get(..6).unwrap_or("");
+    head.eq_ignore_ascii_case("select")
 }
 
 /// Whether a URL names PostgreSQL.
@@ -155,11 +168,15 @@ impl Db {
     /// A handle whose connection counts the statements it runs.
     fn counted(mut conn: DatabaseConnection, write_gate: Option<Arc<Mutex<()>>>, url: &str) -> Db {
         let statements = Arc::new(AtomicU64::new(0));
-        let counter = statements.clone();
-        conn.set_metric_callback(move |_| {
+        let writes = Arc::new(AtomicU64::new(0));
+        let (counter, written) = (statements.clone(), writes.clone());
+        conn.set_metric_callback(move |info| {
             counter.fetch_add(1, Ordering::Relaxed);
+            if !reads_only(&info.statement.sql) {
+                written.fetch_add(1, Ordering::Relaxed);
+            }
         });
-        Db { conn, write_gate, url: url.into(), anchor: None, statements }
+        Db { conn, write_gate, url: url.into(), anchor: None, statements, writes }
     }
 
     /// How many statements this database handle (and every clone of it) has run so far, through
@@ -167,6 +184,14 @@ impl Db {
     /// pin the statements each request costs; `/metrics` reports it.
     pub fn statements(&self) -> u64 {
         self.statements.load(Ordering::Relaxed)
+    }
+
+    /// A counter that grows with every write made through this handle (and every clone of it):
+    /// each statement that is not a `SELECT`, and each commit of a [`WriteTx`]. What a process
+    /// keeps from the database may be trusted while it has not moved (the session cache,
+    /// `auth::store::load_session`); writes by other processes are not counted.
+    pub fn writes(&self) -> u64 {
+        self.writes.load(Ordering::Relaxed)
     }
 
     /// This handle with its audit checkpoint file (see [`crate::platform::audit::setup`]).
@@ -190,7 +215,7 @@ impl Db {
             None => None,
         };
         let txn = self.conn.begin().await?;
-        Ok(WriteTx { txn, _gate: gate })
+        Ok(WriteTx { txn, _gate: gate, writes: self.writes.clone() })
     }
 
     /// Applies every migration not yet applied, in one transaction. On PostgreSQL an advisory

@@ -26,7 +26,7 @@ pub struct RequestCtx {
     pub user: Option<Arc<CurrentUser>>,
     /// The token forms must echo back (`_csrf` field or `X-CSRF-Token` header).
     pub csrf: String,
-    /// The client address (see `auth::session::client_addr`); empty when unknown.
+    /// The client address (see `auth::client_addr`); empty when unknown.
     pub ip: String,
     /// The TCP peer, when the server knows it.
     pub peer: Option<std::net::IpAddr>,

@@ -1,11 +1,14 @@
 //! The request path's caches (platform/cache.rs): the statements a request costs, and every change
 //! that must take effect on the very next request, made on one app node while the user's access
-//! is cached on another (both on the same database).
+//! is cached on another (both on the same database). The cross-node tests run with
+//! `session_recheck_ms = 0` (every request reads its session); with the default, a session is
+//! believed for that long unless this node writes, and `sessions_*` below pin both halves.
 
 use axum::http::StatusCode;
 
-use crate::both_backends;
 use crate::helpers::{TestApp, PASSWORD};
+use crate::{both_backends, both_backends_with};
+use shegong::platform::config::Config;
 
 /// Runs `path` and returns (status, statements it cost).
 async fn counted(app: &mut TestApp, path: &str) -> (StatusCode, u64) {
@@ -14,10 +17,15 @@ async fn counted(app: &mut TestApp, path: &str) -> (StatusCode, u64) {
     (r.status, app.db.statements() - before)
 }
 
+/// Every request reads its session in the database (what the cross-node tests need).
+fn recheck_always(c: &mut Config) {
+    c.security.session_recheck_ms = 0;
+}
+
 /// Signs `user` in on a second node and warms that node's cache: afterwards a signed-in
 /// `/healthz` there costs the one session statement.
 async fn warm_node(app: &TestApp, user: &str) -> TestApp {
-    let mut node = app.other_node();
+    let mut node = app.other_node().await;
     node.login_ok(user).await;
     assert_eq!(node.get("/orgs").await.status, StatusCode::OK);
     assert_eq!(counted(&mut node, "/healthz").await, (StatusCode::OK, 1), "{user}'s access is cached");
@@ -46,7 +54,7 @@ async fn edit_zhoushi(app: &mut TestApp, code: &str, name: &str) -> crate::helpe
     app.post(&format!("/units/{id}"), &form).await
 }
 
-both_backends!(statements_per_request, |mut app: TestApp| async move {
+both_backends_with!(statements_per_request, recheck_always, |mut app: TestApp| async move {
     // Without a session: no statement at all.
     assert_eq!(counted(&mut app, "/healthz").await, (StatusCode::OK, 0));
     app.login_ok("bureau").await;
@@ -73,25 +81,25 @@ both_backends!(statements_per_request, |mut app: TestApp| async move {
     assert_eq!(counted(&mut app, "/orgs").await, (StatusCode::OK, 4));
     assert_eq!(counted(&mut app, "/orgs").await, (StatusCode::OK, 3));
     // Sign-in failures and successes write to users without touching what is cached.
-    let mut other = app.other_node();
+    let mut other = app.other_node().await;
     assert_eq!(other.login("party", "wrong-password").await.status, StatusCode::UNAUTHORIZED);
     other.login_ok("party").await;
     assert_eq!(counted(&mut app, "/healthz").await, (StatusCode::OK, 1));
 });
 
-both_backends!(sign_out_is_seen_on_the_next_request, |app: TestApp| async move {
+both_backends_with!(sign_out_is_seen_on_the_next_request, recheck_always, |app: TestApp| async move {
     let mut b = warm_node(&app, "station").await;
     // The same session signs out through the other node.
-    let mut a = app.other_node();
+    let mut a = app.other_node().await;
     a.cookies = b.cookies.clone();
     a.csrf = b.csrf.clone();
     assert_eq!(a.post("/logout", &[]).await.status, StatusCode::SEE_OTHER);
     assert!(signed_out(&b.get("/orgs").await));
 });
 
-both_backends!(password_change_is_seen_on_the_next_request, |app: TestApp| async move {
+both_backends_with!(password_change_is_seen_on_the_next_request, recheck_always, |app: TestApp| async move {
     let mut b = warm_node(&app, "station").await;
-    let mut a = app.other_node();
+    let mut a = app.other_node().await;
     a.login_ok("station").await;
     let r = a
         .post(
@@ -104,7 +112,7 @@ both_backends!(password_change_is_seen_on_the_next_request, |app: TestApp| async
     assert_eq!(a.get("/orgs").await.status, StatusCode::OK, "the session that changed it goes on");
 });
 
-both_backends!(lock_is_seen_on_the_next_request, |mut app: TestApp| async move {
+both_backends_with!(lock_is_seen_on_the_next_request, recheck_always, |mut app: TestApp| async move {
     let mut b = warm_node(&app, "station").await;
     let id = app.scalar("SELECT id FROM users WHERE username = 'station'").await;
     app.login_ok("admin").await;
@@ -113,7 +121,7 @@ both_backends!(lock_is_seen_on_the_next_request, |mut app: TestApp| async move {
     assert!(signed_out(&b.get("/orgs").await));
 });
 
-both_backends!(disabling_is_seen_on_the_next_request, |app: TestApp| async move {
+both_backends_with!(disabling_is_seen_on_the_next_request, recheck_always, |app: TestApp| async move {
     // Disabled by another tool or node without ending the sessions: the flag itself is read
     // with every session.
     let mut b = warm_node(&app, "station").await;
@@ -121,7 +129,7 @@ both_backends!(disabling_is_seen_on_the_next_request, |app: TestApp| async move 
     assert!(signed_out(&b.get("/orgs").await));
 });
 
-both_backends!(role_change_is_seen_on_the_next_request, |mut app: TestApp| async move {
+both_backends_with!(role_change_is_seen_on_the_next_request, recheck_always, |mut app: TestApp| async move {
     // Through the page (which also ends the user's sessions) …
     let mut b = warm_node(&app, "station").await;
     let id = app.scalar("SELECT id FROM users WHERE username = 'station'").await;
@@ -141,7 +149,7 @@ both_backends!(role_change_is_seen_on_the_next_request, |mut app: TestApp| async
     assert_eq!(b.get("/orgs").await.status, StatusCode::FORBIDDEN);
 });
 
-both_backends!(role_permission_edit_is_seen_on_the_next_request, |mut app: TestApp| async move {
+both_backends_with!(role_permission_edit_is_seen_on_the_next_request, recheck_always, |mut app: TestApp| async move {
     let mut b = warm_node(&app, "station").await;
     let org = app
         .scalar(
@@ -165,7 +173,7 @@ both_backends!(role_permission_edit_is_seen_on_the_next_request, |mut app: TestA
     assert_eq!(b.get("/units").await.status, StatusCode::OK, "the other permissions stay");
 });
 
-both_backends!(unit_move_is_seen_on_the_next_request, |mut app: TestApp| async move {
+both_backends_with!(unit_move_is_seen_on_the_next_request, recheck_always, |mut app: TestApp| async move {
     // The station manager's scope is the 周市 subtree, by path; a cached path that no longer
     // exists would reach nothing (404).
     let mut b = warm_node(&app, "station").await;
@@ -197,7 +205,7 @@ both_backends!(unit_move_is_seen_on_the_next_request, |mut app: TestApp| async m
     );
 });
 
-both_backends!(pickers_follow_writes_on_another_node, |mut app: TestApp| async move {
+both_backends_with!(pickers_follow_writes_on_another_node, recheck_always, |mut app: TestApp| async move {
     let mut b = warm_node(&app, "bureau").await;
     let page = b.get("/orgs").await;
     assert!(page.body.contains("周市镇") && !page.body.contains("缓存测试局"));
@@ -211,3 +219,52 @@ both_backends!(pickers_follow_writes_on_another_node, |mut app: TestApp| async m
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(b.get("/orgs?per_page=200").await.body.contains("周市镇新名"), "a renamed unit is in the filter at once");
 });
+
+both_backends!(sessions_cost_no_statement_while_nothing_is_written, |mut app: TestApp| async move {
+    app.login_ok("bureau").await;
+    for path in ["/healthz", "/orgs"] {
+        assert_eq!(app.get(path).await.status, StatusCode::OK, "{path}");
+    }
+    // Warm, with the default recheck time: the session is believed, a page costs its own statements.
+    assert_eq!(counted(&mut app, "/healthz").await, (StatusCode::OK, 0));
+    assert_eq!(counted(&mut app, "/orgs").await, (StatusCode::OK, 2), "the list's count and rows");
+    assert_eq!(counted(&mut app, "/healthz").await, (StatusCode::OK, 0));
+    // Any write through this node sends the next request back to the database (here, a write
+    // that changes nothing the user depends on: one session statement, nothing reloaded).
+    app.exec("UPDATE organisations SET name = name WHERE id = (SELECT MIN(id) FROM organisations)").await;
+    assert_eq!(counted(&mut app, "/healthz").await, (StatusCode::OK, 1));
+    assert_eq!(counted(&mut app, "/healthz").await, (StatusCode::OK, 0));
+});
+
+both_backends!(sessions_end_at_once_when_this_node_writes, |app: TestApp| async move {
+    // Signed out through the same node, and disabled through the same node's connection, while
+    // the session is believed: both seen by the very next request.
+    let mut a = app.other_node().await;
+    a.login_ok("station").await;
+    assert_eq!(a.get("/orgs").await.status, StatusCode::OK);
+    let mut b = a.other_node().await;
+    b.cookies = a.cookies.clone();
+    b.csrf = a.csrf.clone();
+    assert_eq!(b.get("/orgs").await.status, StatusCode::OK);
+    assert_eq!(b.post("/logout", &[]).await.status, StatusCode::SEE_OTHER);
+    assert!(signed_out(&b.get("/orgs").await), "signed out where it signed out");
+    a.login_ok("station").await;
+    assert_eq!(a.get("/orgs").await.status, StatusCode::OK);
+    a.exec("UPDATE users SET disabled = TRUE WHERE username = 'station'").await;
+    assert!(signed_out(&a.get("/orgs").await), "disabled through this node");
+});
+
+both_backends_with!(
+    sessions_see_other_nodes_within_the_recheck_time,
+    |c: &mut Config| c.security.session_recheck_ms = 300,
+    |app: TestApp| async move {
+        // Disabled by another node (or the command line): this node believes the session it read
+        // for at most `session_recheck_ms`, then reads it again and signs the user out.
+        let mut b = app.other_node().await;
+        b.login_ok("station").await;
+        assert_eq!(b.get("/orgs").await.status, StatusCode::OK);
+        app.exec("UPDATE users SET disabled = TRUE WHERE username = 'station'").await;
+        tokio::time::sleep(std::time::Duration::from_millis(350)).await;
+        assert!(signed_out(&b.get("/orgs").await));
+    }
+);

@@ -182,11 +182,15 @@ impl TestApp {
 
     /// Another app node on the same database: its own state (and so its own caches), router and
     /// cookie jar, as when several nodes share one PostgreSQL.
-    pub fn other_node(&self) -> TestApp {
-        let state = AppState::new(self.db.clone(), self.config.clone(), None);
+    /// Another app node on the same database: its own connections, caches and write count, as a
+    /// second process would have.
+    pub async fn other_node(&self) -> TestApp {
+        let db = Db::connect_limits(&self.config.database, &self.config.limits).await.expect("connect");
+        let (db, _) = shegong::platform::audit::setup(db, &self.config, true).expect("audit keys");
+        let state = AppState::new(db.clone(), self.config.clone(), None);
         TestApp {
             router: app::build(state),
-            db: self.db.clone(),
+            db,
             cookies: HashMap::new(),
             csrf: String::new(),
             pg_admin: None,
@@ -308,8 +312,10 @@ impl TestApp {
         shegong::platform::db::count(&self.db.conn, q, vec![]).await.expect("scalar query")
     }
 
+    /// Runs a statement through this node's connection (counted as its write, as the app's own are).
     pub async fn exec(&self, q: &str) {
-        self.db.conn.execute_unprepared(q).await.expect("exec");
+        let stmt = sea_orm::Statement::from_string(self.db.backend(), q);
+        self.db.conn.execute(stmt).await.expect("exec");
     }
 
     pub async fn unit_id(&self, path: &str) -> i64 {

@@ -191,7 +191,7 @@ both_backends!(rate_limits_per_address_and_name_with_bounded_audit, |mut app: Te
     let with_counts =
         app.scalar("SELECT COUNT(*) FROM login_throttle WHERE window_start < '2001-01-01' AND attempts > 1").await;
     let before = app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'login_failures'").await;
-    let swept = shegong::auth::throttle::sweep(&app.db, &cfg).await.expect("sweep");
+    let swept = shegong::auth::sweep_sign_in_limits(&app.db, &cfg).await.expect("sweep");
     assert_eq!(swept as i64, finished);
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'login_failures'").await,

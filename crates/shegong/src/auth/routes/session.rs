@@ -150,12 +150,10 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
         }
     } else {
         match &session_token {
-            Some(tok) if !tok.is_empty() => {
-                match store::load_session(&state.db.conn, &state.caches.access, tok, cfg).await {
-                    Ok(u) => u.map(Arc::new),
-                    Err(e) => return AppError::Db(e).into_response(),
-                }
-            }
+            Some(tok) if !tok.is_empty() => match store::load_session(&state.db, &state.caches, tok, cfg).await {
+                Ok(u) => u,
+                Err(e) => return AppError::Db(e).into_response(),
+            },
             _ => None,
         }
     };
