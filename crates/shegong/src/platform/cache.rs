@@ -148,10 +148,13 @@ pub struct CheckedSession {
     pub last_seen_at: DateTime<Utc>,
 }
 
+/// When a session was read, the write count before it was read, and what was read.
+type SessionEntry = (Instant, u64, Arc<CheckedSession>);
+
 /// Sessions by token hash, each with when it was read and the process's write count before it was
 /// read ([`crate::platform::db::Db::writes`]).
 pub struct Sessions {
-    map: RwLock<HashMap<String, (Instant, u64, Arc<CheckedSession>)>>,
+    map: RwLock<HashMap<String, SessionEntry>>,
     capacity: usize,
 }
 
