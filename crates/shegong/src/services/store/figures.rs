@@ -167,3 +167,22 @@ pub async fn latest_year<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Opt
         .await?
         .and_then(|r| r.try_get_by_index::<Option<i32>>(0).ok().flatten()))
 }
+
+/// The years with purchases in the scope, newest first.
+pub async fn years<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<i32>, DbErr> {
+    #[derive(FromQueryResult)]
+    struct Y {
+        year: i32,
+    }
+    let (sf, vals) = project_filter(scope);
+    Ok(Y::find_by_statement(sql(
+        c.get_database_backend(),
+        &format!("SELECT DISTINCT p.year AS year FROM projects p WHERE {sf} ORDER BY p.year DESC"),
+        vals,
+    ))
+    .all(c)
+    .await?
+    .into_iter()
+    .map(|y| y.year)
+    .collect())
+}

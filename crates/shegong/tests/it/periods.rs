@@ -1,0 +1,158 @@
+//! Pages with a period: each opens on the latest year with records in the caller's scope, offers
+//! exactly the years with records in a select (plus the year a page documents as extra), keeps the
+//! chosen year through a refused form, and shows "no records" instead of an empty chart.
+
+use axum::http::StatusCode;
+use sea_orm::{ConnectionTrait, Statement};
+use shegong::platform::period::this_year;
+
+use crate::both_backends;
+use crate::helpers::{between, TestApp};
+
+/// The integers of the first column of `q`, in order.
+async fn ints(app: &TestApp, q: &str) -> Vec<i64> {
+    app.db
+        .conn
+        .query_all(Statement::from_string(app.db.backend(), q))
+        .await
+        .expect(q)
+        .iter()
+        .map(|r| r.try_get_by_index::<i64>(0).expect("integer"))
+        .collect()
+}
+
+/// The part of `body` from the select named `name` to its end.
+fn select<'a>(body: &'a str, name: &str) -> Option<&'a str> {
+    let at = body.find(&format!("<select name=\"{name}\"")).or_else(|| body.find(&format!("name=\"{name}\">")))?;
+    let rest = &body[at..];
+    Some(&rest[..rest.find("</select>").unwrap_or(rest.len())])
+}
+
+/// The option values of the select named `name`.
+fn options(body: &str, name: &str) -> Vec<i64> {
+    select(body, name)
+        .map(|s| between(s, "<option value=\"", "\"").iter().filter_map(|v| v.parse().ok()).collect())
+        .unwrap_or_default()
+}
+
+/// The selected option of the select named `name`.
+fn selected(body: &str, name: &str) -> Option<i64> {
+    let s = select(body, name)?;
+    s.split("<option value=\"")
+        .skip(1)
+        .find(|o| o.contains(" selected") || o.contains("\"selected"))
+        .and_then(|o| o.split('"').next().and_then(|v| v.parse().ok()))
+}
+
+both_backends!(pages_open_on_the_latest_year_with_records, |mut app: TestApp| async move {
+    app.login_ok("bureau").await;
+    // Purchased services.
+    let years = ints(&app, "SELECT DISTINCT CAST(year AS BIGINT) AS y FROM projects ORDER BY y DESC").await;
+    let page = app.get("/services/figures").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(selected(&page.body, "year"), years.first().copied(), "the latest year with projects");
+    assert_eq!(options(&page.body, "year"), years, "exactly the years with projects");
+    assert!(!page.body.contains("<input name=\"year\""), "a select, not a text box");
+    // Talent figures: years of exam passes and of published selections with winners.
+    let years = ints(
+        &app,
+        "SELECT DISTINCT y FROM (SELECT CAST(q.exam_year AS BIGINT) AS y FROM qualifications q \
+         UNION SELECT CAST(p.year AS BIGINT) AS y FROM programmes p JOIN nominations n ON n.programme_id = p.id \
+         WHERE p.status = 'published' AND n.status = 'selected') t ORDER BY y DESC",
+    )
+    .await;
+    let page = app.get("/talent/figures").await;
+    assert_eq!(selected(&page.body, "year"), years.first().copied());
+    assert_eq!(options(&page.body, "year"), years);
+    // The fund: the years with entries, and this year for new entries.
+    let fund_years =
+        "SELECT DISTINCT CAST(SUBSTR(CAST(entry_on AS TEXT), 1, 4) AS BIGINT) AS y FROM fund_entries ORDER BY y DESC";
+    let years = ints(&app, fund_years).await;
+    let page = app.get("/talent/fund").await;
+    assert_eq!(selected(&page.body, "year"), years.first().copied());
+    let mut offered = years.clone();
+    offered.push(i64::from(this_year()));
+    offered.sort_unstable_by(|a, b| b.cmp(a));
+    offered.dedup();
+    assert_eq!(options(&page.body, "year"), offered);
+    // Annual reports: the years with reports, and last year, whose reports are coming in.
+    let years = ints(&app, "SELECT DISTINCT CAST(year AS BIGINT) AS y FROM annual_reports ORDER BY y DESC").await;
+    let page = app.get("/orgs/reports").await;
+    assert_eq!(selected(&page.body, "year"), years.first().copied());
+    let mut offered = years.clone();
+    offered.push(i64::from(this_year()) - 1);
+    offered.sort_unstable_by(|a, b| b.cmp(a));
+    offered.dedup();
+    assert_eq!(options(&page.body, "year"), offered);
+    // A year without records: its charts say so instead of drawing a bare legend.
+    let empty = app.get("/services/figures?year=2001").await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert_eq!(selected(&empty.body, "year"), Some(2001), "the year asked for is offered");
+    assert!(empty.body.contains("该年度没有记录") && !empty.body.contains("<svg"), "no bare legend");
+    assert!(app.get("/services/figures").await.body.contains("<svg"), "charts where there are records");
+    // Not a year: refused with a message, not a 500.
+    let bad = app.get("/talent/fund?year=abc").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("年度无效"));
+});
+
+both_backends!(a_station_managers_latest_year_is_that_of_their_scope, |mut app: TestApp| async move {
+    // Another town buys in a later year: the Bureau opens on it, 周市's manager does not.
+    let later = ints(&app, "SELECT CAST(MAX(year) AS BIGINT) FROM projects").await[0] + 1;
+    app.exec(&format!(
+        "UPDATE projects SET year = {later} WHERE id = (SELECT MIN(p.id) FROM projects p JOIN org_units u ON u.id = p.unit_id WHERE u.path LIKE '/320583/lujia/%')"
+    ))
+    .await;
+    app.login_ok("bureau").await;
+    assert_eq!(selected(&app.get("/services/figures").await.body, "year"), Some(later));
+    app.logout().await;
+    app.login_ok("station").await;
+    let expected = ints(
+        &app,
+        "SELECT CAST(MAX(p.year) AS BIGINT) FROM projects p JOIN org_units u ON u.id = p.unit_id WHERE u.path LIKE '/320583/zhoushi/%'",
+    )
+    .await[0];
+    assert_ne!(expected, later);
+    let page = app.get("/services/figures").await;
+    assert_eq!(selected(&page.body, "year"), Some(expected), "the latest year in the manager's scope");
+    assert!(!options(&page.body, "year").contains(&later), "no year of another town's records");
+});
+
+both_backends!(a_refused_fund_entry_keeps_the_year, |mut app: TestApp| async move {
+    app.login_ok("bureau").await;
+    // An entry in a later year than the demo's: the ledger now opens on that year.
+    let first =
+        ints(&app, "SELECT CAST(MAX(SUBSTR(CAST(entry_on AS TEXT), 1, 4)) AS BIGINT) FROM fund_entries").await[0];
+    let later = first + 1;
+    let contribution = [
+        ("kind", "contribution"),
+        ("entry_on", &format!("{later}-03-01")),
+        ("amount", "1000"),
+        ("counterparty", "某慈善基金会"),
+        ("year", &later.to_string()),
+    ];
+    let pairs: Vec<(&str, &str)> = contribution.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+    let r = app.post("/talent/fund", &pairs).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), format!("/talent/fund?year={later}"), "back on the entry's year");
+    assert_eq!(selected(&app.get("/talent/fund").await.body, "year"), Some(later));
+    // On the earlier year, a refused entry re-renders on that year, with what was typed.
+    let page = app.get(&format!("/talent/fund?year={first}")).await;
+    assert!(page.body.contains(&format!("name=\"year\" value=\"{first}\"")), "the form carries the year");
+    let r = app
+        .post(
+            "/talent/fund",
+            &[
+                ("kind", "grant"),
+                ("entry_on", &format!("{first}-06-01")),
+                ("amount", "abc"),
+                ("counterparty", "某社工"),
+                ("year", &first.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(selected(&r.body, "year"), Some(first), "not today's year, not the latest");
+    assert!(r.body.contains(&format!("（{first}）")), "the heading names the year");
+    assert!(r.body.contains("value=\"某社工\""), "the values typed are kept");
+});
