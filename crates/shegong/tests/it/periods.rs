@@ -1,9 +1,11 @@
 //! Pages with a period: each opens on the latest year with records in the caller's scope, offers
 //! exactly the years with records in a select (plus the year a page documents as extra), keeps the
-//! chosen year through a refused form, and shows "no records" instead of an empty chart.
+//! chosen year through a refused form, and shows "no records" instead of an empty chart; the
+//! figures tables end in a totals row equal to the database's sum.
 
 use axum::http::StatusCode;
 use sea_orm::{ConnectionTrait, Statement};
+use shegong::platform::money::Money;
 use shegong::platform::period::this_year;
 
 use crate::both_backends;
@@ -42,6 +44,14 @@ fn selected(body: &str, name: &str) -> Option<i64> {
         .skip(1)
         .find(|o| o.contains(" selected") || o.contains("\"selected"))
         .and_then(|o| o.split('"').next().and_then(|v| v.parse().ok()))
+}
+
+/// The cells of the totals row of the table with id `table`.
+fn totals_row(body: &str, table: &str) -> Vec<String> {
+    let t = body.split(&format!("id=\"{table}\"")).nth(1).expect("the table");
+    let t = &t[..t.find("</table>").expect("table end")];
+    let foot = between(t, "<tfoot>", "</tfoot>").first().copied().expect("a totals row");
+    between(foot, "<td class=\"num\">", "</td>").iter().map(|s| s.to_string()).collect()
 }
 
 both_backends!(pages_open_on_the_latest_year_with_records, |mut app: TestApp| async move {
@@ -155,4 +165,36 @@ both_backends!(a_refused_fund_entry_keeps_the_year, |mut app: TestApp| async mov
     assert_eq!(selected(&r.body, "year"), Some(first), "not today's year, not the latest");
     assert!(r.body.contains(&format!("（{first}）")), "the heading names the year");
     assert!(r.body.contains("value=\"某社工\""), "the values typed are kept");
+});
+
+both_backends!(figures_tables_end_in_totals_equal_to_the_database, |mut app: TestApp| async move {
+    app.login_ok("bureau").await;
+    let year = ints(&app, "SELECT CAST(MAX(year) AS BIGINT) FROM projects").await[0];
+    let page = app.get("/services/figures").await;
+    let projects = app.scalar(&format!("SELECT COUNT(*) FROM projects WHERE year = {year}")).await;
+    let amount = app.scalar(&format!("SELECT SUM_INT(amount_fen) FROM projects WHERE year = {year}")).await;
+    let paid = app
+        .scalar(&format!(
+            "SELECT SUM_INT(amount_fen) FROM project_payments WHERE project_id IN (SELECT id FROM projects WHERE year = {year})"
+        ))
+        .await;
+    let expected = vec![projects.to_string(), Money(amount).yuan_text(), Money(paid).yuan_text()];
+    for table in ["by-category", "by-agency", "by-station"] {
+        assert_eq!(totals_row(&page.body, table), expected, "{table}");
+    }
+    // The awards of the talent figures.
+    let year = ints(
+        &app,
+        "SELECT CAST(MAX(p.year) AS BIGINT) FROM programmes p JOIN nominations n ON n.programme_id = p.id WHERE p.status = 'published' AND n.status = 'selected'",
+    )
+    .await;
+    if let Some(year) = year.first() {
+        let winners = app
+            .scalar(&format!(
+                "SELECT COUNT(*) FROM nominations n JOIN programmes p ON p.id = n.programme_id WHERE p.year = {year} AND p.status = 'published' AND n.status = 'selected'"
+            ))
+            .await;
+        let page = app.get(&format!("/talent/figures?year={year}")).await;
+        assert_eq!(totals_row(&page.body, "awards"), vec![winners.to_string()]);
+    }
 });

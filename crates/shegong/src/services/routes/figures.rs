@@ -13,7 +13,7 @@ use crate::platform::money::Money;
 use crate::platform::period::Years;
 use crate::platform::web::{download, render, PageCtx, XLSX_TYPE};
 use crate::platform::AppState;
-use crate::services::figures::{compute, ServiceFigures};
+use crate::services::figures::{compute, Breakdown, ServiceFigures};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -80,6 +80,10 @@ struct FiguresPage {
     period: Years,
     units: Vec<crate::units::UnitOption>,
     charts: Vec<BarChart>,
+    /// The totals rows of the tables by category, agency and station (the sum of their rows).
+    by_category_total: Breakdown,
+    by_agency_total: Breakdown,
+    by_station_total: Breakdown,
 }
 
 impl FiguresPage {
@@ -125,7 +129,29 @@ async fn page(
         chart(c.t("services.chart.station"), c.t("services.amount"), station_rows),
         chart(c.t("services.chart.roles"), c.t("services.staff"), role_rows),
     ];
-    render(&FiguresPage { c, fig, period, units, charts })
+    let by_category_total = total(&fig.by_category);
+    let by_agency_total = total(&fig.by_agency);
+    let by_station_total = total(&fig.by_station);
+    render(&FiguresPage { c, fig, period, units, charts, by_category_total, by_agency_total, by_station_total })
+}
+
+/// The totals row of a breakdown: the sums of its rows (saturating, as the database sums are).
+fn total(rows: &[Breakdown]) -> Breakdown {
+    rows.iter().fold(
+        Breakdown {
+            label: String::new(),
+            label_en: String::new(),
+            projects: 0,
+            amount_fen: Money(0),
+            paid_fen: Money(0),
+        },
+        |t, b| Breakdown {
+            projects: t.projects.saturating_add(b.projects),
+            amount_fen: Money(t.amount_fen.fen().saturating_add(b.amount_fen.fen())),
+            paid_fen: Money(t.paid_fen.fen().saturating_add(b.paid_fen.fen())),
+            ..t
+        },
+    )
 }
 
 /// One line of the exports: section, label, a count (projects or people), and for project lines

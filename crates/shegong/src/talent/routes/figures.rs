@@ -96,3 +96,10 @@ async fn figures_export(
     let bytes = crate::platform::xlsx::write(COLUMNS, &rows)?;
     Ok(download(bytes, &format!("{}{year}.xlsx", c.t("workers.figures")), XLSX_TYPE))
 }
+
+impl FiguresPage {
+    /// The totals row of the awards table: the sum of its rows.
+    fn awards_total(&self) -> i64 {
+        self.fig.awards.iter().fold(0i64, |t, (_, _, n)| t.saturating_add(*n))
+    }
+}
