@@ -1,7 +1,8 @@
 //! Pages with a period: each opens on the latest year with records in the caller's scope, offers
 //! exactly the years with records in a select (plus the year a page documents as extra), keeps the
 //! chosen year through a refused form, and shows "no records" instead of an empty chart; the
-//! figures tables end in a totals row equal to the database's sum.
+//! figures tables end in a totals row equal to the database's sum; pickers list units in their
+//! official order.
 
 use axum::http::StatusCode;
 use sea_orm::{ConnectionTrait, Statement};
@@ -197,4 +198,27 @@ both_backends!(figures_tables_end_in_totals_equal_to_the_database, |mut app: Tes
         let page = app.get(&format!("/talent/figures?year={year}")).await;
         assert_eq!(totals_row(&page.body, "awards"), vec![winners.to_string()]);
     }
+});
+
+both_backends!(pickers_list_units_in_their_official_order, |mut app: TestApp| async move {
+    app.login_ok("bureau").await;
+    let towns =
+        ints(&app, "SELECT id FROM org_units WHERE depth <= 1 AND active = TRUE ORDER BY depth, sort_order, code")
+            .await;
+    let pinyin = ints(&app, "SELECT id FROM org_units WHERE depth <= 1 AND active = TRUE ORDER BY path").await;
+    assert_ne!(towns, pinyin, "the demo's official order is not the alphabetical one");
+    assert_eq!(options(&app.get("/services/figures").await.body, "unit"), towns);
+    assert_eq!(
+        options(&app.get("/orgs").await.body, "unit").into_iter().filter(|id| towns.contains(id)).collect::<Vec<_>>(),
+        towns
+    );
+    // A station manager's subtree: the town, then its communities and villages in their order.
+    app.logout().await;
+    app.login_ok("station").await;
+    let subtree = ints(
+        &app,
+        "SELECT id FROM org_units WHERE path LIKE '/320583/zhoushi/%' AND active = TRUE ORDER BY depth, sort_order, code",
+    )
+    .await;
+    assert_eq!(options(&app.get("/talent/workers/new").await.body, "unit_id"), subtree);
 });

@@ -144,7 +144,7 @@ pub async fn breakdown<C: ConnectionTrait>(
             "COUNT(*) DESC, COALESCE(kp.name, k.name)",
         ),
         By::Agency => ("COALESCE(o.name, '')", "''", "SUM_INT(p.amount_fen) DESC, COALESCE(o.name, '')"),
-        By::Station => ("u.name", "MIN(u.name_en)", "MIN(u.path)"),
+        By::Station => ("u.name", "MIN(u.name_en)", "MIN(u.depth), MIN(u.sort_order), MIN(u.path)"),
         By::Status => ("p.status", "''", "p.status"),
     };
     let (w, vals) = base(scope, unit_path, year);
