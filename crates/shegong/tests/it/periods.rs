@@ -127,6 +127,18 @@ both_backends!(a_station_managers_latest_year_is_that_of_their_scope, |mut app: 
     let page = app.get("/services/figures").await;
     assert_eq!(selected(&page.body, "year"), Some(expected), "the latest year in the manager's scope");
     assert!(!options(&page.body, "year").contains(&later), "no year of another town's records");
+    // The agency's staff: their agency's projects decide the year, and they pick no unit.
+    app.logout().await;
+    app.login_ok("agency").await;
+    let expected = ints(
+        &app,
+        "SELECT CAST(MAX(year) AS BIGINT) FROM projects WHERE agency_id = (SELECT organisation_id FROM users WHERE username = 'agency')",
+    )
+    .await[0];
+    let page = app.get("/services/figures").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(selected(&page.body, "year"), Some(expected));
+    assert!(!page.body.contains("<select name=\"unit\""), "no empty unit picker");
 });
 
 both_backends!(a_refused_fund_entry_keeps_the_year, |mut app: TestApp| async move {

@@ -111,6 +111,7 @@ async fn page(
     Query(q): Query<FiguresQuery>,
 ) -> AppResult<Response> {
     let (fig, period) = resolve_with_years(&st, &auth, &q).await?;
+    // Agency staff (own records) choose no unit: their figures are their agency's projects.
     let units = crate::units::options(&st.db.conn, &auth.scope).await?.into_iter().filter(|u| u.depth <= 1).collect();
     let role_rows = fig
         .by_role
