@@ -2,7 +2,8 @@
 //! purchased services and of talent, the fund ledger, annual reports) asks its store for the years
 //! that have records in the caller's scope and gives them to [`Years::choose`]; the page opens on
 //! the latest of them, offers them in `layout/year_select.html`, and carries the chosen year through
-//! a refused form.
+//! a refused form. Lists that filter on a year ([`YearFilter`]) offer the same years in
+//! `layout/year_filter.html`, after "all years".
 
 use chrono::{Datelike, NaiveDate};
 
@@ -54,6 +55,33 @@ impl Years {
     }
 }
 
+/// A list's year filter: every year (none chosen) or one of the years with records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YearFilter {
+    /// The year the list is filtered on, if any.
+    pub year: Option<i32>,
+    /// The years offered, newest first: those with records and the chosen one.
+    pub years: Vec<i32>,
+}
+
+impl YearFilter {
+    /// `with_data` as in [`Years::choose`]; `asked` the list's `year` parameter. A list shows every
+    /// year unless one is chosen; text that is not a year chooses none (the list filters on none).
+    pub fn choose(with_data: Vec<i32>, asked: &str) -> YearFilter {
+        let year = parse_year(asked);
+        let mut years = with_data;
+        years.extend(year);
+        years.sort_unstable_by(|a, b| b.cmp(a));
+        years.dedup();
+        YearFilter { year, years }
+    }
+
+    /// Whether the list is filtered on `y`.
+    pub fn is(&self, y: &i32) -> bool {
+        self.year == Some(*y)
+    }
+}
+
 /// A year between 2000 and next year.
 pub fn parse_year(s: &str) -> Option<i32> {
     s.trim().parse::<i32>().ok().filter(|y| (2000..=this_year() + 1).contains(y))
@@ -86,5 +114,9 @@ mod tests {
         assert!(Years::choose(vec![2022], Some("1850"), None).is_err());
         assert!(Years::choose(vec![2022], Some(" "), None).is_ok(), "an empty year is no year");
         assert_eq!(bounds(2022).1.to_string(), "2022-12-31");
+        let f = YearFilter::choose(vec![2021, 2022], "");
+        assert_eq!((f.year, f.years), (None, vec![2022, 2021]), "a list shows every year by default");
+        assert_eq!(YearFilter::choose(vec![2022], "2020").years, vec![2022, 2020]);
+        assert_eq!(YearFilter::choose(vec![2022], "abc").year, None);
     }
 }

@@ -234,3 +234,20 @@ both_backends!(pickers_list_units_in_their_official_order, |mut app: TestApp| as
     .await;
     assert_eq!(options(&app.get("/talent/workers/new").await.body, "unit_id"), subtree);
 });
+
+both_backends!(lists_filter_on_a_year_with_records, |mut app: TestApp| async move {
+    app.login_ok("bureau").await;
+    let years = ints(&app, "SELECT DISTINCT CAST(year AS BIGINT) AS y FROM projects ORDER BY y DESC").await;
+    for path in ["/services", "/services/team"] {
+        let page = app.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(select(&page.body, "year").is_some_and(|s| s.contains("<option value=\"\">")), "{path}: all years");
+        assert_eq!(options(&page.body, "year"), years, "{path}: the years with projects");
+        assert_eq!(selected(&page.body, "year"), None, "{path}: every year by default");
+    }
+    let year = years[0];
+    let page = app.get(&format!("/services?year={year}&per_page=200")).await;
+    assert_eq!(selected(&page.body, "year"), Some(year));
+    let n = app.scalar(&format!("SELECT COUNT(*) FROM projects WHERE year = {year}")).await;
+    assert!(page.body.contains(&format!("共 {n} 条")), "the year's projects");
+});
