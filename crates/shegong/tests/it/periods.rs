@@ -147,15 +147,15 @@ both_backends!(a_refused_fund_entry_keeps_the_year, |mut app: TestApp| async mov
     let first =
         ints(&app, "SELECT CAST(MAX(SUBSTR(CAST(entry_on AS TEXT), 1, 4)) AS BIGINT) FROM fund_entries").await[0];
     let later = first + 1;
+    let (on, year) = (format!("{later}-03-01"), later.to_string());
     let contribution = [
         ("kind", "contribution"),
-        ("entry_on", &format!("{later}-03-01")),
+        ("entry_on", on.as_str()),
         ("amount", "1000"),
         ("counterparty", "某慈善基金会"),
-        ("year", &later.to_string()),
+        ("year", year.as_str()),
     ];
-    let pairs: Vec<(&str, &str)> = contribution.iter().map(|(k, v)| (*k, v.as_ref())).collect();
-    let r = app.post("/talent/fund", &pairs).await;
+    let r = app.post("/talent/fund", &contribution).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(r.location(), format!("/talent/fund?year={later}"), "back on the entry's year");
     assert_eq!(selected(&app.get("/talent/fund").await.body, "year"), Some(later));
