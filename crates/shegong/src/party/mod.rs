@@ -17,12 +17,13 @@ use crate::platform::AppState;
 /// An action plan, reached when its unit lies inside the caller's scope.
 pub static PLAN: Record =
     Record { name: "action plan", table: "action_plans", reach: Reach::Unit { owner: None }, parent: None };
-/// An activity, a part of its plan (`{id}`), reached when its unit lies inside the caller's scope.
+/// An activity of a plan (`/party/activities/{id}`), reached when its unit lies inside the
+/// caller's scope or the caller recorded it.
 pub static ACTIVITY: Record = Record {
     name: "plan activity",
     table: "plan_activities",
     reach: Reach::Unit { owner: Some("created_by") },
-    parent: Some(("id", "plan_id")),
+    parent: None,
 };
 
 /// Photos of plan activities: readable with `party.read` when the activity's unit lies inside

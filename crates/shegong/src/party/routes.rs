@@ -9,10 +9,11 @@ use serde::Deserialize;
 
 use crate::party::figures::{self, Heat};
 use crate::party::model::{ActivityForm, PlanForm};
-use crate::party::store::{self, ActivityRow, Named, PlanRow};
+use crate::party::store::{self, ActivityDetail, ActivityRow, Named, PlanRow};
 use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::audit::{self, Actor, Event};
 use crate::platform::error::{AppError, AppResult};
+use crate::platform::paging::{Page, PageParams};
 use crate::platform::web::set_flash;
 use crate::platform::web::{render, render_status, see_other, FormErrors, PageCtx};
 use crate::platform::AppState;
@@ -23,15 +24,19 @@ pub fn routes() -> Routes {
         .get("/party/plans", Need::Perm("party.read"), plans)
         .post("/party/plans", Need::Perm("party.write"), plan_create)
         .with("id", &crate::party::PLAN)
-        .with("aid", &crate::party::ACTIVITY)
         .get("/party/plans/{id}", Need::Perm("party.read"), plan_detail)
         .post("/party/plans/{id}/activities", Need::Perm("party.write"), activity_create)
-        .post("/party/plans/{id}/activities/{aid}/photos", Need::Perm("party.write"), activity_photo)
         .get("/party/plans/{id}/export.xlsx", Need::Perm("party.read"), activities_export)
         .get("/party/plans/{id}/import", Need::Perm("party.write"), activities_import_form)
         .post("/party/plans/{id}/import", Need::Perm("party.write"), activities_import)
         .get("/party/activities/template.xlsx", Need::Perm("party.write"), activities_template)
         .get("/party/orgs/export.xlsx", Need::Perm("party.read"), party_orgs_export)
+        .merge(
+            Routes::new()
+                .with("id", &crate::party::ACTIVITY)
+                .get("/party/activities/{id}", Need::Perm("party.read"), activity_detail)
+                .post("/party/activities/{id}/photos", Need::Perm("party.write"), activity_photo),
+        )
 }
 
 #[derive(Template)]
@@ -83,20 +88,18 @@ struct PlanPage {
     plan: PlanRow,
     heat: Heat,
     participants: i64,
-    activities: Vec<ActivityRow>,
+    activities: Page<ActivityRow>,
+    p: PageParams,
+    extra: String,
     domains: Vec<Named>,
     modes: Vec<Named>,
     units: Vec<UnitOption>,
     f: ActivityForm,
     party_names: String,
     errors: FormErrors,
-    photos: Vec<crate::platform::files::Attachment>,
 }
 
 impl PlanPage {
-    fn photos_of(&self, id: &i64) -> Vec<&crate::platform::files::Attachment> {
-        self.photos.iter().filter(|a| a.entity_id == *id).collect()
-    }
     fn indent(&self, d: &i32) -> String {
         "　".repeat((*d).max(0) as usize)
     }
@@ -107,29 +110,34 @@ async fn plan_page(
     c: PageCtx,
     auth: &Auth,
     id: i64,
-    f: ActivityForm,
-    party_names: String,
+    p: PageParams,
+    (f, party_names): (ActivityForm, String),
     errors: FormErrors,
 ) -> AppResult<PlanPage> {
     let plan = store::plan(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
     let heat = figures::heat(&st.db.conn, &auth.scope, id).await?;
     let participants = store::participants(&st.db.conn, &auth.scope, id).await?;
-    let activities = store::activities(&st.db.conn, &auth.scope, id, 100).await?;
+    let activities = store::activities(&st.db.conn, &auth.scope, id, &p).await?;
     let domains = store::domains(&st.db.conn, id).await?;
     let modes = store::modes(&st.db.conn, id).await?;
     let units = units::options(&st.db.conn, &auth.scope).await?.into_iter().filter(|u| u.depth <= 1).collect();
-    let ids: Vec<i64> = activities.iter().map(|a| a.id).collect();
-    let photos = crate::platform::files::of(&st.db.conn, "plan_activity", &ids).await?;
-    Ok(PlanPage { c, plan, heat, participants, activities, domains, modes, units, f, party_names, errors, photos })
+    let extra = String::new();
+    Ok(PlanPage { c, plan, heat, participants, activities, p, extra, domains, modes, units, f, party_names, errors })
 }
 
-async fn plan_detail(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
+async fn plan_detail(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+    p: PageParams,
+) -> AppResult<Response> {
     let f = ActivityForm {
         held_on: crate::platform::time::today().to_string(),
         unit_id: auth.unit_id.to_string(),
         ..ActivityForm::default()
     };
-    let page = plan_page(&st, c, &auth, id, f, String::new(), FormErrors::default()).await?;
+    let page = plan_page(&st, c, &auth, id, p, (f, String::new()), FormErrors::default()).await?;
     render(&page)
 }
 
@@ -177,7 +185,7 @@ async fn activity_create(
     }
     let Some(input) = input.filter(|_| errs.is_empty()) else {
         let errors = FormErrors::from_keys(&c, errs);
-        let page = plan_page(&st, c, &auth, id, p.form, p.party_orgs, errors).await?;
+        let page = plan_page(&st, c, &auth, id, PageParams::default(), (p.form, p.party_orgs), errors).await?;
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
     let ids: Vec<i64> = found.iter().map(|(_, i)| *i).collect();
@@ -196,14 +204,43 @@ async fn activity_create(
     Ok(see_other(&format!("/party/plans/{id}")))
 }
 
+#[derive(Template)]
+#[template(path = "party/activity.html")]
+struct ActivityPage {
+    c: PageCtx,
+    a: ActivityDetail,
+    party_orgs: Vec<Named>,
+    photos: Vec<crate::platform::files::Attachment>,
+}
+
+/// An activity: what, when, where, who took part, its photos and (for writers) a photo upload.
+async fn activity_detail(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let a = reachable_activity(&st, &auth, id).await?;
+    let party_orgs = store::activity_party_orgs(&st.db.conn, id).await?;
+    let photos = crate::platform::files::of(&st.db.conn, "plan_activity", &[id]).await?;
+    render(&ActivityPage { c, a, party_orgs, photos })
+}
+
+/// An activity in the caller's scope whose plan is in it too (as the plan's page lists it).
+async fn reachable_activity(st: &AppState, auth: &Auth, id: i64) -> AppResult<ActivityDetail> {
+    let a = store::activity(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
+    store::plan(&st.db.conn, &auth.scope, a.plan_id).await?.ok_or(AppError::NotFound)?;
+    Ok(a)
+}
+
 async fn activity_photo(
     State(st): State<AppState>,
     c: PageCtx,
     auth: Auth,
-    Path((id, aid)): Path<(i64, i64)>,
+    Path(aid): Path<i64>,
     mut mp: axum::extract::Multipart,
 ) -> AppResult<Response> {
-    let unit = store::activity_unit(&st.db.conn, &auth.scope, id, aid).await?.ok_or(AppError::NotFound)?;
+    let unit = reachable_activity(&st, &auth, aid).await?.unit_id;
     let mut file = None;
     while let Some(field) = mp.next_field().await.map_err(|_| AppError::BadRequest("files.error.too_large".into()))? {
         if field.name() == Some("file") {
@@ -238,14 +275,14 @@ async fn activity_photo(
     .await?;
     set_flash(&*tx, auth.session_id, Some("events.saved")).await?;
     tx.commit().await?;
-    Ok(see_other(&format!("/party/plans/{id}")))
+    Ok(see_other(&format!("/party/activities/{aid}")))
 }
 
 /// A plan's activities in scope as xlsx.
 async fn activities_export(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
     use crate::platform::xlsx::Cell;
     let plan = store::plan(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
-    let rows = store::activities(&st.db.conn, &auth.scope, id, 100_000).await?;
+    let rows = store::activities_upto(&st.db.conn, &auth.scope, id, 100_000).await?;
     let cells: Vec<Vec<Cell>> = rows
         .iter()
         .map(|a| {

@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::party::model::{ActivityInput, PlanInput};
 use crate::platform::access::Scope;
 use crate::platform::db::{count, insert_id, sql};
+use crate::platform::paging::{fetch, Page, PageParams};
 
 #[derive(Debug, Clone, Serialize, FromQueryResult)]
 pub struct PlanRow {
@@ -126,7 +127,33 @@ pub struct ActivityRow {
     pub party_orgs: i64,
 }
 
+const ACTIVITY_SELECT: &str = "SELECT a.id, a.title, a.held_on, d.name AS domain, m.name AS mode, u.name AS unit_name, a.organisers, a.participants, \
+     (SELECT COUNT(*) FROM plan_activity_party_orgs x WHERE x.activity_id = a.id) AS party_orgs \
+     FROM plan_activities a JOIN plan_domains d ON d.id = a.domain_id JOIN plan_modes m ON m.id = a.mode_id JOIN org_units u ON u.id = a.unit_id";
+
+/// A plan's activities in scope, newest first, a page at a time.
 pub async fn activities<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    plan: i64,
+    p: &PageParams,
+) -> Result<Page<ActivityRow>, DbErr> {
+    let (sf, mut vals) = scope.unit_filter("a.unit_id", Some("a.created_by"));
+    vals.insert(0, plan.into());
+    let wh = format!(" WHERE a.plan_id = ? AND {sf}");
+    fetch(
+        c,
+        &format!("SELECT COUNT(*) FROM plan_activities a{wh}"),
+        &format!("{ACTIVITY_SELECT}{wh}"),
+        " ORDER BY a.held_on DESC, a.id DESC",
+        vals,
+        p,
+    )
+    .await
+}
+
+/// A plan's activities in scope, newest first, at most `limit` of them (the export).
+pub async fn activities_upto<C: ConnectionTrait>(
     c: &C,
     scope: &Scope,
     plan: i64,
@@ -137,13 +164,54 @@ pub async fn activities<C: ConnectionTrait>(
     vals.push(limit.into());
     ActivityRow::find_by_statement(sql(
         c.get_database_backend(),
+        &format!("{ACTIVITY_SELECT} WHERE a.plan_id = ? AND {sf} ORDER BY a.held_on DESC, a.id DESC LIMIT ?"),
+        vals,
+    ))
+    .all(c)
+    .await
+}
+
+/// One activity with its plan, unit and summary.
+#[derive(Debug, Clone, Serialize, FromQueryResult)]
+pub struct ActivityDetail {
+    pub id: i64,
+    pub plan_id: i64,
+    pub plan_title: String,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub title: String,
+    pub held_on: NaiveDate,
+    pub domain: String,
+    pub mode: String,
+    pub organisers: String,
+    pub participants: i32,
+    pub summary: String,
+}
+
+/// An activity inside the scope.
+pub async fn activity<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result<Option<ActivityDetail>, DbErr> {
+    let (sf, mut vals) = scope.unit_filter("a.unit_id", Some("a.created_by"));
+    vals.insert(0, id.into());
+    ActivityDetail::find_by_statement(sql(
+        c.get_database_backend(),
         &format!(
-            "SELECT a.id, a.title, a.held_on, d.name AS domain, m.name AS mode, u.name AS unit_name, a.organisers, a.participants, \
-             (SELECT COUNT(*) FROM plan_activity_party_orgs x WHERE x.activity_id = a.id) AS party_orgs \
-             FROM plan_activities a JOIN plan_domains d ON d.id = a.domain_id JOIN plan_modes m ON m.id = a.mode_id JOIN org_units u ON u.id = a.unit_id \
-             WHERE a.plan_id = ? AND {sf} ORDER BY a.held_on DESC, a.id DESC LIMIT ?"
+            "SELECT a.id, a.plan_id, p.title AS plan_title, a.unit_id, u.name AS unit_name, a.title, a.held_on, d.name AS domain, \
+             m.name AS mode, a.organisers, a.participants, COALESCE(a.summary, '') AS summary \
+             FROM plan_activities a JOIN action_plans p ON p.id = a.plan_id JOIN plan_domains d ON d.id = a.domain_id \
+             JOIN plan_modes m ON m.id = a.mode_id JOIN org_units u ON u.id = a.unit_id WHERE a.id = ? AND {sf}"
         ),
         vals,
+    ))
+    .one(c)
+    .await
+}
+
+/// The Party organisations taking part in an activity, by name.
+pub async fn activity_party_orgs<C: ConnectionTrait>(c: &C, id: i64) -> Result<Vec<Named>, DbErr> {
+    Named::find_by_statement(sql(
+        c.get_database_backend(),
+        "SELECT o.id, o.name FROM plan_activity_party_orgs x JOIN party_orgs o ON o.id = x.party_org_id WHERE x.activity_id = ? ORDER BY o.name, o.id",
+        vec![id.into()],
     ))
     .all(c)
     .await
@@ -244,19 +312,4 @@ pub async fn party_org_ids_by_names<C: ConnectionTrait>(
         }
     }
     Ok(out)
-}
-
-/// The unit of an activity of a plan, if inside the scope.
-pub async fn activity_unit<C: ConnectionTrait>(c: &C, scope: &Scope, plan: i64, id: i64) -> Result<Option<i64>, DbErr> {
-    let (sf, mut vals) = scope.unit_filter("a.unit_id", Some("a.created_by"));
-    vals.insert(0, plan.into());
-    vals.push(id.into());
-    let row = c
-        .query_one(sql(
-            c.get_database_backend(),
-            &format!("SELECT a.unit_id FROM plan_activities a WHERE a.plan_id = ? AND {sf} AND a.id = ?"),
-            vals,
-        ))
-        .await?;
-    row.map(|r| r.try_get_by_index::<i64>(0)).transpose()
 }

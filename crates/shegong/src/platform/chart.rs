@@ -43,6 +43,8 @@ pub struct BarChart {
     pub labels: Vec<Label>,
     pub legend: Vec<Label>,
     pub legend_classes: Vec<String>,
+    /// No row has a positive value: the page shows a "no records" line instead of the drawing.
+    pub empty: bool,
 }
 
 impl BarChart {
@@ -89,6 +91,7 @@ impl BarChart {
             labels,
             legend,
             legend_classes: (0..series.len()).map(|j| format!("s{j}")).collect(),
+            empty: !rows.iter().any(|r| r.values.iter().any(|v| *v > 0.0)),
         }
     }
 }
@@ -110,5 +113,9 @@ mod tests {
         assert!((c.bars[3].w - 420.0).abs() < 1e-9, "clamped");
         assert_eq!(c.labels[1].text, "陆家镇");
         assert!(c.height > 34.0);
+        assert!(!c.empty);
+        let zeros = vec![BarRow { label: "周市镇".into(), values: vec![0.0], texts: vec!["0".into()] }];
+        assert!(BarChart::horizontal("t", &["s"], &zeros, 1.0).empty, "only zeros: nothing to draw");
+        assert!(BarChart::horizontal("t", &["s"], &[], 1.0).empty, "no rows");
     }
 }

@@ -17,6 +17,7 @@ pub mod money;
 pub mod once;
 pub mod paging;
 pub mod passwords;
+pub mod period;
 pub mod pii;
 pub mod secret;
 pub mod state;

@@ -176,16 +176,20 @@ pub async fn update<C: ConnectionTrait>(c: &C, id: i64, s: &StationInput, versio
 /// kind has a tier (`model::tier_of_kind`).
 pub async fn free_units<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<UnitOption>, DbErr> {
     let (sf, vals) = scope.path_filter("u.path");
-    UnitOption::find_by_statement(sql(
+    let rows = crate::units::TreeRow::find_by_statement(sql(
         c.get_database_backend(),
         &format!(
-            "SELECT u.id, u.name, u.depth, u.path FROM org_units u WHERE u.active = ? AND {sf} \
-             AND NOT EXISTS (SELECT 1 FROM stations s WHERE s.unit_id = u.id) ORDER BY u.path"
+            "SELECT u.id, u.name, u.depth, u.path, u.parent_id, u.sort_order, u.code FROM org_units u WHERE u.active = ? AND {sf} \
+             AND NOT EXISTS (SELECT 1 FROM stations s WHERE s.unit_id = u.id)"
         ),
         std::iter::once(Value::from(true)).chain(vals).collect(),
     ))
     .all(c)
-    .await
+    .await?;
+    Ok(crate::units::in_tree_order(rows)
+        .into_iter()
+        .map(|r| UnitOption { id: r.id, name: r.name, depth: r.depth, path: r.path })
+        .collect())
 }
 
 /// The unit path and its ancestors' paths: "/a/b/" → ["/a/", "/a/b/"].

@@ -8,8 +8,9 @@ pub mod model;
 pub(crate) mod routes;
 pub mod store;
 
+pub use model::tree_order;
 pub use routes::routes;
-pub use store::{ancestors, children, get, get_scoped, options, roots, UnitOption};
+pub use store::{ancestors, children, get, get_scoped, in_tree_order, options, roots, TreeRow, UnitOption};
 
 use std::sync::Arc;
 

@@ -229,9 +229,54 @@ impl UnitForm {
     }
 }
 
+/// One unit as [`tree_order`] sees it: id, parent id, sort order, code.
+pub type TreeNode<'a> = (i64, Option<i64>, i32, &'a str);
+
+/// The positions of `nodes` in tree order: each unit before the units below it, siblings by
+/// their sort order (the official order, not the pinyin of their codes), then code. A unit whose
+/// parent is not among the nodes (the top of a scope) starts a tree of its own.
+pub fn tree_order(nodes: &[TreeNode<'_>]) -> Vec<usize> {
+    let by_id: std::collections::HashMap<i64, usize> = nodes.iter().enumerate().map(|(i, n)| (n.0, i)).collect();
+    let keys: Vec<Vec<(i32, &str)>> = nodes
+        .iter()
+        .map(|n| {
+            let mut key = vec![(n.2, n.3)];
+            let mut cur = n.1;
+            // The tree has no cycles; the bound only guards against a corrupt table.
+            while let Some(i) = cur.and_then(|p| by_id.get(&p).copied()).filter(|_| key.len() <= nodes.len()) {
+                key.push((nodes[i].2, nodes[i].3));
+                cur = nodes[i].1;
+            }
+            key.reverse();
+            key
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..nodes.len()).collect();
+    order.sort_by(|a, b| keys[*a].cmp(&keys[*b]));
+    order
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tree_order_follows_the_sort_order_at_every_level() {
+        // 昆山市 (1) → 开发区 (2, order 1), 周市镇 (3, order 5); 周市 → 东市 (4, order 2), 青阳 (5, order 1).
+        let nodes = [
+            (4, Some(3), 2, "dongshi"),
+            (3, Some(1), 5, "zhoushi"),
+            (5, Some(3), 1, "qingyang"),
+            (2, Some(1), 1, "kaifaqu"),
+            (1, None, 0, "320583"),
+        ];
+        let ids: Vec<i64> = tree_order(&nodes).into_iter().map(|i| nodes[i].0).collect();
+        assert_eq!(ids, vec![1, 2, 3, 5, 4]);
+        // A scope's top unit starts its own tree.
+        let sub = [(4, Some(3), 2, "dongshi"), (3, Some(1), 5, "zhoushi"), (5, Some(3), 1, "qingyang")];
+        let ids: Vec<i64> = tree_order(&sub).into_iter().map(|i| sub[i].0).collect();
+        assert_eq!(ids, vec![3, 5, 4]);
+    }
 
     #[test]
     fn codes_and_paths() {

@@ -193,16 +193,42 @@ pub struct UnitOption {
     pub path: String,
 }
 
-/// Units the scope may pick as a parent or a user's unit, in tree order.
+/// Units the scope may pick as a parent or a user's unit, in tree order (siblings by their sort
+/// order, [`crate::units::model::tree_order`]).
 pub async fn options<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<UnitOption>, DbErr> {
     let (sf, vals) = scope.path_filter("path");
-    UnitOption::find_by_statement(sql(
+    let rows = TreeRow::find_by_statement(sql(
         c.get_database_backend(),
-        &format!("SELECT id, name, depth, path FROM org_units WHERE active = ? AND {sf} ORDER BY path"),
+        &format!("SELECT id, name, depth, path, parent_id, sort_order, code FROM org_units WHERE active = ? AND {sf}"),
         std::iter::once(Value::from(true)).chain(vals).collect(),
     ))
     .all(c)
-    .await
+    .await?;
+    Ok(in_tree_order(rows)
+        .into_iter()
+        .map(|r| UnitOption { id: r.id, name: r.name, depth: r.depth, path: r.path })
+        .collect())
+}
+
+/// A unit with what tree order needs.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct TreeRow {
+    pub id: i64,
+    pub name: String,
+    pub depth: i32,
+    pub path: String,
+    pub parent_id: Option<i64>,
+    pub sort_order: i32,
+    pub code: String,
+}
+
+/// `rows` in tree order.
+pub fn in_tree_order(rows: Vec<TreeRow>) -> Vec<TreeRow> {
+    let nodes: Vec<crate::units::model::TreeNode<'_>> =
+        rows.iter().map(|r| (r.id, r.parent_id, r.sort_order, r.code.as_str())).collect();
+    let order = crate::units::model::tree_order(&nodes);
+    let mut slots: Vec<Option<TreeRow>> = rows.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots.get_mut(i).and_then(Option::take)).collect()
 }
 
 pub async fn path_exists<C: ConnectionTrait>(c: &C, path: &str, except_id: Option<i64>) -> Result<bool, DbErr> {

@@ -18,6 +18,7 @@ mod lists;
 mod ops;
 mod orgs;
 mod party;
+mod periods;
 mod scope_matrix;
 mod services;
 mod sign_in;

@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 
 use crate::both_backends;
-use crate::helpers::TestApp;
+use crate::helpers::{between, TestApp};
 
 both_backends!(action_plan_heat_table_and_activities, |mut app: TestApp| async move {
     let reg = shegong::demo::orgs::generate(1);
@@ -93,8 +93,9 @@ both_backends!(party_exports_and_activity_photos, |mut app: TestApp| async move 
     assert_eq!(r.status, StatusCode::OK);
     let activity = app.scalar(&format!("SELECT MIN(id) FROM plan_activities WHERE plan_id = {plan}")).await;
     let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13];
-    let r = app.upload(&format!("/party/plans/{plan}/activities/{activity}/photos"), "联学.png", &png).await;
+    let r = app.upload(&format!("/party/activities/{activity}/photos"), "联学.png", &png).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), format!("/party/activities/{activity}"), "back on the activity");
     let id = app.scalar("SELECT id FROM attachments WHERE entity = 'plan_activity'").await;
     assert_eq!(app.get(&format!("/attachments/{id}")).await.status, StatusCode::OK);
     // Readers without party rights cannot fetch it.
@@ -194,4 +195,49 @@ both_backends!(party_org_and_activity_imports_are_all_or_nothing, |mut app: Test
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM plan_activities").await, n + 2);
     assert!(shegong::cli::check(&app.db).await.expect("check").is_empty());
+});
+
+both_backends!(plan_activities_are_paged_and_photos_are_added_on_the_activity, |mut app: TestApp| async move {
+    app.login_ok("party").await;
+    let plan = app.scalar("SELECT MIN(id) FROM action_plans").await;
+    let total = app.scalar(&format!("SELECT COUNT(*) FROM plan_activities WHERE plan_id = {plan}")).await;
+    assert!(total > 20, "the demo plan has more activities than a page");
+    let page = app.get(&format!("/party/plans/{plan}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let table = page.body.split("id=\"activities\"").nth(1).expect("the activities table");
+    let rows = |body: &str| between(body, "<a href=\"/party/activities/", "\"").len() as i64;
+    assert_eq!(rows(table), 20, "one page of activities");
+    assert!(!page.body.contains("type=\"file\""), "no upload control on the plan's page");
+    assert!(page.body.contains("rel=\"next\""), "the shared pager");
+    let last = app.get(&format!("/party/plans/{plan}?page={}&per_page=50", (total + 49) / 50)).await;
+    let on_last = last.body.split("id=\"activities\"").nth(1).map(rows).unwrap_or(0);
+    assert_eq!(on_last, total - 50 * ((total + 49) / 50 - 1), "the last page holds the rest");
+    // The activity's own page: its facts, its Party organisations, its photos and the upload.
+    let activity = app.scalar(&format!("SELECT MAX(id) FROM plan_activities WHERE plan_id = {plan}")).await;
+    let detail = app.get(&format!("/party/activities/{activity}")).await;
+    assert_eq!(detail.status, StatusCode::OK);
+    let orgs: Vec<String> = sea_orm::ConnectionTrait::query_all(
+        &app.db.conn,
+        sea_orm::Statement::from_string(
+            app.db.backend(),
+            format!("SELECT o.name FROM plan_activity_party_orgs x JOIN party_orgs o ON o.id = x.party_org_id WHERE x.activity_id = {activity}"),
+        ),
+    )
+    .await
+    .expect("q")
+    .iter()
+    .map(|r| r.try_get_by_index::<String>(0).expect("name"))
+    .collect();
+    assert!(!orgs.is_empty());
+    for name in &orgs {
+        assert!(detail.body.contains(name.as_str()), "{name}");
+    }
+    assert!(detail.body.contains(&format!("action=\"/party/activities/{activity}/photos\"")));
+    // Readers see the page without the upload; a missing activity is a 404.
+    app.logout().await;
+    app.login_ok("leader").await;
+    let read = app.get(&format!("/party/activities/{activity}")).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert!(!read.body.contains("type=\"file\""));
+    assert_eq!(app.get("/party/activities/999999").await.status, StatusCode::NOT_FOUND);
 });

@@ -12,6 +12,7 @@ use crate::platform::access::Auth;
 use crate::platform::audit::{self, Actor, Event};
 use crate::platform::error::{AppError, AppResult};
 use crate::platform::paging::{Page, PageParams};
+use crate::platform::period::{this_year, Years};
 use crate::platform::time::today;
 use crate::platform::web::set_flash;
 use crate::platform::web::{render, see_other, PageCtx};
@@ -108,6 +109,7 @@ pub(super) struct ReportListPage {
     c: PageCtx,
     p: PageParams,
     year: i32,
+    period: Years,
     status: String,
     counts: ReportCounts,
     reports: Option<Page<ReportRow>>,
@@ -122,8 +124,13 @@ pub(super) async fn report_list(
     p: PageParams,
     Query(q): Query<ReportQuery>,
 ) -> AppResult<Response> {
-    let last = today().format("%Y").to_string().parse::<i32>().unwrap_or(2023) - 1;
-    let year = q.year.trim().parse::<i32>().ok().filter(|y| (2000..=last).contains(y)).unwrap_or(last);
+    // Last year is offered too: its reports are the ones coming in (and missing) now.
+    let period = Years::choose(
+        store::report_years(&st.db.conn, &auth.scope).await?,
+        Some(q.year.as_str()),
+        Some(this_year() - 1),
+    )?;
+    let year = period.year;
     let counts = store::report_counts(&st.db.conn, &auth.scope, year).await?;
     let (reports, missing) = if q.status == "missing" {
         (None, Some(store::missing_reports(&st.db.conn, &auth.scope, year, &p).await?))
@@ -132,5 +139,5 @@ pub(super) async fn report_list(
     };
     let extra = serde_urlencoded::to_string([("year", year.to_string().as_str()), ("status", q.status.as_str())])
         .unwrap_or_default();
-    render(&ReportListPage { c, p, year, status: q.status, counts, reports, missing, extra })
+    render(&ReportListPage { c, p, year, period, status: q.status, counts, reports, missing, extra })
 }

@@ -212,3 +212,24 @@ pub async fn missing_reports<C: ConnectionTrait>(
     )
     .await
 }
+
+/// The years with annual reports of organisations in the scope, newest first.
+pub async fn report_years<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<i32>, DbErr> {
+    #[derive(FromQueryResult)]
+    struct Y {
+        y: i32,
+    }
+    let (sf, vals) = scope.unit_filter("o.unit_id", Some("o.created_by"));
+    Ok(Y::find_by_statement(sql(
+        c.get_database_backend(),
+        &format!(
+            "SELECT DISTINCT r.year AS y FROM annual_reports r JOIN organisations o ON o.id = r.organisation_id WHERE {sf} ORDER BY r.year DESC"
+        ),
+        vals,
+    ))
+    .all(c)
+    .await?
+    .into_iter()
+    .map(|r| r.y)
+    .collect())
+}

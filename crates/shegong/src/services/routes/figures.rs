@@ -10,9 +10,10 @@ use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::chart::{BarChart, BarRow};
 use crate::platform::error::{AppError, AppResult};
 use crate::platform::money::Money;
+use crate::platform::period::Years;
 use crate::platform::web::{download, render, PageCtx, XLSX_TYPE};
 use crate::platform::AppState;
-use crate::services::figures::{compute, ServiceFigures};
+use crate::services::figures::{compute, Breakdown, ServiceFigures};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -28,22 +29,22 @@ pub struct FiguresQuery {
     /// Unit id (default: the caller's own unit, or the whole city for city-wide roles).
     #[serde(default)]
     pub unit: Option<String>,
-    /// Year (default: this year).
+    /// Year (default: the latest year with projects in the caller's scope).
     #[serde(default)]
     pub year: Option<String>,
 }
 
-/// Resolves the query against the caller's scope: a unit outside it does not exist for them.
+/// Resolves the query against the caller's scope: a unit outside it does not exist for them; the
+/// year is the one asked for, else the latest with projects in the scope.
 pub async fn resolve(st: &AppState, auth: &Auth, q: &FiguresQuery) -> AppResult<ServiceFigures> {
-    let this: i32 = crate::platform::time::today().format("%Y").to_string().parse().unwrap_or(2100);
-    let year = match q.year.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => this,
-        Some(s) => s
-            .parse::<i32>()
-            .ok()
-            .filter(|y| (2000..=this + 1).contains(y))
-            .ok_or_else(|| AppError::BadRequest("services.error.year".into()))?,
-    };
+    Ok(resolve_with_years(st, auth, q).await?.0)
+}
+
+/// [`resolve`], with the years the page offers.
+async fn resolve_with_years(st: &AppState, auth: &Auth, q: &FiguresQuery) -> AppResult<(ServiceFigures, Years)> {
+    let period =
+        Years::choose(crate::services::store::years(&st.db.conn, &auth.scope).await?, q.year.as_deref(), None)?;
+    let year = period.year;
     let db = &st.db.conn;
     let unit = match q.unit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) => {
@@ -68,7 +69,7 @@ pub async fn resolve(st: &AppState, auth: &Auth, q: &FiguresQuery) -> AppResult<
             }
         }
     };
-    Ok(compute(db, &auth.scope, unit.id, &unit.name, &unit.path, year).await?)
+    Ok((compute(db, &auth.scope, unit.id, &unit.name, &unit.path, year).await?, period))
 }
 
 #[derive(Template)]
@@ -76,8 +77,13 @@ pub async fn resolve(st: &AppState, auth: &Auth, q: &FiguresQuery) -> AppResult<
 struct FiguresPage {
     c: PageCtx,
     fig: ServiceFigures,
+    period: Years,
     units: Vec<crate::units::UnitOption>,
     charts: Vec<BarChart>,
+    /// The totals rows of the tables by category, agency and station (the sum of their rows).
+    by_category_total: Breakdown,
+    by_agency_total: Breakdown,
+    by_station_total: Breakdown,
 }
 
 impl FiguresPage {
@@ -104,7 +110,8 @@ async fn page(
     auth: Auth,
     Query(q): Query<FiguresQuery>,
 ) -> AppResult<Response> {
-    let fig = resolve(&st, &auth, &q).await?;
+    let (fig, period) = resolve_with_years(&st, &auth, &q).await?;
+    // Agency staff (own records) choose no unit: their figures are their agency's projects.
     let units = crate::units::options(&st.db.conn, &auth.scope).await?.into_iter().filter(|u| u.depth <= 1).collect();
     let role_rows = fig
         .by_role
@@ -123,7 +130,29 @@ async fn page(
         chart(c.t("services.chart.station"), c.t("services.amount"), station_rows),
         chart(c.t("services.chart.roles"), c.t("services.staff"), role_rows),
     ];
-    render(&FiguresPage { c, fig, units, charts })
+    let by_category_total = total(&fig.by_category);
+    let by_agency_total = total(&fig.by_agency);
+    let by_station_total = total(&fig.by_station);
+    render(&FiguresPage { c, fig, period, units, charts, by_category_total, by_agency_total, by_station_total })
+}
+
+/// The totals row of a breakdown: the sums of its rows (saturating, as the database sums are).
+fn total(rows: &[Breakdown]) -> Breakdown {
+    rows.iter().fold(
+        Breakdown {
+            label: String::new(),
+            label_en: String::new(),
+            projects: 0,
+            amount_fen: Money(0),
+            paid_fen: Money(0),
+        },
+        |t, b| Breakdown {
+            projects: t.projects.saturating_add(b.projects),
+            amount_fen: Money(t.amount_fen.fen().saturating_add(b.amount_fen.fen())),
+            paid_fen: Money(t.paid_fen.fen().saturating_add(b.paid_fen.fen())),
+            ..t
+        },
+    )
 }
 
 /// One line of the exports: section, label, a count (projects or people), and for project lines

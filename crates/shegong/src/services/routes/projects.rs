@@ -14,6 +14,7 @@ use crate::platform::error::{AppError, AppResult};
 use crate::platform::files;
 use crate::platform::once;
 use crate::platform::paging::{Page, PageParams};
+use crate::platform::period::YearFilter;
 use crate::platform::time::today;
 use crate::platform::web::set_flash;
 use crate::platform::web::{render, render_status, see_other, FormErrors, PageCtx};
@@ -42,6 +43,7 @@ struct ListPage {
     c: PageCtx,
     p: PageParams,
     f: ProjectFilter,
+    year_filter: YearFilter,
     page: Page<ProjectRow>,
     extra: String,
     statuses: &'static [&'static str],
@@ -53,12 +55,15 @@ async fn list(
     c: PageCtx,
     auth: Auth,
     p: PageParams,
-    Query(f): Query<ProjectFilter>,
+    Query(mut f): Query<ProjectFilter>,
 ) -> AppResult<Response> {
+    // The list filters on the year the select shows: one with records, or every year.
+    let year_filter = YearFilter::choose(store::years(&st.db.conn, &auth.scope).await?, &f.year);
+    f.year = year_filter.year.map(|y| y.to_string()).unwrap_or_default();
     let page = store::projects(&st.db.conn, &auth.scope, &f, &p).await?;
     let extra = f.query_string();
     let units = store::buyer_units(&st.db.conn, &auth.scope).await?;
-    render(&ListPage { c, p, f, page, extra, statuses: &model::STATUSES, units })
+    render(&ListPage { c, p, f, year_filter, page, extra, statuses: &model::STATUSES, units })
 }
 
 // ---------------------------------------------------------------- create / edit

@@ -11,6 +11,7 @@ use crate::platform::audit::{self, Actor, Event};
 use crate::platform::error::{AppError, AppResult};
 use crate::platform::once;
 use crate::platform::paging::{Page, PageParams};
+use crate::platform::period::YearFilter;
 use crate::platform::time::today;
 use crate::platform::web::set_flash;
 use crate::platform::web::{render, see_other, PageCtx};
@@ -123,13 +124,13 @@ async fn member_end(
 struct TeamPage {
     c: PageCtx,
     p: PageParams,
-    year: String,
+    year_filter: YearFilter,
     page: Page<store::WorkloadRow>,
     extra: String,
 }
 
 #[derive(Deserialize)]
-struct YearFilter {
+struct YearQuery {
     #[serde(default)]
     year: String,
 }
@@ -139,12 +140,13 @@ async fn team(
     c: PageCtx,
     auth: Auth,
     p: PageParams,
-    Query(y): Query<YearFilter>,
+    Query(y): Query<YearQuery>,
 ) -> AppResult<Response> {
-    let year = y.year.trim().parse::<i32>().ok();
-    let page = store::workload(&st.db.conn, &auth.scope, year, &p).await?;
-    let extra = serde_urlencoded::to_string([("year", y.year.as_str())]).unwrap_or_default();
-    render(&TeamPage { c, p, year: y.year, page, extra })
+    let year_filter = YearFilter::choose(store::years(&st.db.conn, &auth.scope).await?, &y.year);
+    let page = store::workload(&st.db.conn, &auth.scope, year_filter.year, &p).await?;
+    let year = year_filter.year.map(|y| y.to_string()).unwrap_or_default();
+    let extra = serde_urlencoded::to_string([("year", year.as_str())]).unwrap_or_default();
+    render(&TeamPage { c, p, year_filter, page, extra })
 }
 
 #[derive(Template)]

@@ -144,7 +144,7 @@ pub async fn breakdown<C: ConnectionTrait>(
             "COUNT(*) DESC, COALESCE(kp.name, k.name)",
         ),
         By::Agency => ("COALESCE(o.name, '')", "''", "SUM_INT(p.amount_fen) DESC, COALESCE(o.name, '')"),
-        By::Station => ("u.name", "MIN(u.name_en)", "MIN(u.path)"),
+        By::Station => ("u.name", "MIN(u.name_en)", "MIN(u.depth), MIN(u.sort_order), MIN(u.path)"),
         By::Status => ("p.status", "''", "p.status"),
     };
     let (w, vals) = base(scope, unit_path, year);
@@ -166,4 +166,23 @@ pub async fn latest_year<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Opt
     Ok(c.query_one(sql(c.get_database_backend(), &format!("SELECT MAX(p.year) FROM projects p WHERE {sf}"), vals))
         .await?
         .and_then(|r| r.try_get_by_index::<Option<i32>>(0).ok().flatten()))
+}
+
+/// The years with purchases in the scope, newest first.
+pub async fn years<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<i32>, DbErr> {
+    #[derive(FromQueryResult)]
+    struct Y {
+        year: i32,
+    }
+    let (sf, vals) = project_filter(scope);
+    Ok(Y::find_by_statement(sql(
+        c.get_database_backend(),
+        &format!("SELECT DISTINCT p.year AS year FROM projects p WHERE {sf} ORDER BY p.year DESC"),
+        vals,
+    ))
+    .all(c)
+    .await?
+    .into_iter()
+    .map(|y| y.year)
+    .collect())
 }

@@ -412,7 +412,7 @@ pub async fn insert_transition<C: ConnectionTrait>(
     .map(|_| ())
 }
 
-/// Units that may buy: the city and the district/town units (stations), inside the scope.
+/// Units that may buy: the city and the district/town units (stations), inside the scope, in tree order.
 #[derive(Debug, Clone, Serialize, FromQueryResult)]
 pub struct BuyerOption {
     pub id: i64,
@@ -422,11 +422,15 @@ pub struct BuyerOption {
 
 pub async fn buyer_units<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<BuyerOption>, DbErr> {
     let (sf, vals) = scope.path_filter("u.path");
-    BuyerOption::find_by_statement(sql(
+    let rows = crate::units::TreeRow::find_by_statement(sql(
         c.get_database_backend(),
-        &format!("SELECT u.id, u.name, u.depth FROM org_units u WHERE u.depth <= 1 AND u.active = ? AND {sf} ORDER BY u.path"),
+        &format!("SELECT u.id, u.name, u.depth, u.path, u.parent_id, u.sort_order, u.code FROM org_units u WHERE u.depth <= 1 AND u.active = ? AND {sf}"),
         std::iter::once(Value::from(true)).chain(vals).collect(),
     ))
     .all(c)
-    .await
+    .await?;
+    Ok(crate::units::in_tree_order(rows)
+        .into_iter()
+        .map(|r| BuyerOption { id: r.id, name: r.name, depth: r.depth })
+        .collect())
 }

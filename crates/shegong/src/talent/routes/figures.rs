@@ -10,7 +10,8 @@ use crate::platform::web::{download, render, PageCtx, XLSX_TYPE};
 use crate::platform::AppState;
 use crate::talent::store::{self};
 
-use super::{period, YearQuery};
+use super::YearQuery;
+use crate::platform::period::Years;
 
 pub fn routes() -> Routes {
     Routes::new().get("/talent/figures", Need::Perm("talent.read"), figures_page).get(
@@ -25,8 +26,14 @@ pub fn routes() -> Routes {
 struct FiguresPage {
     c: PageCtx,
     year: i32,
+    period: Years,
     fig: store::TalentFigures,
     chart: crate::platform::chart::BarChart,
+}
+
+/// The year asked for, else the latest with exam passes or awards in the caller's scope.
+async fn chosen(st: &AppState, auth: &Auth, q: &YearQuery) -> AppResult<Years> {
+    Years::choose(store::figure_years(&st.db.conn, &auth.scope).await?, q.year.as_deref(), None)
 }
 
 async fn figures_page(
@@ -35,7 +42,8 @@ async fn figures_page(
     auth: Auth,
     Query(q): Query<YearQuery>,
 ) -> AppResult<Response> {
-    let (year, _, _) = period(&q);
+    let period = chosen(&st, &auth, &q).await?;
+    let year = period.year;
     let fig = store::figures(&st.db.conn, &auth.scope, year).await?;
     let rows: Vec<crate::platform::chart::BarRow> = [
         ("workers.level.assistant", fig.assistant),
@@ -51,7 +59,7 @@ async fn figures_page(
     .collect();
     let max = rows.iter().flat_map(|r| r.values.iter()).fold(1.0f64, |a, b| a.max(*b));
     let chart = crate::platform::chart::BarChart::horizontal(c.t("workers.chart"), &[c.t("workers.count")], &rows, max);
-    render(&FiguresPage { c, year, fig, chart })
+    render(&FiguresPage { c, year, period, fig, chart })
 }
 
 async fn figures_export(
@@ -65,7 +73,8 @@ async fn figures_export(
         Column { key: "indicator", zh: "指标", en: "Indicator", kind: ColKind::Text, required: true },
         Column { key: "value", zh: "数值", en: "Value", kind: ColKind::Integer, required: true },
     ];
-    let (year, from, to) = period(&q);
+    let year = chosen(&st, &auth, &q).await?.year;
+    let (from, to) = crate::platform::period::bounds(year);
     let fig = store::figures(&st.db.conn, &auth.scope, year).await?;
     let fund = store::totals(&st.db.conn, &auth.scope, from, to).await?;
     let mut rows: Vec<Vec<Cell>> = vec![
@@ -86,4 +95,11 @@ async fn figures_export(
     }
     let bytes = crate::platform::xlsx::write(COLUMNS, &rows)?;
     Ok(download(bytes, &format!("{}{year}.xlsx", c.t("workers.figures")), XLSX_TYPE))
+}
+
+impl FiguresPage {
+    /// The totals row of the awards table: the sum of its rows.
+    fn awards_total(&self) -> i64 {
+        self.fig.awards.iter().fold(0i64, |t, (_, _, n)| t.saturating_add(*n))
+    }
 }

@@ -19,7 +19,10 @@ use crate::platform::AppState;
 use crate::talent::model::EntryForm;
 use crate::talent::store::{self, EntryRow, FundTotals};
 
-use super::{period, YearQuery};
+use super::YearQuery;
+use crate::platform::period::{this_year, Years};
+use chrono::Datelike;
+use serde::Deserialize;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -33,6 +36,7 @@ pub fn routes() -> Routes {
 struct FundPage {
     c: PageCtx,
     year: i32,
+    period: Years,
     totals: FundTotals,
     balance: Money,
     entries: Page<EntryRow>,
@@ -57,12 +61,29 @@ async fn page(
     f: EntryForm,
     errors: FormErrors,
 ) -> AppResult<FundPage> {
-    let (year, from, to) = period(q);
+    let period = chosen(st, auth, q).await?;
+    let year = period.year;
+    let (from, to) = period.bounds();
     let totals = store::totals(&st.db.conn, &auth.scope, from, to).await?;
     let balance = store::balance(&st.db.conn, &auth.scope, None).await?;
     let entries = store::entries(&st.db.conn, &auth.scope, from, to, &p).await?;
     let extra = format!("year={year}");
-    Ok(FundPage { c, year, totals, balance, entries, p, extra, f, errors })
+    Ok(FundPage { c, year, period, totals, balance, entries, p, extra, f, errors })
+}
+
+/// The year asked for, else the latest with entries in the caller's scope; this year is offered
+/// too, as new entries are made in it.
+async fn chosen(st: &AppState, auth: &Auth, q: &YearQuery) -> AppResult<Years> {
+    Years::choose(store::fund_years(&st.db.conn, &auth.scope).await?, q.year.as_deref(), Some(this_year()))
+}
+
+/// A new entry, and the year the ledger was showing (a refused entry re-renders on it).
+#[derive(Deserialize)]
+struct EntryPost {
+    #[serde(flatten)]
+    f: EntryForm,
+    #[serde(default)]
+    year: Option<String>,
 }
 
 async fn fund_page(
@@ -91,10 +112,12 @@ async fn fund_entry(
     State(st): State<AppState>,
     c: PageCtx,
     auth: Auth,
-    Form(f): Form<EntryForm>,
+    Form(EntryPost { f, year }): Form<EntryPost>,
 ) -> AppResult<Response> {
     let unit = fund_unit(&st, &auth).await?;
-    let q = YearQuery { year: None };
+    // A year that is not one falls back to the default rather than losing what was typed.
+    let year = year.filter(|y| crate::platform::period::parse_year(y).is_some());
+    let q = YearQuery { year };
     let input = match f.validate(today()) {
         Ok(i) => i,
         Err(errs) => {
@@ -105,9 +128,9 @@ async fn fund_entry(
     };
     let tx = st.db.write().await?;
     store::lock(&*tx).await?;
-    if once::claim(&*tx, &f.nonce, auth.id).await?.is_some() {
+    if let Some(prev) = once::claim(&*tx, &f.nonce, auth.id).await? {
         drop(tx);
-        return Ok(see_other("/talent/fund"));
+        return Ok(see_other(&crate::platform::web::local_path(Some(&prev))));
     }
     if input.kind == "grant" && store::would_overdraw(&*tx, &auth.scope, input.entry_on, input.amount_fen).await? {
         drop(tx);
@@ -119,10 +142,11 @@ async fn fund_entry(
     let id = store::insert(&*tx, unit, &input, Some(auth.id)).await?;
     audit::record(&*tx, &Actor::user(&auth, &c.ip), Event::new("create", "fund_entry", id).unit(unit).after(&input))
         .await?;
-    once::complete(&*tx, &f.nonce, "/talent/fund").await?;
+    let back = format!("/talent/fund?year={}", input.entry_on.year());
+    once::complete(&*tx, &f.nonce, &back).await?;
     set_flash(&*tx, auth.session_id, Some("fund.saved")).await?;
     tx.commit().await?;
-    Ok(see_other("/talent/fund"))
+    Ok(see_other(&back))
 }
 
 /// The statement of a year as xlsx: opening balance, every entry with the running balance, closing balance.
@@ -143,7 +167,8 @@ async fn statement(
         Column { key: "out", zh: "支出（元）", en: "Out (yuan)", kind: ColKind::Money, required: false },
         Column { key: "balance", zh: "余额（元）", en: "Balance (yuan)", kind: ColKind::Money, required: true },
     ];
-    let (year, from, to) = period(&q);
+    let year = chosen(&st, &auth, &q).await?.year;
+    let (from, to) = crate::platform::period::bounds(year);
     let totals = store::totals(&st.db.conn, &auth.scope, from, to).await?;
     let entries = store::entries(
         &st.db.conn,

@@ -202,3 +202,24 @@ pub async fn check_ledger<C: ConnectionTrait>(c: &C) -> Result<Vec<crate::platfo
     }
     Ok(problems)
 }
+
+/// The years with ledger entries in the scope, newest first.
+pub async fn fund_years<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<i32>, DbErr> {
+    #[derive(FromQueryResult)]
+    struct Y {
+        y: String,
+    }
+    let (sf, vals) = scope.unit_filter("f.unit_id", None);
+    let mut years: Vec<i32> = Y::find_by_statement(sql(
+        c.get_database_backend(),
+        &format!("SELECT DISTINCT SUBSTR(CAST(f.entry_on AS TEXT), 1, 4) AS y FROM fund_entries f WHERE {sf}"),
+        vals,
+    ))
+    .all(c)
+    .await?
+    .into_iter()
+    .filter_map(|r| r.y.parse().ok())
+    .collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    Ok(years)
+}

@@ -305,3 +305,29 @@ pub async fn known_qualifications<C: ConnectionTrait>(c: &C, scope: &Scope) -> R
     .all(c)
     .await
 }
+
+/// The years the talent figures have records for in the scope: exam passes of workers in scope
+/// and published selections with winners in scope. Newest first.
+pub async fn figure_years<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<i32>, DbErr> {
+    #[derive(FromQueryResult)]
+    struct Y {
+        y: i32,
+    }
+    let (sf, vals) = scope.unit_filter("w.unit_id", Some("w.created_by"));
+    let mut all = vals.clone();
+    all.extend(vals);
+    Ok(Y::find_by_statement(sql(
+        c.get_database_backend(),
+        &format!(
+            "SELECT q.exam_year AS y FROM qualifications q JOIN social_workers w ON w.id = q.worker_id WHERE {sf} \
+             UNION SELECT p.year AS y FROM programmes p JOIN nominations n ON n.programme_id = p.id JOIN social_workers w ON w.id = n.worker_id \
+             WHERE p.status = 'published' AND n.status = 'selected' AND {sf} ORDER BY 1 DESC"
+        ),
+        all,
+    ))
+    .all(c)
+    .await?
+    .into_iter()
+    .map(|r| r.y)
+    .collect())
+}
