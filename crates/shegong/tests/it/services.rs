@@ -102,7 +102,10 @@ both_backends!(the_2022_figures_come_out_of_the_records, |mut app: TestApp| asyn
     app.login_ok("bureau").await;
     let page = app.get("/services/figures?year=2022").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("1300.00") && page.body.contains("13,000,000.00"), "amount in 万元 and yuan");
+    // 万元 through the one formatter of figures (rounded, grouped: "1,300"), yuan exact.
+    let wan = shegong::platform::figures::wan_text(f["amount_fen"].as_i64().unwrap_or(-1));
+    assert!(page.body.contains(&format!(r#"<span class="figure-value">{wan}</span>"#)), "amount in 万元: {wan}");
+    assert!(page.body.contains("13,000,000.00"), "amount in yuan");
     assert!(page.body.contains(&format!(">{staff}<")));
     assert!(page.body.contains("<svg"), "charts");
     // Workload across projects: the agency supervisors are on several projects.

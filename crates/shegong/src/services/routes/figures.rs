@@ -90,10 +90,9 @@ impl FiguresPage {
     fn yuan(&self, m: &Money) -> String {
         m.yuan_text()
     }
-    /// Ten-thousand yuan (万元), as the review states amounts.
+    /// Ten-thousand yuan (万元), as the review states amounts: the one formatter of figures.
     fn wan(&self, m: &Money) -> String {
-        let fen = m.fen();
-        format!("{}.{:02}", fen / 1_000_000, (fen % 1_000_000).abs() / 10_000)
+        crate::platform::figures::wan_text(m.fen())
     }
 }
 
