@@ -376,13 +376,9 @@ async fn activities_import(
     mp: axum::extract::Multipart,
 ) -> AppResult<Response> {
     let plan = store::plan(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
-    let bytes = match crate::platform::web::read_upload(mp).await {
-        Ok(Some(b)) => b,
-        Ok(None) => return Err(AppError::BadRequest("import.error.no_file".into())),
-        Err(k) => return Err(AppError::BadRequest(k.into())),
-    };
     let report =
-        crate::party::import::import_activities(&st.db, &Actor::user(&auth, &c.ip), &auth.scope, id, &bytes).await?;
+        crate::platform::web::upload_report(&st, &c, &auth, mp, &crate::party::import::ACTIVITIES, Some(plan.id))
+            .await?;
     let status = if report.committed() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let error_list =
         crate::platform::web::error_list(&c, &st.config.data_dir, &report.errors, crate::party::import::COLUMNS).await;

@@ -8,6 +8,8 @@ pub mod model;
 pub(crate) mod routes;
 pub mod store;
 
+pub use import::unit_refs;
+pub use model::{UnitRefError, UnitRefs};
 pub use routes::routes;
 pub use store::{ancestors, children, get, get_scoped, options, roots, UnitOption};
 

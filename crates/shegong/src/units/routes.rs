@@ -404,10 +404,5 @@ async fn import_form(c: PageCtx) -> AppResult<Response> {
 }
 
 async fn import_upload(State(st): State<AppState>, c: PageCtx, auth: Auth, mp: Multipart) -> AppResult<Response> {
-    let actor = Actor::user(&auth, &c.ip);
-    let data_dir = st.config.data_dir.clone();
-    web::import_upload(c, mp, &data_dir, import_page, |bytes| async move {
-        crate::units::import::import_xlsx(&st.db, &actor, &auth.scope, &bytes).await
-    })
-    .await
+    web::import_upload(&st, c, &auth, mp, &crate::units::import::UNITS, import_page).await
 }

@@ -430,10 +430,5 @@ pub(super) async fn party_import_upload(
     auth: Auth,
     mp: Multipart,
 ) -> AppResult<Response> {
-    let actor = Actor::user(&auth, &c.ip);
-    let data_dir = st.config.data_dir.clone();
-    web::import_upload(c, mp, &data_dir, party_import_page, |bytes| async move {
-        crate::orgs::import::import_party_xlsx(&st.db, &actor, &auth.scope, &bytes).await
-    })
-    .await
+    web::import_upload(&st, c, &auth, mp, &crate::orgs::import::PARTY_ORGS, party_import_page).await
 }

@@ -477,10 +477,5 @@ pub(super) async fn import_upload(
     auth: Auth,
     mp: Multipart,
 ) -> AppResult<Response> {
-    let actor = Actor::user(&auth, &c.ip);
-    let data_dir = st.config.data_dir.clone();
-    web::import_upload(c, mp, &data_dir, import_page, |bytes| async move {
-        crate::orgs::import::import_xlsx(&st.db, &actor, &auth.scope, &bytes).await
-    })
-    .await
+    web::import_upload(&st, c, &auth, mp, &crate::orgs::import::ORGS, import_page).await
 }

@@ -14,6 +14,17 @@ use crate::platform::import::RowError;
 
 mod sniff;
 
+/// The reader with the cell problems as an error (the shape of the tests below; importers take
+/// the sheet with its problems, see `Sheet::report`).
+fn read(bytes: &[u8], columns: &[Column]) -> Result<Sheet, Vec<RowError>> {
+    let sheet = super::read(bytes, columns)?;
+    if sheet.errors.is_empty() {
+        Ok(sheet)
+    } else {
+        Err(sheet.errors)
+    }
+}
+
 const KINDS: &[(&str, &str)] =
     &[("community", "社区"), ("village", "村"), ("town", "镇"), ("district", "区"), ("other", "其他")];
 
