@@ -726,6 +726,23 @@ mod tests {
     }
 
     #[test]
+    fn import_help_lists_the_kinds_of_the_registry() {
+        let mut cmd = command();
+        for (sub, import) in [("import", true), ("export", false)] {
+            let help = cmd.find_subcommand_mut(sub).expect(sub).render_help().to_string();
+            for kind in Exchange::names(&app::exchanges(), import) {
+                assert!(help.contains(kind), "{sub} --help lists {kind}: {help}");
+            }
+        }
+        let help = cmd.find_subcommand_mut("import").expect("import").render_help().to_string();
+        for kind in ["units", "departments", "orgs", "party-orgs", "activities", "exams", "projects", "payments"] {
+            assert!(help.contains(kind), "{kind}: {help}");
+        }
+        let help = cmd.find_subcommand_mut("export").expect("export").render_help().to_string();
+        assert!(help.contains("workers") && !help.contains("exams"), "{help}");
+    }
+
+    #[test]
     fn cli_parses_the_contract() {
         let c = Cli::try_parse_from(["shegong", "serve", "--addr", "127.0.0.1:9000", "--database", "x.db", "--demo"])
             .expect("serve");

@@ -8,7 +8,7 @@ use crate::platform::access::Scope;
 use crate::platform::audit::{self, Event};
 use crate::platform::db::Db;
 use crate::platform::import::{Exchange, ImportCtx, ImportReport, RowError};
-use crate::platform::xlsx::{self, Cell, ColKind, Column};
+use crate::platform::xlsx::{self, Cell, ColKind, Column, ColumnHelp};
 
 pub const TYPE_OPTIONS: &[(&str, &str)] =
     &[("social_group", "社会团体"), ("service_institution", "社会服务机构"), ("foundation", "基金会")];
@@ -39,6 +39,50 @@ pub const XLSX_COLUMNS: &[Column] = &[
     },
     Column { key: "status_on", zh: "状态日期", en: "Status date", kind: ColKind::Date, required: false },
     Column { key: "unit_name", zh: "所属单位名称", en: "Unit name", kind: ColKind::Text, required: false },
+];
+
+/// What each column of the organisations' file asks for (the template's instructions sheet).
+pub const HELP: &[ColumnHelp] = &[
+    ("credit_code", "18位统一社会信用代码（民政部门登记）", "the 18-character unified social credit code (registered by civil affairs)"),
+    ("name", "登记名称，在登记管理机关内唯一", "the registered name, unique in the register"),
+    ("org_type", "登记类型", "the type of registration"),
+    ("unit_path", "所属单位：填写路径（如 /320583/zhoushi/）、代码，或在您的范围内唯一的名称；可用的单位见“单位”工作表", "the unit: its path (e.g. /320583/zhoushi/), its code, or its name when no other unit in your scope has it; the units you may name are on the sheet 单位"),
+    ("department", "业务主管单位的名称或代码；可不填", "the competent department's name or code; may be empty"),
+    ("registered_on", "登记日期，不晚于今天", "the date of registration, not after today"),
+    ("status", "不填即为正常；注销或撤销须同时填写状态日期", "empty means normal; deregistered or revoked needs the status date"),
+    ("grade", "评估等级；可不填", "the evaluation grade; may be empty"),
+    ("grade_year", "评估等级的年度，如 2022", "the year of the grade, e.g. 2022"),
+    ("contact_phone", "手机或座机号码", "a mobile or landline number"),
+    ("is_agency", "是否社工机构；只有社会服务机构可以是", "whether it is a social-work agency; only a social service institution can be"),
+    ("status_on", "注销或撤销的日期", "the date of deregistration or revocation"),
+    ("unit_name", "导出文件写入单位名称，便于阅读；导入时不读取", "exports write the unit's name here for the reader; imports do not read it"),
+];
+
+/// What each column of the Party organisations' file asks for.
+pub const PARTY_HELP: &[ColumnHelp] = &[
+    ("name", "党组织全称", "the Party organisation's full name"),
+    ("unit_path", "所属单位：填写路径（如 /320583/zhoushi/）、代码，或在您的范围内唯一的名称；可用的单位见“单位”工作表", "the unit: its path (e.g. /320583/zhoushi/), its code, or its name when no other unit in your scope has it; the units you may name are on the sheet 单位"),
+    ("members", "党员人数，3 至 10000", "the number of Party members, 3 to 10,000"),
+    ("established_on", "成立日期，不晚于今天", "the date it was set up, not after today"),
+    (
+        "credit_codes",
+        "所覆盖组织的统一社会信用代码，用分号分隔：单独组建的覆盖1个组织，联合党支部覆盖2个以上，组织须在该单位内、已登记且状态正常",
+        "credit codes of the organisations covered, separated by ;: an own Party organisation covers one, a joint branch two or more, each registered, normal and inside the unit",
+    ),
+    ("in_action_plan", "是否参加五争五引领", "whether it takes part in the action plan"),
+    ("unit_name", "导出文件写入单位名称，便于阅读；导入时不读取", "exports write the unit's name here for the reader; imports do not read it"),
+];
+
+/// What each column of the departments' file asks for.
+pub const DEPARTMENT_HELP: &[ColumnHelp] = &[
+    (
+        "code",
+        "代码：小写字母、数字和连字符，2 至 32 个字符，不可重复",
+        "the code: lower-case letters, digits and hyphens, 2 to 32 characters, unique",
+    ),
+    ("name", "名称，2 至 100 个字", "the name, 2 to 100 characters"),
+    ("on_committee", "是否党建联席会成员；不填为是", "whether it sits on the committee; empty means yes"),
+    ("active", "是否启用；不填为是", "whether it is in use; empty means yes"),
 ];
 
 fn text(c: Option<&Cell>) -> String {

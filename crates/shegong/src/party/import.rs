@@ -6,7 +6,7 @@ use crate::platform::access::Scope;
 use crate::platform::audit::{self, Event};
 use crate::platform::db::Db;
 use crate::platform::import::{Exchange, ImportCtx, ImportReport, RowError};
-use crate::platform::xlsx::{self, Cell, ColKind, Column};
+use crate::platform::xlsx::{self, Cell, ColKind, Column, ColumnHelp};
 
 pub const COLUMNS: &[Column] = &[
     Column { key: "title", zh: "活动名称", en: "Activity", kind: ColKind::Text, required: true },
@@ -25,6 +25,21 @@ pub const COLUMNS: &[Column] = &[
     Column { key: "organisers", zh: "主办", en: "Organisers", kind: ColKind::Text, required: false },
     Column { key: "plan", zh: "行动计划", en: "Action plan", kind: ColKind::Text, required: false },
     Column { key: "unit_name", zh: "单位名称", en: "Unit name", kind: ColKind::Text, required: false },
+];
+
+/// What each column of the activities' file asks for.
+pub const HELP: &[ColumnHelp] = &[
+    ("domain", "行动计划中的领域名称", "the name of one of the plan's domains"),
+    ("mode", "行动计划中的方式名称", "the name of one of the plan's modes"),
+    ("unit_path", "所属单位：填写路径（如 /320583/zhoushi/）、代码，或在您的范围内唯一的名称；可用的单位见“单位”工作表", "the unit: its path (e.g. /320583/zhoushi/), its code, or its name when no other unit in your scope has it; the units you may name are on the sheet 单位"),
+    ("participants", "参加人数，0 至 1000000", "the number of participants, 0 to 1,000,000"),
+    ("party_orgs", "参与党组织的全称，用分号分隔", "full names of the Party organisations taking part, separated by ;"),
+    (
+        "plan",
+        "行动计划名称：在计划页面导入时不读取（导入该计划），命令行导入时必填",
+        "the plan's title: not read on a plan's page (the rows go into that plan); required on the command line",
+    ),
+    ("unit_name", "导出文件写入单位名称，便于阅读；导入时不读取", "exports write the unit's name here for the reader; imports do not read it"),
 ];
 
 fn text(c: Option<&Cell>) -> String {

@@ -353,8 +353,10 @@ struct ActivityImportPage {
     error_list: crate::platform::import::ErrorList,
 }
 
-async fn activities_template() -> AppResult<Response> {
-    let bytes = crate::platform::xlsx::template(crate::party::import::COLUMNS)?;
+async fn activities_template(State(st): State<AppState>, auth: Auth) -> AppResult<Response> {
+    use crate::party::import::{COLUMNS, HELP};
+    let units = crate::units::unit_refs(&st.db, &auth.scope).await?.sheet();
+    let bytes = crate::platform::xlsx::template_with(COLUMNS, HELP, &units)?;
     Ok(crate::platform::web::download(bytes, "activities-template.xlsx", crate::platform::web::XLSX_TYPE))
 }
 

@@ -9,7 +9,7 @@ use crate::platform::audit::{self, Event};
 use crate::platform::db::Db;
 use crate::platform::i18n::Msg;
 use crate::platform::import::{clean_cell, Exchange, ImportCtx, ImportReport, RowError};
-use crate::platform::xlsx::{self, Cell, ColKind, Column};
+use crate::platform::xlsx::{self, Cell, ColKind, Column, ColumnHelp};
 use crate::units::model::{child_path, Unit, UnitForm, UnitInput, UnitKind, UnitRefs};
 use crate::units::store;
 
@@ -39,6 +39,19 @@ pub const XLSX_COLUMNS: &[Column] = &[
     },
     Column { key: "sort_order", zh: "排序", en: "Order", kind: ColKind::Integer, required: false },
     Column { key: "parent_name", zh: "上级单位名称", en: "Parent name", kind: ColKind::Text, required: false },
+];
+
+/// What each column of the units' file asks for.
+pub const HELP: &[ColumnHelp] = &[
+    (
+        "parent_path",
+        "上级单位：填写路径（如 /320583/）、代码或唯一的名称，也可以是本文件前面各行新建的单位的路径；空表示顶级单位（仅限全市范围）",
+        "the parent: its path (e.g. /320583/), code or unique name, or the path of a unit made by a row above; empty makes a top unit (city-wide scope only)",
+    ),
+    ("code", "代码：小写字母、数字和连字符，在上级单位内唯一", "the code: lower-case letters, digits and hyphens, unique under the parent"),
+    ("division_code", "行政区划代码（GB/T 2260），可不填", "the division code (GB/T 2260); may be empty"),
+    ("sort_order", "同级单位中的排序，数字小的在前，如 10", "the order among siblings, smaller first, e.g. 10"),
+    ("parent_name", "导出文件写入上级单位名称，便于阅读；导入时不读取", "exports write the parent's name here for the reader; imports do not read it"),
 ];
 
 /// One row to import: its spreadsheet row number, the parent's path and the unit form.

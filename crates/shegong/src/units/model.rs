@@ -361,8 +361,13 @@ impl UnitRefs {
             .filter(|u| path.starts_with(u.path.as_str()))
             .filter_map(|u| u.division_code.clone().map(|d| (u.path.len(), d)))
             .collect();
-        out.sort_by(|a, b| b.0.cmp(&a.0));
+        out.sort_by_key(|(len, _)| std::cmp::Reverse(*len));
         out.into_iter().map(|(_, d)| d).collect()
+    }
+
+    /// The units inside the scope as the template's sheet of units lists them: path, name, code.
+    pub fn sheet(&self) -> Vec<[String; 3]> {
+        self.in_scope().map(|u| [u.path.clone(), u.name.clone(), u.code.clone()]).collect()
     }
 
     /// The unit with this id (any unit known).

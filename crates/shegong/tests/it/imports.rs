@@ -196,3 +196,47 @@ both_backends!(one_upload_reports_cell_and_rule_problems_together, |mut app: Tes
     assert_eq!(app.scalar("SELECT COUNT(*) FROM organisations").await, before, "nothing written");
     assert_eq!(app.scalar(imports).await, audit_before, "nothing audited");
 });
+
+/// Every cell of a sheet of a workbook as text.
+fn sheet_cells(bytes: &[u8], name: &str) -> Vec<Vec<String>> {
+    use calamine::{Reader, Xlsx};
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).expect("an xlsx");
+    let range = wb.worksheet_range(name).unwrap_or_else(|e| panic!("sheet {name}: {e}"));
+    range.rows().map(|r| r.iter().map(ToString::to_string).collect()).collect()
+}
+
+// The template explains each column (what to enter, required, format, the labels allowed, not
+// the internal codes; the grade year's example is a year) and lists the units the uploader may
+// name: every unit for the Bureau, the station's subtree for a station manager.
+both_backends!(templates_explain_columns_and_list_the_units_in_scope, |mut app: TestApp| async move {
+    use shegong::platform::xlsx::{HELP_SHEET, UNITS_SHEET};
+    app.login_ok("bureau").await;
+    let (status, bytes) = app.get_bytes("/orgs/template.xlsx").await;
+    assert_eq!(status, StatusCode::OK);
+    let help = sheet_cells(&bytes, HELP_SHEET);
+    let row = |zh: &str| help.iter().find(|r| r.first().is_some_and(|c| c.starts_with(zh))).cloned();
+    let grade_year = row("评估年度").expect("grade year explained").join(" ");
+    assert!(grade_year.contains("2022") && !grade_year.contains("如 12"), "{grade_year}");
+    let unit = row("所属单位路径").expect("unit explained").join(" ");
+    assert!(unit.contains(UNITS_SHEET) && unit.contains("是 / Yes"), "{unit}");
+    let org_type = row("类型").expect("type explained").join(" ");
+    assert!(org_type.contains("社会团体") && !org_type.contains("social_group"), "{org_type}");
+    assert!(!help.concat().concat().contains("(social_group)"));
+    let units = sheet_cells(&bytes, UNITS_SHEET);
+    assert_eq!(units.len() as i64 - 1, app.scalar("SELECT COUNT(*) FROM org_units WHERE active = TRUE").await);
+    assert!(units.iter().any(|r| r.first().is_some_and(|p| p == "/320583/zhoushi/")));
+    app.logout().await;
+    app.login_ok("station").await;
+    let station_unit = app.scalar("SELECT unit_id FROM users WHERE username = 'station'").await;
+    let (status, bytes) = app.get_bytes("/party/activities/template.xlsx").await;
+    if status == StatusCode::OK {
+        let units = sheet_cells(&bytes, UNITS_SHEET);
+        let below = app
+            .scalar(&format!(
+                "SELECT COUNT(*) FROM org_units WHERE active = TRUE AND path LIKE \
+                 (SELECT path FROM org_units WHERE id = {station_unit}) || '%'"
+            ))
+            .await;
+        assert_eq!(units.len() as i64 - 1, below, "the station's subtree only");
+    }
+});

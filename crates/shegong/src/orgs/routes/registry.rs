@@ -448,8 +448,10 @@ pub(super) async fn export_xlsx(
     Ok(download(bytes, &format!("{}.xlsx", c.t("orgs.export_name")), XLSX_TYPE).into_response())
 }
 
-pub(super) async fn template_xlsx(c: PageCtx) -> AppResult<Response> {
-    let bytes = crate::platform::xlsx::template(crate::orgs::import::XLSX_COLUMNS)?;
+pub(super) async fn template_xlsx(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<Response> {
+    use crate::orgs::import::{HELP, XLSX_COLUMNS};
+    let units = crate::units::unit_refs(&st.db, &auth.scope).await?.sheet();
+    let bytes = crate::platform::xlsx::template_with(XLSX_COLUMNS, HELP, &units)?;
     Ok(download(bytes, &format!("{}.xlsx", c.t("orgs.template_name")), XLSX_TYPE))
 }
 

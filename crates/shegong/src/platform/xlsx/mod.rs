@@ -24,7 +24,7 @@ mod write;
 
 pub use read::read;
 pub use sniff::sniff_xlsx;
-pub use write::{template, write};
+pub use write::{template, template_with, write, ColumnHelp, UNITS_SHEET};
 
 /// Largest accepted upload.
 pub const MAX_BYTES: usize = 10 * 1024 * 1024;
