@@ -266,18 +266,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Init { db } => {
             let cfg = config(cfg_path.as_deref(), &db)?;
             telemetry::init_logs(&cfg.log_format);
-            let d = Db::connect(&cfg.database, 2).await?;
-            let applied = d.migrate().await?;
-            let d = audit_setup(d, &cfg, true, false, lang)?;
-            audit::checkpoint(&d).await?;
-            let roles = crate::demo::ensure_roles(&d).await?;
-            audit::checkpoint(&d).await?;
-            say_msg(
-                Msg::new("cli.db_ready")
-                    .arg("url", redact(&cfg.database))
-                    .arg("migrations", format!("{applied:?}"))
-                    .arg("roles", roles.to_string()),
-            );
+            say_msg(init(&cfg, lang).await?);
             Ok(0)
         }
         Command::Demo { db, scale } => {
@@ -355,6 +344,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             }
         }
     }
+}
+
+/// `shegong init`: creates or migrates the database of `cfg`, its audit key and the predefined
+/// roles; returns what to print.
+pub async fn init(cfg: &Config, lang: Lang) -> anyhow::Result<Msg> {
+    let d = Db::connect(&cfg.database, 2).await?;
+    let applied = d.migrate().await?;
+    let d = audit_setup(d, cfg, true, false, lang)?;
+    audit::checkpoint(&d).await?;
+    let roles = crate::demo::ensure_roles(&d).await?;
+    audit::checkpoint(&d).await?;
+    Ok(Msg::new("cli.db_ready")
+        .arg("url", redact(&cfg.database))
+        .arg("migrations", format!("{applied:?}"))
+        .arg("roles", roles.to_string()))
 }
 
 /// Integrity checks of `shegong check`: engine integrity and foreign keys (SQLite), the

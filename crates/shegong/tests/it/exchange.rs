@@ -80,7 +80,8 @@ both_backends!(exports_import_back_into_a_fresh_database, |app: TestApp| async m
         "units named by path and name"
     );
 
-    // A fresh database through `shegong init` (the binary's code), configured by a file.
+    // A fresh database through `shegong init` (the function the binary calls, without its log
+    // set-up, which is process-wide).
     let (fresh_url, pg) = if app.db.is_postgres() {
         let (_, _, url) = helpers::new_postgres_database().await.expect("a PostgreSQL database");
         (url, true)
@@ -88,21 +89,7 @@ both_backends!(exports_import_back_into_a_fresh_database, |app: TestApp| async m
         (dir.path().join("fresh.db").to_string_lossy().to_string(), false)
     };
     let cfg = helpers::test_config(&fresh_url);
-    let config_file = dir.path().join("shegong.toml");
-    let toml = format!(
-        "database = {:?}\ndata_dir = {:?}\n[audit]\nkey = {:?}\nkey_id = {:?}\n",
-        fresh_url,
-        cfg.data_dir,
-        helpers::AUDIT_KEY,
-        helpers::AUDIT_KEY_ID
-    );
-    std::fs::write(&config_file, toml).expect("config file");
-    let init = shegong::cli::Cli {
-        config: Some(config_file.to_string_lossy().to_string()),
-        lang: Some(Lang::En),
-        command: shegong::cli::Command::Init { db: shegong::cli::DbArg { database: None } },
-    };
-    assert_eq!(shegong::cli::run(init).await.expect("init"), 0);
+    shegong::cli::init(&cfg, Lang::En).await.expect("init");
     let fresh = helpers::open_db(&cfg).await;
     assert_eq!(rows(&fresh, 1, "SELECT path FROM org_units").await.len(), 0, "a fresh database has no units");
 

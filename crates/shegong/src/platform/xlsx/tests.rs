@@ -12,6 +12,7 @@ use super::*;
 use crate::platform::i18n::{Detail, Lang};
 use crate::platform::import::RowError;
 
+mod labels;
 mod sniff;
 
 /// The reader with the cell problems as an error (the shape of the tests below; importers take
@@ -661,7 +662,9 @@ fn template_reads_back_empty() {
     let help = wb.worksheet_range(HELP_SHEET).unwrap();
     let text: Vec<String> = help.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect();
     assert!(text.contains(&"类型 / Kind".to_string()));
-    assert!(text.iter().any(|c| c.contains("社区 (community)")));
+    // The labels a user picks, not the internal codes.
+    assert!(text.iter().any(|c| c.contains("社区、村、镇")));
+    assert!(!text.iter().any(|c| c.contains("(community)")));
     assert!(text.contains(&"是 / Yes".to_string()));
 }
 
