@@ -195,14 +195,8 @@ async fn run(label: &str, database: &str) {
         .collect();
     let org_bytes = shegong::platform::xlsx::write(shegong::orgs::import::XLSX_COLUMNS, &org_rows).expect("xlsx");
     let t = Instant::now();
-    let rep = shegong::orgs::import::import_xlsx(
-        &db,
-        &Actor::system("bench"),
-        &shegong::platform::access::Scope::all(),
-        &org_bytes,
-    )
-    .await
-    .expect("import");
+    let (actor, scope) = (Actor::system("bench"), shegong::platform::access::Scope::all());
+    let rep = shegong::orgs::import::import_xlsx(&import_ctx(&db, &actor, &scope), &org_bytes).await.expect("import");
     assert!(rep.committed() && rep.created == 2000, "{:?}", rep.errors.first());
     report(
         &format!("xlsx import of 2,000 organisations ({} KB), all rules + audit", org_bytes.len() / 1024),
@@ -229,14 +223,8 @@ async fn run(label: &str, database: &str) {
         .collect();
     let bytes = shegong::platform::xlsx::write(shegong::units::import::XLSX_COLUMNS, &rows).expect("xlsx");
     let t = Instant::now();
-    let rep = shegong::units::import::import_xlsx(
-        &db,
-        &Actor::system("bench"),
-        &shegong::platform::access::Scope::all(),
-        &bytes,
-    )
-    .await
-    .expect("import");
+    let (actor, scope) = (Actor::system("bench"), shegong::platform::access::Scope::all());
+    let rep = shegong::units::import::import_xlsx(&import_ctx(&db, &actor, &scope), &bytes).await.expect("import");
     assert!(rep.committed() && rep.created == 2000, "{:?}", rep.errors.first());
     report(&format!("xlsx import of 2,000 units ({} KB), validated + audited", bytes.len() / 1024), 1, t.elapsed());
 
@@ -600,10 +588,9 @@ mod services {
             .collect();
         let bytes = shegong::platform::xlsx::write(shegong::services::import::PROJECT_COLUMNS, &rows).expect("xlsx");
         let actor = Actor::system("bench");
-        let today = shegong::platform::time::today();
         let name = format!("xlsx import of {IMPORTED} signed projects ({} KB), all rules + audit", bytes.len() / 1024);
         let t = Instant::now();
-        match shegong::services::import::import_projects(&db, &actor, &Scope::all(), today, &bytes).await {
+        match shegong::services::import::import_projects(&crate::import_ctx(&db, &actor, &Scope::all()), &bytes).await {
             Ok(rep) => {
                 assert!(rep.committed() && rep.created == IMPORTED, "{:?}", rep.errors.first());
                 report(&name, 1, t.elapsed());
@@ -629,7 +616,7 @@ mod services {
             .collect();
         let bytes = shegong::platform::xlsx::write(shegong::services::import::PAYMENT_COLUMNS, &rows).expect("xlsx");
         let t = Instant::now();
-        let rep = shegong::services::import::import_payments(&db, &actor, &Scope::all(), today, &bytes)
+        let rep = shegong::services::import::import_payments(&crate::import_ctx(&db, &actor, &Scope::all()), &bytes)
             .await
             .expect("import");
         assert!(rep.committed() && rep.created == IMPORTED * 3, "{:?}", rep.errors.first());
@@ -644,4 +631,13 @@ mod services {
         })
         .await;
     }
+}
+
+/// What an importer of the registry is given: the bench's actor over `scope`, today.
+fn import_ctx<'a>(
+    db: &'a shegong::platform::db::Db,
+    actor: &'a Actor,
+    scope: &'a shegong::platform::access::Scope,
+) -> shegong::platform::import::ImportCtx<'a> {
+    shegong::platform::import::ImportCtx { db, actor, scope, today: shegong::platform::time::today(), parent: None }
 }

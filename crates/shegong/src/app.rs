@@ -53,7 +53,17 @@ pub fn routes() -> Routes {
 
 /// Every kind of record that can be imported or exported as a file (command line and pages).
 pub fn exchanges() -> Vec<&'static Exchange> {
-    vec![&crate::units::import::UNITS, &crate::orgs::import::ORGS]
+    vec![
+        &crate::units::import::UNITS,
+        &crate::orgs::import::DEPARTMENTS,
+        &crate::orgs::import::ORGS,
+        &crate::orgs::import::PARTY_ORGS,
+        &crate::party::import::ACTIVITIES,
+        &crate::talent::import::WORKERS,
+        &crate::talent::import::EXAMS,
+        &crate::services::import::PROJECTS,
+        &crate::services::import::PAYMENTS,
+    ]
 }
 
 /// The domains' owners of attachments: how each kind of attached file is authorised.

@@ -15,7 +15,7 @@ use crate::platform::audit::{self, Actor, Event};
 use crate::platform::config::Config;
 use crate::platform::db::{is_postgres, sql, sqlite_path, Db};
 use crate::platform::i18n::{error_chain, Detail, Lang, Msg};
-use crate::platform::import::{Exchange, Format};
+use crate::platform::import::{Exchange, Format, ImportCtx};
 use crate::platform::passwords::hash_password;
 use crate::platform::telemetry;
 use crate::platform::web::random_token;
@@ -102,7 +102,7 @@ pub enum Command {
     },
     /// 导入数据文件（全部成功才提交）/ import a data file (all rows or nothing)
     Import {
-        /// 类型：units / kind: units
+        /// 类型（见 shegong import --help）/ kind (see shegong import --help)
         kind: String,
         /// 文件 / file
         file: String,
@@ -111,7 +111,7 @@ pub enum Command {
     },
     /// 导出数据文件 / export a data file
     Export {
-        /// 类型：units, audit / kind: units, audit
+        /// 类型（见 shegong export --help）/ kind (see shegong export --help)
         kind: String,
         /// 文件 / file
         file: String,
@@ -266,18 +266,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Init { db } => {
             let cfg = config(cfg_path.as_deref(), &db)?;
             telemetry::init_logs(&cfg.log_format);
-            let d = Db::connect(&cfg.database, 2).await?;
-            let applied = d.migrate().await?;
-            let d = audit_setup(d, &cfg, true, false, lang)?;
-            audit::checkpoint(&d).await?;
-            let roles = crate::demo::ensure_roles(&d).await?;
-            audit::checkpoint(&d).await?;
-            say_msg(
-                Msg::new("cli.db_ready")
-                    .arg("url", redact(&cfg.database))
-                    .arg("migrations", format!("{applied:?}"))
-                    .arg("roles", roles.to_string()),
-            );
+            say_msg(init(&cfg, lang).await?);
             Ok(0)
         }
         Command::Demo { db, scale } => {
@@ -355,6 +344,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             }
         }
     }
+}
+
+/// `shegong init`: creates or migrates the database of `cfg`, its audit key and the predefined
+/// roles; returns what to print.
+pub async fn init(cfg: &Config, lang: Lang) -> anyhow::Result<Msg> {
+    let d = Db::connect(&cfg.database, 2).await?;
+    let applied = d.migrate().await?;
+    let d = audit_setup(d, cfg, true, false, lang)?;
+    audit::checkpoint(&d).await?;
+    let roles = crate::demo::ensure_roles(&d).await?;
+    audit::checkpoint(&d).await?;
+    Ok(Msg::new("cli.db_ready")
+        .arg("url", redact(&cfg.database))
+        .arg("migrations", format!("{applied:?}"))
+        .arg("roles", roles.to_string()))
 }
 
 /// Integrity checks of `shegong check`: engine integrity and foreign keys (SQLite), the
@@ -624,32 +628,58 @@ async fn lock(
     Ok(0)
 }
 
-/// `shegong import KIND FILE`: the kind's importer from the registry (`app::exchanges`), as the
-/// command line's system actor over every unit. Returns the exit code (0 when written, 1 when the
-/// file had problems and nothing was written, 2 for an unknown kind) and the report in `lang`.
+/// `shegong import KIND FILE`: the kind's importer from the registry (`app::exchanges`, the one
+/// the web pages use, with the same row report), as the command line's system actor over every
+/// unit; xlsx by content, else CSV. Returns the exit code (0 when written, 1 when the file had
+/// problems and nothing was written, 2 for an unknown kind) and the report in `lang`.
 pub async fn import_file(db: &Db, kind: &str, file: &str, lang: Lang) -> anyhow::Result<(i32, String)> {
     let all = app::exchanges();
-    let Some((exchange, import)) = Exchange::find(&all, kind).and_then(|e| Some((e, e.import?))) else {
+    let Some(exchange) = Exchange::find(&all, kind).filter(|e| e.imports()) else {
         return Ok((2, unknown_kind(kind, Exchange::names(&all, true), lang)));
     };
     let bytes =
         std::fs::read(file).map_err(|e| Msg::new("cli.cannot_read").arg("file", file).arg("error", e.to_string()))?;
     let format = Format::of(file, Some(&bytes));
-    let report = import(db, &Actor::system("cli"), &Scope::all(), format, &bytes).await?;
+    let actor = Actor::system("cli");
+    let scope = Scope::all();
+    let ctx = ImportCtx { db, actor: &actor, scope: &scope, today: crate::platform::time::today(), parent: None };
+    let report = exchange.import(&ctx, format, &bytes).await?;
     Ok((if report.committed() { 0 } else { 1 }, report.to_text(lang, exchange.columns)))
 }
 
-/// `shegong export KIND FILE`: xlsx or CSV by the file name. Returns the exit code and what to
-/// print, in `lang`.
+/// `shegong export KIND FILE`: every record of the kind, xlsx or (where the kind writes it) CSV
+/// by the file name. Returns the exit code and what to print, in `lang`.
 pub async fn export_file(db: &Db, kind: &str, file: &str, lang: Lang) -> anyhow::Result<(i32, String)> {
     let all = app::exchanges();
-    let Some(export) = Exchange::find(&all, kind).and_then(|e| e.export) else {
+    let Some(exchange) = Exchange::find(&all, kind).filter(|e| e.exports()) else {
         return Ok((2, unknown_kind(kind, Exchange::names(&all, false), lang)));
     };
-    let bytes = export(db, &Scope::all(), Format::of(file, None)).await?;
+    let bytes = exchange.export(db, &Scope::all(), Format::of(file, None)).await?;
     std::fs::write(file, bytes)
         .map_err(|e| Msg::new("cli.cannot_write").arg("file", file).arg("error", e.to_string()))?;
     Ok((0, Msg::new("cli.exported").arg("kind", kind).arg("file", file).render(lang)))
+}
+
+/// The command line's definition with the kinds of `import` and `export` listed from the
+/// registry in their help (`shegong import --help`).
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let all = app::exchanges();
+    let kinds = |import: bool| {
+        let names = Exchange::names(&all, import).join(", ");
+        format!("类型 / kind: {names}")
+    };
+    let (import, export) = (kinds(true), kinds(false));
+    Cli::command()
+        .mut_subcommand("import", |c| c.mut_arg("kind", |a| a.help(import)))
+        .mut_subcommand("export", |c| c.mut_arg("kind", |a| a.help(export)))
+}
+
+/// Parses the process's arguments (see [`command`]).
+pub fn parse() -> Cli {
+    use clap::FromArgMatches;
+    let matches = command().get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
 fn unknown_kind(kind: &str, names: Vec<&str>, lang: Lang) -> String {
@@ -697,6 +727,23 @@ mod tests {
         let e = anyhow::Error::from(Msg::new("cli.no_user").arg("username", "li"));
         assert_eq!(error_text(Lang::Zh, &e), "错误：用户不存在：li");
         assert_eq!(error_text(Lang::En, &e), "error: no user li");
+    }
+
+    #[test]
+    fn import_help_lists_the_kinds_of_the_registry() {
+        let mut cmd = command();
+        for (sub, import) in [("import", true), ("export", false)] {
+            let help = cmd.find_subcommand_mut(sub).expect(sub).render_help().to_string();
+            for kind in Exchange::names(&app::exchanges(), import) {
+                assert!(help.contains(kind), "{sub} --help lists {kind}: {help}");
+            }
+        }
+        let help = cmd.find_subcommand_mut("import").expect("import").render_help().to_string();
+        for kind in ["units", "departments", "orgs", "party-orgs", "activities", "exams", "projects", "payments"] {
+            assert!(help.contains(kind), "{kind}: {help}");
+        }
+        let help = cmd.find_subcommand_mut("export").expect("export").render_help().to_string();
+        assert!(help.contains("workers") && !help.contains("exams"), "{help}");
     }
 
     #[test]

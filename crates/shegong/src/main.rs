@@ -1,8 +1,6 @@
-use clap::Parser;
-
 #[tokio::main]
 async fn main() {
-    let cli = shegong::cli::Cli::parse();
+    let cli = shegong::cli::parse();
     let lang = cli.lang();
     match shegong::cli::run(cli).await {
         Ok(code) => std::process::exit(code),

@@ -5,10 +5,10 @@ use std::collections::{HashMap, HashSet};
 use crate::orgs::model::{division_matches, OrgForm};
 use crate::orgs::store::{self, BulkOrg};
 use crate::platform::access::Scope;
-use crate::platform::audit::{self, Actor, Event};
+use crate::platform::audit::{self, Event};
 use crate::platform::db::Db;
-use crate::platform::import::{unsupported_format, BoxFut, Exchange, Format, ImportReport, RowError};
-use crate::platform::xlsx::{self, Cell, ColKind, Column};
+use crate::platform::import::{Exchange, ImportCtx, ImportReport, RowError};
+use crate::platform::xlsx::{self, Cell, ColKind, Column, ColumnHelp};
 
 pub const TYPE_OPTIONS: &[(&str, &str)] =
     &[("social_group", "社会团体"), ("service_institution", "社会服务机构"), ("foundation", "基金会")];
@@ -37,6 +37,52 @@ pub const XLSX_COLUMNS: &[Column] = &[
     Column {
         key: "is_agency", zh: "社工机构", en: "Social-work agency", kind: ColKind::Enum(YES_NO), required: false
     },
+    Column { key: "status_on", zh: "状态日期", en: "Status date", kind: ColKind::Date, required: false },
+    Column { key: "unit_name", zh: "所属单位名称", en: "Unit name", kind: ColKind::Text, required: false },
+];
+
+/// What each column of the organisations' file asks for (the template's instructions sheet).
+pub const HELP: &[ColumnHelp] = &[
+    ("credit_code", "18位统一社会信用代码（民政部门登记）", "the 18-character unified social credit code (registered by civil affairs)"),
+    ("name", "登记名称，在登记管理机关内唯一", "the registered name, unique in the register"),
+    ("org_type", "登记类型", "the type of registration"),
+    ("unit_path", "所属单位：填写路径（如 /320583/zhoushi/）、代码，或在您的范围内唯一的名称；可用的单位见“单位”工作表", "the unit: its path (e.g. /320583/zhoushi/), its code, or its name when no other unit in your scope has it; the units you may name are on the sheet 单位"),
+    ("department", "业务主管单位的名称或代码；可不填", "the competent department's name or code; may be empty"),
+    ("registered_on", "登记日期，不晚于今天", "the date of registration, not after today"),
+    ("status", "不填即为正常；注销或撤销须同时填写状态日期", "empty means normal; deregistered or revoked needs the status date"),
+    ("grade", "评估等级；可不填", "the evaluation grade; may be empty"),
+    ("grade_year", "评估等级的年度，如 2022", "the year of the grade, e.g. 2022"),
+    ("contact_phone", "手机或座机号码", "a mobile or landline number"),
+    ("is_agency", "是否社工机构；只有社会服务机构可以是", "whether it is a social-work agency; only a social service institution can be"),
+    ("status_on", "注销或撤销的日期", "the date of deregistration or revocation"),
+    ("unit_name", "导出文件写入单位名称，便于阅读；导入时不读取", "exports write the unit's name here for the reader; imports do not read it"),
+];
+
+/// What each column of the Party organisations' file asks for.
+pub const PARTY_HELP: &[ColumnHelp] = &[
+    ("name", "党组织全称", "the Party organisation's full name"),
+    ("unit_path", "所属单位：填写路径（如 /320583/zhoushi/）、代码，或在您的范围内唯一的名称；可用的单位见“单位”工作表", "the unit: its path (e.g. /320583/zhoushi/), its code, or its name when no other unit in your scope has it; the units you may name are on the sheet 单位"),
+    ("members", "党员人数，3 至 10000", "the number of Party members, 3 to 10,000"),
+    ("established_on", "成立日期，不晚于今天", "the date it was set up, not after today"),
+    (
+        "credit_codes",
+        "所覆盖组织的统一社会信用代码，用分号分隔：单独组建的覆盖1个组织，联合党支部覆盖2个以上，组织须在该单位内、已登记且状态正常",
+        "credit codes of the organisations covered, separated by ;: an own Party organisation covers one, a joint branch two or more, each registered, normal and inside the unit",
+    ),
+    ("in_action_plan", "是否参加五争五引领", "whether it takes part in the action plan"),
+    ("unit_name", "导出文件写入单位名称，便于阅读；导入时不读取", "exports write the unit's name here for the reader; imports do not read it"),
+];
+
+/// What each column of the departments' file asks for.
+pub const DEPARTMENT_HELP: &[ColumnHelp] = &[
+    (
+        "code",
+        "代码：小写字母、数字和连字符，2 至 32 个字符，不可重复",
+        "the code: lower-case letters, digits and hyphens, 2 to 32 characters, unique",
+    ),
+    ("name", "名称，2 至 100 个字", "the name, 2 to 100 characters"),
+    ("on_committee", "是否党建联席会成员；不填为是", "whether it sits on the committee; empty means yes"),
+    ("active", "是否启用；不填为是", "whether it is in use; empty means yes"),
 ];
 
 fn text(c: Option<&Cell>) -> String {
@@ -58,45 +104,22 @@ fn column_of(field: &str) -> &str {
     }
 }
 
-/// Imports organisations (all normal status) from xlsx: every row is checked — the credit code
-/// (check character, type, civil-affairs authority, division inside the unit), the unit (inside
-/// the caller's scope), the department, dates, grade, phone, and uniqueness against the registry
-/// and the rest of the file — and the file is written only when no row has a problem, in one
-/// transaction with one audit row per organisation.
-pub async fn import_xlsx(db: &Db, actor: &Actor, scope: &Scope, bytes: &[u8]) -> anyhow::Result<ImportReport> {
+/// Imports organisations from xlsx: every row is checked — the credit code (check character,
+/// type, civil-affairs authority, division inside the unit), the unit (by path, code or name,
+/// inside the caller's scope), the department, dates, grade, phone, a status other than normal
+/// with its date, and uniqueness against the registry and the rest of the file — and the
+/// file is written only when no row (cells or rules) has a problem, in one transaction with one
+/// audit row per organisation.
+pub async fn import_xlsx(ctx: &ImportCtx<'_>, bytes: &[u8]) -> anyhow::Result<ImportReport> {
     let sheet = match xlsx::read(bytes, XLSX_COLUMNS) {
         Ok(s) => s,
-        Err(errors) => return Ok(ImportReport { rows: 0, created: 0, errors }),
+        Err(errors) => return Ok(ImportReport::refused(errors)),
     };
-    let today = crate::platform::time::today();
-    let mut report = ImportReport { rows: sheet.rows.len(), ..ImportReport::default() };
+    let db = ctx.db;
+    let today = ctx.today;
+    let mut report = sheet.report(XLSX_COLUMNS);
     // Everything the rules need, loaded once.
-    let units = crate::units::options(&db.conn, &Scope::all()).await?;
-    let mut divisions: HashMap<String, Option<String>> = HashMap::new();
-    let mut unit_ids: HashMap<String, i64> = HashMap::new();
-    for u in &units {
-        unit_ids.insert(u.path.clone(), u.id);
-    }
-    for u in &units {
-        if let Some(full) = crate::units::get(&db.conn, u.id).await? {
-            divisions.insert(full.path.clone(), full.division_code);
-        }
-    }
-    let chain = |path: &str| -> Vec<String> {
-        let mut out = Vec::new();
-        let mut p = path.to_string();
-        loop {
-            if let Some(Some(d)) = divisions.get(&p) {
-                out.push(d.clone());
-            }
-            let trimmed = p.trim_end_matches('/');
-            match trimmed.rfind('/') {
-                Some(0) | None => break,
-                Some(i) => p = format!("{}/", &trimmed[..i]),
-            }
-        }
-        out
-    };
+    let units = crate::units::unit_refs(db, ctx.scope).await?;
     let departments = store::departments(&db.conn).await?;
     let existing = store::list_all(
         &db.conn,
@@ -110,10 +133,6 @@ pub async fn import_xlsx(db: &Db, actor: &Actor, scope: &Scope, bytes: &[u8]) ->
     let mut inputs = Vec::new();
     for (row, cells) in sheet.rows {
         let get = |i: usize| text(cells.get(i));
-        let unit_path = match get(3).trim().trim_matches('/') {
-            "" => String::new(),
-            p => format!("/{p}/"),
-        };
         let dept_text = get(4);
         let department_id = if dept_text.trim().is_empty() {
             Some(None)
@@ -124,20 +143,29 @@ pub async fn import_xlsx(db: &Db, actor: &Actor, scope: &Scope, bytes: &[u8]) ->
         if department_id.is_none() {
             row_errors.push(RowError::new(row, "department", "orgs.error.department", dept_text.clone()));
         }
-        let status = get(6);
-        if !status.is_empty() && status != "normal" {
-            row_errors.push(RowError::new(row, "status", "orgs.error.normal_only", ""));
+        let status = match get(6).as_str() {
+            "" => "normal".to_string(),
+            s => s.to_string(),
+        };
+        let status_on = cells.get(13).and_then(Cell::date);
+        let registered_on = cells.get(5).and_then(Cell::date);
+        if status != "normal" && status_on.is_none_or(|d| d > today || registered_on.is_some_and(|r| d < r)) {
+            row_errors.push(RowError::new(row, "status_on", "orgs.error.status_on", ""));
         }
-        let unit_id = unit_ids.get(&unit_path).copied().filter(|_| scope.contains_path(&unit_path));
-        if unit_id.is_none() {
-            row_errors.push(RowError::new(row, "unit_path", "orgs.error.unit", unit_path.clone()));
-        }
+        let unit_text = get(3);
+        let unit = match units.resolve(&unit_text) {
+            Ok(u) => Some(u),
+            Err(e) => {
+                row_errors.push(RowError::new(row, "unit_path", e.key(), unit_text.clone()));
+                None
+            }
+        };
         let form = OrgForm {
             credit_code: get(0),
             name: get(1),
             org_type: get(2),
             department_id: department_id.flatten().map(|d| d.to_string()).unwrap_or_default(),
-            unit_id: unit_id.map(|u| u.to_string()).unwrap_or_else(|| "0".into()),
+            unit_id: unit.map(|u| u.id.to_string()).unwrap_or_else(|| "0".into()),
             registered_on: get(5),
             grade: get(7),
             grade_year: get(8),
@@ -150,17 +178,22 @@ pub async fn import_xlsx(db: &Db, actor: &Actor, scope: &Scope, bytes: &[u8]) ->
         match form.validate(today) {
             Err(errs) => {
                 for (field, key, detail) in errs {
-                    row_errors.push(RowError::new(row, column_of(field), key, detail));
+                    // The unit's problem is said above, in the unit's own words.
+                    if field != "unit_id" || unit.is_some() {
+                        row_errors.push(RowError::new(row, column_of(field), key, detail));
+                    }
                 }
             }
             Ok(input) => {
-                if unit_id.is_some() && !division_matches(&input.credit_code, &chain(&unit_path)) {
-                    row_errors.push(RowError::new(
-                        row,
-                        "credit_code",
-                        "orgs.error.division",
-                        input.credit_code.division().to_string(),
-                    ));
+                if let Some(u) = unit {
+                    if !division_matches(&input.credit_code, &units.division_chain(&u.path)) {
+                        row_errors.push(RowError::new(
+                            row,
+                            "credit_code",
+                            "orgs.error.division",
+                            input.credit_code.division().to_string(),
+                        ));
+                    }
                 }
                 if !codes.insert(input.credit_code.to_string()) {
                     row_errors.push(RowError::new(
@@ -174,57 +207,41 @@ pub async fn import_xlsx(db: &Db, actor: &Actor, scope: &Scope, bytes: &[u8]) ->
                     row_errors.push(RowError::new(row, "name", "orgs.error.name_taken", input.name.clone()));
                 }
                 if row_errors.is_empty() {
-                    inputs.push(input);
+                    let on = status_on.filter(|_| status != "normal");
+                    inputs.push((input, status, on));
                 }
             }
         }
-        report.errors.extend(row_errors);
+        report.extend(row_errors);
     }
     if !report.committed() {
         return Ok(report);
     }
     let tx = db.write().await?;
-    let bulk: Vec<BulkOrg> = inputs.iter().map(|i| BulkOrg { input: i, status: "normal", status_on: None }).collect();
+    let bulk: Vec<BulkOrg> =
+        inputs.iter().map(|(i, status, on)| BulkOrg { input: i, status: status.as_str(), status_on: *on }).collect();
     let ids = store::insert_many(&*tx, &bulk).await?;
     let events: Vec<Event> = inputs
         .iter()
-        .filter_map(|i| {
+        .filter_map(|(i, _, _)| {
             ids.get(i.credit_code.as_str()).map(|id| Event::new("import", "organisation", id).unit(i.unit_id).after(i))
         })
         .collect();
     report.created = events.len();
-    audit::record_many(&*tx, actor, events).await?;
+    audit::record_many(&*tx, ctx.actor, events).await?;
     tx.commit().await?;
     Ok(report)
 }
 
 /// Organisations as files: xlsx both ways.
-pub static ORGS: Exchange =
-    Exchange { kind: "orgs", columns: XLSX_COLUMNS, import: Some(import_any), export: Some(export_any) };
-
-fn import_any<'a>(
-    db: &'a Db,
-    actor: &'a Actor,
-    scope: &'a Scope,
-    format: Format,
-    bytes: &'a [u8],
-) -> BoxFut<'a, ImportReport> {
-    Box::pin(async move {
-        match format {
-            Format::Xlsx => import_xlsx(db, actor, scope, bytes).await,
-            Format::Csv => Err(unsupported_format("orgs", format)),
-        }
-    })
-}
-
-fn export_any<'a>(db: &'a Db, scope: &'a Scope, format: Format) -> BoxFut<'a, Vec<u8>> {
-    Box::pin(async move {
-        match format {
-            Format::Xlsx => export_all_xlsx(db, scope).await,
-            Format::Csv => Err(unsupported_format("orgs", format)),
-        }
-    })
-}
+pub static ORGS: Exchange = Exchange {
+    kind: "orgs",
+    columns: XLSX_COLUMNS,
+    import: Some(|ctx, bytes| Box::pin(import_xlsx(ctx, bytes))),
+    import_csv: None,
+    export: Some(|db, scope| Box::pin(export_all_xlsx(db, scope))),
+    export_csv: None,
+};
 
 /// Every organisation of a scope as xlsx (command line: an operator's export, phones in full).
 pub async fn export_all_xlsx(db: &Db, scope: &Scope) -> anyhow::Result<Vec<u8>> {
@@ -256,6 +273,8 @@ pub fn export_row(o: &store::OrgRow, full: bool) -> Vec<Cell> {
         Cell::Text(o.legal_rep.clone()),
         Cell::Text(phone),
         Cell::Enum(if o.is_agency { "yes" } else { "no" }),
+        o.status_on.filter(|_| o.status != "normal").map(Cell::Date).unwrap_or(Cell::Empty),
+        Cell::Text(o.unit_name.clone()),
     ]
 }
 
@@ -285,18 +304,19 @@ pub const PARTY_COLUMNS: &[Column] = &[
         kind: ColKind::Enum(YES_NO),
         required: false,
     },
+    Column { key: "unit_name", zh: "所属单位名称", en: "Unit name", kind: ColKind::Text, required: false },
 ];
 
 /// Imports Party organisations: own ones cover exactly one organisation, joint branches two or
 /// more, all registered, normal, inside the unit and registered before the Party organisation
 /// was set up. All or nothing, audited in bulk.
-pub async fn import_party_xlsx(db: &Db, actor: &Actor, scope: &Scope, bytes: &[u8]) -> anyhow::Result<ImportReport> {
+pub async fn import_party_xlsx(ctx: &ImportCtx<'_>, bytes: &[u8]) -> anyhow::Result<ImportReport> {
     let sheet = match xlsx::read(bytes, PARTY_COLUMNS) {
         Ok(s) => s,
-        Err(errors) => return Ok(ImportReport { rows: 0, created: 0, errors }),
+        Err(errors) => return Ok(ImportReport::refused(errors)),
     };
-    let today = crate::platform::time::today();
-    let mut report = ImportReport { rows: sheet.rows.len(), ..ImportReport::default() };
+    let (db, scope, today) = (ctx.db, ctx.scope, ctx.today);
+    let mut report = sheet.report(PARTY_COLUMNS);
     let orgs = store::list_all(
         &db.conn,
         scope,
@@ -305,7 +325,7 @@ pub async fn import_party_xlsx(db: &Db, actor: &Actor, scope: &Scope, bytes: &[u
     )
     .await?;
     let by_code: HashMap<&str, &store::OrgRow> = orgs.iter().map(|o| (o.credit_code.as_str(), o)).collect();
-    let units = crate::units::options(&db.conn, scope).await?;
+    let units = crate::units::unit_refs(db, scope).await?;
     let mut planned = Vec::new();
     for (row, cells) in sheet.rows {
         let get = |i: usize| text(cells.get(i));
@@ -315,14 +335,13 @@ pub async fn import_party_xlsx(db: &Db, actor: &Actor, scope: &Scope, bytes: &[u
             errs.push(RowError::new(row, "name", "party.error.name", ""));
         }
         let kind = get(1);
-        let path = match get(2).trim().trim_matches('/') {
-            "" => String::new(),
-            p => format!("/{p}/"),
+        let unit = match units.resolve(&get(2)) {
+            Ok(u) => Some(u),
+            Err(e) => {
+                errs.push(RowError::new(row, "unit_path", e.key(), get(2)));
+                None
+            }
         };
-        let unit = units.iter().find(|u| u.path == path);
-        if unit.is_none() {
-            errs.push(RowError::new(row, "unit_path", "orgs.error.unit", path.clone()));
-        }
         let members = cells.get(3).and_then(|c| c.int()).unwrap_or(0);
         if !(3..=10_000).contains(&members) {
             errs.push(RowError::new(row, "members", "party.error.members", members.to_string()));
@@ -338,7 +357,7 @@ pub async fn import_party_xlsx(db: &Db, actor: &Actor, scope: &Scope, bytes: &[u
         {
             match by_code.get(code.trim().to_uppercase().as_str()) {
                 Some(o)
-                    if unit.is_some_and(|u| o.unit_path.starts_with(&u.path))
+                    if unit.is_none_or(|u| o.unit_path.starts_with(&u.path))
                         && established.is_none_or(|d| o.registered_on <= d) =>
                 {
                     covered.push(o.id)
@@ -359,7 +378,7 @@ pub async fn import_party_xlsx(db: &Db, actor: &Actor, scope: &Scope, bytes: &[u
             (true, Some(u), Some(d)) => {
                 planned.push((name, kind, u.id, members as i32, get(4), d, get(7) == "yes", covered))
             }
-            _ => report.errors.extend(errs),
+            _ => report.extend(errs),
         }
     }
     if !report.committed() {
@@ -377,7 +396,140 @@ pub async fn import_party_xlsx(db: &Db, actor: &Actor, scope: &Scope, bytes: &[u
         );
     }
     report.created = events.len();
-    audit::record_many(&*tx, actor, events).await?;
+    audit::record_many(&*tx, ctx.actor, events).await?;
     tx.commit().await?;
     Ok(report)
 }
+
+/// The Party organisations of a scope in the import's columns (the organisations they cover
+/// by credit code), so that the file imports back.
+pub async fn export_party_xlsx(db: &Db, scope: &Scope) -> anyhow::Result<Vec<u8>> {
+    let rows: Vec<Vec<Cell>> = store::party_export_rows(&db.conn, scope)
+        .await?
+        .into_iter()
+        .map(|p| {
+            vec![
+                Cell::Text(p.name),
+                PARTY_KIND_OPTIONS
+                    .iter()
+                    .find(|(c, _)| *c == p.kind)
+                    .map(|(c, _)| Cell::Enum(c))
+                    .unwrap_or(Cell::Empty),
+                Cell::Text(p.unit_path),
+                Cell::Int(i64::from(p.members)),
+                Cell::Text(p.secretary),
+                Cell::Date(p.established_on),
+                Cell::Text(p.credit_codes.join(";")),
+                Cell::Enum(if p.in_action_plan { "yes" } else { "no" }),
+                Cell::Text(p.unit_name),
+            ]
+        })
+        .collect();
+    xlsx::write(PARTY_COLUMNS, &rows)
+}
+
+/// Party organisations as xlsx, both ways.
+pub static PARTY_ORGS: Exchange = Exchange {
+    kind: "party-orgs",
+    columns: PARTY_COLUMNS,
+    import: Some(|ctx, bytes| Box::pin(import_party_xlsx(ctx, bytes))),
+    import_csv: None,
+    export: Some(|db, scope| Box::pin(export_party_xlsx(db, scope))),
+    export_csv: None,
+};
+
+pub const DEPARTMENT_COLUMNS: &[Column] = &[
+    Column { key: "code", zh: "代码", en: "Code", kind: ColKind::Text, required: true },
+    Column { key: "name", zh: "名称", en: "Name", kind: ColKind::Text, required: true },
+    Column { key: "name_en", zh: "英文名称", en: "English name", kind: ColKind::Text, required: false },
+    Column { key: "lead", zh: "牵头部门", en: "Lead department", kind: ColKind::Enum(YES_NO), required: false },
+    Column {
+        key: "on_committee",
+        zh: "党建联席会成员",
+        en: "On the committee",
+        kind: ColKind::Enum(YES_NO),
+        required: false,
+    },
+    Column { key: "active", zh: "启用", en: "Active", kind: ColKind::Enum(YES_NO), required: false },
+];
+
+/// Imports competent departments (new codes only; the rules of the department form), all or
+/// nothing, audited in bulk.
+pub async fn import_departments(ctx: &ImportCtx<'_>, bytes: &[u8]) -> anyhow::Result<ImportReport> {
+    let sheet = match xlsx::read(bytes, DEPARTMENT_COLUMNS) {
+        Ok(s) => s,
+        Err(errors) => return Ok(ImportReport::refused(errors)),
+    };
+    let mut report = sheet.report(DEPARTMENT_COLUMNS);
+    let existing = store::all_departments(&ctx.db.conn).await?;
+    let mut codes: HashSet<String> = existing.iter().map(|d| d.code.clone()).collect();
+    let mut planned = Vec::new();
+    for (row, cells) in sheet.rows {
+        let get = |i: usize| text(cells.get(i));
+        let code = get(0).trim().to_ascii_lowercase();
+        let name = get(1).trim().to_string();
+        let mut errs = Vec::new();
+        if let Err(key) = crate::orgs::model::check_department(&code, &name) {
+            errs.push(RowError::new(row, if key.ends_with("name") { "name" } else { "code" }, key, ""));
+        } else if !codes.insert(code.clone()) {
+            errs.push(RowError::new(row, "code", "departments.error.code_taken", code.clone()));
+        }
+        let yes = |i: usize, default: bool| match get(i).as_str() {
+            "" => default,
+            v => v == "yes",
+        };
+        if errs.is_empty() {
+            planned.push((code, name, get(2).trim().to_string(), yes(3, false), yes(4, true), yes(5, true)));
+        }
+        report.extend(errs);
+    }
+    if !report.committed() {
+        return Ok(report);
+    }
+    let tx = ctx.db.write().await?;
+    let mut events = Vec::new();
+    let first = existing.len() as i32;
+    for (i, (code, name, name_en, lead, on_committee, active)) in planned.iter().enumerate() {
+        let id = store::insert_department(&*tx, code, name, name_en, *lead, first + i as i32).await?;
+        if !*on_committee || !*active {
+            store::update_department(&*tx, id, name, name_en, *lead, *on_committee, *active, 1).await?;
+        }
+        events.push(Event::new("import", "department", id).after(&serde_json::json!({
+            "code": code, "name": name, "lead": lead, "on_committee": on_committee, "active": active
+        })));
+    }
+    report.created = events.len();
+    audit::record_many(&*tx, ctx.actor, events).await?;
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// Every competent department as xlsx, in the list's order.
+pub async fn export_departments(db: &Db, _scope: &Scope) -> anyhow::Result<Vec<u8>> {
+    let yes = |b: bool| Cell::Enum(if b { "yes" } else { "no" });
+    let rows: Vec<Vec<Cell>> = store::all_departments(&db.conn)
+        .await?
+        .into_iter()
+        .map(|d| {
+            vec![
+                Cell::Text(d.code),
+                Cell::Text(d.name),
+                Cell::Text(d.name_en),
+                yes(d.lead),
+                yes(d.on_committee),
+                yes(d.active),
+            ]
+        })
+        .collect();
+    xlsx::write(DEPARTMENT_COLUMNS, &rows)
+}
+
+/// Competent departments as xlsx, both ways (the list is city-wide).
+pub static DEPARTMENTS: Exchange = Exchange {
+    kind: "departments",
+    columns: DEPARTMENT_COLUMNS,
+    import: Some(|ctx, bytes| Box::pin(import_departments(ctx, bytes))),
+    import_csv: None,
+    export: Some(|db, scope| Box::pin(export_departments(db, scope))),
+    export_csv: None,
+};

@@ -421,6 +421,20 @@ impl ReportForm {
     }
 }
 
+/// The rules of a competent department's code and name (the form and the import): the code
+/// 2–32 characters of `a-z 0-9 -`, the name 2–100 characters; the locale key of the problem.
+pub fn check_department(code: &str, name: &str) -> Result<(), &'static str> {
+    let valid_code = (2..=32).contains(&code.len())
+        && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !valid_code {
+        Err("departments.error.code")
+    } else if name.chars().count() < 2 || name.chars().count() > 100 {
+        Err("departments.error.name")
+    } else {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,10 +3,10 @@
 use crate::party::model::ActivityInput;
 use crate::party::store;
 use crate::platform::access::Scope;
-use crate::platform::audit::{self, Actor, Event};
+use crate::platform::audit::{self, Event};
 use crate::platform::db::Db;
-use crate::platform::import::{ImportReport, RowError};
-use crate::platform::xlsx::{self, Cell, ColKind, Column};
+use crate::platform::import::{Exchange, ImportCtx, ImportReport, RowError};
+use crate::platform::xlsx::{self, Cell, ColKind, Column, ColumnHelp};
 
 pub const COLUMNS: &[Column] = &[
     Column { key: "title", zh: "活动名称", en: "Activity", kind: ColKind::Text, required: true },
@@ -23,6 +23,23 @@ pub const COLUMNS: &[Column] = &[
         required: true,
     },
     Column { key: "organisers", zh: "主办", en: "Organisers", kind: ColKind::Text, required: false },
+    Column { key: "plan", zh: "行动计划", en: "Action plan", kind: ColKind::Text, required: false },
+    Column { key: "unit_name", zh: "单位名称", en: "Unit name", kind: ColKind::Text, required: false },
+];
+
+/// What each column of the activities' file asks for.
+pub const HELP: &[ColumnHelp] = &[
+    ("domain", "行动计划中的领域名称", "the name of one of the plan's domains"),
+    ("mode", "行动计划中的方式名称", "the name of one of the plan's modes"),
+    ("unit_path", "所属单位：填写路径（如 /320583/zhoushi/）、代码，或在您的范围内唯一的名称；可用的单位见“单位”工作表", "the unit: its path (e.g. /320583/zhoushi/), its code, or its name when no other unit in your scope has it; the units you may name are on the sheet 单位"),
+    ("participants", "参加人数，0 至 1000000", "the number of participants, 0 to 1,000,000"),
+    ("party_orgs", "参与党组织的全称，用分号分隔", "full names of the Party organisations taking part, separated by ;"),
+    (
+        "plan",
+        "行动计划名称：在计划页面导入时不读取（导入该计划），命令行导入时必填",
+        "the plan's title: not read on a plan's page (the rows go into that plan); required on the command line",
+    ),
+    ("unit_name", "导出文件写入单位名称，便于阅读；导入时不读取", "exports write the unit's name here for the reader; imports do not read it"),
 ];
 
 fn text(c: Option<&Cell>) -> String {
@@ -33,25 +50,40 @@ fn text(c: Option<&Cell>) -> String {
     }
 }
 
-pub async fn import_activities(
-    db: &Db,
-    actor: &Actor,
-    scope: &Scope,
-    plan: i64,
-    bytes: &[u8],
-) -> anyhow::Result<ImportReport> {
+/// Imports activities into a plan: the page's plan (`ctx.parent`), or on the command line the
+/// plan each row names by title (column 行动计划). Every row's cells and rules in one report;
+/// all or nothing, audited in bulk.
+pub async fn import_activities(ctx: &ImportCtx<'_>, bytes: &[u8]) -> anyhow::Result<ImportReport> {
     let sheet = match xlsx::read(bytes, COLUMNS) {
         Ok(s) => s,
-        Err(errors) => return Ok(ImportReport { rows: 0, created: 0, errors }),
+        Err(errors) => return Ok(ImportReport::refused(errors)),
     };
-    let mut report = ImportReport { rows: sheet.rows.len(), ..ImportReport::default() };
-    let domains = store::domains(&db.conn, plan).await?;
-    let modes = store::modes(&db.conn, plan).await?;
-    let units = crate::units::options(&db.conn, scope).await?;
+    let (db, scope) = (ctx.db, ctx.scope);
+    let mut report = sheet.report(COLUMNS);
+    let plans = store::plans(&db.conn, scope).await?;
+    let units = crate::units::unit_refs(db, scope).await?;
+    // Domains and modes by plan, loaded once per plan.
+    let mut lists: std::collections::HashMap<i64, (Vec<store::Named>, Vec<store::Named>)> =
+        std::collections::HashMap::new();
     let mut planned = Vec::new();
     for (row, cells) in sheet.rows {
         let get = |i: usize| text(cells.get(i));
         let mut errs = Vec::new();
+        let plan = match ctx.parent {
+            Some(p) => Some(p),
+            None => {
+                let p = plans.iter().find(|p| p.title == get(8).trim()).map(|p| p.id);
+                if p.is_none() {
+                    errs.push(RowError::new(row, "plan", "plans.error.plan", get(8)));
+                }
+                p
+            }
+        };
+        if let Some(p) = plan.filter(|p| !lists.contains_key(p)) {
+            lists.insert(p, (store::domains(&db.conn, p).await?, store::modes(&db.conn, p).await?));
+        }
+        let empty = (Vec::new(), Vec::new());
+        let (domains, modes) = plan.and_then(|p| lists.get(&p)).unwrap_or(&empty);
         let title = get(0);
         if title.chars().count() < 2 || title.chars().count() > 200 {
             errs.push(RowError::new(row, "title", "events.error.title", ""));
@@ -65,14 +97,13 @@ pub async fn import_activities(
         if mode.is_none() {
             errs.push(RowError::new(row, "mode", "plans.error.mode", get(3)));
         }
-        let path = match get(4).trim().trim_matches('/') {
-            "" => String::new(),
-            p => format!("/{p}/"),
+        let unit = match units.resolve(&get(4)) {
+            Ok(u) => Some(u),
+            Err(e) => {
+                errs.push(RowError::new(row, "unit_path", e.key(), get(4)));
+                None
+            }
         };
-        let unit = units.iter().find(|u| u.path == path);
-        if unit.is_none() {
-            errs.push(RowError::new(row, "unit_path", "orgs.error.unit", path.clone()));
-        }
         let participants = cells.get(5).and_then(|c| c.int()).unwrap_or(0);
         if !(0..=1_000_000).contains(&participants) {
             errs.push(RowError::new(row, "participants", "events.error.attendees", participants.to_string()));
@@ -88,8 +119,9 @@ pub async fn import_activities(
         if names.is_empty() {
             errs.push(RowError::new(row, "party_orgs", "plans.error.party_orgs", ""));
         }
-        match (errs.is_empty(), held_on, domain, mode, unit) {
-            (true, Some(held_on), Some(d), Some(m), Some(u)) => planned.push((
+        match (errs.is_empty(), plan, held_on, domain, mode, unit) {
+            (true, Some(plan), Some(held_on), Some(d), Some(m), Some(u)) => planned.push((
+                plan,
                 ActivityInput {
                     title,
                     held_on,
@@ -102,7 +134,7 @@ pub async fn import_activities(
                 },
                 found.into_iter().map(|(_, id)| id).collect::<Vec<i64>>(),
             )),
-            _ => report.errors.extend(errs),
+            _ => report.extend(errs),
         }
     }
     if !report.committed() {
@@ -110,8 +142,8 @@ pub async fn import_activities(
     }
     let tx = db.write().await?;
     let mut events = Vec::new();
-    for (a, party) in &planned {
-        let id = store::insert_activity(&*tx, plan, a, party, None).await?;
+    for (plan, a, party) in &planned {
+        let id = store::insert_activity(&*tx, *plan, a, party, None).await?;
         events.push(
             Event::new("import", "plan_activity", id)
                 .unit(a.unit_id)
@@ -119,7 +151,40 @@ pub async fn import_activities(
         );
     }
     report.created = events.len();
-    audit::record_many(&*tx, actor, events).await?;
+    audit::record_many(&*tx, ctx.actor, events).await?;
     tx.commit().await?;
     Ok(report)
 }
+
+/// Every activity of the plans in a scope, in the import's columns with the plan's title.
+pub async fn export_activities(db: &Db, scope: &Scope) -> anyhow::Result<Vec<u8>> {
+    let rows: Vec<Vec<Cell>> = store::activity_export_rows(&db.conn, scope)
+        .await?
+        .into_iter()
+        .map(|(a, names)| {
+            vec![
+                Cell::Text(a.title),
+                Cell::Date(a.held_on),
+                Cell::Text(a.domain),
+                Cell::Text(a.mode),
+                Cell::Text(a.unit_path),
+                Cell::Int(i64::from(a.participants)),
+                Cell::Text(names.join(";")),
+                Cell::Text(a.organisers),
+                Cell::Text(a.plan),
+                Cell::Text(a.unit_name),
+            ]
+        })
+        .collect();
+    xlsx::write(COLUMNS, &rows)
+}
+
+/// Plan activities as xlsx, both ways.
+pub static ACTIVITIES: Exchange = Exchange {
+    kind: "activities",
+    columns: COLUMNS,
+    import: Some(|ctx, bytes| Box::pin(import_activities(ctx, bytes))),
+    import_csv: None,
+    export: Some(|db, scope| Box::pin(export_activities(db, scope))),
+    export_csv: None,
+};

@@ -390,8 +390,10 @@ struct ActivityImportPage {
     error_list: crate::platform::import::ErrorList,
 }
 
-async fn activities_template() -> AppResult<Response> {
-    let bytes = crate::platform::xlsx::template(crate::party::import::COLUMNS)?;
+async fn activities_template(State(st): State<AppState>, auth: Auth) -> AppResult<Response> {
+    use crate::party::import::{COLUMNS, HELP};
+    let units = crate::units::unit_refs(&st.db, &auth.scope).await?.sheet();
+    let bytes = crate::platform::xlsx::template_with(COLUMNS, HELP, &units)?;
     Ok(crate::platform::web::download(bytes, "activities-template.xlsx", crate::platform::web::XLSX_TYPE))
 }
 
@@ -413,13 +415,9 @@ async fn activities_import(
     mp: axum::extract::Multipart,
 ) -> AppResult<Response> {
     let plan = store::plan(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
-    let bytes = match crate::platform::web::read_upload(mp).await {
-        Ok(Some(b)) => b,
-        Ok(None) => return Err(AppError::BadRequest("import.error.no_file".into())),
-        Err(k) => return Err(AppError::BadRequest(k.into())),
-    };
     let report =
-        crate::party::import::import_activities(&st.db, &Actor::user(&auth, &c.ip), &auth.scope, id, &bytes).await?;
+        crate::platform::web::upload_report(&st, &c, &auth, mp, &crate::party::import::ACTIVITIES, Some(plan.id))
+            .await?;
     let status = if report.committed() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let error_list =
         crate::platform::web::error_list(&c, &st.config.data_dir, &report.errors, crate::party::import::COLUMNS).await;

@@ -313,3 +313,67 @@ pub async fn party_org_ids_by_names<C: ConnectionTrait>(
     }
     Ok(out)
 }
+
+/// An activity as its export reads: plan by title, unit by path and name, the Party
+/// organisations by name.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct ActivityExportRow {
+    pub id: i64,
+    pub plan: String,
+    pub title: String,
+    pub held_on: NaiveDate,
+    pub domain: String,
+    pub mode: String,
+    pub unit_path: String,
+    pub unit_name: String,
+    pub organisers: String,
+    pub participants: i32,
+}
+
+#[derive(FromQueryResult)]
+struct ActivityPartyName {
+    activity_id: i64,
+    name: String,
+}
+
+/// Every activity of every plan in the scope, oldest first, with its Party organisations' names.
+pub async fn activity_export_rows<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+) -> Result<Vec<(ActivityExportRow, Vec<String>)>, DbErr> {
+    let (sf, vals) = scope.unit_filter("a.unit_id", Some("a.created_by"));
+    let b = c.get_database_backend();
+    let rows = ActivityExportRow::find_by_statement(sql(
+        b,
+        &format!(
+            "SELECT a.id, p.title AS plan, a.title, a.held_on, d.name AS domain, m.name AS mode, u.path AS unit_path, \
+             u.name AS unit_name, a.organisers, a.participants FROM plan_activities a JOIN action_plans p ON p.id = a.plan_id \
+             JOIN plan_domains d ON d.id = a.domain_id JOIN plan_modes m ON m.id = a.mode_id JOIN org_units u ON u.id = a.unit_id \
+             WHERE {sf} ORDER BY a.plan_id, a.held_on, a.id"
+        ),
+        vals.clone(),
+    ))
+    .all(c)
+    .await?;
+    let names = ActivityPartyName::find_by_statement(sql(
+        b,
+        &format!(
+            "SELECT x.activity_id, o.name FROM plan_activity_party_orgs x JOIN party_orgs o ON o.id = x.party_org_id \
+             JOIN plan_activities a ON a.id = x.activity_id WHERE {sf} ORDER BY o.name"
+        ),
+        vals,
+    ))
+    .all(c)
+    .await?;
+    let mut by_activity: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
+    for n in names {
+        by_activity.entry(n.activity_id).or_default().push(n.name);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let names = by_activity.remove(&r.id).unwrap_or_default();
+            (r, names)
+        })
+        .collect())
+}

@@ -2,6 +2,7 @@
 //! number as the user sees it, column, reason as a locale key and a [`Detail`] rendered in the
 //! reader's language); only a file without errors is written, in one transaction.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -37,15 +38,65 @@ impl RowError {
     }
 }
 
-/// The outcome of an import.
+/// The outcome of an import: every problem of the file in one report. The kit's cell problems
+/// come first ([`Sheet::report`](crate::platform::xlsx::Sheet::report)); the importer then runs
+/// its rules over every row and adds their problems with [`ImportReport::add`], which leaves out
+/// a rule's problem on a cell that already has a cell problem (the cell problem says it). The
+/// registry ([`Exchange::import`]) puts them in row order.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ImportReport {
     pub rows: usize,
     pub created: usize,
     pub errors: Vec<RowError>,
+    /// The cells with a cell problem: (row, column key) and (row, Chinese header).
+    #[serde(skip)]
+    bad_cells: HashSet<(usize, String)>,
 }
 
 impl ImportReport {
+    /// The report of a file refused as a whole (not an xlsx, too large, a missing column…).
+    pub fn refused(errors: Vec<RowError>) -> ImportReport {
+        ImportReport { errors, ..ImportReport::default() }
+    }
+
+    /// The report of `rows` data rows whose cells had the problems `cell_errors` (named by the
+    /// key or the Chinese header of one of `columns`).
+    pub fn with_cell_problems(rows: usize, cell_errors: Vec<RowError>, columns: &[Column]) -> ImportReport {
+        let mut bad_cells = HashSet::new();
+        for e in &cell_errors {
+            bad_cells.insert((e.row, e.column.clone()));
+            if let Some(col) = columns.iter().find(|c| c.zh == e.column || c.key == e.column) {
+                bad_cells.insert((e.row, col.key.to_string()));
+                bad_cells.insert((e.row, col.zh.to_string()));
+            }
+        }
+        ImportReport { rows, created: 0, errors: cell_errors, bad_cells }
+    }
+
+    /// Adds a rule's problem, unless its cell already has a cell problem.
+    pub fn add(&mut self, e: RowError) {
+        if !self.bad_cells.contains(&(e.row, e.column.clone())) {
+            self.errors.push(e);
+        }
+    }
+
+    /// Adds rules' problems (see [`ImportReport::add`]).
+    pub fn extend(&mut self, errors: impl IntoIterator<Item = RowError>) {
+        for e in errors {
+            self.add(e);
+        }
+    }
+
+    /// Whether the cell `column` (key or Chinese header) of `row` parsed.
+    pub fn cell_ok(&self, row: usize, column: &str) -> bool {
+        !self.bad_cells.contains(&(row, column.to_string()))
+    }
+
+    /// The problems in row order (file problems first; a row's problems in the order found).
+    pub fn sort(&mut self) {
+        self.errors.sort_by_key(|e| e.row);
+    }
+
     pub fn committed(&self) -> bool {
         self.errors.is_empty()
     }
@@ -247,6 +298,7 @@ mod tests {
         let report = ImportReport {
             rows: 3,
             created: 0,
+            bad_cells: HashSet::new(),
             errors: vec![
                 RowError::new(2, "credit_code", "orgs.error.credit_code", z),
                 RowError::new(3, "身份证号", "workers.error.id_number", birth),
@@ -274,7 +326,7 @@ mod tests {
         );
         // Only the name of a column the report does not know stays as it came.
         assert!(!en.replace("身份证号", "").chars().any(|c| c as u32 >= 0x3000), "{en}");
-        let done = ImportReport { rows: 2, created: 2, errors: vec![] };
+        let done = ImportReport { rows: 2, created: 2, ..ImportReport::default() };
         assert_eq!(
             (done.to_text(Lang::Zh, COLUMNS), done.to_text(Lang::En, &[])),
             ("已导入 2 行".into(), "imported 2 rows".into())
@@ -308,28 +360,39 @@ impl Format {
 
 /// The future of an importer or exporter of the registry.
 pub type BoxFut<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = anyhow::Result<T>> + Send + 'a>>;
-/// Imports a whole file (all rows or nothing) as the actor, inside the scope.
-pub type ImportFn = for<'a> fn(
-    &'a crate::platform::db::Db,
-    &'a crate::platform::audit::Actor,
-    &'a crate::platform::access::Scope,
-    Format,
-    &'a [u8],
-) -> BoxFut<'a, ImportReport>;
-/// Exports the records of a scope in a format (an exporter without CSV answers an error).
-pub type ExportFn =
-    for<'a> fn(&'a crate::platform::db::Db, &'a crate::platform::access::Scope, Format) -> BoxFut<'a, Vec<u8>>;
+
+/// Who imports, where, and when: what every importer of the registry is given.
+pub struct ImportCtx<'a> {
+    pub db: &'a crate::platform::db::Db,
+    pub actor: &'a crate::platform::audit::Actor,
+    /// Rows are written into units inside this scope only.
+    pub scope: &'a crate::platform::access::Scope,
+    pub today: chrono::NaiveDate,
+    /// The record the rows go into when a page names it (the plan of `/party/plans/{id}/import`);
+    /// `None` on the command line, where the file names it.
+    pub parent: Option<i64>,
+}
+
+/// Imports a whole file (all rows or nothing).
+pub type ImportFn = for<'a> fn(&'a ImportCtx<'a>, &'a [u8]) -> BoxFut<'a, ImportReport>;
+/// Exports the records of a scope.
+pub type ExportFn = for<'a> fn(&'a crate::platform::db::Db, &'a crate::platform::access::Scope) -> BoxFut<'a, Vec<u8>>;
 
 /// One kind of record that can be imported and/or exported as a file. Each domain declares its
-/// kinds in its `import.rs`; `app::exchanges()` lists them; the command line (and the web pages)
-/// dispatch through the list, so a kind is added in one place.
+/// kinds in its `import.rs`; `app::exchanges()` lists them; the command line and the web import
+/// pages dispatch through the list ([`Exchange::import`], [`Exchange::export`]), so a kind is
+/// added in one place and a file gives the same report on the page and on the command line.
 pub struct Exchange {
     /// The name on the command line (`shegong import units FILE`).
     pub kind: &'static str,
-    /// The columns of its files (they name the columns in the command line's report).
+    /// The columns of its files (they name the columns in the report).
     pub columns: &'static [Column],
+    /// Reads an xlsx (the kit checks the content, not the file name).
     pub import: Option<ImportFn>,
+    /// Reads CSV text (UTF-8), for kinds that offer it to scripts.
+    pub import_csv: Option<ImportFn>,
     pub export: Option<ExportFn>,
+    pub export_csv: Option<ExportFn>,
 }
 
 impl Exchange {
@@ -339,7 +402,41 @@ impl Exchange {
     }
     /// The names of the kinds that can be imported (`import`) or exported.
     pub fn names(all: &[&'static Exchange], import: bool) -> Vec<&'static str> {
-        all.iter().filter(|e| if import { e.import.is_some() } else { e.export.is_some() }).map(|e| e.kind).collect()
+        all.iter().filter(|e| if import { e.imports() } else { e.exports() }).map(|e| e.kind).collect()
+    }
+    pub fn imports(&self) -> bool {
+        self.import.is_some() || self.import_csv.is_some()
+    }
+    pub fn exports(&self) -> bool {
+        self.export.is_some() || self.export_csv.is_some()
+    }
+
+    /// Imports a file in `format` through the kind's importer; the report's problems in row
+    /// order. A format the kind does not read is an error.
+    pub async fn import(&self, ctx: &ImportCtx<'_>, format: Format, bytes: &[u8]) -> anyhow::Result<ImportReport> {
+        let run = match format {
+            Format::Xlsx => self.import,
+            Format::Csv => self.import_csv,
+        }
+        .ok_or_else(|| unsupported_format(self.kind, format))?;
+        let mut report = run(ctx, bytes).await?;
+        report.sort();
+        Ok(report)
+    }
+
+    /// Exports the records of `scope` in `format`.
+    pub async fn export(
+        &self,
+        db: &crate::platform::db::Db,
+        scope: &crate::platform::access::Scope,
+        format: Format,
+    ) -> anyhow::Result<Vec<u8>> {
+        let run = match format {
+            Format::Xlsx => self.export,
+            Format::Csv => self.export_csv,
+        }
+        .ok_or_else(|| unsupported_format(self.kind, format))?;
+        run(db, scope).await
     }
 }
 

@@ -500,28 +500,49 @@ pub async fn error_list(
     ErrorList::new(c.lang, errors, columns, href)
 }
 
-/// Runs an uploaded file through an importer and answers with the shared import page: 200 with
-/// the count written, or 422 with the problems (including "too large" and "no file").
-pub async fn import_upload<F, Fut>(
-    c: PageCtx,
+/// Runs an uploaded xlsx through a kind's importer of the registry (`app::exchanges`) as the
+/// signed-in user, inside their scope (`parent`: the record a page imports into). Problems of
+/// the upload itself ("too large") come back as a report; no file at all is a 400.
+pub async fn upload_report(
+    st: &crate::platform::AppState,
+    c: &PageCtx,
+    auth: &crate::platform::access::Auth,
     mp: axum::extract::Multipart,
-    data_dir: &str,
+    exchange: &crate::platform::import::Exchange,
+    parent: Option<i64>,
+) -> AppResult<crate::platform::import::ImportReport> {
+    use crate::platform::import::{Format, ImportCtx, ImportReport, RowError};
+    match read_upload(mp).await {
+        Ok(Some(bytes)) => {
+            let actor = crate::platform::audit::Actor::user(auth, &c.ip);
+            let ctx = ImportCtx {
+                db: &st.db,
+                actor: &actor,
+                scope: &auth.scope,
+                today: crate::platform::time::today(),
+                parent,
+            };
+            Ok(exchange.import(&ctx, Format::Xlsx, &bytes).await?)
+        }
+        Ok(None) => Err(AppError::BadRequest("import.error.no_file".into())),
+        Err(key) => Ok(ImportReport::refused(vec![RowError::new(0, "", key, "")])),
+    }
+}
+
+/// Runs an uploaded file through a kind's importer ([`upload_report`]) and answers with the
+/// shared import page: 200 with the count written, or 422 with the problems.
+pub async fn import_upload(
+    st: &crate::platform::AppState,
+    c: PageCtx,
+    auth: &crate::platform::access::Auth,
+    mp: axum::extract::Multipart,
+    exchange: &crate::platform::import::Exchange,
     page: fn(PageCtx, Option<crate::platform::import::ImportReport>) -> ImportPage,
-    run: F,
-) -> AppResult<Response>
-where
-    F: FnOnce(Vec<u8>) -> Fut,
-    Fut: std::future::Future<Output = anyhow::Result<crate::platform::import::ImportReport>>,
-{
-    use crate::platform::import::{ImportReport, RowError};
-    let report = match read_upload(mp).await {
-        Ok(Some(bytes)) => run(bytes).await?,
-        Ok(None) => return Err(AppError::BadRequest("import.error.no_file".into())),
-        Err(key) => ImportReport { errors: vec![RowError::new(0, "", key, "")], ..ImportReport::default() },
-    };
+) -> AppResult<Response> {
+    let report = upload_report(st, &c, auth, mp, exchange, None).await?;
     let status = if report.committed() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let mut p = page(c, None);
-    p.error_list = error_list(&p.c, data_dir, &report.errors, p.columns).await;
+    p.error_list = error_list(&p.c, &st.config.data_dir, &report.errors, p.columns).await;
     p.report = Some(report);
     render_status(status, &p)
 }

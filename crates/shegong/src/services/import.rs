@@ -7,9 +7,10 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::platform::access::Scope;
-use crate::platform::audit::{self, Actor, Event};
+use crate::platform::audit::{self, Event};
 use crate::platform::db::Db;
-use crate::platform::import::{ImportReport, RowError};
+use crate::platform::i18n::{t, Lang};
+use crate::platform::import::{Exchange, ImportCtx, ImportReport, RowError};
 use crate::platform::xlsx::{self, Cell, ColKind, Column};
 use crate::services::model::{self, check_payment, PaymentInput, ProjectInput};
 use crate::services::store::{self, ProjectRow};
@@ -86,18 +87,13 @@ struct PlannedProject {
     signing: Option<(i64, String, NaiveDate)>,
 }
 
-pub async fn import_projects(
-    db: &Db,
-    actor: &Actor,
-    scope: &Scope,
-    today: NaiveDate,
-    bytes: &[u8],
-) -> anyhow::Result<ImportReport> {
+pub async fn import_projects(ctx: &ImportCtx<'_>, bytes: &[u8]) -> anyhow::Result<ImportReport> {
     let sheet = match xlsx::read(bytes, PROJECT_COLUMNS) {
         Ok(s) => s,
-        Err(errors) => return Ok(ImportReport { rows: 0, created: 0, errors }),
+        Err(errors) => return Ok(ImportReport::refused(errors)),
     };
-    let mut report = ImportReport { rows: sheet.rows.len(), ..ImportReport::default() };
+    let (db, actor, scope, today) = (ctx.db, ctx.actor, ctx.scope, ctx.today);
+    let mut report = sheet.report(PROJECT_COLUMNS);
     let c = &db.conn;
     let buyers = store::buyer_units(c, scope).await?;
     let this_year: i32 = today.format("%Y").to_string().parse().unwrap_or(2100);
@@ -204,7 +200,7 @@ pub async fn import_projects(
                     signing,
                 })
             }
-            _ => report.errors.extend(errs),
+            _ => report.extend(errs),
         }
     }
     if !report.committed() {
@@ -260,18 +256,13 @@ pub async fn import_projects(
     Ok(report)
 }
 
-pub async fn import_payments(
-    db: &Db,
-    actor: &Actor,
-    scope: &Scope,
-    today: NaiveDate,
-    bytes: &[u8],
-) -> anyhow::Result<ImportReport> {
+pub async fn import_payments(ctx: &ImportCtx<'_>, bytes: &[u8]) -> anyhow::Result<ImportReport> {
     let sheet = match xlsx::read(bytes, PAYMENT_COLUMNS) {
         Ok(s) => s,
-        Err(errors) => return Ok(ImportReport { rows: 0, created: 0, errors }),
+        Err(errors) => return Ok(ImportReport::refused(errors)),
     };
-    let mut report = ImportReport { rows: sheet.rows.len(), ..ImportReport::default() };
+    let (db, actor, scope, today) = (ctx.db, ctx.actor, ctx.scope, ctx.today);
+    let mut report = sheet.report(PAYMENT_COLUMNS);
     let c = &db.conn;
     // The facts of each project as the rows above change them.
     let mut projects: HashMap<String, (ProjectRow, model::ProjectFacts)> = HashMap::new();
@@ -300,7 +291,7 @@ pub async fn import_payments(
         }
         let Some(no) = contract else {
             errs.push(RowError::new(row, "contract_no", "services.error.contract_unknown", get(0)));
-            report.errors.extend(errs);
+            report.extend(errs);
             continue;
         };
         if !projects.contains_key(&no) {
@@ -311,7 +302,7 @@ pub async fn import_payments(
                 }
                 _ => {
                     errs.push(RowError::new(row, "contract_no", "services.error.contract_unknown", no.clone()));
-                    report.errors.extend(errs);
+                    report.extend(errs);
                     continue;
                 }
             }
@@ -340,7 +331,7 @@ pub async fn import_payments(
                 Ok(()) => {}
             }
         }
-        report.errors.extend(errs);
+        report.extend(errs);
     }
     if !report.committed() {
         return Ok(report);
@@ -362,7 +353,7 @@ pub async fn import_payments(
             let f = store::facts(&*tx, p.id).await?.unwrap_or_default();
             if f.paid_fen > f.amount_fen {
                 drop(tx);
-                report.errors.push(RowError::new(0, "amount", "services.error.overpay", no.clone()));
+                report.add(RowError::new(0, "amount", "services.error.overpay", no.clone()));
                 report.created = 0;
                 return Ok(report);
             }
@@ -401,3 +392,42 @@ pub fn payment_row(p: &ProjectRow, pay: &store::PaymentRow) -> Vec<Cell> {
         Cell::Text(pay.note.clone()),
     ]
 }
+
+/// Every project of a scope in the export's columns (statuses in Chinese, the platform's language).
+pub async fn export_projects(db: &Db, scope: &Scope) -> anyhow::Result<Vec<u8>> {
+    let rows = store::projects_all(&db.conn, scope, &store::ProjectFilter::default()).await?;
+    let cells: Vec<Vec<Cell>> =
+        rows.iter().map(|p| project_row(p, t(Lang::Zh, &format!("services.status.{}", p.status)))).collect();
+    xlsx::write(PROJECT_EXPORT_COLUMNS, &cells)
+}
+
+/// Every payment of the projects of a scope, in the import's columns.
+pub async fn export_payments(db: &Db, scope: &Scope) -> anyhow::Result<Vec<u8>> {
+    let mut cells = Vec::new();
+    for p in &store::projects_all(&db.conn, scope, &store::ProjectFilter::default()).await? {
+        for pay in store::payments(&db.conn, p.id).await? {
+            cells.push(payment_row(p, &pay));
+        }
+    }
+    xlsx::write(PAYMENT_COLUMNS, &cells)
+}
+
+/// Projects: imported as planned (and signed) projects; exported with what the workflow produced.
+pub static PROJECTS: Exchange = Exchange {
+    kind: "projects",
+    columns: PROJECT_COLUMNS,
+    import: Some(|ctx, bytes| Box::pin(import_projects(ctx, bytes))),
+    import_csv: None,
+    export: Some(|db, scope| Box::pin(export_projects(db, scope))),
+    export_csv: None,
+};
+
+/// Payments of signed projects, both ways.
+pub static PAYMENTS: Exchange = Exchange {
+    kind: "payments",
+    columns: PAYMENT_COLUMNS,
+    import: Some(|ctx, bytes| Box::pin(import_payments(ctx, bytes))),
+    import_csv: None,
+    export: Some(|db, scope| Box::pin(export_payments(db, scope))),
+    export_csv: None,
+};

@@ -9,7 +9,8 @@ use serde::Serialize;
 use crate::platform::access::Scope;
 use crate::platform::audit::{self, Actor, Event};
 use crate::platform::db::Db;
-use crate::platform::import::RowError;
+use crate::platform::i18n::{t, Lang};
+use crate::platform::import::{Exchange, ImportCtx, ImportReport, RowError};
 use crate::platform::xlsx::{self, Cell, ColKind, Column};
 use crate::talent::model::LEVELS;
 use crate::talent::store;
@@ -66,6 +67,8 @@ pub async fn preview(db: &Db, scope: &Scope, bytes: &[u8]) -> anyhow::Result<Exa
         Ok(s) => s,
         Err(errors) => return Ok(ExamPreview { rows: vec![], errors }),
     };
+    // The cells' problems and the rules' problems of every row in one report.
+    let mut report = sheet.report(COLUMNS);
     let known = store::known_qualifications(&db.conn, scope).await?;
     let mut by_id: HashMap<String, (i64, Quals)> = HashMap::new();
     for k in known {
@@ -80,14 +83,14 @@ pub async fn preview(db: &Db, scope: &Scope, bytes: &[u8]) -> anyhow::Result<Exa
         let id = match cncodes::IdNumber::parse(&text(1)) {
             Ok(id) => id,
             Err(e) => {
-                out.errors.push(RowError::new(row, "id_number", "workers.error.id_number", e));
+                report.add(RowError::new(row, "id_number", "workers.error.id_number", e));
                 continue;
             }
         };
         let level = cells.get(2).and_then(|c| c.code()).filter(|l| LEVELS.contains(l)).unwrap_or("").to_string();
         let exam_year = cells.get(3).and_then(Cell::int).unwrap_or(0) as i32;
         if !(2008..=2100).contains(&exam_year) {
-            out.errors.push(RowError::new(row, "exam_year", "workers.error.exam_year", exam_year.to_string()));
+            report.add(RowError::new(row, "exam_year", "workers.error.exam_year", exam_year.to_string()));
             continue;
         }
         let certificate_no = text(4);
@@ -110,6 +113,8 @@ pub async fn preview(db: &Db, scope: &Scope, bytes: &[u8]) -> anyhow::Result<Exa
             worker_id,
         });
     }
+    report.sort();
+    out.errors = report.errors;
     Ok(out)
 }
 
@@ -138,3 +143,88 @@ pub async fn commit(db: &Db, actor: &Actor, preview: &ExamPreview) -> anyhow::Re
     tx.commit().await?;
     Ok(n)
 }
+
+/// The command line's exam import: the preview's checks, then the commit of a file without
+/// problems (unmatched rows are counted as read, not written).
+pub async fn import_exams(ctx: &ImportCtx<'_>, bytes: &[u8]) -> anyhow::Result<ImportReport> {
+    let p = preview(ctx.db, ctx.scope, bytes).await?;
+    if !p.errors.is_empty() {
+        return Ok(ImportReport::refused(p.errors));
+    }
+    let mut report = ImportReport::refused(vec![]);
+    report.rows = p.rows.len();
+    report.created = commit(ctx.db, ctx.actor, &p).await?;
+    Ok(report)
+}
+
+/// The columns of the register's export.
+pub const WORKER_COLUMNS: &[Column] = &[
+    Column { key: "name", zh: "姓名", en: "Name", kind: ColKind::Text, required: true },
+    Column { key: "id_number", zh: "公民身份号码", en: "ID number", kind: ColKind::Code, required: true },
+    Column { key: "gender", zh: "性别", en: "Gender", kind: ColKind::Text, required: true },
+    Column { key: "birth_year", zh: "出生年份", en: "Year of birth", kind: ColKind::Integer, required: true },
+    Column { key: "phone", zh: "手机号", en: "Phone", kind: ColKind::Code, required: false },
+    Column { key: "unit", zh: "单位", en: "Unit", kind: ColKind::Text, required: true },
+    Column {
+        key: "level", zh: "最高职业资格", en: "Highest qualification", kind: ColKind::Text, required: false
+    },
+    Column { key: "exam_year", zh: "考试年度", en: "Exam year", kind: ColKind::Integer, required: false },
+];
+
+/// One worker as an export row: ID number and phone in full only when `full`; labels in `lang`.
+pub fn worker_row(w: &store::WorkerRow, full: bool, lang: Lang) -> Vec<Cell> {
+    vec![
+        Cell::Text(w.name.clone()),
+        Cell::Text(if full { w.id_number.clone() } else { w.id_masked() }),
+        Cell::Text(t(lang, w.gender_key().as_str()).to_string()),
+        Cell::Int(i64::from(w.birth_year())),
+        Cell::Text(if full { w.phone.clone().unwrap_or_default() } else { w.phone_masked() }),
+        Cell::Text(w.unit_name.clone()),
+        Cell::Text(t(lang, w.level_key().as_str()).to_string()),
+        w.exam_year.map(|y| Cell::Int(i64::from(y))).unwrap_or(Cell::Empty),
+    ]
+}
+
+/// The workers of a scope, every page of the register.
+pub async fn all_workers(db: &Db, scope: &Scope, f: &store::WorkerFilter) -> anyhow::Result<Vec<store::WorkerRow>> {
+    let mut p = crate::platform::paging::PageParams { per_page: Some(200), ..Default::default() };
+    let mut rows = Vec::new();
+    loop {
+        let page = store::workers(&db.conn, scope, f, &p).await?;
+        let done = !page.has_next();
+        rows.extend(page.items);
+        if done {
+            break;
+        }
+        p.page = Some(p.page() + 1);
+    }
+    Ok(rows)
+}
+
+/// The register as the command line exports it: ID numbers and phones masked (the export is a
+/// file that travels; the full numbers are revealed one record at a time, audited).
+pub async fn export_workers(db: &Db, scope: &Scope) -> anyhow::Result<Vec<u8>> {
+    let rows = all_workers(db, scope, &store::WorkerFilter::default()).await?;
+    let cells: Vec<Vec<Cell>> = rows.iter().map(|w| worker_row(w, false, Lang::Zh)).collect();
+    xlsx::write(WORKER_COLUMNS, &cells)
+}
+
+/// The register: exported only (workers are registered one by one, with their ID checked).
+pub static WORKERS: Exchange = Exchange {
+    kind: "workers",
+    columns: WORKER_COLUMNS,
+    import: None,
+    import_csv: None,
+    export: Some(|db, scope| Box::pin(export_workers(db, scope))),
+    export_csv: None,
+};
+
+/// Exam results: imported only (the register's qualifications are exported with the workers).
+pub static EXAMS: Exchange = Exchange {
+    kind: "exams",
+    columns: COLUMNS,
+    import: Some(|ctx, bytes| Box::pin(import_exams(ctx, bytes))),
+    import_csv: None,
+    export: None,
+    export_csv: None,
+};

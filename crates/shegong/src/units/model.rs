@@ -318,3 +318,105 @@ mod tests {
         assert_eq!((v["code"].as_str(), v["kind"].as_str()), (Some("new-1"), Some("community")));
     }
 }
+
+/// Why a unit named in an import file cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitRefError {
+    /// No unit has this path, code, division code or name.
+    NoSuch,
+    /// Several units in the scope answer to it (a name or code used twice): the path tells them apart.
+    Ambiguous,
+    /// The unit exists but lies outside the importer's scope.
+    OutOfScope,
+}
+
+impl UnitRefError {
+    /// The locale key of the problem.
+    pub fn key(self) -> &'static str {
+        match self {
+            UnitRefError::NoSuch => "import.error.no_unit",
+            UnitRefError::Ambiguous => "import.error.unit_ambiguous",
+            UnitRefError::OutOfScope => "import.error.unit_scope",
+        }
+    }
+}
+
+/// The units an import file may name, with the importer's scope: a cell names a unit by its
+/// path (`/320583/zhoushi/`, slashes at either end optional), its code, its division code or its
+/// name; a name or code must be unambiguous inside the scope.
+pub struct UnitRefs {
+    all: Vec<Unit>,
+    scope: crate::platform::access::Scope,
+}
+
+impl UnitRefs {
+    /// `all`: every active unit (the scope decides which of them may be used).
+    pub fn new(all: Vec<Unit>, scope: crate::platform::access::Scope) -> UnitRefs {
+        UnitRefs { all, scope }
+    }
+
+    /// The path a text names when it is written as a path (`a/b`, `/a/b/`), normalised.
+    pub fn as_path(text: &str) -> Option<String> {
+        let t = text.trim();
+        t.contains('/').then(|| format!("/{}/", t.trim_matches('/')))
+    }
+
+    /// The unit a cell names, or why it cannot be used.
+    pub fn resolve(&self, text: &str) -> Result<&Unit, UnitRefError> {
+        let t = crate::platform::import::clean_cell(text);
+        if t.is_empty() {
+            return Err(UnitRefError::NoSuch);
+        }
+        let candidates: Vec<&Unit> = match Self::as_path(&t) {
+            Some(path) => self.all.iter().filter(|u| u.path == path).collect(),
+            None => {
+                let by_code: Vec<&Unit> = self
+                    .all
+                    .iter()
+                    .filter(|u| u.code == t.to_ascii_lowercase() || u.division_code.as_deref() == Some(t.as_str()))
+                    .collect();
+                if by_code.is_empty() {
+                    self.all.iter().filter(|u| u.name == t).collect()
+                } else {
+                    by_code
+                }
+            }
+        };
+        if candidates.is_empty() {
+            return Err(UnitRefError::NoSuch);
+        }
+        let inside: Vec<&Unit> = candidates.into_iter().filter(|u| self.scope.contains_path(&u.path)).collect();
+        match inside.as_slice() {
+            [one] => Ok(one),
+            [] => Err(UnitRefError::OutOfScope),
+            _ => Err(UnitRefError::Ambiguous),
+        }
+    }
+
+    /// The units inside the scope, in tree order (the template's sheet of units).
+    pub fn in_scope(&self) -> impl Iterator<Item = &Unit> {
+        self.all.iter().filter(|u| self.scope.contains_path(&u.path))
+    }
+
+    /// The division codes of the unit at `path` and of its ancestors, the unit's first.
+    pub fn division_chain(&self, path: &str) -> Vec<String> {
+        let mut out: Vec<(usize, String)> = self
+            .all
+            .iter()
+            .filter(|u| path.starts_with(u.path.as_str()))
+            .filter_map(|u| u.division_code.clone().map(|d| (u.path.len(), d)))
+            .collect();
+        out.sort_by_key(|(len, _)| std::cmp::Reverse(*len));
+        out.into_iter().map(|(_, d)| d).collect()
+    }
+
+    /// The units inside the scope as the template's sheet of units lists them: path, name, code.
+    pub fn sheet(&self) -> Vec<[String; 3]> {
+        self.in_scope().map(|u| [u.path.clone(), u.name.clone(), u.code.clone()]).collect()
+    }
+
+    /// The unit with this id (any unit known).
+    pub fn by_id(&self, id: i64) -> Option<&Unit> {
+        self.all.iter().find(|u| u.id == id)
+    }
+}

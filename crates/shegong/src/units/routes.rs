@@ -380,8 +380,10 @@ async fn export_xlsx(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppR
     Ok(download(bytes, &format!("{}.xlsx", c.t("units.export_name")), XLSX_TYPE))
 }
 
-async fn template_xlsx(c: PageCtx) -> AppResult<Response> {
-    let bytes = crate::platform::xlsx::template(crate::units::import::XLSX_COLUMNS)?;
+async fn template_xlsx(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<Response> {
+    use crate::units::import::{unit_refs, HELP, XLSX_COLUMNS};
+    let units = unit_refs(&st.db, &auth.scope).await?.sheet();
+    let bytes = crate::platform::xlsx::template_with(XLSX_COLUMNS, HELP, &units)?;
     Ok(download(bytes, &format!("{}.xlsx", c.t("units.template_name")), XLSX_TYPE))
 }
 
@@ -404,10 +406,5 @@ async fn import_form(c: PageCtx) -> AppResult<Response> {
 }
 
 async fn import_upload(State(st): State<AppState>, c: PageCtx, auth: Auth, mp: Multipart) -> AppResult<Response> {
-    let actor = Actor::user(&auth, &c.ip);
-    let data_dir = st.config.data_dir.clone();
-    web::import_upload(c, mp, &data_dir, import_page, |bytes| async move {
-        crate::units::import::import_xlsx(&st.db, &actor, &auth.scope, &bytes).await
-    })
-    .await
+    web::import_upload(&st, c, &auth, mp, &crate::units::import::UNITS, import_page).await
 }

@@ -21,6 +21,19 @@ pub async fn get<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<Unit>, DbE
     .await
 }
 
+/// Every active unit inside the scope, in tree order (path), whole rows (exports, and the units
+/// an import may name).
+pub async fn all<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<Unit>, DbErr> {
+    let (sf, vals) = scope.path_filter("path");
+    Unit::find_by_statement(sql(
+        c.get_database_backend(),
+        &format!("SELECT {UNIT_COLS} FROM org_units WHERE active = ? AND {sf} ORDER BY path"),
+        std::iter::once(Value::from(true)).chain(vals).collect(),
+    ))
+    .all(c)
+    .await
+}
+
 /// A unit only if it lies inside the scope.
 pub async fn get_scoped<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result<Option<Unit>, DbErr> {
     Ok(get(c, id).await?.filter(|u| scope.contains_path(&u.path)))

@@ -11,6 +11,7 @@ mod browser;
 mod caches;
 mod dashboard;
 mod events;
+mod exchange;
 mod floor_plan;
 mod imports;
 mod input;

@@ -65,17 +65,29 @@ async fn cli_backup_and_check_on_sqlite() {
     assert!(shegong::cli::check(&copy).await.expect("check").is_empty());
     // Import of units: a bad file writes nothing and reports each row; a good one commits.
     let actor = shegong::platform::audit::Actor::system("test");
+    let scope = shegong::platform::access::Scope::all();
+    let ctx = shegong::platform::import::ImportCtx {
+        db: &app.db,
+        actor: &actor,
+        scope: &scope,
+        today: shegong::platform::time::today(),
+        parent: None,
+    };
+    let csv_format = shegong::platform::import::Format::Csv;
+    let units = &shegong::units::import::UNITS;
     let bad = "parent_path,code,name,name_en,kind\n/320583/zhoushi/,ok-one,好社区,,community\n/320583/nowhere/,x,无上级,,community\n/320583/zhoushi/,BAD CODE,坏代码,,community\n";
-    let rep = shegong::units::import::import_csv(&app.db, &actor, bad).await.expect("import");
+    let rep = units.import(&ctx, csv_format, bad.as_bytes()).await.expect("import");
     assert!(!rep.committed());
     assert_eq!(rep.errors.iter().map(|e| e.row).collect::<Vec<_>>(), vec![3, 4]);
+    assert_eq!(rep.errors[0].key, "import.error.no_unit", "a parent that does not exist is no such unit");
     assert_eq!(app.scalar("SELECT COUNT(*) FROM org_units WHERE code = 'ok-one'").await, 0);
     let good = "\u{feff}parent_path,code,name,name_en,kind\n/320583/zhoushi/,ok-one,好社区 ,,community\n/320583/zhoushi/ok-one/,room,社工室,,other\n";
-    let rep = shegong::units::import::import_csv(&app.db, &actor, good).await.expect("import");
+    let rep = units.import(&ctx, csv_format, good.as_bytes()).await.expect("import");
     assert!(rep.committed(), "{:?}", rep.errors);
     assert_eq!(rep.created, 2);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM org_units WHERE path = '/320583/zhoushi/ok-one/room/'").await, 1);
-    let csv = String::from_utf8(shegong::units::import::export_csv(&app.db).await.expect("export")).expect("utf8");
+    let csv =
+        String::from_utf8(shegong::units::import::export_csv(&app.db, &scope).await.expect("export")).expect("utf8");
     assert!(csv.contains("/320583/zhoushi/ok-one/,room,社工室"));
 }
 

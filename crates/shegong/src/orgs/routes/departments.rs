@@ -55,12 +55,8 @@ pub(super) async fn department_create(
 ) -> AppResult<Response> {
     let code = f.code.trim().to_ascii_lowercase();
     let name = f.name.trim().to_string();
-    let valid_code = (2..=32).contains(&code.len())
-        && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    let problem = if !valid_code {
-        Some("departments.error.code")
-    } else if name.chars().count() < 2 || name.chars().count() > 100 {
-        Some("departments.error.name")
+    let problem = if let Err(key) = crate::orgs::model::check_department(&code, &name) {
+        Some(key)
     } else if store::department_code_taken(&st.db.conn, &code).await? {
         Some("departments.error.code_taken")
     } else {

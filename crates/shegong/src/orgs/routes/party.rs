@@ -415,8 +415,10 @@ pub(super) fn party_import_page(c: PageCtx, report: Option<ImportReport>) -> Imp
     }
 }
 
-pub(super) async fn party_template(c: PageCtx) -> AppResult<Response> {
-    let bytes = crate::platform::xlsx::template(crate::orgs::import::PARTY_COLUMNS)?;
+pub(super) async fn party_template(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<Response> {
+    use crate::orgs::import::{PARTY_COLUMNS, PARTY_HELP};
+    let units = crate::units::unit_refs(&st.db, &auth.scope).await?.sheet();
+    let bytes = crate::platform::xlsx::template_with(PARTY_COLUMNS, PARTY_HELP, &units)?;
     Ok(download(bytes, &format!("{}.xlsx", c.t("party.import")), XLSX_TYPE))
 }
 
@@ -430,10 +432,5 @@ pub(super) async fn party_import_upload(
     auth: Auth,
     mp: Multipart,
 ) -> AppResult<Response> {
-    let actor = Actor::user(&auth, &c.ip);
-    let data_dir = st.config.data_dir.clone();
-    web::import_upload(c, mp, &data_dir, party_import_page, |bytes| async move {
-        crate::orgs::import::import_party_xlsx(&st.db, &actor, &auth.scope, &bytes).await
-    })
-    .await
+    web::import_upload(&st, c, &auth, mp, &crate::orgs::import::PARTY_ORGS, party_import_page).await
 }

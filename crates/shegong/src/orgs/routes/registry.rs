@@ -448,8 +448,10 @@ pub(super) async fn export_xlsx(
     Ok(download(bytes, &format!("{}.xlsx", c.t("orgs.export_name")), XLSX_TYPE).into_response())
 }
 
-pub(super) async fn template_xlsx(c: PageCtx) -> AppResult<Response> {
-    let bytes = crate::platform::xlsx::template(crate::orgs::import::XLSX_COLUMNS)?;
+pub(super) async fn template_xlsx(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<Response> {
+    use crate::orgs::import::{HELP, XLSX_COLUMNS};
+    let units = crate::units::unit_refs(&st.db, &auth.scope).await?.sheet();
+    let bytes = crate::platform::xlsx::template_with(XLSX_COLUMNS, HELP, &units)?;
     Ok(download(bytes, &format!("{}.xlsx", c.t("orgs.template_name")), XLSX_TYPE))
 }
 
@@ -477,10 +479,5 @@ pub(super) async fn import_upload(
     auth: Auth,
     mp: Multipart,
 ) -> AppResult<Response> {
-    let actor = Actor::user(&auth, &c.ip);
-    let data_dir = st.config.data_dir.clone();
-    web::import_upload(c, mp, &data_dir, import_page, |bytes| async move {
-        crate::orgs::import::import_xlsx(&st.db, &actor, &auth.scope, &bytes).await
-    })
-    .await
+    web::import_upload(&st, c, &auth, mp, &crate::orgs::import::ORGS, import_page).await
 }

@@ -212,3 +212,85 @@ pub async fn add_members<C: ConnectionTrait>(c: &C, party_org: i64, organisation
     .await
     .map(|_| ())
 }
+
+/// A Party organisation as its export reads: unit by path and name, the covered organisations
+/// by credit code.
+#[derive(Debug, Clone)]
+pub struct PartyExportRow {
+    pub name: String,
+    pub kind: String,
+    pub unit_path: String,
+    pub unit_name: String,
+    pub members: i32,
+    pub secretary: String,
+    pub established_on: NaiveDate,
+    pub in_action_plan: bool,
+    pub credit_codes: Vec<String>,
+}
+
+#[derive(FromQueryResult)]
+struct PartyExportBase {
+    id: i64,
+    name: String,
+    kind: String,
+    unit_path: String,
+    unit_name: String,
+    members: i32,
+    secretary: String,
+    established_on: NaiveDate,
+    in_action_plan: bool,
+}
+
+#[derive(FromQueryResult)]
+struct PartyMemberCode {
+    party_org_id: i64,
+    credit_code: String,
+}
+
+/// The Party organisations of a scope that cover organisations (not dissolved; a station's own
+/// branch belongs to the station) with the credit codes they cover.
+pub async fn party_export_rows<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<PartyExportRow>, DbErr> {
+    let (sf, vals) = scope.unit_filter("p.unit_id", None);
+    let b = c.get_database_backend();
+    let base = PartyExportBase::find_by_statement(sql(
+        b,
+        &format!(
+            "SELECT p.id, p.name, p.kind, u.path AS unit_path, u.name AS unit_name, p.members, p.secretary, \
+             p.established_on, p.in_action_plan FROM party_orgs p JOIN org_units u ON u.id = p.unit_id \
+             WHERE p.dissolved_on IS NULL AND {sf} \
+             AND EXISTS (SELECT 1 FROM party_org_members m WHERE m.party_org_id = p.id) ORDER BY p.established_on, p.id"
+        ),
+        vals.clone(),
+    ))
+    .all(c)
+    .await?;
+    let codes = PartyMemberCode::find_by_statement(sql(
+        b,
+        &format!(
+            "SELECT m.party_org_id, o.credit_code FROM party_org_members m \
+             JOIN organisations o ON o.id = m.organisation_id JOIN party_orgs p ON p.id = m.party_org_id \
+             WHERE {sf} ORDER BY o.credit_code"
+        ),
+        vals,
+    ))
+    .all(c)
+    .await?;
+    let mut by_org: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
+    for m in codes {
+        by_org.entry(m.party_org_id).or_default().push(m.credit_code);
+    }
+    Ok(base
+        .into_iter()
+        .map(|p| PartyExportRow {
+            credit_codes: by_org.remove(&p.id).unwrap_or_default(),
+            name: p.name,
+            kind: p.kind,
+            unit_path: p.unit_path,
+            unit_name: p.unit_name,
+            members: p.members,
+            secretary: p.secretary,
+            established_on: p.established_on,
+            in_action_plan: p.in_action_plan,
+        })
+        .collect())
+}

@@ -12,6 +12,7 @@
 
 use chrono::NaiveDate;
 
+use crate::platform::import::{ImportReport, RowError};
 use crate::platform::money::Amount;
 
 mod dates;
@@ -23,7 +24,7 @@ mod write;
 
 pub use read::read;
 pub use sniff::sniff_xlsx;
-pub use write::{template, write};
+pub use write::{template, template_with, write, ColumnHelp, UNITS_SHEET};
 
 /// Largest accepted upload.
 pub const MAX_BYTES: usize = 10 * 1024 * 1024;
@@ -148,8 +149,21 @@ impl Cell {
 }
 
 /// The data rows of a sheet, each with its 1-based spreadsheet row number and its cells in the
-/// order of the columns it was read with.
+/// order of the columns it was read with, and the problems of its cells. A cell with a problem
+/// reads as [`Cell::Empty`]; the importer still runs its rules over the row (see
+/// [`Sheet::report`]), so that one upload reports every problem.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Sheet {
     pub rows: Vec<(usize, Vec<Cell>)>,
+    /// Every cell problem, in row order.
+    pub errors: Vec<RowError>,
+}
+
+impl Sheet {
+    /// The report of an import of this sheet, holding the cell problems; the importer adds its
+    /// rules' problems with [`ImportReport::add`] (which leaves out those on a cell that
+    /// already has a problem) and writes only when the report has none.
+    pub fn report(&self, columns: &[Column]) -> ImportReport {
+        ImportReport::with_cell_problems(self.rows.len(), self.errors.clone(), columns)
+    }
 }

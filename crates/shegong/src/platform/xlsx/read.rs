@@ -171,7 +171,8 @@ fn parse_cell(d: &Data, kind: ColKind, is_1904: bool) -> CellResult {
         }
         ColKind::Enum(options) => options
             .iter()
-            .find(|(code, zh)| *zh == shown || code.eq_ignore_ascii_case(&shown))
+            // The label as the cell was cleaned (full-width brackets read as half-width: 市(县)).
+            .find(|(code, zh)| *zh == shown || clean_cell(zh) == shown || code.eq_ignore_ascii_case(&shown))
             .map(|(code, _)| Cell::Enum(code))
             .ok_or_else(|| (KEY_ENUM, allowed(shown, options))),
         ColKind::Code => match d {
@@ -242,6 +243,8 @@ fn read_cells(bytes: &[u8], columns: &[Column]) -> Result<(bool, RawRows), Vec<R
 
 /// Reads the first sheet of an xlsx: the first non-empty row is the header, matched to
 /// `columns`; every cell of every following row is validated. Entirely empty rows are skipped.
+/// `Err` refuses the file as a whole (type, size, rows, header); the cells' problems are in
+/// [`Sheet::errors`], with the rows, so that the importer's rules run over every row as well.
 pub fn read(bytes: &[u8], columns: &[Column]) -> Result<Sheet, Vec<RowError>> {
     if bytes.len() > MAX_BYTES {
         return Err(file_error(KEY_TOO_LARGE, format!("> {} MB", MAX_BYTES / 1024 / 1024)));
@@ -280,9 +283,6 @@ pub fn read(bytes: &[u8], columns: &[Column]) -> Result<Sheet, Vec<RowError>> {
         }
         sheet.rows.push((row_no, out));
     }
-    if errors.is_empty() {
-        Ok(sheet)
-    } else {
-        Err(errors)
-    }
+    sheet.errors = errors;
+    Ok(sheet)
 }

@@ -31,14 +31,16 @@ fn kind_name(kind: ColKind) -> &'static str {
 fn kind_notes(kind: ColKind) -> String {
     match kind {
         ColKind::Text => String::new(),
-        ColKind::Integer => "如 12 / e.g. 12".into(),
+        // The type says "whole number"; an example belongs to the column (a year is not 12).
+        ColKind::Integer => String::new(),
         ColKind::Money => {
             "以元为单位，最多两位小数，如 1300000.50 / in yuan, at most 2 decimals, e.g. 1300000.50".into()
         }
         ColKind::Date => "如 2022-06-01、2022/6/1、2022年6月1日、20220601 / e.g. 2022-06-01, 2022/6/1, 20220601".into(),
         ColKind::Enum(options) => {
-            let list: Vec<String> = options.iter().map(|(c, zh)| format!("{zh} ({c})")).collect();
-            format!("可选 / allowed: {}", list.join("、"))
+            // The labels a user picks from the drop-down (the internal codes stay internal).
+            let list: Vec<&str> = options.iter().map(|(_, zh)| *zh).collect();
+            format!("从下拉列表选择 / pick from the list: {}", list.join("、"))
         }
         ColKind::Code => {
             "请按文本填写，不要输入为数字（长代码会丢失位数） / enter as text, not as a number (long codes lose digits)"
@@ -87,6 +89,19 @@ fn data_sheet(ws: &mut Worksheet, columns: &[Column]) -> anyhow::Result<()> {
 
 /// The blank template: the data sheet with its header, and the instructions sheet.
 pub fn template(columns: &[Column]) -> anyhow::Result<Vec<u8>> {
+    template_with(columns, &[], &[])
+}
+
+/// The name of the sheet listing the units the uploader may name.
+pub const UNITS_SHEET: &str = "单位";
+
+/// What a column asks for, for the instructions sheet: column key, Chinese, English.
+pub type ColumnHelp = (&'static str, &'static str, &'static str);
+
+/// The template with what each column asks for (`help`, shown in both languages on the
+/// instructions sheet before the format) and, when the file names units, a sheet of the units in
+/// the uploader's scope (`units`: path, name, code).
+pub fn template_with(columns: &[Column], help: &[ColumnHelp], units: &[[String; 3]]) -> anyhow::Result<Vec<u8>> {
     let mut wb = Workbook::new();
     data_sheet(wb.add_worksheet(), columns)?;
 
@@ -106,7 +121,8 @@ pub fn template(columns: &[Column]) -> anyhow::Result<Vec<u8>> {
         "Instructions: row 1 holds the column headings, do not change them; enter one record per row from row 2; only the first sheet is read.",
         &bold,
     )?;
-    let heads = ["列 / Column", "必填 / Required", "类型 / Type", "取值与格式 / Values and format"];
+    let heads =
+        ["列 / Column", "必填 / Required", "类型 / Type", "填写什么 / What to enter", "取值与格式 / Values and format"];
     for (c, h) in (0u16..).zip(heads) {
         ws.write_string_with_format(3, c, h, &bold)?;
     }
@@ -114,12 +130,32 @@ pub fn template(columns: &[Column]) -> anyhow::Result<Vec<u8>> {
         ws.write_string(r, 0, col.header())?;
         ws.write_string(r, 1, if col.required { "是 / Yes" } else { "否 / No" })?;
         ws.write_string(r, 2, kind_name(col.kind))?;
-        ws.write_string_with_format(r, 3, kind_notes(col.kind), &wrap)?;
+        let what =
+            help.iter().find(|(k, _, _)| *k == col.key).map_or(String::new(), |(_, zh, en)| format!("{zh} / {en}"));
+        ws.write_string_with_format(r, 3, what, &wrap)?;
+        ws.write_string_with_format(r, 4, kind_notes(col.kind), &wrap)?;
     }
     ws.set_column_width(0, 30)?;
     ws.set_column_width(1, 14)?;
     ws.set_column_width(2, 26)?;
-    ws.set_column_width(3, 80)?;
+    ws.set_column_width(3, 60)?;
+    ws.set_column_width(4, 60)?;
+    if !units.is_empty() {
+        let ws = wb.add_worksheet();
+        ws.set_name(UNITS_SHEET)?;
+        for (c, h) in (0u16..).zip(["路径 / Path", "名称 / Name", "代码 / Code"]) {
+            ws.write_string_with_format(0, c, h, &bold)?;
+        }
+        for (r, unit) in (1u32..).zip(units) {
+            for (c, v) in (0u16..).zip(unit) {
+                ws.write_string(r, c, v)?;
+            }
+        }
+        ws.set_column_width(0, 40)?;
+        ws.set_column_width(1, 30)?;
+        ws.set_column_width(2, 20)?;
+        ws.set_freeze_panes(1, 0)?;
+    }
     wb.save_to_buffer().context("writing the xlsx template")
 }
 

@@ -4,16 +4,12 @@ use axum::extract::{Multipart, Query, State};
 use axum::response::Response;
 
 use crate::platform::access::{Auth, Need, Routes};
-use crate::platform::audit::Actor;
 use crate::platform::error::AppResult;
 use crate::platform::import::ImportReport;
 use crate::platform::web::{self, download, render, ImportPage, PageCtx, XLSX_TYPE};
 use crate::platform::xlsx::{self, Cell};
 use crate::platform::AppState;
-use crate::services::import::{
-    import_payments, import_projects, payment_row, project_row, PAYMENT_COLUMNS, PROJECT_COLUMNS,
-    PROJECT_EXPORT_COLUMNS,
-};
+use crate::services::import::{payment_row, project_row, PAYMENT_COLUMNS, PROJECT_COLUMNS, PROJECT_EXPORT_COLUMNS};
 use crate::services::store;
 
 pub fn routes() -> Routes {
@@ -75,21 +71,11 @@ async fn payments_template(c: PageCtx) -> AppResult<Response> {
 }
 
 async fn projects_upload(State(st): State<AppState>, c: PageCtx, auth: Auth, mp: Multipart) -> AppResult<Response> {
-    let actor = Actor::user(&auth, &c.ip);
-    let data_dir = st.config.data_dir.clone();
-    web::import_upload(c, mp, &data_dir, projects_page, |bytes| async move {
-        import_projects(&st.db, &actor, &auth.scope, crate::platform::time::today(), &bytes).await
-    })
-    .await
+    web::import_upload(&st, c, &auth, mp, &crate::services::import::PROJECTS, projects_page).await
 }
 
 async fn payments_upload(State(st): State<AppState>, c: PageCtx, auth: Auth, mp: Multipart) -> AppResult<Response> {
-    let actor = Actor::user(&auth, &c.ip);
-    let data_dir = st.config.data_dir.clone();
-    web::import_upload(c, mp, &data_dir, payments_page, |bytes| async move {
-        import_payments(&st.db, &actor, &auth.scope, crate::platform::time::today(), &bytes).await
-    })
-    .await
+    web::import_upload(&st, c, &auth, mp, &crate::services::import::PAYMENTS, payments_page).await
 }
 
 async fn projects_export(

@@ -269,47 +269,12 @@ async fn workers_export(
     auth: Auth,
     Query(f): Query<store::WorkerFilter>,
 ) -> AppResult<Response> {
-    use crate::platform::xlsx::{Cell, ColKind, Column};
-    const COLUMNS: &[Column] = &[
-        Column { key: "name", zh: "姓名", en: "Name", kind: ColKind::Text, required: true },
-        Column { key: "id_number", zh: "公民身份号码", en: "ID number", kind: ColKind::Code, required: true },
-        Column { key: "gender", zh: "性别", en: "Gender", kind: ColKind::Text, required: true },
-        Column { key: "birth_year", zh: "出生年份", en: "Year of birth", kind: ColKind::Integer, required: true },
-        Column { key: "phone", zh: "手机号", en: "Phone", kind: ColKind::Code, required: false },
-        Column { key: "unit", zh: "单位", en: "Unit", kind: ColKind::Text, required: true },
-        Column {
-            key: "level", zh: "最高职业资格", en: "Highest qualification", kind: ColKind::Text, required: false
-        },
-        Column { key: "exam_year", zh: "考试年度", en: "Exam year", kind: ColKind::Integer, required: false },
-    ];
+    use crate::platform::xlsx::Cell;
+    use crate::talent::import::{all_workers, worker_row, WORKER_COLUMNS};
     let full = auth.can("talent.pii_reveal");
-    let mut p = PageParams { per_page: Some(200), ..PageParams::default() };
-    let mut rows = Vec::new();
-    loop {
-        let page = store::workers(&st.db.conn, &auth.scope, &f, &p).await?;
-        let done = !page.has_next();
-        rows.extend(page.items);
-        if done {
-            break;
-        }
-        p.page = Some(p.page() + 1);
-    }
-    let cells: Vec<Vec<Cell>> = rows
-        .iter()
-        .map(|w| {
-            vec![
-                Cell::Text(w.name.clone()),
-                Cell::Text(if full { w.id_number.clone() } else { w.id_masked() }),
-                Cell::Text(c.t(w.gender_key().as_str()).to_string()),
-                Cell::Int(i64::from(w.birth_year())),
-                Cell::Text(if full { w.phone.clone().unwrap_or_default() } else { w.phone_masked() }),
-                Cell::Text(w.unit_name.clone()),
-                Cell::Text(c.t(w.level_key().as_str()).to_string()),
-                w.exam_year.map(|y| Cell::Int(i64::from(y))).unwrap_or(Cell::Empty),
-            ]
-        })
-        .collect();
-    let bytes = crate::platform::xlsx::write(COLUMNS, &cells)?;
+    let rows = all_workers(&st.db, &auth.scope, &f).await?;
+    let cells: Vec<Vec<Cell>> = rows.iter().map(|w| worker_row(w, full, c.lang)).collect();
+    let bytes = crate::platform::xlsx::write(WORKER_COLUMNS, &cells)?;
     let tx = st.db.write().await?;
     audit::record(
         &*tx,
