@@ -12,6 +12,7 @@ mod caches;
 mod dashboard;
 mod events;
 mod floor_plan;
+mod forms;
 mod imports;
 mod input;
 mod lists;
