@@ -19,6 +19,9 @@ pub static EVENT: Record =
 /// A policy document, reached when its unit lies inside the caller's scope.
 pub static DOCUMENT: Record =
     Record { name: "document", table: "documents", reach: Reach::Unit { owner: Some("created_by") }, parent: None };
+/// An honour, reached when its unit lies inside the caller's scope.
+pub static HONOUR: Record =
+    Record { name: "honour", table: "honours", reach: Reach::Unit { owner: Some("created_by") }, parent: None };
 /// Photos of events: readable with `events.read` when the event lies inside the caller's scope.
 pub static EVENT_FILES: FileOwner = FileOwner { entity: "event", readable: event_readable, reach: None };
 /// Files of policy documents: readable with `events.read` when the document lies inside the scope.

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::orgs::model::parse_date;
+use crate::orgs::model::{date_problem, parse_date};
 
 pub const EVENT_KINDS: [&str; 6] = ["meeting", "launch", "ceremony", "training", "seminar", "other"];
 pub const HONOUR_LEVELS: [&str; 4] = ["national", "provincial", "suzhou", "city"];
@@ -31,6 +31,9 @@ pub struct EventForm {
     pub hours: String,
     #[serde(default)]
     pub committee: String,
+    /// Edits only.
+    #[serde(default)]
+    pub version: String,
     #[serde(default, rename = "_nonce")]
     pub nonce: String,
 }
@@ -82,7 +85,7 @@ impl EventForm {
         }
         let held_on = parse_date(&self.held_on);
         if held_on.is_none() {
-            errs.push(("held_on", "events.error.date"));
+            errs.push(("held_on", date_problem(&self.held_on, "events.error.date")));
         }
         let attendees = match self.attendees.trim() {
             "" => 0,
@@ -129,6 +132,9 @@ pub struct HonourForm {
     pub awardee_name: String,
     #[serde(default)]
     pub awarding_body: String,
+    /// Edits only.
+    #[serde(default)]
+    pub version: String,
     #[serde(default, rename = "_nonce")]
     pub nonce: String,
 }
@@ -185,6 +191,54 @@ impl HonourForm {
     }
 }
 
+/// The policy-document form (registration and edit).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DocumentForm {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub doc_number: String,
+    #[serde(default)]
+    pub issuer: String,
+    #[serde(default)]
+    pub issued_on: String,
+    /// Edits only.
+    #[serde(default)]
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentInput {
+    pub title: String,
+    pub doc_number: String,
+    pub issuer: String,
+    pub issued_on: NaiveDate,
+}
+
+impl DocumentForm {
+    /// A title of 2–200 characters and the date it was issued (not after today).
+    pub fn validate(&self, today: NaiveDate) -> Result<DocumentInput, Vec<(&'static str, &'static str)>> {
+        let mut errs = Vec::new();
+        let title = self.title.trim().to_string();
+        if title.chars().count() < 2 || title.chars().count() > 200 {
+            errs.push(("title", "documents.invalid.title"));
+        }
+        let issued_on = parse_date(&self.issued_on).filter(|d| *d <= today);
+        if issued_on.is_none() {
+            errs.push(("issued_on", date_problem(&self.issued_on, "documents.invalid.issued_on")));
+        }
+        match issued_on {
+            Some(issued_on) if errs.is_empty() => Ok(DocumentInput {
+                title,
+                doc_number: self.doc_number.trim().chars().take(100).collect(),
+                issuer: self.issuer.trim().chars().take(200).collect(),
+                issued_on,
+            }),
+            _ => Err(errs),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,5 +268,20 @@ mod tests {
             ..HonourForm::default()
         };
         assert_eq!(h.validate().expect("valid").year, 2022);
+    }
+
+    #[test]
+    fn an_empty_date_is_required_not_wrong() {
+        let e = EventForm { held_on: " ".into(), ..EventForm::default() }.validate().unwrap_err();
+        assert!(e.contains(&("held_on", "common.required")), "{e:?}");
+        let e = EventForm { held_on: "2022-02-30".into(), ..EventForm::default() }.validate().unwrap_err();
+        assert!(e.contains(&("held_on", "events.error.date")), "{e:?}");
+        let today = NaiveDate::from_ymd_opt(2022, 12, 31).expect("date");
+        let d = DocumentForm { title: "办法".into(), ..DocumentForm::default() };
+        assert_eq!(d.validate(today).unwrap_err(), vec![("issued_on", "common.required")]);
+        let later = DocumentForm { issued_on: "2023-01-01".into(), ..d.clone() };
+        assert_eq!(later.validate(today).unwrap_err(), vec![("issued_on", "documents.invalid.issued_on")]);
+        let ok = DocumentForm { issued_on: "2022年3月1日".into(), ..d };
+        assert_eq!(ok.validate(today).expect("valid").issued_on, NaiveDate::from_ymd_opt(2022, 3, 1).expect("d"));
     }
 }

@@ -4,7 +4,7 @@ use chrono::{NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Value};
 use serde::Serialize;
 
-use crate::events::model::{EventInput, HonourInput};
+use crate::events::model::{DocumentInput, EventInput, HonourInput};
 use crate::platform::access::Scope;
 use crate::platform::db::{insert_id, sql};
 use crate::platform::paging::{fetch, Page, PageParams};
@@ -22,6 +22,7 @@ pub struct EventRow {
     pub attendees: i32,
     pub hours_tenths: i32,
     pub committee: bool,
+    pub version: i32,
 }
 
 impl EventRow {
@@ -78,18 +79,50 @@ pub async fn events<C: ConnectionTrait>(
         wh.push_str(" AND e.committee = ?");
         vals.push(true.into());
     }
-    let from = " FROM events e JOIN org_units u ON u.id = e.unit_id";
+    let from = EVENT_FROM;
     let order = p.order_by(&[("held", "e.held_on"), ("title", "e.title"), ("attendees", "e.attendees")], "e.id");
     let order = if p.sort.is_none() { " ORDER BY e.held_on DESC, e.id DESC".to_string() } else { order };
-    fetch(
-        c,
-        &format!("SELECT COUNT(*){from}{wh}"),
-        &format!("SELECT e.id, e.unit_id, u.name AS unit_name, e.kind, e.title, e.held_on, e.organisers, e.summary, e.attendees, e.hours_tenths, e.committee{from}{wh}"),
-        &order,
-        vals,
-        p,
-    )
-    .await
+    fetch(c, &format!("SELECT COUNT(*){from}{wh}"), &format!("{EVENT_SELECT}{wh}"), &order, vals, p).await
+}
+
+const EVENT_FROM: &str = " FROM events e JOIN org_units u ON u.id = e.unit_id";
+const EVENT_SELECT: &str =
+    "SELECT e.id, e.unit_id, u.name AS unit_name, e.kind, e.title, e.held_on, e.organisers, e.summary, \
+    e.attendees, e.hours_tenths, e.committee, e.version FROM events e JOIN org_units u ON u.id = e.unit_id";
+
+/// One event, if it lies inside the scope.
+pub async fn event<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result<Option<EventRow>, DbErr> {
+    let (sf, mut vals) = scope.unit_filter("e.unit_id", Some("e.created_by"));
+    vals.push(id.into());
+    EventRow::find_by_statement(sql(c.get_database_backend(), &format!("{EVENT_SELECT} WHERE {sf} AND e.id = ?"), vals))
+        .one(c)
+        .await
+}
+
+/// Changes an event at `version`; false when someone changed it first.
+pub async fn update_event<C: ConnectionTrait>(c: &C, id: i64, e: &EventInput, version: i32) -> Result<bool, DbErr> {
+    let r = c
+        .execute(sql(
+            c.get_database_backend(),
+            "UPDATE events SET unit_id = ?, kind = ?, title = ?, held_on = ?, organisers = ?, summary = ?, attendees = ?, \
+             hours_tenths = ?, committee = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+            vec![
+                e.unit_id.into(),
+                e.kind.clone().into(),
+                e.title.clone().into(),
+                e.held_on.into(),
+                e.organisers.clone().into(),
+                e.summary.clone().into(),
+                e.attendees.into(),
+                e.hours_tenths.into(),
+                e.committee.into(),
+                Utc::now().into(),
+                id.into(),
+                version.into(),
+            ],
+        ))
+        .await?;
+    Ok(r.rows_affected() == 1)
 }
 
 pub async fn insert_event<C: ConnectionTrait>(c: &C, e: &EventInput, by: Option<i64>) -> Result<i64, DbErr> {
@@ -119,12 +152,59 @@ pub async fn insert_event<C: ConnectionTrait>(c: &C, e: &EventInput, by: Option<
 #[derive(Debug, Clone, Serialize, FromQueryResult)]
 pub struct DocumentRow {
     pub id: i64,
+    pub unit_id: i64,
     pub unit_name: String,
     pub title: String,
     pub doc_number: String,
     pub issuer: String,
     pub issued_on: NaiveDate,
+    pub event_id: Option<i64>,
     pub event_title: Option<String>,
+    pub version: i32,
+}
+
+const DOCUMENT_SELECT: &str =
+    "SELECT d.id, d.unit_id, u.name AS unit_name, d.title, d.doc_number, d.issuer, d.issued_on, \
+    d.event_id, e.title AS event_title, d.version \
+    FROM documents d JOIN org_units u ON u.id = d.unit_id LEFT JOIN events e ON e.id = d.event_id";
+
+/// One document, if it lies inside the scope.
+pub async fn document<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result<Option<DocumentRow>, DbErr> {
+    let (sf, mut vals) = scope.unit_filter("d.unit_id", Some("d.created_by"));
+    vals.push(id.into());
+    DocumentRow::find_by_statement(sql(
+        c.get_database_backend(),
+        &format!("{DOCUMENT_SELECT} WHERE {sf} AND d.id = ?"),
+        vals,
+    ))
+    .one(c)
+    .await
+}
+
+/// Changes a document at `version`; false when someone changed it first.
+pub async fn update_document<C: ConnectionTrait>(
+    c: &C,
+    id: i64,
+    d: &DocumentInput,
+    version: i32,
+) -> Result<bool, DbErr> {
+    let r = c
+        .execute(sql(
+            c.get_database_backend(),
+            "UPDATE documents SET title = ?, doc_number = ?, issuer = ?, issued_on = ?, version = version + 1, updated_at = ? \
+             WHERE id = ? AND version = ?",
+            vec![
+                d.title.clone().into(),
+                d.doc_number.clone().into(),
+                d.issuer.clone().into(),
+                d.issued_on.into(),
+                Utc::now().into(),
+                id.into(),
+                version.into(),
+            ],
+        ))
+        .await?;
+    Ok(r.rows_affected() == 1)
 }
 
 pub async fn documents<C: ConnectionTrait>(
@@ -140,10 +220,7 @@ pub async fn documents<C: ConnectionTrait>(
     }
     DocumentRow::find_by_statement(sql(
         c.get_database_backend(),
-        &format!(
-            "SELECT d.id, u.name AS unit_name, d.title, d.doc_number, d.issuer, d.issued_on, e.title AS event_title \
-             FROM documents d JOIN org_units u ON u.id = d.unit_id LEFT JOIN events e ON e.id = d.event_id{wh} ORDER BY d.issued_on DESC, d.id DESC LIMIT 500"
-        ),
+        &format!("{DOCUMENT_SELECT}{wh} ORDER BY d.issued_on DESC, d.id DESC LIMIT 500"),
         vals,
     ))
     .all(c)
@@ -173,6 +250,7 @@ pub async fn insert_document<C: ConnectionTrait>(
 #[derive(Debug, Clone, Serialize, FromQueryResult)]
 pub struct HonourRow {
     pub id: i64,
+    pub unit_id: i64,
     pub unit_name: String,
     pub title: String,
     pub level: String,
@@ -180,6 +258,47 @@ pub struct HonourRow {
     pub awardee_kind: String,
     pub awardee_name: String,
     pub awarding_body: String,
+    pub version: i32,
+}
+
+const HONOUR_SELECT: &str = "SELECT h.id, h.unit_id, u.name AS unit_name, h.title, h.level, h.year, h.awardee_kind, \
+    h.awardee_name, h.awarding_body, h.version FROM honours h JOIN org_units u ON u.id = h.unit_id";
+
+/// One honour, if it lies inside the scope.
+pub async fn honour<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result<Option<HonourRow>, DbErr> {
+    let (sf, mut vals) = scope.unit_filter("h.unit_id", Some("h.created_by"));
+    vals.push(id.into());
+    HonourRow::find_by_statement(sql(
+        c.get_database_backend(),
+        &format!("{HONOUR_SELECT} WHERE {sf} AND h.id = ?"),
+        vals,
+    ))
+    .one(c)
+    .await
+}
+
+/// Changes an honour at `version`; false when someone changed it first.
+pub async fn update_honour<C: ConnectionTrait>(c: &C, id: i64, h: &HonourInput, version: i32) -> Result<bool, DbErr> {
+    let r = c
+        .execute(sql(
+            c.get_database_backend(),
+            "UPDATE honours SET unit_id = ?, title = ?, level = ?, year = ?, awardee_kind = ?, awardee_name = ?, \
+             awarding_body = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+            vec![
+                h.unit_id.into(),
+                h.title.clone().into(),
+                h.level.clone().into(),
+                h.year.into(),
+                h.awardee_kind.clone().into(),
+                h.awardee_name.clone().into(),
+                h.awarding_body.clone().into(),
+                Utc::now().into(),
+                id.into(),
+                version.into(),
+            ],
+        ))
+        .await?;
+    Ok(r.rows_affected() == 1)
 }
 
 impl HonourRow {
@@ -226,15 +345,7 @@ pub async fn honours<C: ConnectionTrait>(
     }
     let from = " FROM honours h JOIN org_units u ON u.id = h.unit_id";
     let order = p.order_by(&[("year", "h.year"), ("level", "h.level"), ("title", "h.title")], "h.id");
-    fetch(
-        c,
-        &format!("SELECT COUNT(*){from}{wh}"),
-        &format!("SELECT h.id, u.name AS unit_name, h.title, h.level, h.year, h.awardee_kind, h.awardee_name, h.awarding_body{from}{wh}"),
-        &order,
-        vals,
-        p,
-    )
-    .await
+    fetch(c, &format!("SELECT COUNT(*){from}{wh}"), &format!("{HONOUR_SELECT}{wh}"), &order, vals, p).await
 }
 
 /// The honours awarded at one unit to its station or to the unit itself, newest first (a
@@ -242,9 +353,9 @@ pub async fn honours<C: ConnectionTrait>(
 pub async fn honours_at_unit<C: ConnectionTrait>(c: &C, unit_id: i64) -> Result<Vec<HonourRow>, DbErr> {
     HonourRow::find_by_statement(sql(
         c.get_database_backend(),
-        "SELECT h.id, u.name AS unit_name, h.title, h.level, h.year, h.awardee_kind, h.awardee_name, h.awarding_body \
-         FROM honours h JOIN org_units u ON u.id = h.unit_id WHERE h.unit_id = ? AND h.awardee_kind IN ('station', 'unit') \
-         ORDER BY h.year DESC, h.id",
+        &format!(
+            "{HONOUR_SELECT} WHERE h.unit_id = ? AND h.awardee_kind IN ('station', 'unit') ORDER BY h.year DESC, h.id"
+        ),
         vec![unit_id.into()],
     ))
     .all(c)

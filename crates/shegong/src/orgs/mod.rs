@@ -27,6 +27,16 @@ pub static ORG: Record = Record {
 };
 /// An annual report, a part of its organisation (`{id}`).
 pub static REPORT: Record = Record::part_of("annual report", "annual_reports", "id", "organisation_id");
+/// A Party organisation (own or joint), reached when its unit lies inside the caller's scope.
+pub static PARTY_ORG: Record =
+    Record { name: "party organisation", table: "party_orgs", reach: Reach::Unit { owner: None }, parent: None };
+/// A Party-building instructor, reached when the organisation it is assigned to is.
+pub static INSTRUCTOR: Record = Record {
+    name: "party instructor",
+    table: "party_instructors",
+    reach: Reach::Custom(store::instructor_reach),
+    parent: None,
+};
 /// A competent department: city-level reference data.
 pub static DEPARTMENT: Record =
     Record { name: "department", table: "departments", reach: Reach::Reference, parent: None };

@@ -233,7 +233,8 @@ impl OrgForm {
         let registered_on = match parse_date(&self.registered_on) {
             Some(d) if d <= today && d.format("%Y").to_string().as_str() >= "1949" => Some(d),
             _ => {
-                errs.push(("registered_on", "orgs.error.registered_on", self.registered_on.trim().to_string()));
+                let key = date_problem(&self.registered_on, "orgs.error.registered_on");
+                errs.push(("registered_on", key, self.registered_on.trim().to_string()));
                 None
             }
         };
@@ -345,6 +346,168 @@ impl PartyOrgKind {
     }
 }
 
+impl Serialize for PartyOrgKind {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+/// The message key for a required date field that failed its check: "common.required" when
+/// nothing was typed (an empty field is not a wrong date), else `invalid`.
+pub fn date_problem(typed: &str, invalid: &'static str) -> &'static str {
+    if typed.trim().is_empty() {
+        "common.required"
+    } else {
+        invalid
+    }
+}
+
+/// A Party organisation as typed: an organisation's own (党委/党总支/党支部), a joint branch
+/// (with the credit codes it covers), or the edit form (with `dissolved_on` and `version`).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PartyForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub members: String,
+    #[serde(default)]
+    pub secretary: String,
+    #[serde(default)]
+    pub established_on: String,
+    /// Edits only: the date the Party organisation was dissolved (empty: still active).
+    #[serde(default)]
+    pub dissolved_on: String,
+    #[serde(default)]
+    pub in_action_plan: String,
+    #[serde(default)]
+    pub unit_id: String,
+    /// Joint branches: the credit codes of the covered organisations, one per line.
+    #[serde(default)]
+    pub codes: String,
+    #[serde(default)]
+    pub version: String,
+    #[serde(default, rename = "_nonce")]
+    pub nonce: String,
+}
+
+/// A checked Party organisation (what the audit row records).
+#[derive(Debug, Clone, Serialize)]
+pub struct PartyInput {
+    pub name: String,
+    pub kind: PartyOrgKind,
+    pub members: i32,
+    pub secretary: String,
+    pub established_on: NaiveDate,
+    pub dissolved_on: Option<NaiveDate>,
+    pub in_action_plan: bool,
+}
+
+impl PartyForm {
+    /// A name of 2–100 characters, a known kind, at least 3 members, a founding date not after
+    /// today and, when given, a dissolution between the founding and today.
+    pub fn validate(&self, today: NaiveDate) -> Result<PartyInput, Problems> {
+        let mut errs = Problems::default();
+        let name = self.name.trim().to_string();
+        if name.chars().count() < 2 || name.chars().count() > 100 {
+            errs.push(("name", "party.error.name", String::new()));
+        }
+        let kind = PartyOrgKind::parse(self.kind.trim());
+        if kind.is_none() {
+            errs.push(("kind", "party.error.kind", String::new()));
+        }
+        let members = match self.members.trim().parse::<i32>() {
+            Ok(m) if (3..=10_000).contains(&m) => m,
+            _ => {
+                errs.push(("members", "party.error.members", self.members.trim().to_string()));
+                0
+            }
+        };
+        let established_on = parse_date(&self.established_on).filter(|d| *d <= today);
+        if established_on.is_none() {
+            let key = date_problem(&self.established_on, "party.error.established_on");
+            errs.push(("established_on", key, self.established_on.trim().to_string()));
+        }
+        let dissolved_on = match self.dissolved_on.trim() {
+            "" => None,
+            s => {
+                let d = parse_date(s).filter(|d| *d <= today && established_on.is_none_or(|e| *d >= e));
+                if d.is_none() {
+                    errs.push(("dissolved_on", "party.error.dissolved_on", s.to_string()));
+                }
+                d
+            }
+        };
+        match (kind, established_on) {
+            (Some(kind), Some(established_on)) if errs.is_empty() => Ok(PartyInput {
+                name,
+                kind,
+                members,
+                secretary: self.secretary.trim().chars().take(50).collect(),
+                established_on,
+                dissolved_on,
+                in_action_plan: self.in_action_plan == "yes",
+            }),
+            _ => Err(errs),
+        }
+    }
+}
+
+/// A Party-building instructor as typed: the assignment form on an organisation's page and the
+/// edit form (with `ended_on` and `version`).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct InstructorForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub assigned_on: String,
+    /// Edits only: the date the assignment ended (empty: still assigned).
+    #[serde(default)]
+    pub ended_on: String,
+    #[serde(default)]
+    pub version: String,
+}
+
+/// A checked instructor (what the audit row records).
+#[derive(Debug, Clone, Serialize)]
+pub struct InstructorInput {
+    pub name: String,
+    pub assigned_on: NaiveDate,
+    pub ended_on: Option<NaiveDate>,
+}
+
+impl InstructorForm {
+    /// A name of 2–50 characters, an assignment not after today and, when given, an end between
+    /// the assignment and today.
+    pub fn validate(&self, today: NaiveDate) -> Result<InstructorInput, Problems> {
+        let mut errs = Problems::default();
+        let name = self.name.trim().to_string();
+        if name.chars().count() < 2 || name.chars().count() > 50 {
+            errs.push(("name", "party.error.instructor", String::new()));
+        }
+        let assigned_on = parse_date(&self.assigned_on).filter(|d| *d <= today);
+        if assigned_on.is_none() {
+            let key = date_problem(&self.assigned_on, "party.error.assigned_on");
+            errs.push(("assigned_on", key, self.assigned_on.trim().to_string()));
+        }
+        let ended_on = match self.ended_on.trim() {
+            "" => None,
+            s => {
+                let d = parse_date(s).filter(|d| *d <= today && assigned_on.is_none_or(|a| *d >= a));
+                if d.is_none() {
+                    errs.push(("ended_on", "party.error.ended_on", s.to_string()));
+                }
+                d
+            }
+        };
+        match assigned_on {
+            Some(assigned_on) if errs.is_empty() => Ok(InstructorInput { name, assigned_on, ended_on }),
+            _ => Err(errs),
+        }
+    }
+}
+
 /// Review results of an annual report: 合格 / 基本合格 / 不合格.
 pub const REPORT_RESULTS: [&str; 3] = ["pass", "basic_pass", "fail"];
 /// The Party-building section: none / own Party organisation / joint branch.
@@ -390,7 +553,7 @@ impl ReportForm {
         let submitted_on = parse_date(&self.submitted_on)
             .filter(|d| *d <= today && d.format("%Y").to_string().parse::<i32>().unwrap_or(0) > year);
         if submitted_on.is_none() {
-            errs.push(("submitted_on", "reports.error.submitted_on"));
+            errs.push(("submitted_on", date_problem(&self.submitted_on, "reports.error.submitted_on")));
         }
         if !REPORT_PARTY.contains(&self.party_status.trim()) {
             errs.push(("party_status", "reports.error.party_status"));

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::orgs::model::parse_date;
+use crate::orgs::model::{date_problem, parse_date};
 
 /// A new plan: its domains and modes are lines of text.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -115,7 +115,7 @@ impl ActivityForm {
         }
         let held_on = parse_date(&self.held_on);
         if held_on.is_none() {
-            errs.push(("held_on", "events.error.date"));
+            errs.push(("held_on", date_problem(&self.held_on, "events.error.date")));
         }
         let id = |s: &str, field: &'static str, key: &'static str, errs: &mut Vec<(&'static str, &'static str)>| {
             s.trim().parse::<i64>().unwrap_or_else(|_| {

@@ -52,6 +52,31 @@ impl PageCtx {
     pub fn tf(&self, key: &str, args: &[(&str, &str)]) -> String {
         tf(self.lang, key, args)
     }
+    /// The flash message in the page's language: a locale key, or a key with arguments set by
+    /// [`set_flash_with`].
+    pub fn flash_text(&self) -> Option<String> {
+        let f = self.flash.as_deref()?;
+        let (key, query) = f.split_once('?').unwrap_or((f, ""));
+        let args: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
+        let shown: Vec<(String, String)> = args
+            .into_iter()
+            .map(|(name, v)| {
+                let text = match (v.strip_prefix('@'), v.strip_prefix('=')) {
+                    (Some(k), _) => t(self.lang, k).to_string(),
+                    (None, Some(x)) => x.to_string(),
+                    (None, None) => v,
+                };
+                (name, text)
+            })
+            .collect();
+        let refs: Vec<(&str, &str)> = shown.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        Some(tf(self.lang, key, &refs))
+    }
+    /// Whether the flash message reports a refusal (its key is an `….error.…` key): shown as an
+    /// alert rather than a confirmation.
+    pub fn flash_is_error(&self) -> bool {
+        self.flash.as_deref().is_some_and(|f| f.split('?').next().unwrap_or("").contains(".error."))
+    }
     /// `x` in brackets as the page's language writes them after a word: `（x）` in Chinese,
     /// ` (x)` in English (`common.paren`).
     pub fn paren(&self, x: impl std::fmt::Display) -> String {
@@ -574,6 +599,39 @@ pub async fn set_flash<C: sea_orm::ConnectionTrait>(
     ))
     .await
     .map(|_| ())
+}
+
+/// An argument of a flash message: a locale key, shown translated, or a value shown as it is.
+pub enum FlashArg {
+    Key(String),
+    Value(String),
+}
+
+/// Sets a flash message with arguments, shown once on the next page in the reader's language
+/// ([`PageCtx::flash_text`]). Kept in the session as `key?name=@a.key&other==value`.
+pub async fn set_flash_with<C: sea_orm::ConnectionTrait>(
+    c: &C,
+    session_id: i64,
+    key: &str,
+    args: &[(&str, FlashArg)],
+) -> Result<(), sea_orm::DbErr> {
+    let pairs: Vec<(&str, String)> = args
+        .iter()
+        .map(|(name, a)| {
+            (
+                *name,
+                match a {
+                    FlashArg::Key(k) => format!("@{k}"),
+                    FlashArg::Value(v) => format!("={v}"),
+                },
+            )
+        })
+        .collect();
+    let text = match serde_urlencoded::to_string(&pairs) {
+        Ok(q) if !q.is_empty() => format!("{key}?{q}"),
+        _ => key.to_string(),
+    };
+    set_flash(c, session_id, Some(&text)).await
 }
 
 #[derive(Template)]

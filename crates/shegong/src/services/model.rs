@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::orgs::model::parse_date;
+use crate::orgs::model::{date_problem, parse_date};
 use crate::platform::money::{Amount, Money};
 
 /// 立项 → 采购 → 签约 → 执行 → 中期评估 → 结项评估 → 结项.
@@ -229,11 +229,11 @@ impl ProjectForm {
         let amount = parse_amount(&self.amount, &mut errs);
         let starts_on = parse_date(&self.starts_on);
         if starts_on.is_none() {
-            errs.push(("starts_on", "services.error.date"));
+            errs.push(("starts_on", date_problem(&self.starts_on, "services.error.date")));
         }
         let ends_on = parse_date(&self.ends_on);
         if ends_on.is_none() {
-            errs.push(("ends_on", "services.error.date"));
+            errs.push(("ends_on", date_problem(&self.ends_on, "services.error.date")));
         }
         if let (Some(s), Some(e)) = (starts_on, ends_on) {
             if e < s {
@@ -305,7 +305,7 @@ impl SignForm {
         let amount = parse_amount(&self.amount, &mut errs);
         let signed_on = parse_date(&self.signed_on).filter(|d| *d <= today);
         if signed_on.is_none() {
-            errs.push(("signed_on", "services.error.past_date"));
+            errs.push(("signed_on", date_problem(&self.signed_on, "services.error.past_date")));
         }
         match (agency_id, contract_no, amount, signed_on) {
             (Some(agency_id), Some(contract_no), Some(amount), Some(signed_on)) => {
@@ -350,7 +350,7 @@ impl PaymentForm {
         }
         let paid_on = parse_date(&self.paid_on).filter(|d| *d <= today);
         if paid_on.is_none() {
-            errs.push(("paid_on", "services.error.past_date"));
+            errs.push(("paid_on", date_problem(&self.paid_on, "services.error.past_date")));
         }
         let amount = parse_amount(&self.amount, &mut errs);
         let voucher_ref = crate::platform::import::clean_cell(&self.voucher_ref);
@@ -433,7 +433,7 @@ impl EvaluationForm {
         }
         let evaluated_on = parse_date(&self.evaluated_on).filter(|d| *d <= today);
         if evaluated_on.is_none() {
-            errs.push(("evaluated_on", "services.error.past_date"));
+            errs.push(("evaluated_on", date_problem(&self.evaluated_on, "services.error.past_date")));
         }
         let evaluator = self.evaluator.trim().to_string();
         if evaluator.chars().count() < 2 || evaluator.chars().count() > 100 {
@@ -509,7 +509,7 @@ impl MemberForm {
         }
         let from_on = parse_date(&self.from_on);
         if from_on.is_none() {
-            errs.push(("from_on", "services.error.date"));
+            errs.push(("from_on", date_problem(&self.from_on, "services.error.date")));
         }
         match from_on {
             Some(from_on) if errs.is_empty() => Ok(MemberInput { worker_id, name, role: role.to_string(), from_on }),
@@ -543,7 +543,7 @@ impl MilestoneForm {
         }
         let due_on = parse_date(&self.due_on);
         if due_on.is_none() {
-            errs.push(("due_on", "services.error.date"));
+            errs.push(("due_on", date_problem(&self.due_on, "services.error.date")));
         }
         match due_on {
             Some(due_on) if errs.is_empty() => Ok(MilestoneInput { title, due_on }),

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::orgs::model::{parse_contact_phone, parse_date};
+use crate::orgs::model::{date_problem, parse_contact_phone, parse_date};
 use crate::platform::xlsx::{ColKind, Column};
 
 /// The three tiers, top down: 市社工总站, 区镇社工站, 社区(村)社工室.
@@ -185,7 +185,7 @@ impl StaffForm {
         }
         let from_on = parse_date(&self.from_on).filter(|d| *d <= today);
         if from_on.is_none() {
-            errs.push(("from_on", "stations.error.from_on"));
+            errs.push(("from_on", date_problem(&self.from_on, "stations.error.from_on")));
         }
         match from_on {
             Some(from_on) if errs.is_empty() => Ok(StaffInput {

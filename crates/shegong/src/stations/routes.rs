@@ -9,7 +9,7 @@ use axum::Form;
 use serde::Deserialize;
 
 use crate::events::HonourRow;
-use crate::orgs::model::parse_date;
+use crate::orgs::model::{date_problem, parse_date};
 use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::audit::{self, Actor, Event};
 use crate::platform::error::{AppError, AppResult};
@@ -429,7 +429,8 @@ async fn staff_end(
 ) -> AppResult<Response> {
     let s = store::get(&st.db.conn, &auth.scope, id, today()).await?.ok_or(AppError::NotFound)?;
     let staff_id = f.staff_id.trim().parse::<i64>().map_err(|_| AppError::BadRequest("error.bad_request".into()))?;
-    let to_on = parse_date(&f.to_on).ok_or_else(|| AppError::BadRequest("stations.error.to_on".into()))?;
+    let to_on = parse_date(&f.to_on)
+        .ok_or_else(|| AppError::BadRequest(date_problem(&f.to_on, "stations.error.to_on").into()))?;
     let tx = st.db.write().await?;
     let before = store::staff_of(&*tx, id).await?.into_iter().find(|p| p.id == staff_id).ok_or(AppError::NotFound)?;
     if !store::end_staff(&*tx, id, staff_id, to_on).await? {

@@ -1,10 +1,10 @@
 //! Types and rules of the talent domain: fund ledger entries, social workers (their ID numbers
 //! parsed into [`cncodes::IdNumber`]) and award programmes.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::orgs::model::parse_date;
+use crate::orgs::model::{date_problem, parse_date};
 use crate::platform::money::Amount;
 
 /// A ledger entry as typed in the form.
@@ -46,7 +46,7 @@ impl EntryForm {
         }
         let entry_on = parse_date(&self.entry_on).filter(|d| *d <= today);
         if entry_on.is_none() {
-            errs.push(("entry_on", "fund.error.date"));
+            errs.push(("entry_on", date_problem(&self.entry_on, "fund.error.date")));
         }
         let amount = match Amount::parse_yuan(&self.amount) {
             Ok(a) if a.is_positive() => Some(a),
@@ -89,6 +89,12 @@ impl EntryForm {
 
 pub const LEVELS: [&str; 3] = ["assistant", "social_worker", "senior"];
 pub const EDUCATION: [&str; 5] = ["high_school", "college", "bachelor", "master", "doctor"];
+
+/// The years an exam result may carry: 1990 to next year (results are published the year after
+/// the exam at the latest).
+pub fn exam_years(today: NaiveDate) -> std::ops::RangeInclusive<i32> {
+    1990..=today.year() + 1
+}
 
 /// The social-worker form.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -191,19 +197,21 @@ impl WorkerForm {
             errs.push(("education", "workers.error.education", String::new()));
         }
         let qualification = match self.level.trim() {
-            "" => None,
-            level if LEVELS.contains(&level) => {
-                let this: i32 = today.format("%Y").to_string().parse().unwrap_or(2100);
-                match self.exam_year.trim().parse::<i32>() {
-                    Ok(y) if (2008..=this).contains(&y) => {
-                        Some((level.to_string(), y, self.certificate_no.trim().chars().take(50).collect()))
-                    }
-                    _ => {
-                        errs.push(("exam_year", "workers.error.exam_year", String::new()));
-                        None
-                    }
+            "" => {
+                if !self.exam_year.trim().is_empty() {
+                    errs.push(("level", "workers.error.level_needed", String::new()));
                 }
+                None
             }
+            level if LEVELS.contains(&level) => match self.exam_year.trim().parse::<i32>() {
+                Ok(y) if exam_years(today).contains(&y) => {
+                    Some((level.to_string(), y, self.certificate_no.trim().chars().take(50).collect()))
+                }
+                _ => {
+                    errs.push(("exam_year", "workers.error.exam_year", self.exam_year.trim().to_string()));
+                    None
+                }
+            },
             _ => {
                 errs.push(("level", "workers.error.level", String::new()));
                 None
@@ -309,6 +317,30 @@ mod tests {
         let mut bad = ok.id_number.clone();
         bad.replace_range(3..4, if &bad[3..4] == "5" { "6" } else { "5" });
         assert!(WorkerForm { id_number: bad, ..ok }.validate(today).is_err());
+    }
+
+    #[test]
+    fn exam_years_run_from_1990_to_next_year() {
+        let today = NaiveDate::from_ymd_opt(2022, 12, 31).expect("date");
+        let id = cncodes::IdNumber::complete("32058319900101123").expect("id");
+        let f = |y: &str, level: &str| WorkerForm {
+            name: "陈晓".into(),
+            id_number: id.as_str().into(),
+            gender: "male".into(),
+            unit_id: "1".into(),
+            level: level.into(),
+            exam_year: y.into(),
+            ..WorkerForm::default()
+        };
+        for ok in ["1990", "2023"] {
+            assert_eq!(f(ok, "assistant").validate(today).expect(ok).qualification.map(|q| q.1), ok.parse().ok());
+        }
+        for bad in ["1989", "2024", "20222", "1850", "abc", ""] {
+            let errs = f(bad, "assistant").validate(today).unwrap_err();
+            assert_eq!(errs.iter().map(|e| e.0).collect::<Vec<_>>(), vec!["exam_year"], "{bad}");
+        }
+        let errs = f("2022", "").validate(today).unwrap_err();
+        assert_eq!(errs.iter().map(|e| e.1).collect::<Vec<_>>(), vec!["workers.error.level_needed"]);
     }
 
     #[test]

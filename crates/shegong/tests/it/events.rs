@@ -131,3 +131,133 @@ both_backends!(photos_and_files_are_checked_and_scoped, |mut app: TestApp| async
     app.login_ok("station").await;
     assert_eq!(app.get(&format!("/attachments/{id}")).await.status, StatusCode::NOT_FOUND);
 });
+
+/// The station manager's scope (周市): records outside it are refused.
+const OUTSIDE_ZHOUSHI: &str = "u.path NOT LIKE '/320583/zhoushi/%'";
+
+async fn outside(app: &TestApp, table: &str) -> i64 {
+    app.scalar(&format!("SELECT MIN(t.id) FROM {table} t JOIN org_units u ON u.id = t.unit_id WHERE {OUTSIDE_ZHOUSHI}"))
+        .await
+}
+
+fn search(path: &str, q: &str) -> String {
+    format!("{path}?{}", serde_urlencoded::to_string([("q", q)]).expect("query"))
+}
+
+both_backends!(events_have_a_page_and_an_edit_form, |mut app: TestApp| async move {
+    let id = app.scalar("SELECT MIN(id) FROM events").await;
+    let title = app.text(&format!("SELECT title FROM events WHERE id = {id}")).await;
+    let unit = app.scalar(&format!("SELECT unit_id FROM events WHERE id = {id}")).await.to_string();
+    let outside = outside(&app, "events").await;
+    let s = |v: &str| v.to_string();
+    let form = |title: &str, held_on: &str| {
+        vec![
+            ("unit_id", unit.clone()),
+            ("kind", s("training")),
+            ("title", s(title)),
+            ("held_on", s(held_on)),
+            ("attendees", s("88")),
+            ("hours", s("3.5")),
+        ]
+    };
+    crate::helpers::check_edit(
+        &mut app,
+        crate::helpers::EditCase {
+            page: format!("/events/{id}"),
+            list: search("/events", &title),
+            table: "events",
+            entity: "event",
+            id,
+            good: form("更正后的活动标题", "2022-05-20"),
+            saved: format!(
+                "SELECT COUNT(*) FROM events WHERE id = {id} AND title = '更正后的活动标题' AND kind = 'training' \
+                 AND held_on = '2022-05-20' AND attendees = 88 AND hours_tenths = 35"
+            ),
+            // An empty date is missing, not wrong.
+            bad: form("改了一半的活动标题", ""),
+            message: "此项为必填",
+            kept: "改了一半的活动标题",
+            outside,
+        },
+    )
+    .await;
+});
+
+both_backends!(honours_have_a_page_and_an_edit_form, |mut app: TestApp| async move {
+    let id = app.scalar("SELECT MIN(id) FROM honours").await;
+    let title = app.text(&format!("SELECT title FROM honours WHERE id = {id}")).await;
+    let unit = app.scalar(&format!("SELECT unit_id FROM honours WHERE id = {id}")).await.to_string();
+    let outside = outside(&app, "honours").await;
+    let s = |v: &str| v.to_string();
+    let form = |year: &str, name: &str| {
+        vec![
+            ("unit_id", unit.clone()),
+            ("title", s("更正后的荣誉名称")),
+            ("level", s("suzhou")),
+            ("year", s(year)),
+            ("awardee_kind", s("person")),
+            ("awardee_name", s(name)),
+            ("awarding_body", s("苏州市民政局")),
+        ]
+    };
+    crate::helpers::check_edit(
+        &mut app,
+        crate::helpers::EditCase {
+            page: format!("/honours/{id}"),
+            list: search("/honours", &title),
+            table: "honours",
+            entity: "honour",
+            id,
+            good: form("2021", "李更正"),
+            saved: format!(
+                "SELECT COUNT(*) FROM honours WHERE id = {id} AND title = '更正后的荣誉名称' AND level = 'suzhou' \
+                 AND year = 2021 AND awardee_kind = 'person' AND awardee_name = '李更正'"
+            ),
+            bad: form("20222", "李保留"),
+            message: "年度应为四位数字",
+            kept: "李保留",
+            outside,
+        },
+    )
+    .await;
+});
+
+both_backends!(documents_have_a_page_and_an_edit_form, |mut app: TestApp| async move {
+    let id = app.scalar("SELECT MIN(id) FROM documents").await;
+    let outside = outside(&app, "documents").await;
+    let s = |v: &str| v.to_string();
+    let form = |issued_on: &str| {
+        vec![
+            ("title", s("更正后的文件名称")),
+            ("doc_number", s("昆民发〔2022〕9号")),
+            ("issuer", s("昆山市民政局")),
+            ("issued_on", s(issued_on)),
+        ]
+    };
+    crate::helpers::check_edit(
+        &mut app,
+        crate::helpers::EditCase {
+            page: format!("/documents/{id}"),
+            list: "/documents".to_string(),
+            table: "documents",
+            entity: "document",
+            id,
+            good: form("2022-04-01"),
+            saved: format!(
+                "SELECT COUNT(*) FROM documents WHERE id = {id} AND title = '更正后的文件名称' \
+                 AND doc_number = '昆民发〔2022〕9号' AND issued_on = '2022-04-01'"
+            ),
+            bad: form(""),
+            message: "此项为必填",
+            kept: "昆民发〔2022〕9号",
+            outside,
+        },
+    )
+    .await;
+    // The registration form on the list keeps what was typed and names each problem.
+    app.login_ok("bureau").await;
+    let r = app.post("/documents", &[("title", "x"), ("doc_number", "昆民发〔2022〕10号"), ("issued_on", "")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("请填写文件名称（2至200字）") && r.body.contains("此项为必填"));
+    assert!(r.body.contains("value=\"昆民发〔2022〕10号\""));
+});

@@ -312,6 +312,18 @@ impl TestApp {
         shegong::platform::db::count(&self.db.conn, q, vec![]).await.expect("scalar query")
     }
 
+    /// Runs a query returning one text.
+    pub async fn text(&self, q: &str) -> String {
+        let row = self
+            .db
+            .conn
+            .query_one(sea_orm::Statement::from_string(self.db.conn.get_database_backend(), q.to_string()))
+            .await
+            .expect("text query")
+            .expect("a row");
+        row.try_get_by_index::<String>(0).expect("a text")
+    }
+
     /// Runs a statement through this node's connection (counted as its write, as the app's own are).
     pub async fn exec(&self, q: &str) {
         let stmt = sea_orm::Statement::from_string(self.db.backend(), q);
@@ -482,4 +494,88 @@ pub fn between<'a>(body: &'a str, open: &str, close: &str) -> Vec<&'a str> {
 /// Whether `s` holds a Chinese character or Chinese punctuation (full-width brackets, 、。：…).
 pub fn has_cjk(s: &str) -> bool {
     s.chars().any(|c| matches!(c as u32, 0x3000..=0x303F | 0x4E00..=0x9FFF | 0xFF00..=0xFFEF))
+}
+
+/// One register's record pages as a user meets them: the list links to the record's page, the
+/// page links to its edit form, the form has a cancel link back; a good edit is saved (303 back to
+/// the page) and audited with before and after; the same version again is stale (409); bad input
+/// answers 422 with the message and the user's values; a user whose scope does not reach a record
+/// gets 404 for its page, its form and a write.
+pub struct EditCase<'a> {
+    /// The record's page, e.g. `/events/7`.
+    pub page: String,
+    /// A list page expected to link to the record (searched or filtered to show it).
+    pub list: String,
+    pub table: &'a str,
+    /// The audit log's entity name.
+    pub entity: &'a str,
+    pub id: i64,
+    /// A valid edit (without `version`).
+    pub good: Vec<(&'a str, String)>,
+    /// SQL counting 1 when the good edit is in the row.
+    pub saved: String,
+    /// An invalid edit (without `version`), the message it must show and a typed value it keeps.
+    pub bad: Vec<(&'a str, String)>,
+    pub message: &'a str,
+    pub kept: &'a str,
+    /// A record of the same register outside the station manager's scope.
+    pub outside: i64,
+}
+
+pub async fn check_edit(app: &mut TestApp, case: EditCase<'_>) {
+    let EditCase { page, list, table, entity, id, good, saved, bad, message, kept, outside } = case;
+    app.login_ok("bureau").await;
+    let l = app.get(&list).await;
+    assert_eq!(l.status, StatusCode::OK, "{list}");
+    assert!(l.body.contains(&format!("href=\"{page}\"")), "{list} links to {page}");
+    let p = app.get(&page).await;
+    assert_eq!(p.status, StatusCode::OK, "{page}: {}", p.body);
+    assert!(p.body.contains(&format!("href=\"{page}/edit\"")), "{page} links to its edit form");
+    let form = app.get(&format!("{page}/edit")).await;
+    assert_eq!(form.status, StatusCode::OK, "{page}/edit");
+    assert!(form.body.contains(&format!("class=\"button cancel\" href=\"{page}\"")), "cancel goes back to {page}");
+    let version = app.scalar(&format!("SELECT version FROM {table} WHERE id = {id}")).await.to_string();
+    fn with_version(fields: &[(&str, String)], v: &str) -> Vec<(String, String)> {
+        let mut f: Vec<(String, String)> = fields.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+        f.push(("version".into(), v.to_string()));
+        f
+    }
+    // Bad input: 422, the message next to the field, the user's values kept, nothing saved.
+    let b = with_version(&bad, &version);
+    let pairs: Vec<(&str, &str)> = b.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = app.post(&page, &pairs).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{page}: bad input");
+    assert!(r.body.contains(message), "{page}: the message {message}: {}", r.body);
+    assert!(r.body.contains(kept), "{page}: the typed {kept} comes back");
+    assert_eq!(app.scalar(&format!("SELECT version FROM {table} WHERE id = {id}")).await.to_string(), version);
+    // A good edit: saved, audited with before and after, back on the record's page.
+    let g = with_version(&good, &version);
+    let pairs: Vec<(&str, &str)> = g.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let audits = format!(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'update' AND entity = '{entity}' AND entity_id = '{id}' \
+         AND before_json IS NOT NULL AND after_json IS NOT NULL"
+    );
+    assert_eq!(app.scalar(&audits).await, 0);
+    let r = app.post(&page, &pairs).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{page}: {}", r.body);
+    assert_eq!(r.location(), page);
+    assert_eq!(app.scalar(&saved).await, 1, "{page}: the edit is saved");
+    assert_eq!(app.scalar(&audits).await, 1, "{page}: the edit is audited");
+    // The same form again: someone (here: the user) changed the record since it was loaded.
+    let r = app.post(&page, &pairs).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{page}: stale version");
+    app.logout().await;
+    // Outside the station manager's scope: neither page, form nor write.
+    app.login_ok("station").await;
+    let base = page.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or_default();
+    let other = format!("{base}/{outside}");
+    let before = app.scalar(&format!("SELECT version FROM {table} WHERE id = {outside}")).await;
+    assert_eq!(app.get(&other).await.status, StatusCode::NOT_FOUND, "{other}");
+    assert_eq!(app.get(&format!("{other}/edit")).await.status, StatusCode::NOT_FOUND, "{other}/edit");
+    let v = before.to_string();
+    let g = with_version(&good, &v);
+    let pairs: Vec<(&str, &str)> = g.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(app.post(&other, &pairs).await.status, StatusCode::NOT_FOUND, "POST {other}");
+    assert_eq!(app.scalar(&format!("SELECT version FROM {table} WHERE id = {outside}")).await, before);
+    app.logout().await;
 }

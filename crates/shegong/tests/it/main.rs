@@ -13,6 +13,7 @@ mod dashboard;
 mod events;
 mod exchange;
 mod floor_plan;
+mod forms;
 mod imports;
 mod input;
 mod lists;

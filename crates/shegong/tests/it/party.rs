@@ -241,3 +241,138 @@ both_backends!(plan_activities_are_paged_and_photos_are_added_on_the_activity, |
     assert!(!read.body.contains("type=\"file\""));
     assert_eq!(app.get("/party/activities/999999").await.status, StatusCode::NOT_FOUND);
 });
+
+/// The station manager's scope (周市): records outside it are refused.
+const OUTSIDE_ZHOUSHI: &str = "u.path NOT LIKE '/320583/zhoushi/%'";
+
+both_backends!(party_organisations_have_a_page_and_an_edit_form, |mut app: TestApp| async move {
+    let id = app.scalar("SELECT MIN(id) FROM party_orgs WHERE kind = 'branch'").await;
+    let name = app.text(&format!("SELECT name FROM party_orgs WHERE id = {id}")).await;
+    let outside = app
+        .scalar(&format!(
+            "SELECT MIN(p.id) FROM party_orgs p JOIN org_units u ON u.id = p.unit_id WHERE {OUTSIDE_ZHOUSHI}"
+        ))
+        .await;
+    let s = |v: &str| v.to_string();
+    crate::helpers::check_edit(
+        &mut app,
+        crate::helpers::EditCase {
+            page: format!("/party/orgs/{id}"),
+            list: format!("/party/orgs?{}", serde_urlencoded::to_string([("q", name.as_str())]).expect("query")),
+            table: "party_orgs",
+            entity: "party_org",
+            id,
+            good: vec![
+                ("name", name.clone()),
+                ("kind", s("general_branch")),
+                ("members", s("12")),
+                ("secretary", s("王更正")),
+                ("established_on", s("2020-01-01")),
+                ("in_action_plan", s("yes")),
+            ],
+            saved: format!(
+                "SELECT COUNT(*) FROM party_orgs WHERE id = {id} AND kind = 'general_branch' AND members = 12 \
+                 AND secretary = '王更正' AND in_action_plan = TRUE AND dissolved_on IS NULL"
+            ),
+            bad: vec![
+                ("name", name.clone()),
+                ("kind", s("branch")),
+                ("members", s("2")),
+                ("secretary", s("李保留")),
+                ("established_on", s("2020-01-01")),
+            ],
+            message: "党员人数应为3以上的整数",
+            kept: "李保留",
+            outside,
+        },
+    )
+    .await;
+    // A joint branch stays one; dissolving is a dated correction, not a deletion.
+    app.login_ok("bureau").await;
+    let joint = app.scalar("SELECT MIN(id) FROM party_orgs WHERE kind = 'joint_branch'").await;
+    let covered = app.scalar(&format!("SELECT COUNT(*) FROM party_org_members WHERE party_org_id = {joint}")).await;
+    let page = app.get(&format!("/party/orgs/{joint}")).await.body;
+    assert_eq!(
+        crate::helpers::between(&page, "<tr><td><a href=\"/orgs/", "\"").len() as i64,
+        covered,
+        "the page lists every covered organisation"
+    );
+    let v = app.scalar(&format!("SELECT version FROM party_orgs WHERE id = {joint}")).await.to_string();
+    let joint_name = app.text(&format!("SELECT name FROM party_orgs WHERE id = {joint}")).await;
+    let form = |kind: &'static str, dissolved: &'static str| {
+        vec![
+            ("name", joint_name.clone()),
+            ("kind", kind.to_string()),
+            ("members", "9".to_string()),
+            ("established_on", "2019-06-01".to_string()),
+            ("dissolved_on", dissolved.to_string()),
+            ("version", v.clone()),
+        ]
+    };
+    for (kind, dissolved, message) in [
+        ("branch", "", "党组织类型无效"),
+        ("joint_branch", "2019-05-31", "撤销日期无效"),
+        ("joint_branch", "2099-01-01", "撤销日期无效"),
+    ] {
+        let f = form(kind, dissolved);
+        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = app.post(&format!("/party/orgs/{joint}"), &pairs).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{kind} {dissolved}");
+        assert!(r.body.contains(message), "{kind} {dissolved}: {message}");
+    }
+    let f = form("joint_branch", "2022-10-01");
+    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(app.post(&format!("/party/orgs/{joint}"), &pairs).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM party_orgs WHERE id = {joint} AND kind = 'joint_branch' AND dissolved_on = '2022-10-01'"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        app.scalar(&format!("SELECT COUNT(*) FROM party_org_members WHERE party_org_id = {joint}")).await,
+        covered,
+        "the covered organisations stay"
+    );
+});
+
+both_backends!(instructors_have_a_page_and_an_edit_form, |mut app: TestApp| async move {
+    let id = app.scalar("SELECT MIN(id) FROM party_instructors").await;
+    let org = app.scalar(&format!("SELECT organisation_id FROM party_instructors WHERE id = {id}")).await;
+    let outside = app
+        .scalar(&format!(
+            "SELECT MIN(i.id) FROM party_instructors i JOIN organisations o ON o.id = i.organisation_id \
+             JOIN org_units u ON u.id = o.unit_id WHERE {OUTSIDE_ZHOUSHI}"
+        ))
+        .await;
+    let s = |v: &str| v.to_string();
+    crate::helpers::check_edit(
+        &mut app,
+        crate::helpers::EditCase {
+            page: format!("/party/instructors/{id}"),
+            list: format!("/orgs/{org}"),
+            table: "party_instructors",
+            entity: "party_instructor",
+            id,
+            good: vec![("name", s("张更正")), ("assigned_on", s("2021-03-01")), ("ended_on", s("2022-06-30"))],
+            saved: format!(
+                "SELECT COUNT(*) FROM party_instructors WHERE id = {id} AND name = '张更正' \
+                 AND assigned_on = '2021-03-01' AND ended_on = '2022-06-30'"
+            ),
+            bad: vec![("name", s("张更正")), ("assigned_on", s("2021-03-01")), ("ended_on", s("2020-01-01"))],
+            message: "结束日期无效（不能早于选派日期，不能晚于今天）",
+            kept: "2020-01-01",
+            outside,
+        },
+    )
+    .await;
+    // An empty assignment date is missing, not wrong.
+    app.login_ok("bureau").await;
+    let v = app.scalar(&format!("SELECT version FROM party_instructors WHERE id = {id}")).await.to_string();
+    let r = app
+        .post(&format!("/party/instructors/{id}"), &[("name", "张更正"), ("assigned_on", ""), ("version", v.as_str())])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("此项为必填") && !r.body.contains("选派日期无效"), "{}", r.body);
+});

@@ -110,6 +110,11 @@ fn inside(record: &Record, w: &Who) -> Option<String> {
             w.id,
             project_inside("p")
         ),
+        ("party_instructors", Reach::Custom(_)) => format!(
+            "t.organisation_id IN (SELECT o.id FROM organisations o WHERE ({} OR o.created_by = {}))",
+            by_unit("o.unit_id"),
+            w.id
+        ),
         (_, Reach::Unit { owner }) => match owner {
             Some(o) => format!("({} OR t.{o} = {})", by_unit("t.unit_id"), w.id),
             None => by_unit("t.unit_id"),
@@ -201,6 +206,27 @@ fn sample_form(path: &str) -> Vec<(&'static str, String)> {
         "/orgs/{id}/instructors" => v(&[("name", "指导员"), ("assigned_on", &today)]),
         "/talent/workers/{id}" => v(&[("name", "改名"), ("version", "1")]),
         "/talent/workers/{id}/reveal" => vec![],
+        "/party/orgs/{id}" => v(&[
+            ("name", "改名党支部"),
+            ("kind", "branch"),
+            ("members", "5"),
+            ("established_on", "2020-01-01"),
+            ("version", "1"),
+        ]),
+        "/party/instructors/{id}" => v(&[("name", "改名指导员"), ("assigned_on", &today), ("version", "1")]),
+        "/events/{id}" => {
+            v(&[("unit_id", "1"), ("kind", "meeting"), ("title", "改名活动"), ("held_on", &today), ("version", "1")])
+        }
+        "/documents/{id}" => v(&[("title", "改名文件"), ("issued_on", &today), ("version", "1")]),
+        "/honours/{id}" => v(&[
+            ("unit_id", "1"),
+            ("title", "改名荣誉"),
+            ("level", "city"),
+            ("year", "2022"),
+            ("awardee_kind", "person"),
+            ("awardee_name", "某人"),
+            ("version", "1"),
+        ]),
         "/party/plans/{id}/activities" => v(&[("title", "活动"), ("held_on", &today), ("participants", "10")]),
         _ => vec![],
     }
@@ -507,7 +533,14 @@ both_backends!(an_id_number_clash_answers_alike_and_is_audited, |mut app: TestAp
             )
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        let msg = r.body.lines().filter(|l| l.contains("该身份号码")).map(str::trim).collect::<Vec<_>>().join("\n");
+        // The form shows the number the user typed (their own input); apart from it, one answer.
+        let msg = r
+            .body
+            .lines()
+            .filter(|l| l.contains("该身份号码"))
+            .map(|l| l.trim().replace(id.as_str(), "(typed)"))
+            .collect::<Vec<_>>()
+            .join("\n");
         assert!(!msg.is_empty(), "the clash is reported: {}", r.body);
         bodies.push(msg);
     }

@@ -13,7 +13,7 @@ async fn item(app: &TestApp, code: &str) -> i64 {
 }
 
 /// Creates a 2022 project for 周市 as the signed-in user and returns its id.
-async fn create_project(app: &mut TestApp, title: &str, amount: &str) -> i64 {
+pub(crate) async fn create_project(app: &mut TestApp, title: &str, amount: &str) -> i64 {
     let unit = app.unit_id("/320583/zhoushi/").await.to_string();
     let category = item(app, "B1").await.to_string();
     let r = app
@@ -45,6 +45,18 @@ async fn advance(app: &mut TestApp, id: i64, to: &str) -> crate::helpers::TestRe
         &[("to", to), ("version", v.as_str()), ("happened_on", "2022-06-01")],
     )
     .await
+}
+
+/// A refused workflow step: 303 back to the project (a refresh does not post the step again),
+/// the reason shown on the page that follows. Returns that page.
+async fn refused(app: &mut TestApp, id: i64, to: &str) -> String {
+    let r = advance(app, id, to).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "a refused step redirects: {}", r.body);
+    assert_eq!(r.location(), format!("/services/projects/{id}"));
+    let page = app.get(&format!("/services/projects/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("class=\"flash error\" role=\"alert\""), "shown as an alert");
+    page.body
 }
 
 async fn pay(app: &mut TestApp, id: i64, kind: &str, amount: &str, voucher: &str) -> crate::helpers::TestResponse {
@@ -168,16 +180,19 @@ both_backends!(the_workflow_and_the_money_follow_the_rules, |mut app: TestApp| a
     let page = app.get(&format!("/services/projects/{id}")).await;
     assert!(page.body.contains("立项"));
     // Skipping steps is refused with a message naming both steps.
-    let r = advance(&mut app, id, "executing").await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("不能从“立项”直接进入“执行”"), "{}", r.body);
+    let before = version(&app, id).await;
+    let page = refused(&mut app, id, "executing").await;
+    assert!(page.contains("不能从“立项”直接进入“执行”"), "{page}");
+    assert_eq!(version(&app, id).await, before, "nothing changed");
+    // Shown once: a refresh of the project's page no longer says it.
+    assert!(!app.get(&format!("/services/projects/{id}")).await.body.contains("直接进入“执行”"));
     // No payment before signing.
     let r = pay(&mut app, id, "instalment", "1", "V-0").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("尚未签约"));
     assert_eq!(advance(&mut app, id, "procurement").await.status, StatusCode::SEE_OTHER);
     // The generic step cannot sign; signing needs an eligible agency.
-    assert!(advance(&mut app, id, "contracted").await.body.contains("签约须填写承接机构"));
+    assert!(refused(&mut app, id, "contracted").await.contains("签约须填写承接机构"));
     let group = app.scalar("SELECT MIN(id) FROM organisations WHERE org_type = 'social_group'").await.to_string();
     let agency =
         app.scalar("SELECT MIN(id) FROM organisations WHERE is_agency = TRUE AND status = 'normal'").await.to_string();
@@ -248,10 +263,10 @@ both_backends!(the_workflow_and_the_money_follow_the_rules, |mut app: TestApp| a
     assert_eq!(advance(&mut app, id, "executing").await.status, StatusCode::SEE_OTHER);
     assert!(evaluate(&mut app, id, "midterm", false).await.body.contains("只有在“中期评估”环节"));
     assert_eq!(advance(&mut app, id, "midterm").await.status, StatusCode::SEE_OTHER);
-    assert!(advance(&mut app, id, "final_review").await.body.contains("尚未登记中期评估"));
+    assert!(refused(&mut app, id, "final_review").await.contains("尚未登记中期评估"));
     assert_eq!(evaluate(&mut app, id, "midterm", false).await.status, StatusCode::SEE_OTHER);
     assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM projects WHERE id = {id} AND on_hold = TRUE")).await, 1);
-    assert!(advance(&mut app, id, "final_review").await.body.contains("已暂停"));
+    assert!(refused(&mut app, id, "final_review").await.contains("已暂停"));
     assert!(pay(&mut app, id, "instalment", "1", "V-4").await.body.contains("暂停期间不能支付"));
     // A corrective plan lifts the hold once someone other than its author approves it.
     let r = app.post(&format!("/services/projects/{id}/plans"), &[("plan", "短")]).await;
@@ -272,9 +287,9 @@ both_backends!(the_workflow_and_the_money_follow_the_rules, |mut app: TestApp| a
     assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM projects WHERE id = {id} AND on_hold = FALSE")).await, 1);
     // Final evaluation: no closing without a pass.
     assert_eq!(advance(&mut app, id, "final_review").await.status, StatusCode::SEE_OTHER);
-    assert!(advance(&mut app, id, "closed").await.body.contains("没有合格的结项评估"));
+    assert!(refused(&mut app, id, "closed").await.contains("没有合格的结项评估"));
     assert_eq!(evaluate(&mut app, id, "final", false).await.status, StatusCode::SEE_OTHER);
-    assert!(advance(&mut app, id, "closed").await.body.contains("没有合格的结项评估"));
+    assert!(refused(&mut app, id, "closed").await.contains("没有合格的结项评估"));
     assert_eq!(evaluate(&mut app, id, "final", true).await.status, StatusCode::SEE_OTHER);
     // The final payment: exactly the rest; then nothing more.
     assert!(pay(&mut app, id, "final", "130,000.01", "V-5").await.body.contains("最多还可支付 130,000.00 元"));
@@ -571,5 +586,48 @@ both_backends!(a_libreoffice_projects_file_imports_all_or_nothing, |mut app: Tes
             .await,
         3,
         "imported signed: 立项, 采购, 签约"
+    );
+});
+
+both_backends!(a_project_past_procurement_says_why_it_cannot_be_edited, |mut app: TestApp| async move {
+    app.login_ok("bureau").await;
+    // While initiated, the page offers the edit form, and the form has a way back.
+    let id = create_project(&mut app, "周市镇编辑状态测试项目", "100,000").await;
+    let page = app.get(&format!("/services/projects/{id}")).await.body;
+    assert!(page.contains(&format!("href=\"/services/projects/{id}/edit\"")));
+    let form = app.get(&format!("/services/projects/{id}/edit")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains(&format!("class=\"button cancel\" href=\"/services/projects/{id}\"")));
+    // A signed project: no edit button; following an old link lands on the project's page, which
+    // says why (its step), instead of a bare error page.
+    let signed = app.scalar("SELECT MIN(id) FROM projects WHERE status NOT IN ('initiated', 'procurement')").await;
+    let status = app.text(&format!("SELECT status FROM projects WHERE id = {signed}")).await;
+    let step = |lang| shegong::platform::i18n::t(lang, &format!("services.status.{status}")).to_string();
+    let (zh, en) = (step(shegong::platform::i18n::Lang::Zh), step(shegong::platform::i18n::Lang::En));
+    let page = app.get(&format!("/services/projects/{signed}")).await.body;
+    assert!(!page.contains(&format!("/services/projects/{signed}/edit")), "no edit link on a signed project");
+    let r = app.get(&format!("/services/projects/{signed}/edit")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), format!("/services/projects/{signed}"));
+    let page = app.get(&format!("/services/projects/{signed}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&format!("项目已进入“{zh}”环节，立项信息不能再修改")), "{}", page.body);
+    // A form posted anyway changes nothing and says the same.
+    let v = version(&app, signed).await;
+    let r = app
+        .post(&format!("/services/projects/{signed}"), &[("title", "不应保存的标题"), ("version", v.as_str())])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(version(&app, signed).await, v);
+    // In English too, with the step's name in English.
+    app.get("/lang/en?next=/").await;
+    app.get(&format!("/services/projects/{signed}/edit")).await;
+    let page = app.get(&format!("/services/projects/{signed}")).await.body;
+    let alert = crate::helpers::between(&page, "class=\"flash error\" role=\"alert\" id=\"flash\">", "</div>");
+    assert!(
+        alert.len() == 1
+            && alert[0].contains(en.as_str())
+            && alert[0].contains("step: its plan can no longer be edited"),
+        "{alert:?}"
     );
 });

@@ -103,6 +103,13 @@ both_backends!(demo_stations_match_the_generator, |mut app: TestApp| async move 
     let zhoushi = station_id(&app, "/320583/zhoushi/").await;
     let body = app.get(&format!("/stations/{zhoushi}")).await.body;
     assert!(body.contains("苏州市“红色社工站”") && body.contains("周市镇社工站党支部"));
+    let honour = app
+        .scalar(&format!(
+            "SELECT MIN(h.id) FROM honours h JOIN stations s ON s.unit_id = h.unit_id WHERE s.id = {zhoushi} \
+             AND h.awardee_kind IN ('station', 'unit')"
+        ))
+        .await;
+    assert!(body.contains(&format!("href=\"/honours/{honour}\"")), "the station's honours link to their pages");
     let huaqiao = station_id(&app, "/320583/huaqiao/").await;
     let body = app.get(&format!("/stations/{huaqiao}")).await.body;
     assert!(body.contains("苏州市社会组织党建工作示范点") && body.contains("苏州市优秀“红色社工站”"));

@@ -1,6 +1,7 @@
 //! The talent development fund ledger.
 
 use axum::http::StatusCode;
+use chrono::Datelike;
 use serde_json::json;
 
 use crate::both_backends;
@@ -137,10 +138,11 @@ both_backends!(social_workers_are_masked_everywhere_and_reveals_audited, |mut ap
     let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let r = app.post("/talent/workers", &pairs).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "digit 17 says male");
-    assert!(
-        r.body.contains("性别与身份号码第17位不一致") && !r.body.contains(id.as_str()),
-        "the ID number is not sent back"
-    );
+    assert!(r.body.contains("性别与身份号码第17位不一致"));
+    // Every value the user typed comes back with the message: nothing is to be typed again.
+    for typed in [id.as_str(), "13611112222", "测试社工", "2022"] {
+        assert!(r.body.contains(&format!("value=\"{typed}\"")), "the typed {typed} is kept");
+    }
     let f = form("male");
     let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert_eq!(app.post("/talent/workers", &pairs).await.status, StatusCode::SEE_OTHER);
@@ -760,4 +762,67 @@ both_backends!(id_number_problems_are_in_the_page_language, |mut app: TestApp| a
             }
         }
     }
+});
+
+/// Registers a worker with a qualification of `exam_year` through the form.
+async fn register_with_exam(
+    app: &mut TestApp,
+    serial: u32,
+    unit: &str,
+    exam_year: &str,
+    phone: &str,
+) -> (crate::helpers::TestResponse, String) {
+    let id = cncodes::IdNumber::complete(&format!("32058319900101{serial:03}")).expect("id").as_str().to_string();
+    let gender = if id.as_bytes()[16] % 2 == 1 { "male" } else { "female" };
+    let nonce = format!("exam-{serial}");
+    let form = [
+        ("name", "年度测试社工"),
+        ("id_number", id.as_str()),
+        ("gender", gender),
+        ("phone", phone),
+        ("unit_id", unit),
+        ("level", "assistant"),
+        ("exam_year", exam_year),
+        ("_nonce", nonce.as_str()),
+    ];
+    (app.post("/talent/workers", &form).await, id)
+}
+
+both_backends!(the_worker_form_keeps_what_was_typed_and_bounds_the_exam_year, |mut app: TestApp| async move {
+    app.login_ok("bureau").await;
+    let unit = app.unit_id("/320583/zhoushi/").await.to_string();
+    let next_year = shegong::platform::time::today().year() + 1;
+    // Just outside the bounds (1989, the year after next, and the typos of the issue): refused,
+    // with the message next to the field and every typed value kept.
+    for (n, year) in
+        [(1, "1989".to_string()), (2, (next_year + 1).to_string()), (3, "20222".into()), (4, "1850".into())]
+    {
+        let (r, typed_id) = register_with_exam(&mut app, n, &unit, &year, "13611110000").await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "exam year {year}");
+        assert!(r.body.contains("考试年度无效"), "exam year {year}: {}", r.body);
+        for typed in [typed_id.as_str(), "13611110000", year.as_str()] {
+            assert!(r.body.contains(&format!("value=\"{typed}\"")), "exam year {year}: {typed} kept");
+        }
+    }
+    // On the bounds: 1990 and next year are accepted.
+    for (n, year) in [(5, "1990".to_string()), (6, next_year.to_string())] {
+        let (r, typed_id) = register_with_exam(&mut app, n, &unit, &year, "").await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "exam year {year}: {}", r.body);
+        let q = format!(
+            "SELECT COUNT(*) FROM qualifications q JOIN social_workers w ON w.id = q.worker_id \
+             WHERE w.id_number = '{typed_id}' AND q.exam_year = {year}"
+        );
+        assert_eq!(app.scalar(&q).await, 1, "exam year {year} recorded");
+    }
+    // A phone error on the edit form keeps the phone typed.
+    let wid = app.scalar("SELECT MIN(id) FROM social_workers WHERE name = '年度测试社工'").await;
+    let v = app.scalar(&format!("SELECT version FROM social_workers WHERE id = {wid}")).await.to_string();
+    let r = app
+        .post(
+            &format!("/talent/workers/{wid}"),
+            &[("name", "年度测试社工"), ("unit_id", unit.as_str()), ("phone", "1361111"), ("version", v.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("value=\"1361111\""), "the typed phone is kept on the edit form");
 });

@@ -3,6 +3,7 @@
 //! departments, and Party building (Party organisations, instructors, coverage, Party import).
 
 mod departments;
+mod instructors;
 mod party;
 mod registry;
 mod reports;
@@ -44,6 +45,14 @@ pub fn routes() -> Routes {
         .get("/party/orgs/template.xlsx", Need::Perm("party.write"), party::party_template)
         .post("/party/orgs", Need::Perm("party.write"), party::joint_create)
         .get("/party/coverage", Need::Perm("orgs.read"), party::coverage_page)
+        .with("id", &crate::orgs::PARTY_ORG)
+        .get("/party/orgs/{id}", Need::Perm("party.read"), party::party_detail)
+        .get("/party/orgs/{id}/edit", Need::Perm("party.write"), party::party_edit_form)
+        .post("/party/orgs/{id}", Need::Perm("party.write"), party::party_update)
+        .with("id", &crate::orgs::INSTRUCTOR)
+        .get("/party/instructors/{id}", Need::Perm("party.read"), instructors::detail)
+        .get("/party/instructors/{id}/edit", Need::Perm("party.write"), instructors::edit_form)
+        .post("/party/instructors/{id}", Need::Perm("party.write"), instructors::update)
 }
 
 fn errors_from(c: &PageCtx, errs: Problems) -> FormErrors {

@@ -7,12 +7,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
-use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::orgs::figures::{self, Coverage};
-use crate::orgs::model::{parse_date, PartyOrgKind};
-use crate::orgs::store::{self, OrgFilter, PartyOrgRow};
+use crate::orgs::model::{parse_date, InstructorForm, PartyForm, PartyOrgKind};
+use crate::orgs::store::{self, CoveredOrg, OrgFilter, PartyOrgRow};
 use crate::platform::access::Auth;
 use crate::platform::audit::{self, Actor, Event};
 use crate::platform::chart::{BarChart, BarRow};
@@ -30,72 +29,6 @@ use crate::units::{self as units, UnitOption};
 
 use super::{errors_from, indent};
 
-#[derive(Deserialize)]
-pub(super) struct PartyForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    kind: String,
-    #[serde(default)]
-    members: String,
-    #[serde(default)]
-    secretary: String,
-    #[serde(default)]
-    established_on: String,
-    #[serde(default)]
-    in_action_plan: String,
-    #[serde(default)]
-    unit_id: String,
-    /// Joint branches: the credit codes of the covered organisations, one per line.
-    #[serde(default)]
-    codes: String,
-    #[serde(default, rename = "_nonce")]
-    nonce: String,
-}
-
-pub(super) struct PartyInput {
-    name: String,
-    kind: PartyOrgKind,
-    members: i32,
-    secretary: String,
-    established_on: NaiveDate,
-    in_action_plan: bool,
-}
-
-fn parse_party(f: &PartyForm) -> Result<PartyInput, Problems> {
-    let mut errs = Problems::default();
-    let name = f.name.trim().to_string();
-    if name.chars().count() < 2 || name.chars().count() > 100 {
-        errs.push(("name", "party.error.name", String::new()));
-    }
-    let kind = PartyOrgKind::parse(f.kind.trim());
-    if kind.is_none() {
-        errs.push(("kind", "party.error.kind", String::new()));
-    }
-    let members = match f.members.trim().parse::<i32>() {
-        Ok(m) if (3..=10_000).contains(&m) => m,
-        _ => {
-            errs.push(("members", "party.error.members", f.members.trim().to_string()));
-            0
-        }
-    };
-    let established_on = parse_date(&f.established_on).filter(|d| *d <= today());
-    if established_on.is_none() {
-        errs.push(("established_on", "party.error.established_on", f.established_on.trim().to_string()));
-    }
-    match (kind, established_on) {
-        (Some(kind), Some(established_on)) if errs.is_empty() => Ok(PartyInput {
-            name,
-            kind,
-            members,
-            secretary: f.secretary.trim().chars().take(50).collect(),
-            established_on,
-            in_action_plan: f.in_action_plan == "yes",
-        }),
-        _ => Err(errs),
-    }
-}
-
 /// An organisation's own Party organisation (党委/党总支/党支部).
 pub(super) async fn add_own_party_org(
     State(st): State<AppState>,
@@ -108,7 +41,8 @@ pub(super) async fn add_own_party_org(
     if o.status != "normal" {
         return Err(AppError::BadRequest("party.error.org_not_normal".into()));
     }
-    let p = parse_party(&f)
+    let p = f
+        .validate(today())
         .map_err(|e| AppError::BadRequest(e.first().map(|x| x.1).unwrap_or("error.bad_request").into()))?;
     if p.kind == PartyOrgKind::JointBranch {
         return Err(AppError::BadRequest("party.error.kind".into()));
@@ -144,14 +78,6 @@ pub(super) async fn add_own_party_org(
     Ok(see_other(&format!("/orgs/{id}")))
 }
 
-#[derive(Deserialize)]
-pub(super) struct InstructorForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    assigned_on: String,
-}
-
 /// Assigns a Party-building instructor (党建指导员): work coverage.
 pub(super) async fn add_instructor(
     State(st): State<AppState>,
@@ -161,13 +87,10 @@ pub(super) async fn add_instructor(
     Form(f): Form<InstructorForm>,
 ) -> AppResult<Response> {
     let o = store::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
-    let name = f.name.trim().to_string();
-    if name.chars().count() < 2 || name.chars().count() > 50 {
-        return Err(AppError::BadRequest("party.error.instructor".into()));
-    }
-    let on = parse_date(&f.assigned_on)
-        .filter(|d| *d <= today())
-        .ok_or_else(|| AppError::BadRequest("party.error.established_on".into()))?;
+    let i = f
+        .validate(today())
+        .map_err(|e| AppError::BadRequest(e.first().map(|x| x.1).unwrap_or("error.bad_request").into()))?;
+    let (name, on) = (i.name, i.assigned_on);
     let tx = st.db.write().await?;
     let iid = store::insert_instructor(&*tx, id, &name, on).await?;
     audit::record(
@@ -230,15 +153,10 @@ impl JointFormPage {
 pub(super) async fn joint_form(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<Response> {
     let units = units::options(&st.db.conn, &auth.scope).await?.into_iter().filter(|u| u.depth <= 1).collect();
     let f = PartyForm {
-        name: String::new(),
         kind: PartyOrgKind::JointBranch.code().into(),
-        members: String::new(),
-        secretary: String::new(),
         established_on: today().to_string(),
-        in_action_plan: String::new(),
         unit_id: auth.unit_id.to_string(),
-        codes: String::new(),
-        nonce: String::new(),
+        ..PartyForm::default()
     };
     render(&JointFormPage { c, f, errors: FormErrors::default(), units })
 }
@@ -251,7 +169,8 @@ pub(super) async fn joint_create(
     Form(mut f): Form<PartyForm>,
 ) -> AppResult<Response> {
     f.kind = PartyOrgKind::JointBranch.code().into();
-    let mut errs = match parse_party(&f) {
+    f.dissolved_on.clear();
+    let mut errs = match f.validate(today()) {
         Ok(_) => Problems::default(),
         Err(e) => e,
     };
@@ -283,7 +202,7 @@ pub(super) async fn joint_create(
     if org_ids.len() < 2 {
         errs.push(("codes", "party.error.joint_size", String::new()));
     }
-    let (Some(unit), Ok(p)) = (unit, parse_party(&f)) else {
+    let (Some(unit), Ok(p)) = (unit, f.validate(today())) else {
         let units = units::options(&st.db.conn, &auth.scope).await?.into_iter().filter(|u| u.depth <= 1).collect();
         let errors = errors_from(&c, errs);
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &JointFormPage { c, f, errors, units });
@@ -320,6 +239,106 @@ pub(super) async fn joint_create(
     set_flash(&*tx, auth.session_id, Some("party.saved")).await?;
     tx.commit().await?;
     Ok(see_other("/party/orgs"))
+}
+
+#[derive(Template)]
+#[template(path = "party/org.html")]
+pub(super) struct PartyDetailPage {
+    c: PageCtx,
+    p: PartyOrgRow,
+    covered: Vec<CoveredOrg>,
+}
+
+/// One Party organisation: its facts and the organisations it covers.
+pub(super) async fn party_detail(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let p = store::party_org(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
+    let covered = store::covered_orgs(&st.db.conn, id).await?;
+    render(&PartyDetailPage { c, p, covered })
+}
+
+#[derive(Template)]
+#[template(path = "party/org_form.html")]
+pub(super) struct PartyEditPage {
+    c: PageCtx,
+    p: PartyOrgRow,
+    f: PartyForm,
+    errors: FormErrors,
+    /// The kinds the form offers: a joint branch stays one, an own Party organisation is one of
+    /// the three others.
+    kinds: Vec<PartyOrgKind>,
+}
+
+fn party_kinds(p: &PartyOrgRow) -> Vec<PartyOrgKind> {
+    if p.kind == PartyOrgKind::JointBranch.code() {
+        vec![PartyOrgKind::JointBranch]
+    } else {
+        vec![PartyOrgKind::Committee, PartyOrgKind::GeneralBranch, PartyOrgKind::Branch]
+    }
+}
+
+pub(super) async fn party_edit_form(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let p = store::party_org(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
+    let f = PartyForm {
+        name: p.name.clone(),
+        kind: p.kind.clone(),
+        members: p.members.to_string(),
+        secretary: p.secretary.clone(),
+        established_on: p.established_on.to_string(),
+        dissolved_on: p.dissolved_on.map(|d| d.to_string()).unwrap_or_default(),
+        in_action_plan: if p.in_action_plan { "yes".into() } else { String::new() },
+        version: p.version.to_string(),
+        ..PartyForm::default()
+    };
+    let kinds = party_kinds(&p);
+    render(&PartyEditPage { c, p, f, errors: FormErrors::default(), kinds })
+}
+
+/// Corrects a Party organisation (name, kind, members, secretary, dates, action plan); the
+/// organisations it covers and its unit stay as they are.
+pub(super) async fn party_update(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<PartyForm>,
+) -> AppResult<Response> {
+    let old = store::party_org(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
+    let kinds = party_kinds(&old);
+    let (input, mut errs) = match f.validate(today()) {
+        Ok(i) => (Some(i), Problems::default()),
+        Err(e) => (None, e),
+    };
+    if input.as_ref().is_some_and(|i| !kinds.contains(&i.kind)) {
+        errs.push(("kind", "party.error.kind", String::new()));
+    }
+    let Some(input) = input.filter(|_| errs.is_empty()) else {
+        let errors = errors_from(&c, errs);
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &PartyEditPage { c, p: old, f, errors, kinds });
+    };
+    let version: i32 = f.version.trim().parse().map_err(|_| AppError::BadRequest("error.bad_request".into()))?;
+    let tx = st.db.write().await?;
+    if !store::update_party_org(&*tx, id, &input, version).await? {
+        return Err(AppError::Stale);
+    }
+    audit::record(
+        &*tx,
+        &Actor::user(&auth, &c.ip),
+        Event::new("update", "party_org", id).unit(old.unit_id).before(&old).after(&input),
+    )
+    .await?;
+    set_flash(&*tx, auth.session_id, Some("party.saved")).await?;
+    tx.commit().await?;
+    Ok(see_other(&format!("/party/orgs/{id}")))
 }
 
 #[derive(Deserialize)]

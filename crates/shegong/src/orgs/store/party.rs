@@ -5,6 +5,7 @@ use chrono::{NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Value};
 use serde::Serialize;
 
+use crate::orgs::model::{InstructorInput, PartyInput};
 use crate::platform::access::Scope;
 use crate::platform::db::{count, insert_id, sql};
 use crate::platform::paging::{fetch, Page, PageParams};
@@ -22,6 +23,7 @@ pub struct PartyOrgRow {
     pub dissolved_on: Option<NaiveDate>,
     pub in_action_plan: bool,
     pub organisations: i64,
+    pub version: i32,
 }
 
 impl PartyOrgRow {
@@ -31,7 +33,7 @@ impl PartyOrgRow {
 }
 
 const PARTY_SELECT: &str = "SELECT p.id, p.unit_id, u.name AS unit_name, p.name, p.kind, p.members, p.secretary, p.established_on, p.dissolved_on, \
-    p.in_action_plan, (SELECT COUNT(*) FROM party_org_members m WHERE m.party_org_id = p.id) AS organisations \
+    p.in_action_plan, (SELECT COUNT(*) FROM party_org_members m WHERE m.party_org_id = p.id) AS organisations, p.version \
     FROM party_orgs p JOIN org_units u ON u.id = p.unit_id";
 
 /// The Party organisations covering an organisation.
@@ -78,6 +80,70 @@ pub async fn party_orgs<C: ConnectionTrait>(
     .await
 }
 
+/// One Party organisation, if it lies inside the scope.
+pub async fn party_org<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result<Option<PartyOrgRow>, DbErr> {
+    let (sf, mut vals) = scope.unit_filter("p.unit_id", None);
+    vals.push(id.into());
+    PartyOrgRow::find_by_statement(sql(
+        c.get_database_backend(),
+        &format!("{PARTY_SELECT} WHERE {sf} AND p.id = ?"),
+        vals,
+    ))
+    .one(c)
+    .await
+}
+
+/// An organisation a Party organisation covers.
+#[derive(Debug, Clone, Serialize, FromQueryResult)]
+pub struct CoveredOrg {
+    pub id: i64,
+    pub name: String,
+    pub credit_code: String,
+    pub status: String,
+}
+
+impl CoveredOrg {
+    pub fn status_key(&self) -> String {
+        format!("orgs.status.{}", self.status)
+    }
+}
+
+/// The organisations a Party organisation covers, by name.
+pub async fn covered_orgs<C: ConnectionTrait>(c: &C, party_org: i64) -> Result<Vec<CoveredOrg>, DbErr> {
+    CoveredOrg::find_by_statement(sql(
+        c.get_database_backend(),
+        "SELECT o.id, o.name, o.credit_code, o.status FROM party_org_members m JOIN organisations o ON o.id = m.organisation_id \
+         WHERE m.party_org_id = ? ORDER BY o.name, o.id",
+        vec![party_org.into()],
+    ))
+    .all(c)
+    .await
+}
+
+/// Changes a Party organisation at `version`; false when someone changed it first.
+pub async fn update_party_org<C: ConnectionTrait>(c: &C, id: i64, p: &PartyInput, version: i32) -> Result<bool, DbErr> {
+    let r = c
+        .execute(sql(
+            c.get_database_backend(),
+            "UPDATE party_orgs SET name = ?, kind = ?, members = ?, secretary = ?, established_on = ?, dissolved_on = ?, \
+             in_action_plan = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+            vec![
+                p.name.clone().into(),
+                p.kind.code().into(),
+                p.members.into(),
+                p.secretary.clone().into(),
+                p.established_on.into(),
+                p.dissolved_on.into(),
+                p.in_action_plan.into(),
+                Utc::now().into(),
+                id.into(),
+                version.into(),
+            ],
+        ))
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
 #[allow(clippy::too_many_arguments)]
 pub async fn insert_party_org<C: ConnectionTrait>(
     c: &C,
@@ -112,19 +178,63 @@ pub async fn insert_party_org<C: ConnectionTrait>(
 #[derive(Debug, Clone, Serialize, FromQueryResult)]
 pub struct InstructorRow {
     pub id: i64,
+    pub organisation_id: i64,
+    pub organisation_name: String,
+    pub unit_id: i64,
     pub name: String,
     pub assigned_on: NaiveDate,
     pub ended_on: Option<NaiveDate>,
+    pub version: i32,
 }
+
+const INSTRUCTOR_SELECT: &str = "SELECT i.id, i.organisation_id, o.name AS organisation_name, o.unit_id, i.name, \
+    i.assigned_on, i.ended_on, i.version FROM party_instructors i JOIN organisations o ON o.id = i.organisation_id";
 
 pub async fn instructors_of<C: ConnectionTrait>(c: &C, org: i64) -> Result<Vec<InstructorRow>, DbErr> {
     InstructorRow::find_by_statement(sql(
         c.get_database_backend(),
-        "SELECT id, name, assigned_on, ended_on FROM party_instructors WHERE organisation_id = ? ORDER BY assigned_on DESC",
+        &format!("{INSTRUCTOR_SELECT} WHERE i.organisation_id = ? ORDER BY i.assigned_on DESC, i.id"),
         vec![org.into()],
     ))
     .all(c)
     .await
+}
+
+/// The reach of an instructor record (`t` is party_instructors): the organisation lies inside
+/// the scope.
+pub fn instructor_reach(scope: &Scope) -> (String, Vec<Value>) {
+    let (of, vals) = scope.unit_filter("o.unit_id", Some("o.created_by"));
+    (format!("t.organisation_id IN (SELECT o.id FROM organisations o WHERE {of})"), vals)
+}
+
+/// One instructor, if the organisation lies inside the scope.
+pub async fn instructor<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result<Option<InstructorRow>, DbErr> {
+    let (of, mut vals) = scope.unit_filter("o.unit_id", Some("o.created_by"));
+    vals.push(id.into());
+    InstructorRow::find_by_statement(sql(
+        c.get_database_backend(),
+        &format!("{INSTRUCTOR_SELECT} WHERE {of} AND i.id = ?"),
+        vals,
+    ))
+    .one(c)
+    .await
+}
+
+/// Changes an instructor's assignment at `version`; false when someone changed it first.
+pub async fn update_instructor<C: ConnectionTrait>(
+    c: &C,
+    id: i64,
+    i: &InstructorInput,
+    version: i32,
+) -> Result<bool, DbErr> {
+    let r = c
+        .execute(sql(
+            c.get_database_backend(),
+            "UPDATE party_instructors SET name = ?, assigned_on = ?, ended_on = ?, version = version + 1 WHERE id = ? AND version = ?",
+            vec![i.name.clone().into(), i.assigned_on.into(), i.ended_on.into(), id.into(), version.into()],
+        ))
+        .await?;
+    Ok(r.rows_affected() == 1)
 }
 
 pub async fn insert_instructor<C: ConnectionTrait>(

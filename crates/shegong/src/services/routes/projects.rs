@@ -16,8 +16,8 @@ use crate::platform::once;
 use crate::platform::paging::{Page, PageParams};
 use crate::platform::period::YearFilter;
 use crate::platform::time::today;
-use crate::platform::web::set_flash;
 use crate::platform::web::{render, render_status, see_other, FormErrors, PageCtx};
+use crate::platform::web::{set_flash, set_flash_with, FlashArg};
 use crate::platform::AppState;
 use crate::services::model::{self, EvaluationForm, PaymentForm, ProjectForm, Refusal, SignForm};
 use crate::services::store::{self, ProjectFilter, ProjectRow};
@@ -182,10 +182,35 @@ async fn create(State(st): State<AppState>, c: PageCtx, auth: Auth, Form(f): For
     Ok(see_other(&loc))
 }
 
+/// A project past procurement keeps its plan: the edit form is not offered (no button), and a
+/// request for it goes back to the project's page saying why.
+async fn not_editable(st: &AppState, auth: &Auth, p: &ProjectRow) -> AppResult<Option<Response>> {
+    if !model::is_signed(&p.status) {
+        return Ok(None);
+    }
+    let args = [("status", FlashArg::Key(format!("services.status.{}", p.status)))];
+    set_flash_with(&st.db.conn, auth.session_id, "services.error.edit_state", &args).await?;
+    Ok(Some(see_other(&format!("/services/projects/{}", p.id))))
+}
+
+/// A refused workflow step: back to the project's page (303, so that a refresh does not post
+/// the step again), the reason shown there once.
+pub(super) async fn refused_step(st: &AppState, auth: &Auth, id: i64, r: &Refusal) -> AppResult<Response> {
+    let args: Vec<(&str, FlashArg)> = r
+        .args
+        .iter()
+        .map(|(k, v)| {
+            (*k, if v.starts_with("services.") { FlashArg::Key(v.clone()) } else { FlashArg::Value(v.clone()) })
+        })
+        .collect();
+    set_flash_with(&st.db.conn, auth.session_id, r.key, &args).await?;
+    Ok(see_other(&format!("/services/projects/{id}")))
+}
+
 async fn edit_form(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
     let p = writable(&st, &auth, id).await?;
-    if model::is_signed(&p.status) {
-        return Err(AppError::BadRequest("services.error.edit_signed".into()));
+    if let Some(back) = not_editable(&st, &auth, &p).await? {
+        return Ok(back);
     }
     let f = ProjectForm {
         unit_id: p.unit_id.to_string(),
@@ -210,8 +235,8 @@ async fn update(
     Form(f): Form<ProjectForm>,
 ) -> AppResult<Response> {
     let before = writable(&st, &auth, id).await?;
-    if model::is_signed(&before.status) {
-        return Err(AppError::BadRequest("services.error.edit_signed".into()));
+    if let Some(back) = not_editable(&st, &auth, &before).await? {
+        return Ok(back);
     }
     let version = f.version.trim().parse::<i32>().map_err(|_| AppError::Stale)?;
     let input = match f.validate(this_year()) {

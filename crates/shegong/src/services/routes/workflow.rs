@@ -15,7 +15,7 @@ use crate::platform::AppState;
 use crate::services::model::{check_advance, check_sign, Refusal, SignForm};
 use crate::services::store::{self};
 
-use super::projects::{form_refused, prefixed, refuse, Kept};
+use super::projects::{form_refused, prefixed, refuse, refused_step, Kept};
 use super::writable;
 
 pub fn routes() -> Routes {
@@ -48,16 +48,14 @@ async fn advance(
     let version = f.version.trim().parse::<i32>().map_err(|_| AppError::Stale)?;
     let on = crate::orgs::model::parse_date(&f.happened_on).unwrap_or_else(today);
     if on > today() {
-        let mut kept = Kept::default();
-        kept.errors.add("advance.happened_on", c.t("services.error.past_date"));
-        return refuse(&st, c, &auth, id, kept, &Refusal::new("services.error.past_date")).await;
+        return refused_step(&st, &auth, id, &Refusal::new("services.error.past_date")).await;
     }
     let tx = st.db.write().await?;
     store::lock_project(&*tx, id).await?;
     let facts = store::facts(&*tx, id).await?.ok_or(AppError::NotFound)?;
     if let Err(r) = check_advance(&facts, f.to.trim()) {
         drop(tx);
-        return refuse(&st, c, &auth, id, Kept::default(), &r).await;
+        return refused_step(&st, &auth, id, &r).await;
     }
     if !store::set_status(&*tx, id, &facts.status, f.to.trim(), version).await? {
         return Err(AppError::Stale);

@@ -119,8 +119,8 @@ async fn worker_create(
         let errors = FormErrors::from_problems(&c, errs);
         let units = crate::units::options(&st.db.conn, &auth.scope).await?;
         let agencies = store::agencies(&st.db.conn, &auth.scope).await?;
-        // The ID number is never sent back to the browser.
-        let f = WorkerForm { id_number: String::new(), phone: String::new(), ..f };
+        // Every value the user typed comes back, the ID number and the phone included: they are
+        // the user's own input, and retyping them after any error is what made the form hated.
         return render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &WorkerFormPage { c, id: None, f, errors, units, agencies },
@@ -210,6 +210,9 @@ async fn worker_update(
     Form(mut f): Form<WorkerForm>,
 ) -> AppResult<Response> {
     let old = store::worker(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
+    // What the user typed into the phone field (empty: keep the number on record, which is never
+    // sent to the browser).
+    let typed_phone = f.phone.clone();
     f.id_number = old.id_number.clone();
     f.gender = old.gender.clone();
     if f.phone.trim().is_empty() {
@@ -231,13 +234,10 @@ async fn worker_update(
         }
     }
     let Some(input) = input.filter(|_| errs.is_empty()) else {
-        let mut errors = FormErrors::default();
-        for (field, key, _) in errs {
-            errors.add(field, c.t(key));
-        }
+        let errors = FormErrors::from_problems(&c, errs);
         let units = crate::units::options(&st.db.conn, &auth.scope).await?;
         let agencies = store::agencies(&st.db.conn, &auth.scope).await?;
-        let f = WorkerForm { id_number: String::new(), phone: String::new(), ..f };
+        let f = WorkerForm { id_number: String::new(), phone: typed_phone, ..f };
         return render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &WorkerFormPage { c, id: Some(id), f, errors, units, agencies },

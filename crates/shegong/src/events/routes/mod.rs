@@ -1,0 +1,73 @@
+//! Pages of the shared registers and of the industry Party-building committee, one file per
+//! register: events (with photos), policy documents (with files) and honours; each has its list,
+//! a page per record and an edit form.
+
+mod documents;
+mod events;
+mod honours;
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+
+use crate::events::store::{self, DocumentRow, EventFilter, EventRow};
+use crate::orgs::{departments, Department};
+use crate::platform::access::{Auth, Need, Routes};
+use crate::platform::error::AppResult;
+use crate::platform::paging::{Page, PageParams};
+use crate::platform::web::{render, PageCtx};
+use crate::platform::AppState;
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/events", Need::Perm("events.read"), events::list)
+        .get("/events/new", Need::Perm("events.write"), events::new_form)
+        .post("/events", Need::Perm("events.write"), events::create)
+        .get("/documents", Need::Perm("events.read"), documents::list)
+        .post("/documents", Need::Perm("events.write"), documents::create)
+        .get("/honours", Need::Perm("events.read"), honours::list)
+        .get("/honours/new", Need::Perm("events.write"), honours::new_form)
+        .post("/honours", Need::Perm("events.write"), honours::create)
+        .get("/party/committee", Need::Perm("party.read"), committee)
+        .with("id", &crate::events::EVENT)
+        .get("/events/{id}", Need::Perm("events.read"), events::detail)
+        .get("/events/{id}/edit", Need::Perm("events.write"), events::edit_form)
+        .post("/events/{id}", Need::Perm("events.write"), events::update)
+        .post("/events/{id}/photos", Need::Perm("events.write"), events::photo)
+        .with("id", &crate::events::DOCUMENT)
+        .get("/documents/{id}", Need::Perm("events.read"), documents::detail)
+        .get("/documents/{id}/edit", Need::Perm("events.write"), documents::edit_form)
+        .post("/documents/{id}", Need::Perm("events.write"), documents::update)
+        .post("/documents/{id}/file", Need::Perm("events.write"), documents::file)
+        .with("id", &crate::events::HONOUR)
+        .get("/honours/{id}", Need::Perm("events.read"), honours::detail)
+        .get("/honours/{id}/edit", Need::Perm("events.write"), honours::edit_form)
+        .post("/honours/{id}", Need::Perm("events.write"), honours::update)
+}
+
+fn indent(d: &i32) -> String {
+    "　".repeat((*d).max(0) as usize)
+}
+
+#[derive(Template)]
+#[template(path = "events/committee.html")]
+struct CommitteePage {
+    c: PageCtx,
+    lead: Vec<Department>,
+    members: Vec<Department>,
+    meetings: Page<EventRow>,
+    docs: Vec<DocumentRow>,
+}
+
+/// The industry Party-building committee (社会组织行业党建专委会): the lead department and the
+/// industry departments, its meetings and the documents it adopted.
+async fn committee(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<Response> {
+    let all = departments(&st.db.conn).await?;
+    let (lead, members): (Vec<_>, Vec<_>) = all.into_iter().filter(|d| d.on_committee).partition(|d| d.lead);
+    let f = EventFilter { committee: "yes".into(), ..EventFilter::default() };
+    let meetings =
+        store::events(&st.db.conn, &auth.scope, &f, &PageParams { per_page: Some(50), ..PageParams::default() })
+            .await?;
+    let docs = store::documents(&st.db.conn, &auth.scope, true).await?;
+    render(&CommitteePage { c, lead, members, meetings, docs })
+}

@@ -1,0 +1,108 @@
+//! What every form page owes its user: a way back (a cancel link to the list or the record the
+//! form came from), and an empty required date reported as missing rather than wrong.
+
+use axum::http::{Method, StatusCode};
+use shegong::platform::access::{DataScope, Need, DEMO_USERS, ROLES};
+
+use crate::both_backends;
+use crate::helpers::{between, TestApp};
+
+both_backends!(every_form_page_has_a_cancel_link, |mut app: TestApp| async move {
+    // A project that may still be edited (the demo's are all signed).
+    app.login_ok("bureau").await;
+    let editable = crate::services::create_project(&mut app, "周市镇取消链接测试项目", "50,000").await;
+    app.logout().await;
+    let table = shegong::app::route_table();
+    let forms: Vec<_> = table
+        .iter()
+        .filter(|d| d.method == Method::GET && (d.path.ends_with("/new") || d.path.ends_with("/edit")))
+        .collect();
+    assert!(forms.len() >= 15, "form pages found: {}", forms.len());
+    // Each page with a city-wide demo user holding its permission, grouped by user (one sign-in
+    // each: sign-ins are rate-limited).
+    let mut pages: Vec<(&str, String)> = Vec::new();
+    for def in forms {
+        let Need::Perm(perm) = def.need else { panic!("{}: a form page needs a permission", def.path) };
+        let (user, _) = DEMO_USERS
+            .iter()
+            .find(|(_, role)| {
+                ROLES.iter().any(|r| r.code == *role && r.scope == DataScope::All && r.permissions.contains(&perm))
+            })
+            .unwrap_or_else(|| panic!("no city-wide demo user holds {perm}"));
+        let mut path = def.path.to_string();
+        for (param, record) in &def.records {
+            let id = if record.table == "projects" {
+                editable
+            } else {
+                app.scalar(&format!("SELECT MIN(id) FROM {}", record.table)).await
+            };
+            path = path.replace(&format!("{{{param}}}"), &id.to_string());
+        }
+        pages.push((user, path));
+    }
+    pages.sort();
+    let mut signed_in = "";
+    for (user, path) in &pages {
+        if *user != signed_in {
+            if !signed_in.is_empty() {
+                app.logout().await;
+            }
+            app.login_ok(user).await;
+            signed_in = *user;
+        }
+        let page = app.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{user} GET {path}");
+        let links = between(&page.body, "class=\"button cancel\" href=\"", "\"");
+        assert_eq!(links.len(), 1, "{path}: one cancel link");
+        let back = links[0].to_string();
+        assert!(back.starts_with('/') && !back.starts_with("//"), "{path}: cancel goes to a page of the site");
+        if path.ends_with("/edit") {
+            assert_eq!(back, path.trim_end_matches("/edit"), "{path}: cancel goes back to the record");
+        }
+        assert_eq!(app.get(&back).await.status, StatusCode::OK, "{path}: cancel → {back}");
+    }
+    assert!(pages.len() >= 15);
+});
+
+both_backends!(an_empty_required_date_says_required, |mut app: TestApp| async move {
+    app.login_ok("bureau").await;
+    let unit = app.unit_id("/320583/zhoushi/").await.to_string();
+    let required = shegong::platform::i18n::t(shegong::platform::i18n::Lang::Zh, "common.required");
+    let later = shegong::platform::i18n::t(shegong::platform::i18n::Lang::Zh, "orgs.error.registered_on");
+    let code = cncodes::CreditCode::complete("52320583MJ7000001").expect("code").as_str().to_string();
+    let org = |registered_on: &'static str| {
+        vec![
+            ("credit_code", code.clone()),
+            ("name", "昆山市周市镇日期测试社工服务社".to_string()),
+            ("org_type", "service_institution".to_string()),
+            ("unit_id", unit.clone()),
+            ("registered_on", registered_on.to_string()),
+        ]
+    };
+    let field_error = |body: &str| between(body, "<p class=\"field-error\">", "</p>").join(" | ");
+    // Empty: required. A date after today: the date rule.
+    for (typed, says, not) in [("", required, later), ("2099-01-01", later, required)] {
+        let f = org(typed);
+        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = app.post("/orgs", &pairs).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let errors = field_error(&r.body);
+        assert!(errors.contains(says) && !errors.contains(not), "registered_on {typed:?}: {errors}");
+    }
+    // The other forms with a required date: events, projects, joint branches.
+    let r = app.post("/events", &[("unit_id", unit.as_str()), ("kind", "meeting"), ("title", "日期测试会议")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_error(&r.body), required, "an event without a date");
+    let r =
+        app.post("/party/orgs", &[("name", "日期测试联合党支部"), ("members", "5"), ("unit_id", unit.as_str())]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(field_error(&r.body).contains(required), "a joint branch without a date: {}", field_error(&r.body));
+    let r = app
+        .post(
+            "/services/projects",
+            &[("unit_id", unit.as_str()), ("year", "2022"), ("title", "日期测试服务项目"), ("amount", "1000")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(field_error(&r.body).contains(required), "a project without dates: {}", field_error(&r.body));
+});
