@@ -214,6 +214,10 @@ async fn open_with(cfg: &Config, demo: bool, lang: Lang) -> anyhow::Result<Db> {
 /// warning outside the demo: production sets `audit.key` from a secret store.
 fn audit_setup(db: Db, cfg: &Config, create: bool, demo: bool, lang: Lang) -> anyhow::Result<Db> {
     let (db, origin) = audit::setup(db, cfg, create)?;
+    // The personal-data key (platform/vault.rs) beside it; `check` reads no personal data.
+    if create {
+        crate::platform::vault::setup(cfg, true)?;
+    }
     match origin {
         audit::KeyOrigin::Config => {}
         audit::KeyOrigin::File(p) | audit::KeyOrigin::Generated(p) if demo => {

@@ -25,3 +25,4 @@ mod stations;
 mod talent;
 mod units;
 mod users;
+mod volunteers;
