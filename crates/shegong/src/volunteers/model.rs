@@ -544,6 +544,46 @@ pub fn normalise_code(s: &str) -> String {
     s.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_uppercase()
 }
 
+/// The instant a minute of a day in China Standard Time falls on.
+pub fn local_instant(date: NaiveDate, minute: i32) -> chrono::DateTime<chrono::Utc> {
+    let midnight = date.and_hms_opt(0, 0, 0).unwrap_or_default();
+    let local = midnight + chrono::Duration::minutes(i64::from(minute));
+    // China Standard Time has no daylight saving: local minus eight hours is UTC.
+    chrono::DateTime::from_naive_utc_and_offset(local - chrono::Duration::hours(8), chrono::Utc)
+}
+
+/// The minutes served on a shift between check-in and check-out: only the time inside the
+/// shift counts (arriving early, travelling and staying late do not), rounded down to the
+/// quarter hour.
+pub fn served_minutes(
+    slot: &Slot,
+    checkin: chrono::DateTime<chrono::Utc>,
+    checkout: chrono::DateTime<chrono::Utc>,
+) -> i32 {
+    let from = checkin.max(local_instant(slot.date, slot.start));
+    let to = checkout.min(local_instant(slot.date, slot.end));
+    let minutes = (to - from).num_minutes().max(0);
+    i32::try_from(minutes - minutes % 15).unwrap_or(0)
+}
+
+/// Whether a volunteer may check in at `now`: from an hour before the shift starts until it ends.
+pub fn may_check_in(slot: &Slot, now: chrono::DateTime<chrono::Utc>) -> bool {
+    now >= local_instant(slot.date, slot.start) - chrono::Duration::hours(1) && now < local_instant(slot.date, slot.end)
+}
+
+/// A text (a check-in address) as a QR code: an inline SVG element (no XML declaration; only
+/// path data and two colours, so it is safe to embed). Empty when the text is too long.
+pub fn qr_svg(text: &str) -> String {
+    use qrcode::render::svg;
+    match qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M) {
+        Ok(code) => {
+            let svg = code.render::<svg::Color>().min_dimensions(240, 240).quiet_zone(true).build();
+            svg.find("<svg").map(|i| svg[i..].to_string()).unwrap_or_default()
+        }
+        Err(_) => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -623,5 +663,20 @@ mod tests {
         assert_eq!(parse_hhmm("24:30"), None);
         assert_eq!(parse_hhmm("8:05"), Some(485));
         assert_eq!(hhmm(485), "08:05");
+    }
+
+    #[test]
+    fn served_minutes_count_the_shift_only_rounded_down_to_the_quarter_hour() {
+        let s = slot("2022-04-01", "08:00", "12:00");
+        let at = |h: i32, m: i32| local_instant(d("2022-04-01"), h * 60 + m);
+        assert_eq!(local_instant(d("2022-04-01"), 8 * 60).to_rfc3339(), "2022-04-01T00:00:00+00:00");
+        assert_eq!(served_minutes(&s, at(8, 3), at(11, 50)), 225, "3 h 47 min → 3 h 45 min");
+        assert_eq!(served_minutes(&s, at(7, 20), at(12, 40)), 240, "early arrival and staying late do not count");
+        assert_eq!(served_minutes(&s, at(9, 0), at(9, 14)), 0);
+        assert_eq!(served_minutes(&s, at(11, 0), at(10, 0)), 0, "never negative");
+        assert!(may_check_in(&s, at(7, 0)) && may_check_in(&s, at(11, 59)));
+        assert!(!may_check_in(&s, at(6, 59)) && !may_check_in(&s, at(12, 0)));
+        let svg = qr_svg("https://example.org/checkin/abc");
+        assert!(svg.starts_with("<svg") && svg.contains("<path"));
     }
 }

@@ -358,3 +358,140 @@ both_backends!(campaigns_are_scoped_and_versioned, |mut app: TestApp| async move
     assert!(r.body.contains("结束日期不能早于开始日期"));
     assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'volunteer_campaign'").await, 2);
 });
+
+both_backends!(check_in_and_out_then_confirm_writes_record_and_summary, |mut app: TestApp| async move {
+    let k = open_campaign(&app).await;
+    let (no, code) = volunteer(&mut app, k, 5).await;
+    let phone = "13900000005";
+    app.login_ok("station").await;
+    let unit = app
+        .scalar(&format!(
+            "SELECT MIN(cu.unit_id) FROM volunteer_campaign_units cu JOIN org_units u ON u.id = cu.unit_id \
+             WHERE cu.campaign_id = {k} AND u.path LIKE '/320583/zhoushi/%'"
+        ))
+        .await;
+    let today = shegong::platform::time::today().to_string();
+    let r = app
+        .post(
+            &format!("/volunteers/campaigns/{k}/shifts"),
+            &[
+                ("unit_id", &unit.to_string()),
+                ("shift_date", &today),
+                ("start", "00:00"),
+                ("end", "24:00"),
+                ("capacity", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let shift: i64 = r.location().rsplit('/').next().expect("id").parse().expect("shift id");
+    // A whole day is longer than the campaign's hours per day: this campaign allows it.
+    app.exec(&format!("UPDATE volunteer_campaigns SET max_minutes_per_day = 1440 WHERE id = {k}")).await;
+    assert_eq!(
+        app.post(&format!("/volunteers/shifts/{shift}/assign"), &[("volunteer_no", &no)]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // The printable sheet carries the QR code of the check-in address.
+    let qr = app.get(&format!("/volunteers/shifts/{shift}/qr")).await;
+    assert_eq!(qr.status, StatusCode::OK);
+    assert!(qr.body.contains("<svg") && qr.body.contains("<path"));
+    let url = between(&qr.body, "<code id=\"checkin-url\">", "</code>")[0].to_string();
+    let token = app
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM volunteer_shifts WHERE id = {shift} AND '{url}' LIKE '%/checkin/' || checkin_token"
+        ))
+        .await;
+    assert_eq!(token, 1, "{url}");
+    let path = format!("/checkin/{}", url.rsplit('/').next().expect("token"));
+    app.logout().await;
+
+    // On the phone: a wrong code, then check in, then out.
+    assert_eq!(app.get(&path).await.status, StatusCode::OK);
+    let r = app.post(&path, &[("phone", phone), ("code", "AAAAAAAA"), ("action", "in")]).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let r = app.post(&path, &[("phone", phone), ("code", &code), ("action", "out")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "not checked in yet");
+    let r = app.post(&path, &[("phone", phone), ("code", &code), ("action", "in")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("签到成功"));
+    // Someone on another shift's list only is refused.
+    let (_, code6) = volunteer(&mut app, k, 6).await;
+    let r = app.post(&path, &[("phone", "13900000006"), ("code", &code6), ("action", "in")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Served 100 minutes (as if): the check-in moved back in the database.
+    let back = if app.db.is_postgres() {
+        "UPDATE volunteer_assignments SET checkin_at = checkin_at - INTERVAL '100 minutes' WHERE status = 'checked_in'"
+            .to_string()
+    } else {
+        "UPDATE volunteer_assignments SET checkin_at = strftime('%Y-%m-%dT%H:%M:%f+00:00', checkin_at, '-100 minutes') WHERE status = 'checked_in'".to_string()
+    };
+    app.exec(&back).await;
+    let r = app.post(&path, &[("phone", phone), ("code", &code), ("action", "out")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("签退成功"));
+    let aid = app.scalar(&format!("SELECT id FROM volunteer_assignments WHERE shift_id = {shift}")).await;
+    let row = shegong::volunteers::store::assignment(&app.db.conn, aid).await.expect("query").expect("row");
+    let slot = shegong::volunteers::model::Slot { date: row.shift_date, start: row.start_minute, end: row.end_minute };
+    let expected = shegong::volunteers::model::served_minutes(
+        &slot,
+        row.checkin_at.expect("checked in"),
+        row.checkout_at.expect("checked out"),
+    );
+    assert_eq!(row.minutes, Some(expected));
+    assert_eq!(expected % 15, 0);
+    assert!(expected <= 100);
+
+    // The coordinator confirms with the persons served: one record, and the summary agrees with
+    // the raw records.
+    app.login_ok("station").await;
+    let r = app
+        .post(
+            &format!("/volunteers/shifts/{shift}/assignments/{aid}/confirm"),
+            &[("version", &row.version.to_string()), ("minutes", "9999")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "more than the shift");
+    let r = app
+        .post(
+            &format!("/volunteers/shifts/{shift}/assignments/{aid}/confirm"),
+            &[("version", &row.version.to_string()), ("person_times", "12")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = app
+        .post(
+            &format!("/volunteers/shifts/{shift}/assignments/{aid}/confirm"),
+            &[("version", &row.version.to_string()), ("person_times", "12")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "confirmed once");
+    assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM volunteer_records WHERE assignment_id = {aid} AND person_times = 12 AND status = 'confirmed'")).await, 1);
+    let raw = app
+        .scalar(
+            "SELECT COUNT(*) FROM (SELECT unit_id, service_date, service_type_id, COUNT(*) AS n, SUM(person_times) AS p, SUM(minutes) AS m \
+             FROM volunteer_records GROUP BY unit_id, service_date, service_type_id) r \
+             JOIN volunteer_summary s ON s.unit_id = r.unit_id AND s.day = r.service_date AND s.service_type_id = r.service_type_id \
+             AND s.records = r.n AND s.person_times = r.p AND s.minutes = r.m",
+        )
+        .await;
+    let groups = app
+        .scalar(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM volunteer_records GROUP BY unit_id, service_date, service_type_id) g",
+        )
+        .await;
+    let summary_rows = app.scalar("SELECT COUNT(*) FROM volunteer_summary").await;
+    assert!(groups >= 1);
+    assert_eq!((raw, summary_rows), (groups, groups), "summary equals the raw aggregate");
+    let distinct = app
+        .scalar("SELECT COUNT(*) FROM (SELECT DISTINCT unit_id, service_date, volunteer_id FROM volunteer_records) d")
+        .await;
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM volunteer_day_volunteers").await, distinct);
+    app.logout().await;
+
+    // The volunteer sees the confirmed hours on /me.
+    app.get("/me").await;
+    assert_eq!(app.post("/me", &[("phone", phone), ("code", &code)]).await.status, StatusCode::SEE_OTHER);
+    let me = app.get("/me").await;
+    let hours = between(&me.body, "<dd id=\"hours\">", "</dd>")[0].to_string();
+    assert_eq!(hours, shegong::volunteers::hours_text(i64::from(expected)));
+});

@@ -11,12 +11,13 @@ use crate::volunteers::model::{check_slot, Clash};
 use crate::volunteers::store::{self, ShiftRow};
 
 mod campaigns;
+mod checkin;
 mod public;
 mod shifts;
 
 /// Every page of the domain.
 pub fn routes() -> Routes {
-    campaigns::routes().merge(shifts::routes()).merge(public::routes())
+    campaigns::routes().merge(shifts::routes()).merge(public::routes()).merge(checkin::routes())
 }
 
 /// Why a volunteer cannot be put on a shift.

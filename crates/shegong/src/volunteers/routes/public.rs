@@ -85,14 +85,14 @@ struct Joined {
 }
 
 /// Counts a hit against a public limit; `Some(response)` (429) when over it.
-async fn limited(st: &AppState, kind: &str, subject: &str) -> AppResult<Option<i64>> {
+pub(super) async fn limited(st: &AppState, kind: &str, subject: &str) -> AppResult<Option<i64>> {
     let tx = st.db.write().await?;
     let hit = store::throttle_hit(&*tx, kind, subject, Utc::now()).await?;
     tx.commit().await?;
     Ok(hit.over().then(|| (hit.window_end - Utc::now()).num_seconds().max(1)))
 }
 
-fn too_many(resp: AppResult<Response>, retry: i64) -> AppResult<Response> {
+pub(super) fn too_many(resp: AppResult<Response>, retry: i64) -> AppResult<Response> {
     let mut r = resp?;
     *r.status_mut() = StatusCode::TOO_MANY_REQUESTS;
     if let Ok(v) = retry.to_string().parse() {
@@ -228,7 +228,7 @@ async fn me_render(
 ) -> AppResult<Response> {
     let mine = store::assignments_of_volunteer(&st.db.conn, v.id).await?;
     let open = store::open_shifts_for(&st.db.conn, v.id, today()).await?;
-    let minutes = mine.iter().filter_map(|a| a.minutes.filter(|_| a.status == "done")).map(i64::from).sum();
+    let minutes = store::confirmed_minutes(&st.db.conn, v.id).await?;
     render_status(status, &MePage { c, v: Some(v), mine, open, minutes, phone: String::new(), error })
 }
 
@@ -255,6 +255,34 @@ struct MeForm {
     code: String,
 }
 
+/// Who a phone and a personal code name, counted against the `/me` limits (per address, and per
+/// phone when it is one).
+pub(super) enum Identified {
+    Volunteer(VolunteerRow),
+    /// Over a limit: retry after so many seconds.
+    Limited(i64),
+    /// An unknown phone or a wrong code (one answer for both).
+    Unknown,
+}
+
+pub(super) async fn identify(st: &AppState, ip: &str, phone: &str, code: &str) -> AppResult<Identified> {
+    if let Some(retry) = limited(st, "me_address", ip).await? {
+        return Ok(Identified::Limited(retry));
+    }
+    let Some(phone) = parse_mobile(phone) else { return Ok(Identified::Unknown) };
+    let vault = vault::vault()?;
+    let phone_hash = vault.hash("phone", &phone);
+    if let Some(retry) = limited(st, "me_phone", &phone_hash).await? {
+        return Ok(Identified::Limited(retry));
+    }
+    let code_hash = vault.hash("code", &normalise_code(code));
+    Ok(store::volunteers_by_phone(&st.db.conn, &phone_hash)
+        .await?
+        .into_iter()
+        .find(|v| crate::platform::secret::eq(&v.code_hash, &code_hash))
+        .map_or(Identified::Unknown, Identified::Volunteer))
+}
+
 /// Signs a volunteer in with phone and personal code. One answer for an unknown phone and a
 /// wrong code; both count against the limits.
 async fn me_sign_in(State(st): State<AppState>, c: PageCtx, Form(f): Form<MeForm>) -> AppResult<Response> {
@@ -267,31 +295,18 @@ async fn me_sign_in(State(st): State<AppState>, c: PageCtx, Form(f): Form<MeForm
         phone,
         error,
     };
-    if let Some(retry) = limited(&st, "me_address", &c.ip).await? {
-        let error = c.t("volunteers.error.rate").to_string();
-        return too_many(render(&form(c, f.phone, error)), retry);
-    }
-    let vault = vault::vault()?;
-    let phone = parse_mobile(&f.phone);
-    let found = match &phone {
-        Some(p) => {
-            let phone_hash = vault.hash("phone", p);
-            if let Some(retry) = limited(&st, "me_phone", &phone_hash).await? {
-                let error = c.t("volunteers.error.rate").to_string();
-                return too_many(render(&form(c, f.phone, error)), retry);
-            }
-            let code_hash = vault.hash("code", &normalise_code(&f.code));
-            store::volunteers_by_phone(&st.db.conn, &phone_hash)
-                .await?
-                .into_iter()
-                .find(|v| crate::platform::secret::eq(&v.code_hash, &code_hash))
+    let v = match identify(&st, &c.ip, &f.phone, &f.code).await? {
+        Identified::Volunteer(v) => v,
+        Identified::Limited(retry) => {
+            let error = c.t("volunteers.error.rate").to_string();
+            return too_many(render(&form(c, f.phone, error)), retry);
         }
-        None => None,
+        Identified::Unknown => {
+            let error = c.t("volunteers.error.me").to_string();
+            return render_status(StatusCode::UNAUTHORIZED, &form(c, f.phone, error));
+        }
     };
-    let Some(v) = found else {
-        let error = c.t("volunteers.error.me").to_string();
-        return render_status(StatusCode::UNAUTHORIZED, &form(c, f.phone, error));
-    };
+    let vault = vault::vault()?;
     let exp = Utc::now().timestamp() + ME_SECS;
     let mac = vault.hash("me", &format!("{}.{exp}.{}", v.id, v.code_hash));
     let mut r = see_other("/me");

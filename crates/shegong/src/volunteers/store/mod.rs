@@ -4,10 +4,12 @@
 
 mod campaigns;
 mod people;
+mod records;
 mod shifts;
 
 pub use campaigns::*;
 pub use people::*;
+pub use records::*;
 pub use shifts::*;
 
 /// ` FOR UPDATE` on PostgreSQL (a row lock for the rest of the transaction); nothing on SQLite,

@@ -180,10 +180,26 @@ pub struct AssignmentRow {
     pub role: String,
     pub place: String,
     pub minutes: Option<i32>,
+    pub checkin_at: Option<chrono::DateTime<Utc>>,
+    pub checkout_at: Option<chrono::DateTime<Utc>>,
+    pub confirmed_at: Option<chrono::DateTime<Utc>>,
     pub version: i32,
 }
 
 impl AssignmentRow {
+    pub fn checkin_text(&self) -> String {
+        self.checkin_at.as_ref().map(crate::platform::time::local_minutes).unwrap_or_default()
+    }
+    pub fn checkout_text(&self) -> String {
+        self.checkout_at.as_ref().map(crate::platform::time::local_minutes).unwrap_or_default()
+    }
+    pub fn hours(&self) -> String {
+        self.minutes.map(|m| crate::volunteers::hours_text(i64::from(m))).unwrap_or_default()
+    }
+    /// Checked out and waiting for the coordinator.
+    pub fn to_confirm(&self) -> bool {
+        self.status == "done" && self.confirmed_at.is_none()
+    }
     pub fn status_key(&self) -> String {
         format!("volunteers.assignment.{}", self.status)
     }
@@ -199,7 +215,7 @@ impl AssignmentRow {
 }
 
 const ASSIGNMENT_SELECT: &str = "SELECT a.id, a.shift_id, a.volunteer_id, v.volunteer_no, v.name, v.phone_masked, a.status, a.source, \
-     a.shift_date, a.start_minute, a.end_minute, u.name AS unit_name, k.title AS campaign_title, s.role, s.place, a.minutes, a.version \
+     a.shift_date, a.start_minute, a.end_minute, u.name AS unit_name, k.title AS campaign_title, s.role, s.place, a.minutes, a.checkin_at, a.checkout_at, a.confirmed_at, a.version \
      FROM volunteer_assignments a JOIN volunteers v ON v.id = a.volunteer_id JOIN volunteer_shifts s ON s.id = a.shift_id \
      JOIN volunteer_campaigns k ON k.id = s.campaign_id JOIN org_units u ON u.id = a.unit_id";
 
@@ -354,4 +370,100 @@ pub async fn open_shifts_for<C: ConnectionTrait>(
     ))
     .all(c)
     .await
+}
+
+/// The shift a check-in code names, whatever the caller's scope (the code is the capability).
+pub async fn shift_by_token<C: ConnectionTrait>(c: &C, token: &str) -> Result<Option<ShiftRow>, DbErr> {
+    ShiftRow::find_by_statement(sql(
+        c.get_database_backend(),
+        &format!("{SHIFT_SELECT} WHERE t.checkin_token = ?"),
+        vec![token.into()],
+    ))
+    .one(c)
+    .await
+}
+
+/// The check-in code of a shift.
+pub async fn checkin_token<C: ConnectionTrait>(c: &C, shift_id: i64) -> Result<Option<String>, DbErr> {
+    let row = c
+        .query_one(sql(
+            c.get_database_backend(),
+            "SELECT checkin_token FROM volunteer_shifts WHERE id = ?",
+            vec![shift_id.into()],
+        ))
+        .await?;
+    row.map(|r| r.try_get_by_index::<String>(0)).transpose()
+}
+
+/// A volunteer's assignment on a shift, if any.
+pub async fn assignment_on<C: ConnectionTrait>(
+    c: &C,
+    shift_id: i64,
+    volunteer_id: i64,
+) -> Result<Option<AssignmentRow>, DbErr> {
+    AssignmentRow::find_by_statement(sql(
+        c.get_database_backend(),
+        &format!("{ASSIGNMENT_SELECT} WHERE a.shift_id = ? AND a.volunteer_id = ?"),
+        vec![shift_id.into(), volunteer_id.into()],
+    ))
+    .one(c)
+    .await
+}
+
+/// Checks an assigned volunteer in; false when the assignment is not (or no longer) assigned.
+pub async fn check_in<C: ConnectionTrait>(c: &C, id: i64, at: chrono::DateTime<Utc>) -> Result<bool, DbErr> {
+    let r = c
+        .execute(sql(
+            c.get_database_backend(),
+            "UPDATE volunteer_assignments SET status = 'checked_in', checkin_at = ?, updated_at = ?, version = version + 1 \
+             WHERE id = ? AND status = 'assigned'",
+            vec![at.into(), at.into(), id.into()],
+        ))
+        .await?;
+    Ok(r.rows_affected() > 0)
+}
+
+/// Checks a volunteer out with the minutes served; false when not checked in.
+pub async fn check_out<C: ConnectionTrait>(
+    c: &C,
+    id: i64,
+    at: chrono::DateTime<Utc>,
+    minutes: i32,
+) -> Result<bool, DbErr> {
+    let r = c
+        .execute(sql(
+            c.get_database_backend(),
+            "UPDATE volunteer_assignments SET status = 'done', checkout_at = ?, minutes = ?, updated_at = ?, version = version + 1 \
+             WHERE id = ? AND status = 'checked_in'",
+            vec![at.into(), minutes.into(), at.into(), id.into()],
+        ))
+        .await?;
+    Ok(r.rows_affected() > 0)
+}
+
+/// When a volunteer checked in (for the minutes at check-out).
+pub async fn checkin_at<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<chrono::DateTime<Utc>>, DbErr> {
+    let row = c
+        .query_one(sql(
+            c.get_database_backend(),
+            "SELECT checkin_at FROM volunteer_assignments WHERE id = ?",
+            vec![id.into()],
+        ))
+        .await?;
+    Ok(row.and_then(|r| r.try_get_by_index::<Option<chrono::DateTime<Utc>>>(0).ok().flatten()))
+}
+
+/// The coordinator confirms a checked-out assignment's minutes (possibly corrected) at
+/// `version`; false when it is not done, already confirmed or changed meanwhile.
+pub async fn confirm<C: ConnectionTrait>(c: &C, id: i64, minutes: i32, by: i64, version: i32) -> Result<bool, DbErr> {
+    let now = Utc::now();
+    let r = c
+        .execute(sql(
+            c.get_database_backend(),
+            "UPDATE volunteer_assignments SET minutes = ?, confirmed_by = ?, confirmed_at = ?, updated_at = ?, version = version + 1 \
+             WHERE id = ? AND status = 'done' AND confirmed_at IS NULL AND version = ?",
+            vec![minutes.into(), by.into(), now.into(), now.into(), id.into(), version.into()],
+        ))
+        .await?;
+    Ok(r.rows_affected() > 0)
 }
