@@ -462,6 +462,9 @@ async fn serve(cfg: Config, demo: bool, lang: Lang) -> anyhow::Result<()> {
             if let Err(e) = crate::auth::throttle::sweep(&sweeper_db, &sec).await {
                 tracing::warn!(error = %e, "sign-in limit sweep failed");
             }
+            if let Err(e) = crate::volunteers::store::throttle_sweep(&sweeper_db.conn, chrono::Utc::now()).await {
+                tracing::warn!(error = %e, "volunteer limit sweep failed");
+            }
         }
     });
     let checkpointer = audit::spawn_checkpointer(&db);

@@ -161,6 +161,14 @@ both_backends!(sign_up_is_rate_limited_per_address_and_phone, |mut app: TestApp|
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     let made = app.scalar("SELECT COUNT(*) FROM volunteers").await;
     assert_eq!(made, limit_phone + limit_addr, "refused sign-ups wrote nothing");
+    // The sweep keeps the windows still running and forgets the ended ones.
+    let counters = app.scalar("SELECT COUNT(*) FROM volunteer_throttle").await;
+    let store = |at| shegong::volunteers::store::throttle_sweep(&app.db.conn, at);
+    assert_eq!(store(chrono::Utc::now()).await.expect("sweep"), 0);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM volunteer_throttle").await, counters);
+    let longest = app.scalar("SELECT MAX(window_secs) FROM volunteer_limits").await;
+    let later = chrono::Utc::now() + chrono::Duration::seconds(2 * longest);
+    assert_eq!(store(later).await.expect("sweep"), u64::try_from(counters).expect("count"));
 });
 
 /// Signs a volunteer up and returns (number, code).

@@ -251,8 +251,11 @@ pub async fn throttle_hit<C: ConnectionTrait>(
     Ok(Hit { hits, max, window_end: start + chrono::Duration::seconds(secs) })
 }
 
-/// Forgets finished windows (the sweep; the next hit of a subject also clears its own).
-pub async fn throttle_sweep<C: ConnectionTrait>(c: &C, before: DateTime<Utc>) -> Result<u64, DbErr> {
+/// Forgets windows that ended before `now` for every limit (the server's sweep every ten
+/// minutes; the next hit of a subject also clears its own).
+pub async fn throttle_sweep<C: ConnectionTrait>(c: &C, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    let longest = count(c, "SELECT MAX(window_secs) FROM volunteer_limits", vec![]).await?.max(1);
+    let before = now - chrono::Duration::seconds(longest);
     Ok(c.execute(sql(
         c.get_database_backend(),
         "DELETE FROM volunteer_throttle WHERE window_start < ?",
