@@ -214,6 +214,10 @@ async fn open_with(cfg: &Config, demo: bool, lang: Lang) -> anyhow::Result<Db> {
 /// warning outside the demo: production sets `audit.key` from a secret store.
 fn audit_setup(db: Db, cfg: &Config, create: bool, demo: bool, lang: Lang) -> anyhow::Result<Db> {
     let (db, origin) = audit::setup(db, cfg, create)?;
+    // The personal-data key (platform/vault.rs) beside it; `check` reads no personal data.
+    if create {
+        crate::platform::vault::setup(cfg, true)?;
+    }
     match origin {
         audit::KeyOrigin::Config => {}
         audit::KeyOrigin::File(p) | audit::KeyOrigin::Generated(p) if demo => {
@@ -461,6 +465,9 @@ async fn serve(cfg: Config, demo: bool, lang: Lang) -> anyhow::Result<()> {
             }
             if let Err(e) = crate::auth::sweep_sign_in_limits(&sweeper_db, &sec).await {
                 tracing::warn!(error = %e, "sign-in limit sweep failed");
+            }
+            if let Err(e) = crate::volunteers::store::throttle_sweep(&sweeper_db.conn, chrono::Utc::now()).await {
+                tracing::warn!(error = %e, "volunteer limit sweep failed");
             }
         }
     });

@@ -17,3 +17,4 @@ pub mod system;
 pub mod talent;
 pub mod units;
 pub mod users;
+pub mod volunteers;

@@ -13,3 +13,8 @@ document.addEventListener("click", function (ev) {
   var toggle = document.getElementById("navtoggle");
   if (link && toggle) { toggle.checked = false; }
 });
+// Print buttons (the check-in sheet): no inline handler, so the policy can forbid inline script.
+document.addEventListener("click", function (ev) {
+  var button = ev.target.closest && ev.target.closest("[data-print]");
+  if (button) { window.print(); }
+});

@@ -10,6 +10,7 @@ pub mod plan;
 pub mod rng;
 pub mod services;
 pub mod stations;
+pub mod volunteers;
 pub mod workers;
 
 use sea_orm::DbErr;
@@ -49,6 +50,8 @@ pub struct DemoReport {
     pub station_staff: usize,
     /// Party branches created for stations (not counted in `party_orgs`, which are the registry's).
     pub station_party_orgs: usize,
+    pub volunteer_campaigns: usize,
+    pub volunteer_shifts: usize,
 }
 
 /// Creates the predefined roles (if missing). Run by `init` and by the demo generator.
@@ -178,6 +181,9 @@ pub async fn generate(db: &Db, sec: &SecurityConfig, password: &str, scale: u32)
     report.stations = stations;
     report.station_staff = station_staff;
     report.station_party_orgs = station_party_orgs;
+    let (campaigns, shifts) = volunteers::generate(&*tx, cid, crate::platform::time::today()).await?;
+    report.volunteer_campaigns = campaigns;
+    report.volunteer_shifts = shifts;
     report.events = events;
     report.documents = documents;
     report.honours = honours;

@@ -23,6 +23,29 @@ pub struct Config {
     pub limits: LimitsConfig,
     pub telemetry: TelemetryConfig,
     pub audit: AuditConfig,
+    pub pii: PiiConfig,
+}
+
+/// The key of personal data kept hashed and encrypted (volunteers' ID numbers and phones; see
+/// `platform/vault.rs` and docs/SECURITY.md).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PiiConfig {
+    /// The master key: hex or base64, at least 32 bytes. Set it from a secret store
+    /// (`SHEGONG_PII__KEY`); unset, a key file is used (`key_file`). It cannot be changed once
+    /// data was written with it (hashes depend on it).
+    pub key: Option<Secret>,
+    /// The id stored with every cipher (letters, digits, `_`, `-`; at most 32).
+    #[serde(deserialize_with = "string_or_number")]
+    pub key_id: String,
+    /// Key file used when `key` is unset; empty means `<data_dir>/pii.key`.
+    pub key_file: String,
+}
+
+impl Default for PiiConfig {
+    fn default() -> Self {
+        PiiConfig { key: None, key_id: "p1".into(), key_file: String::new() }
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -186,6 +209,7 @@ impl Default for Config {
             limits: LimitsConfig::default(),
             telemetry: TelemetryConfig::default(),
             audit: AuditConfig::default(),
+            pii: PiiConfig::default(),
         }
     }
 }
@@ -295,6 +319,14 @@ impl Config {
     pub fn audit_key_file(&self) -> std::path::PathBuf {
         match self.audit.key_file.trim() {
             "" => std::path::Path::new(&self.data_dir).join("audit.key"),
+            f => f.into(),
+        }
+    }
+
+    /// The personal-data key file (`pii.key_file`, default `<data_dir>/pii.key`).
+    pub fn pii_key_file(&self) -> std::path::PathBuf {
+        match self.pii.key_file.trim() {
+            "" => std::path::Path::new(&self.data_dir).join("pii.key"),
             f => f.into(),
         }
     }

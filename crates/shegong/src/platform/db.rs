@@ -43,6 +43,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (15, "audit_guard", include_str!("../../migrations/0015_audit_guard.sql")),
     (16, "reference_permissions", include_str!("../../migrations/0016_reference_permissions.sql")),
     (17, "data_version", include_str!("../../migrations/0017_data_version.sql")),
+    (18, "volunteers", include_str!("../../migrations/0018_volunteers.sql")),
     (19, "instructor_version", include_str!("../../migrations/0019_instructor_version.sql")),
 ];
 

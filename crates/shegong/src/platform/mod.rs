@@ -23,6 +23,7 @@ pub mod secret;
 pub mod state;
 pub mod telemetry;
 pub mod time;
+pub mod vault;
 pub mod web;
 pub mod xlsx;
 

@@ -8,8 +8,8 @@ pub mod model;
 pub(crate) mod routes;
 pub mod store;
 
-pub use model::tree_order;
 pub use import::unit_refs;
+pub use model::tree_order;
 pub use model::{UnitRefError, UnitRefs};
 pub use routes::routes;
 pub use store::{ancestors, children, get, get_scoped, in_tree_order, options, roots, TreeRow, UnitOption};

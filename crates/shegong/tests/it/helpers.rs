@@ -21,6 +21,8 @@ pub const PASSWORD: &str = "Test-Passw0rd-Ks";
 /// The audit key of every test app (one key ring per process, see `platform::audit::install`).
 pub const AUDIT_KEY: &str = "54657374206175646974206b6579202d2d206e6f7420666f722070726f64756374";
 pub const AUDIT_KEY_ID: &str = "test";
+/// The personal-data key of every test app (one vault per process, see `platform::vault`).
+pub const PII_KEY: &str = "5465737420706969206b6579202d2d206e6f7420666f722070726f64756374696f6e";
 
 /// Runs a test body once on SQLite and once on PostgreSQL (two test functions). The PostgreSQL
 /// one is `#[ignore]`d (reported as skipped) unless `SHEGONG_TEST_POSTGRES` is set or `CI=true`
@@ -71,6 +73,7 @@ pub fn test_config(database: &str) -> Config {
         .to_string();
     c.audit.key = Some(shegong::platform::config::Secret::new(AUDIT_KEY));
     c.audit.key_id = AUDIT_KEY_ID.into();
+    c.pii.key = Some(shegong::platform::config::Secret::new(PII_KEY));
     c
 }
 
@@ -80,6 +83,7 @@ pub async fn open_db(cfg: &Config) -> Db {
     let db = Db::connect_limits(&cfg.database, &cfg.limits).await.expect("connect");
     db.migrate().await.expect("migrate");
     let (db, _) = shegong::platform::audit::setup(db, cfg, true).expect("audit keys");
+    shegong::platform::vault::setup(cfg, true).expect("pii key");
     shegong::platform::audit::checkpoint(&db).await.expect("first checkpoint");
     db
 }

@@ -28,3 +28,4 @@ mod stations;
 mod talent;
 mod units;
 mod users;
+mod volunteers;

@@ -104,6 +104,12 @@ fn inside(record: &Record, w: &Who) -> Option<String> {
             w.id,
             project_inside("p")
         ),
+        ("volunteer_campaigns", Reach::Custom(_)) => format!(
+            "({} OR t.created_by = {} OR EXISTS (SELECT 1 FROM volunteer_campaign_units cu WHERE cu.campaign_id = t.id AND {}))",
+            by_unit("t.unit_id"),
+            w.id,
+            by_unit("cu.unit_id")
+        ),
         ("attachments", _) => format!(
             "({} OR t.created_by = {} OR (t.entity = 'evaluation' AND t.entity_id IN (SELECT e.id FROM project_evaluations e JOIN projects p ON p.id = e.project_id WHERE {})))",
             by_unit("t.unit_id"),

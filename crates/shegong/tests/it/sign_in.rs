@@ -109,96 +109,104 @@ both_backends!(unknown_wrong_and_locked_answer_alike, |mut app: TestApp| async m
     assert!(page.body.contains("已锁定"), "the user page shows the lock");
 });
 
-both_backends!(rate_limits_per_address_and_name_with_bounded_audit, |mut app: TestApp| async move {
-    let cfg = defaults();
-    app.get("/login").await;
-    let audit_rows = |ip: &str| format!("SELECT COUNT(*) FROM audit_log WHERE ip = '{ip}'");
+// A day-long window: the windows are aligned to the epoch, and a five-minute one could end in the
+// middle of the loops below on a slow machine (every count would start again).
+both_backends_with!(
+    rate_limits_per_address_and_name_with_bounded_audit,
+    |c: &mut Config| c.security.login_window_secs = 86_400,
+    |mut app: TestApp| async move {
+        let cfg = app.config.security.clone();
+        app.get("/login").await;
+        let audit_rows = |ip: &str| format!("SELECT COUNT(*) FROM audit_log WHERE ip = '{ip}'");
 
-    // One address, one unknown name, many guesses: refused after the per-name limit, one audit row
-    // for the failures and one for going over the limit.
-    let a = "198.51.100.1";
-    let n = cfg.login_limit_per_username + 5;
-    let mut statuses = Vec::new();
-    for _ in 0..n {
-        let r = app.post_from(a, "/login", &[("username", "ghost"), ("password", "x")], &[]).await;
-        statuses.push(r.status);
-        if r.status == StatusCode::TOO_MANY_REQUESTS {
-            assert!(r.body.contains("登录尝试过多"), "a clear message: {}", r.body);
-            assert!(r.headers.contains_key(header::RETRY_AFTER));
+        // One address, one unknown name, many guesses: refused after the per-name limit, one audit row
+        // for the failures and one for going over the limit.
+        let a = "198.51.100.1";
+        let n = cfg.login_limit_per_username + 5;
+        let mut statuses = Vec::new();
+        for _ in 0..n {
+            let r = app.post_from(a, "/login", &[("username", "ghost"), ("password", "x")], &[]).await;
+            statuses.push(r.status);
+            if r.status == StatusCode::TOO_MANY_REQUESTS {
+                assert!(r.body.contains("登录尝试过多"), "a clear message: {}", r.body);
+                assert!(r.headers.contains_key(header::RETRY_AFTER));
+            }
         }
-    }
-    let allowed = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count() as i64;
-    assert_eq!(allowed, cfg.login_limit_per_username);
-    assert!(statuses[allowed as usize..].iter().all(|s| *s == StatusCode::TOO_MANY_REQUESTS));
-    assert_eq!(app.scalar(&format!("{} AND action = 'login_failed'", audit_rows(a))).await, 1);
-    assert_eq!(app.scalar(&format!("{} AND action = 'login_rate_limited'", audit_rows(a))).await, 1);
-    assert_eq!(app.scalar(&audit_rows(a)).await, 2, "{n} guesses, two audit rows");
-    let counted = app.scalar("SELECT attempts FROM login_throttle WHERE kind = 'username' AND subject = 'ghost'").await;
-    assert_eq!(counted, n, "every attempt counted in the shared table");
+        let allowed = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count() as i64;
+        assert_eq!(allowed, cfg.login_limit_per_username);
+        assert!(statuses[allowed as usize..].iter().all(|s| *s == StatusCode::TOO_MANY_REQUESTS));
+        assert_eq!(app.scalar(&format!("{} AND action = 'login_failed'", audit_rows(a))).await, 1);
+        assert_eq!(app.scalar(&format!("{} AND action = 'login_rate_limited'", audit_rows(a))).await, 1);
+        assert_eq!(app.scalar(&audit_rows(a)).await, 2, "{n} guesses, two audit rows");
+        let counted =
+            app.scalar("SELECT attempts FROM login_throttle WHERE kind = 'username' AND subject = 'ghost'").await;
+        assert_eq!(counted, n, "every attempt counted in the shared table");
 
-    // One address, a new name each time: refused after the per-address limit; audit rows at most
-    // one per name tried plus one for going over.
-    let b = "198.51.100.2";
-    let n = cfg.login_limit_per_address + 5;
-    let mut refused = 0;
-    for i in 0..n {
-        let name = format!("spray-{i}");
-        let r = app.post_from(b, "/login", &[("username", &name), ("password", "x")], &[]).await;
-        if r.status == StatusCode::TOO_MANY_REQUESTS {
-            refused += 1;
-        } else {
+        // One address, a new name each time: refused after the per-address limit; audit rows at most
+        // one per name tried plus one for going over.
+        let b = "198.51.100.2";
+        let n = cfg.login_limit_per_address + 5;
+        let mut refused = 0;
+        for i in 0..n {
+            let name = format!("spray-{i}");
+            let r = app.post_from(b, "/login", &[("username", &name), ("password", "x")], &[]).await;
+            if r.status == StatusCode::TOO_MANY_REQUESTS {
+                refused += 1;
+            } else {
+                assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+            }
+        }
+        assert_eq!(refused, n - cfg.login_limit_per_address);
+        assert!(app.scalar(&audit_rows(b)).await <= cfg.login_limit_per_address + 1);
+
+        // One name from many addresses: the per-name limit still applies, even to the right password.
+        for i in 0..cfg.login_limit_per_username {
+            let r = app
+                .post_from(&format!("203.0.113.{}", i + 1), "/login", &[("username", "leader"), ("password", "x")], &[])
+                .await;
             assert_eq!(r.status, StatusCode::UNAUTHORIZED);
         }
-    }
-    assert_eq!(refused, n - cfg.login_limit_per_address);
-    assert!(app.scalar(&audit_rows(b)).await <= cfg.login_limit_per_address + 1);
+        let r = app.post_from("203.0.113.200", "/login", &[("username", "leader"), ("password", PASSWORD)], &[]).await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "per-name limit across addresses");
 
-    // One name from many addresses: the per-name limit still applies, even to the right password.
-    for i in 0..cfg.login_limit_per_username {
-        let r = app
-            .post_from(&format!("203.0.113.{}", i + 1), "/login", &[("username", "leader"), ("password", "x")], &[])
-            .await;
-        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-    }
-    let r = app.post_from("203.0.113.200", "/login", &[("username", "leader"), ("password", PASSWORD)], &[]).await;
-    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "per-name limit across addresses");
+        // A success takes its attempt back: signing in does not use up the address's allowance.
+        let c = "198.51.100.3";
+        for _ in 0..3 {
+            app.post_from(c, "/login", &[("username", "bureau"), ("password", PASSWORD)], &[]).await;
+            app.cookies.remove("sg_session");
+            app.get("/login").await;
+        }
+        assert_eq!(
+            app.scalar(&format!("SELECT attempts FROM login_throttle WHERE kind = 'address' AND subject = '{c}'"))
+                .await,
+            0
+        );
 
-    // A success takes its attempt back: signing in does not use up the address's allowance.
-    let c = "198.51.100.3";
-    for _ in 0..3 {
-        app.post_from(c, "/login", &[("username", "bureau"), ("password", PASSWORD)], &[]).await;
-        app.cookies.remove("sg_session");
-        app.get("/login").await;
-    }
-    assert_eq!(
-        app.scalar(&format!("SELECT attempts FROM login_throttle WHERE kind = 'address' AND subject = '{c}'")).await,
-        0
-    );
-
-    // When a window is over, its count becomes one summary row (on the key's next attempt, or by the sweep).
-    app.exec("UPDATE login_throttle SET window_start = '2000-01-01 00:00:00+00:00'").await;
-    let ghost_attempts =
-        app.scalar("SELECT attempts FROM login_throttle WHERE kind = 'username' AND subject = 'ghost'").await;
-    let r = app.post_from(a, "/login", &[("username", "ghost"), ("password", "x")], &[]).await;
-    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "a new window");
-    let summary = app
+        // When a window is over, its count becomes one summary row (on the key's next attempt, or by the sweep).
+        app.exec("UPDATE login_throttle SET window_start = '2000-01-01 00:00:00+00:00'").await;
+        let ghost_attempts =
+            app.scalar("SELECT attempts FROM login_throttle WHERE kind = 'username' AND subject = 'ghost'").await;
+        let r = app.post_from(a, "/login", &[("username", "ghost"), ("password", "x")], &[]).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "a new window");
+        let summary = app
         .scalar(&format!(
             "SELECT COUNT(*) FROM audit_log WHERE action = 'login_failures' AND actor_name = 'ghost' AND after_json LIKE '%\"attempts\":{ghost_attempts}%'"
         ))
         .await;
-    assert_eq!(summary, 1);
-    let finished = app.scalar("SELECT COUNT(*) FROM login_throttle WHERE window_start < '2001-01-01'").await;
-    let with_counts =
-        app.scalar("SELECT COUNT(*) FROM login_throttle WHERE window_start < '2001-01-01' AND attempts > 1").await;
-    let before = app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'login_failures'").await;
-    let swept = shegong::auth::sweep_sign_in_limits(&app.db, &cfg).await.expect("sweep");
-    assert_eq!(swept as i64, finished);
-    assert_eq!(
-        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'login_failures'").await,
-        before + with_counts
-    );
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM login_throttle WHERE window_start < '2001-01-01'").await, 0);
-});
+        assert_eq!(summary, 1);
+        let finished = app.scalar("SELECT COUNT(*) FROM login_throttle WHERE window_start < '2001-01-01'").await;
+        let with_counts =
+            app.scalar("SELECT COUNT(*) FROM login_throttle WHERE window_start < '2001-01-01' AND attempts > 1").await;
+        let before = app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'login_failures'").await;
+        let swept = shegong::auth::sweep_sign_in_limits(&app.db, &cfg).await.expect("sweep");
+        assert_eq!(swept as i64, finished);
+        assert_eq!(
+            app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'login_failures'").await,
+            before + with_counts
+        );
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM login_throttle WHERE window_start < '2001-01-01'").await, 0);
+    }
+);
 
 both_backends_with!(
     forwarded_for_only_from_trusted_proxies,

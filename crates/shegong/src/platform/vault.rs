@@ -1,0 +1,250 @@
+//! Personal data kept by the platform but not readable from the database alone: keyed hashes to
+//! find a person again (an ID number, a phone, a personal code) and ciphers for the values that
+//! the audited reveal right may open.
+//!
+//! One master key comes from the configuration (`pii.key`, hex or base64, at least 32 bytes; set
+//! it from a secret store) or, when unset, from a key file (`pii.key_file`, default
+//! `<data_dir>/pii.key`, created with 32 random bytes and mode 0600), exactly as the audit key
+//! does. Two keys are derived from it with HMAC-SHA256 over fixed labels: one for the hashes
+//! (HMAC-SHA256), one for the cipher (ChaCha20-Poly1305, RFC 8439, a random 96-bit nonce per
+//! value, the purpose as associated data so a phone's cipher cannot pass for an ID number's).
+//! A cipher is written `v1.<key id>.<base64 nonce ‖ ciphertext ‖ tag>`.
+//!
+//! The key cannot be rotated by configuration alone: every hash depends on it (a new key would
+//! not find anyone again), so a rotation is a re-keying job over the tables, which does not exist
+//! yet (docs/SECURITY.md). Like the audit keys, the vault is installed once per process
+//! ([`setup`]); one process serves one database.
+
+use std::path::Path;
+use std::sync::{Arc, RwLock};
+
+use anyhow::Context;
+use base64::Engine;
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{ChaCha20Poly1305, Nonce};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use crate::platform::config::Config;
+use crate::platform::i18n::Msg;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// The derived keys of one master key.
+pub struct Vault {
+    id: String,
+    hash: HmacSha256,
+    cipher: ChaCha20Poly1305,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault").field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+/// Where the master key came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyOrigin {
+    Config,
+    File(std::path::PathBuf),
+    Generated(std::path::PathBuf),
+}
+
+fn derive(master: &[u8], label: &str) -> anyhow::Result<[u8; 32]> {
+    let mut m = HmacSha256::new_from_slice(master).map_err(|_| anyhow::anyhow!("pii key unusable"))?;
+    m.update(label.as_bytes());
+    Ok(m.finalize().into_bytes().into())
+}
+
+impl Vault {
+    /// The vault of a master key (at least 32 bytes) with its id.
+    pub fn new(id: &str, master: &[u8]) -> anyhow::Result<Vault> {
+        let id_ok =
+            !id.is_empty() && id.len() <= 32 && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'));
+        if !id_ok {
+            return Err(Msg::new("cli.pii_key.bad_id").arg("id", format!("{id:?}")).into());
+        }
+        if master.len() < 32 {
+            return Err(Msg::new("cli.pii_key.too_short").into());
+        }
+        let hash = HmacSha256::new_from_slice(&derive(master, "shegong pii hash v1")?)
+            .map_err(|_| anyhow::anyhow!("pii hash key unusable"))?;
+        let cipher = ChaCha20Poly1305::new_from_slice(&derive(master, "shegong pii cipher v1")?)
+            .map_err(|_| anyhow::anyhow!("pii cipher key unusable"))?;
+        Ok(Vault { id: id.to_string(), hash, cipher })
+    }
+
+    /// The keyed hash (hex) of `value` for `purpose` (e.g. `id:resident`, `phone`, `code`): the
+    /// same value for another purpose hashes differently.
+    pub fn hash(&self, purpose: &str, value: &str) -> String {
+        let mut m = self.hash.clone();
+        m.update(purpose.as_bytes());
+        m.update(&[0]);
+        m.update(value.as_bytes());
+        hex::encode(m.finalize().into_bytes())
+    }
+
+    /// Encrypts `plain` for `purpose`.
+    pub fn seal(&self, purpose: &str, plain: &str) -> anyhow::Result<String> {
+        let mut nonce = [0u8; 12];
+        getrandom::getrandom(&mut nonce).map_err(|e| anyhow::anyhow!("OS random source failed: {e}"))?;
+        let ct = self
+            .cipher
+            .encrypt(&Nonce::from(nonce), Payload { msg: plain.as_bytes(), aad: purpose.as_bytes() })
+            .map_err(|_| anyhow::anyhow!("encryption failed"))?;
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&ct);
+        Ok(format!("v1.{}.{}", self.id, base64::engine::general_purpose::STANDARD_NO_PAD.encode(out)))
+    }
+
+    /// Decrypts what [`Vault::seal`] wrote for `purpose`; an error for another key, another
+    /// purpose or a changed cipher.
+    pub fn open(&self, purpose: &str, sealed: &str) -> anyhow::Result<String> {
+        let mut parts = sealed.splitn(3, '.');
+        let (Some("v1"), Some(id), Some(body)) = (parts.next(), parts.next(), parts.next()) else {
+            anyhow::bail!("not a sealed value");
+        };
+        if id != self.id {
+            anyhow::bail!("sealed with key {id}, which this process does not hold");
+        }
+        let bytes = base64::engine::general_purpose::STANDARD_NO_PAD.decode(body).context("sealed value")?;
+        if bytes.len() < 12 + 16 {
+            anyhow::bail!("sealed value too short");
+        }
+        let (nonce, ct) = bytes.split_at(12);
+        let nonce = Nonce::try_from(nonce).map_err(|_| anyhow::anyhow!("nonce"))?;
+        let plain = self
+            .cipher
+            .decrypt(&nonce, Payload { msg: ct, aad: purpose.as_bytes() })
+            .map_err(|_| anyhow::anyhow!("sealed value does not open with this key and purpose"))?;
+        String::from_utf8(plain).context("sealed value is not text")
+    }
+
+    /// The vault of a configuration: `pii.key` (with `pii.key_id`), else the key file (created
+    /// when `create`).
+    pub fn from_config(cfg: &Config, create: bool) -> anyhow::Result<(Vault, KeyOrigin)> {
+        if let Some(k) = &cfg.pii.key {
+            let bytes = crate::platform::audit::parse_key(k.expose()).context("pii.key")?;
+            return Ok((Vault::new(cfg.pii.key_id.trim(), &bytes)?, KeyOrigin::Config));
+        }
+        let path = cfg.pii_key_file();
+        match read_key_file(&path)? {
+            Some((id, bytes)) => Ok((Vault::new(&id, &bytes)?, KeyOrigin::File(path))),
+            None if create => {
+                let (id, bytes) = create_key_file(&path)?;
+                Ok((Vault::new(&id, &bytes)?, KeyOrigin::Generated(path)))
+            }
+            None => Err(Msg::new("cli.pii_key.none").arg("path", path.display().to_string()).into()),
+        }
+    }
+}
+
+fn key_file_error(path: &Path, e: &std::io::Error) -> anyhow::Error {
+    Msg::new("cli.pii_key.file").arg("path", path.display().to_string()).arg("error", e.to_string()).into()
+}
+
+/// Reads `<id> <hex key>`; `None` when there is no file.
+fn read_key_file(path: &Path) -> anyhow::Result<Option<(String, Vec<u8>)>> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(key_file_error(path, &e)),
+    };
+    let mut parts = text.split_whitespace();
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(id), Some(key), None) => Ok(Some((id.to_string(), crate::platform::audit::parse_key(key)?))),
+        _ => Err(Msg::new("cli.pii_key.file_format").arg("path", path.display().to_string()).into()),
+    }
+}
+
+/// Creates a key file with a new random key, readable by its owner only.
+fn create_key_file(path: &Path) -> anyhow::Result<(String, Vec<u8>)> {
+    use std::io::Write;
+    let mut key = vec![0u8; 32];
+    getrandom::getrandom(&mut key).map_err(|e| anyhow::anyhow!("OS random source failed: {e}"))?;
+    let mut id_bytes = [0u8; 4];
+    getrandom::getrandom(&mut id_bytes).map_err(|e| anyhow::anyhow!("OS random source failed: {e}"))?;
+    let id = format!("file-{}", hex::encode(id_bytes));
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    match opts.open(path) {
+        Ok(mut f) => {
+            f.write_all(format!("{id} {}\n", hex::encode(&key)).as_bytes())?;
+            f.sync_all()?;
+            Ok((id, key))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            read_key_file(path)?.ok_or_else(|| anyhow::anyhow!("pii key file {} vanished", path.display()))
+        }
+        Err(e) => Err(key_file_error(path, &e)),
+    }
+}
+
+static INSTALLED: RwLock<Option<Arc<Vault>>> = RwLock::new(None);
+
+/// Makes `vault` the vault of this process.
+pub fn install(vault: Vault) -> Arc<Vault> {
+    let v = Arc::new(vault);
+    *INSTALLED.write().unwrap_or_else(|e| e.into_inner()) = Some(v.clone());
+    v
+}
+
+/// The installed vault; an error (never a panic) when [`setup`] was not called.
+pub fn vault() -> anyhow::Result<Arc<Vault>> {
+    INSTALLED
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
+        .ok_or_else(|| anyhow::anyhow!("pii key not loaded (platform::vault::setup was not called)"))
+}
+
+/// Loads the vault of `cfg` and installs it. Every process that opens the database calls it
+/// once at start, beside `audit::setup`.
+pub fn setup(cfg: &Config, create: bool) -> anyhow::Result<KeyOrigin> {
+    let (v, origin) = Vault::from_config(cfg, create)?;
+    install(v);
+    Ok(origin)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seals_open_only_with_their_key_and_purpose() {
+        let v = Vault::new("k1", &[7u8; 32]).expect("vault");
+        let s = v.seal("id", "32058319880808131X").expect("seal");
+        assert!(s.starts_with("v1.k1."));
+        assert!(!s.contains("3205831988"));
+        assert_eq!(v.open("id", &s).expect("open"), "32058319880808131X");
+        assert!(v.open("phone", &s).is_err(), "another purpose");
+        let other = Vault::new("k1", &[8u8; 32]).expect("vault");
+        assert!(other.open("id", &s).is_err(), "another key");
+        assert_ne!(v.seal("id", "x").expect("seal"), v.seal("id", "x").expect("seal"), "random nonces");
+        let mut bad = s.clone();
+        bad.pop();
+        assert!(v.open("id", &bad).is_err());
+        assert!(v.open("id", "garbage").is_err());
+    }
+
+    #[test]
+    fn hashes_are_keyed_and_per_purpose() {
+        let v = Vault::new("k1", &[7u8; 32]).expect("vault");
+        let w = Vault::new("k1", &[9u8; 32]).expect("vault");
+        assert_eq!(v.hash("phone", "13812345678"), v.hash("phone", "13812345678"));
+        assert_ne!(v.hash("phone", "13812345678"), v.hash("code", "13812345678"));
+        assert_ne!(v.hash("phone", "13812345678"), w.hash("phone", "13812345678"));
+        assert_eq!(v.hash("phone", "1").len(), 64);
+        assert!(Vault::new("k1", &[1u8; 31]).is_err(), "short keys are refused");
+        assert!(Vault::new("bad id", &[1u8; 32]).is_err());
+    }
+}
