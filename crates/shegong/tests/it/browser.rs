@@ -64,7 +64,8 @@ async fn browser_login_and_dashboard() {
         }
     }
     let c = client.expect("connect to chromedriver");
-    let result = async {
+    // Bounded as a whole: a step that hangs fails with the screenshot below instead of stalling CI.
+    let steps = async {
         let base = format!("http://{addr}");
         c.goto(&format!("{base}/")).await?;
         c.wait().for_element(Locator::Css("input[name=username]")).await?;
@@ -107,6 +108,77 @@ async fn browser_login_and_dashboard() {
         assert!(phone.contains("138****1111"), "masked: {phone}");
         let png = c.screenshot().await?;
         std::fs::write(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("org-detail.png"), png)
+            .expect("write screenshot");
+
+        // A period picker: the figures page opens on the latest year with records and offers the
+        // years that have them; choosing another one reloads the page on that year.
+        c.goto(&format!("{base}/services/figures")).await?;
+        let select = c.wait().for_element(Locator::Css("select[name=year]")).await?;
+        let chosen = select.prop("value").await?.unwrap_or_default();
+        let options = c.find_all(Locator::Css("select[name=year] option")).await?;
+        let mut years = Vec::new();
+        for o in &options {
+            years.push(o.attr("value").await?.unwrap_or_default());
+        }
+        let latest = years.iter().filter_map(|y| y.parse::<i32>().ok()).max().map(|y| y.to_string());
+        assert_eq!(Some(chosen.clone()), latest, "opens on the latest of the years offered {years:?}");
+        if let Some(other) = years.iter().find(|y| **y != chosen).cloned() {
+            c.find(Locator::Css(&format!("select[name=year] option[value='{other}']"))).await?.click().await?;
+            c.find(Locator::Css("form.filters button[type=submit]")).await?.click().await?;
+            c.wait()
+                .for_url(&url::Url::parse(&format!("{base}/services/figures?year={other}")).expect("url"))
+                .await
+                .ok();
+            let h1 = c.wait().for_element(Locator::Css("h1")).await?.text().await?;
+            assert!(h1.contains(&other), "the page is on the chosen year {other}: {h1}");
+            let now = c.find(Locator::Css("select[name=year]")).await?.prop("value").await?.unwrap_or_default();
+            assert_eq!(now, other, "the select keeps the chosen year");
+        }
+
+        // An import with a problem in a cell (a date that is none) and one of the rules (a unit that
+        // does not exist), on different rows: both come back from one upload, nothing is written.
+        let row = |serial: u32, name: &str, unit: &str, date: shegong::platform::xlsx::Cell| {
+            use shegong::platform::xlsx::Cell;
+            let code = cncodes::CreditCode::complete(&format!("51320583MJ{serial:07}"))
+                .map(|c| c.as_str().to_string())
+                .unwrap_or_default();
+            vec![
+                Cell::Text(code),
+                Cell::Text(name.into()),
+                Cell::Enum("social_group"),
+                Cell::Text(unit.into()),
+                Cell::Empty,
+                date,
+            ]
+        };
+        let good_date = shegong::platform::xlsx::Cell::Date(chrono::NaiveDate::from_ymd_opt(2020, 5, 1).expect("date"));
+        let rows = vec![
+            row(
+                8001,
+                "昆山市浏览器导入测试一协会",
+                "/320583/zhoushi/",
+                shegong::platform::xlsx::Cell::Text("2020-13-45".into()),
+            ),
+            row(8002, "昆山市浏览器导入测试二协会", "/320583/nowhere/", good_date),
+        ];
+        let file = shegong::platform::xlsx::write(shegong::orgs::import::XLSX_COLUMNS, &rows).expect("xlsx");
+        let upload = dir.path().join("organisations.xlsx");
+        std::fs::write(&upload, file).expect("write the upload");
+        c.goto(&format!("{base}/orgs/import")).await?;
+        c.wait().for_element(Locator::Css("input[type=file]")).await?.send_keys(&upload.display().to_string()).await?;
+        c.find(Locator::Css("form[enctype='multipart/form-data'] button.primary")).await?.click().await?;
+        let report = c.wait().for_element(Locator::Css("#import-errors tbody")).await?.text().await?;
+        // In the browser's language (headless Chromium asks for English).
+        let said = |key: &str| {
+            use shegong::platform::i18n::{t, Lang};
+            report.contains(t(Lang::Zh, key)) || report.contains(t(Lang::En, key))
+        };
+        assert!(said("import.error.date"), "the cell problem: {report}");
+        assert!(said("import.error.no_unit"), "the rule problem: {report}");
+        let rows_reported = c.find_all(Locator::Css("#import-errors tbody tr")).await?.len();
+        assert_eq!(rows_reported, 2, "one line each: {report}");
+        let png = c.screenshot().await?;
+        std::fs::write(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("import-report.png"), png)
             .expect("write screenshot");
 
         // A selection from nomination to publication: the Bureau opens a programme, the 周市
@@ -224,8 +296,10 @@ async fn browser_login_and_dashboard() {
         std::fs::write(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("project-detail.png"), png)
             .expect("write screenshot");
         Ok::<(), fantoccini::error::CmdError>(())
-    }
-    .await;
+    };
+    let result = tokio::time::timeout(Duration::from_secs(300), steps)
+        .await
+        .unwrap_or(Err(fantoccini::error::CmdError::WaitTimeout));
     if result.is_err() {
         // The page the failing step saw, for whoever reads the failure.
         if let (Ok(png), Ok(url)) = (c.screenshot().await, c.current_url().await) {
