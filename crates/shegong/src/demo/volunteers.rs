@@ -50,7 +50,7 @@ pub async fn generate<C: ConnectionTrait>(c: &C, city: i64, today: NaiveDate) ->
             place: "社区服务中心".into(),
             service_type_id: screening,
         };
-        store::insert_shift(c, k1, &s, &format!("demo-2022-{i}"), None).await?;
+        store::insert_shift(c, k1, &s, &crate::platform::web::random_token(16)?, None).await?;
         shifts += 1;
     }
     // A campaign recruiting now, served by the communities of 周市 and the development zone.
@@ -84,7 +84,7 @@ pub async fn generate<C: ConnectionTrait>(c: &C, city: i64, today: NaiveDate) ->
                         place: "社区服务中心".into(),
                         service_type_id: delivery,
                     };
-                    store::insert_shift(c, k2, &s, &format!("demo-now-{shifts}"), None).await?;
+                    store::insert_shift(c, k2, &s, &crate::platform::web::random_token(16)?, None).await?;
                     shifts += 1;
                 }
             }

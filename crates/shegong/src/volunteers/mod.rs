@@ -3,6 +3,8 @@
 //! volunteer number used instead everywhere), shifts in communities with the dispatch rules (no
 //! overlap, welfare limits), and the volunteer's own page `/me`.
 
+pub mod api;
+pub mod figures;
 pub mod model;
 pub(crate) mod routes;
 pub mod store;
@@ -37,7 +39,7 @@ pub static OPEN_SHIFT: Record =
 
 /// Every page and API route of the domain.
 pub fn routes() -> crate::platform::access::Routes {
-    routes::routes()
+    routes::routes().merge(api::routes())
 }
 
 /// Minutes as hours with up to two decimals (`7.5`, `12`, `0.25`).

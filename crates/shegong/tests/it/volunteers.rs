@@ -496,6 +496,52 @@ both_backends!(check_in_and_out_then_confirm_writes_record_and_summary, |mut app
     assert_eq!(app.scalar("SELECT COUNT(*) FROM volunteer_day_volunteers").await, distinct);
     app.logout().await;
 
+    // The figures API reads the summary and agrees with the raw records and sign-ups.
+    let token = app.token_for("bureau").await;
+    let year = shegong::platform::time::today().format("%Y").to_string();
+    let (s, f) = app.api("GET", &format!("/api/v1/volunteers/figures?year={year}"), Some(&token), None).await;
+    assert_eq!(s, StatusCode::OK, "{f}");
+    let (from, to) = (format!("{year}-01-01"), format!("{year}-12-31"));
+    let raw = |q: String| {
+        let app = &app;
+        async move { app.scalar(&q).await }
+    };
+    let period = format!("service_date >= '{from}' AND service_date <= '{to}'");
+    assert_eq!(
+        f["person_times"],
+        raw(format!("SELECT COALESCE(SUM(person_times), 0) FROM volunteer_records WHERE {period}")).await
+    );
+    assert_eq!(
+        f["minutes"],
+        raw(format!("SELECT COALESCE(SUM(minutes), 0) FROM volunteer_records WHERE {period}")).await
+    );
+    assert_eq!(
+        f["active_volunteers"],
+        raw(format!("SELECT COUNT(DISTINCT volunteer_id) FROM volunteer_records WHERE {period}")).await
+    );
+    assert_eq!(
+        f["communities"],
+        raw(format!("SELECT COUNT(DISTINCT unit_id) FROM volunteer_records WHERE {period}")).await
+    );
+    let signed = raw(format!(
+        "SELECT COUNT(DISTINCT s.volunteer_id) FROM volunteer_signups s JOIN volunteer_campaigns k ON k.id = s.campaign_id \
+         WHERE k.starts_on <= '{to}' AND k.ends_on >= '{from}'"
+    ))
+    .await;
+    assert_eq!(f["volunteers"], signed);
+    assert!(f["active_volunteers"].as_i64().unwrap_or(0) >= 1);
+    // Another town sees none of it; a unit outside the station's scope does not exist for it.
+    let other = app.unit_id("/320583/zhouzhuang/").await;
+    let (_, g) =
+        app.api("GET", &format!("/api/v1/volunteers/figures?year={year}&unit={other}"), Some(&token), None).await;
+    assert_eq!(g["minutes"], 0);
+    let st_token = app.token_for("station").await;
+    let (s, _) =
+        app.api("GET", &format!("/api/v1/volunteers/figures?year={year}&unit={other}"), Some(&st_token), None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = app.api("GET", "/api/v1/volunteers/figures?year=1999", Some(&token), None).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+
     // The volunteer sees the confirmed hours on /me.
     app.get("/me").await;
     assert_eq!(app.post("/me", &[("phone", phone), ("code", &code)]).await.status, StatusCode::SEE_OTHER);

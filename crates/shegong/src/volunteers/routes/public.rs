@@ -227,7 +227,13 @@ async fn me_render(
     status: StatusCode,
 ) -> AppResult<Response> {
     let mine = store::assignments_of_volunteer(&st.db.conn, v.id).await?;
-    let open = store::open_shifts_for(&st.db.conn, v.id, today()).await?;
+    // Only the shifts the rules let them take (a shift at the same time elsewhere is left out).
+    let held = store::held_slots(&st.db.conn, v.id, None).await?;
+    let open: Vec<ShiftRow> = store::open_shifts_for(&st.db.conn, v.id, today())
+        .await?
+        .into_iter()
+        .filter(|s| crate::volunteers::model::check_slot(&s.slot(), &held, &s.welfare()).is_ok())
+        .collect();
     let minutes = store::confirmed_minutes(&st.db.conn, v.id).await?;
     render_status(status, &MePage { c, v: Some(v), mine, open, minutes, phone: String::new(), error })
 }

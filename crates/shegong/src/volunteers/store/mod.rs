@@ -3,11 +3,13 @@
 //! `store::x`: every file is re-exported here.
 
 mod campaigns;
+mod figures;
 mod people;
 mod records;
 mod shifts;
 
 pub use campaigns::*;
+pub use figures::*;
 pub use people::*;
 pub use records::*;
 pub use shifts::*;
