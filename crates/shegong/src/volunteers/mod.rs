@@ -28,6 +28,13 @@ pub static SHIFT: Record = Record {
 };
 /// A volunteer on a shift (`{aid}` of shift `{id}`).
 pub static ASSIGNMENT: Record = Record::part_of("volunteer assignment", "volunteer_assignments", "id", "shift_id");
+/// A certificate, reached when its issuing unit lies inside the caller's scope.
+pub static CERTIFICATE: Record = Record {
+    name: "volunteer certificate",
+    table: "volunteer_certificates",
+    reach: Reach::Unit { owner: Some("issued_by") },
+    parent: None,
+};
 /// A campaign on the public pages: the routes are public (no scope), and the handlers read only
 /// campaigns that are recruiting or running (`store::open_campaign`).
 pub static OPEN_CAMPAIGN: Record =

@@ -2,6 +2,7 @@
 //! limits, personal data kept hashed and encrypted), `/me`, shifts and the dispatch rules.
 
 use axum::http::StatusCode;
+use sea_orm::ConnectionTrait;
 
 use crate::both_backends;
 use crate::helpers::{between, TestApp};
@@ -548,4 +549,93 @@ both_backends!(check_in_and_out_then_confirm_writes_record_and_summary, |mut app
     let me = app.get("/me").await;
     let hours = between(&me.body, "<dd id=\"hours\">", "</dd>")[0].to_string();
     assert_eq!(hours, shegong::volunteers::hours_text(i64::from(expected)));
+});
+
+both_backends!(certificates_are_immutable_snapshots_verified_in_public, |mut app: TestApp| async move {
+    // Confirmed service to certify: a record written through the store, as a confirmation does.
+    let k = open_campaign(&app).await;
+    let (no, code) = volunteer(&mut app, k, 7).await;
+    let v = shegong::volunteers::store::volunteer_by_no(&app.db.conn, &no).await.expect("query").expect("volunteer");
+    let unit = app.unit_id("/320583/zhoushi/").await;
+    let community = app.scalar(&format!("SELECT MIN(id) FROM org_units WHERE parent_id = {unit}")).await;
+    let day = shegong::platform::time::today() - chrono::Duration::days(3);
+    let delivery = app.scalar("SELECT id FROM volunteer_service_types WHERE code = 'delivery'").await;
+    for minutes in [240, 135] {
+        let r = shegong::volunteers::store::NewRecord {
+            volunteer_id: v.id,
+            campaign_id: Some(k),
+            assignment_id: None,
+            unit_id: community,
+            service_date: day,
+            service_type_id: delivery,
+            minutes,
+            person_times: 3,
+            source: "coordinator".into(),
+            status: "confirmed".into(),
+            content: String::new(),
+        };
+        let tx = app.db.write().await.expect("tx");
+        shegong::volunteers::store::insert_record(&*tx, &r, None).await.expect("record");
+        tx.commit().await.expect("commit");
+    }
+    app.login_ok("station").await;
+    let form = |unit: i64, from: String| {
+        vec![
+            ("volunteer_no", no.clone()),
+            ("unit_id", unit.to_string()),
+            ("period_from", from),
+            ("period_to", shegong::platform::time::today().to_string()),
+            ("person_in_charge", "张站长".to_string()),
+            ("handler", "李经办".to_string()),
+            ("contact", "0512-57000000".to_string()),
+        ]
+    };
+    // A period without service is refused; so is an issuer outside the scope.
+    let f = form(unit, (day + chrono::Duration::days(1)).to_string());
+    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = app.post("/volunteers/certificates", &pairs).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("没有已确认的服务记录"));
+    let other = app.unit_id("/320583/zhouzhuang/").await;
+    let f = form(other, day.to_string());
+    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(app.post("/volunteers/certificates", &pairs).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let f = form(unit, day.to_string());
+    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = app.post("/volunteers/certificates", &pairs).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = app.get(r.location()).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let number = between(&page.body, "<code id=\"cert-number\">", "</code>")[0].to_string();
+    let check = between(&page.body, "<code id=\"cert-code\">", "</code>")[0].to_string();
+    let minutes =
+        app.scalar(&format!("SELECT SUM(minutes) FROM volunteer_records WHERE volunteer_id = {}", v.id)).await;
+    let hours = shegong::volunteers::hours_text(minutes);
+    assert_eq!(between(&page.body, "<dd id=\"cert-hours\">", "</dd>")[0], hours);
+    assert!(page.body.contains(&v.id_masked) && page.body.contains("张站长") && page.body.contains("李经办"));
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'issue' AND entity = 'volunteer_certificate'").await,
+        1
+    );
+    // The snapshot cannot be changed or removed, even in the database.
+    let change = app.db.conn.execute_unprepared("UPDATE volunteer_certificates SET minutes = 1").await;
+    assert!(change.is_err(), "UPDATE refused");
+    assert!(app.db.conn.execute_unprepared("DELETE FROM volunteer_certificates").await.is_err(), "DELETE refused");
+    // A later record does not change the issued certificate.
+    app.exec(&format!("UPDATE volunteer_records SET minutes = minutes + 60 WHERE volunteer_id = {}", v.id)).await;
+    assert_eq!(between(&app.get(r.location()).await.body, "<dd id=\"cert-hours\">", "</dd>")[0], hours);
+    app.logout().await;
+
+    // Anyone verifies it: masked name, hours, issuer, date; never the ID number.
+    let ok = app.get(&format!("/verify?number={}&code={}", number.to_lowercase(), check.to_lowercase())).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert!(ok.body.contains("证明真实有效") && ok.body.contains(&hours) && ok.body.contains("测**"));
+    assert!(!ok.body.contains(&v.id_masked) && !ok.body.contains("测试志愿者"));
+    let bad = app.get(&format!("/verify?number={number}&code=AAAAAAAA")).await;
+    assert_eq!(bad.status, StatusCode::NOT_FOUND);
+    assert!(bad.body.contains("证明编号或校验码不正确"));
+    // The volunteer finds it on /me.
+    app.get("/me").await;
+    assert_eq!(app.post("/me", &[("phone", "13900000007"), ("code", &code)]).await.status, StatusCode::SEE_OTHER);
+    assert!(app.get("/me").await.body.contains(&number));
 });

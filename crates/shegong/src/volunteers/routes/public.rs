@@ -208,6 +208,7 @@ struct MePage {
     v: Option<VolunteerRow>,
     mine: Vec<AssignmentRow>,
     open: Vec<ShiftRow>,
+    certificates: Vec<store::CertificateRow>,
     minutes: i64,
     phone: String,
     error: String,
@@ -235,7 +236,8 @@ async fn me_render(
         .filter(|s| crate::volunteers::model::check_slot(&s.slot(), &held, &s.welfare()).is_ok())
         .collect();
     let minutes = store::confirmed_minutes(&st.db.conn, v.id).await?;
-    render_status(status, &MePage { c, v: Some(v), mine, open, minutes, phone: String::new(), error })
+    let certificates = store::certificates_of(&st.db.conn, v.id).await?;
+    render_status(status, &MePage { c, v: Some(v), mine, open, certificates, minutes, phone: String::new(), error })
 }
 
 async fn me_page(State(st): State<AppState>, c: PageCtx, headers: HeaderMap) -> AppResult<Response> {
@@ -246,6 +248,7 @@ async fn me_page(State(st): State<AppState>, c: PageCtx, headers: HeaderMap) -> 
             v: None,
             mine: vec![],
             open: vec![],
+            certificates: vec![],
             minutes: 0,
             phone: String::new(),
             error: String::new(),
@@ -264,7 +267,7 @@ struct MeForm {
 /// Who a phone and a personal code name, counted against the `/me` limits (per address, and per
 /// phone when it is one).
 pub(super) enum Identified {
-    Volunteer(VolunteerRow),
+    Volunteer(Box<VolunteerRow>),
     /// Over a limit: retry after so many seconds.
     Limited(i64),
     /// An unknown phone or a wrong code (one answer for both).
@@ -286,7 +289,7 @@ pub(super) async fn identify(st: &AppState, ip: &str, phone: &str, code: &str) -
         .await?
         .into_iter()
         .find(|v| crate::platform::secret::eq(&v.code_hash, &code_hash))
-        .map_or(Identified::Unknown, Identified::Volunteer))
+        .map_or(Identified::Unknown, |v| Identified::Volunteer(Box::new(v))))
 }
 
 /// Signs a volunteer in with phone and personal code. One answer for an unknown phone and a
@@ -297,12 +300,13 @@ async fn me_sign_in(State(st): State<AppState>, c: PageCtx, Form(f): Form<MeForm
         v: None,
         mine: vec![],
         open: vec![],
+        certificates: vec![],
         minutes: 0,
         phone,
         error,
     };
     let v = match identify(&st, &c.ip, &f.phone, &f.code).await? {
-        Identified::Volunteer(v) => v,
+        Identified::Volunteer(v) => *v,
         Identified::Limited(retry) => {
             let error = c.t("volunteers.error.rate").to_string();
             return too_many(render(&form(c, f.phone, error)), retry);
