@@ -68,7 +68,8 @@ both_backends!(sign_up_validates_deduplicates_and_keeps_no_plain_identity, |mut 
     assert!(r.body.contains("请填写 11 位手机号码"));
     assert!(r.body.contains("请阅读并同意"));
     assert!(!r.body.contains(&bad), "the ID number is not sent back");
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM volunteers").await, 0);
+    let before = app.scalar("SELECT COUNT(*) FROM volunteers").await;
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'volunteer'").await, 0, "nothing written");
 
     // A valid sign-up: a number and a personal code; nothing plain in the row.
     let r = sign_up(&mut app, k, "10.0.0.1", "王小明", &id, "13812345678").await;
@@ -103,7 +104,7 @@ both_backends!(sign_up_validates_deduplicates_and_keeps_no_plain_identity, |mut 
     assert_eq!(again.status, StatusCode::OK);
     assert!(again.body.contains("该证件已登记为志愿者"));
     assert!(!again.body.contains(&no) && !again.body.contains("王小明") && !again.body.contains("personal-code"));
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM volunteers").await, 1, "one person, one volunteer");
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM volunteers").await, before + 1, "one person, one volunteer");
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM volunteers WHERE name = '王小明' AND phone_masked = '138****5678'").await,
         1
@@ -131,6 +132,7 @@ both_backends!(sign_up_validates_deduplicates_and_keeps_no_plain_identity, |mut 
 
 both_backends!(sign_up_is_rate_limited_per_address_and_phone, |mut app: TestApp| async move {
     let k = open_campaign(&app).await;
+    let before = app.scalar("SELECT COUNT(*) FROM volunteers").await;
     app.exec("UPDATE volunteer_limits SET max_hits = 3 WHERE kind = 'signup_address'").await;
     app.exec("UPDATE volunteer_limits SET max_hits = 2 WHERE kind = 'signup_phone'").await;
     let limit_addr = app.scalar("SELECT max_hits FROM volunteer_limits WHERE kind = 'signup_address'").await;
@@ -161,7 +163,7 @@ both_backends!(sign_up_is_rate_limited_per_address_and_phone, |mut app: TestApp|
     let r = sign_up(&mut app, k, "10.2.0.1", "赵五", &resident("32058319910109999"), "13500000000").await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     let made = app.scalar("SELECT COUNT(*) FROM volunteers").await;
-    assert_eq!(made, limit_phone + limit_addr, "refused sign-ups wrote nothing");
+    assert_eq!(made, before + limit_phone + limit_addr, "refused sign-ups wrote nothing");
     // The sweep keeps the windows still running and forgets the ended ones.
     let counters = app.scalar("SELECT COUNT(*) FROM volunteer_throttle").await;
     let store = |at| shegong::volunteers::store::throttle_sweep(&app.db.conn, at);

@@ -147,7 +147,7 @@ async fn cert_issue(
     let cert =
         NewCertificate { number, check_code: new_code()?, volunteer_id: v.id, unit_id: unit.id, snapshot, issued_on };
     let tx = st.db.write().await?;
-    let id = store::insert_certificate(&*tx, &cert, auth.id).await?;
+    let id = store::insert_certificate(&*tx, &cert, Some(auth.id)).await?;
     audit::record(
         &*tx,
         &Actor::user(&auth, &c.ip),

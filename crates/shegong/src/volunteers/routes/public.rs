@@ -24,7 +24,7 @@ use crate::platform::web::{cookie, render, render_status, see_other, set_cookie,
 use crate::platform::AppState;
 use crate::volunteers::model::{new_code, normalise_code, parse_mobile, SignupForm, CONSENT_VERSION, ID_TYPES};
 use crate::volunteers::routes::dispatch;
-use crate::volunteers::store::{self, AssignmentRow, CampaignRow, CommunityRow, NewVolunteer, ShiftRow, VolunteerRow};
+use crate::volunteers::store::{self, AssignmentRow, CampaignRow, CommunityRow, ShiftRow, VolunteerRow};
 
 pub const ME_COOKIE: &str = "sg_vol";
 /// How long a `/me` visit lasts.
@@ -153,21 +153,7 @@ async fn join_submit(
         Some(vid) => (vid, None),
         None => {
             let code = new_code()?;
-            let nv = NewVolunteer {
-                unit_id,
-                name: i.name.clone(),
-                id_type: i.id.id_type.to_string(),
-                id_hash,
-                id_masked: i.id.masked(),
-                id_cipher: v.seal("id", &i.id.number)?,
-                phone_hash,
-                phone_masked: crate::platform::pii::phone_masked(&i.phone),
-                phone_cipher: v.seal("phone", &i.phone)?,
-                code_hash: v.hash("code", &code),
-                skills: i.skills.clone(),
-                availability: i.availability.clone(),
-                consent_version: CONSENT_VERSION.to_string(),
-            };
+            let nv = crate::volunteers::model::protect(&v, unit_id, &i, &code)?;
             let (vid, no) = store::insert_volunteer(&*tx, &nv).await?;
             (vid, Some((no, code)))
         }

@@ -71,7 +71,7 @@ pub struct NewCertificate {
     pub issued_on: NaiveDate,
 }
 
-pub async fn insert_certificate<C: ConnectionTrait>(c: &C, n: &NewCertificate, by: i64) -> Result<i64, DbErr> {
+pub async fn insert_certificate<C: ConnectionTrait>(c: &C, n: &NewCertificate, by: Option<i64>) -> Result<i64, DbErr> {
     let snapshot = serde_json::to_string(&n.snapshot).map_err(|e| DbErr::Custom(format!("snapshot: {e}")))?;
     insert_id(
         c,
