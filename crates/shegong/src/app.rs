@@ -98,10 +98,11 @@ pub fn file_owners() -> Vec<&'static FileOwner> {
         crate::services::api::get_one,
         crate::services::api::figures,
         crate::stations::api::list,
+        crate::volunteers::api::figures,
     ),
     components(schemas(crate::platform::api::ApiError, crate::platform::api::FieldError)),
     modifiers(&BearerAuth),
-    tags((name = "account"), (name = "figures"), (name = "orgs"), (name = "services"), (name = "stations"), (name = "talent"), (name = "units"), (name = "users"))
+    tags((name = "account"), (name = "figures"), (name = "orgs"), (name = "services"), (name = "stations"), (name = "talent"), (name = "units"), (name = "users"), (name = "volunteers"))
 )]
 pub struct ApiDoc;
 

@@ -7,7 +7,7 @@ use chrono::{Duration, NaiveDate};
 use sea_orm::ConnectionTrait;
 
 use crate::platform::access::Scope;
-use crate::volunteers::model::{CampaignInput, ShiftInput, Slot, Welfare};
+use crate::volunteers::model::{CampaignInput, IdDocument, ShiftInput, SignupInput, Slot, Welfare};
 use crate::volunteers::store;
 
 /// The communities of the 2022 campaign.
@@ -41,6 +41,7 @@ pub async fn generate<C: ConnectionTrait>(c: &C, city: i64, today: NaiveDate) ->
     };
     let k1 = store::insert_campaign(c, &k2022, None).await?;
     let mut shifts = 0;
+    let mut spring_shifts = Vec::new();
     for (i, u) in spring.iter().enumerate() {
         let s = ShiftInput {
             unit_id: *u,
@@ -50,9 +51,11 @@ pub async fn generate<C: ConnectionTrait>(c: &C, city: i64, today: NaiveDate) ->
             place: "社区服务中心".into(),
             service_type_id: screening,
         };
-        store::insert_shift(c, k1, &s, &format!("demo-2022-{i}"), None).await?;
+        store::insert_shift(c, k1, &s, &crate::platform::web::random_token(16)?, None).await?;
+        spring_shifts.push(s);
         shifts += 1;
     }
+    volunteers_2022(c, city, k1, &spring_shifts).await?;
     // A campaign recruiting now, served by the communities of 周市 and the development zone.
     let now: Vec<&&crate::units::UnitOption> = communities
         .iter()
@@ -84,11 +87,97 @@ pub async fn generate<C: ConnectionTrait>(c: &C, city: i64, today: NaiveDate) ->
                         place: "社区服务中心".into(),
                         service_type_id: delivery,
                     };
-                    store::insert_shift(c, k2, &s, &format!("demo-now-{shifts}"), None).await?;
+                    store::insert_shift(c, k2, &s, &crate::platform::web::random_token(16)?, None).await?;
                     shifts += 1;
                 }
             }
         }
     }
     Ok((2, shifts))
+}
+
+/// How many demo volunteers of 2022 this step writes (the full 1000+ and 170,000 person-times
+/// come with the demo step of issue 13).
+pub const VOLUNTEERS_2022: usize = 20;
+
+/// A clearly synthetic volunteer: a numbered name, a 199 phone, and a valid ID number whose
+/// birth dates differ for every `j` below 12,000 (37 is prime to 12,000).
+pub fn demo_volunteer(j: usize) -> anyhow::Result<SignupInput> {
+    let birth = NaiveDate::from_ymd_opt(1970, 1, 1).ok_or_else(|| anyhow::anyhow!("date"))?
+        + Duration::days((j * 37 % 12_000) as i64);
+    let id = cncodes::IdNumber::complete(&format!("320583{}{:03}", birth.format("%Y%m%d"), j % 1000))
+        .map_err(|e| anyhow::anyhow!("demo id: {e}"))?;
+    Ok(SignupInput {
+        name: format!("演示志愿者{:04}", j + 1),
+        id: IdDocument { id_type: "resident", number: id.as_str().to_string() },
+        phone: format!("199{:08}", j),
+        unit_id: None,
+        skills: "社会工作".into(),
+        availability: String::new(),
+    })
+}
+
+/// Volunteers of the 2022 campaign, each on one of its shifts with a confirmed record, and a
+/// certificate issued by the city to the first.
+async fn volunteers_2022<C: ConnectionTrait>(
+    c: &C,
+    city: i64,
+    campaign: i64,
+    shifts: &[ShiftInput],
+) -> anyhow::Result<()> {
+    let vault = crate::platform::vault::vault()?;
+    let types = store::service_types(c).await?;
+    let mut first = None;
+    for j in 0..VOLUNTEERS_2022 {
+        let s = &shifts[j % shifts.len()];
+        let input = demo_volunteer(j)?;
+        let code = crate::volunteers::model::new_code()?;
+        let nv = crate::volunteers::model::protect(&vault, s.unit_id, &input, &code)?;
+        let (vid, _) = store::insert_volunteer(c, &nv).await?;
+        store::add_signup(c, campaign, vid, s.unit_id, &input.skills, "").await?;
+        let record = store::NewRecord {
+            volunteer_id: vid,
+            campaign_id: Some(campaign),
+            assignment_id: None,
+            unit_id: s.unit_id,
+            service_date: s.slot.date,
+            service_type_id: s.service_type_id.or_else(|| types.first().map(|t| t.id)).unwrap_or(1),
+            minutes: s.slot.minutes(),
+            person_times: 10 + (j % 7) as i32,
+            source: "coordinator".into(),
+            status: "confirmed".into(),
+            content: s.role.clone(),
+        };
+        store::insert_record(c, &record, None).await?;
+        first.get_or_insert((vid, nv, record));
+    }
+    if let Some((vid, nv, record)) = first {
+        let lines = store::service_lines(c, vid, "/", record.service_date, record.service_date).await?;
+        let issued_on = NaiveDate::from_ymd_opt(2022, 6, 1).ok_or_else(|| anyhow::anyhow!("date"))?;
+        let snapshot = store::Snapshot {
+            name: nv.name.clone(),
+            id_type: nv.id_type.clone(),
+            id_masked: nv.id_masked.clone(),
+            volunteer_no: store::volunteer_no(vid),
+            minutes: lines.iter().map(|l| l.minutes).sum(),
+            lines,
+            issuer: "昆山市".into(),
+            person_in_charge: "王局长（演示）".into(),
+            handler: "李干事（演示）".into(),
+            contact: "0512-57000000".into(),
+            remarks: String::new(),
+            period_from: NaiveDate::from_ymd_opt(2022, 3, 15).ok_or_else(|| anyhow::anyhow!("date"))?,
+            period_to: NaiveDate::from_ymd_opt(2022, 5, 31).ok_or_else(|| anyhow::anyhow!("date"))?,
+        };
+        let cert = store::NewCertificate {
+            number: "VC20220601DEMO0001".into(),
+            check_code: crate::volunteers::model::new_code()?,
+            volunteer_id: vid,
+            unit_id: city,
+            snapshot,
+            issued_on,
+        };
+        store::insert_certificate(c, &cert, None).await?;
+    }
+    Ok(())
 }

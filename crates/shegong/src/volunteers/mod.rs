@@ -3,6 +3,8 @@
 //! volunteer number used instead everywhere), shifts in communities with the dispatch rules (no
 //! overlap, welfare limits), and the volunteer's own page `/me`.
 
+pub mod api;
+pub mod figures;
 pub mod model;
 pub(crate) mod routes;
 pub mod store;
@@ -26,6 +28,13 @@ pub static SHIFT: Record = Record {
 };
 /// A volunteer on a shift (`{aid}` of shift `{id}`).
 pub static ASSIGNMENT: Record = Record::part_of("volunteer assignment", "volunteer_assignments", "id", "shift_id");
+/// A certificate, reached when its issuing unit lies inside the caller's scope.
+pub static CERTIFICATE: Record = Record {
+    name: "volunteer certificate",
+    table: "volunteer_certificates",
+    reach: Reach::Unit { owner: Some("issued_by") },
+    parent: None,
+};
 /// A campaign on the public pages: the routes are public (no scope), and the handlers read only
 /// campaigns that are recruiting or running (`store::open_campaign`).
 pub static OPEN_CAMPAIGN: Record =
@@ -37,7 +46,7 @@ pub static OPEN_SHIFT: Record =
 
 /// Every page and API route of the domain.
 pub fn routes() -> crate::platform::access::Routes {
-    routes::routes()
+    routes::routes().merge(api::routes())
 }
 
 /// Minutes as hours with up to two decimals (`7.5`, `12`, `0.25`).

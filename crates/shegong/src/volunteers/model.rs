@@ -518,6 +518,31 @@ impl SignupForm {
     }
 }
 
+/// What is stored of a new volunteer: the ID number and phone as keyed hashes, masks and ciphers,
+/// the personal code as a keyed hash only (the one place these are derived: sign-up and demo).
+pub fn protect(
+    vault: &crate::platform::vault::Vault,
+    unit_id: i64,
+    i: &SignupInput,
+    code: &str,
+) -> anyhow::Result<crate::volunteers::store::NewVolunteer> {
+    Ok(crate::volunteers::store::NewVolunteer {
+        unit_id,
+        name: i.name.clone(),
+        id_type: i.id.id_type.to_string(),
+        id_hash: vault.hash(&format!("id:{}", i.id.id_type), &i.id.number),
+        id_masked: i.id.masked(),
+        id_cipher: vault.seal("id", &i.id.number)?,
+        phone_hash: vault.hash("phone", &i.phone),
+        phone_masked: crate::platform::pii::phone_masked(&i.phone),
+        phone_cipher: vault.seal("phone", &i.phone)?,
+        code_hash: vault.hash("code", code),
+        skills: i.skills.clone(),
+        availability: i.availability.clone(),
+        consent_version: CONSENT_VERSION.to_string(),
+    })
+}
+
 /// A name partly masked for public pages: the family name (first character) and stars.
 pub fn name_masked(name: &str) -> String {
     let mut c = name.chars();

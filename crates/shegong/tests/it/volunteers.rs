@@ -2,6 +2,7 @@
 //! limits, personal data kept hashed and encrypted), `/me`, shifts and the dispatch rules.
 
 use axum::http::StatusCode;
+use sea_orm::ConnectionTrait;
 
 use crate::both_backends;
 use crate::helpers::{between, TestApp};
@@ -67,7 +68,8 @@ both_backends!(sign_up_validates_deduplicates_and_keeps_no_plain_identity, |mut 
     assert!(r.body.contains("请填写 11 位手机号码"));
     assert!(r.body.contains("请阅读并同意"));
     assert!(!r.body.contains(&bad), "the ID number is not sent back");
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM volunteers").await, 0);
+    let before = app.scalar("SELECT COUNT(*) FROM volunteers").await;
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'volunteer'").await, 0, "nothing written");
 
     // A valid sign-up: a number and a personal code; nothing plain in the row.
     let r = sign_up(&mut app, k, "10.0.0.1", "王小明", &id, "13812345678").await;
@@ -102,7 +104,7 @@ both_backends!(sign_up_validates_deduplicates_and_keeps_no_plain_identity, |mut 
     assert_eq!(again.status, StatusCode::OK);
     assert!(again.body.contains("该证件已登记为志愿者"));
     assert!(!again.body.contains(&no) && !again.body.contains("王小明") && !again.body.contains("personal-code"));
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM volunteers").await, 1, "one person, one volunteer");
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM volunteers").await, before + 1, "one person, one volunteer");
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM volunteers WHERE name = '王小明' AND phone_masked = '138****5678'").await,
         1
@@ -130,6 +132,7 @@ both_backends!(sign_up_validates_deduplicates_and_keeps_no_plain_identity, |mut 
 
 both_backends!(sign_up_is_rate_limited_per_address_and_phone, |mut app: TestApp| async move {
     let k = open_campaign(&app).await;
+    let before = app.scalar("SELECT COUNT(*) FROM volunteers").await;
     app.exec("UPDATE volunteer_limits SET max_hits = 3 WHERE kind = 'signup_address'").await;
     app.exec("UPDATE volunteer_limits SET max_hits = 2 WHERE kind = 'signup_phone'").await;
     let limit_addr = app.scalar("SELECT max_hits FROM volunteer_limits WHERE kind = 'signup_address'").await;
@@ -160,7 +163,7 @@ both_backends!(sign_up_is_rate_limited_per_address_and_phone, |mut app: TestApp|
     let r = sign_up(&mut app, k, "10.2.0.1", "赵五", &resident("32058319910109999"), "13500000000").await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     let made = app.scalar("SELECT COUNT(*) FROM volunteers").await;
-    assert_eq!(made, limit_phone + limit_addr, "refused sign-ups wrote nothing");
+    assert_eq!(made, before + limit_phone + limit_addr, "refused sign-ups wrote nothing");
     // The sweep keeps the windows still running and forgets the ended ones.
     let counters = app.scalar("SELECT COUNT(*) FROM volunteer_throttle").await;
     let store = |at| shegong::volunteers::store::throttle_sweep(&app.db.conn, at);
@@ -496,10 +499,145 @@ both_backends!(check_in_and_out_then_confirm_writes_record_and_summary, |mut app
     assert_eq!(app.scalar("SELECT COUNT(*) FROM volunteer_day_volunteers").await, distinct);
     app.logout().await;
 
+    // The figures API reads the summary and agrees with the raw records and sign-ups.
+    let token = app.token_for("bureau").await;
+    let year = shegong::platform::time::today().format("%Y").to_string();
+    let (s, f) = app.api("GET", &format!("/api/v1/volunteers/figures?year={year}"), Some(&token), None).await;
+    assert_eq!(s, StatusCode::OK, "{f}");
+    let (from, to) = (format!("{year}-01-01"), format!("{year}-12-31"));
+    let raw = |q: String| {
+        let app = &app;
+        async move { app.scalar(&q).await }
+    };
+    let period = format!("service_date >= '{from}' AND service_date <= '{to}'");
+    assert_eq!(
+        f["person_times"],
+        raw(format!("SELECT COALESCE(SUM(person_times), 0) FROM volunteer_records WHERE {period}")).await
+    );
+    assert_eq!(
+        f["minutes"],
+        raw(format!("SELECT COALESCE(SUM(minutes), 0) FROM volunteer_records WHERE {period}")).await
+    );
+    assert_eq!(
+        f["active_volunteers"],
+        raw(format!("SELECT COUNT(DISTINCT volunteer_id) FROM volunteer_records WHERE {period}")).await
+    );
+    assert_eq!(
+        f["communities"],
+        raw(format!("SELECT COUNT(DISTINCT unit_id) FROM volunteer_records WHERE {period}")).await
+    );
+    let signed = raw(format!(
+        "SELECT COUNT(DISTINCT s.volunteer_id) FROM volunteer_signups s JOIN volunteer_campaigns k ON k.id = s.campaign_id \
+         WHERE k.starts_on <= '{to}' AND k.ends_on >= '{from}'"
+    ))
+    .await;
+    assert_eq!(f["volunteers"], signed);
+    assert!(f["active_volunteers"].as_i64().unwrap_or(0) >= 1);
+    // Another town sees none of it; a unit outside the station's scope does not exist for it.
+    let other = app.unit_id("/320583/zhouzhuang/").await;
+    let (_, g) =
+        app.api("GET", &format!("/api/v1/volunteers/figures?year={year}&unit={other}"), Some(&token), None).await;
+    assert_eq!(g["minutes"], 0);
+    let st_token = app.token_for("station").await;
+    let (s, _) =
+        app.api("GET", &format!("/api/v1/volunteers/figures?year={year}&unit={other}"), Some(&st_token), None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = app.api("GET", "/api/v1/volunteers/figures?year=1999", Some(&token), None).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+
     // The volunteer sees the confirmed hours on /me.
     app.get("/me").await;
     assert_eq!(app.post("/me", &[("phone", phone), ("code", &code)]).await.status, StatusCode::SEE_OTHER);
     let me = app.get("/me").await;
     let hours = between(&me.body, "<dd id=\"hours\">", "</dd>")[0].to_string();
     assert_eq!(hours, shegong::volunteers::hours_text(i64::from(expected)));
+});
+
+both_backends!(certificates_are_immutable_snapshots_verified_in_public, |mut app: TestApp| async move {
+    // Confirmed service to certify: a record written through the store, as a confirmation does.
+    let k = open_campaign(&app).await;
+    let (no, code) = volunteer(&mut app, k, 7).await;
+    let v = shegong::volunteers::store::volunteer_by_no(&app.db.conn, &no).await.expect("query").expect("volunteer");
+    let unit = app.unit_id("/320583/zhoushi/").await;
+    let community = app.scalar(&format!("SELECT MIN(id) FROM org_units WHERE parent_id = {unit}")).await;
+    let day = shegong::platform::time::today() - chrono::Duration::days(3);
+    let delivery = app.scalar("SELECT id FROM volunteer_service_types WHERE code = 'delivery'").await;
+    for minutes in [240, 135] {
+        let r = shegong::volunteers::store::NewRecord {
+            volunteer_id: v.id,
+            campaign_id: Some(k),
+            assignment_id: None,
+            unit_id: community,
+            service_date: day,
+            service_type_id: delivery,
+            minutes,
+            person_times: 3,
+            source: "coordinator".into(),
+            status: "confirmed".into(),
+            content: String::new(),
+        };
+        let tx = app.db.write().await.expect("tx");
+        shegong::volunteers::store::insert_record(&*tx, &r, None).await.expect("record");
+        tx.commit().await.expect("commit");
+    }
+    app.login_ok("station").await;
+    let form = |unit: i64, from: String| {
+        vec![
+            ("volunteer_no", no.clone()),
+            ("unit_id", unit.to_string()),
+            ("period_from", from),
+            ("period_to", shegong::platform::time::today().to_string()),
+            ("person_in_charge", "张站长".to_string()),
+            ("handler", "李经办".to_string()),
+            ("contact", "0512-57000000".to_string()),
+        ]
+    };
+    // A period without service is refused; so is an issuer outside the scope.
+    let f = form(unit, (day + chrono::Duration::days(1)).to_string());
+    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = app.post("/volunteers/certificates", &pairs).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("没有已确认的服务记录"));
+    let other = app.unit_id("/320583/zhouzhuang/").await;
+    let f = form(other, day.to_string());
+    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(app.post("/volunteers/certificates", &pairs).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let f = form(unit, day.to_string());
+    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = app.post("/volunteers/certificates", &pairs).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = app.get(r.location()).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let number = between(&page.body, "<code id=\"cert-number\">", "</code>")[0].to_string();
+    let check = between(&page.body, "<code id=\"cert-code\">", "</code>")[0].to_string();
+    let minutes =
+        app.scalar(&format!("SELECT SUM(minutes) FROM volunteer_records WHERE volunteer_id = {}", v.id)).await;
+    let hours = shegong::volunteers::hours_text(minutes);
+    assert_eq!(between(&page.body, "<dd id=\"cert-hours\">", "</dd>")[0], hours);
+    assert!(page.body.contains(&v.id_masked) && page.body.contains("张站长") && page.body.contains("李经办"));
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'issue' AND entity = 'volunteer_certificate'").await,
+        1
+    );
+    // The snapshot cannot be changed or removed, even in the database.
+    let change = app.db.conn.execute_unprepared("UPDATE volunteer_certificates SET minutes = 1").await;
+    assert!(change.is_err(), "UPDATE refused");
+    assert!(app.db.conn.execute_unprepared("DELETE FROM volunteer_certificates").await.is_err(), "DELETE refused");
+    // A later record does not change the issued certificate.
+    app.exec(&format!("UPDATE volunteer_records SET minutes = minutes + 60 WHERE volunteer_id = {}", v.id)).await;
+    assert_eq!(between(&app.get(r.location()).await.body, "<dd id=\"cert-hours\">", "</dd>")[0], hours);
+    app.logout().await;
+
+    // Anyone verifies it: masked name, hours, issuer, date; never the ID number.
+    let ok = app.get(&format!("/verify?number={}&code={}", number.to_lowercase(), check.to_lowercase())).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert!(ok.body.contains("证明真实有效") && ok.body.contains(&hours) && ok.body.contains("测**"));
+    assert!(!ok.body.contains(&v.id_masked) && !ok.body.contains("测试志愿者"));
+    let bad = app.get(&format!("/verify?number={number}&code=AAAAAAAA")).await;
+    assert_eq!(bad.status, StatusCode::NOT_FOUND);
+    assert!(bad.body.contains("证明编号或校验码不正确"));
+    // The volunteer finds it on /me.
+    app.get("/me").await;
+    assert_eq!(app.post("/me", &[("phone", "13900000007"), ("code", &code)]).await.status, StatusCode::SEE_OTHER);
+    assert!(app.get("/me").await.body.contains(&number));
 });

@@ -107,7 +107,7 @@ async fn checkin_submit(
         ok,
     };
     let v = match identify(&st, &c.ip, &f.phone, &f.code).await? {
-        Identified::Volunteer(v) => v,
+        Identified::Volunteer(v) => *v,
         Identified::Limited(retry) => {
             let m = c.t("volunteers.error.rate").to_string();
             return too_many(render(&page(c, s, m, false)), retry);

@@ -11,13 +11,18 @@ use crate::volunteers::model::{check_slot, Clash};
 use crate::volunteers::store::{self, ShiftRow};
 
 mod campaigns;
+mod certificates;
 mod checkin;
 mod public;
 mod shifts;
 
 /// Every page of the domain.
 pub fn routes() -> Routes {
-    campaigns::routes().merge(shifts::routes()).merge(public::routes()).merge(checkin::routes())
+    campaigns::routes()
+        .merge(shifts::routes())
+        .merge(public::routes())
+        .merge(checkin::routes())
+        .merge(certificates::routes())
 }
 
 /// Why a volunteer cannot be put on a shift.

@@ -24,7 +24,7 @@ use crate::platform::web::{cookie, render, render_status, see_other, set_cookie,
 use crate::platform::AppState;
 use crate::volunteers::model::{new_code, normalise_code, parse_mobile, SignupForm, CONSENT_VERSION, ID_TYPES};
 use crate::volunteers::routes::dispatch;
-use crate::volunteers::store::{self, AssignmentRow, CampaignRow, CommunityRow, NewVolunteer, ShiftRow, VolunteerRow};
+use crate::volunteers::store::{self, AssignmentRow, CampaignRow, CommunityRow, ShiftRow, VolunteerRow};
 
 pub const ME_COOKIE: &str = "sg_vol";
 /// How long a `/me` visit lasts.
@@ -153,21 +153,7 @@ async fn join_submit(
         Some(vid) => (vid, None),
         None => {
             let code = new_code()?;
-            let nv = NewVolunteer {
-                unit_id,
-                name: i.name.clone(),
-                id_type: i.id.id_type.to_string(),
-                id_hash,
-                id_masked: i.id.masked(),
-                id_cipher: v.seal("id", &i.id.number)?,
-                phone_hash,
-                phone_masked: crate::platform::pii::phone_masked(&i.phone),
-                phone_cipher: v.seal("phone", &i.phone)?,
-                code_hash: v.hash("code", &code),
-                skills: i.skills.clone(),
-                availability: i.availability.clone(),
-                consent_version: CONSENT_VERSION.to_string(),
-            };
+            let nv = crate::volunteers::model::protect(&v, unit_id, &i, &code)?;
             let (vid, no) = store::insert_volunteer(&*tx, &nv).await?;
             (vid, Some((no, code)))
         }
@@ -208,6 +194,7 @@ struct MePage {
     v: Option<VolunteerRow>,
     mine: Vec<AssignmentRow>,
     open: Vec<ShiftRow>,
+    certificates: Vec<store::CertificateRow>,
     minutes: i64,
     phone: String,
     error: String,
@@ -227,9 +214,16 @@ async fn me_render(
     status: StatusCode,
 ) -> AppResult<Response> {
     let mine = store::assignments_of_volunteer(&st.db.conn, v.id).await?;
-    let open = store::open_shifts_for(&st.db.conn, v.id, today()).await?;
+    // Only the shifts the rules let them take (a shift at the same time elsewhere is left out).
+    let held = store::held_slots(&st.db.conn, v.id, None).await?;
+    let open: Vec<ShiftRow> = store::open_shifts_for(&st.db.conn, v.id, today())
+        .await?
+        .into_iter()
+        .filter(|s| crate::volunteers::model::check_slot(&s.slot(), &held, &s.welfare()).is_ok())
+        .collect();
     let minutes = store::confirmed_minutes(&st.db.conn, v.id).await?;
-    render_status(status, &MePage { c, v: Some(v), mine, open, minutes, phone: String::new(), error })
+    let certificates = store::certificates_of(&st.db.conn, v.id).await?;
+    render_status(status, &MePage { c, v: Some(v), mine, open, certificates, minutes, phone: String::new(), error })
 }
 
 async fn me_page(State(st): State<AppState>, c: PageCtx, headers: HeaderMap) -> AppResult<Response> {
@@ -240,6 +234,7 @@ async fn me_page(State(st): State<AppState>, c: PageCtx, headers: HeaderMap) -> 
             v: None,
             mine: vec![],
             open: vec![],
+            certificates: vec![],
             minutes: 0,
             phone: String::new(),
             error: String::new(),
@@ -258,7 +253,7 @@ struct MeForm {
 /// Who a phone and a personal code name, counted against the `/me` limits (per address, and per
 /// phone when it is one).
 pub(super) enum Identified {
-    Volunteer(VolunteerRow),
+    Volunteer(Box<VolunteerRow>),
     /// Over a limit: retry after so many seconds.
     Limited(i64),
     /// An unknown phone or a wrong code (one answer for both).
@@ -280,7 +275,7 @@ pub(super) async fn identify(st: &AppState, ip: &str, phone: &str, code: &str) -
         .await?
         .into_iter()
         .find(|v| crate::platform::secret::eq(&v.code_hash, &code_hash))
-        .map_or(Identified::Unknown, Identified::Volunteer))
+        .map_or(Identified::Unknown, |v| Identified::Volunteer(Box::new(v))))
 }
 
 /// Signs a volunteer in with phone and personal code. One answer for an unknown phone and a
@@ -291,12 +286,13 @@ async fn me_sign_in(State(st): State<AppState>, c: PageCtx, Form(f): Form<MeForm
         v: None,
         mine: vec![],
         open: vec![],
+        certificates: vec![],
         minutes: 0,
         phone,
         error,
     };
     let v = match identify(&st, &c.ip, &f.phone, &f.code).await? {
-        Identified::Volunteer(v) => v,
+        Identified::Volunteer(v) => *v,
         Identified::Limited(retry) => {
             let error = c.t("volunteers.error.rate").to_string();
             return too_many(render(&form(c, f.phone, error)), retry);

@@ -3,11 +3,15 @@
 //! `store::x`: every file is re-exported here.
 
 mod campaigns;
+mod certificates;
+mod figures;
 mod people;
 mod records;
 mod shifts;
 
 pub use campaigns::*;
+pub use certificates::*;
+pub use figures::*;
 pub use people::*;
 pub use records::*;
 pub use shifts::*;
