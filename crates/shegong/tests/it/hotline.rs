@@ -19,7 +19,7 @@ async fn category(app: &TestApp, code: &str) -> String {
     app.scalar(&format!("SELECT id FROM hotline_categories WHERE code = '{code}'")).await.to_string()
 }
 
-/// A routine call as a counsellor sends it: the form's defaults plus what was typed.
+/// A routine call as a counsellor sends it: the form's defaults, with what was typed in their place.
 fn call_form<'a>(
     category: &'a str,
     started: &'a str,
@@ -35,7 +35,12 @@ fn call_form<'a>(
         ("anonymous", "yes"),
         ("outcome", "resolved"),
     ];
-    f.extend_from_slice(extra);
+    for (k, v) in extra {
+        match f.iter_mut().find(|(fk, _)| fk == k) {
+            Some(slot) => slot.1 = v,
+            None => f.push((k, v)),
+        }
+    }
     f
 }
 
