@@ -123,7 +123,7 @@ both_backends!(a_call_is_logged_sealed_and_every_read_audited, |mut app: TestApp
     assert!(app.get(&format!("/hotline/calls/{id}")).await.body.contains(secret));
     assert_eq!(app.scalar(&reads).await, 2);
     app.logout().await;
-    assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM audit_log WHERE COALESCE(after_json, '') LIKE '%失眠%' OR COALESCE(before_json, '') LIKE '%失眠%'")).await, 0);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE COALESCE(after_json, '') LIKE '%失眠%' OR COALESCE(before_json, '') LIKE '%失眠%'").await, 0);
 
     // Nobody else: the Bureau and the system administrator hold no hotline right (403), and
     // nothing of the text is in any page they get.
