@@ -43,6 +43,7 @@ pub fn routes() -> Routes {
         .merge(crate::services::routes())
         .merge(crate::stations::routes())
         .merge(crate::volunteers::routes())
+        .merge(crate::hotline::routes())
         .merge(crate::auth::api::routes())
         .merge(crate::orgs::api::routes())
         .merge(crate::review::api::routes())

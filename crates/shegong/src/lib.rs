@@ -7,6 +7,7 @@ pub mod auth;
 pub mod cli;
 pub mod demo;
 pub mod events;
+pub mod hotline;
 pub mod orgs;
 pub mod party;
 pub mod platform;

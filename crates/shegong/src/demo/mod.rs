@@ -3,6 +3,7 @@
 //! user per role. Later domains add their slices here.
 
 pub mod events;
+pub mod hotline;
 pub mod kunshan;
 pub mod orgs;
 mod orgs_load;
@@ -52,6 +53,7 @@ pub struct DemoReport {
     pub station_party_orgs: usize,
     pub volunteer_campaigns: usize,
     pub volunteer_shifts: usize,
+    pub hotline_calls: usize,
 }
 
 /// Creates the predefined roles (if missing). Run by `init` and by the demo generator.
@@ -130,6 +132,7 @@ pub async fn generate(db: &Db, sec: &SecurityConfig, password: &str, scale: u32)
         }
     }
     let zhoushi = zhoushi.ok_or_else(|| anyhow::anyhow!("demo tree lacks 周市"))?;
+    let mut hotline_users: Vec<(i64, i64)> = Vec::new();
     for (username, role) in DEMO_USERS {
         let unit_id = match *role {
             "station" => zhoushi,
@@ -148,6 +151,9 @@ pub async fn generate(db: &Db, sec: &SecurityConfig, password: &str, scale: u32)
         let uid = users::insert(&*tx, &input, &hash, false).await?;
         let rid = users::role_id_by_code(&*tx, role).await?.ok_or_else(|| anyhow::anyhow!("role {role} missing"))?;
         users::set_user_roles(&*tx, uid, &[rid]).await?;
+        if matches!(*role, "counsellor" | "supervisor") {
+            hotline_users.push((uid, unit_id));
+        }
         report.users += 1;
     }
     let (organisations, party_orgs, instructors) = orgs_load::load(&*tx, scale.max(1)).await?;
@@ -184,6 +190,7 @@ pub async fn generate(db: &Db, sec: &SecurityConfig, password: &str, scale: u32)
     let (campaigns, shifts) = volunteers::generate(&*tx, cid, crate::platform::time::today()).await?;
     report.volunteer_campaigns = campaigns;
     report.volunteer_shifts = shifts;
+    report.hotline_calls = hotline::generate(&*tx, &hotline_users, chrono::Utc::now(), 24).await?;
     report.events = events;
     report.documents = documents;
     report.honours = honours;

@@ -45,6 +45,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (17, "data_version", include_str!("../../migrations/0017_data_version.sql")),
     (18, "volunteers", include_str!("../../migrations/0018_volunteers.sql")),
     (19, "instructor_version", include_str!("../../migrations/0019_instructor_version.sql")),
+    (20, "hotline", include_str!("../../migrations/0020_hotline.sql")),
 ];
 
 /// A handle to the database shared by all requests.

@@ -10,6 +10,12 @@
 //! value, the purpose as associated data so a phone's cipher cannot pass for an ID number's).
 //! A cipher is written `v1.<key id>.<base64 nonce ‖ ciphertext ‖ tag>`.
 //!
+//! Free text (the hotline's call summaries and case notes, issue 14) is sealed with
+//! XChaCha20-Poly1305 under a third derived key ([`Vault::seal_text`]): its 192-bit random
+//! nonces cannot collide however many notes are written, where a 96-bit random nonce is safe
+//! only up to some billions of values under one key. Such a cipher is written
+//! `x1.<key id>.<base64 nonce ‖ ciphertext ‖ tag>`; [`Vault::open`] opens both forms.
+//!
 //! The key cannot be rotated by configuration alone: every hash depends on it (a new key would
 //! not find anyone again), so a rotation is a re-keying job over the tables, which does not exist
 //! yet (docs/SECURITY.md). Like the audit keys, the vault is installed once per process
@@ -21,7 +27,7 @@ use std::sync::{Arc, RwLock};
 use anyhow::Context;
 use base64::Engine;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
-use chacha20poly1305::{ChaCha20Poly1305, Nonce};
+use chacha20poly1305::{ChaCha20Poly1305, Nonce, XChaCha20Poly1305, XNonce};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -35,6 +41,7 @@ pub struct Vault {
     id: String,
     hash: HmacSha256,
     cipher: ChaCha20Poly1305,
+    text: XChaCha20Poly1305,
 }
 
 impl std::fmt::Debug for Vault {
@@ -72,7 +79,9 @@ impl Vault {
             .map_err(|_| anyhow::anyhow!("pii hash key unusable"))?;
         let cipher = ChaCha20Poly1305::new_from_slice(&derive(master, "shegong pii cipher v1")?)
             .map_err(|_| anyhow::anyhow!("pii cipher key unusable"))?;
-        Ok(Vault { id: id.to_string(), hash, cipher })
+        let text = XChaCha20Poly1305::new_from_slice(&derive(master, "shegong text cipher v1")?)
+            .map_err(|_| anyhow::anyhow!("text cipher key unusable"))?;
+        Ok(Vault { id: id.to_string(), hash, cipher, text })
     }
 
     /// The keyed hash (hex) of `value` for `purpose` (e.g. `id:resident`, `phone`, `code`): the
@@ -98,17 +107,51 @@ impl Vault {
         Ok(format!("v1.{}.{}", self.id, base64::engine::general_purpose::STANDARD_NO_PAD.encode(out)))
     }
 
-    /// Decrypts what [`Vault::seal`] wrote for `purpose`; an error for another key, another
-    /// purpose or a changed cipher.
+    /// Encrypts free text (a note, a summary) for `purpose` with XChaCha20-Poly1305.
+    pub fn seal_text(&self, purpose: &str, plain: &str) -> anyhow::Result<String> {
+        let mut nonce = [0u8; 24];
+        getrandom::getrandom(&mut nonce).map_err(|e| anyhow::anyhow!("OS random source failed: {e}"))?;
+        let ct = self
+            .text
+            .encrypt(&XNonce::from(nonce), Payload { msg: plain.as_bytes(), aad: purpose.as_bytes() })
+            .map_err(|_| anyhow::anyhow!("encryption failed"))?;
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&ct);
+        Ok(format!("x1.{}.{}", self.id, base64::engine::general_purpose::STANDARD_NO_PAD.encode(out)))
+    }
+
+    /// The id of the key a sealed value names (`None` when it is not a sealed value).
+    pub fn key_id_of(sealed: &str) -> Option<&str> {
+        let mut parts = sealed.splitn(3, '.');
+        match (parts.next(), parts.next()) {
+            (Some("v1" | "x1"), Some(id)) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// Decrypts what [`Vault::seal`] or [`Vault::seal_text`] wrote for `purpose`; an error for
+    /// another key, another purpose or a changed cipher.
     pub fn open(&self, purpose: &str, sealed: &str) -> anyhow::Result<String> {
         let mut parts = sealed.splitn(3, '.');
-        let (Some("v1"), Some(id), Some(body)) = (parts.next(), parts.next(), parts.next()) else {
+        let (Some(form @ ("v1" | "x1")), Some(id), Some(body)) = (parts.next(), parts.next(), parts.next()) else {
             anyhow::bail!("not a sealed value");
         };
         if id != self.id {
             anyhow::bail!("sealed with key {id}, which this process does not hold");
         }
         let bytes = base64::engine::general_purpose::STANDARD_NO_PAD.decode(body).context("sealed value")?;
+        if form == "x1" {
+            if bytes.len() < 24 + 16 {
+                anyhow::bail!("sealed value too short");
+            }
+            let (nonce, ct) = bytes.split_at(24);
+            let nonce = XNonce::try_from(nonce).map_err(|_| anyhow::anyhow!("nonce"))?;
+            let plain = self
+                .text
+                .decrypt(&nonce, Payload { msg: ct, aad: purpose.as_bytes() })
+                .map_err(|_| anyhow::anyhow!("sealed value does not open with this key and purpose"))?;
+            return String::from_utf8(plain).context("sealed value is not text");
+        }
         if bytes.len() < 12 + 16 {
             anyhow::bail!("sealed value too short");
         }
@@ -234,6 +277,24 @@ mod tests {
         bad.pop();
         assert!(v.open("id", &bad).is_err());
         assert!(v.open("id", "garbage").is_err());
+    }
+
+    #[test]
+    fn text_seals_use_extended_nonces_and_open_only_with_their_key_and_purpose() {
+        let v = Vault::new("k1", &[7u8; 32]).expect("vault");
+        let note = "（演示数据）来电者自述近期失眠";
+        let s = v.seal_text("hotline.call.summary", note).expect("seal");
+        assert!(s.starts_with("x1.k1.") && !s.contains("演示"));
+        assert_eq!(Vault::key_id_of(&s), Some("k1"));
+        assert_eq!(v.open("hotline.call.summary", &s).expect("open"), note);
+        assert!(v.open("hotline.case.note", &s).is_err(), "another purpose");
+        assert!(Vault::new("k1", &[8u8; 32]).expect("vault").open("hotline.call.summary", &s).is_err());
+        assert_ne!(v.seal_text("p", "x").expect("seal"), v.seal_text("p", "x").expect("seal"));
+        // A v1 cipher does not open as text and the other way round (separate derived keys).
+        let v1 = v.seal("p", "x").expect("seal");
+        let forged = v1.replacen("v1.", "x1.", 1);
+        assert!(v.open("p", &forged).is_err());
+        assert_eq!(Vault::key_id_of("garbage"), None);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 pub const DOMAINS: &[&str] = &[
     "auth",
     "events",
+    "hotline",
     "orgs",
     "party",
     "review",
@@ -96,6 +97,7 @@ fn domains_meet_only_through_their_public_face() {
 const ROOMED: &[&str] = &[
     "auth",
     "events",
+    "hotline",
     "orgs",
     "party",
     "review",

@@ -14,6 +14,7 @@ mod events;
 mod exchange;
 mod floor_plan;
 mod forms;
+mod hotline;
 mod imports;
 mod input;
 mod lists;

@@ -233,6 +233,15 @@ fn sample_form(path: &str) -> Vec<(&'static str, String)> {
             ("awardee_name", "某人"),
             ("version", "1"),
         ]),
+        "/hotline/calls/{id}" => v(&[
+            ("category_id", "1"),
+            ("channel", "direct"),
+            ("started_at", "2022-04-01T10:00"),
+            ("ended_at", "2022-04-01T10:05"),
+            ("summary", "越权改动"),
+            ("outcome", "resolved"),
+            ("version", "1"),
+        ]),
         "/party/plans/{id}/activities" => v(&[("title", "活动"), ("held_on", &today), ("participants", "10")]),
         _ => vec![],
     }
@@ -270,7 +279,6 @@ both_backends!(out_of_scope_records_answer_404_and_change_nothing, |mut app: Tes
     let r = app.upload(&format!("/events/{city_event}/photos"), "p.png", PNG).await;
     assert!(r.status.is_redirection(), "bureau uploads a photo: {} {}", r.status, r.body);
     app.logout().await;
-
     let table = shegong::app::route_table();
     let id_routes: Vec<&RouteDef> = table.iter().filter(|d| !d.records.is_empty()).collect();
     let mut exercised: BTreeSet<&'static str> = BTreeSet::new();
