@@ -11,12 +11,15 @@ use crate::platform::audit::{self, Actor, Event};
 use crate::platform::db::Db;
 use crate::platform::i18n::{t, Lang};
 use crate::platform::import::{Exchange, ImportCtx, ImportReport, RowError};
-use crate::platform::xlsx::{self, Cell, ColKind, Column};
+use crate::platform::xlsx::{self, Cell, Choice, ColKind, Column};
 use crate::talent::model::LEVELS;
 use crate::talent::store;
 
-pub const LEVEL_OPTIONS: &[(&str, &str)] =
-    &[("assistant", "助理社会工作师"), ("social_worker", "社会工作师"), ("senior", "高级社会工作师")];
+pub const LEVEL_OPTIONS: &[Choice] = &[
+    ("assistant", "助理社会工作师", "Assistant social worker"),
+    ("social_worker", "社会工作师", "Social worker"),
+    ("senior", "高级社会工作师", "Senior social worker"),
+];
 
 pub const COLUMNS: &[Column] = &[
     Column { key: "name", zh: "姓名", en: "Name", kind: ColKind::Text, required: true },
