@@ -279,3 +279,40 @@ both_backends!(enum_problems_list_labels_in_the_readers_language, |app: TestApp|
         1
     );
 });
+
+// The exam-results import bounds exam years as the worker form does (1990 to next year,
+// `talent::model::exam_years`); it used to take 2008 to 2100.
+both_backends!(exam_import_bounds_years_as_the_worker_form_does, |app: TestApp| async move {
+    use chrono::Datelike;
+    use shegong::platform::xlsx::Cell;
+    let today = shegong::platform::time::today();
+    let years = shegong::talent::model::exam_years(today);
+    let id = {
+        use sea_orm::ConnectionTrait;
+        let q = "SELECT id_number FROM social_workers ORDER BY id LIMIT 1";
+        let row = app.db.conn.query_one(sea_orm::Statement::from_string(app.db.backend(), q)).await.expect(q);
+        row.expect("a worker").try_get_by_index::<String>(0).expect("id number")
+    };
+    let row = |year: i32| {
+        vec![
+            Cell::Text("某社工".into()),
+            Cell::Text(id.clone()),
+            Cell::Enum("assistant"),
+            Cell::Int(i64::from(year)),
+            Cell::Text(String::new()),
+        ]
+    };
+    let all = shegong::platform::access::Scope::all();
+    let cols = shegong::talent::import::COLUMNS;
+    let refused = |p: &shegong::talent::import::ExamPreview| {
+        p.errors.iter().filter(|e| e.column == "exam_year").map(|e| e.row).collect::<Vec<_>>()
+    };
+    // The bounds themselves pass; one year outside either is refused (row 2 is the first row).
+    let file =
+        shegong::platform::xlsx::write(cols, &[row(*years.start()), row(*years.end()), row(2005)]).expect("xlsx");
+    let p = shegong::talent::import::preview(&app.db, &all, today, &file).await.expect("preview");
+    assert!(refused(&p).is_empty(), "{:?}", p.errors);
+    let file = shegong::platform::xlsx::write(cols, &[row(*years.start() - 1), row(today.year() + 2)]).expect("xlsx");
+    let p = shegong::talent::import::preview(&app.db, &all, today, &file).await.expect("preview");
+    assert_eq!(refused(&p), vec![2, 3], "{:?}", p.errors);
+});
