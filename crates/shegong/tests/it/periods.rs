@@ -251,3 +251,41 @@ both_backends!(lists_filter_on_a_year_with_records, |mut app: TestApp| async mov
     let n = app.scalar(&format!("SELECT COUNT(*) FROM projects WHERE year = {year}")).await;
     assert!(page.body.contains(&format!("共 {n} 条")), "the year's projects");
 });
+
+// The events and honours lists filter on a year with records through the shared select (they
+// had a free-text year box), and the events list has no upload control on its rows (the upload
+// is on the event's own page).
+both_backends!(events_and_honours_filter_on_a_year_with_records, |mut app: TestApp| async move {
+    app.login_ok("bureau").await;
+    let event_years = ints(
+        &app,
+        "SELECT DISTINCT CAST(SUBSTR(CAST(held_on AS TEXT), 1, 4) AS BIGINT) AS y FROM events ORDER BY y DESC",
+    )
+    .await;
+    let honour_years = ints(&app, "SELECT DISTINCT CAST(year AS BIGINT) AS y FROM honours ORDER BY y DESC").await;
+    for (path, years) in [("/events", &event_years), ("/honours", &honour_years)] {
+        let page = app.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(!page.body.contains("<input name=\"year\""), "{path}: no free-text year");
+        assert!(select(&page.body, "year").is_some_and(|s| s.contains("<option value=\"\">")), "{path}: all years");
+        assert_eq!(&options(&page.body, "year"), years, "{path}: the years with records");
+        assert_eq!(selected(&page.body, "year"), None, "{path}: every year by default");
+        let year = years[0];
+        let page = app.get(&format!("{path}?year={year}")).await;
+        assert_eq!(selected(&page.body, "year"), Some(year), "{path}");
+    }
+    let year = event_years[0];
+    let n = app
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM events WHERE CAST(SUBSTR(CAST(held_on AS TEXT), 1, 4) AS BIGINT) = {year}"
+        ))
+        .await;
+    let page = app.get(&format!("/events?year={year}&per_page=200")).await;
+    assert!(page.body.contains(&format!("共 {n} 条")), "the year's events");
+    assert!(!page.body.contains("/photos\""), "no upload control on the list's rows");
+    let id = app.scalar("SELECT MIN(id) FROM events").await;
+    assert!(
+        app.get(&format!("/events/{id}")).await.body.contains(&format!("/events/{id}/photos\"")),
+        "upload on the page"
+    );
+});
