@@ -289,3 +289,30 @@ both_backends!(events_and_honours_filter_on_a_year_with_records, |mut app: TestA
         "upload on the page"
     );
 });
+
+// The talent and fund JSON API default to the latest year with records in scope, as the pages
+// do (they defaulted to the calendar year, which has no demo records).
+both_backends!(talent_apis_default_to_the_latest_year_with_records, |mut app: TestApp| async move {
+    let fund = app.scalar("SELECT MAX(CAST(SUBSTR(CAST(entry_on AS TEXT), 1, 4) AS BIGINT)) FROM fund_entries").await;
+    let figures = app
+        .scalar(
+            "SELECT MAX(y) FROM (SELECT q.exam_year AS y FROM qualifications q UNION \
+             SELECT p.year AS y FROM programmes p JOIN nominations n ON n.programme_id = p.id \
+             WHERE p.status = 'published' AND n.status = 'selected') t",
+        )
+        .await;
+    assert!(fund < i64::from(this_year()) && figures < i64::from(this_year()), "the demo's records are older");
+    let token = app.token_for("bureau").await;
+    let (s, f) = app.api("GET", "/api/v1/fund", Some(&token), None).await;
+    assert_eq!(s, StatusCode::OK, "{f}");
+    assert_eq!(f["year"], serde_json::json!(fund), "{f}");
+    let (s, f) = app.api("GET", &format!("/api/v1/fund?year={fund}"), Some(&token), None).await;
+    assert_eq!((s, f["year"].clone()), (StatusCode::OK, serde_json::json!(fund)));
+    let (s, fig) = app.api("GET", "/api/v1/talent/figures", Some(&token), None).await;
+    assert_eq!(s, StatusCode::OK, "{fig}");
+    let (_, asked) = app.api("GET", &format!("/api/v1/talent/figures?year={figures}"), Some(&token), None).await;
+    assert_eq!(fig, asked, "the latest year's figures");
+    // A year that is not a year is refused, as on the pages.
+    let (s, _) = app.api("GET", "/api/v1/fund?year=1850", Some(&token), None).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+});
