@@ -316,3 +316,74 @@ both_backends!(talent_apis_default_to_the_latest_year_with_records, |mut app: Te
     let (s, _) = app.api("GET", "/api/v1/fund?year=1850", Some(&token), None).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
 });
+
+/// Every unit's place in the official order (tree order, siblings by sort order), by id.
+async fn official_ranks(app: &TestApp) -> std::collections::HashMap<i64, usize> {
+    let rows = app
+        .db
+        .conn
+        .query_all(Statement::from_string(
+            app.db.backend(),
+            "SELECT id, parent_id, sort_order, code FROM org_units WHERE active = TRUE",
+        ))
+        .await
+        .expect("units");
+    let units: Vec<(i64, Option<i64>, i32, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.try_get_by_index(0).expect("id"),
+                r.try_get_by_index(1).expect("parent"),
+                r.try_get_by_index(2).expect("sort order"),
+                r.try_get_by_index(3).expect("code"),
+            )
+        })
+        .collect();
+    let nodes: Vec<_> = units.iter().map(|(id, parent, order, code)| (*id, *parent, *order, code.as_str())).collect();
+    shegong::units::tree_order(&nodes).into_iter().enumerate().map(|(rank, i)| (units[i].0, rank)).collect()
+}
+
+/// The ids after `href="/orgs/` on a page, in order.
+fn org_links(body: &str) -> Vec<i64> {
+    between(body, "href=\"/orgs/", "\"").iter().filter_map(|s| s.parse().ok()).collect()
+}
+
+// Lists ordered by unit (the registry sorted by unit, the annual reports and the missing ones)
+// follow the units' official order, not their paths' pinyin order.
+both_backends!(lists_by_unit_follow_the_official_order, |mut app: TestApp| async move {
+    app.login_ok("bureau").await;
+    let ranks = official_ranks(&app).await;
+    let unit_of = |ids: &[i64]| {
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        format!("SELECT id, unit_id FROM organisations WHERE id IN ({list})")
+    };
+    let year = app.scalar("SELECT MAX(year) FROM annual_reports").await;
+    let mut checked = 0;
+    for path in [
+        "/orgs?sort=unit&per_page=200".to_string(),
+        format!("/orgs/reports?year={year}&per_page=200"),
+        format!("/orgs/reports?year={year}&status=missing&per_page=200"),
+    ] {
+        let page = app.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        let ids: Vec<i64> = org_links(&page.body);
+        if ids.len() < 2 {
+            continue;
+        }
+        let rows = app.db.conn.query_all(Statement::from_string(app.db.backend(), unit_of(&ids))).await.expect("orgs");
+        let unit: std::collections::HashMap<i64, i64> =
+            rows.iter().map(|r| (r.try_get_by_index(0).expect("id"), r.try_get_by_index(1).expect("unit"))).collect();
+        let seq: Vec<usize> = ids.iter().map(|id| ranks.get(&unit[id]).copied().unwrap_or(usize::MAX)).collect();
+        assert!(seq.windows(2).all(|w| w[0] <= w[1]), "{path}: rows in the units' official order: {seq:?}");
+        checked += 1;
+    }
+    assert!(checked >= 2, "the lists have rows");
+    // The demo's official order is not the paths' order, so the check above means something.
+    let by_path = ints(&app, "SELECT id FROM org_units WHERE active = TRUE ORDER BY path").await;
+    let by_rank: Vec<i64> = {
+        let mut v: Vec<(usize, i64)> = ranks.iter().map(|(id, r)| (*r, *id)).collect();
+        v.sort_unstable();
+        v.into_iter().map(|(_, id)| id).collect()
+    };
+    assert_ne!(by_path, by_rank);
+});
