@@ -85,6 +85,35 @@ pub async fn events<C: ConnectionTrait>(
     fetch(c, &format!("SELECT COUNT(*){from}{wh}"), &format!("{EVENT_SELECT}{wh}"), &order, vals, p).await
 }
 
+/// The years with events in the scope, newest first (the list's year filter offers them).
+pub async fn event_years<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<i32>, DbErr> {
+    let (sf, vals) = scope.unit_filter("e.unit_id", Some("e.created_by"));
+    years(c, &format!("SELECT DISTINCT SUBSTR(CAST(e.held_on AS TEXT), 1, 4) AS y FROM events e WHERE {sf}"), vals)
+        .await
+}
+
+/// The years with honours in the scope, newest first.
+pub async fn honour_years<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<i32>, DbErr> {
+    let (sf, vals) = scope.unit_filter("h.unit_id", Some("h.created_by"));
+    years(c, &format!("SELECT DISTINCT CAST(h.year AS TEXT) AS y FROM honours h WHERE {sf}"), vals).await
+}
+
+/// The years of a `SELECT DISTINCT … AS y` giving four-digit texts, newest first.
+async fn years<C: ConnectionTrait>(c: &C, text: &str, vals: Vec<Value>) -> Result<Vec<i32>, DbErr> {
+    #[derive(FromQueryResult)]
+    struct Y {
+        y: String,
+    }
+    let mut years: Vec<i32> = Y::find_by_statement(sql(c.get_database_backend(), text, vals))
+        .all(c)
+        .await?
+        .into_iter()
+        .filter_map(|r| r.y.parse().ok())
+        .collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    Ok(years)
+}
+
 const EVENT_FROM: &str = " FROM events e JOIN org_units u ON u.id = e.unit_id";
 const EVENT_SELECT: &str =
     "SELECT e.id, e.unit_id, u.name AS unit_name, e.kind, e.title, e.held_on, e.organisers, e.summary, \

@@ -8,12 +8,17 @@ use crate::platform::access::Scope;
 use crate::platform::audit::{self, Event};
 use crate::platform::db::Db;
 use crate::platform::import::{Exchange, ImportCtx, ImportReport, RowError};
-use crate::platform::xlsx::{self, Cell, ColKind, Column, ColumnHelp};
+use crate::platform::xlsx::{self, Cell, Choice, ColKind, Column, ColumnHelp};
 
-pub const TYPE_OPTIONS: &[(&str, &str)] =
-    &[("social_group", "社会团体"), ("service_institution", "社会服务机构"), ("foundation", "基金会")];
-pub const STATUS_OPTIONS: &[(&str, &str)] = &[("normal", "正常"), ("deregistered", "注销"), ("revoked", "撤销")];
-pub const GRADE_OPTIONS: &[(&str, &str)] = &[("1A", "1A"), ("2A", "2A"), ("3A", "3A"), ("4A", "4A"), ("5A", "5A")];
+pub const TYPE_OPTIONS: &[Choice] = &[
+    ("social_group", "社会团体", "Social group"),
+    ("service_institution", "社会服务机构", "Social service institution"),
+    ("foundation", "基金会", "Foundation"),
+];
+pub const STATUS_OPTIONS: &[Choice] =
+    &[("normal", "正常", "Normal"), ("deregistered", "注销", "Deregistered"), ("revoked", "撤销", "Revoked")];
+pub const GRADE_OPTIONS: &[Choice] =
+    &[("1A", "1A", "1A"), ("2A", "2A", "2A"), ("3A", "3A", "3A"), ("4A", "4A", "4A"), ("5A", "5A", "5A")];
 
 pub const XLSX_COLUMNS: &[Column] = &[
     Column {
@@ -258,15 +263,17 @@ pub fn export_row(o: &store::OrgRow, full: bool) -> Vec<Cell> {
     vec![
         Cell::Text(o.credit_code.clone()),
         Cell::Text(o.name.clone()),
-        Cell::Enum(TYPE_OPTIONS.iter().find(|(c, _)| *c == o.org_type).map(|(c, _)| *c).unwrap_or("social_group")),
+        Cell::Enum(
+            TYPE_OPTIONS.iter().find(|(c, _, _)| *c == o.org_type).map(|(c, _, _)| *c).unwrap_or("social_group"),
+        ),
         Cell::Text(o.unit_path.clone()),
         Cell::Text(o.department_name.clone().unwrap_or_default()),
         Cell::Date(o.registered_on),
-        Cell::Enum(STATUS_OPTIONS.iter().find(|(c, _)| *c == o.status).map(|(c, _)| *c).unwrap_or("normal")),
+        Cell::Enum(STATUS_OPTIONS.iter().find(|(c, _, _)| *c == o.status).map(|(c, _, _)| *c).unwrap_or("normal")),
         o.grade
             .as_ref()
-            .and_then(|g| GRADE_OPTIONS.iter().find(|(c, _)| c == g))
-            .map(|(c, _)| Cell::Enum(c))
+            .and_then(|g| GRADE_OPTIONS.iter().find(|(c, _, _)| c == g))
+            .map(|(c, _, _)| Cell::Enum(c))
             .unwrap_or(Cell::Empty),
         o.grade_year.map(|y| Cell::Int(i64::from(y))).unwrap_or(Cell::Empty),
         Cell::Text(o.address.clone()),
@@ -278,9 +285,13 @@ pub fn export_row(o: &store::OrgRow, full: bool) -> Vec<Cell> {
     ]
 }
 
-pub const PARTY_KIND_OPTIONS: &[(&str, &str)] =
-    &[("committee", "党委"), ("general_branch", "党总支"), ("branch", "党支部"), ("joint_branch", "联合党支部")];
-pub const YES_NO: &[(&str, &str)] = &[("yes", "是"), ("no", "否")];
+pub const PARTY_KIND_OPTIONS: &[Choice] = &[
+    ("committee", "党委", "Party committee"),
+    ("general_branch", "党总支", "General Party branch"),
+    ("branch", "党支部", "Party branch"),
+    ("joint_branch", "联合党支部", "Joint Party branch"),
+];
+pub const YES_NO: &[Choice] = &[("yes", "是", "Yes"), ("no", "否", "No")];
 
 /// Columns of the Party-organisation import.
 pub const PARTY_COLUMNS: &[Column] = &[
@@ -412,8 +423,8 @@ pub async fn export_party_xlsx(db: &Db, scope: &Scope) -> anyhow::Result<Vec<u8>
                 Cell::Text(p.name),
                 PARTY_KIND_OPTIONS
                     .iter()
-                    .find(|(c, _)| *c == p.kind)
-                    .map(|(c, _)| Cell::Enum(c))
+                    .find(|(c, _, _)| *c == p.kind)
+                    .map(|(c, _, _)| Cell::Enum(c))
                     .unwrap_or(Cell::Empty),
                 Cell::Text(p.unit_path),
                 Cell::Int(i64::from(p.members)),

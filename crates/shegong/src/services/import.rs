@@ -11,7 +11,7 @@ use crate::platform::audit::{self, Event};
 use crate::platform::db::Db;
 use crate::platform::i18n::{t, Lang};
 use crate::platform::import::{Exchange, ImportCtx, ImportReport, RowError};
-use crate::platform::xlsx::{self, Cell, ColKind, Column};
+use crate::platform::xlsx::{self, Cell, Choice, ColKind, Column};
 use crate::services::model::{self, check_payment, PaymentInput, ProjectInput};
 use crate::services::store::{self, ProjectRow};
 
@@ -62,7 +62,8 @@ pub const PROJECT_EXPORT_COLUMNS: &[Column] = &[
     Column { key: "paid", zh: "已支付（元）", en: "Paid (yuan)", kind: ColKind::Money, required: true },
 ];
 
-pub const PAYMENT_KIND_OPTIONS: &[(&str, &str)] = &[("instalment", "进度款"), ("final", "尾款")];
+pub const PAYMENT_KIND_OPTIONS: &[Choice] =
+    &[("instalment", "进度款", "Instalment"), ("final", "尾款", "Final payment")];
 
 pub const PAYMENT_COLUMNS: &[Column] = &[
     Column { key: "contract_no", zh: "合同编号", en: "Contract number", kind: ColKind::Code, required: true },

@@ -8,7 +8,7 @@ use crate::platform::api::ApiError;
 use crate::platform::error::AppResult;
 use crate::platform::money::Money;
 use crate::platform::AppState;
-use crate::talent::routes::{period, YearQuery};
+use crate::talent::routes::{figures_year, fund_year, YearQuery};
 use crate::talent::store;
 
 pub fn routes() -> Routes {
@@ -34,13 +34,16 @@ pub struct FundFigures {
 }
 
 #[utoipa::path(get, path = "/api/v1/fund", tag = "talent", params(YearQuery),
-    responses((status = 200, body = FundFigures), (status = 403, body = ApiError)), security(("bearer" = [])))]
+    responses((status = 200, body = FundFigures), (status = 400, body = ApiError), (status = 403, body = ApiError)), security(("bearer" = [])))]
 pub async fn fund_api(
     State(st): State<AppState>,
     auth: Auth,
     Query(q): Query<YearQuery>,
 ) -> AppResult<Json<FundFigures>> {
-    let (year, from, to) = period(&q);
+    // The year asked for, else the latest with entries in scope (as the page opens on).
+    let period = fund_year(&st, &auth, &q).await?;
+    let year = period.year;
+    let (from, to) = period.bounds();
     let t = store::totals(&st.db.conn, &auth.scope, from, to).await?;
     Ok(Json(FundFigures {
         year,
@@ -53,12 +56,14 @@ pub async fn fund_api(
 
 /// Social workers in the caller's scope by highest qualification, and the year's exam passes.
 #[utoipa::path(get, path = "/api/v1/talent/figures", tag = "talent", params(YearQuery),
-    responses((status = 200, body = store::TalentFigures), (status = 403, body = ApiError)), security(("bearer" = [])))]
+    responses((status = 200, body = store::TalentFigures), (status = 400, body = ApiError),
+        (status = 403, body = ApiError)), security(("bearer" = [])))]
 pub async fn figures_api(
     State(st): State<AppState>,
     auth: Auth,
     Query(q): Query<YearQuery>,
 ) -> AppResult<Json<store::TalentFigures>> {
-    let (year, _, _) = period(&q);
+    // The year asked for, else the latest with exam passes or awards in scope (as the page).
+    let year = figures_year(&st, &auth, &q).await?.year;
     Ok(Json(store::figures(&st.db.conn, &auth.scope, year).await?))
 }

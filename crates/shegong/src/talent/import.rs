@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::platform::access::Scope;
@@ -11,12 +12,15 @@ use crate::platform::audit::{self, Actor, Event};
 use crate::platform::db::Db;
 use crate::platform::i18n::{t, Lang};
 use crate::platform::import::{Exchange, ImportCtx, ImportReport, RowError};
-use crate::platform::xlsx::{self, Cell, ColKind, Column};
-use crate::talent::model::LEVELS;
+use crate::platform::xlsx::{self, Cell, Choice, ColKind, Column};
+use crate::talent::model::{exam_years, LEVELS};
 use crate::talent::store;
 
-pub const LEVEL_OPTIONS: &[(&str, &str)] =
-    &[("assistant", "助理社会工作师"), ("social_worker", "社会工作师"), ("senior", "高级社会工作师")];
+pub const LEVEL_OPTIONS: &[Choice] = &[
+    ("assistant", "助理社会工作师", "Assistant social worker"),
+    ("social_worker", "社会工作师", "Social worker"),
+    ("senior", "高级社会工作师", "Senior social worker"),
+];
 
 pub const COLUMNS: &[Column] = &[
     Column { key: "name", zh: "姓名", en: "Name", kind: ColKind::Text, required: true },
@@ -61,8 +65,9 @@ impl ExamPreview {
 /// A worker's qualifications: (level, exam year, certificate number).
 type Quals = Vec<(String, i32, String)>;
 
-/// Validates the file and matches every row against the workers in scope.
-pub async fn preview(db: &Db, scope: &Scope, bytes: &[u8]) -> anyhow::Result<ExamPreview> {
+/// Validates the file and matches every row against the workers in scope. Exam years are
+/// bounded as on the worker form (`model::exam_years` of `today`).
+pub async fn preview(db: &Db, scope: &Scope, today: NaiveDate, bytes: &[u8]) -> anyhow::Result<ExamPreview> {
     let sheet = match xlsx::read(bytes, COLUMNS) {
         Ok(s) => s,
         Err(errors) => return Ok(ExamPreview { rows: vec![], errors }),
@@ -89,7 +94,7 @@ pub async fn preview(db: &Db, scope: &Scope, bytes: &[u8]) -> anyhow::Result<Exa
         };
         let level = cells.get(2).and_then(|c| c.code()).filter(|l| LEVELS.contains(l)).unwrap_or("").to_string();
         let exam_year = cells.get(3).and_then(Cell::int).unwrap_or(0) as i32;
-        if !(2008..=2100).contains(&exam_year) {
+        if !exam_years(today).contains(&exam_year) {
             report.add(RowError::new(row, "exam_year", "workers.error.exam_year", exam_year.to_string()));
             continue;
         }
@@ -147,7 +152,7 @@ pub async fn commit(db: &Db, actor: &Actor, preview: &ExamPreview) -> anyhow::Re
 /// The command line's exam import: the preview's checks, then the commit of a file without
 /// problems (unmatched rows are counted as read, not written).
 pub async fn import_exams(ctx: &ImportCtx<'_>, bytes: &[u8]) -> anyhow::Result<ImportReport> {
-    let p = preview(ctx.db, ctx.scope, bytes).await?;
+    let p = preview(ctx.db, ctx.scope, ctx.today, bytes).await?;
     if !p.errors.is_empty() {
         return Ok(ImportReport::refused(p.errors));
     }

@@ -9,22 +9,22 @@ use crate::platform::audit::{self, Event};
 use crate::platform::db::Db;
 use crate::platform::i18n::Msg;
 use crate::platform::import::{clean_cell, Exchange, ImportCtx, ImportReport, RowError};
-use crate::platform::xlsx::{self, Cell, ColKind, Column, ColumnHelp};
+use crate::platform::xlsx::{self, Cell, Choice, ColKind, Column, ColumnHelp};
 use crate::units::model::{child_path, Unit, UnitForm, UnitInput, UnitKind, UnitRefs};
 use crate::units::store;
 
 pub const COLUMNS: [&str; 7] = ["parent_path", "code", "name", "name_en", "kind", "division_code", "sort_order"];
 
 /// Unit kinds with their Chinese labels, for the template's drop-down list.
-pub const KIND_OPTIONS: &[(&str, &str)] = &[
-    ("province", "省"),
-    ("city", "市（县）"),
-    ("district", "区"),
-    ("town", "镇"),
-    ("street", "街道"),
-    ("community", "社区"),
-    ("village", "村"),
-    ("other", "其他"),
+pub const KIND_OPTIONS: &[Choice] = &[
+    ("province", "省", "Province"),
+    ("city", "市（县）", "City/county"),
+    ("district", "区", "District"),
+    ("town", "镇", "Town"),
+    ("street", "街道", "Sub-district"),
+    ("community", "社区", "Community"),
+    ("village", "村", "Village"),
+    ("other", "其他", "Other"),
 ];
 
 /// The columns of the xlsx template, import and export.
@@ -232,8 +232,11 @@ pub async fn export_xlsx(db: &Db, scope: &Scope) -> anyhow::Result<Vec<u8>> {
     let rows: Vec<Vec<Cell>> = units
         .iter()
         .map(|u| {
-            let kind =
-                KIND_OPTIONS.iter().find(|(c, _)| *c == u.kind).map(|(c, _)| *c).unwrap_or(UnitKind::Other.code());
+            let kind = KIND_OPTIONS
+                .iter()
+                .find(|(c, _, _)| *c == u.kind)
+                .map(|(c, _, _)| *c)
+                .unwrap_or(UnitKind::Other.code());
             let parent = parent_of(&u.path);
             let parent_name = names.get(parent.as_str()).map(|n| Cell::Text(n.to_string())).unwrap_or(Cell::Empty);
             vec![

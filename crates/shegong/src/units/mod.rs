@@ -12,7 +12,9 @@ pub use import::unit_refs;
 pub use model::tree_order;
 pub use model::{UnitRefError, UnitRefs};
 pub use routes::routes;
-pub use store::{ancestors, children, get, get_scoped, in_tree_order, options, roots, TreeRow, UnitOption};
+pub use store::{
+    ancestors, children, get, get_scoped, in_tree_order, official_order, options, roots, TreeRow, UnitOption,
+};
 
 use std::sync::Arc;
 

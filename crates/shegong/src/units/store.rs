@@ -223,6 +223,28 @@ pub async fn options<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<Uni
         .collect())
 }
 
+/// An SQL expression that gives `column` (a unit id) its place in the official order of the
+/// scope's units (tree order, siblings by their sort order, as [`options`] lists them), for
+/// lists ordered by unit; a unit outside them (inactive, or a record owner's) comes last. The
+/// ids are the database's own integers, written into the statement.
+pub async fn official_order<C: ConnectionTrait>(c: &C, scope: &Scope, column: &str) -> Result<String, DbErr> {
+    Ok(order_expr(column, &options(c, scope).await?))
+}
+
+/// The expression of [`official_order`] for `units` in their order.
+pub fn order_expr(column: &str, units: &[UnitOption]) -> String {
+    use std::fmt::Write;
+    if units.is_empty() {
+        return "0".into();
+    }
+    let mut s = format!("CASE {column}");
+    for (i, u) in units.iter().enumerate() {
+        let _ = write!(s, " WHEN {} THEN {i}", u.id);
+    }
+    let _ = write!(s, " ELSE {} END", units.len());
+    s
+}
+
 /// A unit with what tree order needs.
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct TreeRow {

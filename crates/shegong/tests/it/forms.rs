@@ -106,3 +106,63 @@ both_backends!(an_empty_required_date_says_required, |mut app: TestApp| async mo
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(field_error(&r.body).contains(required), "a project without dates: {}", field_error(&r.body));
 });
+
+// The two forms on an organisation's page (own Party organisation, instructor) answered a 400
+// error page on a mistake: the page is re-shown (422) with the form open, each message next to
+// its field, and every value typed kept; nothing is written.
+both_backends!(organisation_page_forms_reshow_their_problems, |mut app: TestApp| async move {
+    use shegong::platform::i18n::{t, Lang};
+    let id = app.scalar("SELECT MIN(id) FROM organisations WHERE status = 'normal'").await;
+    let parties = app.scalar("SELECT COUNT(*) FROM party_orgs").await;
+    let instructors = app.scalar("SELECT COUNT(*) FROM party_instructors").await;
+    app.login_ok("party").await;
+    let field_error = |body: &str| between(body, "<p class=\"field-error\">", "</p>").join(" | ");
+    let r = app
+        .post(
+            &format!("/orgs/{id}/party"),
+            &[
+                ("name", "表单回显测试党支部"),
+                ("kind", "general_branch"),
+                ("members", "2"),
+                ("secretary", "李书记"),
+                ("established_on", ""),
+                ("in_action_plan", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let errors = field_error(&r.body);
+    for key in ["party.error.members", "common.required"] {
+        assert!(errors.contains(t(Lang::Zh, key)), "{key}: {errors}");
+    }
+    for typed in
+        ["value=\"表单回显测试党支部\"", "value=\"2\"", "value=\"李书记\"", "value=\"general_branch\" selected"]
+    {
+        assert!(r.body.contains(typed), "{typed} kept");
+    }
+    assert!(r.body.contains("id=\"add-party\" open"), "the form is open");
+    // A joint branch is not set up for one organisation: said next to the kind.
+    let r = app
+        .post(
+            &format!("/orgs/{id}/party"),
+            &[
+                ("name", "表单回显测试党支部"),
+                ("kind", "joint_branch"),
+                ("members", "5"),
+                ("established_on", "2022-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(field_error(&r.body).contains(t(Lang::Zh, "party.error.kind")), "{}", field_error(&r.body));
+    let r = app.post(&format!("/orgs/{id}/instructors"), &[("name", "王"), ("assigned_on", "2099-01-01")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let errors = field_error(&r.body);
+    for key in ["party.error.instructor", "party.error.assigned_on"] {
+        assert!(errors.contains(t(Lang::Zh, key)), "{key}: {errors}");
+    }
+    assert!(r.body.contains("value=\"王\"") && r.body.contains("value=\"2099-01-01\""), "typed values kept");
+    assert!(r.body.contains("id=\"add-instructor\" open"));
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM party_orgs").await, parties, "nothing written");
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM party_instructors").await, instructors);
+});

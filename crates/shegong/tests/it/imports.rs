@@ -240,3 +240,79 @@ both_backends!(templates_explain_columns_and_list_the_units_in_scope, |mut app: 
         assert_eq!(units.len() as i64 - 1, below, "the station's subtree only");
     }
 });
+
+// An enum cell that is not one of the choices is reported with the choices' labels in the
+// reader's language, never the internal codes ("allowed: social_group, …" in English used to
+// be shown); the English label named there is accepted.
+both_backends!(enum_problems_list_labels_in_the_readers_language, |app: TestApp| async move {
+    use shegong::platform::i18n::Lang;
+    use shegong::platform::import::{Format, ImportCtx};
+    use shegong::platform::xlsx::Cell;
+    let columns = shegong::orgs::import::XLSX_COLUMNS;
+    let mut bad = org(&credit_code(9101), "昆山市选项标签测试协会", "/320583/zhoushi/");
+    bad[2] = Cell::Text("association".into());
+    let file = shegong::platform::xlsx::write(columns, &[bad]).expect("xlsx");
+    let actor = shegong::platform::audit::Actor::system("test");
+    let all = shegong::platform::access::Scope::all();
+    let ctx =
+        ImportCtx { db: &app.db, actor: &actor, scope: &all, today: shegong::platform::time::today(), parent: None };
+    let report = shegong::orgs::import::ORGS.import(&ctx, Format::Xlsx, &file).await.expect("import");
+    let en = report.to_text(Lang::En, columns);
+    let zh = report.to_text(Lang::Zh, columns);
+    for (code, label_zh, label_en) in shegong::orgs::import::TYPE_OPTIONS {
+        assert!(en.contains(label_en) && !en.contains(code), "{en}");
+        assert!(zh.contains(label_zh) && !zh.contains(code), "{zh}");
+    }
+    // The English label is read as the choice.
+    // (A social service institution's credit code has 2 as its second character.)
+    let code = cncodes::CreditCode::complete("52320583MJ0009102").expect("valid code").as_str().to_string();
+    let mut by_label = org(&code, "昆山市英文标签测试中心", "/320583/zhoushi/");
+    by_label[2] = Cell::Text("social service institution".into());
+    let file = shegong::platform::xlsx::write(columns, &[by_label]).expect("xlsx");
+    let report = shegong::orgs::import::ORGS.import(&ctx, Format::Xlsx, &file).await.expect("import");
+    assert!(report.errors.is_empty(), "{}", report.to_text(Lang::En, columns));
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM organisations WHERE credit_code = '{code}' AND org_type = 'service_institution'"
+        ))
+        .await,
+        1
+    );
+});
+
+// The exam-results import bounds exam years as the worker form does (1990 to next year,
+// `talent::model::exam_years`); it used to take 2008 to 2100.
+both_backends!(exam_import_bounds_years_as_the_worker_form_does, |app: TestApp| async move {
+    use chrono::Datelike;
+    use shegong::platform::xlsx::Cell;
+    let today = shegong::platform::time::today();
+    let years = shegong::talent::model::exam_years(today);
+    let id = {
+        use sea_orm::ConnectionTrait;
+        let q = "SELECT id_number FROM social_workers ORDER BY id LIMIT 1";
+        let row = app.db.conn.query_one(sea_orm::Statement::from_string(app.db.backend(), q)).await.expect(q);
+        row.expect("a worker").try_get_by_index::<String>(0).expect("id number")
+    };
+    let row = |year: i32| {
+        vec![
+            Cell::Text("某社工".into()),
+            Cell::Text(id.clone()),
+            Cell::Enum("assistant"),
+            Cell::Int(i64::from(year)),
+            Cell::Text(String::new()),
+        ]
+    };
+    let all = shegong::platform::access::Scope::all();
+    let cols = shegong::talent::import::COLUMNS;
+    let refused = |p: &shegong::talent::import::ExamPreview| {
+        p.errors.iter().filter(|e| e.column == "exam_year").map(|e| e.row).collect::<Vec<_>>()
+    };
+    // The bounds themselves pass; one year outside either is refused (row 2 is the first row).
+    let file =
+        shegong::platform::xlsx::write(cols, &[row(*years.start()), row(*years.end()), row(2005)]).expect("xlsx");
+    let p = shegong::talent::import::preview(&app.db, &all, today, &file).await.expect("preview");
+    assert!(refused(&p).is_empty(), "{:?}", p.errors);
+    let file = shegong::platform::xlsx::write(cols, &[row(*years.start() - 1), row(today.year() + 2)]).expect("xlsx");
+    let p = shegong::talent::import::preview(&app.db, &all, today, &file).await.expect("preview");
+    assert_eq!(refused(&p), vec![2, 3], "{:?}", p.errors);
+});

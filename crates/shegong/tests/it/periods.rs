@@ -251,3 +251,139 @@ both_backends!(lists_filter_on_a_year_with_records, |mut app: TestApp| async mov
     let n = app.scalar(&format!("SELECT COUNT(*) FROM projects WHERE year = {year}")).await;
     assert!(page.body.contains(&format!("共 {n} 条")), "the year's projects");
 });
+
+// The events and honours lists filter on a year with records through the shared select (they
+// had a free-text year box), and the events list has no upload control on its rows (the upload
+// is on the event's own page).
+both_backends!(events_and_honours_filter_on_a_year_with_records, |mut app: TestApp| async move {
+    app.login_ok("bureau").await;
+    let event_years = ints(
+        &app,
+        "SELECT DISTINCT CAST(SUBSTR(CAST(held_on AS TEXT), 1, 4) AS BIGINT) AS y FROM events ORDER BY y DESC",
+    )
+    .await;
+    let honour_years = ints(&app, "SELECT DISTINCT CAST(year AS BIGINT) AS y FROM honours ORDER BY y DESC").await;
+    for (path, years) in [("/events", &event_years), ("/honours", &honour_years)] {
+        let page = app.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(!page.body.contains("<input name=\"year\""), "{path}: no free-text year");
+        assert!(select(&page.body, "year").is_some_and(|s| s.contains("<option value=\"\">")), "{path}: all years");
+        assert_eq!(&options(&page.body, "year"), years, "{path}: the years with records");
+        assert_eq!(selected(&page.body, "year"), None, "{path}: every year by default");
+        let year = years[0];
+        let page = app.get(&format!("{path}?year={year}")).await;
+        assert_eq!(selected(&page.body, "year"), Some(year), "{path}");
+    }
+    let year = event_years[0];
+    let n = app
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM events WHERE CAST(SUBSTR(CAST(held_on AS TEXT), 1, 4) AS BIGINT) = {year}"
+        ))
+        .await;
+    let page = app.get(&format!("/events?year={year}&per_page=200")).await;
+    assert!(page.body.contains(&format!("共 {n} 条")), "the year's events");
+    assert!(!page.body.contains("/photos\""), "no upload control on the list's rows");
+    let id = app.scalar("SELECT MIN(id) FROM events").await;
+    assert!(
+        app.get(&format!("/events/{id}")).await.body.contains(&format!("/events/{id}/photos\"")),
+        "upload on the page"
+    );
+});
+
+// The talent and fund JSON API default to the latest year with records in scope, as the pages
+// do (they defaulted to the calendar year, which has no demo records).
+both_backends!(talent_apis_default_to_the_latest_year_with_records, |mut app: TestApp| async move {
+    let fund = app.scalar("SELECT MAX(CAST(SUBSTR(CAST(entry_on AS TEXT), 1, 4) AS BIGINT)) FROM fund_entries").await;
+    let figures = app
+        .scalar(
+            "SELECT MAX(y) FROM (SELECT q.exam_year AS y FROM qualifications q UNION \
+             SELECT p.year AS y FROM programmes p JOIN nominations n ON n.programme_id = p.id \
+             WHERE p.status = 'published' AND n.status = 'selected') t",
+        )
+        .await;
+    assert!(fund < i64::from(this_year()) && figures < i64::from(this_year()), "the demo's records are older");
+    let token = app.token_for("bureau").await;
+    let (s, f) = app.api("GET", "/api/v1/fund", Some(&token), None).await;
+    assert_eq!(s, StatusCode::OK, "{f}");
+    assert_eq!(f["year"], serde_json::json!(fund), "{f}");
+    let (s, f) = app.api("GET", &format!("/api/v1/fund?year={fund}"), Some(&token), None).await;
+    assert_eq!((s, f["year"].clone()), (StatusCode::OK, serde_json::json!(fund)));
+    let (s, fig) = app.api("GET", "/api/v1/talent/figures", Some(&token), None).await;
+    assert_eq!(s, StatusCode::OK, "{fig}");
+    let (_, asked) = app.api("GET", &format!("/api/v1/talent/figures?year={figures}"), Some(&token), None).await;
+    assert_eq!(fig, asked, "the latest year's figures");
+    // A year that is not a year is refused, as on the pages.
+    let (s, _) = app.api("GET", "/api/v1/fund?year=1850", Some(&token), None).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+});
+
+/// Every unit's place in the official order (tree order, siblings by sort order), by id.
+async fn official_ranks(app: &TestApp) -> std::collections::HashMap<i64, usize> {
+    let rows = app
+        .db
+        .conn
+        .query_all(Statement::from_string(
+            app.db.backend(),
+            "SELECT id, parent_id, sort_order, code FROM org_units WHERE active = TRUE",
+        ))
+        .await
+        .expect("units");
+    let units: Vec<(i64, Option<i64>, i32, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.try_get_by_index(0).expect("id"),
+                r.try_get_by_index(1).expect("parent"),
+                r.try_get_by_index(2).expect("sort order"),
+                r.try_get_by_index(3).expect("code"),
+            )
+        })
+        .collect();
+    let nodes: Vec<_> = units.iter().map(|(id, parent, order, code)| (*id, *parent, *order, code.as_str())).collect();
+    shegong::units::tree_order(&nodes).into_iter().enumerate().map(|(rank, i)| (units[i].0, rank)).collect()
+}
+
+/// The ids after `href="/orgs/` on a page, in order.
+fn org_links(body: &str) -> Vec<i64> {
+    between(body, "href=\"/orgs/", "\"").iter().filter_map(|s| s.parse().ok()).collect()
+}
+
+// Lists ordered by unit (the registry sorted by unit, the annual reports and the missing ones)
+// follow the units' official order, not their paths' pinyin order.
+both_backends!(lists_by_unit_follow_the_official_order, |mut app: TestApp| async move {
+    app.login_ok("bureau").await;
+    let ranks = official_ranks(&app).await;
+    let unit_of = |ids: &[i64]| {
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        format!("SELECT id, unit_id FROM organisations WHERE id IN ({list})")
+    };
+    let year = app.scalar("SELECT MAX(year) FROM annual_reports").await;
+    let mut checked = 0;
+    for path in [
+        "/orgs?sort=unit&per_page=200".to_string(),
+        format!("/orgs/reports?year={year}&per_page=200"),
+        format!("/orgs/reports?year={year}&status=missing&per_page=200"),
+    ] {
+        let page = app.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        let ids: Vec<i64> = org_links(&page.body);
+        if ids.len() < 2 {
+            continue;
+        }
+        let rows = app.db.conn.query_all(Statement::from_string(app.db.backend(), unit_of(&ids))).await.expect("orgs");
+        let unit: std::collections::HashMap<i64, i64> =
+            rows.iter().map(|r| (r.try_get_by_index(0).expect("id"), r.try_get_by_index(1).expect("unit"))).collect();
+        let seq: Vec<usize> = ids.iter().map(|id| ranks.get(&unit[id]).copied().unwrap_or(usize::MAX)).collect();
+        assert!(seq.windows(2).all(|w| w[0] <= w[1]), "{path}: rows in the units' official order: {seq:?}");
+        checked += 1;
+    }
+    assert!(checked >= 2, "the lists have rows");
+    // The demo's official order is not the paths' order, so the check above means something.
+    let by_path = ints(&app, "SELECT id FROM org_units WHERE active = TRUE ORDER BY path").await;
+    let by_rank: Vec<i64> = {
+        let mut v: Vec<(usize, i64)> = ranks.iter().map(|(id, r)| (*r, *id)).collect();
+        v.sort_unstable();
+        v.into_iter().map(|(_, id)| id).collect()
+    };
+    assert_ne!(by_path, by_rank);
+});

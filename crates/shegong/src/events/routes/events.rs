@@ -14,6 +14,7 @@ use crate::platform::error::{AppError, AppResult};
 use crate::platform::files::{self, Attachment};
 use crate::platform::once;
 use crate::platform::paging::{Page, PageParams};
+use crate::platform::period::YearFilter;
 use crate::platform::time::today;
 use crate::platform::web::{render, render_status, see_other, set_flash, FormErrors, PageCtx};
 use crate::platform::AppState;
@@ -27,6 +28,7 @@ struct EventList {
     c: PageCtx,
     p: PageParams,
     f: EventFilter,
+    year_filter: YearFilter,
     page: Page<EventRow>,
     kinds: Vec<&'static str>,
     extra: String,
@@ -44,8 +46,11 @@ pub(super) async fn list(
     c: PageCtx,
     auth: Auth,
     p: PageParams,
-    Query(f): Query<EventFilter>,
+    Query(mut f): Query<EventFilter>,
 ) -> AppResult<Response> {
+    // The years with events in scope; text that is not one of them filters on no year.
+    let year_filter = YearFilter::choose(store::event_years(&st.db.conn, &auth.scope).await?, &f.year);
+    f.year = year_filter.year.map(|y| y.to_string()).unwrap_or_default();
     let page = store::events(&st.db.conn, &auth.scope, &f, &p).await?;
     let extra = serde_urlencoded::to_string([
         ("kind", f.kind.as_str()),
@@ -55,7 +60,7 @@ pub(super) async fn list(
     .unwrap_or_default();
     let ids: Vec<i64> = page.items.iter().map(|e| e.id).collect();
     let photos = files::of(&st.db.conn, "event", &ids).await?;
-    render(&EventList { c, p, f, page, kinds: EVENT_KINDS.to_vec(), extra, photos })
+    render(&EventList { c, p, f, year_filter, page, kinds: EVENT_KINDS.to_vec(), extra, photos })
 }
 
 #[derive(Template)]

@@ -13,6 +13,7 @@ use crate::platform::audit::{self, Actor, Event};
 use crate::platform::error::{AppError, AppResult};
 use crate::platform::once;
 use crate::platform::paging::{Page, PageParams};
+use crate::platform::period::YearFilter;
 use crate::platform::time::today;
 use crate::platform::web::{render, render_status, see_other, set_flash, FormErrors, PageCtx};
 use crate::platform::AppState;
@@ -26,6 +27,7 @@ struct HonourList {
     c: PageCtx,
     p: PageParams,
     f: HonourFilter,
+    year_filter: YearFilter,
     page: Page<HonourRow>,
     levels: Vec<&'static str>,
     kinds: Vec<&'static str>,
@@ -37,8 +39,11 @@ pub(super) async fn list(
     c: PageCtx,
     auth: Auth,
     p: PageParams,
-    Query(f): Query<HonourFilter>,
+    Query(mut f): Query<HonourFilter>,
 ) -> AppResult<Response> {
+    // The years with honours in scope; text that is not one of them filters on no year.
+    let year_filter = YearFilter::choose(store::honour_years(&st.db.conn, &auth.scope).await?, &f.year);
+    f.year = year_filter.year.map(|y| y.to_string()).unwrap_or_default();
     let page = store::honours(&st.db.conn, &auth.scope, &f, &p).await?;
     let extra = serde_urlencoded::to_string([
         ("level", f.level.as_str()),
@@ -46,7 +51,16 @@ pub(super) async fn list(
         ("awardee_kind", f.awardee_kind.as_str()),
     ])
     .unwrap_or_default();
-    render(&HonourList { c, p, f, page, levels: HONOUR_LEVELS.to_vec(), kinds: AWARDEE_KINDS.to_vec(), extra })
+    render(&HonourList {
+        c,
+        p,
+        f,
+        year_filter,
+        page,
+        levels: HONOUR_LEVELS.to_vec(),
+        kinds: AWARDEE_KINDS.to_vec(),
+        extra,
+    })
 }
 
 #[derive(Template)]

@@ -27,6 +27,7 @@ use crate::platform::web::{set_flash, Problems};
 use crate::platform::AppState;
 use crate::units::{self as units, UnitOption};
 
+use super::registry::{self, Refused};
 use super::{errors_from, indent};
 
 /// An organisation's own Party organisation (党委/党总支/党支部).
@@ -41,12 +42,18 @@ pub(super) async fn add_own_party_org(
     if o.status != "normal" {
         return Err(AppError::BadRequest("party.error.org_not_normal".into()));
     }
-    let p = f
-        .validate(today())
-        .map_err(|e| AppError::BadRequest(e.first().map(|x| x.1).unwrap_or("error.bad_request").into()))?;
-    if p.kind == PartyOrgKind::JointBranch {
-        return Err(AppError::BadRequest("party.error.kind".into()));
-    }
+    // A joint branch is set up from the Party organisations list, not for one organisation.
+    let p = match f.validate(today()) {
+        Ok(p) if p.kind != PartyOrgKind::JointBranch => p,
+        refused => {
+            let mut errs = refused.err().unwrap_or_default();
+            if PartyOrgKind::parse(f.kind.trim()) == Some(PartyOrgKind::JointBranch) {
+                errs.push(("kind", "party.error.kind", String::new()));
+            }
+            let errors = errors_from(&c, errs);
+            return registry::detail_page(&st, c, o, Some(Refused::Party(f, errors))).await;
+        }
+    };
     let tx = st.db.write().await?;
     if once::claim(&*tx, &f.nonce, auth.id).await?.is_some() {
         drop(tx);
@@ -87,9 +94,13 @@ pub(super) async fn add_instructor(
     Form(f): Form<InstructorForm>,
 ) -> AppResult<Response> {
     let o = store::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
-    let i = f
-        .validate(today())
-        .map_err(|e| AppError::BadRequest(e.first().map(|x| x.1).unwrap_or("error.bad_request").into()))?;
+    let i = match f.validate(today()) {
+        Ok(i) => i,
+        Err(errs) => {
+            let errors = errors_from(&c, errs);
+            return registry::detail_page(&st, c, o, Some(Refused::Instructor(f, errors))).await;
+        }
+    };
     let (name, on) = (i.name, i.assigned_on);
     let tx = st.db.write().await?;
     let iid = store::insert_instructor(&*tx, id, &name, on).await?;

@@ -9,7 +9,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Form;
 use serde::Deserialize;
 
-use crate::orgs::model::{division_matches, parse_date, OrgForm, OrgInput, OrgStatus, OrgType, PartyOrgKind};
+use crate::orgs::model::{
+    division_matches, parse_date, InstructorForm, OrgForm, OrgInput, OrgStatus, OrgType, PartyForm, PartyOrgKind,
+};
 use crate::orgs::store::{
     self, ChangeRow, Department, DuplicateCandidate, InstructorRow, OrgFilter, OrgRow, PartyOrgRow, ReportRow,
 };
@@ -204,6 +206,18 @@ pub(super) struct DetailPage {
     party_kinds: Vec<PartyOrgKind>,
     reports: Vec<ReportRow>,
     last_year: i32,
+    /// The "add own Party organisation" form as typed (blank: the defaults) and its problems.
+    party_f: PartyForm,
+    party_errors: FormErrors,
+    /// The "add instructor" form as typed and its problems.
+    instructor_f: InstructorForm,
+    instructor_errors: FormErrors,
+}
+
+/// A form of the organisation's page that was refused: its values and problems.
+pub(super) enum Refused {
+    Party(PartyForm, FormErrors),
+    Instructor(InstructorForm, FormErrors),
 }
 
 pub(super) async fn detail(
@@ -213,23 +227,52 @@ pub(super) async fn detail(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let o = store::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
+    detail_page(&st, c, o, None).await
+}
+
+/// The organisation's page; with a refused form, that form re-shown open with its messages next
+/// to the fields and the values typed (422).
+pub(super) async fn detail_page(st: &AppState, c: PageCtx, o: OrgRow, refused: Option<Refused>) -> AppResult<Response> {
+    let id = o.id;
+    let today = today();
+    let mut party_f = PartyForm {
+        name: format!("{}{}", o.name, c.t("party.branch_suffix")),
+        kind: PartyOrgKind::Branch.code().into(),
+        established_on: today.to_string(),
+        ..PartyForm::default()
+    };
+    let mut instructor_f = InstructorForm { assigned_on: today.to_string(), ..InstructorForm::default() };
+    let (mut party_errors, mut instructor_errors) = (FormErrors::default(), FormErrors::default());
+    let status = if refused.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    match refused {
+        Some(Refused::Party(f, e)) => (party_f, party_errors) = (f, e),
+        Some(Refused::Instructor(f, e)) => (instructor_f, instructor_errors) = (f, e),
+        None => {}
+    }
     let changes = store::changes(&st.db.conn, id).await?;
     let party = store::party_orgs_of(&st.db.conn, id).await?;
     let instructors = store::instructors_of(&st.db.conn, id).await?;
     let party_kinds = vec![PartyOrgKind::Branch, PartyOrgKind::GeneralBranch, PartyOrgKind::Committee];
     let reports = store::reports_of(&st.db.conn, id).await?;
-    let last_year = today().format("%Y").to_string().parse::<i32>().unwrap_or(2023) - 1;
-    render(&DetailPage {
-        c,
-        o,
-        changes,
-        party,
-        instructors,
-        today: today().to_string(),
-        party_kinds,
-        reports,
-        last_year,
-    })
+    let last_year = today.format("%Y").to_string().parse::<i32>().unwrap_or(2023) - 1;
+    render_status(
+        status,
+        &DetailPage {
+            c,
+            o,
+            changes,
+            party,
+            instructors,
+            today: today.to_string(),
+            party_kinds,
+            reports,
+            last_year,
+            party_f,
+            party_errors,
+            instructor_f,
+            instructor_errors,
+        },
+    )
 }
 
 #[derive(Template)]

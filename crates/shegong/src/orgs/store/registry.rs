@@ -143,12 +143,17 @@ pub async fn list<C: ConnectionTrait>(
     p: &PageParams,
 ) -> Result<Page<OrgRow>, DbErr> {
     let (wh, vals) = where_clause(scope, f, p);
+    // By unit: the units' official order (one more statement, only for that sort).
+    let by_unit = match p.sort.as_deref() {
+        Some("unit") => crate::units::official_order(c, scope, "o.unit_id").await?,
+        _ => "o.unit_id".into(),
+    };
     let order = p.order_by(
         &[
             ("name", "o.name"),
             ("code", "o.credit_code"),
             ("registered", "o.registered_on"),
-            ("unit", "u.path"),
+            ("unit", &by_unit),
             ("grade", "o.grade"),
         ],
         "o.id",
@@ -171,9 +176,14 @@ pub async fn list_all<C: ConnectionTrait>(
     p: &PageParams,
 ) -> Result<Vec<OrgRow>, DbErr> {
     let (wh, vals) = where_clause(scope, f, p);
-    OrgRow::find_by_statement(sql(c.get_database_backend(), &format!("{ORG_SELECT}{wh} ORDER BY u.path, o.name"), vals))
-        .all(c)
-        .await
+    let by_unit = crate::units::official_order(c, scope, "o.unit_id").await?;
+    OrgRow::find_by_statement(sql(
+        c.get_database_backend(),
+        &format!("{ORG_SELECT}{wh} ORDER BY {by_unit}, o.name, o.id"),
+        vals,
+    ))
+    .all(c)
+    .await
 }
 
 pub async fn get_scoped<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result<Option<OrgRow>, DbErr> {

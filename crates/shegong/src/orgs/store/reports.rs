@@ -166,6 +166,7 @@ pub async fn reports<C: ConnectionTrait>(
     let mut wh = format!(" WHERE r.year = ? AND {sf}");
     let mut v: Vec<Value> = vec![year.into()];
     v.extend(vals);
+    let by_unit = crate::units::official_order(c, scope, "o.unit_id").await?;
     match result {
         "pending" => wh.push_str(" AND r.result IS NULL"),
         "pass" | "basic_pass" | "fail" => {
@@ -178,7 +179,7 @@ pub async fn reports<C: ConnectionTrait>(
         c,
         &format!("SELECT COUNT(*) FROM annual_reports r JOIN organisations o ON o.id = r.organisation_id{wh}"),
         &format!("{REPORT_SELECT}{wh}"),
-        " ORDER BY u.path, o.name",
+        &format!(" ORDER BY {by_unit}, o.name, o.id"),
         v,
         p,
     )
@@ -202,11 +203,12 @@ pub async fn missing_reports<C: ConnectionTrait>(
         " WHERE {} AND NOT EXISTS (SELECT 1 FROM annual_reports r WHERE r.organisation_id = o.id AND r.year = ?)",
         due_clause(&sf)
     );
+    let by_unit = crate::units::official_order(c, scope, "o.unit_id").await?;
     fetch(
         c,
         &format!("SELECT COUNT(*) FROM organisations o JOIN org_units u ON u.id = o.unit_id{wh}"),
         &format!("{ORG_SELECT}{wh}"),
-        " ORDER BY u.path, o.name",
+        &format!(" ORDER BY {by_unit}, o.name, o.id"),
         vals,
         p,
     )

@@ -55,6 +55,10 @@ pub const KEY_CODE_AS_NUMBER: &str = "import.error.code_as_number";
 /// A money cell above the ceiling of one amount (`limits.max_amount_yuan`).
 pub const KEY_MONEY_TOO_LARGE: &str = crate::platform::money::KEY_TOO_LARGE;
 
+/// One value of an enum column: `(code, Chinese label, English label)`. The code is what the
+/// database holds; users see and type the labels (the code is also accepted, never shown).
+pub type Choice = (&'static str, &'static str, &'static str);
+
 /// What a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColKind {
@@ -64,8 +68,9 @@ pub enum ColKind {
     /// the ceiling of one amount (writing takes any fen, e.g. a sum).
     Money,
     Date,
-    /// `(code, Chinese label)`; the sheet shows the labels, the reader accepts either.
-    Enum(&'static [(&'static str, &'static str)]),
+    /// The choices; the sheet shows the Chinese labels, the reader accepts a code or a label of
+    /// either language, a message lists the labels in the reader's language.
+    Enum(&'static [Choice]),
     /// IDs and codes: text, never a number (digits typed into a number cell lose leading zeros,
     /// and beyond 15 digits the digits themselves).
     Code,

@@ -108,10 +108,10 @@ fn display(d: &Data, is_1904: bool) -> String {
 
 type CellResult = Result<Cell, (&'static str, Detail)>;
 
-/// The detail of a value that is not one of `options`: the value and the options, by their
-/// Chinese labels for a Chinese reader and by their codes (also accepted) for an English one.
-pub(super) fn allowed(shown: String, options: &[(&'static str, &'static str)]) -> Detail {
-    let options = options.iter().map(|(code, zh)| Detail::Label { zh, en: code }).collect();
+/// The detail of a value that is not one of `options`: the value and the options by their
+/// labels in the reader's language (both are accepted; the internal codes are never shown).
+pub(super) fn allowed(shown: String, options: &[Choice]) -> Detail {
+    let options = options.iter().map(|(_, zh, en)| Detail::Label { zh, en }).collect();
     Msg::new("import.detail.allowed").arg("value", shown).arg("options", Detail::List(options)).into()
 }
 
@@ -172,8 +172,13 @@ fn parse_cell(d: &Data, kind: ColKind, is_1904: bool) -> CellResult {
         ColKind::Enum(options) => options
             .iter()
             // The label as the cell was cleaned (full-width brackets read as half-width: 市(县)).
-            .find(|(code, zh)| *zh == shown || clean_cell(zh) == shown || code.eq_ignore_ascii_case(&shown))
-            .map(|(code, _)| Cell::Enum(code))
+            .find(|(code, zh, en)| {
+                *zh == shown
+                    || clean_cell(zh) == shown
+                    || code.eq_ignore_ascii_case(&shown)
+                    || en.eq_ignore_ascii_case(&shown)
+            })
+            .map(|(code, _, _)| Cell::Enum(code))
             .ok_or_else(|| (KEY_ENUM, allowed(shown, options))),
         ColKind::Code => match d {
             // Excel keeps 15 significant digits: a larger number has lost digits.

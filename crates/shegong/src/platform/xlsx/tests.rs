@@ -26,8 +26,13 @@ fn read(bytes: &[u8], columns: &[Column]) -> Result<Sheet, Vec<RowError>> {
     }
 }
 
-const KINDS: &[(&str, &str)] =
-    &[("community", "社区"), ("village", "村"), ("town", "镇"), ("district", "区"), ("other", "其他")];
+const KINDS: &[Choice] = &[
+    ("community", "社区", "Community"),
+    ("village", "村", "Village"),
+    ("town", "镇", "Town"),
+    ("district", "区", "District"),
+    ("other", "其他", "Other kind"),
+];
 
 /// The org-unit import.
 const UNITS: &[Column] = &[
@@ -167,8 +172,12 @@ fn libreoffice_file_with_errors() {
 #[test]
 fn libreoffice_file_values() {
     // The same file through columns that accept its bad cells, to check the parsed values.
-    const KINDS_AND_RURAL: &[(&str, &str)] =
-        &[("community", "社区"), ("village", "村"), ("town", "镇"), ("rural", "乡村")];
+    const KINDS_AND_RURAL: &[Choice] = &[
+        ("community", "社区", "Community"),
+        ("village", "村", "Village"),
+        ("town", "镇", "Town"),
+        ("rural", "乡村", "Rural"),
+    ];
     let mut cols = UNITS.to_vec();
     cols[2].required = false; // name
     cols[4].kind = ColKind::Enum(KINDS_AND_RURAL);
@@ -590,12 +599,14 @@ fn enum_cells() {
     assert_eq!(kind(Raw::S("village")), Cell::Enum("village"));
     assert_eq!(kind(Raw::S("Town")), Cell::Enum("town"));
     assert_eq!(kind(Raw::S(" 区\u{3000}")), Cell::Enum("district"));
-    // One language per message: Chinese labels for a Chinese reader, the codes for an English one.
+    // The English label is accepted too (an English message names it).
+    assert_eq!(kind(Raw::S("other KIND")), Cell::Enum("other"));
+    // One language per message: the labels in the reader's language, never the internal codes.
     let (column, key, d) = one_err(&[Raw::B, Raw::B, Raw::B, Raw::S("街道")]);
     assert_eq!((column.as_str(), key.as_str()), ("类型", KEY_ENUM));
     assert_eq!(
         zh_en(&d),
-        ["街道；可选：社区、村、镇、区、其他", "街道; allowed: community, village, town, district, other"]
+        ["街道；可选：社区、村、镇、区、其他", "街道; allowed: Community, Village, Town, District, Other kind"]
     );
 }
 

@@ -39,7 +39,7 @@ fn kind_notes(kind: ColKind) -> String {
         ColKind::Date => "如 2022-06-01、2022/6/1、2022年6月1日、20220601 / e.g. 2022-06-01, 2022/6/1, 20220601".into(),
         ColKind::Enum(options) => {
             // The labels a user picks from the drop-down (the internal codes stay internal).
-            let list: Vec<&str> = options.iter().map(|(_, zh)| *zh).collect();
+            let list: Vec<&str> = options.iter().map(|(_, zh, _)| *zh).collect();
             format!("从下拉列表选择 / pick from the list: {}", list.join("、"))
         }
         ColKind::Code => {
@@ -73,7 +73,7 @@ fn data_sheet(ws: &mut Worksheet, columns: &[Column]) -> anyhow::Result<()> {
                 ws.set_column_format(c, &money)?;
             }
             ColKind::Enum(options) => {
-                let labels: Vec<&str> = options.iter().map(|(_, zh)| *zh).collect();
+                let labels: Vec<&str> = options.iter().map(|(_, zh, _)| *zh).collect();
                 // Excel limits an inline list to 255 characters; longer lists go without a
                 // drop-down (the instructions sheet lists the values).
                 if let Ok(dv) = DataValidation::new().allow_list_strings(&labels) {
@@ -201,7 +201,9 @@ pub fn write(columns: &[Column], rows: &[Vec<Cell>]) -> anyhow::Result<Vec<u8>> 
                 },
                 Cell::Enum(code) => {
                     let label = match col.kind {
-                        ColKind::Enum(options) => options.iter().find(|(c, _)| c == code).map_or(*code, |(_, zh)| *zh),
+                        ColKind::Enum(options) => {
+                            options.iter().find(|(c, _, _)| c == code).map_or(*code, |(_, zh, _)| *zh)
+                        }
                         _ => *code,
                     };
                     ws.write_string(r, c, label)?;

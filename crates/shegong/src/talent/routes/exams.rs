@@ -79,7 +79,7 @@ async fn exams_preview(
         Ok(None) => return Err(AppError::BadRequest("import.error.no_file".into())),
         Err(k) => return Err(AppError::BadRequest(k.into())),
     };
-    let preview = crate::talent::import::preview(&st.db, &auth.scope, &bytes).await?;
+    let preview = crate::talent::import::preview(&st.db, &auth.scope, crate::platform::time::today(), &bytes).await?;
     let token = if preview.errors.is_empty() {
         let token = crate::platform::web::random_token(16)?;
         let path = upload_path(&st.config.data_dir, &token);
@@ -119,7 +119,7 @@ async fn exams_commit(
     let path = upload_path(&st.config.data_dir, &f.token);
     let bytes = tokio::fs::read(&path).await.map_err(|_| AppError::NotFound)?;
     // Matched again at commit time: the register may have changed since the preview.
-    let preview = crate::talent::import::preview(&st.db, &auth.scope, &bytes).await?;
+    let preview = crate::talent::import::preview(&st.db, &auth.scope, crate::platform::time::today(), &bytes).await?;
     if !preview.errors.is_empty() {
         return Err(AppError::BadRequest("import.error.unreadable".into()));
     }

@@ -32,7 +32,7 @@ struct FiguresPage {
 }
 
 /// The year asked for, else the latest with exam passes or awards in the caller's scope.
-async fn chosen(st: &AppState, auth: &Auth, q: &YearQuery) -> AppResult<Years> {
+pub async fn chosen(st: &AppState, auth: &Auth, q: &YearQuery) -> AppResult<Years> {
     Years::choose(store::figure_years(&st.db.conn, &auth.scope).await?, q.year.as_deref(), None)
 }
 

@@ -73,7 +73,7 @@ async fn page(
 
 /// The year asked for, else the latest with entries in the caller's scope; this year is offered
 /// too, as new entries are made in it.
-async fn chosen(st: &AppState, auth: &Auth, q: &YearQuery) -> AppResult<Years> {
+pub async fn chosen(st: &AppState, auth: &Auth, q: &YearQuery) -> AppResult<Years> {
     Years::choose(store::fund_years(&st.db.conn, &auth.scope).await?, q.year.as_deref(), Some(this_year()))
 }
 

@@ -2,11 +2,9 @@
 //! fund ledger, the exam-results import, selections and awards, and the figures. The JSON API is
 //! in `talent/api.rs`.
 
-use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::platform::access::Routes;
-use crate::platform::time::today;
 
 mod exams;
 mod figures;
@@ -22,21 +20,11 @@ pub fn routes() -> Routes {
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct YearQuery {
-    /// Calendar year (default: this year).
+    /// Calendar year (default: the latest year with records in the caller's scope; 2000 to next
+    /// year, else 400).
     #[serde(default)]
     pub year: Option<String>,
 }
 
-/// The year asked for (this year when none or out of range) and its first and last day.
-pub fn period(q: &YearQuery) -> (i32, NaiveDate, NaiveDate) {
-    let this: i32 = today().format("%Y").to_string().parse().unwrap_or(2022);
-    let y = q
-        .year
-        .as_deref()
-        .and_then(|y| y.trim().parse::<i32>().ok())
-        .filter(|y| (2000..=this).contains(y))
-        .unwrap_or(this);
-    let from = NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or_default();
-    let to = NaiveDate::from_ymd_opt(y, 12, 31).unwrap_or_default();
-    (y, from, to)
-}
+pub use figures::chosen as figures_year;
+pub use fund::chosen as fund_year;

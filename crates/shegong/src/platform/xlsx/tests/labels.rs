@@ -2,7 +2,7 @@
 
 use super::*;
 
-const KINDS: &[(&str, &str)] = &[("city", "市（县）"), ("town", "镇")];
+const KINDS: &[Choice] = &[("city", "市（县）", "City/county"), ("town", "镇", "Town")];
 const ONE: &[Column] = &[Column { key: "kind", zh: "类型", en: "Kind", kind: ColKind::Enum(KINDS), required: true }];
 
 // An export writes the label 市（县）; cells are cleaned on reading (full-width brackets become
