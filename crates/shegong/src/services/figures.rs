@@ -16,6 +16,8 @@ pub struct ServiceFigures {
     pub year: i32,
     pub unit_id: i64,
     pub unit_name: String,
+    /// The unit's English name (empty: none).
+    pub unit_name_en: String,
     pub projects: i64,
     pub agencies: i64,
     #[schema(value_type = i64)]
@@ -36,6 +38,7 @@ pub async fn compute<C: ConnectionTrait>(
     scope: &Scope,
     unit_id: i64,
     unit_name: &str,
+    unit_name_en: &str,
     unit_path: &str,
     year: i32,
 ) -> Result<ServiceFigures, DbErr> {
@@ -53,6 +56,7 @@ pub async fn compute<C: ConnectionTrait>(
         year,
         unit_id,
         unit_name: unit_name.to_string(),
+        unit_name_en: unit_name_en.to_string(),
         projects: t.projects,
         agencies: t.agencies,
         amount_fen: t.amount_fen,
@@ -74,7 +78,7 @@ pub async fn headline<C: ConnectionTrait>(
     use crate::platform::figures::FigureValue;
     let Some(year) = store::latest_year(c, scope).await? else { return Ok(Vec::new()) };
     // The whole tree: the scope filter alone decides what is counted.
-    let f = compute(c, scope, 0, "", "/", year).await?;
+    let f = compute(c, scope, 0, "", "", "/", year).await?;
     let href = format!("/services/figures?year={year}");
     Ok(vec![
         FigureValue::new("services.projects", "figures.services.projects", f.projects, "figures.unit.count")

@@ -179,7 +179,7 @@ pub async fn free_units<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<
     let rows = crate::units::TreeRow::find_by_statement(sql(
         c.get_database_backend(),
         &format!(
-            "SELECT u.id, u.name, u.depth, u.path, u.parent_id, u.sort_order, u.code FROM org_units u WHERE u.active = ? AND {sf} \
+            "SELECT u.id, u.name, u.name_en, u.depth, u.path, u.parent_id, u.sort_order, u.code FROM org_units u WHERE u.active = ? AND {sf} \
              AND NOT EXISTS (SELECT 1 FROM stations s WHERE s.unit_id = u.id)"
         ),
         std::iter::once(Value::from(true)).chain(vals).collect(),
@@ -188,7 +188,7 @@ pub async fn free_units<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<
     .await?;
     Ok(crate::units::in_tree_order(rows)
         .into_iter()
-        .map(|r| UnitOption { id: r.id, name: r.name, depth: r.depth, path: r.path })
+        .map(|r| UnitOption { id: r.id, name: r.name, name_en: r.name_en, depth: r.depth, path: r.path })
         .collect())
 }
 

@@ -202,6 +202,8 @@ pub async fn count_by_kind<C: ConnectionTrait>(
 pub struct UnitOption {
     pub id: i64,
     pub name: String,
+    /// The English name (empty: none; an English page then shows `name`).
+    pub name_en: String,
     pub depth: i32,
     pub path: String,
 }
@@ -212,14 +214,14 @@ pub async fn options<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<Uni
     let (sf, vals) = scope.path_filter("path");
     let rows = TreeRow::find_by_statement(sql(
         c.get_database_backend(),
-        &format!("SELECT id, name, depth, path, parent_id, sort_order, code FROM org_units WHERE active = ? AND {sf}"),
+        &format!("SELECT id, name, name_en, depth, path, parent_id, sort_order, code FROM org_units WHERE active = ? AND {sf}"),
         std::iter::once(Value::from(true)).chain(vals).collect(),
     ))
     .all(c)
     .await?;
     Ok(in_tree_order(rows)
         .into_iter()
-        .map(|r| UnitOption { id: r.id, name: r.name, depth: r.depth, path: r.path })
+        .map(|r| UnitOption { id: r.id, name: r.name, name_en: r.name_en, depth: r.depth, path: r.path })
         .collect())
 }
 
@@ -250,6 +252,7 @@ pub fn order_expr(column: &str, units: &[UnitOption]) -> String {
 pub struct TreeRow {
     pub id: i64,
     pub name: String,
+    pub name_en: String,
     pub depth: i32,
     pub path: String,
     pub parent_id: Option<i64>,

@@ -387,3 +387,45 @@ both_backends!(lists_by_unit_follow_the_official_order, |mut app: TestApp| async
     };
     assert_ne!(by_path, by_rank);
 });
+
+// The English services figures page names units, categories and agencies by their English
+// names where the records have one (the title, the unit picker, the tables and the charts),
+// and no chart label runs past the drawing's left edge.
+both_backends!(english_service_figures_use_english_names, |mut app: TestApp| async move {
+    app.login_ok("bureau").await;
+    app.get("/lang/en?next=/").await;
+    let page = app.get("/services/figures").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let city_en: String = {
+        let q = "SELECT name_en FROM org_units WHERE path = '/320583/'";
+        let row = app.db.conn.query_one(Statement::from_string(app.db.backend(), q)).await.expect(q).expect("city");
+        row.try_get_by_index(0).expect("name_en")
+    };
+    assert!(!city_en.is_empty());
+    let title = between(&page.body, "<h1>", "</h1>").first().copied().unwrap_or_default().to_string();
+    assert!(title.contains(&city_en), "{title}");
+    let picker = select(&page.body, "unit").expect("the unit picker");
+    let towns_en =
+        ints(&app, "SELECT COUNT(*) FROM org_units WHERE depth = 1 AND active = TRUE AND name_en <> ''").await;
+    assert!(towns_en[0] > 0);
+    // Every option with an English name shows it: no CJK in the options of such units.
+    let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let no_en = ints(&app, "SELECT COUNT(*) FROM org_units WHERE depth <= 1 AND active = TRUE AND name_en = ''").await;
+    if no_en[0] == 0 {
+        assert!(!cjk(picker), "{picker}");
+    }
+    // The category chart and table: the categories' English names (the demo gives every one).
+    let svg: Vec<&str> = between(&page.body, "<svg", "</svg>");
+    assert!(!svg.is_empty());
+    let categories = between(&page.body, "id=\"by-category\"", "</table>").concat();
+    assert!(!cjk(svg[0]) && !cjk(&categories), "category names in English");
+    // Chart labels: every label's x is at least its drawn width (nothing left of 0).
+    for s in &svg {
+        for t in between(s, "text-anchor=\"end\">", "</text>") {
+            let x: f64 = between(t, "<tspan x=\"", "\"").first().and_then(|v| v.parse().ok()).expect("a line");
+            for line in between(t, "\">", "</tspan>") {
+                assert!(shegong::platform::chart::text_width(line) <= x, "{line} fits left of {x}");
+            }
+        }
+    }
+});

@@ -69,7 +69,7 @@ async fn resolve_with_years(st: &AppState, auth: &Auth, q: &FiguresQuery) -> App
             }
         }
     };
-    Ok((compute(db, &auth.scope, unit.id, &unit.name, &unit.path, year).await?, period))
+    Ok((compute(db, &auth.scope, unit.id, &unit.name, &unit.name_en, &unit.path, year).await?, period))
 }
 
 #[derive(Template)]
@@ -117,8 +117,11 @@ async fn page(
         .iter()
         .map(|r| (c.t(&format!("services.role.{}", r.role)).to_string(), r.people as f64, r.people.to_string()))
         .collect();
-    let category_rows =
-        fig.by_category.iter().map(|b| (b.label.clone(), b.projects as f64, b.projects.to_string())).collect();
+    let category_rows = fig
+        .by_category
+        .iter()
+        .map(|b| (c.pick(&b.label, &b.label_en).to_string(), b.projects as f64, b.projects.to_string()))
+        .collect();
     let station_rows = fig
         .by_station
         .iter()
@@ -162,7 +165,7 @@ type Line = (String, String, i64, Option<(Money, Money)>);
 fn table(c: &PageCtx, fig: &ServiceFigures) -> Vec<Line> {
     let mut rows: Vec<Line> = vec![(
         c.t("services.figures.total").to_string(),
-        fig.unit_name.clone(),
+        c.pick(&fig.unit_name, &fig.unit_name_en).to_string(),
         fig.projects,
         Some((fig.amount_fen, fig.paid_fen)),
     )];

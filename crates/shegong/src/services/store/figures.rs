@@ -14,7 +14,8 @@ use super::{project_filter, PERSON};
 pub struct Breakdown {
     /// Category, agency, station or role.
     pub label: String,
-    /// The English name where the records have one (categories), else empty.
+    /// The English name where the records have one (categories, stations' units), else empty
+    /// (a page then shows the Chinese name).
     pub label_en: String,
     pub projects: i64,
     #[schema(value_type = i64)]
@@ -140,7 +141,8 @@ pub async fn breakdown<C: ConnectionTrait>(
     let (label, label_en, order) = match by {
         By::Category => (
             "COALESCE(kp.name, k.name)",
-            "MIN(COALESCE(kp.name_en, k.name_en))",
+            // The English name of the category counted: the parent's where there is one.
+            "MIN(CASE WHEN kp.id IS NULL THEN k.name_en ELSE kp.name_en END)",
             "COUNT(*) DESC, COALESCE(kp.name, k.name)",
         ),
         By::Agency => ("COALESCE(o.name, '')", "''", "SUM_INT(p.amount_fen) DESC, COALESCE(o.name, '')"),

@@ -424,7 +424,7 @@ pub async fn buyer_units<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec
     let (sf, vals) = scope.path_filter("u.path");
     let rows = crate::units::TreeRow::find_by_statement(sql(
         c.get_database_backend(),
-        &format!("SELECT u.id, u.name, u.depth, u.path, u.parent_id, u.sort_order, u.code FROM org_units u WHERE u.depth <= 1 AND u.active = ? AND {sf}"),
+        &format!("SELECT u.id, u.name, u.name_en, u.depth, u.path, u.parent_id, u.sort_order, u.code FROM org_units u WHERE u.depth <= 1 AND u.active = ? AND {sf}"),
         std::iter::once(Value::from(true)).chain(vals).collect(),
     ))
     .all(c)
