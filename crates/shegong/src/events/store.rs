@@ -128,6 +128,21 @@ pub async fn event<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result<
         .await
 }
 
+/// The columns an event's form sets, in the order of the statements below.
+fn event_values(e: &EventInput) -> Vec<sea_orm::Value> {
+    vec![
+        e.unit_id.into(),
+        e.kind.clone().into(),
+        e.title.clone().into(),
+        e.held_on.into(),
+        e.organisers.clone().into(),
+        e.summary.clone().into(),
+        e.attendees.into(),
+        e.hours_tenths.into(),
+        e.committee.into(),
+    ]
+}
+
 /// Changes an event at `version`; false when someone changed it first.
 pub async fn update_event<C: ConnectionTrait>(c: &C, id: i64, e: &EventInput, version: i32) -> Result<bool, DbErr> {
     let r = c
@@ -135,20 +150,7 @@ pub async fn update_event<C: ConnectionTrait>(c: &C, id: i64, e: &EventInput, ve
             c.get_database_backend(),
             "UPDATE events SET unit_id = ?, kind = ?, title = ?, held_on = ?, organisers = ?, summary = ?, attendees = ?, \
              hours_tenths = ?, committee = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
-            vec![
-                e.unit_id.into(),
-                e.kind.clone().into(),
-                e.title.clone().into(),
-                e.held_on.into(),
-                e.organisers.clone().into(),
-                e.summary.clone().into(),
-                e.attendees.into(),
-                e.hours_tenths.into(),
-                e.committee.into(),
-                Utc::now().into(),
-                id.into(),
-                version.into(),
-            ],
+            [event_values(e), vec![Utc::now().into(), id.into(), version.into()]].concat(),
         ))
         .await?;
     Ok(r.rows_affected() == 1)
@@ -160,20 +162,7 @@ pub async fn insert_event<C: ConnectionTrait>(c: &C, e: &EventInput, by: Option<
         c,
         "INSERT INTO events (unit_id, kind, title, held_on, organisers, summary, attendees, hours_tenths, committee, created_by, created_at, updated_at) \
              VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-        vec![
-            e.unit_id.into(),
-            e.kind.clone().into(),
-            e.title.clone().into(),
-            e.held_on.into(),
-            e.organisers.clone().into(),
-            e.summary.clone().into(),
-            e.attendees.into(),
-            e.hours_tenths.into(),
-            e.committee.into(),
-            by.into(),
-            now.into(),
-            now.into(),
-        ],
+        [event_values(e), vec![by.into(), now.into(), now.into()]].concat(),
     )
     .await
 }

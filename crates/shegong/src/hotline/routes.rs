@@ -288,7 +288,7 @@ async fn call_update(
     Form(f): Form<CallForm>,
 ) -> AppResult<Response> {
     let old = store::call(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
-    let version: i32 = f.version.trim().parse().map_err(|_| AppError::BadRequest("error.bad_request".into()))?;
+    let version = crate::platform::web::form_version(&f.version)?;
     let input = match check_call(&st, &f, Some(old.risk())).await? {
         Ok(i) => i,
         Err(errs) => {

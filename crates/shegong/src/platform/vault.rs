@@ -21,7 +21,6 @@
 //! yet (docs/SECURITY.md). Like the audit keys, the vault is installed once per process
 //! ([`setup`]); one process serves one database.
 
-use std::path::Path;
 use std::sync::{Arc, RwLock};
 
 use anyhow::Context;
@@ -33,6 +32,7 @@ use sha2::Sha256;
 
 use crate::platform::config::Config;
 use crate::platform::i18n::Msg;
+use crate::platform::keyfile;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -172,63 +172,14 @@ impl Vault {
             return Ok((Vault::new(cfg.pii.key_id.trim(), &bytes)?, KeyOrigin::Config));
         }
         let path = cfg.pii_key_file();
-        match read_key_file(&path)? {
+        match keyfile::read(keyfile::PII, &path)? {
             Some((id, bytes)) => Ok((Vault::new(&id, &bytes)?, KeyOrigin::File(path))),
             None if create => {
-                let (id, bytes) = create_key_file(&path)?;
+                let (id, bytes) = keyfile::create(keyfile::PII, &path)?;
                 Ok((Vault::new(&id, &bytes)?, KeyOrigin::Generated(path)))
             }
             None => Err(Msg::new("cli.pii_key.none").arg("path", path.display().to_string()).into()),
         }
-    }
-}
-
-fn key_file_error(path: &Path, e: &std::io::Error) -> anyhow::Error {
-    Msg::new("cli.pii_key.file").arg("path", path.display().to_string()).arg("error", e.to_string()).into()
-}
-
-/// Reads `<id> <hex key>`; `None` when there is no file.
-fn read_key_file(path: &Path) -> anyhow::Result<Option<(String, Vec<u8>)>> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(key_file_error(path, &e)),
-    };
-    let mut parts = text.split_whitespace();
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some(id), Some(key), None) => Ok(Some((id.to_string(), crate::platform::audit::parse_key(key)?))),
-        _ => Err(Msg::new("cli.pii_key.file_format").arg("path", path.display().to_string()).into()),
-    }
-}
-
-/// Creates a key file with a new random key, readable by its owner only.
-fn create_key_file(path: &Path) -> anyhow::Result<(String, Vec<u8>)> {
-    use std::io::Write;
-    let mut key = vec![0u8; 32];
-    getrandom::getrandom(&mut key).map_err(|e| anyhow::anyhow!("OS random source failed: {e}"))?;
-    let mut id_bytes = [0u8; 4];
-    getrandom::getrandom(&mut id_bytes).map_err(|e| anyhow::anyhow!("OS random source failed: {e}"))?;
-    let id = format!("file-{}", hex::encode(id_bytes));
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
-    }
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    match opts.open(path) {
-        Ok(mut f) => {
-            f.write_all(format!("{id} {}\n", hex::encode(&key)).as_bytes())?;
-            f.sync_all()?;
-            Ok((id, key))
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            read_key_file(path)?.ok_or_else(|| anyhow::anyhow!("pii key file {} vanished", path.display()))
-        }
-        Err(e) => Err(key_file_error(path, &e)),
     }
 }
 

@@ -349,6 +349,12 @@ pub fn random_token(bytes: usize) -> Result<String, RandomUnavailable> {
     Ok(hex::encode(buf))
 }
 
+/// The `version` an edit form carried (optimistic locking): a form that lost or changed it was not
+/// sent by our page, so it is a 400, not a field problem.
+pub fn form_version(raw: &str) -> AppResult<i32> {
+    raw.trim().parse().map_err(|_| AppError::BadRequest("error.bad_request".into()))
+}
+
 /// The only way to turn a redirect target taken from the request (`next`, a return-to address)
 /// into a `Location`: a same-site absolute path, or `/` for anything else. Refused: anything not
 /// starting with exactly one `/` (`//host`, `/\host`, `https://host`), a backslash anywhere, ASCII

@@ -315,7 +315,7 @@ async fn station_update(
     Form(mut f): Form<StationForm>,
 ) -> AppResult<Response> {
     let old = store::get(&st.db.conn, &auth.scope, id, today()).await?.ok_or(AppError::NotFound)?;
-    let version: i32 = f.version.trim().parse().map_err(|_| AppError::BadRequest("error.bad_request".into()))?;
+    let version = crate::platform::web::form_version(&f.version)?;
     f.unit_id = old.unit_id.to_string();
     let phone_typed = f.phone.clone();
     if f.phone.trim().is_empty() {

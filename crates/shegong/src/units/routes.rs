@@ -301,7 +301,7 @@ async fn update(
             return form_error(&st, c, &auth, Some(id), f, e).await;
         }
     };
-    let version: i32 = f.version.trim().parse().map_err(|_| AppError::BadRequest("error.bad_request".into()))?;
+    let version = crate::platform::web::form_version(&f.version)?;
     let parent = match input.parent_id {
         Some(pid) => {
             let p = store::get_scoped(&st.db.conn, &auth.scope, pid).await?.ok_or(AppError::Forbidden)?;

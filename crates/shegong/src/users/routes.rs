@@ -256,7 +256,7 @@ async fn update(
     if !errors.is_empty() {
         return form_error(&st, c, &auth, Some(id), f, errors).await;
     }
-    let version: i32 = f.version.trim().parse().map_err(|_| AppError::BadRequest("error.bad_request".into()))?;
+    let version = crate::platform::web::form_version(&f.version)?;
     let tx = st.db.write().await?;
     if !store::update(&*tx, id, &input, version).await? {
         return Err(AppError::Stale);

@@ -110,25 +110,8 @@ pub(super) async fn new_form(State(st): State<AppState>, c: PageCtx, auth: Auth)
 }
 
 /// The form's own rules, then the unit inside the caller's scope.
-async fn checked(
-    st: &AppState,
-    auth: &Auth,
-    f: &HonourForm,
-) -> AppResult<Result<HonourInput, Vec<(&'static str, &'static str)>>> {
-    let mut errs = Vec::new();
-    let input = match f.validate() {
-        Ok(i) => Some(i),
-        Err(e) => {
-            errs = e;
-            None
-        }
-    };
-    if let Some(i) = &input {
-        if units::get_scoped(&st.db.conn, &auth.scope, i.unit_id).await?.is_none() {
-            errs.push(("unit_id", "orgs.error.unit"));
-        }
-    }
-    Ok(input.filter(|_| errs.is_empty()).ok_or(errs))
+async fn checked(st: &AppState, auth: &Auth, f: &HonourForm) -> AppResult<Result<HonourInput, super::Problems>> {
+    super::in_scope(st, auth, f.validate(), |i| i.unit_id).await
 }
 
 pub(super) async fn create(
@@ -215,7 +198,7 @@ pub(super) async fn update(
             return form_page(&st, c, &auth, Some(id), f, errors).await;
         }
     };
-    let version: i32 = f.version.trim().parse().map_err(|_| AppError::BadRequest("error.bad_request".into()))?;
+    let version = crate::platform::web::form_version(&f.version)?;
     let tx = st.db.write().await?;
     if !store::update_honour(&*tx, id, &input, version).await? {
         return Err(AppError::Stale);

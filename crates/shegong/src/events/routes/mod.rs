@@ -45,6 +45,28 @@ pub fn routes() -> Routes {
         .post("/honours/{id}", Need::Perm("events.write"), honours::update)
 }
 
+/// Problems of a form: (field, locale key).
+type Problems = Vec<(&'static str, &'static str)>;
+
+/// A form's own rules, then its unit inside the caller's scope: the parsed input, or every problem.
+async fn in_scope<I>(
+    st: &AppState,
+    auth: &Auth,
+    validated: Result<I, Problems>,
+    unit_of: fn(&I) -> i64,
+) -> AppResult<Result<I, Problems>> {
+    let (input, mut errs) = match validated {
+        Ok(i) => (Some(i), Vec::new()),
+        Err(e) => (None, e),
+    };
+    if let Some(i) = &input {
+        if crate::units::get_scoped(&st.db.conn, &auth.scope, unit_of(i)).await?.is_none() {
+            errs.push(("unit_id", "orgs.error.unit"));
+        }
+    }
+    Ok(input.filter(|_| errs.is_empty()).ok_or(errs))
+}
+
 fn indent(d: &i32) -> String {
     "　".repeat((*d).max(0) as usize)
 }

@@ -75,7 +75,7 @@ pub(super) async fn update(
             return render_status(StatusCode::UNPROCESSABLE_ENTITY, &InstructorEditPage { c, i: old, f, errors });
         }
     };
-    let version: i32 = f.version.trim().parse().map_err(|_| AppError::BadRequest("error.bad_request".into()))?;
+    let version = crate::platform::web::form_version(&f.version)?;
     let tx = st.db.write().await?;
     if !store::update_instructor(&*tx, id, &input, version).await? {
         return Err(AppError::Stale);

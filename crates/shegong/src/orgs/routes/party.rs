@@ -336,7 +336,7 @@ pub(super) async fn party_update(
         let errors = errors_from(&c, errs);
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &PartyEditPage { c, p: old, f, errors, kinds });
     };
-    let version: i32 = f.version.trim().parse().map_err(|_| AppError::BadRequest("error.bad_request".into()))?;
+    let version = crate::platform::web::form_version(&f.version)?;
     let tx = st.db.write().await?;
     if !store::update_party_org(&*tx, id, &input, version).await? {
         return Err(AppError::Stale);

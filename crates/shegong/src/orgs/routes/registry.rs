@@ -376,7 +376,7 @@ pub(super) async fn update(
         f.contact_phone.clear();
         return form_page(&st, c, &auth, Some(id), f, FormErrors::default(), duplicates).await;
     }
-    let version: i32 = f.version.trim().parse().map_err(|_| AppError::BadRequest("error.bad_request".into()))?;
+    let version = crate::platform::web::form_version(&f.version)?;
     let tx = st.db.write().await?;
     if !store::update(&*tx, id, &input, version).await? {
         return Err(AppError::Stale);

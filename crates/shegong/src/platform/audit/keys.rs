@@ -1,8 +1,7 @@
 //! The audit keys: the key ring of this process (the signing key and the keys that only
 //! verify), where it comes from (configuration or key file), and its installation at start.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -14,6 +13,7 @@ use super::checkpoints::Anchor;
 use crate::platform::config::Config;
 use crate::platform::db::Db;
 use crate::platform::i18n::Msg;
+use crate::platform::keyfile;
 
 pub(super) type HmacSha256 = Hmac<Sha256>;
 
@@ -120,7 +120,7 @@ impl Keys {
     /// present beside a configured key still verifies the rows it signed.
     pub fn from_config(cfg: &Config, create: bool) -> anyhow::Result<(Keys, KeyOrigin)> {
         let path = cfg.audit_key_file();
-        let mut file_key = read_key_file(&path)?;
+        let mut file_key = keyfile::read(keyfile::AUDIT, &path)?;
         let (mut keys, origin) = match &cfg.audit.key {
             Some(k) => {
                 let bytes = parse_key(k.expose()).context("audit.key")?;
@@ -129,7 +129,7 @@ impl Keys {
             None => match file_key.take() {
                 Some((id, bytes)) => (Keys::new(&id, &bytes)?, KeyOrigin::File(path.clone())),
                 None if create => {
-                    let (id, bytes) = create_key_file(&path)?;
+                    let (id, bytes) = keyfile::create(keyfile::AUDIT, &path)?;
                     (Keys::new(&id, &bytes)?, KeyOrigin::Generated(path.clone()))
                 }
                 None => return Err(Msg::new("cli.audit_key.none").arg("path", path.display().to_string()).into()),
@@ -143,65 +143,6 @@ impl Keys {
             keys = keys.retire(&id, &bytes)?;
         }
         Ok((keys, origin))
-    }
-}
-
-/// Reads `<id> <hex key>` from a key file; `None` when there is none.
-fn read_key_file(path: &Path) -> anyhow::Result<Option<(String, Vec<u8>)>> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(key_file_error(path, &e)),
-    };
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        if let Ok(m) = std::fs::metadata(path) {
-            if m.permissions().mode() & 0o077 != 0 {
-                tracing::warn!(file = %path.display(), "the audit key file is readable by others; chmod 600 it");
-            }
-        }
-    }
-    let mut parts = text.split_whitespace();
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some(id), Some(key), None) => Ok(Some((id.to_string(), parse_key(key)?))),
-        _ => Err(Msg::new("cli.audit_key.file_format").arg("path", path.display().to_string()).into()),
-    }
-}
-
-/// A key file that cannot be read or written.
-fn key_file_error(path: &Path, e: &std::io::Error) -> anyhow::Error {
-    Msg::new("cli.audit_key.file").arg("path", path.display().to_string()).arg("error", e.to_string()).into()
-}
-
-/// Creates a key file with a new random key, readable by its owner only.
-fn create_key_file(path: &Path) -> anyhow::Result<(String, Vec<u8>)> {
-    let mut key = vec![0u8; 32];
-    getrandom::getrandom(&mut key).map_err(|e| anyhow::anyhow!("OS random source failed: {e}"))?;
-    let mut id_bytes = [0u8; 4];
-    getrandom::getrandom(&mut id_bytes).map_err(|e| anyhow::anyhow!("OS random source failed: {e}"))?;
-    let id = format!("file-{}", hex::encode(id_bytes));
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
-    }
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    match opts.open(path) {
-        Ok(mut f) => {
-            f.write_all(format!("{id} {}\n", hex::encode(&key)).as_bytes())?;
-            f.sync_all()?;
-            Ok((id, key))
-        }
-        // Another process created it first: use theirs.
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            read_key_file(path)?.ok_or_else(|| anyhow::anyhow!("audit key file {} vanished", path.display()))
-        }
-        Err(e) => Err(key_file_error(path, &e)),
     }
 }
 

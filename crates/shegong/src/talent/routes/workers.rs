@@ -219,7 +219,7 @@ async fn worker_update(
         f.phone = old.phone.clone().unwrap_or_default();
     }
     f.level.clear();
-    let version: i32 = f.version.trim().parse().map_err(|_| AppError::BadRequest("error.bad_request".into()))?;
+    let version = crate::platform::web::form_version(&f.version)?;
     let mut errs = crate::platform::web::Problems::default();
     let input = match f.validate(today()) {
         Ok(i) => Some(i),

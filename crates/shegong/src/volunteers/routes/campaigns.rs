@@ -246,7 +246,7 @@ async fn campaign_update(
     let f = CampaignForm::from_pairs(&pairs);
     let old = store::campaign(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
     organised(&st, &auth, &old).await?;
-    let version: i32 = f.version.trim().parse().map_err(|_| AppError::BadRequest("error.bad_request".into()))?;
+    let version = crate::platform::web::form_version(&f.version)?;
     let input = match check_campaign(&st, &auth, &f).await? {
         Ok(i) => i,
         Err(errs) => {

@@ -121,7 +121,7 @@ struct VersionForm {
 }
 
 fn version_of(f: &VersionForm) -> AppResult<i32> {
-    f.version.trim().parse().map_err(|_| AppError::BadRequest("error.bad_request".into()))
+    crate::platform::web::form_version(&f.version)
 }
 
 /// Changes an assignment's status (`from` → `to`) and audits it.
