@@ -207,8 +207,16 @@ impl<T> Page<T> {
     }
 }
 
+/// The column [`fetch`] adds to a page's rows: the count of every match.
+const TOTAL_COLUMN: &str = "paging_total";
+
 /// Runs a list query page by page: `count_sql` counts every match, `select_sql` (without ORDER BY
 /// or LIMIT; `order` is a [`PageParams::order_by`] clause) returns the rows. Both take `vals`.
+///
+/// One statement per page: the count rides along as an uncorrelated scalar subquery in the rows
+/// query (`SELECT (count_sql) AS paging_total, …`), which SQLite and PostgreSQL both run once per
+/// statement, not once per row. Only a page with no rows (past the end) costs a second statement,
+/// to know how many there are (docs/PERFORMANCE.md, "One statement per list page").
 pub async fn fetch<T, C>(
     c: &C,
     count_sql: &str,
@@ -221,15 +229,36 @@ where
     T: sea_orm::FromQueryResult,
     C: sea_orm::ConnectionTrait,
 {
-    let total = crate::platform::db::count(c, count_sql, vals.clone()).await?;
     let limit = p.limit_clause();
-    let items = T::find_by_statement(crate::platform::db::sql(
-        c.get_database_backend(),
-        &format!("{select_sql}{order}{limit}"),
-        vals,
-    ))
-    .all(c)
-    .await?;
+    let Some(rest) = select_sql.strip_prefix("SELECT ").filter(|r| !r.starts_with("DISTINCT ")) else {
+        // Not a plain SELECT (none today): count, then read the page.
+        let total = crate::platform::db::count(c, count_sql, vals.clone()).await?;
+        let items = T::find_by_statement(crate::platform::db::sql(
+            c.get_database_backend(),
+            &format!("{select_sql}{order}{limit}"),
+            vals,
+        ))
+        .all(c)
+        .await?;
+        return Ok(Page::new(items, total, p));
+    };
+    // The count's placeholders come first in the text, then the rows query's: the values twice.
+    let mut both = Vec::with_capacity(vals.len() * 2);
+    both.extend(vals.iter().cloned());
+    both.extend(vals.iter().cloned());
+    let rows = c
+        .query_all(crate::platform::db::sql(
+            c.get_database_backend(),
+            &format!("SELECT ({count_sql}) AS {TOTAL_COLUMN}, {rest}{order}{limit}"),
+            both,
+        ))
+        .await?;
+    let total = match rows.first() {
+        Some(first) => first.try_get::<i64>("", TOTAL_COLUMN)?,
+        None if p.page() == 1 => 0,
+        None => crate::platform::db::count(c, count_sql, vals).await?,
+    };
+    let items = rows.iter().map(|r| T::from_query_result(r, "")).collect::<Result<Vec<T>, _>>()?;
     Ok(Page::new(items, total, p))
 }
 

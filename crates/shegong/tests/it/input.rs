@@ -233,6 +233,11 @@ both_backends!(page_numbers_are_bounded, |mut app: TestApp| async move {
     let (s, body) = app.api("GET", "/api/v1/orgs?page=100000&per_page=200", Some(&token), None).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(body["items"].as_array().map(Vec::len), Some(0));
+    // Past the end there is no row to carry the count: it is still the count of every match.
+    let all = app.scalar("SELECT COUNT(*) FROM organisations").await;
+    assert_eq!(body["total"].as_i64(), Some(all), "{body}");
+    let (_, first) = app.api("GET", "/api/v1/orgs?per_page=7", Some(&token), None).await;
+    assert_eq!((first["total"].as_i64(), first["items"].as_array().map(Vec::len)), (Some(all), Some(7)));
 });
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
