@@ -123,17 +123,23 @@ pub async fn place(st: &AppState, auth: &Auth, unit: Option<&str>) -> AppResult<
     Ok(Place { unit_id: unit.id, path: unit.path, crumbs, children })
 }
 
-/// The period asked for (`period` in any written form, else `year`), else the latest year with
+/// The period asked for (`period` in any written form, else `year`), else the latest year of the
+/// yearly registers (projects, honours, exam passes, the fund, events: what a year's review is
+/// about; the hotline's and volunteers' logs run up to today), else the latest year with any
 /// records; and the years offered (those with records, and the one shown).
 pub async fn period(st: &AppState, period: Option<&str>, year: Option<&str>) -> AppResult<(Period, Years)> {
-    let with_data = store::data_years(&st.db.conn).await?;
-    if let Some(p) = period.map(str::trim).filter(|s| !s.is_empty()) {
-        let p = Period::parse(p).ok_or_else(|| AppError::BadRequest(KEY_BAD_PERIOD.into()))?;
-        let years = Years::choose(with_data, Some(&p.year().to_string()), None)?;
-        return Ok((p, years));
-    }
-    let years = Years::choose(with_data, year, None)?;
-    Ok((Period::Year(years.year), years))
+    let years = store::data_years(&st.db.conn).await?;
+    let asked = match period.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(p) => Some(Period::parse(p).ok_or_else(|| AppError::BadRequest(KEY_BAD_PERIOD.into()))?),
+        None => None,
+    };
+    let year = match (asked, year.map(str::trim).filter(|s| !s.is_empty())) {
+        (Some(p), _) => Some(p.year().to_string()),
+        (None, Some(y)) => Some(y.to_string()),
+        (None, None) => years.yearly.first().map(|y| y.to_string()),
+    };
+    let offered = Years::choose(years.all, year.as_deref(), None)?;
+    Ok((asked.unwrap_or(Period::Year(offered.year)), offered))
 }
 
 /// The answer to a question: every indicator the caller may read, and when the records last

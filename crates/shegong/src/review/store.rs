@@ -39,38 +39,50 @@ pub async fn versions<C: ConnectionTrait>(c: &C) -> Result<Versions, DbErr> {
     .unwrap_or_default())
 }
 
-/// The years with records of any register the indicators count (projects, honours, exam passes,
-/// the fund, events, volunteer service and hotline calls), newest first. The years themselves
-/// are no secret: the dashboard offers them to every user and opens on the latest.
-pub async fn data_years<C: ConnectionTrait>(c: &C) -> Result<Vec<i32>, DbErr> {
+/// The years with records the indicators count, newest first: `yearly` those of the registers
+/// the annual review is about (projects, honours, exam passes, the fund, events), `all` with the
+/// continuous logs too (volunteer service, hotline calls). The years themselves are no secret:
+/// the dashboard offers them to every user.
+#[derive(Debug, Clone, Default)]
+pub struct DataYears {
+    pub yearly: Vec<i32>,
+    pub all: Vec<i32>,
+}
+
+pub async fn data_years<C: ConnectionTrait>(c: &C) -> Result<DataYears, DbErr> {
     #[derive(FromQueryResult)]
     struct Y {
         y: Option<String>,
+        yearly: i32,
     }
     let year_of = |col: &str| format!("SUBSTR(CAST({col} AS TEXT), 1, 4)");
     let text = format!(
-        "SELECT DISTINCT y FROM (\
-         SELECT CAST(year AS TEXT) AS y FROM projects \
-         UNION SELECT CAST(year AS TEXT) AS y FROM honours \
-         UNION SELECT CAST(exam_year AS TEXT) AS y FROM qualifications WHERE exam_year IS NOT NULL \
-         UNION SELECT {} AS y FROM fund_entries \
-         UNION SELECT {} AS y FROM events \
-         UNION SELECT {} AS y FROM volunteer_summary \
-         UNION SELECT {} AS y FROM hotline_calls) years",
+        "SELECT DISTINCT y, yearly FROM (\
+         SELECT CAST(year AS TEXT) AS y, 1 AS yearly FROM projects \
+         UNION SELECT CAST(year AS TEXT) AS y, 1 AS yearly FROM honours \
+         UNION SELECT CAST(exam_year AS TEXT) AS y, 1 AS yearly FROM qualifications WHERE exam_year IS NOT NULL \
+         UNION SELECT {} AS y, 1 AS yearly FROM fund_entries \
+         UNION SELECT {} AS y, 1 AS yearly FROM events \
+         UNION SELECT {} AS y, 0 AS yearly FROM volunteer_summary \
+         UNION SELECT {} AS y, 0 AS yearly FROM hotline_calls) years",
         year_of("entry_on"),
         year_of("held_on"),
         year_of("day"),
         year_of("started_at"),
     );
-    let mut years: Vec<i32> = Y::find_by_statement(sql(c.get_database_backend(), &text, vec![]))
-        .all(c)
-        .await?
-        .into_iter()
-        .filter_map(|r| r.y.and_then(|y| y.trim().parse().ok()))
-        .collect();
-    years.sort_unstable_by(|a, b| b.cmp(a));
-    years.dedup();
-    Ok(years)
+    let mut out = DataYears::default();
+    for r in Y::find_by_statement(sql(c.get_database_backend(), &text, vec![])).all(c).await? {
+        let Some(y) = r.y.and_then(|y| y.trim().parse::<i32>().ok()) else { continue };
+        out.all.push(y);
+        if r.yearly == 1 {
+            out.yearly.push(y);
+        }
+    }
+    for v in [&mut out.all, &mut out.yearly] {
+        v.sort_unstable_by(|a, b| b.cmp(a));
+        v.dedup();
+    }
+    Ok(out)
 }
 
 /// China-time midnight starting a day, in UTC.

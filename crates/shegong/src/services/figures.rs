@@ -82,7 +82,7 @@ pub fn indicators() -> Vec<crate::platform::indicator::IndicatorGroup> {
         unit_key,
         measure,
         annual: true,
-        href: |a| format!("/services/projects?year={}&unit={}", a.from.format("%Y"), a.unit_id),
+        href: |a| format!("/services?year={}&unit={}", a.from.format("%Y"), a.unit_id),
     };
     vec![IndicatorGroup {
         name: "services",
