@@ -1,4 +1,4 @@
--- The indicator engine's data version (issue 15, review/engine.rs): one more counter in the
+-- The indicator engine's data version (issue 15, review/figures.rs): one more counter in the
 -- data_version row, `records`, bumped in the writing transaction by every change to a table that
 -- an indicator reads (the registers of every domain), and the time of the last such change
 -- (`records_at`, seconds since 1970 UTC), which the dashboard shows as "data last changed".

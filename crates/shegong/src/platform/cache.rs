@@ -193,7 +193,7 @@ impl Sessions {
 }
 
 /// Indicator values by (indicator group, period, unit path, scope key), tagged with the `records`,
-/// `access` and `units` data versions they were computed at (see `review/engine.rs`).
+/// `access` and `units` data versions they were computed at (see `review/figures.rs`).
 pub type IndicatorCache =
     Versioned<(&'static str, crate::platform::period::Period, String, String), (i64, i64, i64), Vec<Option<i64>>>;
 

@@ -10,7 +10,7 @@ use crate::platform::error::AppResult;
 use crate::platform::figures::FigureValue;
 use crate::platform::indicator::Ask;
 use crate::platform::AppState;
-use crate::review::engine;
+use crate::review::figures as engine;
 use crate::review::model::IndicatorValue;
 
 pub fn routes() -> Routes {

@@ -3,7 +3,7 @@
 //! period and unit subtree, cached by the database's data versions.
 
 pub mod api;
-pub mod engine;
+pub mod figures;
 pub mod model;
 mod routes;
 mod store;

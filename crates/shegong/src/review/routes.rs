@@ -11,7 +11,7 @@ use crate::platform::indicator::Ask;
 use crate::platform::period::{Period, Years};
 use crate::platform::web::{render, PageCtx};
 use crate::platform::AppState;
-use crate::review::engine::{self, Crumb, Place};
+use crate::review::figures::{self as engine, Crumb, Place};
 use crate::review::model::IndicatorValue;
 use crate::units::UnitOption;
 

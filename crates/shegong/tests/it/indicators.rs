@@ -117,7 +117,7 @@ both_backends!(engine_values_equal_the_raw_queries, |mut app: TestApp| async mov
             let period = Period::parse(p).expect("period");
             let want = raw(&app, &path, period).await;
             let got =
-                shegong::review::engine::compute_uncached(&app.db.conn, &Ask::new(period, id, &path, Scope::all()))
+                shegong::review::figures::compute_uncached(&app.db.conn, &Ask::new(period, id, &path, Scope::all()))
                     .await
                     .expect("engine");
             let (s, set) =
@@ -252,7 +252,7 @@ both_backends!(dashboard_reads_the_engine_and_drills_down, |mut app: TestApp| as
     let cat = app.get(&format!("/review/indicators?period=2022-Q1&unit={town}")).await;
     assert_eq!(cat.status, StatusCode::OK);
     let bureau = shegong::platform::access::ROLES.iter().find(|r| r.code == "bureau").expect("bureau role");
-    for g in shegong::review::engine::catalogue() {
+    for g in shegong::review::figures::catalogue() {
         let readable = bureau.permissions.contains(&g.need);
         for i in &g.indicators {
             if !readable {

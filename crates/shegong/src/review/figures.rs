@@ -1,4 +1,4 @@
-//! The indicator engine (issue 15). Every domain's `figures.rs` defines its indicators
+//! The indicator engine (issue 15; `figures.rs` is the review's room for it). Every domain's `figures.rs` defines its indicators
 //! ([`IndicatorGroup`]); [`catalogue`] collects them in the order pages show them. [`values`]
 //! answers a question (period, unit subtree, the caller's scope) for every group the caller may
 //! read, with the change against the same period a year earlier.
