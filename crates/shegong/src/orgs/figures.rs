@@ -159,7 +159,7 @@ pub fn indicators() -> Vec<crate::platform::indicator::IndicatorGroup> {
                 unit_key: "figures.unit.orgs",
                 measure: Measure::Count,
                 annual: false,
-                href: |a| format!("/orgs?status=normal&unit={}", a.unit_id),
+                href: |a| format!("/orgs?status=normal{}", a.unit_param()),
             },
             Indicator {
                 key: "orgs.party.org_coverage",
@@ -168,7 +168,7 @@ pub fn indicators() -> Vec<crate::platform::indicator::IndicatorGroup> {
                 unit_key: "figures.unit.permille",
                 measure: Measure::Permille,
                 annual: false,
-                href: |a| format!("/party/coverage?unit={}&on={}", a.unit_id, a.to),
+                href: |a| format!("/party/coverage?on={}{}", a.to, a.unit_param()),
             },
             Indicator {
                 key: "orgs.party.work_coverage",
@@ -177,7 +177,7 @@ pub fn indicators() -> Vec<crate::platform::indicator::IndicatorGroup> {
                 unit_key: "figures.unit.permille",
                 measure: Measure::Permille,
                 annual: false,
-                href: |a| format!("/party/coverage?unit={}&on={}", a.unit_id, a.to),
+                href: |a| format!("/party/coverage?on={}{}", a.to, a.unit_param()),
             },
             Indicator {
                 key: "party.action_plan_orgs",

@@ -46,6 +46,16 @@ impl Ask {
         (whole && self.to.year() == y).then_some(y)
     }
 
+    /// `&unit=<id>` for a drill-down link, or nothing when the question is about the whole scope
+    /// (unit 0: a caller who sees only their own records).
+    pub fn unit_param(&self) -> String {
+        if self.unit_id > 0 {
+            format!("&unit={}", self.unit_id)
+        } else {
+            String::new()
+        }
+    }
+
     /// The same question for the same period a year earlier.
     pub fn year_before(&self) -> Ask {
         Ask::new(self.period.year_before(), self.unit_id, &self.unit_path, self.scope.clone())

@@ -82,7 +82,7 @@ pub fn indicators() -> Vec<crate::platform::indicator::IndicatorGroup> {
         unit_key,
         measure,
         annual: true,
-        href: |a| format!("/services?year={}&unit={}", a.from.format("%Y"), a.unit_id),
+        href: |a| format!("/services?year={}{}", a.from.format("%Y"), a.unit_param()),
     };
     vec![IndicatorGroup {
         name: "services",

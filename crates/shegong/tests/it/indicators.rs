@@ -265,3 +265,33 @@ both_backends!(dashboard_reads_the_engine_and_drills_down, |mut app: TestApp| as
     }
     assert_eq!(app.get("/review/indicators?period=abc").await.status, StatusCode::BAD_REQUEST);
 });
+
+// An agency's staff see their own records only: their dashboard asks about the whole tree inside
+// that scope, and each figure still opens exactly the records it counts.
+both_backends!(own_scope_dashboard_links_work, |mut app: TestApp| async move {
+    app.login_ok("agency").await;
+    let home = app.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    let mut tiles = 0;
+    for part in home.body.split(r#"<a class="figure" data-key=""#).skip(1) {
+        let key = part.split('"').next().expect("key").to_string();
+        let href = part.split(r#"href=""#).nth(1).and_then(|h| h.split('"').next()).expect("href");
+        let href = href.replace("&amp;", "&").replace("&#38;", "&");
+        assert!(!href.contains("unit=0"), "{key}: {href}");
+        let list = app.get(&href).await;
+        assert_eq!(list.status, StatusCode::OK, "{key}: {href}");
+        if key == "services.projects" {
+            let shown: String = part
+                .split(r#"<span class="figure-value">"#)
+                .nth(1)
+                .and_then(|v| v.split('<').next())
+                .expect("value")
+                .replace(',', "");
+            let summary = tf(Lang::Zh, "paging.summary", &[("total", &shown), ("page", "1"), ("pages", "")]);
+            let summary = summary.split('第').next().expect("prefix").to_string();
+            assert!(shown != "0" && list.body.contains(&summary), "{href} lists the agency's {shown} projects");
+        }
+        tiles += 1;
+    }
+    assert!(tiles > 0 && home.body.contains(r#"data-key="services.projects""#));
+});
