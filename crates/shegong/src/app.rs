@@ -86,6 +86,7 @@ pub fn file_owners() -> Vec<&'static FileOwner> {
     paths(
         crate::auth::api::me,
         crate::review::api::figures,
+        crate::review::api::indicators,
         crate::units::api::list,
         crate::units::api::get_one,
         crate::units::api::create,

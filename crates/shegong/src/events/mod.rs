@@ -2,6 +2,7 @@
 //! courses, seminars), policy documents, and honours (表彰荣誉) awarded to units, stations,
 //! organisations and people. The industry Party-building committee page reads them too.
 
+pub mod figures;
 pub mod model;
 pub(crate) mod routes;
 pub mod store;

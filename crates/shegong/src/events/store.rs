@@ -430,3 +430,34 @@ async fn owned_unit<C: ConnectionTrait>(c: &C, scope: &Scope, table: &str, id: i
         .await?;
     row.map(|r| r.try_get_by_index::<i64>(0)).transpose()
 }
+
+/// Honours of `year` awarded in a unit subtree inside the scope, and events held in the subtree
+/// between two days (both included): the events indicators.
+pub async fn indicator_counts<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    under: &str,
+    year: Option<i32>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<(Option<i64>, i64), DbErr> {
+    const SUBTREE: &str = "IN (SELECT sub_u.id FROM org_units sub_u WHERE sub_u.path LIKE ?)";
+    let honours = match year {
+        None => None,
+        Some(y) => {
+            let (sf, mut vals) = scope.unit_filter("h.unit_id", Some("h.created_by"));
+            vals.push(format!("{under}%").into());
+            vals.push(y.into());
+            let q = format!("SELECT COUNT(*) FROM honours h WHERE {sf} AND h.unit_id {SUBTREE} AND h.year = ?");
+            Some(crate::platform::db::count(c, &q, vals).await?)
+        }
+    };
+    let (sf, mut vals) = scope.unit_filter("e.unit_id", Some("e.created_by"));
+    vals.push(format!("{under}%").into());
+    vals.push(from.into());
+    vals.push(to.into());
+    let q = format!(
+        "SELECT COUNT(*) FROM events e WHERE {sf} AND e.unit_id {SUBTREE} AND e.held_on >= ? AND e.held_on <= ?"
+    );
+    Ok((honours, crate::platform::db::count(c, &q, vals).await?))
+}

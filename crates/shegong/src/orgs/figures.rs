@@ -8,7 +8,6 @@ use utoipa::ToSchema;
 
 use crate::orgs::store::{self, CoverageRow};
 use crate::platform::access::Scope;
-use crate::platform::figures::FigureValue;
 
 /// Coverage counts for one set of organisations.
 #[derive(Debug, Clone, Default, Serialize, ToSchema, PartialEq, Eq)]
@@ -144,40 +143,72 @@ pub async fn coverage<C: ConnectionTrait>(
     })
 }
 
-/// Dashboard figures: organisations in the registry, the two coverage rates (per mille, so
-/// that the value stays an integer) and Party organisations in the action plan.
-pub async fn headline<C: ConnectionTrait>(c: &C, scope: &Scope, today: NaiveDate) -> Result<Vec<FigureValue>, DbErr> {
-    let rows = store::coverage_rows(c, scope, "/", today).await?;
-    let mut counts = CoverageCounts::default();
-    for r in &rows {
-        counts.add(r);
-    }
-    let permille = |part: i64| CoverageCounts::permille(part, counts.total);
-    Ok(vec![
-        FigureValue::new("orgs.active", "figures.orgs.active", counts.total, "figures.unit.orgs")
-            .link("/orgs?status=normal"),
-        FigureValue::new(
-            "orgs.org_coverage_permille",
-            "figures.orgs.org_coverage",
-            permille(counts.org_covered),
-            "figures.unit.permille",
-        )
-        .link("/party/coverage"),
-        FigureValue::new(
-            "orgs.work_coverage_permille",
-            "figures.orgs.work_coverage",
-            permille(counts.work_covered),
-            "figures.unit.permille",
-        )
-        .link("/party/coverage"),
-        FigureValue::new(
-            "party.action_plan_orgs",
-            "figures.party.action_plan_orgs",
-            store::action_plan_party_orgs(c, scope).await?,
-            "figures.unit.count",
-        )
-        .link("/party/orgs"),
-    ])
+/// The indicators of the registry (issue 15): organisations registered and not deregistered or
+/// revoked on the last day of the period in the subtree, and the two coverages among them.
+pub fn indicators() -> Vec<crate::platform::indicator::IndicatorGroup> {
+    use crate::platform::figures::Measure;
+    use crate::platform::indicator::{Indicator, IndicatorGroup};
+    vec![IndicatorGroup {
+        name: "orgs",
+        need: "orgs.read",
+        indicators: vec![
+            Indicator {
+                key: "orgs.active",
+                label_key: "figures.orgs.active",
+                definition_key: "indicators.def.orgs.active",
+                unit_key: "figures.unit.orgs",
+                measure: Measure::Count,
+                annual: false,
+                href: |a| format!("/orgs?status=normal{}", a.unit_param()),
+            },
+            Indicator {
+                key: "orgs.party.org_coverage",
+                label_key: "figures.orgs.org_coverage",
+                definition_key: "indicators.def.orgs.party.org_coverage",
+                unit_key: "figures.unit.permille",
+                measure: Measure::Permille,
+                annual: false,
+                href: |a| format!("/party/coverage?on={}{}", a.to, a.unit_param()),
+            },
+            Indicator {
+                key: "orgs.party.work_coverage",
+                label_key: "figures.orgs.work_coverage",
+                definition_key: "indicators.def.orgs.party.work_coverage",
+                unit_key: "figures.unit.permille",
+                measure: Measure::Permille,
+                annual: false,
+                href: |a| format!("/party/coverage?on={}{}", a.to, a.unit_param()),
+            },
+            Indicator {
+                key: "party.action_plan_orgs",
+                label_key: "figures.party.action_plan_orgs",
+                definition_key: "indicators.def.party.action_plan_orgs",
+                unit_key: "figures.unit.count",
+                measure: Measure::Count,
+                annual: false,
+                href: |_| "/party/orgs".to_string(),
+            },
+        ],
+        compute: indicator_values,
+    }]
+}
+
+fn indicator_values<'a>(
+    c: &'a sea_orm::DatabaseConnection,
+    a: &'a crate::platform::indicator::Ask,
+) -> crate::platform::indicator::BoxFuture<'a, Result<Vec<Option<i64>>, DbErr>> {
+    Box::pin(async move {
+        let mut counts = CoverageCounts::default();
+        for r in &store::coverage_rows(c, &a.scope, &a.unit_path, a.to).await? {
+            counts.add(r);
+        }
+        Ok(vec![
+            Some(counts.total),
+            Some(CoverageCounts::permille(counts.org_covered, counts.total)),
+            Some(CoverageCounts::permille(counts.work_covered, counts.total)),
+            Some(store::action_plan_party_orgs(c, &a.scope, &a.unit_path).await?),
+        ])
+    })
 }
 
 #[cfg(test)]

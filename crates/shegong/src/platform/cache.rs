@@ -192,6 +192,11 @@ impl Sessions {
     }
 }
 
+/// Indicator values by (indicator group, period, unit path, scope key), tagged with the `records`,
+/// `access` and `units` data versions they were computed at (see `review/figures.rs`).
+pub type IndicatorCache =
+    Versioned<(&'static str, crate::platform::period::Period, String, String), (i64, i64, i64), Vec<Option<i64>>>;
+
 /// The caches of one process (one per [`crate::platform::AppState`]).
 pub struct Caches {
     /// Signed-in users' names, unit, roles, permissions and scope.
@@ -199,14 +204,25 @@ pub struct Caches {
     pub lists: Lists,
     /// Sessions recently checked against the database.
     pub sessions: Sessions,
+    /// Indicator values (the dashboard, the catalogue, the API).
+    pub indicators: IndicatorCache,
 }
 
 impl Caches {
     /// Up to `users` signed-in users (and as many sessions) and `lists` picker lists.
     pub fn new(users: usize, lists: usize) -> Caches {
-        Caches { access: Versioned::new(users), lists: Lists::new(lists), sessions: Sessions::new(users) }
+        Caches {
+            access: Versioned::new(users),
+            lists: Lists::new(lists),
+            sessions: Sessions::new(users),
+            indicators: Versioned::new(INDICATOR_ENTRIES),
+        }
     }
 }
+
+/// Indicator groups × periods × units × scopes kept: each entry is a few numbers (under 200 bytes
+/// with its key), so about 3 MB when full.
+const INDICATOR_ENTRIES: usize = 16_384;
 
 impl Default for Caches {
     /// 4,096 users (about 1 KB each with the predefined roles) and 128 lists (the demo's whole

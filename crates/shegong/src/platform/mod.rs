@@ -13,6 +13,7 @@ pub mod figures;
 pub mod files;
 pub mod i18n;
 pub mod import;
+pub mod indicator;
 pub mod keyfile;
 pub mod money;
 pub mod once;

@@ -70,21 +70,64 @@ pub async fn compute<C: ConnectionTrait>(
     })
 }
 
-/// Dashboard figures: the latest year with purchases in the caller's scope (the demo's is 2022).
-pub async fn headline<C: ConnectionTrait>(
-    c: &C,
-    scope: &Scope,
-) -> Result<Vec<crate::platform::figures::FigureValue>, DbErr> {
-    use crate::platform::figures::FigureValue;
-    let Some(year) = store::latest_year(c, scope).await? else { return Ok(Vec::new()) };
-    // The whole tree: the scope filter alone decides what is counted.
-    let f = compute(c, scope, 0, "", "", "/", year).await?;
-    let href = format!("/services/figures?year={year}");
-    Ok(vec![
-        FigureValue::new("services.projects", "figures.services.projects", f.projects, "figures.unit.count")
-            .link(&href),
-        FigureValue::new("services.agencies", "figures.services.agencies", f.agencies, "figures.unit.orgs").link(&href),
-        FigureValue::money("services.amount", "figures.services.amount", f.amount_fen.fen()).link(&href),
-        FigureValue::new("services.staff", "figures.services.staff", f.staff, "figures.unit.people").link(&href),
-    ])
+/// The indicators of purchased services (issue 15): projects of the year in the subtree, their
+/// agencies, contract amount and team members. Projects are dated by their year only.
+pub fn indicators() -> Vec<crate::platform::indicator::IndicatorGroup> {
+    use crate::platform::figures::Measure;
+    use crate::platform::indicator::{Indicator, IndicatorGroup};
+    let ind = |key, label_key, definition_key, unit_key, measure| Indicator {
+        key,
+        label_key,
+        definition_key,
+        unit_key,
+        measure,
+        annual: true,
+        href: |a| format!("/services?year={}{}", a.from.format("%Y"), a.unit_param()),
+    };
+    vec![IndicatorGroup {
+        name: "services",
+        need: "services.read",
+        indicators: vec![
+            ind(
+                "services.projects",
+                "figures.services.projects",
+                "indicators.def.services.projects",
+                "figures.unit.count",
+                Measure::Count,
+            ),
+            ind(
+                "services.agencies",
+                "figures.services.agencies",
+                "indicators.def.services.agencies",
+                "figures.unit.orgs",
+                Measure::Count,
+            ),
+            ind(
+                "services.amount",
+                "figures.services.amount",
+                "indicators.def.services.amount",
+                "figures.unit.wan",
+                Measure::Fen,
+            ),
+            ind(
+                "services.staff",
+                "figures.services.staff",
+                "indicators.def.services.staff",
+                "figures.unit.people",
+                Measure::Count,
+            ),
+        ],
+        compute: indicator_values,
+    }]
+}
+
+fn indicator_values<'a>(
+    c: &'a sea_orm::DatabaseConnection,
+    a: &'a crate::platform::indicator::Ask,
+) -> crate::platform::indicator::BoxFuture<'a, Result<Vec<Option<i64>>, DbErr>> {
+    Box::pin(async move {
+        let Some(year) = a.whole_year() else { return Ok(vec![None; 4]) };
+        let t = store::project_totals(c, &a.scope, &a.unit_path, year).await?;
+        Ok(vec![Some(t.projects), Some(t.agencies), Some(t.amount_fen.fen()), Some(t.staff)])
+    })
 }

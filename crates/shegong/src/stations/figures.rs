@@ -2,12 +2,10 @@
 //! caller's scope, and the dashboard's headline figures.
 
 use chrono::NaiveDate;
-use sea_orm::{ConnectionTrait, DbErr};
+use sea_orm::DbErr;
 use serde::Serialize;
 
 use crate::orgs::figures::CoverageCounts;
-use crate::platform::access::Scope;
-use crate::platform::figures::FigureValue;
 use crate::stations::model::TIERS;
 use crate::stations::store::{self, StationRow};
 
@@ -54,35 +52,75 @@ pub fn tiers(rows: &[StationRow], on: NaiveDate) -> Vec<TierFigures> {
         .collect()
 }
 
-/// Dashboard: district/town stations, community rooms, and the two coverages of the
-/// district/town stations (per mille, so that the value stays an integer).
-pub async fn headline<C: ConnectionTrait>(c: &C, scope: &Scope, on: NaiveDate) -> Result<Vec<FigureValue>, DbErr> {
-    let rows = store::list(c, scope, on).await?;
-    let t = tiers(&rows, on);
-    let empty = TierFigures::default();
-    let by = |tier: &str| t.iter().find(|x| x.tier == tier).unwrap_or(&empty);
-    let (town, rooms) = (by("town"), by("community"));
-    let permille = |part: i64| CoverageCounts::permille(part, town.stations);
-    Ok(vec![
-        FigureValue::new("stations.town", "figures.stations.town", town.stations, "figures.unit.count")
-            .link("/stations"),
-        FigureValue::new("stations.rooms", "figures.stations.rooms", rooms.stations, "figures.unit.count")
-            .link("/stations"),
-        FigureValue::new(
-            "stations.town_org_coverage_permille",
-            "figures.stations.org_coverage",
-            permille(town.org_covered),
-            "figures.unit.permille",
-        )
-        .link("/stations"),
-        FigureValue::new(
-            "stations.town_work_coverage_permille",
-            "figures.stations.work_coverage",
-            permille(town.work_covered),
-            "figures.unit.permille",
-        )
-        .link("/stations"),
-    ])
+/// The indicators of the three-tier platform (issue 15): district/town stations and community
+/// rooms of the subtree on the last day of the period, and the two coverages of the stations.
+pub fn indicators() -> Vec<crate::platform::indicator::IndicatorGroup> {
+    use crate::platform::figures::Measure;
+    use crate::platform::indicator::{Indicator, IndicatorGroup};
+    let ind = |key, label_key, definition_key, unit_key, measure| Indicator {
+        key,
+        label_key,
+        definition_key,
+        unit_key,
+        measure,
+        annual: false,
+        href: |_| "/stations".to_string(),
+    };
+    vec![IndicatorGroup {
+        name: "stations",
+        need: "stations.read",
+        indicators: vec![
+            ind(
+                "stations.town",
+                "figures.stations.town",
+                "indicators.def.stations.town",
+                "figures.unit.count",
+                Measure::Count,
+            ),
+            ind(
+                "stations.rooms",
+                "figures.stations.rooms",
+                "indicators.def.stations.rooms",
+                "figures.unit.count",
+                Measure::Count,
+            ),
+            ind(
+                "stations.town_org_coverage",
+                "figures.stations.org_coverage",
+                "indicators.def.stations.town_org_coverage",
+                "figures.unit.permille",
+                Measure::Permille,
+            ),
+            ind(
+                "stations.town_work_coverage",
+                "figures.stations.work_coverage",
+                "indicators.def.stations.town_work_coverage",
+                "figures.unit.permille",
+                Measure::Permille,
+            ),
+        ],
+        compute: indicator_values,
+    }]
+}
+
+fn indicator_values<'a>(
+    c: &'a sea_orm::DatabaseConnection,
+    a: &'a crate::platform::indicator::Ask,
+) -> crate::platform::indicator::BoxFuture<'a, Result<Vec<Option<i64>>, DbErr>> {
+    Box::pin(async move {
+        let mut rows = store::list(c, &a.scope, a.to).await?;
+        rows.retain(|r| r.unit_path.starts_with(&a.unit_path));
+        let t = tiers(&rows, a.to);
+        let empty = TierFigures::default();
+        let by = |tier: &str| t.iter().find(|x| x.tier == tier).unwrap_or(&empty);
+        let (town, rooms) = (by("town"), by("community"));
+        Ok(vec![
+            Some(town.stations),
+            Some(rooms.stations),
+            Some(CoverageCounts::permille(town.org_covered, town.stations)),
+            Some(CoverageCounts::permille(town.work_covered, town.stations)),
+        ])
+    })
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! go below zero.
 
 pub mod api;
+pub mod figures;
 pub mod import;
 pub mod model;
 pub(crate) mod routes;

@@ -1,12 +1,29 @@
 //! Figures of the user register.
 
-use sea_orm::{ConnectionTrait, DbErr};
+use sea_orm::{DatabaseConnection, DbErr};
 
-use crate::platform::access::Scope;
-use crate::platform::figures::FigureValue;
+use crate::platform::figures::Measure;
+use crate::platform::indicator::{Ask, BoxFuture, Indicator, IndicatorGroup};
 use crate::users::store;
 
-pub async fn headline<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<FigureValue>, DbErr> {
-    let n = store::count_active(c, scope).await?;
-    Ok(vec![FigureValue::new("users.active", "figures.users.active", n, "figures.unit.people").link("/admin/users")])
+/// Accounts in use in the subtree, as the register is now (issue 15's engine reads it).
+pub fn indicators() -> Vec<IndicatorGroup> {
+    vec![IndicatorGroup {
+        name: "users",
+        need: "users.read",
+        indicators: vec![Indicator {
+            key: "users.active",
+            label_key: "figures.users.active",
+            definition_key: "indicators.def.users.active",
+            unit_key: "figures.unit.people",
+            measure: Measure::Count,
+            annual: false,
+            href: |_| "/admin/users".to_string(),
+        }],
+        compute: values,
+    }]
+}
+
+fn values<'a>(c: &'a DatabaseConnection, a: &'a Ask) -> BoxFuture<'a, Result<Vec<Option<i64>>, DbErr>> {
+    Box::pin(async move { Ok(vec![Some(store::count_active(c, &a.scope, &a.unit_path).await?)]) })
 }

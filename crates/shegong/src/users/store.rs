@@ -94,10 +94,20 @@ pub async fn get_scoped<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Re
     UserRow::find_by_statement(sql(b, &format!("{} WHERE {sf} AND u.id = ?", user_select(b)), vals)).one(c).await
 }
 
-pub async fn count_active<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<i64, DbErr> {
+/// Accounts not disabled in the scope whose unit lies in the subtree of `under` (a unit path).
+pub async fn count_active<C: ConnectionTrait>(c: &C, scope: &Scope, under: &str) -> Result<i64, DbErr> {
     let (sf, mut vals) = scope.unit_filter("u.unit_id", Some("u.id"));
     vals.insert(0, false.into());
-    count(c, &format!("SELECT COUNT(*) FROM users u WHERE u.disabled = ? AND {sf}"), vals).await
+    vals.push(format!("{under}%").into());
+    count(
+        c,
+        &format!(
+            "SELECT COUNT(*) FROM users u WHERE u.disabled = ? AND {sf} \
+             AND u.unit_id IN (SELECT sub_u.id FROM org_units sub_u WHERE sub_u.path LIKE ?)"
+        ),
+        vals,
+    )
+    .await
 }
 
 pub async fn username_taken<C: ConnectionTrait>(c: &C, username: &str) -> Result<bool, DbErr> {

@@ -79,3 +79,59 @@ pub async fn resolve(st: &AppState, auth: &Auth, q: &FiguresQuery) -> AppResult<
         minutes: t.minutes,
     })
 }
+
+/// The volunteer indicators (issue 15), from the same summary tables as [`resolve`]: for the
+/// subtree of a unit in the caller's scope, over any period.
+pub fn indicators() -> Vec<crate::platform::indicator::IndicatorGroup> {
+    use crate::platform::figures::Measure;
+    use crate::platform::indicator::{Ask, BoxFuture, Indicator, IndicatorGroup};
+    fn values<'a>(
+        c: &'a sea_orm::DatabaseConnection,
+        a: &'a Ask,
+    ) -> BoxFuture<'a, Result<Vec<Option<i64>>, sea_orm::DbErr>> {
+        Box::pin(async move {
+            let t = store::totals(c, &a.unit_path, a.from, a.to).await?;
+            Ok(vec![Some(t.volunteers), Some(t.active_volunteers), Some(t.communities), Some(t.person_times)])
+        })
+    }
+    let ind = |key, label_key, definition_key, unit_key| Indicator {
+        key,
+        label_key,
+        definition_key,
+        unit_key,
+        measure: Measure::Count,
+        annual: false,
+        href: |_| "/volunteers".to_string(),
+    };
+    vec![IndicatorGroup {
+        name: "volunteers",
+        need: "volunteers.read",
+        indicators: vec![
+            ind(
+                "volunteers.volunteers",
+                "indicators.volunteers.volunteers",
+                "indicators.def.volunteers.volunteers",
+                "figures.unit.people",
+            ),
+            ind(
+                "volunteers.active",
+                "indicators.volunteers.active",
+                "indicators.def.volunteers.active",
+                "figures.unit.people",
+            ),
+            ind(
+                "volunteers.communities",
+                "indicators.volunteers.communities",
+                "indicators.def.volunteers.communities",
+                "figures.unit.count",
+            ),
+            ind(
+                "volunteers.person_times",
+                "indicators.volunteers.person_times",
+                "indicators.def.volunteers.person_times",
+                "indicators.unit.person_times",
+            ),
+        ],
+        compute: values,
+    }]
+}

@@ -16,6 +16,7 @@ mod floor_plan;
 mod forms;
 mod hotline;
 mod imports;
+mod indicators;
 mod input;
 mod lists;
 mod ops;

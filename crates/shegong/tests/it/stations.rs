@@ -97,7 +97,7 @@ both_backends!(demo_stations_match_the_generator, |mut app: TestApp| async move 
         .body
         .contains("data-key=\"stations.town\" href=\"/stations\">\n    <span class=\"figure-value\">11</span>"));
     assert!(home.body.contains(
-        "data-key=\"stations.town_work_coverage_permille\" href=\"/stations\">\n    <span class=\"figure-value\">100.0</span><span class=\"figure-unit\">%</span>"
+        "data-key=\"stations.town_work_coverage\" href=\"/stations\">\n    <span class=\"figure-value\">100.0</span><span class=\"figure-unit\">%</span>"
     ));
     // Honours of the register appear on the stations they were awarded to.
     let zhoushi = station_id(&app, "/320583/zhoushi/").await;

@@ -294,13 +294,14 @@ pub async fn coverage_rows<C: ConnectionTrait>(
 }
 
 /// Party organisations in scope taking part in any action plan.
-pub async fn action_plan_party_orgs<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<i64, DbErr> {
-    let (sf, vals) = scope.unit_filter("p.unit_id", None);
+pub async fn action_plan_party_orgs<C: ConnectionTrait>(c: &C, scope: &Scope, under: &str) -> Result<i64, DbErr> {
+    let (sf, mut vals) = scope.unit_filter("p.unit_id", None);
+    vals.push(format!("{under}%").into());
     count(
         c,
         &format!(
             "SELECT COUNT(DISTINCT pp.party_org_id) FROM plan_party_orgs pp JOIN party_orgs p ON p.id = pp.party_org_id \
-             WHERE p.dissolved_on IS NULL AND {sf}"
+             JOIN org_units pu ON pu.id = p.unit_id WHERE p.dissolved_on IS NULL AND {sf} AND pu.path LIKE ?"
         ),
         vals,
     )

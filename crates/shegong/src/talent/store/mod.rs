@@ -3,9 +3,11 @@
 //! use `store::x`: every file is re-exported here.
 
 mod fund;
+mod indicators;
 mod selections;
 mod workers;
 
 pub use fund::*;
+pub use indicators::*;
 pub use selections::*;
 pub use workers::*;
