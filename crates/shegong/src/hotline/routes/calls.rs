@@ -1,4 +1,4 @@
-//! Pages of the hotline: the call log (list, the fast entry form, the call's page, editing).
+//! The call log: the list, the fast entry form, the call's page, editing.
 //! Every read of a call's page is audited; audit rows never hold its free text.
 
 use askama::Template;
@@ -12,8 +12,9 @@ use crate::hotline::model::{
     local_input, CallForm, CallInput, Risk, AGE_BANDS, ATTEMPTS, CHANNELS, GENDERS, IDEATIONS, OUTCOMES, PLANS,
     TIMEFRAMES,
 };
+use crate::hotline::routes::opened;
 use crate::hotline::store::{self, CallFilter, CallRow, Category};
-use crate::platform::access::{Auth, Need, Routes, Scope};
+use crate::platform::access::{Auth, Scope};
 use crate::platform::audit::{self, Actor, Event};
 use crate::platform::error::{AppError, AppResult};
 use crate::platform::once;
@@ -21,17 +22,6 @@ use crate::platform::paging::{Page, PageParams};
 use crate::platform::web::{render, render_status, see_other, set_flash, FormErrors, PageCtx, Problems};
 use crate::platform::AppState;
 use crate::units::UnitOption;
-
-pub fn routes() -> Routes {
-    Routes::new()
-        .get("/hotline/calls", Need::Perm("hotline.call_read"), call_list)
-        .get("/hotline/calls/new", Need::Perm("hotline.call_write"), call_new)
-        .post("/hotline/calls", Need::Perm("hotline.call_write"), call_create)
-        .with("id", &crate::hotline::CALL)
-        .get("/hotline/calls/{id}", Need::Perm("hotline.call_read"), call_detail)
-        .get("/hotline/calls/{id}/edit", Need::Perm("hotline.call_write"), call_edit)
-        .post("/hotline/calls/{id}", Need::Perm("hotline.call_write"), call_update)
-}
 
 /// The choices of the call form and the list's filters.
 struct Choices {
@@ -89,7 +79,7 @@ struct CallList {
     ch: Choices,
 }
 
-async fn call_list(
+pub(super) async fn call_list(
     State(st): State<AppState>,
     c: PageCtx,
     auth: Auth,
@@ -143,7 +133,7 @@ async fn form_page(
     Ok(CallFormPage { c, id, f, computed, errors, ch: choices(st).await? })
 }
 
-async fn call_new(State(st): State<AppState>, c: PageCtx) -> AppResult<Response> {
+pub(super) async fn call_new(State(st): State<AppState>, c: PageCtx) -> AppResult<Response> {
     // The call began when the counsellor opened the form; the end is left empty (saved = ended).
     let f = CallForm {
         started_at: local_input(&Utc::now()),
@@ -176,7 +166,7 @@ async fn check_call(st: &AppState, f: &CallForm, previous: Option<Risk>) -> AppR
     Ok(input)
 }
 
-async fn call_create(
+pub(super) async fn call_create(
     State(st): State<AppState>,
     c: PageCtx,
     auth: Auth,
@@ -209,15 +199,6 @@ async fn call_create(
     Ok(see_other(&location))
 }
 
-/// Opens a sealed text for a page; `None` (shown as "cannot be opened") when the key that
-/// sealed it is not configured.
-fn opened(purpose: &str, sealed: &str) -> Option<String> {
-    if sealed.is_empty() {
-        return Some(String::new());
-    }
-    crate::platform::vault::vault().ok().and_then(|v| v.open(purpose, sealed).ok())
-}
-
 /// Reads a call for a page that shows its content, and audits the read (who, which call; never
 /// the text) in its own transaction before anything is shown.
 async fn read_audited(st: &AppState, c: &PageCtx, auth: &Auth, id: i64, action: &str) -> AppResult<CallRow> {
@@ -239,7 +220,12 @@ struct CallPage {
     can_edit: bool,
 }
 
-async fn call_detail(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
+pub(super) async fn call_detail(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     let k = read_audited(&st, &c, &auth, id, "read").await?;
     let summary = opened(store::SUMMARY, &k.summary_cipher);
     let risk_note = opened(store::RISK_NOTE, &k.risk_note_cipher);
@@ -249,7 +235,12 @@ async fn call_detail(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id
     render(&CallPage { c, k, summary, risk_note, category, can_edit })
 }
 
-async fn call_edit(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
+pub(super) async fn call_edit(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     let k = read_audited(&st, &c, &auth, id, "read").await?;
     let Some(summary) = opened(store::SUMMARY, &k.summary_cipher) else {
         // Saving the form would replace a text that cannot be opened with an empty one.
@@ -280,7 +271,7 @@ async fn call_edit(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id):
     render(&form_page(&st, c, Some(id), f, FormErrors::default()).await?)
 }
 
-async fn call_update(
+pub(super) async fn call_update(
     State(st): State<AppState>,
     c: PageCtx,
     auth: Auth,

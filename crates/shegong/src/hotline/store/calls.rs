@@ -1,11 +1,11 @@
-//! All SQL of the hotline domain. Scoped reads take `&Scope`; free text is sealed here before it
-//! is written (platform/vault.rs), so no statement of the domain carries it in the clear.
+//! The call log's SQL.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Value};
 use serde::{Deserialize, Serialize};
 
 use crate::hotline::model::{CallInput, Risk};
+use crate::hotline::store::seal;
 use crate::platform::access::Scope;
 use crate::platform::db::{insert_id, sql};
 use crate::platform::paging::{Page, PageParams};
@@ -195,15 +195,6 @@ pub async fn call<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result<O
     CallRow::find_by_statement(sql(c.get_database_backend(), &format!("{CALL_SELECT} WHERE {sf} AND t.id = ?"), vals))
         .one(c)
         .await
-}
-
-fn seal(purpose: &str, text: &str) -> Result<String, DbErr> {
-    if text.is_empty() {
-        return Ok(String::new());
-    }
-    crate::platform::vault::vault()
-        .and_then(|v| v.seal_text(purpose, text))
-        .map_err(|e| DbErr::Custom(format!("sealing free text: {e}")))
 }
 
 /// Records a call answered by `counsellor` (a user) in `unit_id`; the free text is sealed.
