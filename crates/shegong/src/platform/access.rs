@@ -58,6 +58,8 @@ pub const PERMISSIONS: &[&str] = &[
     "hotline.case_read",
     "hotline.case_write",
     "hotline.pii_reveal",
+    "hotline.content",
+    "hotline.admin",
     "review.read",
     "review.write",
     "review.publish",
@@ -292,6 +294,14 @@ pub const ROLES: &[RoleSpec] = &[
         ],
     },
     RoleSpec {
+        code: "hotline_admin",
+        name: "热线管理员",
+        name_en: "Hotline administrator",
+        scope: DataScope::All,
+        admin: None,
+        permissions: &["dashboard.read", "hotline.admin"],
+    },
+    RoleSpec {
         code: "leader",
         name: "领导（只读）",
         name_en: "Leader (read-only)",
@@ -313,6 +323,7 @@ pub const DEMO_USERS: &[(&str, &str)] = &[
     ("worker", "worker"),
     ("counsellor", "counsellor"),
     ("supervisor", "supervisor"),
+    ("hotline", "hotline_admin"),
     ("leader", "leader"),
 ];
 
