@@ -91,7 +91,7 @@ async fn check_counsellor(
             }
         }
         if let Some(w) = i.worker_id {
-            if !store::worker_options(conn).await?.iter().any(|x| x.id == w) {
+            if !store::worker_exists(conn, w).await? {
                 errs.push(("worker_id", "hotline.error.choice", ""));
             }
         }

@@ -174,6 +174,13 @@ pub async fn worker_options<C: ConnectionTrait>(c: &C) -> Result<Vec<WorkerOptio
     .await
 }
 
+pub async fn worker_exists<C: ConnectionTrait>(c: &C, id: i64) -> Result<bool, DbErr> {
+    let r = c
+        .query_one(sql(c.get_database_backend(), "SELECT 1 FROM social_workers WHERE id = ?", vec![id.into()]))
+        .await?;
+    Ok(r.is_some())
+}
+
 /// A user account for the roster's picker (those holding a hotline role).
 #[derive(Debug, Clone, Serialize, FromQueryResult)]
 pub struct UserOption {
