@@ -137,9 +137,23 @@ both_backends!(
                 assert_eq!(r.body.contains(secret_other), allowed_other, "{user} {path} {}", r.status);
                 if user == "supervisor" {
                     // In reach but not theirs: it exists, nothing more, and that view is audited.
-                    assert_eq!(r.status, StatusCode::FORBIDDEN);
+                    assert_eq!(r.status, StatusCode::OK);
                     assert!(r.body.contains("id=\"withheld\""));
                 }
+            }
+            if user == "supervisor" {
+                // Nor may they act on it: a case from it, a caller link, answer as out of reach.
+                for action in ["case", "caller"] {
+                    let r = app
+                        .post(
+                            &format!("/hotline/calls/{other_call}/{action}"),
+                            &[("phone", "13700001111"), ("consent", "yes")],
+                        )
+                        .await;
+                    assert_eq!(r.status, StatusCode::NOT_FOUND, "{action}");
+                }
+                let q = format!("SELECT COUNT(*) FROM hotline_calls WHERE id = {other_call} AND case_id IS NULL AND caller_id IS NULL");
+                assert_eq!(app.scalar(&q).await, 1);
             }
             // The lists: counts of what is withheld, never its rows.
             if user == "supervisor" {
@@ -304,7 +318,7 @@ both_backends!(a_high_risk_case_is_followed_up_referred_transferred_and_closed, 
     let r = app.post(&format!("/hotline/cases/{case}"), &[("assessment", "改"), ("plan", ""), ("version", &v)]).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     // The access log is the supervisor's page, not the counsellor's.
-    assert_eq!(app.get(&format!("/hotline/cases/{case}/access")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.get(&format!("/hotline/cases/{case}/access")).await.status, StatusCode::NOT_FOUND);
     app.logout().await;
     let sup_name = app.text(&format!("SELECT username FROM users WHERE id = {sup}")).await;
     app.login_ok(&sup_name).await;
@@ -327,7 +341,11 @@ both_backends!(the_roster_and_rota_are_kept_by_the_hotline_administrator, |mut a
     let list = app.get("/hotline/counsellors?per_page=100").await;
     assert_eq!(list.status, StatusCode::OK);
     let rows = app.scalar("SELECT COUNT(*) FROM hotline_counsellors").await;
-    assert_eq!(list.body.matches("/edit\">").count() as i64, rows);
+    assert_eq!(
+        list.body.matches("href=\"/hotline/counsellors/").count() as i64,
+        rows + 1,
+        "a link per entry and the new-entry button"
+    );
     // A rota month lists every shift of that month.
     let march =
         app.scalar("SELECT COUNT(*) FROM hotline_shifts WHERE day >= '2022-03-01' AND day <= '2022-03-31'").await;

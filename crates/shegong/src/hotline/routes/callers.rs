@@ -32,7 +32,7 @@ pub(super) async fn link(
     Path(id): Path<i64>,
     Form(f): Form<LinkForm>,
 ) -> AppResult<Response> {
-    let call = store::call(&st.db.conn, &auth.scope, &reader(&auth), id).await?.ok_or(AppError::Forbidden)?;
+    let call = store::call(&st.db.conn, &auth.scope, &reader(&auth), id).await?.ok_or(AppError::NotFound)?;
     let back = format!("/hotline/calls/{id}");
     // Without consent nothing of the number is kept, not even its hash.
     if f.consent != "yes" {
@@ -75,7 +75,7 @@ pub(super) async fn flag(
     Path(id): Path<i64>,
     Form(f): Form<FlagForm>,
 ) -> AppResult<Response> {
-    let call = store::call(&st.db.conn, &auth.scope, &reader(&auth), id).await?.ok_or(AppError::Forbidden)?;
+    let call = store::call(&st.db.conn, &auth.scope, &reader(&auth), id).await?.ok_or(AppError::NotFound)?;
     let back = format!("/hotline/calls/{id}");
     let Some(caller) = call.caller_id else {
         set_flash_with(&st.db.conn, auth.session_id, "hotline.error.no_caller", &[]).await?;

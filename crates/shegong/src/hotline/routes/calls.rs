@@ -205,7 +205,8 @@ pub(super) async fn call_create(
 
 /// Reads a call for a page that shows its content, and audits the read (who, which call; never
 /// the text) in its own transaction before anything is shown. A call in reach whose content the
-/// reader may not read answers [`Withheld`]: its existence, audited as `read_withheld`.
+/// reader may not read answers its stub (shown by [`Withheld`]: its existence), audited as
+/// `read_withheld`.
 async fn read_audited(
     st: &AppState,
     c: &PageCtx,
@@ -240,8 +241,7 @@ pub(crate) struct Withheld {
 
 fn withheld_call(c: PageCtx, s: &store::CallStub) -> AppResult<Response> {
     let title = c.tf("hotline.call_no", &[("id", s.id.to_string().as_str())]);
-    let page = Withheld { c, title, back: "/hotline/calls", back_label: "hotline.calls_title", when: s.started_text() };
-    render_status(StatusCode::FORBIDDEN, &page)
+    render(&Withheld { c, title, back: "/hotline/calls", back_label: "hotline.calls_title", when: s.started_text() })
 }
 
 #[derive(Template)]
@@ -341,9 +341,8 @@ pub(super) async fn call_update(
     Form(f): Form<CallForm>,
 ) -> AppResult<Response> {
     let Some(old) = store::call(&st.db.conn, &auth.scope, &reader(&auth), id).await? else {
-        // In reach but not theirs to read: refused, as its page is.
-        store::call_stub(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
-        return Err(AppError::Forbidden);
+        // In reach but not theirs to read: as if it were out of reach.
+        return Err(AppError::NotFound);
     };
     let version = crate::platform::web::form_version(&f.version)?;
     let input = match check_call(&st, &f, Some(old.risk())).await? {

@@ -64,19 +64,20 @@ pub(super) async fn overdue(State(st): State<AppState>, c: PageCtx, auth: Auth, 
     render(&OverdueList { c, p, page, extra: String::new() })
 }
 
-/// The call's content must be the user's to read before a case is opened from it or it joins one.
+/// The call's content must be the user's to read before a case is opened from it or it joins one;
+/// a call in reach but not theirs to read answers as one out of reach (404), as writes do.
 async fn readable_call(st: &AppState, auth: &Auth, id: i64) -> AppResult<store::CallRow> {
     match store::call(&st.db.conn, &auth.scope, &reader(auth), id).await? {
         Some(k) => Ok(k),
-        None => Err(AppError::Forbidden),
+        None => Err(AppError::NotFound),
     }
 }
 
-/// The case with its content, or 403 when it is in reach but not the user's to read.
+/// The case with its content, or 404 when it is in reach but not the user's to read.
 async fn readable_case(st: &AppState, auth: &Auth, id: i64) -> AppResult<CaseRow> {
     match store::case(&st.db.conn, &auth.scope, &reader(auth), id).await? {
         Some(k) => Ok(k),
-        None => Err(AppError::Forbidden),
+        None => Err(AppError::NotFound),
     }
 }
 
@@ -589,7 +590,7 @@ pub(super) async fn access_log(
 ) -> AppResult<Response> {
     let k = readable_case(&st, &auth, id).await?;
     if !sees_log(&auth, &k) {
-        return Err(AppError::Forbidden);
+        return Err(AppError::NotFound);
     }
     let f = AuditFilter { entity: "hotline_case".into(), entity_id: id.to_string(), ..AuditFilter::default() };
     let page = audit::search(&st.db.conn, &f, &p).await?;

@@ -44,9 +44,11 @@ pub fn routes() -> Routes {
         .with("rid", &REFERRAL)
         .post("/hotline/cases/{id}/referrals/{rid}/state", Need::Perm("hotline.case_write"), cases::referral_state)
         .with("id", &crate::hotline::COUNSELLOR)
+        .get("/hotline/counsellors/{id}", Need::Perm("hotline.admin"), roster::detail)
         .get("/hotline/counsellors/{id}/edit", Need::Perm("hotline.admin"), roster::edit_form)
         .post("/hotline/counsellors/{id}", Need::Perm("hotline.admin"), roster::update)
         .with("id", &crate::hotline::SHIFT)
+        .get("/hotline/rota/{id}", Need::Perm("hotline.admin"), roster::shift_detail)
         .get("/hotline/rota/{id}/edit", Need::Perm("hotline.admin"), roster::shift_edit)
         .post("/hotline/rota/{id}", Need::Perm("hotline.admin"), roster::shift_update)
 }

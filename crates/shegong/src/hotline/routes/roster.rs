@@ -131,7 +131,28 @@ pub(super) async fn create(
     .await?;
     set_flash(&*tx, auth.session_id, Some("hotline.counsellor_saved")).await?;
     tx.commit().await?;
-    Ok(see_other("/hotline/counsellors"))
+    Ok(see_other(&format!("/hotline/counsellors/{id}")))
+}
+
+#[derive(Template)]
+#[template(path = "hotline/counsellor.html")]
+struct CounsellorDetail {
+    c: PageCtx,
+    r: CounsellorRow,
+    /// The counsellor's shifts from today, the next month.
+    shifts: Vec<ShiftRow>,
+}
+
+pub(super) async fn detail(State(st): State<AppState>, c: PageCtx, Path(id): Path<i64>) -> AppResult<Response> {
+    let r = store::counsellor(&st.db.conn, id).await?.ok_or(AppError::NotFound)?;
+    let from = today();
+    let to = from + chrono::Duration::days(31);
+    let shifts = store::shifts(&st.db.conn, from, to)
+        .await?
+        .into_iter()
+        .filter(|s| s.supervisor_id == id || s.counsellors.iter().any(|(m, _)| *m == id))
+        .collect();
+    render(&CounsellorDetail { c, r, shifts })
 }
 
 pub(super) async fn edit_form(State(st): State<AppState>, c: PageCtx, Path(id): Path<i64>) -> AppResult<Response> {
@@ -181,7 +202,7 @@ pub(super) async fn update(
     .await?;
     set_flash(&*tx, auth.session_id, Some("hotline.counsellor_saved")).await?;
     tx.commit().await?;
-    Ok(see_other("/hotline/counsellors"))
+    Ok(see_other(&format!("/hotline/counsellors/{id}")))
 }
 
 #[derive(Deserialize)]
@@ -287,7 +308,19 @@ pub(super) async fn shift_create(
     .await?;
     set_flash(&*tx, auth.session_id, Some("hotline.shift_saved")).await?;
     tx.commit().await?;
-    Ok(see_other(&format!("/hotline/rota?month={}", input.day.format("%Y-%m"))))
+    Ok(see_other(&format!("/hotline/rota/{id}")))
+}
+
+#[derive(Template)]
+#[template(path = "hotline/shift.html")]
+struct ShiftDetail {
+    c: PageCtx,
+    s: ShiftRow,
+}
+
+pub(super) async fn shift_detail(State(st): State<AppState>, c: PageCtx, Path(id): Path<i64>) -> AppResult<Response> {
+    let s = store::shift(&st.db.conn, id).await?.ok_or(AppError::NotFound)?;
+    render(&ShiftDetail { c, s })
 }
 
 pub(super) async fn shift_edit(State(st): State<AppState>, c: PageCtx, Path(id): Path<i64>) -> AppResult<Response> {
