@@ -122,7 +122,7 @@ pub(super) async fn join(
     Path(id): Path<i64>,
     Form(f): Form<JoinForm>,
 ) -> AppResult<Response> {
-    let call = readable_call(&st, &auth, id).await?;
+    readable_call(&st, &auth, id).await?;
     let back = format!("/hotline/calls/{id}");
     let Ok(case_id) = f.case_id.trim().parse::<i64>() else {
         set_flash_with(&st.db.conn, auth.session_id, "hotline.error.no_case", &[]).await?;
@@ -145,7 +145,6 @@ pub(super) async fn join(
         set_flash(&*tx, auth.session_id, Some("hotline.call_joined")).await?;
     }
     tx.commit().await?;
-    let _ = call;
     Ok(see_other(&back))
 }
 
