@@ -4,6 +4,7 @@
 
 pub mod events;
 pub mod hotline;
+pub mod hotline_roster;
 pub mod kunshan;
 pub mod orgs;
 mod orgs_load;
@@ -54,6 +55,9 @@ pub struct DemoReport {
     pub volunteer_campaigns: usize,
     pub volunteer_shifts: usize,
     pub hotline_calls: usize,
+    pub hotline_counsellors: usize,
+    pub hotline_shifts: usize,
+    pub hotline_cases: usize,
 }
 
 /// Creates the predefined roles (if missing). Run by `init` and by the demo generator.
@@ -133,6 +137,7 @@ pub async fn generate(db: &Db, sec: &SecurityConfig, password: &str, scale: u32)
     }
     let zhoushi = zhoushi.ok_or_else(|| anyhow::anyhow!("demo tree lacks 周市"))?;
     let mut hotline_users: Vec<(i64, i64)> = Vec::new();
+    let (mut hotline_counsellor, mut hotline_supervisor) = (None, None);
     for (username, role) in DEMO_USERS {
         let unit_id = match *role {
             "station" => zhoushi,
@@ -153,6 +158,11 @@ pub async fn generate(db: &Db, sec: &SecurityConfig, password: &str, scale: u32)
         users::set_user_roles(&*tx, uid, &[rid]).await?;
         if matches!(*role, "counsellor" | "supervisor") {
             hotline_users.push((uid, unit_id));
+        }
+        match *role {
+            "counsellor" => hotline_counsellor = Some((uid, unit_id)),
+            "supervisor" => hotline_supervisor = Some((uid, unit_id)),
+            _ => {}
         }
         report.users += 1;
     }
@@ -191,6 +201,12 @@ pub async fn generate(db: &Db, sec: &SecurityConfig, password: &str, scale: u32)
     report.volunteer_campaigns = campaigns;
     report.volunteer_shifts = shifts;
     report.hotline_calls = hotline::generate(&*tx, &hotline_users, chrono::Utc::now(), 24).await?;
+    if let (Some(counsellor), Some(supervisor)) = (hotline_counsellor, hotline_supervisor) {
+        let roster = hotline_roster::roster(&*tx, cid, counsellor, supervisor, &hash, 2022).await?;
+        report.hotline_counsellors = roster.counsellors.len();
+        report.hotline_shifts = roster.shifts;
+        report.hotline_cases = hotline_roster::cases(&*tx, supervisor.0, crate::platform::time::today()).await?;
+    }
     report.events = events;
     report.documents = documents;
     report.honours = honours;
@@ -211,6 +227,7 @@ fn demo_name(username: &str) -> String {
         "worker" => "社工陈晓（演示）",
         "counsellor" => "热线咨询员刘敏（演示）",
         "supervisor" => "热线督导孙老师（演示）",
+        "hotline" => "热线管理员周老师（演示）",
         "leader" => "局领导（演示）",
         other => other,
     }

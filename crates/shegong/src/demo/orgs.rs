@@ -1121,7 +1121,7 @@ const GIVEN_1: &[&str] = &[
     "芳", "娟", "婷", "雯", "洁", "颖", "慧", "琳", "丽", "萍", "红", "琴", "霞", "艳", "燕", "华", "平", "英", "蕾",
 ];
 
-fn person(rng: &mut Rng) -> String {
+pub(crate) fn person(rng: &mut Rng) -> String {
     let weights: Vec<u32> = SURNAMES.iter().map(|s| s.1).collect();
     let surname = SURNAMES[rng.weighted(&weights)].0;
     let given = match rng.below(8) {

@@ -1,8 +1,10 @@
 //! The counselling and charity-aid hotline (12345心理疏导和慈善帮扶热线): the call log with its
-//! structured risk assessment. These are the platform's most sensitive records: a call is its
-//! counsellor's own record (supervisors reach all of them), every read is audited, and free
-//! text is sealed at rest (platform/vault.rs). Later steps: the roster and rota, escalations,
-//! caller profiles, cases, figures and the demo year (issue 14).
+//! structured risk assessment, the "星光社工" roster and rota, repeat callers (keyed phone hashes,
+//! with consent), and cases with follow-ups, referrals, transfers and closure. These are the
+//! platform's most sensitive records: a call or a case is reached like its counsellor's own
+//! record, and its content is read only by its counsellors, their supervisor and roles granted
+//! `hotline.content` (a rule inside every store query); every read is audited, and free text is
+//! sealed at rest (platform/vault.rs). Escalations and figures: issue 14's other steps.
 
 pub mod model;
 pub(crate) mod routes;
@@ -17,6 +19,27 @@ pub static CALL: Record = Record {
     reach: Reach::Unit { owner: Some("counsellor_id") },
     parent: None,
 };
+
+/// A case (个案): reached like its lead counsellor's own record, in the centre's unit. Reaching
+/// it is not reading it: the store's content rule decides that (`store::case_content`).
+pub static CASE: Record = Record {
+    name: "hotline case",
+    table: "hotline_cases",
+    reach: Reach::Unit { owner: Some("counsellor_id") },
+    parent: None,
+};
+
+/// Parts of a case, reached through it.
+pub static FOLLOWUP: Record = Record::part_of("hotline follow-up", "hotline_followups", "id", "case_id");
+pub static REFERRAL: Record = Record::part_of("hotline referral", "hotline_referrals", "id", "case_id");
+
+/// The roster and the rota: the hotline's reference data, kept by the hotline administrator.
+pub static COUNSELLOR: Record =
+    Record { name: "hotline counsellor", table: "hotline_counsellors", reach: Reach::Reference, parent: None };
+pub static SHIFT: Record =
+    Record { name: "hotline shift", table: "hotline_shifts", reach: Reach::Reference, parent: None };
+
+pub use store::{on_duty, open_case_from_call, ShiftRow};
 
 /// Every page of the domain.
 pub fn routes() -> crate::platform::access::Routes {

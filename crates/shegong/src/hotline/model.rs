@@ -6,7 +6,7 @@
 //! counsellor may raise the level it gives, never set it lower, and lowering a level already
 //! recorded takes a reason.
 
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::platform::web::Problems;
@@ -315,6 +315,306 @@ impl CallForm {
     }
 }
 
+// ---- Roster, rota, cases, referrals and callers (issue 14, steps 4–6) ----
+
+/// Who reads: the user, and whether a role of theirs holds the explicit grant
+/// `hotline.content` (the content of every call and case). The stores turn it into SQL
+/// (hotline/store/mod.rs `call_content`, `case_content`).
+#[derive(Debug, Clone, Copy)]
+pub struct Reader {
+    pub user_id: i64,
+    pub content_all: bool,
+}
+
+/// The follow-up schedule of a high-risk case: 1 day, 1 week, 1, 3 and 12 months.
+pub const FOLLOWUP_KINDS: [&str; 5] = ["1d", "1w", "1m", "3m", "12m"];
+pub const REFERRAL_TARGETS: [&str; 4] = ["station", "organisation", "charity", "medical"];
+pub const REFERRAL_STATES: [&str; 4] = ["pending", "accepted", "refused", "completed"];
+pub const CLOSURE_REASONS: [&str; 5] = ["resolved", "referred", "lost", "declined", "other"];
+/// Risk flags on a caller profile (codes, never free text).
+pub const FLAGS: [&str; 4] = ["suicide_risk", "frequent", "violence", "minor"];
+/// The longest a flag lasts.
+pub const MAX_FLAG_DAYS: i64 = 366;
+
+/// The due dates of the follow-ups of a case opened on `opened` (a month later is the same day
+/// of the month, or the month's last day).
+pub fn followup_schedule(opened: NaiveDate) -> Vec<(&'static str, NaiveDate)> {
+    let months = |n: u32| opened.checked_add_months(chrono::Months::new(n)).unwrap_or(opened);
+    vec![
+        ("1d", opened + chrono::Duration::days(1)),
+        ("1w", opened + chrono::Duration::days(7)),
+        ("1m", months(1)),
+        ("3m", months(3)),
+        ("12m", months(12)),
+    ]
+}
+
+/// Whether a referral may move from state `from` to `to`: 待接收 → 已接收 / 已拒绝, 已接收 → 已完成.
+pub fn referral_step(from: &str, to: &str) -> bool {
+    matches!((from, to), ("pending", "accepted") | ("pending", "refused") | ("accepted", "completed"))
+}
+
+/// `HH:MM` as minutes from midnight; `24:00` is the end of the day.
+pub fn parse_minute(typed: &str) -> Option<i32> {
+    let (h, m) = typed.trim().split_once(':')?;
+    let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
+    let v = h * 60 + m;
+    ((0..60).contains(&m) && (0..=1440).contains(&v)).then_some(v)
+}
+
+pub fn minute_text(m: i32) -> String {
+    format!("{:02}:{:02}", m / 60, m % 60)
+}
+
+fn date_of(typed: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(typed.trim(), "%Y-%m-%d").ok()
+}
+
+fn id_of(typed: &str) -> Result<Option<i64>, ()> {
+    match typed.trim() {
+        "" => Ok(None),
+        t => t.parse::<i64>().map(Some).map_err(|_| ()),
+    }
+}
+
+/// A roster entry as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CounsellorForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub user_id: String,
+    #[serde(default)]
+    pub worker_id: String,
+    #[serde(default)]
+    pub is_supervisor: String,
+    #[serde(default)]
+    pub supervisor_id: String,
+    #[serde(default)]
+    pub joined_on: String,
+    #[serde(default)]
+    pub active: String,
+    #[serde(default)]
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CounsellorInput {
+    pub name: String,
+    pub user_id: Option<i64>,
+    pub worker_id: Option<i64>,
+    pub is_supervisor: bool,
+    pub supervisor_id: Option<i64>,
+    pub joined_on: NaiveDate,
+    pub active: bool,
+}
+
+impl CounsellorForm {
+    pub fn validate(&self) -> Result<CounsellorInput, Problems> {
+        let mut errs = Problems::default();
+        let name = self.name.trim().to_string();
+        if name.is_empty() {
+            errs.push(("name", "common.required", ""));
+        } else if name.chars().count() > 50 {
+            errs.push(("name", "hotline.error.text_long", ""));
+        }
+        let joined = date_of(&self.joined_on);
+        if joined.is_none() {
+            let key = if self.joined_on.trim().is_empty() { "common.required" } else { "hotline.error.date" };
+            errs.push(("joined_on", key, ""));
+        }
+        let user_id = id_of(&self.user_id);
+        let worker_id = id_of(&self.worker_id);
+        let supervisor_id = id_of(&self.supervisor_id);
+        for (f, v) in [("user_id", &user_id), ("worker_id", &worker_id), ("supervisor_id", &supervisor_id)] {
+            if v.is_err() {
+                errs.push((f, "hotline.error.choice", ""));
+            }
+        }
+        match (joined, user_id, worker_id, supervisor_id) {
+            (Some(joined_on), Ok(user_id), Ok(worker_id), Ok(supervisor_id)) if errs.is_empty() => {
+                Ok(CounsellorInput {
+                    name,
+                    user_id,
+                    worker_id,
+                    is_supervisor: self.is_supervisor == "yes",
+                    supervisor_id,
+                    joined_on,
+                    active: self.active == "yes",
+                })
+            }
+            _ => Err(errs),
+        }
+    }
+}
+
+/// A shift as typed: the day, `HH:MM` start and end, the supervisor on duty and the
+/// counsellors (roster ids).
+#[derive(Debug, Clone, Default)]
+pub struct ShiftForm {
+    pub day: String,
+    pub start: String,
+    pub end: String,
+    pub supervisor_id: String,
+    pub counsellors: Vec<String>,
+    pub version: String,
+}
+
+impl ShiftForm {
+    /// From the posted pairs (the counsellors are repeated `counsellor` fields).
+    pub fn from_pairs(pairs: &[(String, String)]) -> ShiftForm {
+        let mut f = ShiftForm::default();
+        for (k, v) in pairs {
+            match k.as_str() {
+                "day" => f.day = v.clone(),
+                "start" => f.start = v.clone(),
+                "end" => f.end = v.clone(),
+                "supervisor_id" => f.supervisor_id = v.clone(),
+                "counsellor" => f.counsellors.push(v.clone()),
+                "version" => f.version = v.clone(),
+                _ => {}
+            }
+        }
+        f
+    }
+    pub fn has(&self, id: &i64) -> bool {
+        self.counsellors.iter().any(|c| c.trim() == id.to_string())
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ShiftInput {
+    pub day: NaiveDate,
+    pub start_minute: i32,
+    pub end_minute: i32,
+    pub supervisor_id: i64,
+    pub counsellors: Vec<i64>,
+}
+
+impl ShiftForm {
+    pub fn validate(&self) -> Result<ShiftInput, Problems> {
+        let mut errs = Problems::default();
+        let day = date_of(&self.day);
+        if day.is_none() {
+            let key = if self.day.trim().is_empty() { "common.required" } else { "hotline.error.date" };
+            errs.push(("day", key, ""));
+        }
+        let start = parse_minute(&self.start);
+        let end = parse_minute(&self.end);
+        if start.is_none() {
+            errs.push(("start", "hotline.error.minute", ""));
+        }
+        if end.is_none() {
+            errs.push(("end", "hotline.error.minute", ""));
+        }
+        if let (Some(s), Some(e)) = (start, end) {
+            if e <= s {
+                errs.push(("end", "hotline.error.end_before_start", ""));
+            }
+        }
+        let supervisor = self.supervisor_id.trim().parse::<i64>().ok();
+        if supervisor.is_none() {
+            errs.push(("supervisor_id", "common.required", ""));
+        }
+        let mut counsellors = Vec::new();
+        for c in &self.counsellors {
+            match c.trim().parse::<i64>() {
+                Ok(id) if !counsellors.contains(&id) => counsellors.push(id),
+                Ok(_) => {}
+                Err(_) => errs.push(("counsellor", "hotline.error.choice", "")),
+            }
+        }
+        if counsellors.is_empty() {
+            errs.push(("counsellor", "hotline.error.no_counsellor", ""));
+        }
+        match (day, start, end, supervisor) {
+            (Some(day), Some(start_minute), Some(end_minute), Some(supervisor_id)) if errs.is_empty() => {
+                Ok(ShiftInput { day, start_minute, end_minute, supervisor_id, counsellors })
+            }
+            _ => Err(errs),
+        }
+    }
+}
+
+/// The free text of a case, as typed (assessment and plan).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CaseTextForm {
+    #[serde(default)]
+    pub assessment: String,
+    #[serde(default)]
+    pub plan: String,
+    #[serde(default)]
+    pub version: String,
+}
+
+impl CaseTextForm {
+    pub fn check(&self) -> Problems {
+        let mut errs = Problems::default();
+        if self.assessment.chars().count() > MAX_TEXT {
+            errs.push(("assessment", "hotline.error.text_long", ""));
+        }
+        if self.plan.chars().count() > MAX_TEXT {
+            errs.push(("plan", "hotline.error.text_long", ""));
+        }
+        errs
+    }
+}
+
+/// A referral as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ReferralForm {
+    #[serde(default)]
+    pub target_kind: String,
+    #[serde(default)]
+    pub target_unit_id: String,
+    #[serde(default)]
+    pub target_name: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReferralInput {
+    pub target_kind: &'static str,
+    pub target_unit_id: Option<i64>,
+    pub target_name: String,
+    #[serde(skip)]
+    pub reason: String,
+}
+
+impl ReferralForm {
+    pub fn validate(&self) -> Result<ReferralInput, Problems> {
+        let mut errs = Problems::default();
+        let kind = pick(&REFERRAL_TARGETS, &self.target_kind);
+        if kind.is_none() {
+            errs.push(("target_kind", "common.required", ""));
+        }
+        let unit = id_of(&self.target_unit_id);
+        let name = self.target_name.trim().to_string();
+        match (kind, &unit) {
+            (_, Err(_)) => errs.push(("target_unit_id", "hotline.error.choice", "")),
+            (Some("station"), Ok(None)) => errs.push(("target_unit_id", "common.required", "")),
+            (Some(k), Ok(_)) if k != "station" && name.is_empty() => errs.push(("target_name", "common.required", "")),
+            _ => {}
+        }
+        if name.chars().count() > 100 {
+            errs.push(("target_name", "hotline.error.text_long", ""));
+        }
+        if self.reason.chars().count() > MAX_TEXT {
+            errs.push(("reason", "hotline.error.text_long", ""));
+        }
+        match (kind, unit) {
+            (Some(target_kind), Ok(u)) if errs.is_empty() => Ok(ReferralInput {
+                target_kind,
+                target_unit_id: if target_kind == "station" { u } else { None },
+                target_name: name,
+                reason: self.reason.trim().to_string(),
+            }),
+            _ => Err(errs),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -386,5 +686,29 @@ mod tests {
         assert!(e.iter().any(|p| p.1 == "hotline.error.end_before_start"));
         let low = CallForm { risk_level: "low".into(), ..f };
         assert!(low.validate(now, None).expect_err("below").iter().any(|p| p.1 == "hotline.error.risk_below_rules"));
+    }
+
+    #[test]
+    fn followups_at_one_day_one_week_one_three_and_twelve_months() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
+        let got: Vec<_> = followup_schedule(d(2022, 1, 31)).into_iter().map(|(_, on)| on).collect();
+        assert_eq!(got, vec![d(2022, 2, 1), d(2022, 2, 7), d(2022, 2, 28), d(2022, 4, 30), d(2023, 1, 31)]);
+        let kinds: Vec<_> = followup_schedule(d(2022, 5, 1)).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(kinds, FOLLOWUP_KINDS.to_vec());
+    }
+
+    #[test]
+    fn referral_states_move_one_way() {
+        assert!(referral_step("pending", "accepted") && referral_step("pending", "refused"));
+        assert!(referral_step("accepted", "completed"));
+        for (a, b) in
+            [("pending", "completed"), ("refused", "accepted"), ("completed", "pending"), ("accepted", "refused")]
+        {
+            assert!(!referral_step(a, b), "{a} → {b}");
+        }
+        assert_eq!(parse_minute("08:30"), Some(510));
+        assert_eq!(parse_minute("24:00"), Some(1440));
+        assert_eq!(parse_minute("24:01"), None);
+        assert_eq!(parse_minute("7:60"), None);
     }
 }

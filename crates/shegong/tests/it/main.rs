@@ -15,6 +15,7 @@ mod exchange;
 mod floor_plan;
 mod forms;
 mod hotline;
+mod hotline_cases;
 mod imports;
 mod indicators;
 mod input;

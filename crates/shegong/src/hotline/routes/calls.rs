@@ -1,4 +1,4 @@
-//! Pages of the hotline: the call log (list, the fast entry form, the call's page, editing).
+//! The call log: the list, the fast entry form, the call's page, editing.
 //! Every read of a call's page is audited; audit rows never hold its free text.
 
 use askama::Template;
@@ -12,8 +12,9 @@ use crate::hotline::model::{
     local_input, CallForm, CallInput, Risk, AGE_BANDS, ATTEMPTS, CHANNELS, GENDERS, IDEATIONS, OUTCOMES, PLANS,
     TIMEFRAMES,
 };
+use crate::hotline::routes::{opened, reader};
 use crate::hotline::store::{self, CallFilter, CallRow, Category};
-use crate::platform::access::{Auth, Need, Routes, Scope};
+use crate::platform::access::{Auth, Scope};
 use crate::platform::audit::{self, Actor, Event};
 use crate::platform::error::{AppError, AppResult};
 use crate::platform::once;
@@ -21,17 +22,6 @@ use crate::platform::paging::{Page, PageParams};
 use crate::platform::web::{render, render_status, see_other, set_flash, FormErrors, PageCtx, Problems};
 use crate::platform::AppState;
 use crate::units::UnitOption;
-
-pub fn routes() -> Routes {
-    Routes::new()
-        .get("/hotline/calls", Need::Perm("hotline.call_read"), call_list)
-        .get("/hotline/calls/new", Need::Perm("hotline.call_write"), call_new)
-        .post("/hotline/calls", Need::Perm("hotline.call_write"), call_create)
-        .with("id", &crate::hotline::CALL)
-        .get("/hotline/calls/{id}", Need::Perm("hotline.call_read"), call_detail)
-        .get("/hotline/calls/{id}/edit", Need::Perm("hotline.call_write"), call_edit)
-        .post("/hotline/calls/{id}", Need::Perm("hotline.call_write"), call_update)
-}
 
 /// The choices of the call form and the list's filters.
 struct Choices {
@@ -85,21 +75,25 @@ struct CallList {
     p: PageParams,
     f: CallFilter,
     page: Page<CallRow>,
+    /// Calls in reach whose content the reader may not read: shown as a count only.
+    withheld: i64,
     extra: String,
     ch: Choices,
 }
 
-async fn call_list(
+pub(super) async fn call_list(
     State(st): State<AppState>,
     c: PageCtx,
     auth: Auth,
     p: PageParams,
     Query(f): Query<CallFilter>,
 ) -> AppResult<Response> {
-    let page = store::calls(&st.db.conn, &auth.scope, &f, &p).await?;
+    let r = reader(&auth);
+    let page = store::calls(&st.db.conn, &auth.scope, &r, &f, &p).await?;
+    let withheld = store::calls_withheld(&st.db.conn, &auth.scope, &r, &f, &p).await?;
     let extra = f.query();
     let ch = choices(&st).await?;
-    render(&CallList { c, p, f, page, extra, ch })
+    render(&CallList { c, p, f, page, withheld, extra, ch })
 }
 
 #[derive(Template)]
@@ -143,7 +137,7 @@ async fn form_page(
     Ok(CallFormPage { c, id, f, computed, errors, ch: choices(st).await? })
 }
 
-async fn call_new(State(st): State<AppState>, c: PageCtx) -> AppResult<Response> {
+pub(super) async fn call_new(State(st): State<AppState>, c: PageCtx) -> AppResult<Response> {
     // The call began when the counsellor opened the form; the end is left empty (saved = ended).
     let f = CallForm {
         started_at: local_input(&Utc::now()),
@@ -176,7 +170,7 @@ async fn check_call(st: &AppState, f: &CallForm, previous: Option<Risk>) -> AppR
     Ok(input)
 }
 
-async fn call_create(
+pub(super) async fn call_create(
     State(st): State<AppState>,
     c: PageCtx,
     auth: Auth,
@@ -209,23 +203,45 @@ async fn call_create(
     Ok(see_other(&location))
 }
 
-/// Opens a sealed text for a page; `None` (shown as "cannot be opened") when the key that
-/// sealed it is not configured.
-fn opened(purpose: &str, sealed: &str) -> Option<String> {
-    if sealed.is_empty() {
-        return Some(String::new());
-    }
-    crate::platform::vault::vault().ok().and_then(|v| v.open(purpose, sealed).ok())
+/// Reads a call for a page that shows its content, and audits the read (who, which call; never
+/// the text) in its own transaction before anything is shown. A call in reach whose content the
+/// reader may not read answers its stub (shown by [`Withheld`]: its existence), audited as
+/// `read_withheld`.
+async fn read_audited(
+    st: &AppState,
+    c: &PageCtx,
+    auth: &Auth,
+    id: i64,
+    action: &str,
+) -> AppResult<Result<CallRow, store::CallStub>> {
+    let found = match store::call(&st.db.conn, &auth.scope, &reader(auth), id).await? {
+        Some(k) => Ok(k),
+        None => Err(store::call_stub(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?),
+    };
+    let (unit, action) = match &found {
+        Ok(k) => (k.unit_id, action),
+        Err(s) => (s.unit_id, "read_withheld"),
+    };
+    let tx = st.db.write().await?;
+    audit::record(&*tx, &Actor::user(auth, &c.ip), Event::new(action, "hotline_call", id).unit(unit)).await?;
+    tx.commit().await?;
+    Ok(found)
 }
 
-/// Reads a call for a page that shows its content, and audits the read (who, which call; never
-/// the text) in its own transaction before anything is shown.
-async fn read_audited(st: &AppState, c: &PageCtx, auth: &Auth, id: i64, action: &str) -> AppResult<CallRow> {
-    let k = store::call(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
-    let tx = st.db.write().await?;
-    audit::record(&*tx, &Actor::user(auth, &c.ip), Event::new(action, "hotline_call", id).unit(k.unit_id)).await?;
-    tx.commit().await?;
-    Ok(k)
+/// The page of a call whose content the reader may not read: that it exists, and when.
+#[derive(Template)]
+#[template(path = "hotline/withheld.html")]
+pub(crate) struct Withheld {
+    pub c: PageCtx,
+    pub title: String,
+    pub back: &'static str,
+    pub back_label: &'static str,
+    pub when: String,
+}
+
+fn withheld_call(c: PageCtx, s: &store::CallStub) -> AppResult<Response> {
+    let title = c.tf("hotline.call_no", &[("id", s.id.to_string().as_str())]);
+    render(&Withheld { c, title, back: "/hotline/calls", back_label: "hotline.calls_title", when: s.started_text() })
 }
 
 #[derive(Template)]
@@ -237,20 +253,57 @@ struct CallPage {
     risk_note: Option<String>,
     category: String,
     can_edit: bool,
+    /// Opening a case from the call, or joining it to an open case the user may read.
+    can_case: bool,
+    cases: Vec<store::CaseOption>,
+    /// The caller profile (with consent): earlier contacts and flags in force.
+    contacts: Vec<store::ContactRow>,
+    flags: Vec<store::FlagRow>,
+    flag_codes: [&'static str; 4],
 }
 
-async fn call_detail(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
-    let k = read_audited(&st, &c, &auth, id, "read").await?;
+pub(super) async fn call_detail(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let k = match read_audited(&st, &c, &auth, id, "read").await? {
+        Ok(k) => k,
+        Err(stub) => return withheld_call(c, &stub),
+    };
     let summary = opened(store::SUMMARY, &k.summary_cipher);
     let risk_note = opened(store::RISK_NOTE, &k.risk_note_cipher);
     let category =
         if c.is_en() && !k.category_name_en.is_empty() { k.category_name_en.clone() } else { k.category_name.clone() };
     let can_edit = auth.can("hotline.call_write");
-    render(&CallPage { c, k, summary, risk_note, category, can_edit })
+    let can_case = auth.can("hotline.case_write");
+    let cases = if can_case && k.case_id.is_none() {
+        store::open_case_options(&st.db.conn, &auth.scope, &reader(&auth)).await?
+    } else {
+        vec![]
+    };
+    let (contacts, flags) = match k.caller_id {
+        Some(caller) => (
+            store::contacts(&st.db.conn, caller, k.id).await?,
+            store::flags(&st.db.conn, caller, crate::platform::time::today()).await?,
+        ),
+        None => (vec![], vec![]),
+    };
+    let flag_codes = crate::hotline::model::FLAGS;
+    render(&CallPage { c, k, summary, risk_note, category, can_edit, can_case, cases, contacts, flags, flag_codes })
 }
 
-async fn call_edit(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
-    let k = read_audited(&st, &c, &auth, id, "read").await?;
+pub(super) async fn call_edit(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let k = match read_audited(&st, &c, &auth, id, "read").await? {
+        Ok(k) => k,
+        Err(stub) => return withheld_call(c, &stub),
+    };
     let Some(summary) = opened(store::SUMMARY, &k.summary_cipher) else {
         // Saving the form would replace a text that cannot be opened with an empty one.
         return Err(AppError::Conflict("hotline.error.sealed".into()));
@@ -280,14 +333,17 @@ async fn call_edit(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id):
     render(&form_page(&st, c, Some(id), f, FormErrors::default()).await?)
 }
 
-async fn call_update(
+pub(super) async fn call_update(
     State(st): State<AppState>,
     c: PageCtx,
     auth: Auth,
     Path(id): Path<i64>,
     Form(f): Form<CallForm>,
 ) -> AppResult<Response> {
-    let old = store::call(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
+    let Some(old) = store::call(&st.db.conn, &auth.scope, &reader(&auth), id).await? else {
+        // In reach but not theirs to read: as if it were out of reach.
+        return Err(AppError::NotFound);
+    };
     let version = crate::platform::web::form_version(&f.version)?;
     let input = match check_call(&st, &f, Some(old.risk())).await? {
         Ok(i) => i,

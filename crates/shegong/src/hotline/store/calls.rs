@@ -1,11 +1,11 @@
-//! All SQL of the hotline domain. Scoped reads take `&Scope`; free text is sealed here before it
-//! is written (platform/vault.rs), so no statement of the domain carries it in the clear.
+//! The call log's SQL.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Value};
 use serde::{Deserialize, Serialize};
 
-use crate::hotline::model::{CallInput, Risk};
+use crate::hotline::model::{CallInput, Reader, Risk};
+use crate::hotline::store::{call_content, seal};
 use crate::platform::access::Scope;
 use crate::platform::db::{insert_id, sql};
 use crate::platform::paging::{Page, PageParams};
@@ -71,6 +71,8 @@ pub struct CallRow {
     pub risk_note_cipher: String,
     pub outcome: String,
     pub follow_up: bool,
+    pub case_id: Option<i64>,
+    pub caller_id: Option<i64>,
     pub version: i32,
 }
 
@@ -91,7 +93,7 @@ impl CallRow {
 const CALL_SELECT: &str = "SELECT t.id, t.unit_id, t.counsellor_id, cu.display_name AS counsellor_name, t.started_at, \
      t.ended_at, t.duration_seconds, t.channel, t.category_id, k.name AS category_name, k.name_en AS category_name_en, \
      t.anonymous, t.age_band, t.gender, t.district_id, d.name AS district_name, t.summary_cipher, t.ideation, t.plan, \
-     t.means, t.timeframe, t.attempt, t.risk_computed, t.risk_level, t.risk_note_cipher, t.outcome, t.follow_up, t.version \
+     t.means, t.timeframe, t.attempt, t.risk_computed, t.risk_level, t.risk_note_cipher, t.outcome, t.follow_up, t.case_id, t.caller_id, t.version \
      FROM hotline_calls t JOIN users cu ON cu.id = t.counsellor_id JOIN hotline_categories k ON k.id = t.category_id \
      LEFT JOIN org_units d ON d.id = t.district_id";
 
@@ -132,16 +134,13 @@ fn day_start(typed: &str, plus_days: i64) -> Option<DateTime<Utc>> {
     crate::hotline::model::parse_local(&format!("{d}T00:00"))
 }
 
-/// The calls the caller reaches, newest first by default. Search (`q`) looks at the counsellor's
-/// name and the category only: the summary is sealed and is never searched.
-pub async fn calls<C: ConnectionTrait>(
-    c: &C,
-    scope: &Scope,
-    f: &CallFilter,
-    p: &PageParams,
-) -> Result<Page<CallRow>, DbErr> {
+/// The filters of the list as SQL, with the scope and the content rule (`readable`: the calls
+/// whose content the reader may read, else those they may not).
+fn list_where(scope: &Scope, reader: &Reader, f: &CallFilter, p: &PageParams, readable: bool) -> (String, Vec<Value>) {
     let (sf, mut vals) = call_filter(scope);
-    let mut wh = format!(" WHERE {sf}");
+    let (cf, cv) = call_content(reader);
+    vals.extend(cv);
+    let mut wh = if readable { format!(" WHERE {sf} AND {cf}") } else { format!(" WHERE {sf} AND NOT {cf}") };
     if let Some(q) = p.search() {
         let (cond, v) = crate::platform::db::contains_any(&[("cu.display_name", q), ("k.name", q), ("k.name_en", q)]);
         wh.push_str(&format!(" AND {cond}"));
@@ -170,6 +169,22 @@ pub async fn calls<C: ConnectionTrait>(
         wh.push_str(" AND t.started_at < ?");
         vals.push(t.into());
     }
+    (wh, vals)
+}
+
+const LIST_FROM: &str =
+    "FROM hotline_calls t JOIN users cu ON cu.id = t.counsellor_id JOIN hotline_categories k ON k.id = t.category_id";
+
+/// The calls the caller reaches and may read, newest first by default. Search (`q`) looks at the
+/// counsellor's name and the category only: the summary is sealed and is never searched.
+pub async fn calls<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    reader: &Reader,
+    f: &CallFilter,
+    p: &PageParams,
+) -> Result<Page<CallRow>, DbErr> {
+    let (wh, vals) = list_where(scope, reader, f, p, true);
     let order = p.order_by(
         &[("started_at", "t.started_at"), ("risk", "t.risk_level"), ("duration", "t.duration_seconds")],
         "t.id",
@@ -177,10 +192,7 @@ pub async fn calls<C: ConnectionTrait>(
     let order = if p.sort.is_none() { " ORDER BY t.started_at DESC, t.id DESC".to_string() } else { order };
     crate::platform::paging::fetch(
         c,
-        &format!(
-            "SELECT COUNT(*) FROM hotline_calls t JOIN users cu ON cu.id = t.counsellor_id \
-             JOIN hotline_categories k ON k.id = t.category_id{wh}"
-        ),
+        &format!("SELECT COUNT(*) {LIST_FROM}{wh}"),
         &format!("{CALL_SELECT}{wh}"),
         &order,
         vals,
@@ -189,21 +201,63 @@ pub async fn calls<C: ConnectionTrait>(
     .await
 }
 
-pub async fn call<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result<Option<CallRow>, DbErr> {
-    let (sf, mut vals) = call_filter(scope);
-    vals.push(id.into());
-    CallRow::find_by_statement(sql(c.get_database_backend(), &format!("{CALL_SELECT} WHERE {sf} AND t.id = ?"), vals))
-        .one(c)
-        .await
+/// How many calls matching the filters lie in the scope but are withheld from the reader: the
+/// existence of what they may not read, as a count.
+pub async fn calls_withheld<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    reader: &Reader,
+    f: &CallFilter,
+    p: &PageParams,
+) -> Result<i64, DbErr> {
+    let (wh, vals) = list_where(scope, reader, f, p, false);
+    crate::hotline::store::count(c, &format!("SELECT COUNT(*) {LIST_FROM}{wh}"), vals).await
 }
 
-fn seal(purpose: &str, text: &str) -> Result<String, DbErr> {
-    if text.is_empty() {
-        return Ok(String::new());
+/// A call with its content, when the reader may read it.
+pub async fn call<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    reader: &Reader,
+    id: i64,
+) -> Result<Option<CallRow>, DbErr> {
+    let (sf, mut vals) = call_filter(scope);
+    let (cf, cv) = call_content(reader);
+    vals.extend(cv);
+    vals.push(id.into());
+    CallRow::find_by_statement(sql(
+        c.get_database_backend(),
+        &format!("{CALL_SELECT} WHERE {sf} AND {cf} AND t.id = ?"),
+        vals,
+    ))
+    .one(c)
+    .await
+}
+
+/// What anyone who reaches a call may know of it: that it exists and when it came in.
+#[derive(Debug, Clone, Serialize, FromQueryResult)]
+pub struct CallStub {
+    pub id: i64,
+    pub unit_id: i64,
+    pub started_at: DateTime<Utc>,
+}
+
+impl CallStub {
+    pub fn started_text(&self) -> String {
+        crate::platform::time::local_minutes(&self.started_at)
     }
-    crate::platform::vault::vault()
-        .and_then(|v| v.seal_text(purpose, text))
-        .map_err(|e| DbErr::Custom(format!("sealing free text: {e}")))
+}
+
+pub async fn call_stub<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result<Option<CallStub>, DbErr> {
+    let (sf, mut vals) = call_filter(scope);
+    vals.push(id.into());
+    CallStub::find_by_statement(sql(
+        c.get_database_backend(),
+        &format!("SELECT t.id, t.unit_id, t.started_at FROM hotline_calls t WHERE {sf} AND t.id = ?"),
+        vals,
+    ))
+    .one(c)
+    .await
 }
 
 /// Records a call answered by `counsellor` (a user) in `unit_id`; the free text is sealed.
