@@ -18,6 +18,8 @@ pub struct OrgRow {
     pub id: i64,
     pub unit_id: i64,
     pub unit_name: String,
+    /// The unit's English name ('' when none).
+    pub unit_name_en: String,
     pub unit_path: String,
     pub credit_code: String,
     pub name: String,
@@ -51,7 +53,7 @@ impl OrgRow {
     }
 }
 
-pub(super) const ORG_SELECT: &str = "SELECT o.id, o.unit_id, u.name AS unit_name, u.path AS unit_path, o.credit_code, o.name, o.org_type, \
+pub(super) const ORG_SELECT: &str = "SELECT o.id, o.unit_id, u.name AS unit_name, u.name_en AS unit_name_en, u.path AS unit_path, o.credit_code, o.name, o.org_type, \
     o.department_id, d.name AS department_name, o.registered_on, o.status, o.status_on, o.grade, o.grade_year, o.address, \
     o.legal_rep, o.business_scope, o.contact_phone, o.is_agency, \
     (SELECT COUNT(*) FROM party_org_members m JOIN party_orgs po ON po.id = m.party_org_id WHERE m.organisation_id = o.id AND po.dissolved_on IS NULL) AS party_orgs, \
