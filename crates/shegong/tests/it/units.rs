@@ -152,7 +152,7 @@ both_backends!(english_pages_name_units_in_english, |mut app: TestApp| async mov
         assert!(!r.body.contains(&option(&zh)), "{path}: and not {zh}");
     }
     // Tables: an organisation registered on the town itself, and the Party coverage by town.
-    let org = app.text("SELECT MIN(name) FROM organisations o JOIN org_units u ON u.id = o.unit_id WHERE u.path = '/320583/zhoushi/'").await;
+    let org = app.text("SELECT MIN(o.name) FROM organisations o JOIN org_units u ON u.id = o.unit_id WHERE u.path = '/320583/zhoushi/'").await;
     let list = app.get(&format!("/orgs?unit={zhoushi}&per_page=200")).await;
     let row = crate::helpers::between(&list.body, &format!("{org}</a>"), "</tr>").join("");
     assert!(row.contains(&en) && !row.contains(&zh), "{row}");
