@@ -158,6 +158,14 @@ both_backends!(english_pages_name_units_in_english, |mut app: TestApp| async mov
     assert!(row.contains(&en) && !row.contains(&zh), "{row}");
     let coverage = app.get("/party/coverage").await;
     assert!(coverage.body.contains(&format!(">{en}</a>")), "coverage lines name the towns in English");
+    // An organisation's competent department, where it has an English name.
+    let org = app.scalar("SELECT MIN(id) FROM organisations WHERE department_id IS NOT NULL").await;
+    app.exec(&format!(
+        "UPDATE departments SET name_en = 'Test Bureau of Education' WHERE id = (SELECT department_id FROM organisations WHERE id = {org})"
+    ))
+    .await;
+    let detail = app.get(&format!("/orgs/{org}")).await;
+    assert!(detail.body.contains("<dd>Test Bureau of Education</dd>"), "the department in English");
     // A community without an English name keeps its Chinese one.
     let community = app.text("SELECT MIN(name) FROM org_units WHERE depth = 2 AND name_en = ''").await;
     let r = app.get("/orgs/new").await;
