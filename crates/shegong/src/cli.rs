@@ -15,7 +15,7 @@ use crate::platform::audit::{self, Actor, Event};
 use crate::platform::config::Config;
 use crate::platform::db::{is_postgres, sql, sqlite_path, Db};
 use crate::platform::i18n::{error_chain, Detail, Lang, Msg};
-use crate::platform::import::{Exchange, Format, ImportCtx};
+use crate::platform::import::{Exchange, ExportCtx, Format, ImportCtx};
 use crate::platform::passwords::hash_password;
 use crate::platform::telemetry;
 use crate::platform::web::random_token;
@@ -661,7 +661,8 @@ pub async fn export_file(db: &Db, kind: &str, file: &str, lang: Lang) -> anyhow:
     let Some(exchange) = Exchange::find(&all, kind).filter(|e| e.exports()) else {
         return Ok((2, unknown_kind(kind, Exchange::names(&all, false), lang)));
     };
-    let bytes = exchange.export(db, &Scope::all(), Format::of(file, None)).await?;
+    let scope = Scope::all();
+    let bytes = exchange.export(&ExportCtx::operator(db, &scope), Format::of(file, None)).await?.bytes;
     std::fs::write(file, bytes)
         .map_err(|e| Msg::new("cli.cannot_write").arg("file", file).arg("error", e.to_string()))?;
     Ok((0, Msg::new("cli.exported").arg("kind", kind).arg("file", file).render(lang)))

@@ -328,6 +328,7 @@ struct UserRow {
     display_name: String,
     unit_id: i64,
     unit_name: String,
+    unit_name_en: String,
     unit_path: String,
 }
 
@@ -345,7 +346,7 @@ pub async fn user_access<C: ConnectionTrait>(
     }
     let row = UserRow::find_by_statement(sql(
         c.get_database_backend(),
-        "SELECT u.username, u.display_name, u.unit_id, o.name AS unit_name, o.path AS unit_path \
+        "SELECT u.username, u.display_name, u.unit_id, o.name AS unit_name, o.name_en AS unit_name_en, o.path AS unit_path \
          FROM users u JOIN org_units o ON o.id = u.unit_id WHERE u.id = ?",
         vec![user_id.into()],
     ))
@@ -359,6 +360,7 @@ pub async fn user_access<C: ConnectionTrait>(
         display_name: row.display_name,
         unit_id: row.unit_id,
         unit_name: row.unit_name,
+        unit_name_en: row.unit_name_en,
         unit_path: row.unit_path,
         roles,
         permissions,

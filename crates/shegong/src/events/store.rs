@@ -14,6 +14,8 @@ pub struct EventRow {
     pub id: i64,
     pub unit_id: i64,
     pub unit_name: String,
+    /// The unit's English name ('' when none).
+    pub unit_name_en: String,
     pub kind: String,
     pub title: String,
     pub held_on: NaiveDate,
@@ -116,7 +118,7 @@ async fn years<C: ConnectionTrait>(c: &C, text: &str, vals: Vec<Value>) -> Resul
 
 const EVENT_FROM: &str = " FROM events e JOIN org_units u ON u.id = e.unit_id";
 const EVENT_SELECT: &str =
-    "SELECT e.id, e.unit_id, u.name AS unit_name, e.kind, e.title, e.held_on, e.organisers, e.summary, \
+    "SELECT e.id, e.unit_id, u.name AS unit_name, u.name_en AS unit_name_en, e.kind, e.title, e.held_on, e.organisers, e.summary, \
     e.attendees, e.hours_tenths, e.committee, e.version FROM events e JOIN org_units u ON u.id = e.unit_id";
 
 /// One event, if it lies inside the scope.
@@ -172,6 +174,8 @@ pub struct DocumentRow {
     pub id: i64,
     pub unit_id: i64,
     pub unit_name: String,
+    /// The unit's English name ('' when none).
+    pub unit_name_en: String,
     pub title: String,
     pub doc_number: String,
     pub issuer: String,
@@ -182,7 +186,7 @@ pub struct DocumentRow {
 }
 
 const DOCUMENT_SELECT: &str =
-    "SELECT d.id, d.unit_id, u.name AS unit_name, d.title, d.doc_number, d.issuer, d.issued_on, \
+    "SELECT d.id, d.unit_id, u.name AS unit_name, u.name_en AS unit_name_en, d.title, d.doc_number, d.issuer, d.issued_on, \
     d.event_id, e.title AS event_title, d.version \
     FROM documents d JOIN org_units u ON u.id = d.unit_id LEFT JOIN events e ON e.id = d.event_id";
 
@@ -270,6 +274,8 @@ pub struct HonourRow {
     pub id: i64,
     pub unit_id: i64,
     pub unit_name: String,
+    /// The unit's English name ('' when none).
+    pub unit_name_en: String,
     pub title: String,
     pub level: String,
     pub year: i32,
@@ -279,7 +285,7 @@ pub struct HonourRow {
     pub version: i32,
 }
 
-const HONOUR_SELECT: &str = "SELECT h.id, h.unit_id, u.name AS unit_name, h.title, h.level, h.year, h.awardee_kind, \
+const HONOUR_SELECT: &str = "SELECT h.id, h.unit_id, u.name AS unit_name, u.name_en AS unit_name_en, h.title, h.level, h.year, h.awardee_kind, \
     h.awardee_name, h.awarding_body, h.version FROM honours h JOIN org_units u ON u.id = h.unit_id";
 
 /// One honour, if it lies inside the scope.

@@ -68,6 +68,8 @@ impl CoverageCounts {
 pub struct CoverageLine {
     pub unit_id: Option<i64>,
     pub unit_name: String,
+    /// The unit's English name ('' when none).
+    pub unit_name_en: String,
     pub unit_path: String,
     pub counts: CoverageCounts,
     pub org_rate: f64,
@@ -86,21 +88,22 @@ pub struct Coverage {
 }
 
 /// Computes the coverage below `under` (a unit and its subtree), limited to the scope.
-/// `children` are the units one level below (id, name, path) for the per-unit lines.
+/// `children` are the units one level below (id, name, English name, path) for the per-unit lines.
 pub async fn coverage<C: ConnectionTrait>(
     c: &C,
     scope: &Scope,
     under: &str,
-    children: &[(i64, String, String)],
+    children: &[(i64, String, String, String)],
     on: NaiveDate,
 ) -> Result<Coverage, DbErr> {
     let rows = store::coverage_rows(c, scope, under, on).await?;
     let mut counts = CoverageCounts::default();
     let mut lines: Vec<CoverageLine> = children
         .iter()
-        .map(|(id, name, path)| CoverageLine {
+        .map(|(id, name, name_en, path)| CoverageLine {
             unit_id: Some(*id),
             unit_name: name.clone(),
+            unit_name_en: name_en.clone(),
             unit_path: path.clone(),
             counts: CoverageCounts::default(),
             org_rate: 0.0,
@@ -121,6 +124,7 @@ pub async fn coverage<C: ConnectionTrait>(
             CoverageLine {
                 unit_id: None,
                 unit_name: String::new(),
+                unit_name_en: String::new(),
                 unit_path: under.to_string(),
                 counts: own_level,
                 org_rate: 0.0,

@@ -6,8 +6,7 @@ use crate::orgs::model::{division_matches, OrgForm};
 use crate::orgs::store::{self, BulkOrg};
 use crate::platform::access::Scope;
 use crate::platform::audit::{self, Event};
-use crate::platform::db::Db;
-use crate::platform::import::{Exchange, ImportCtx, ImportReport, RowError};
+use crate::platform::import::{Exchange, ExportCtx, Exported, ImportCtx, ImportReport, Reader, RowError};
 use crate::platform::xlsx::{self, Cell, Choice, ColKind, Column, ColumnHelp};
 
 pub const TYPE_OPTIONS: &[Choice] = &[
@@ -241,20 +240,22 @@ pub async fn import_xlsx(ctx: &ImportCtx<'_>, bytes: &[u8]) -> anyhow::Result<Im
 /// Organisations as files: xlsx both ways.
 pub static ORGS: Exchange = Exchange {
     kind: "orgs",
+    entity: "organisation",
     columns: XLSX_COLUMNS,
     import: Some(|ctx, bytes| Box::pin(import_xlsx(ctx, bytes))),
     import_csv: None,
-    export: Some(|db, scope| Box::pin(export_all_xlsx(db, scope))),
+    export: Some(|ctx| Box::pin(export_xlsx(ctx))),
     export_csv: None,
 };
 
-/// Every organisation of a scope as xlsx (command line: an operator's export, phones in full).
-pub async fn export_all_xlsx(db: &Db, scope: &Scope) -> anyhow::Result<Vec<u8>> {
-    let rows =
-        store::list_all(&db.conn, scope, &store::OrgFilter::default(), &crate::platform::paging::PageParams::default())
-            .await?;
-    let cells: Vec<Vec<Cell>> = rows.iter().map(|o| export_row(o, true)).collect();
-    xlsx::write(XLSX_COLUMNS, &cells)
+/// The organisations of a scope (and the list's filter and search) as xlsx; phones in full for
+/// the command line's operator and for users who may reveal them, masked for others.
+pub async fn export_xlsx(ctx: &ExportCtx<'_>) -> anyhow::Result<Exported> {
+    let (f, p): (store::OrgFilter, crate::platform::paging::PageParams) = (ctx.filter()?, ctx.filter()?);
+    let rows = store::list_all(&ctx.db.conn, ctx.scope, &f, &p).await?;
+    let full = matches!(ctx.reader, Reader::Operator) || ctx.reader.user_can("orgs.contact_reveal");
+    let cells: Vec<Vec<Cell>> = rows.iter().map(|o| export_row(o, full)).collect();
+    Ok(Exported { bytes: xlsx::write(XLSX_COLUMNS, &cells)?, rows: rows.len(), full })
 }
 
 /// One organisation as a spreadsheet row; the phone is masked unless `full`.
@@ -414,8 +415,8 @@ pub async fn import_party_xlsx(ctx: &ImportCtx<'_>, bytes: &[u8]) -> anyhow::Res
 
 /// The Party organisations of a scope in the import's columns (the organisations they cover
 /// by credit code), so that the file imports back.
-pub async fn export_party_xlsx(db: &Db, scope: &Scope) -> anyhow::Result<Vec<u8>> {
-    let rows: Vec<Vec<Cell>> = store::party_export_rows(&db.conn, scope)
+pub async fn export_party_xlsx(ctx: &ExportCtx<'_>) -> anyhow::Result<Exported> {
+    let rows: Vec<Vec<Cell>> = store::party_export_rows(&ctx.db.conn, ctx.scope)
         .await?
         .into_iter()
         .map(|p| {
@@ -436,16 +437,17 @@ pub async fn export_party_xlsx(db: &Db, scope: &Scope) -> anyhow::Result<Vec<u8>
             ]
         })
         .collect();
-    xlsx::write(PARTY_COLUMNS, &rows)
+    Ok(Exported::new(xlsx::write(PARTY_COLUMNS, &rows)?, rows.len()))
 }
 
 /// Party organisations as xlsx, both ways.
 pub static PARTY_ORGS: Exchange = Exchange {
     kind: "party-orgs",
+    entity: "party_org",
     columns: PARTY_COLUMNS,
     import: Some(|ctx, bytes| Box::pin(import_party_xlsx(ctx, bytes))),
     import_csv: None,
-    export: Some(|db, scope| Box::pin(export_party_xlsx(db, scope))),
+    export: Some(|ctx| Box::pin(export_party_xlsx(ctx))),
     export_csv: None,
 };
 
@@ -516,9 +518,9 @@ pub async fn import_departments(ctx: &ImportCtx<'_>, bytes: &[u8]) -> anyhow::Re
 }
 
 /// Every competent department as xlsx, in the list's order.
-pub async fn export_departments(db: &Db, _scope: &Scope) -> anyhow::Result<Vec<u8>> {
+pub async fn export_departments(ctx: &ExportCtx<'_>) -> anyhow::Result<Exported> {
     let yes = |b: bool| Cell::Enum(if b { "yes" } else { "no" });
-    let rows: Vec<Vec<Cell>> = store::all_departments(&db.conn)
+    let rows: Vec<Vec<Cell>> = store::all_departments(&ctx.db.conn)
         .await?
         .into_iter()
         .map(|d| {
@@ -532,15 +534,16 @@ pub async fn export_departments(db: &Db, _scope: &Scope) -> anyhow::Result<Vec<u
             ]
         })
         .collect();
-    xlsx::write(DEPARTMENT_COLUMNS, &rows)
+    Ok(Exported::new(xlsx::write(DEPARTMENT_COLUMNS, &rows)?, rows.len()))
 }
 
 /// Competent departments as xlsx, both ways (the list is city-wide).
 pub static DEPARTMENTS: Exchange = Exchange {
     kind: "departments",
+    entity: "department",
     columns: DEPARTMENT_COLUMNS,
     import: Some(|ctx, bytes| Box::pin(import_departments(ctx, bytes))),
     import_csv: None,
-    export: Some(|db, scope| Box::pin(export_departments(db, scope))),
+    export: Some(|ctx| Box::pin(export_departments(ctx))),
     export_csv: None,
 };

@@ -1,7 +1,7 @@
 //! Rules of the social-organisation registry: types, statuses, grades, the unified social credit
 //! code (which must match the type and the unit's division), and Party organisations.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use cncodes::{CreditCode, CreditOrgType};
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -513,6 +513,12 @@ pub const REPORT_RESULTS: [&str; 3] = ["pass", "basic_pass", "fail"];
 /// The Party-building section: none / own Party organisation / joint branch.
 pub const REPORT_PARTY: [&str; 3] = ["none", "own", "joint"];
 
+/// The years an organisation may report on: those already ended, from its registration year
+/// (not before 2000), latest first.
+pub fn report_years(registered_on: NaiveDate, today: NaiveDate) -> Vec<i32> {
+    (registered_on.year().max(2000)..today.year()).rev().collect()
+}
+
 /// The annual report form an organisation (or the Bureau on its behalf) submits.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ReportForm {
@@ -547,7 +553,7 @@ impl ReportForm {
         let this_year: i32 = today.format("%Y").to_string().parse().unwrap_or(2100);
         let year =
             self.year.trim().parse::<i32>().ok().filter(|y| (2000..this_year).contains(y)).unwrap_or_else(|| {
-                errs.push(("year", "reports.error.year"));
+                errs.push(("year", if self.year.trim().is_empty() { "common.required" } else { "reports.error.year" }));
                 0
             });
         let submitted_on = parse_date(&self.submitted_on)

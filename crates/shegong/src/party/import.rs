@@ -2,10 +2,8 @@
 
 use crate::party::model::ActivityInput;
 use crate::party::store;
-use crate::platform::access::Scope;
 use crate::platform::audit::{self, Event};
-use crate::platform::db::Db;
-use crate::platform::import::{Exchange, ImportCtx, ImportReport, RowError};
+use crate::platform::import::{Exchange, ExportCtx, Exported, ImportCtx, ImportReport, RowError};
 use crate::platform::xlsx::{self, Cell, ColKind, Column, ColumnHelp};
 
 pub const COLUMNS: &[Column] = &[
@@ -157,8 +155,9 @@ pub async fn import_activities(ctx: &ImportCtx<'_>, bytes: &[u8]) -> anyhow::Res
 }
 
 /// Every activity of the plans in a scope, in the import's columns with the plan's title.
-pub async fn export_activities(db: &Db, scope: &Scope) -> anyhow::Result<Vec<u8>> {
-    let rows: Vec<Vec<Cell>> = store::activity_export_rows(&db.conn, scope)
+/// The activities of a scope (of one plan when the page names it) as xlsx, in the import's columns.
+pub async fn export_activities(ctx: &ExportCtx<'_>) -> anyhow::Result<Exported> {
+    let rows: Vec<Vec<Cell>> = store::activity_export_rows(&ctx.db.conn, ctx.scope, ctx.parent)
         .await?
         .into_iter()
         .map(|(a, names)| {
@@ -176,15 +175,16 @@ pub async fn export_activities(db: &Db, scope: &Scope) -> anyhow::Result<Vec<u8>
             ]
         })
         .collect();
-    xlsx::write(COLUMNS, &rows)
+    Ok(Exported::new(xlsx::write(COLUMNS, &rows)?, rows.len()))
 }
 
 /// Plan activities as xlsx, both ways.
 pub static ACTIVITIES: Exchange = Exchange {
     kind: "activities",
+    entity: "plan_activity",
     columns: COLUMNS,
     import: Some(|ctx, bytes| Box::pin(import_activities(ctx, bytes))),
     import_csv: None,
-    export: Some(|db, scope| Box::pin(export_activities(db, scope))),
+    export: Some(|ctx| Box::pin(export_activities(ctx))),
     export_csv: None,
 };

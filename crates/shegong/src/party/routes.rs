@@ -278,107 +278,23 @@ async fn activity_photo(
     Ok(see_other(&format!("/party/activities/{aid}")))
 }
 
-/// A plan's activities in scope as xlsx.
-async fn activities_export(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
-    use crate::platform::xlsx::Cell;
+/// A plan's activities in scope as xlsx: the registry's exporter (as `shegong export activities`)
+/// for this plan, in the columns its import reads.
+async fn activities_export(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     let plan = store::plan(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
-    let rows = store::activities_upto(&st.db.conn, &auth.scope, id, 100_000).await?;
-    let cells: Vec<Vec<Cell>> = rows
-        .iter()
-        .map(|a| {
-            vec![
-                Cell::Date(a.held_on),
-                Cell::Text(a.title.clone()),
-                Cell::Text(a.domain.clone()),
-                Cell::Text(a.mode.clone()),
-                Cell::Text(a.unit_name.clone()),
-                Cell::Text(a.organisers.clone()),
-                Cell::Int(a.party_orgs),
-                Cell::Int(i64::from(a.participants)),
-            ]
-        })
-        .collect();
-    let bytes = crate::platform::xlsx::write(ACTIVITY_COLUMNS, &cells)?;
-    Ok(crate::platform::web::download(bytes, &format!("{}.xlsx", plan.title), crate::platform::web::XLSX_TYPE))
+    let exchange = &crate::party::import::ACTIVITIES;
+    crate::platform::web::export_download(&st, &c, &auth, exchange, "", Some(plan.id), &plan.title).await
 }
 
-const ACTIVITY_COLUMNS: &[crate::platform::xlsx::Column] = {
-    use crate::platform::xlsx::{ColKind, Column};
-    &[
-        Column { key: "held_on", zh: "日期", en: "Date", kind: ColKind::Date, required: true },
-        Column { key: "title", zh: "活动", en: "Activity", kind: ColKind::Text, required: true },
-        Column { key: "domain", zh: "领域", en: "Domain", kind: ColKind::Text, required: true },
-        Column { key: "mode", zh: "方式", en: "Mode", kind: ColKind::Text, required: true },
-        Column { key: "unit", zh: "单位", en: "Unit", kind: ColKind::Text, required: true },
-        Column { key: "organisers", zh: "主办", en: "Organisers", kind: ColKind::Text, required: false },
-        Column {
-            key: "party_orgs",
-            zh: "参与党组织数",
-            en: "Party organisations",
-            kind: ColKind::Integer,
-            required: false,
-        },
-        Column { key: "participants", zh: "参加人数", en: "Participants", kind: ColKind::Integer, required: false },
-    ]
-};
-
-/// Party organisations in scope as xlsx.
+/// Party organisations in scope as xlsx: the registry's exporter, as `shegong export party-orgs`.
 async fn party_orgs_export(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<Response> {
-    use crate::platform::xlsx::{Cell, ColKind, Column};
-    const COLUMNS: &[Column] = &[
-        Column { key: "name", zh: "党组织名称", en: "Name", kind: ColKind::Text, required: true },
-        Column { key: "kind", zh: "类型", en: "Kind", kind: ColKind::Text, required: true },
-        Column { key: "unit", zh: "单位", en: "Unit", kind: ColKind::Text, required: true },
-        Column { key: "members", zh: "党员人数", en: "Members", kind: ColKind::Integer, required: true },
-        Column { key: "secretary", zh: "书记", en: "Secretary", kind: ColKind::Text, required: false },
-        Column { key: "established_on", zh: "成立日期", en: "Established", kind: ColKind::Date, required: true },
-        Column {
-            key: "organisations",
-            zh: "覆盖组织数",
-            en: "Organisations covered",
-            kind: ColKind::Integer,
-            required: false,
-        },
-    ];
-    let page = crate::orgs::party_orgs(
-        &st.db.conn,
-        &auth.scope,
-        "",
-        &crate::platform::paging::PageParams { per_page: Some(200), ..Default::default() },
-    )
-    .await?;
-    let mut all = page.items;
-    let mut p = 2;
-    while (all.len() as i64) < page.total {
-        let next = crate::orgs::party_orgs(
-            &st.db.conn,
-            &auth.scope,
-            "",
-            &crate::platform::paging::PageParams { per_page: Some(200), page: Some(p), ..Default::default() },
-        )
-        .await?;
-        if next.items.is_empty() {
-            break;
-        }
-        all.extend(next.items);
-        p += 1;
-    }
-    let cells: Vec<Vec<Cell>> = all
-        .iter()
-        .map(|r| {
-            vec![
-                Cell::Text(r.name.clone()),
-                Cell::Text(c.t(r.kind_key().as_str()).to_string()),
-                Cell::Text(r.unit_name.clone()),
-                Cell::Int(i64::from(r.members)),
-                Cell::Text(r.secretary.clone()),
-                Cell::Date(r.established_on),
-                Cell::Int(r.organisations),
-            ]
-        })
-        .collect();
-    let bytes = crate::platform::xlsx::write(COLUMNS, &cells)?;
-    Ok(crate::platform::web::download(bytes, &format!("{}.xlsx", c.t("party.title")), crate::platform::web::XLSX_TYPE))
+    let title = c.t("party.title");
+    crate::platform::web::export_download(&st, &c, &auth, &crate::orgs::import::PARTY_ORGS, "", None, title).await
 }
 
 #[derive(Template)]
@@ -394,7 +310,8 @@ async fn activities_template(State(st): State<AppState>, auth: Auth) -> AppResul
     use crate::party::import::{COLUMNS, HELP};
     let units = crate::units::unit_refs(&st.db, &auth.scope).await?.sheet();
     let bytes = crate::platform::xlsx::template_with(COLUMNS, HELP, &units)?;
-    Ok(crate::platform::web::download(bytes, "activities-template.xlsx", crate::platform::web::XLSX_TYPE))
+    let name = crate::platform::web::FileName::new("activities-template.xlsx", "activities-template.xlsx");
+    Ok(crate::platform::web::download(bytes, &name, crate::platform::web::XLSX_TYPE))
 }
 
 async fn activities_import_form(

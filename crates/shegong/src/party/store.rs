@@ -122,12 +122,14 @@ pub struct ActivityRow {
     pub domain: String,
     pub mode: String,
     pub unit_name: String,
+    /// The unit's English name ('' when none).
+    pub unit_name_en: String,
     pub organisers: String,
     pub participants: i32,
     pub party_orgs: i64,
 }
 
-const ACTIVITY_SELECT: &str = "SELECT a.id, a.title, a.held_on, d.name AS domain, m.name AS mode, u.name AS unit_name, a.organisers, a.participants, \
+const ACTIVITY_SELECT: &str = "SELECT a.id, a.title, a.held_on, d.name AS domain, m.name AS mode, u.name AS unit_name, u.name_en AS unit_name_en, a.organisers, a.participants, \
      (SELECT COUNT(*) FROM plan_activity_party_orgs x WHERE x.activity_id = a.id) AS party_orgs \
      FROM plan_activities a JOIN plan_domains d ON d.id = a.domain_id JOIN plan_modes m ON m.id = a.mode_id JOIN org_units u ON u.id = a.unit_id";
 
@@ -179,6 +181,8 @@ pub struct ActivityDetail {
     pub plan_title: String,
     pub unit_id: i64,
     pub unit_name: String,
+    /// The unit's English name ('' when none).
+    pub unit_name_en: String,
     pub title: String,
     pub held_on: NaiveDate,
     pub domain: String,
@@ -195,7 +199,7 @@ pub async fn activity<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Resu
     ActivityDetail::find_by_statement(sql(
         c.get_database_backend(),
         &format!(
-            "SELECT a.id, a.plan_id, p.title AS plan_title, a.unit_id, u.name AS unit_name, a.title, a.held_on, d.name AS domain, \
+            "SELECT a.id, a.plan_id, p.title AS plan_title, a.unit_id, u.name AS unit_name, u.name_en AS unit_name_en, a.title, a.held_on, d.name AS domain, \
              m.name AS mode, a.organisers, a.participants, COALESCE(a.summary, '') AS summary \
              FROM plan_activities a JOIN action_plans p ON p.id = a.plan_id JOIN plan_domains d ON d.id = a.domain_id \
              JOIN plan_modes m ON m.id = a.mode_id JOIN org_units u ON u.id = a.unit_id WHERE a.id = ? AND {sf}"
@@ -326,6 +330,8 @@ pub struct ActivityExportRow {
     pub mode: String,
     pub unit_path: String,
     pub unit_name: String,
+    /// The unit's English name ('' when none).
+    pub unit_name_en: String,
     pub organisers: String,
     pub participants: i32,
 }
@@ -340,14 +346,19 @@ struct ActivityPartyName {
 pub async fn activity_export_rows<C: ConnectionTrait>(
     c: &C,
     scope: &Scope,
+    plan: Option<i64>,
 ) -> Result<Vec<(ActivityExportRow, Vec<String>)>, DbErr> {
-    let (sf, vals) = scope.unit_filter("a.unit_id", Some("a.created_by"));
+    let (mut sf, mut vals) = scope.unit_filter("a.unit_id", Some("a.created_by"));
+    if let Some(plan) = plan {
+        sf.push_str(" AND a.plan_id = ?");
+        vals.push(plan.into());
+    }
     let b = c.get_database_backend();
     let rows = ActivityExportRow::find_by_statement(sql(
         b,
         &format!(
             "SELECT a.id, p.title AS plan, a.title, a.held_on, d.name AS domain, m.name AS mode, u.path AS unit_path, \
-             u.name AS unit_name, a.organisers, a.participants FROM plan_activities a JOIN action_plans p ON p.id = a.plan_id \
+             u.name AS unit_name, u.name_en AS unit_name_en, a.organisers, a.participants FROM plan_activities a JOIN action_plans p ON p.id = a.plan_id \
              JOIN plan_domains d ON d.id = a.domain_id JOIN plan_modes m ON m.id = a.mode_id JOIN org_units u ON u.id = a.unit_id \
              WHERE {sf} ORDER BY a.plan_id, a.held_on, a.id"
         ),

@@ -483,6 +483,8 @@ pub struct UserAccess {
     pub display_name: String,
     pub unit_id: i64,
     pub unit_name: String,
+    /// The unit's English name ('' when it has none).
+    pub unit_name_en: String,
     pub unit_path: String,
     pub roles: Vec<String>,
     pub permissions: Vec<String>,

@@ -261,6 +261,7 @@ mod tests {
             display_name: "U".into(),
             unit_id: 1,
             unit_name: "n".into(),
+            unit_name_en: String::new(),
             unit_path: "/1/".into(),
             roles: Vec::new(),
             permissions: Vec::new(),

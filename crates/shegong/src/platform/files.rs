@@ -237,7 +237,7 @@ pub async fn serve(
         read(&st.config.data_dir, &a).await.map_err(|e| AppError::Internal(anyhow::anyhow!("attachment {id}: {e}")))?;
     let mut resp = crate::platform::web::download(
         bytes,
-        &a.filename,
+        &crate::platform::web::FileName::stored(&a.filename),
         if a.is_photo() { "image/jpeg" } else { "application/octet-stream" },
     )
     .into_response();

@@ -373,18 +373,78 @@ pub struct ImportCtx<'a> {
     pub parent: Option<i64>,
 }
 
+/// Who reads an export: the command line's operator, or a signed-in user with their rights.
+#[derive(Clone, Copy)]
+pub enum Reader<'a> {
+    Operator,
+    User(&'a crate::platform::access::UserAccess),
+}
+
+impl Reader<'_> {
+    /// Whether the reader is a user holding `perm` (the operator holds no permission: what an
+    /// exporter gives the operator is its own decision).
+    pub fn user_can(&self, perm: &str) -> bool {
+        matches!(self, Reader::User(u) if u.can(perm))
+    }
+}
+
+/// What every exporter of the registry is given: the web export of a list and
+/// `shegong export KIND FILE` call the same exporter with it.
+pub struct ExportCtx<'a> {
+    pub db: &'a crate::platform::db::Db,
+    /// Only records inside this scope are written.
+    pub scope: &'a crate::platform::access::Scope,
+    /// The list page's filter as its query string (`status=normal&unit=3`), read by the domain
+    /// as its list does; empty on the command line (everything in the scope).
+    pub filter: &'a str,
+    /// The record whose rows are exported when a page names it (the plan of
+    /// `/party/plans/{id}/export.xlsx`); `None` on the command line.
+    pub parent: Option<i64>,
+    /// The language of labels written as text (not of headers, which carry both).
+    pub lang: Lang,
+    pub reader: Reader<'a>,
+}
+
+impl<'a> ExportCtx<'a> {
+    /// The command line's export: everything in `scope`, for the operator, labels in Chinese.
+    pub fn operator(db: &'a crate::platform::db::Db, scope: &'a crate::platform::access::Scope) -> ExportCtx<'a> {
+        ExportCtx { db, scope, filter: "", parent: None, lang: Lang::Zh, reader: Reader::Operator }
+    }
+
+    /// The filter read as the list page reads its query (`T` its filter struct).
+    pub fn filter<T: serde::de::DeserializeOwned>(&self) -> anyhow::Result<T> {
+        serde_urlencoded::from_str(self.filter).map_err(|_| Msg::new("error.bad_request").into())
+    }
+}
+
+/// A written export: the file, how many records it holds, and whether personal fields (phones,
+/// ID numbers) were written in full (for the audit row of a web export).
+pub struct Exported {
+    pub bytes: Vec<u8>,
+    pub rows: usize,
+    pub full: bool,
+}
+
+impl Exported {
+    pub fn new(bytes: Vec<u8>, rows: usize) -> Exported {
+        Exported { bytes, rows, full: false }
+    }
+}
+
 /// Imports a whole file (all rows or nothing).
 pub type ImportFn = for<'a> fn(&'a ImportCtx<'a>, &'a [u8]) -> BoxFut<'a, ImportReport>;
-/// Exports the records of a scope.
-pub type ExportFn = for<'a> fn(&'a crate::platform::db::Db, &'a crate::platform::access::Scope) -> BoxFut<'a, Vec<u8>>;
+/// Exports the records of a scope (and filter).
+pub type ExportFn = for<'a> fn(&'a ExportCtx<'a>) -> BoxFut<'a, Exported>;
 
 /// One kind of record that can be imported and/or exported as a file. Each domain declares its
 /// kinds in its `import.rs`; `app::exchanges()` lists them; the command line and the web import
 /// pages dispatch through the list ([`Exchange::import`], [`Exchange::export`]), so a kind is
 /// added in one place and a file gives the same report on the page and on the command line.
 pub struct Exchange {
-    /// The name on the command line (`shegong import units FILE`).
+    /// The name on the command line (`shegong import units FILE`) and of exported files.
     pub kind: &'static str,
+    /// The entity its audit rows name (`organisation`, `org_unit`…).
+    pub entity: &'static str,
     /// The columns of its files (they name the columns in the report).
     pub columns: &'static [Column],
     /// Reads an xlsx (the kit checks the content, not the file name).
@@ -424,19 +484,14 @@ impl Exchange {
         Ok(report)
     }
 
-    /// Exports the records of `scope` in `format`.
-    pub async fn export(
-        &self,
-        db: &crate::platform::db::Db,
-        scope: &crate::platform::access::Scope,
-        format: Format,
-    ) -> anyhow::Result<Vec<u8>> {
+    /// Exports the records `ctx` names in `format`.
+    pub async fn export(&self, ctx: &ExportCtx<'_>, format: Format) -> anyhow::Result<Exported> {
         let run = match format {
             Format::Xlsx => self.export,
             Format::Csv => self.export_csv,
         }
         .ok_or_else(|| unsupported_format(self.kind, format))?;
-        run(db, scope).await
+        run(ctx).await
     }
 }
 

@@ -8,6 +8,7 @@ pub mod cache;
 pub mod chart;
 pub mod config;
 pub mod db;
+pub mod download;
 pub mod error;
 pub mod figures;
 pub mod files;

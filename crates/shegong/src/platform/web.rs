@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::platform::access::CurrentUser;
+pub use crate::platform::download::{download, export_download, unit_code_of, FileName};
 use crate::platform::error::{AppError, AppResult};
 use crate::platform::i18n::{t, tf, Detail, Lang};
 
@@ -117,8 +118,9 @@ impl PageCtx {
     pub fn user_name(&self) -> &str {
         self.user.as_ref().map(|u| u.display_name.as_str()).unwrap_or("")
     }
+    /// The user's unit in the page's language (the Chinese name where it has no English one).
     pub fn unit_name(&self) -> &str {
-        self.user.as_ref().map(|u| u.unit_name.as_str()).unwrap_or("")
+        self.user.as_ref().map(|u| self.pick(&u.unit_name, &u.unit_name_en)).unwrap_or("")
     }
     /// `part` of `whole` as a percentage with one decimal ("68.0%"): the one formatter of shares
     /// on pages (see `platform::figures::percent_text`).
@@ -130,13 +132,14 @@ impl PageCtx {
     pub fn scope_label(&self) -> String {
         let Some(u) = &self.user else { return String::new() };
         let s = &u.scope;
+        let unit = self.unit_name();
         let own_path = |p: &String| *p == u.unit_path;
         if s.all {
-            self.tf("scope.all", &[("unit", &u.unit_name)])
+            self.tf("scope.all", &[("unit", unit)])
         } else if s.subtrees.len() == 1 && s.units.is_empty() && s.subtrees.iter().all(own_path) {
-            self.tf("scope.unit_and_below", &[("unit", &u.unit_name)])
+            self.tf("scope.unit_and_below", &[("unit", unit)])
         } else if s.units.len() == 1 && s.subtrees.is_empty() && s.units.iter().all(own_path) {
-            self.tf("scope.unit", &[("unit", &u.unit_name)])
+            self.tf("scope.unit", &[("unit", unit)])
         } else if s.subtrees.is_empty() && s.units.is_empty() {
             self.t(if s.own_org.is_some() { "scope.own_and_agency" } else { "scope.own" }).to_string()
         } else {
@@ -456,27 +459,6 @@ pub async fn static_asset(axum::extract::Path(name): axum::extract::Path<String>
 
 pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-/// A file download. The name may be Chinese: it is sent both as an ASCII fallback and
-/// RFC 5987-encoded.
-pub fn download(bytes: Vec<u8>, filename: &str, content_type: &'static str) -> Response {
-    let ascii: String =
-        filename.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
-    let encoded = crate::platform::access::urlencode(filename).replace('+', "%20");
-    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
-    let mut resp = (
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-        ],
-        bytes,
-    )
-        .into_response();
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
-    }
-    resp
-}
-
 /// The import page of the xlsx kit, shared by every domain's importer: the upload form, the
 /// template link, and after an upload either the count written or the problems (the first
 /// [`SHOWN_ERRORS`](crate::platform::import::SHOWN_ERRORS), the total, and the whole report as xlsx).
@@ -592,7 +574,11 @@ pub async fn import_report(
 ) -> AppResult<Response> {
     let bytes =
         crate::platform::import::load_report(&st.config.data_dir, auth.id, &token).await.ok_or(AppError::NotFound)?;
-    Ok(download(bytes, &format!("{}.xlsx", c.t("import.report_file")), XLSX_TYPE))
+    Ok(download(
+        bytes,
+        &FileName::new("import-problems.xlsx", &format!("{}.xlsx", c.t("import.report_file"))),
+        XLSX_TYPE,
+    ))
 }
 
 /// Leaves a message (a locale key) for the session's next full page, or clears it (`None`).

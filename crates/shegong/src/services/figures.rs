@@ -18,6 +18,8 @@ pub struct ServiceFigures {
     pub unit_name: String,
     /// The unit's English name (empty: none).
     pub unit_name_en: String,
+    /// The unit's code (names exported files).
+    pub unit_code: String,
     pub projects: i64,
     pub agencies: i64,
     #[schema(value_type = i64)]
@@ -57,6 +59,7 @@ pub async fn compute<C: ConnectionTrait>(
         unit_id,
         unit_name: unit_name.to_string(),
         unit_name_en: unit_name_en.to_string(),
+        unit_code: crate::platform::web::unit_code_of(unit_path).to_string(),
         projects: t.projects,
         agencies: t.agencies,
         amount_fen: t.amount_fen,

@@ -6,11 +6,9 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use crate::platform::access::Scope;
 use crate::platform::audit::{self, Event};
-use crate::platform::db::Db;
-use crate::platform::i18n::{t, Lang};
-use crate::platform::import::{Exchange, ImportCtx, ImportReport, RowError};
+use crate::platform::i18n::t;
+use crate::platform::import::{Exchange, ExportCtx, Exported, ImportCtx, ImportReport, RowError};
 use crate::platform::xlsx::{self, Cell, Choice, ColKind, Column};
 use crate::services::model::{self, check_payment, PaymentInput, ProjectInput};
 use crate::services::store::{self, ProjectRow};
@@ -395,40 +393,43 @@ pub fn payment_row(p: &ProjectRow, pay: &store::PaymentRow) -> Vec<Cell> {
 }
 
 /// Every project of a scope in the export's columns (statuses in Chinese, the platform's language).
-pub async fn export_projects(db: &Db, scope: &Scope) -> anyhow::Result<Vec<u8>> {
-    let rows = store::projects_all(&db.conn, scope, &store::ProjectFilter::default()).await?;
+pub async fn export_projects(ctx: &ExportCtx<'_>) -> anyhow::Result<Exported> {
+    let rows = store::projects_all(&ctx.db.conn, ctx.scope, &ctx.filter()?).await?;
     let cells: Vec<Vec<Cell>> =
-        rows.iter().map(|p| project_row(p, t(Lang::Zh, &format!("services.status.{}", p.status)))).collect();
-    xlsx::write(PROJECT_EXPORT_COLUMNS, &cells)
+        rows.iter().map(|p| project_row(p, t(ctx.lang, &format!("services.status.{}", p.status)))).collect();
+    Ok(Exported::new(xlsx::write(PROJECT_EXPORT_COLUMNS, &cells)?, rows.len()))
 }
 
 /// Every payment of the projects of a scope, in the import's columns.
-pub async fn export_payments(db: &Db, scope: &Scope) -> anyhow::Result<Vec<u8>> {
+pub async fn export_payments(ctx: &ExportCtx<'_>) -> anyhow::Result<Exported> {
     let mut cells = Vec::new();
-    for p in &store::projects_all(&db.conn, scope, &store::ProjectFilter::default()).await? {
-        for pay in store::payments(&db.conn, p.id).await? {
+    for p in &store::projects_all(&ctx.db.conn, ctx.scope, &ctx.filter()?).await? {
+        for pay in store::payments(&ctx.db.conn, p.id).await? {
             cells.push(payment_row(p, &pay));
         }
     }
-    xlsx::write(PAYMENT_COLUMNS, &cells)
+    let rows = cells.len();
+    Ok(Exported::new(xlsx::write(PAYMENT_COLUMNS, &cells)?, rows))
 }
 
 /// Projects: imported as planned (and signed) projects; exported with what the workflow produced.
 pub static PROJECTS: Exchange = Exchange {
     kind: "projects",
+    entity: "project",
     columns: PROJECT_COLUMNS,
     import: Some(|ctx, bytes| Box::pin(import_projects(ctx, bytes))),
     import_csv: None,
-    export: Some(|db, scope| Box::pin(export_projects(db, scope))),
+    export: Some(|ctx| Box::pin(export_projects(ctx))),
     export_csv: None,
 };
 
 /// Payments of signed projects, both ways.
 pub static PAYMENTS: Exchange = Exchange {
     kind: "payments",
+    entity: "project_payment",
     columns: PAYMENT_COLUMNS,
     import: Some(|ctx, bytes| Box::pin(import_payments(ctx, bytes))),
     import_csv: None,
-    export: Some(|db, scope| Box::pin(export_payments(db, scope))),
+    export: Some(|ctx| Box::pin(export_payments(ctx))),
     export_csv: None,
 };

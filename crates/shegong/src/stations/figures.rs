@@ -132,6 +132,7 @@ mod tests {
             id: 1,
             unit_id: 1,
             unit_name: String::new(),
+            unit_name_en: String::new(),
             unit_path: "/a/".into(),
             tier: tier.into(),
             name: String::new(),

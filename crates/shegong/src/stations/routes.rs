@@ -17,6 +17,7 @@ use crate::platform::files::{self, Attachment};
 use crate::platform::once;
 use crate::platform::time::today;
 use crate::platform::web::set_flash;
+use crate::platform::web::FileName;
 use crate::platform::web::{download, render, render_status, see_other, FormErrors, PageCtx, XLSX_TYPE};
 use crate::platform::AppState;
 use crate::stations::figures::{tiers, TierFigures};
@@ -497,5 +498,7 @@ async fn export(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult
         })
         .collect();
     let bytes = crate::platform::xlsx::write(EXPORT_COLUMNS, &cells)?;
-    Ok(download(bytes, &format!("{}.xlsx", c.t("stations.title")), XLSX_TYPE))
+    let name =
+        FileName::export_of_user(&c, "stations", crate::platform::period::this_year(), c.t("stations.title"), "xlsx");
+    Ok(download(bytes, &name, XLSX_TYPE))
 }

@@ -15,6 +15,8 @@ pub struct StationRow {
     pub id: i64,
     pub unit_id: i64,
     pub unit_name: String,
+    /// The unit's English name ('' when none).
+    pub unit_name_en: String,
     pub unit_path: String,
     pub tier: String,
     pub name: String,
@@ -72,7 +74,7 @@ impl StationRow {
     }
 }
 
-const STATION_SELECT: &str = "SELECT s.id, s.unit_id, u.name AS unit_name, u.path AS unit_path, s.tier, s.name, s.address, \
+const STATION_SELECT: &str = "SELECT s.id, s.unit_id, u.name AS unit_name, u.name_en AS unit_name_en, u.path AS unit_path, s.tier, s.name, s.address, \
     s.opened_on, s.manager, s.phone, s.description, s.party_org_id, p.name AS party_org_name, p.kind AS party_org_kind, \
     p.established_on AS party_org_established_on, p.dissolved_on AS party_org_dissolved_on, s.party_instructor, \
     (SELECT COUNT(*) FROM station_staff ss WHERE ss.station_id = s.id AND ss.from_on <= ? AND (ss.to_on IS NULL OR ss.to_on > ?)) AS staff, \
@@ -209,6 +211,8 @@ pub struct PartyOrgOption {
     pub name: String,
     pub kind: String,
     pub unit_name: String,
+    /// The unit's English name ('' when none).
+    pub unit_name_en: String,
 }
 
 /// Party organisations a station at `station_path` may name: not dissolved, at the station's
@@ -228,7 +232,7 @@ pub async fn party_org_options<C: ConnectionTrait>(
     PartyOrgOption::find_by_statement(sql(
         c.get_database_backend(),
         &format!(
-            "SELECT p.id, p.name, p.kind, u.name AS unit_name FROM party_orgs p JOIN org_units u ON u.id = p.unit_id \
+            "SELECT p.id, p.name, p.kind, u.name AS unit_name, u.name_en AS unit_name_en FROM party_orgs p JOIN org_units u ON u.id = p.unit_id \
              WHERE {sf} AND p.dissolved_on IS NULL AND u.path IN ({marks}) ORDER BY u.path DESC, p.name, p.id"
         ),
         vals,
@@ -242,6 +246,8 @@ pub struct WorkerOption {
     pub id: i64,
     pub name: String,
     pub unit_name: String,
+    /// The unit's English name ('' when none).
+    pub unit_name_en: String,
 }
 
 /// Social workers a station may take on: in the caller's scope, at the station's unit, above it
@@ -262,7 +268,7 @@ pub async fn worker_options<C: ConnectionTrait>(
     WorkerOption::find_by_statement(sql(
         c.get_database_backend(),
         &format!(
-            "SELECT w.id, w.name, u.name AS unit_name FROM social_workers w JOIN org_units u ON u.id = w.unit_id \
+            "SELECT w.id, w.name, u.name AS unit_name, u.name_en AS unit_name_en FROM social_workers w JOIN org_units u ON u.id = w.unit_id \
              WHERE {sf} AND (u.path IN ({marks}) OR u.path LIKE ?) ORDER BY u.path, w.name, w.id"
         ),
         vals,

@@ -11,7 +11,7 @@ use crate::platform::access::Scope;
 use crate::platform::audit::{self, Actor, Event};
 use crate::platform::db::Db;
 use crate::platform::i18n::{t, Lang};
-use crate::platform::import::{Exchange, ImportCtx, ImportReport, RowError};
+use crate::platform::import::{Exchange, ExportCtx, Exported, ImportCtx, ImportReport, RowError};
 use crate::platform::xlsx::{self, Cell, Choice, ColKind, Column};
 use crate::talent::model::{exam_years, LEVELS};
 use crate::talent::store;
@@ -206,27 +206,31 @@ pub async fn all_workers(db: &Db, scope: &Scope, f: &store::WorkerFilter) -> any
     Ok(rows)
 }
 
-/// The register as the command line exports it: ID numbers and phones masked (the export is a
-/// file that travels; the full numbers are revealed one record at a time, audited).
-pub async fn export_workers(db: &Db, scope: &Scope) -> anyhow::Result<Vec<u8>> {
-    let rows = all_workers(db, scope, &store::WorkerFilter::default()).await?;
-    let cells: Vec<Vec<Cell>> = rows.iter().map(|w| worker_row(w, false, Lang::Zh)).collect();
-    xlsx::write(WORKER_COLUMNS, &cells)
+/// The register of a scope (and the list's filter): ID numbers and phones in full only for a
+/// user who may reveal them; masked on the command line (the export is a file that travels; the
+/// full numbers are revealed one record at a time, audited).
+pub async fn export_workers(ctx: &ExportCtx<'_>) -> anyhow::Result<Exported> {
+    let rows = all_workers(ctx.db, ctx.scope, &ctx.filter()?).await?;
+    let full = ctx.reader.user_can("talent.pii_reveal");
+    let cells: Vec<Vec<Cell>> = rows.iter().map(|w| worker_row(w, full, ctx.lang)).collect();
+    Ok(Exported { bytes: xlsx::write(WORKER_COLUMNS, &cells)?, rows: rows.len(), full })
 }
 
 /// The register: exported only (workers are registered one by one, with their ID checked).
 pub static WORKERS: Exchange = Exchange {
     kind: "workers",
+    entity: "social_worker",
     columns: WORKER_COLUMNS,
     import: None,
     import_csv: None,
-    export: Some(|db, scope| Box::pin(export_workers(db, scope))),
+    export: Some(|ctx| Box::pin(export_workers(ctx))),
     export_csv: None,
 };
 
 /// Exam results: imported only (the register's qualifications are exported with the workers).
 pub static EXAMS: Exchange = Exchange {
     kind: "exams",
+    entity: "social_worker",
     columns: COLUMNS,
     import: Some(|ctx, bytes| Box::pin(import_exams(ctx, bytes))),
     import_csv: None,

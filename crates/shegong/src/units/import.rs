@@ -8,7 +8,7 @@ use crate::platform::access::Scope;
 use crate::platform::audit::{self, Event};
 use crate::platform::db::Db;
 use crate::platform::i18n::Msg;
-use crate::platform::import::{clean_cell, Exchange, ImportCtx, ImportReport, RowError};
+use crate::platform::import::{clean_cell, Exchange, ExportCtx, Exported, ImportCtx, ImportReport, RowError};
 use crate::platform::xlsx::{self, Cell, Choice, ColKind, Column, ColumnHelp};
 use crate::units::model::{child_path, Unit, UnitForm, UnitInput, UnitKind, UnitRefs};
 use crate::units::store;
@@ -225,8 +225,8 @@ fn parent_of(path: &str) -> String {
 
 /// Writes the units of a scope as xlsx (the same columns as the template), in tree order; each
 /// parent is named by its path and, for the reader, its name.
-pub async fn export_xlsx(db: &Db, scope: &Scope) -> anyhow::Result<Vec<u8>> {
-    let units = store::all(&db.conn, scope).await?;
+pub async fn export_xlsx(ctx: &ExportCtx<'_>) -> anyhow::Result<Exported> {
+    let units = store::all(&ctx.db.conn, ctx.scope).await?;
     let names: std::collections::HashMap<&str, &str> =
         units.iter().map(|u| (u.path.as_str(), u.name.as_str())).collect();
     let rows: Vec<Vec<Cell>> = units
@@ -251,14 +251,15 @@ pub async fn export_xlsx(db: &Db, scope: &Scope) -> anyhow::Result<Vec<u8>> {
             ]
         })
         .collect();
-    xlsx::write(XLSX_COLUMNS, &rows)
+    Ok(Exported::new(xlsx::write(XLSX_COLUMNS, &rows)?, rows.len()))
 }
 
 /// Writes the units of a scope as CSV (UTF-8 with BOM so that Excel opens it as UTF-8).
-pub async fn export_csv(db: &Db, scope: &Scope) -> anyhow::Result<Vec<u8>> {
+pub async fn export_csv(ctx: &ExportCtx<'_>) -> anyhow::Result<Exported> {
     let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
     w.write_record(COLUMNS)?;
-    let units: Vec<Unit> = store::all(&db.conn, scope).await?;
+    let units: Vec<Unit> = store::all(&ctx.db.conn, ctx.scope).await?;
+    let rows = units.len();
     for u in units {
         w.write_record([
             parent_of(&u.path).as_str(),
@@ -270,15 +271,16 @@ pub async fn export_csv(db: &Db, scope: &Scope) -> anyhow::Result<Vec<u8>> {
             &u.sort_order.to_string(),
         ])?;
     }
-    w.into_inner().map_err(|e| anyhow::anyhow!("csv: {e}"))
+    Ok(Exported::new(w.into_inner().map_err(|e| anyhow::anyhow!("csv: {e}"))?, rows))
 }
 
 /// Units as files: xlsx (the template's columns) and CSV (the column keys), both ways.
 pub static UNITS: Exchange = Exchange {
     kind: "units",
+    entity: "org_unit",
     columns: XLSX_COLUMNS,
     import: Some(|ctx, bytes| Box::pin(import_xlsx(ctx, bytes))),
     import_csv: Some(|ctx, bytes| Box::pin(import_csv(ctx, bytes))),
-    export: Some(|db, scope| Box::pin(export_xlsx(db, scope))),
-    export_csv: Some(|db, scope| Box::pin(export_csv(db, scope))),
+    export: Some(|ctx| Box::pin(export_xlsx(ctx))),
+    export_csv: Some(|ctx| Box::pin(export_csv(ctx))),
 };

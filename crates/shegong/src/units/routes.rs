@@ -14,6 +14,7 @@ use crate::platform::error::{AppError, AppResult};
 use crate::platform::import::ImportReport;
 use crate::platform::once;
 use crate::platform::paging::{Page, PageParams};
+use crate::platform::web::FileName;
 use crate::platform::web::{
     self, download, render, render_status, see_other, FormErrors, ImportPage, PageCtx, XLSX_TYPE,
 };
@@ -371,20 +372,21 @@ async fn set_active(
     Ok(see_other(&format!("/units/{id}")))
 }
 
+/// The units in scope as xlsx: the registry's exporter, as `shegong export units`.
 async fn export_xlsx(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<Response> {
-    let bytes = crate::units::import::export_xlsx(&st.db, &auth.scope).await?;
-    let tx = st.db.write().await?;
-    audit::record(&*tx, &Actor::user(&auth, &c.ip), Event::new("export", "org_unit", "xlsx").unit(auth.unit_id))
-        .await?;
-    tx.commit().await?;
-    Ok(download(bytes, &format!("{}.xlsx", c.t("units.export_name")), XLSX_TYPE))
+    let title = c.t("units.export_name");
+    crate::platform::web::export_download(&st, &c, &auth, &crate::units::import::UNITS, "", None, title).await
 }
 
 async fn template_xlsx(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<Response> {
     use crate::units::import::{unit_refs, HELP, XLSX_COLUMNS};
     let units = unit_refs(&st.db, &auth.scope).await?.sheet();
     let bytes = crate::platform::xlsx::template_with(XLSX_COLUMNS, HELP, &units)?;
-    Ok(download(bytes, &format!("{}.xlsx", c.t("units.template_name")), XLSX_TYPE))
+    Ok(download(
+        bytes,
+        &FileName::new("units-template.xlsx", &format!("{}.xlsx", c.t("units.template_name"))),
+        XLSX_TYPE,
+    ))
 }
 
 fn import_page(c: PageCtx, report: Option<ImportReport>) -> ImportPage {

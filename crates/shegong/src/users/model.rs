@@ -37,6 +37,9 @@ pub struct UserRow {
     pub display_name: String,
     pub unit_id: i64,
     pub unit_name: String,
+    /// The unit's English name ('' when none); not part of audit rows.
+    #[serde(skip)]
+    pub unit_name_en: String,
     /// Serialised masked: user rows are serialised only into audit rows.
     #[serde(serialize_with = "crate::platform::pii::ser_phone")]
     pub phone: Option<String>,

@@ -17,7 +17,7 @@ fn roles_agg(b: sea_orm::DatabaseBackend) -> &'static str {
 
 fn user_select(b: sea_orm::DatabaseBackend) -> String {
     format!(
-        "SELECT u.id, u.username, u.display_name, u.unit_id, o.name AS unit_name, u.phone, u.email, u.disabled, u.locked_until, \
+        "SELECT u.id, u.username, u.display_name, u.unit_id, o.name AS unit_name, o.name_en AS unit_name_en, u.phone, u.email, u.disabled, u.locked_until, \
          u.must_change_password, u.totp_enabled, u.last_login_at, u.version, {} AS roles, \
          u.organisation_id, g.name AS organisation_name \
          FROM users u JOIN org_units o ON o.id = u.unit_id LEFT JOIN organisations g ON g.id = u.organisation_id",

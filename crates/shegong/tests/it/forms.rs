@@ -166,3 +166,87 @@ both_backends!(organisation_page_forms_reshow_their_problems, |mut app: TestApp|
     assert_eq!(app.scalar("SELECT COUNT(*) FROM party_orgs").await, parties, "nothing written");
     assert_eq!(app.scalar("SELECT COUNT(*) FROM party_instructors").await, instructors);
 });
+
+// The annual report form and the review form on an organisation's page answered a bare 400 page
+// on a mistake (an empty or bad year, a word for a number, a fail without reasons): the page is
+// re-shown (422) with the form open, each message next to its field, and the values typed kept;
+// nothing is written.
+both_backends!(annual_report_forms_reshow_their_problems, |mut app: TestApp| async move {
+    use shegong::platform::i18n::{t, Lang};
+    // An organisation registered before last year that has not reported on last year.
+    let last_year = shegong::platform::period::this_year() - 1;
+    let id = app
+        .scalar(&format!(
+            "SELECT MIN(o.id) FROM organisations o WHERE o.status = 'normal' AND o.registered_on < '{last_year}-01-01' \
+             AND NOT EXISTS (SELECT 1 FROM annual_reports r WHERE r.organisation_id = o.id AND r.year = {last_year})"
+        ))
+        .await;
+    let reports = app.scalar("SELECT COUNT(*) FROM annual_reports").await;
+    app.login_ok("bureau").await;
+    let field_error = |body: &str| between(body, "<p class=\"field-error\">", "</p>").join(" | ");
+    let typed = [
+        ("submitted_on", ""),
+        ("party_status", "own"),
+        ("party_members", "十二"),
+        ("party_activities", "7"),
+        ("summary", "全年开展活动十二次"),
+    ];
+    for (year, year_key) in [("", "common.required"), ("20222", "reports.error.year"), ("1999", "reports.error.year")] {
+        let mut form = vec![("year", year)];
+        form.extend_from_slice(&typed);
+        let r = app.post(&format!("/orgs/{id}/reports"), &form).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "year {year:?}: {}", r.body);
+        let errors = field_error(&r.body);
+        for key in [year_key, "common.required", "reports.error.number"] {
+            assert!(errors.contains(t(Lang::Zh, key)), "year {year:?}, {key}: {errors}");
+        }
+        for kept in ["value=\"十二\"", "value=\"7\"", "全年开展活动十二次</textarea>", "value=\"own\" selected"]
+        {
+            assert!(r.body.contains(kept), "{kept} kept");
+        }
+        assert!(r.body.contains("id=\"add-report\" open"), "the form is open");
+    }
+    // A year the organisation has reported on already: said next to the year, in English too.
+    let done = app.scalar("SELECT MIN(organisation_id) FROM annual_reports").await;
+    let done_year = app.scalar(&format!("SELECT MIN(year) FROM annual_reports WHERE organisation_id = {done}")).await;
+    let before = app.scalar("SELECT COUNT(*) FROM annual_reports").await;
+    app.get("/lang/en?next=/").await;
+    let r = app
+        .post(
+            &format!("/orgs/{done}/reports"),
+            &[
+                ("year", done_year.to_string().as_str()),
+                ("submitted_on", &format!("{}-03-01", done_year + 1)),
+                ("party_status", "none"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        field_error(&r.body).contains(&t(Lang::En, "reports.error.exists").replace('\'', "&#39;")),
+        "{}",
+        field_error(&r.body)
+    );
+    assert!(r.body.contains(&format!("<option value=\"{done_year}\" selected>")), "the year kept");
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM annual_reports").await, before, "nothing written");
+    app.get("/lang/zh-CN?next=/").await;
+    // A review that fails without reasons: the message on that report's row, the result kept.
+    let rid = app.scalar("SELECT MIN(id) FROM annual_reports WHERE result IS NULL").await;
+    let org = app.scalar(&format!("SELECT organisation_id FROM annual_reports WHERE id = {rid}")).await;
+    let version = app.scalar(&format!("SELECT version FROM annual_reports WHERE id = {rid}")).await.to_string();
+    let r = app
+        .post(
+            &format!("/orgs/{org}/reports/{rid}/review"),
+            &[("result", "fail"), ("reasons", " "), ("version", version.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let row = between(&r.body, &format!("id=\"review-{rid}\""), "</form>").join("");
+    assert!(row.contains(t(Lang::Zh, "reports.error.reasons")), "{row}");
+    assert!(row.contains("value=\"fail\" selected"), "{row}");
+    assert_eq!(
+        app.scalar(&format!("SELECT COUNT(*) FROM annual_reports WHERE id = {rid} AND result IS NULL")).await,
+        1
+    );
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM annual_reports").await, reports, "nothing written");
+});

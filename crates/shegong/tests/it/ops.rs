@@ -86,8 +86,10 @@ async fn cli_backup_and_check_on_sqlite() {
     assert!(rep.committed(), "{:?}", rep.errors);
     assert_eq!(rep.created, 2);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM org_units WHERE path = '/320583/zhoushi/ok-one/room/'").await, 1);
-    let csv =
-        String::from_utf8(shegong::units::import::export_csv(&app.db, &scope).await.expect("export")).expect("utf8");
+    let exported = shegong::units::import::export_csv(&shegong::platform::import::ExportCtx::operator(&app.db, &scope))
+        .await
+        .expect("export");
+    let csv = String::from_utf8(exported.bytes).expect("utf8");
     assert!(csv.contains("/320583/zhoushi/ok-one/,room,社工室"));
 }
 

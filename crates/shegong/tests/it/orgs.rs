@@ -466,7 +466,7 @@ both_backends!(annual_reports_submission_review_and_missing_list, |mut app: Test
     assert_eq!(app.post(&format!("/orgs/{org}/reports"), &form).await.status, StatusCode::SEE_OTHER);
     assert_eq!(
         app.post(&format!("/orgs/{org}/reports"), &form).await.status,
-        StatusCode::CONFLICT,
+        StatusCode::UNPROCESSABLE_ENTITY,
         "one report per year"
     );
     assert_eq!(
@@ -476,13 +476,13 @@ both_backends!(annual_reports_submission_review_and_missing_list, |mut app: Test
         )
         .await
         .status,
-        StatusCode::BAD_REQUEST
+        StatusCode::UNPROCESSABLE_ENTITY
     );
     let rid = app.scalar(&format!("SELECT id FROM annual_reports WHERE organisation_id = {org} AND year = 2022")).await;
     let r = app
         .post(&format!("/orgs/{org}/reports/{rid}/review"), &[("result", "fail"), ("reasons", ""), ("version", "1")])
         .await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST, "a fail needs reasons");
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a fail needs reasons");
     assert!(r.body.contains("须填写理由"));
     let r = app
         .post(

@@ -125,3 +125,49 @@ both_backends!(tree_opens_with_the_first_level_loaded, |mut app: TestApp| async 
         app.logout().await;
     }
 });
+
+// Units have English names (the demo's city, districts and towns): the English interface used
+// them only on the units' own pages, and showed the Chinese names in every unit picker, in the
+// tables and in the header. Now each screen is in one language, the Chinese name standing in
+// where a unit has no English one (communities and villages).
+both_backends!(english_pages_name_units_in_english, |mut app: TestApp| async move {
+    let (zh, en) = (
+        app.text("SELECT name FROM org_units WHERE path = '/320583/zhoushi/'").await,
+        app.text("SELECT name_en FROM org_units WHERE path = '/320583/zhoushi/'").await,
+    );
+    assert!(!en.is_empty());
+    let zhoushi = app.unit_id("/320583/zhoushi/").await;
+    let option = |name: &str| format!(">　{name}</option>");
+    app.login_ok("bureau").await;
+    let pickers = ["/orgs", "/orgs/new", "/events/new", "/talent/workers/new", "/party/coverage"];
+    for path in pickers {
+        let r = app.get(path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert!(r.body.contains(&option(&zh)), "{path}: the Chinese page's picker: {}", r.body);
+    }
+    app.get("/lang/en?next=/").await;
+    for path in pickers {
+        let r = app.get(path).await;
+        assert!(r.body.contains(&option(&en)), "{path}: the English page's picker names {en}");
+        assert!(!r.body.contains(&option(&zh)), "{path}: and not {zh}");
+    }
+    // Tables: an organisation registered on the town itself, and the Party coverage by town.
+    let org = app.text("SELECT MIN(o.name) FROM organisations o JOIN org_units u ON u.id = o.unit_id WHERE u.path = '/320583/zhoushi/'").await;
+    let list = app.get(&format!("/orgs?unit={zhoushi}&per_page=200")).await;
+    let row = crate::helpers::between(&list.body, &format!("{org}</a>"), "</tr>").join("");
+    assert!(row.contains(&en) && !row.contains(&zh), "{row}");
+    let coverage = app.get("/party/coverage").await;
+    assert!(coverage.body.contains(&format!(">{en}</a>")), "coverage lines name the towns in English");
+    // An organisation's competent department, where it has an English name.
+    let org = app.scalar("SELECT MIN(id) FROM organisations WHERE department_id IS NOT NULL").await;
+    app.exec(&format!(
+        "UPDATE departments SET name_en = 'Test Bureau of Education' WHERE id = (SELECT department_id FROM organisations WHERE id = {org})"
+    ))
+    .await;
+    let detail = app.get(&format!("/orgs/{org}")).await;
+    assert!(detail.body.contains("<dd>Test Bureau of Education</dd>"), "the department in English");
+    // A community without an English name keeps its Chinese one.
+    let community = app.text("SELECT MIN(name) FROM org_units WHERE depth = 2 AND name_en = ''").await;
+    let r = app.get("/orgs/new").await;
+    assert!(r.body.contains(&format!("　　{community}</option>")), "{community} falls back to Chinese");
+});

@@ -20,6 +20,7 @@ use crate::platform::import::ImportReport;
 use crate::platform::once;
 use crate::platform::paging::{Page, PageParams};
 use crate::platform::time::today;
+use crate::platform::web::FileName;
 use crate::platform::web::{
     self, download, render, render_status, see_other, FormErrors, ImportPage, PageCtx, XLSX_TYPE,
 };
@@ -375,12 +376,16 @@ pub async fn resolve_coverage(st: &AppState, auth: &Auth, q: &CoverageQuery) -> 
             units::get(&st.db.conn, first.id).await?.ok_or(AppError::NotFound)?
         }
     };
-    let children: Vec<(i64, String, String)> =
-        units::children(&st.db.conn, &auth.scope, unit.id).await?.into_iter().map(|u| (u.id, u.name, u.path)).collect();
+    let children: Vec<(i64, String, String, String)> = units::children(&st.db.conn, &auth.scope, unit.id)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name, u.name_en, u.path))
+        .collect();
     let mut cov = figures::coverage(&st.db.conn, &auth.scope, &unit.path, &children, on).await?;
     for l in &mut cov.lines {
         if l.unit_id.is_none() {
             l.unit_name = unit.name.clone();
+            l.unit_name_en = unit.name_en.clone();
         }
     }
     Ok(cov)
@@ -413,7 +418,7 @@ pub(super) async fn coverage_page(
         .lines
         .iter()
         .map(|l| BarRow {
-            label: l.unit_name.clone(),
+            label: c.pick(&l.unit_name, &l.unit_name_en).to_string(),
             values: vec![l.org_rate, l.work_rate],
             texts: vec![
                 c.percent(l.counts.org_covered, l.counts.total),
@@ -449,7 +454,7 @@ pub(super) async fn party_template(State(st): State<AppState>, c: PageCtx, auth:
     use crate::orgs::import::{PARTY_COLUMNS, PARTY_HELP};
     let units = crate::units::unit_refs(&st.db, &auth.scope).await?.sheet();
     let bytes = crate::platform::xlsx::template_with(PARTY_COLUMNS, PARTY_HELP, &units)?;
-    Ok(download(bytes, &format!("{}.xlsx", c.t("party.import")), XLSX_TYPE))
+    Ok(download(bytes, &FileName::new("party-orgs-template.xlsx", &format!("{}.xlsx", c.t("party.import"))), XLSX_TYPE))
 }
 
 pub(super) async fn party_import_form(c: PageCtx) -> AppResult<Response> {

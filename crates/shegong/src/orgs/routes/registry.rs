@@ -3,14 +3,15 @@
 
 use askama::Template;
 use axum::extract::Multipart;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Form;
 use serde::Deserialize;
 
 use crate::orgs::model::{
-    division_matches, parse_date, InstructorForm, OrgForm, OrgInput, OrgStatus, OrgType, PartyForm, PartyOrgKind,
+    division_matches, parse_date, report_years, InstructorForm, OrgForm, OrgInput, OrgStatus, OrgType, PartyForm,
+    PartyOrgKind, ReportForm,
 };
 use crate::orgs::store::{
     self, ChangeRow, Department, DuplicateCandidate, InstructorRow, OrgFilter, OrgRow, PartyOrgRow, ReportRow,
@@ -22,6 +23,7 @@ use crate::platform::import::ImportReport;
 use crate::platform::once;
 use crate::platform::paging::{Page, PageParams};
 use crate::platform::time::today;
+use crate::platform::web::FileName;
 use crate::platform::web::{
     self, download, render, render_status, see_other, FormErrors, ImportPage, PageCtx, XLSX_TYPE,
 };
@@ -29,6 +31,7 @@ use crate::platform::web::{set_flash, Problems};
 use crate::platform::AppState;
 use crate::units::{self as units, UnitOption};
 
+use super::reports::ReviewForm;
 use super::{errors_from, indent};
 
 #[derive(Template)]
@@ -205,7 +208,13 @@ pub(super) struct DetailPage {
     today: String,
     party_kinds: Vec<PartyOrgKind>,
     reports: Vec<ReportRow>,
-    last_year: i32,
+    /// The years the annual report form offers (ended years since registration, latest first).
+    report_years: Vec<i32>,
+    /// The annual report form as typed (blank: the defaults) and its problems.
+    report_f: ReportForm,
+    report_errors: FormErrors,
+    /// A refused review: the report's id, the result and reasons typed, the problems.
+    review: Option<(i64, ReviewForm, FormErrors)>,
     /// The "add own Party organisation" form as typed (blank: the defaults) and its problems.
     party_f: PartyForm,
     party_errors: FormErrors,
@@ -214,10 +223,25 @@ pub(super) struct DetailPage {
     instructor_errors: FormErrors,
 }
 
+impl DetailPage {
+    /// What was typed in a refused review of report `rid` (result, reasons, messages); blank
+    /// for the other reports.
+    fn review_typed(&self, rid: &i64) -> (&str, &str, Vec<&str>) {
+        match &self.review {
+            Some((id, f, e)) if id == rid => {
+                (f.result.as_str(), f.reasons.as_str(), e.0.values().map(String::as_str).collect())
+            }
+            _ => ("", "", Vec::new()),
+        }
+    }
+}
+
 /// A form of the organisation's page that was refused: its values and problems.
 pub(super) enum Refused {
     Party(PartyForm, FormErrors),
     Instructor(InstructorForm, FormErrors),
+    Report(ReportForm, FormErrors),
+    Review(i64, ReviewForm, FormErrors),
 }
 
 pub(super) async fn detail(
@@ -242,11 +266,21 @@ pub(super) async fn detail_page(st: &AppState, c: PageCtx, o: OrgRow, refused: O
         ..PartyForm::default()
     };
     let mut instructor_f = InstructorForm { assigned_on: today.to_string(), ..InstructorForm::default() };
+    let report_years = report_years(o.registered_on, today);
+    let mut report_f = ReportForm {
+        year: report_years.first().map(|y| y.to_string()).unwrap_or_default(),
+        submitted_on: today.to_string(),
+        party_status: "none".into(),
+        ..ReportForm::default()
+    };
     let (mut party_errors, mut instructor_errors) = (FormErrors::default(), FormErrors::default());
+    let (mut report_errors, mut review) = (FormErrors::default(), None);
     let status = if refused.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     match refused {
         Some(Refused::Party(f, e)) => (party_f, party_errors) = (f, e),
         Some(Refused::Instructor(f, e)) => (instructor_f, instructor_errors) = (f, e),
+        Some(Refused::Report(f, e)) => (report_f, report_errors) = (f, e),
+        Some(Refused::Review(rid, f, e)) => review = Some((rid, f, e)),
         None => {}
     }
     let changes = store::changes(&st.db.conn, id).await?;
@@ -254,7 +288,6 @@ pub(super) async fn detail_page(st: &AppState, c: PageCtx, o: OrgRow, refused: O
     let instructors = store::instructors_of(&st.db.conn, id).await?;
     let party_kinds = vec![PartyOrgKind::Branch, PartyOrgKind::GeneralBranch, PartyOrgKind::Committee];
     let reports = store::reports_of(&st.db.conn, id).await?;
-    let last_year = today.format("%Y").to_string().parse::<i32>().unwrap_or(2023) - 1;
     render_status(
         status,
         &DetailPage {
@@ -266,7 +299,10 @@ pub(super) async fn detail_page(st: &AppState, c: PageCtx, o: OrgRow, refused: O
             today: today.to_string(),
             party_kinds,
             reports,
-            last_year,
+            report_years,
+            report_f,
+            report_errors,
+            review,
             party_f,
             party_errors,
             instructor_f,
@@ -467,35 +503,25 @@ pub(super) async fn set_status(
     Ok(see_other(&format!("/orgs/{id}")))
 }
 
-/// The registry as xlsx (phones masked unless the role may reveal them; the export is audited).
+/// The registry as xlsx, filtered as the list is: the registry's exporter, as `shegong export
+/// orgs` (phones masked unless the role may reveal them; the export is audited).
 pub(super) async fn export_xlsx(
     State(st): State<AppState>,
     c: PageCtx,
     auth: Auth,
-    p: PageParams,
-    Query(f): Query<OrgFilter>,
+    _p: PageParams,
+    Query(_f): Query<OrgFilter>,
+    RawQuery(q): RawQuery,
 ) -> AppResult<Response> {
-    let rows = store::list_all(&st.db.conn, &auth.scope, &f, &p).await?;
-    let reveal = auth.can("orgs.contact_reveal");
-    let cells: Vec<Vec<crate::platform::xlsx::Cell>> =
-        rows.iter().map(|o| crate::orgs::import::export_row(o, reveal)).collect();
-    let bytes = crate::platform::xlsx::write(crate::orgs::import::XLSX_COLUMNS, &cells)?;
-    let tx = st.db.write().await?;
-    audit::record(
-        &*tx,
-        &Actor::user(&auth, &c.ip),
-        Event::new("export", "organisation", "xlsx").unit(auth.unit_id).after(&serde_json::json!({"rows": rows.len(), "phones": if reveal { "full" } else { "masked" }, "filter": f.query_string()})),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(download(bytes, &format!("{}.xlsx", c.t("orgs.export_name")), XLSX_TYPE).into_response())
+    let title = c.t("orgs.export_name");
+    web::export_download(&st, &c, &auth, &crate::orgs::import::ORGS, q.as_deref().unwrap_or(""), None, title).await
 }
 
 pub(super) async fn template_xlsx(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<Response> {
     use crate::orgs::import::{HELP, XLSX_COLUMNS};
     let units = crate::units::unit_refs(&st.db, &auth.scope).await?.sheet();
     let bytes = crate::platform::xlsx::template_with(XLSX_COLUMNS, HELP, &units)?;
-    Ok(download(bytes, &format!("{}.xlsx", c.t("orgs.template_name")), XLSX_TYPE))
+    Ok(download(bytes, &FileName::new("orgs-template.xlsx", &format!("{}.xlsx", c.t("orgs.template_name"))), XLSX_TYPE))
 }
 
 pub(super) fn import_page(c: PageCtx, report: Option<ImportReport>) -> ImportPage {

@@ -6,7 +6,7 @@ use axum::response::Response;
 use axum::Form;
 use serde::Deserialize;
 
-use crate::orgs::model::{ReportForm, REPORT_RESULTS};
+use crate::orgs::model::{report_years, ReportForm, REPORT_RESULTS};
 use crate::orgs::store::{self, OrgRow, ReportCounts, ReportRow};
 use crate::platform::access::Auth;
 use crate::platform::audit::{self, Actor, Event};
@@ -14,11 +14,13 @@ use crate::platform::error::{AppError, AppResult};
 use crate::platform::paging::{Page, PageParams};
 use crate::platform::period::{this_year, Years};
 use crate::platform::time::today;
-use crate::platform::web::set_flash;
-use crate::platform::web::{render, see_other, PageCtx};
+use crate::platform::web::{form_version, render, see_other, set_flash, FormErrors, PageCtx};
 use crate::platform::AppState;
 
-/// Submits an organisation's annual report (one per year).
+use super::registry::{self, Refused};
+
+/// Submits an organisation's annual report (one per year). A refused report re-shows the
+/// organisation's page with the form open, the messages next to the fields and the values typed.
 pub(super) async fn report_submit(
     State(st): State<AppState>,
     c: PageCtx,
@@ -27,15 +29,27 @@ pub(super) async fn report_submit(
     Form(f): Form<ReportForm>,
 ) -> AppResult<Response> {
     let o = store::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
-    let input = f
-        .validate(today())
-        .map_err(|e| AppError::BadRequest(e.first().map(|x| x.1).unwrap_or("error.bad_request").into()))?;
-    if input.year < o.registered_on.format("%Y").to_string().parse::<i32>().unwrap_or(0) {
-        return Err(AppError::BadRequest("reports.error.year".into()));
+    let (input, mut errs) = match f.validate(today()) {
+        Ok(i) => (Some(i), Vec::new()),
+        Err(e) => (None, e),
+    };
+    if let Some(i) = &input {
+        if !report_years(o.registered_on, today()).contains(&i.year) {
+            errs.push(("year", "reports.error.year"));
+        } else if store::report_exists(&st.db.conn, id, i.year).await? {
+            errs.push(("year", "reports.error.exists"));
+        }
     }
+    let Some(input) = input.filter(|_| errs.is_empty()) else {
+        let errors = FormErrors::from_keys(&c, errs);
+        return registry::detail_page(&st, c, o, Some(Refused::Report(f, errors))).await;
+    };
     let tx = st.db.write().await?;
     if store::report_exists(&*tx, id, input.year).await? {
-        return Err(AppError::Conflict("reports.error.exists".into()));
+        // Submitted by someone else since the check above (or a second click).
+        drop(tx);
+        let errors = FormErrors::from_keys(&c, vec![("year", "reports.error.exists")]);
+        return registry::detail_page(&st, c, o, Some(Refused::Report(f, errors))).await;
     }
     let rid = store::insert_report(&*tx, id, &input, Some(auth.id)).await?;
     audit::record(
@@ -49,16 +63,18 @@ pub(super) async fn report_submit(
     Ok(see_other(&format!("/orgs/{id}")))
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub(super) struct ReviewForm {
     #[serde(default)]
-    result: String,
+    pub(super) result: String,
     #[serde(default)]
-    reasons: String,
-    version: i32,
+    pub(super) reasons: String,
+    #[serde(default)]
+    version: String,
 }
 
-/// The Bureau's review of an annual report: pass, basic pass or fail (reasons required unless pass).
+/// The Bureau's review of an annual report: pass, basic pass or fail (reasons required unless
+/// pass). A refused review re-shows the organisation's page with the message on that report's row.
 pub(super) async fn report_review(
     State(st): State<AppState>,
     c: PageCtx,
@@ -69,15 +85,20 @@ pub(super) async fn report_review(
     let o = store::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
     let before =
         store::reports_of(&st.db.conn, id).await?.into_iter().find(|r| r.id == rid).ok_or(AppError::NotFound)?;
-    if !REPORT_RESULTS.contains(&f.result.as_str()) {
-        return Err(AppError::BadRequest("reports.error.result".into()));
-    }
     let reasons: String = f.reasons.trim().chars().take(2000).collect();
-    if f.result != "pass" && reasons.is_empty() {
-        return Err(AppError::BadRequest("reports.error.reasons".into()));
+    let mut errs = Vec::new();
+    if !REPORT_RESULTS.contains(&f.result.as_str()) {
+        errs.push(("result", "reports.error.result"));
+    } else if f.result != "pass" && reasons.is_empty() {
+        errs.push(("reasons", "reports.error.reasons"));
     }
+    if !errs.is_empty() {
+        let errors = FormErrors::from_keys(&c, errs);
+        return registry::detail_page(&st, c, o, Some(Refused::Review(rid, f, errors))).await;
+    }
+    let version = form_version(&f.version)?;
     let tx = st.db.write().await?;
-    if !store::review_report(&*tx, rid, &f.result, &reasons, auth.id, today(), f.version).await? {
+    if !store::review_report(&*tx, rid, &f.result, &reasons, auth.id, today(), version).await? {
         return Err(AppError::Stale);
     }
     audit::record(

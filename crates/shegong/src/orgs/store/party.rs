@@ -15,6 +15,8 @@ pub struct PartyOrgRow {
     pub id: i64,
     pub unit_id: i64,
     pub unit_name: String,
+    /// The unit's English name ('' when none).
+    pub unit_name_en: String,
     pub name: String,
     pub kind: String,
     pub members: i32,
@@ -32,7 +34,7 @@ impl PartyOrgRow {
     }
 }
 
-const PARTY_SELECT: &str = "SELECT p.id, p.unit_id, u.name AS unit_name, p.name, p.kind, p.members, p.secretary, p.established_on, p.dissolved_on, \
+const PARTY_SELECT: &str = "SELECT p.id, p.unit_id, u.name AS unit_name, u.name_en AS unit_name_en, p.name, p.kind, p.members, p.secretary, p.established_on, p.dissolved_on, \
     p.in_action_plan, (SELECT COUNT(*) FROM party_org_members m WHERE m.party_org_id = p.id) AS organisations, p.version \
     FROM party_orgs p JOIN org_units u ON u.id = p.unit_id";
 
@@ -332,6 +334,8 @@ pub struct PartyExportRow {
     pub kind: String,
     pub unit_path: String,
     pub unit_name: String,
+    /// The unit's English name ('' when none).
+    pub unit_name_en: String,
     pub members: i32,
     pub secretary: String,
     pub established_on: NaiveDate,
@@ -346,6 +350,8 @@ struct PartyExportBase {
     kind: String,
     unit_path: String,
     unit_name: String,
+    /// The unit's English name ('' when none).
+    unit_name_en: String,
     members: i32,
     secretary: String,
     established_on: NaiveDate,
@@ -366,7 +372,7 @@ pub async fn party_export_rows<C: ConnectionTrait>(c: &C, scope: &Scope) -> Resu
     let base = PartyExportBase::find_by_statement(sql(
         b,
         &format!(
-            "SELECT p.id, p.name, p.kind, u.path AS unit_path, u.name AS unit_name, p.members, p.secretary, \
+            "SELECT p.id, p.name, p.kind, u.path AS unit_path, u.name AS unit_name, u.name_en AS unit_name_en, p.members, p.secretary, \
              p.established_on, p.in_action_plan FROM party_orgs p JOIN org_units u ON u.id = p.unit_id \
              WHERE p.dissolved_on IS NULL AND {sf} \
              AND EXISTS (SELECT 1 FROM party_org_members m WHERE m.party_org_id = p.id) ORDER BY p.established_on, p.id"
@@ -398,6 +404,7 @@ pub async fn party_export_rows<C: ConnectionTrait>(c: &C, scope: &Scope) -> Resu
             kind: p.kind,
             unit_path: p.unit_path,
             unit_name: p.unit_name,
+            unit_name_en: p.unit_name_en,
             members: p.members,
             secretary: p.secretary,
             established_on: p.established_on,

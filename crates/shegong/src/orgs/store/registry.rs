@@ -18,12 +18,16 @@ pub struct OrgRow {
     pub id: i64,
     pub unit_id: i64,
     pub unit_name: String,
+    /// The unit's English name ('' when none).
+    pub unit_name_en: String,
     pub unit_path: String,
     pub credit_code: String,
     pub name: String,
     pub org_type: String,
     pub department_id: Option<i64>,
     pub department_name: Option<String>,
+    /// The department's English name (empty or none: the Chinese one stands).
+    pub department_name_en: Option<String>,
     pub registered_on: NaiveDate,
     pub status: String,
     pub status_on: Option<NaiveDate>,
@@ -40,6 +44,15 @@ pub struct OrgRow {
 }
 
 impl OrgRow {
+    /// The competent department in `lang` ("—" when none).
+    pub fn department(&self, lang: &crate::platform::i18n::Lang) -> &str {
+        match (&self.department_name, &self.department_name_en) {
+            (Some(_), Some(en)) if *lang == crate::platform::i18n::Lang::En && !en.is_empty() => en,
+            (Some(zh), _) => zh,
+            _ => "—",
+        }
+    }
+
     pub fn phone_masked(&self) -> String {
         crate::platform::pii::phone_masked_opt(self.contact_phone.as_deref())
     }
@@ -51,8 +64,8 @@ impl OrgRow {
     }
 }
 
-pub(super) const ORG_SELECT: &str = "SELECT o.id, o.unit_id, u.name AS unit_name, u.path AS unit_path, o.credit_code, o.name, o.org_type, \
-    o.department_id, d.name AS department_name, o.registered_on, o.status, o.status_on, o.grade, o.grade_year, o.address, \
+pub(super) const ORG_SELECT: &str = "SELECT o.id, o.unit_id, u.name AS unit_name, u.name_en AS unit_name_en, u.path AS unit_path, o.credit_code, o.name, o.org_type, \
+    o.department_id, d.name AS department_name, d.name_en AS department_name_en, o.registered_on, o.status, o.status_on, o.grade, o.grade_year, o.address, \
     o.legal_rep, o.business_scope, o.contact_phone, o.is_agency, \
     (SELECT COUNT(*) FROM party_org_members m JOIN party_orgs po ON po.id = m.party_org_id WHERE m.organisation_id = o.id AND po.dissolved_on IS NULL) AS party_orgs, \
     o.version FROM organisations o JOIN org_units u ON u.id = o.unit_id LEFT JOIN departments d ON d.id = o.department_id";

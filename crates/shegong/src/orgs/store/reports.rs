@@ -16,6 +16,8 @@ pub struct ReportRow {
     pub organisation_name: String,
     pub credit_code: String,
     pub unit_name: String,
+    /// The unit's English name ('' when none).
+    pub unit_name_en: String,
     pub year: i32,
     pub submitted_on: NaiveDate,
     pub party_status: String,
@@ -37,7 +39,7 @@ impl ReportRow {
     }
 }
 
-const REPORT_SELECT: &str = "SELECT r.id, r.organisation_id, o.name AS organisation_name, o.credit_code, u.name AS unit_name, r.year, r.submitted_on, \
+const REPORT_SELECT: &str = "SELECT r.id, r.organisation_id, o.name AS organisation_name, o.credit_code, u.name AS unit_name, u.name_en AS unit_name_en, r.year, r.submitted_on, \
     r.party_status, r.party_members, r.party_activities, r.summary, r.result, r.reasons, r.reviewed_on, r.version \
     FROM annual_reports r JOIN organisations o ON o.id = r.organisation_id JOIN org_units u ON u.id = o.unit_id";
 

@@ -11,6 +11,7 @@ use crate::platform::chart::{BarChart, BarRow};
 use crate::platform::error::{AppError, AppResult};
 use crate::platform::money::Money;
 use crate::platform::period::Years;
+use crate::platform::web::FileName;
 use crate::platform::web::{download, render, PageCtx, XLSX_TYPE};
 use crate::platform::AppState;
 use crate::services::figures::{compute, Breakdown, ServiceFigures};
@@ -224,7 +225,7 @@ async fn export_xlsx(
         })
         .collect();
     let bytes = crate::platform::xlsx::write(COLUMNS, &rows)?;
-    Ok(download(bytes, &format!("{}{}-{}.xlsx", c.t("services.figures.file"), fig.unit_name, fig.year), XLSX_TYPE))
+    Ok(download(bytes, &file_name(&c, &fig, "xlsx"), XLSX_TYPE))
 }
 
 /// CSV with a UTF-8 BOM (Excel on Chinese Windows opens it correctly); money in yuan with 2 decimals.
@@ -244,9 +245,11 @@ async fn export_csv(
         w.write_record([s, l, n.to_string(), a, p]).map_err(|e| AppError::Internal(e.into()))?;
     }
     let bytes = w.into_inner().map_err(|e| AppError::Internal(anyhow::anyhow!("csv: {e}")))?;
-    Ok(download(
-        bytes,
-        &format!("{}{}-{}.csv", c.t("services.figures.file"), fig.unit_name, fig.year),
-        "text/csv; charset=utf-8",
-    ))
+    Ok(download(bytes, &file_name(&c, &fig, "csv"), "text/csv; charset=utf-8"))
+}
+
+/// `services-figures-{unit code}-{year}.{ext}`, and the localised name of the figures' unit.
+fn file_name(c: &PageCtx, fig: &ServiceFigures, ext: &str) -> FileName {
+    let unit = c.pick(&fig.unit_name, &fig.unit_name_en);
+    FileName::export("services-figures", &fig.unit_code, fig.year, c.t("services.figures.file"), unit, ext)
 }

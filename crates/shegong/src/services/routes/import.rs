@@ -1,15 +1,15 @@
 //! The xlsx import and export pages of projects and payments (the rules are in `services/import.rs`).
 
-use axum::extract::{Multipart, Query, State};
+use axum::extract::{Multipart, Query, RawQuery, State};
 use axum::response::Response;
 
 use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::error::AppResult;
 use crate::platform::import::ImportReport;
-use crate::platform::web::{self, download, render, ImportPage, PageCtx, XLSX_TYPE};
-use crate::platform::xlsx::{self, Cell};
+use crate::platform::web::{self, download, render, FileName, ImportPage, PageCtx, XLSX_TYPE};
+use crate::platform::xlsx;
 use crate::platform::AppState;
-use crate::services::import::{payment_row, project_row, PAYMENT_COLUMNS, PROJECT_COLUMNS, PROJECT_EXPORT_COLUMNS};
+use crate::services::import::{PAYMENT_COLUMNS, PROJECT_COLUMNS};
 use crate::services::store;
 
 pub fn routes() -> Routes {
@@ -62,12 +62,20 @@ async fn payments_form(c: PageCtx) -> AppResult<Response> {
 
 async fn projects_template(c: PageCtx) -> AppResult<Response> {
     let bytes = xlsx::template(PROJECT_COLUMNS)?;
-    Ok(download(bytes, &format!("{}.xlsx", c.t("services.template_projects")), XLSX_TYPE))
+    Ok(download(
+        bytes,
+        &FileName::new("projects-template.xlsx", &format!("{}.xlsx", c.t("services.template_projects"))),
+        XLSX_TYPE,
+    ))
 }
 
 async fn payments_template(c: PageCtx) -> AppResult<Response> {
     let bytes = xlsx::template(PAYMENT_COLUMNS)?;
-    Ok(download(bytes, &format!("{}.xlsx", c.t("services.template_payments")), XLSX_TYPE))
+    Ok(download(
+        bytes,
+        &FileName::new("payments-template.xlsx", &format!("{}.xlsx", c.t("services.template_payments"))),
+        XLSX_TYPE,
+    ))
 }
 
 async fn projects_upload(State(st): State<AppState>, c: PageCtx, auth: Auth, mp: Multipart) -> AppResult<Response> {
@@ -82,28 +90,22 @@ async fn projects_export(
     State(st): State<AppState>,
     c: PageCtx,
     auth: Auth,
-    Query(f): Query<store::ProjectFilter>,
+    Query(_f): Query<store::ProjectFilter>,
+    RawQuery(q): RawQuery,
 ) -> AppResult<Response> {
-    let rows = store::projects_all(&st.db.conn, &auth.scope, &f).await?;
-    let cells: Vec<Vec<Cell>> =
-        rows.iter().map(|p| project_row(p, c.t(&format!("services.status.{}", p.status)))).collect();
-    let bytes = xlsx::write(PROJECT_EXPORT_COLUMNS, &cells)?;
-    Ok(download(bytes, &format!("{}.xlsx", c.t("services.export_projects_name")), XLSX_TYPE))
+    let title = c.t("services.export_projects_name");
+    web::export_download(&st, &c, &auth, &crate::services::import::PROJECTS, q.as_deref().unwrap_or(""), None, title)
+        .await
 }
 
 async fn payments_export(
     State(st): State<AppState>,
     c: PageCtx,
     auth: Auth,
-    Query(f): Query<store::ProjectFilter>,
+    Query(_f): Query<store::ProjectFilter>,
+    RawQuery(q): RawQuery,
 ) -> AppResult<Response> {
-    let rows = store::projects_all(&st.db.conn, &auth.scope, &f).await?;
-    let mut cells = Vec::new();
-    for p in &rows {
-        for pay in store::payments(&st.db.conn, p.id).await? {
-            cells.push(payment_row(p, &pay));
-        }
-    }
-    let bytes = xlsx::write(PAYMENT_COLUMNS, &cells)?;
-    Ok(download(bytes, &format!("{}.xlsx", c.t("services.export_payments_name")), XLSX_TYPE))
+    let title = c.t("services.export_payments_name");
+    web::export_download(&st, &c, &auth, &crate::services::import::PAYMENTS, q.as_deref().unwrap_or(""), None, title)
+        .await
 }

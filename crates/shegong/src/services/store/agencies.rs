@@ -77,6 +77,8 @@ pub struct TrackRow {
     pub year: i32,
     pub title: String,
     pub unit_name: String,
+    /// The unit's English name ('' when none).
+    pub unit_name_en: String,
     pub amount_fen: Money,
     pub status: String,
     pub ends_on: NaiveDate,
@@ -108,7 +110,7 @@ pub async fn track_record<C: ConnectionTrait>(c: &C, scope: &Scope, agency: i64)
     vals.push(agency.into());
     TrackRow::find_by_statement(sql(
         c.get_database_backend(),
-        &format!("SELECT p.id AS project_id, p.year, p.title, u.name AS unit_name, p.amount_fen, p.status, p.ends_on, \
+        &format!("SELECT p.id AS project_id, p.year, p.title, u.name AS unit_name, u.name_en AS unit_name_en, p.amount_fen, p.status, p.ends_on, \
          CASE WHEN {pf} THEN 1 ELSE 0 END = 1 AS visible, \
          (SELECT MAX(t.happened_on) FROM project_transitions t WHERE t.project_id = p.id AND t.to_status = 'closed') AS closed_on, \
          (SELECT e.score FROM project_evaluations e WHERE e.project_id = p.id AND e.kind = 'midterm' ORDER BY e.id DESC LIMIT 1) AS midterm_score, \

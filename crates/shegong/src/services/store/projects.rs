@@ -17,6 +17,8 @@ pub struct ProjectRow {
     pub id: i64,
     pub unit_id: i64,
     pub unit_name: String,
+    /// The unit's English name ('' when none).
+    pub unit_name_en: String,
     pub unit_path: String,
     pub year: i32,
     pub title: String,
@@ -64,7 +66,7 @@ impl ProjectRow {
 }
 
 const PROJECT_SELECT: &str =
-    "SELECT p.id, p.unit_id, u.name AS unit_name, u.path AS unit_path, p.year, p.title, p.category_id, \
+    "SELECT p.id, p.unit_id, u.name AS unit_name, u.name_en AS unit_name_en, u.path AS unit_path, p.year, p.title, p.category_id, \
     k.name AS category_name, p.agency_id, o.name AS agency_name, p.contract_no, p.amount_fen, \
     (SELECT SUM_INT(pp.amount_fen) FROM project_payments pp WHERE pp.project_id = p.id) AS paid_fen, \
     p.starts_on, p.ends_on, p.status, p.on_hold, p.description, p.created_by, p.version \
@@ -417,6 +419,8 @@ pub async fn insert_transition<C: ConnectionTrait>(
 pub struct BuyerOption {
     pub id: i64,
     pub name: String,
+    /// The English name ('' when none).
+    pub name_en: String,
     pub depth: i32,
 }
 
@@ -431,6 +435,6 @@ pub async fn buyer_units<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec
     .await?;
     Ok(crate::units::in_tree_order(rows)
         .into_iter()
-        .map(|r| BuyerOption { id: r.id, name: r.name, depth: r.depth })
+        .map(|r| BuyerOption { id: r.id, name: r.name, name_en: r.name_en, depth: r.depth })
         .collect())
 }

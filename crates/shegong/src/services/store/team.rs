@@ -87,6 +87,8 @@ pub struct WorkerOption {
     pub id: i64,
     pub name: String,
     pub unit_name: String,
+    /// The unit's English name ('' when none).
+    pub unit_name_en: String,
     pub employer: Option<String>,
 }
 
@@ -101,7 +103,7 @@ pub async fn worker_options<C: ConnectionTrait>(
     WorkerOption::find_by_statement(sql(
         c.get_database_backend(),
         &format!(
-            "SELECT w.id, w.name, u.name AS unit_name, o.name AS employer FROM social_workers w JOIN org_units u ON u.id = w.unit_id \
+            "SELECT w.id, w.name, u.name AS unit_name, u.name_en AS unit_name_en, o.name AS employer FROM social_workers w JOIN org_units u ON u.id = w.unit_id \
              LEFT JOIN organisations o ON o.id = w.employer_org_id WHERE {sf} \
              ORDER BY CASE WHEN w.employer_org_id = ? THEN 0 ELSE 1 END, w.name, w.id LIMIT 500"
         ),

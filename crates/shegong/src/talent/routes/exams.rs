@@ -12,6 +12,7 @@ use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::audit::Actor;
 use crate::platform::error::{AppError, AppResult};
 use crate::platform::web::set_flash;
+use crate::platform::web::FileName;
 use crate::platform::web::{download, render, render_status, see_other, PageCtx, XLSX_TYPE};
 use crate::platform::AppState;
 
@@ -50,7 +51,7 @@ impl ExamsPage {
 
 async fn exams_template() -> AppResult<Response> {
     let bytes = crate::platform::xlsx::template(crate::talent::import::COLUMNS)?;
-    Ok(download(bytes, "exam-results-template.xlsx", XLSX_TYPE))
+    Ok(download(bytes, &FileName::new("exams-template.xlsx", "exam-results-template.xlsx"), XLSX_TYPE))
 }
 
 async fn exams_form(c: PageCtx, auth: Auth) -> AppResult<Response> {

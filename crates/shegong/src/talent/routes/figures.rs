@@ -6,6 +6,7 @@ use axum::response::Response;
 
 use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::error::AppResult;
+use crate::platform::web::FileName;
 use crate::platform::web::{download, render, PageCtx, XLSX_TYPE};
 use crate::platform::AppState;
 use crate::talent::store::{self};
@@ -86,15 +87,19 @@ async fn figures_export(
     ];
     for (title, level, n) in &fig.awards {
         rows.push(vec![
-            Cell::Text(format!("{title}（{}）", c.t(format!("honours.level.{level}").as_str()))),
+            Cell::Text(format!("{title}{}", c.paren(c.t(format!("honours.level.{level}").as_str())))),
             Cell::Int(*n),
         ]);
     }
     for (key, fen) in [("fund.in", fund.in_fen), ("fund.out", fund.out_fen), ("fund.closing", fund.closing_fen)] {
-        rows.push(vec![Cell::Text(format!("{}（{}）", c.t(key), c.t("fund.fen"))), Cell::Int(fen.fen())]);
+        rows.push(vec![Cell::Text(format!("{}{}", c.t(key), c.paren(c.t("fund.fen")))), Cell::Int(fen.fen())]);
     }
     let bytes = crate::platform::xlsx::write(COLUMNS, &rows)?;
-    Ok(download(bytes, &format!("{}{year}.xlsx", c.t("workers.figures")), XLSX_TYPE))
+    Ok(download(
+        bytes,
+        &FileName::export_of_user(&c, "talent-figures", year, c.t("workers.figures"), "xlsx"),
+        XLSX_TYPE,
+    ))
 }
 
 impl FiguresPage {

@@ -14,6 +14,7 @@ use crate::platform::once;
 use crate::platform::paging::{Page, PageParams};
 use crate::platform::time::today;
 use crate::platform::web::set_flash;
+use crate::platform::web::FileName;
 use crate::platform::web::{download, render, render_status, see_other, FormErrors, PageCtx, XLSX_TYPE};
 use crate::platform::AppState;
 use crate::talent::model::EntryForm;
@@ -239,5 +240,9 @@ async fn statement(
         Cell::Fen(totals.closing_fen.fen()),
     ]);
     let bytes = crate::platform::xlsx::write(COLUMNS, &rows)?;
-    Ok(download(bytes, &format!("{}{year}.xlsx", c.t("fund.statement_name")), XLSX_TYPE))
+    Ok(download(
+        bytes,
+        &FileName::export_of_user(&c, "talent-fund", year, c.t("fund.statement_name"), "xlsx"),
+        XLSX_TYPE,
+    ))
 }

@@ -1,7 +1,7 @@
 //! The register of social workers: list, registration, profile, reveal, editing and export.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
@@ -13,7 +13,7 @@ use crate::platform::once;
 use crate::platform::paging::{Page, PageParams};
 use crate::platform::time::today;
 use crate::platform::web::set_flash;
-use crate::platform::web::{download, render, render_status, see_other, FormErrors, PageCtx, XLSX_TYPE};
+use crate::platform::web::{render, render_status, see_other, FormErrors, PageCtx};
 use crate::platform::AppState;
 use crate::talent::model::WorkerForm;
 use crate::talent::store::{self};
@@ -260,30 +260,26 @@ async fn worker_update(
     Ok(see_other(&format!("/talent/workers/{id}")))
 }
 
-/// The register as xlsx: ID numbers and phones masked unless the role may reveal them, and the
-/// year of birth, never the date (a full number carries it; beside a mask it would rebuild the
-/// number); every export is audited with what it contained.
+/// The register as xlsx, filtered as the list is: the registry's exporter, as `shegong export
+/// workers`. ID numbers and phones masked unless the role may reveal them, and the year of
+/// birth, never the date (a full number carries it; beside a mask it would rebuild the number);
+/// every export is audited with what it contained.
 async fn workers_export(
     State(st): State<AppState>,
     c: PageCtx,
     auth: Auth,
-    Query(f): Query<store::WorkerFilter>,
+    Query(_f): Query<store::WorkerFilter>,
+    RawQuery(q): RawQuery,
 ) -> AppResult<Response> {
-    use crate::platform::xlsx::Cell;
-    use crate::talent::import::{all_workers, worker_row, WORKER_COLUMNS};
-    let full = auth.can("talent.pii_reveal");
-    let rows = all_workers(&st.db, &auth.scope, &f).await?;
-    let cells: Vec<Vec<Cell>> = rows.iter().map(|w| worker_row(w, full, c.lang)).collect();
-    let bytes = crate::platform::xlsx::write(WORKER_COLUMNS, &cells)?;
-    let tx = st.db.write().await?;
-    audit::record(
-        &*tx,
-        &Actor::user(&auth, &c.ip),
-        Event::new("export", "social_worker", "xlsx")
-            .unit(auth.unit_id)
-            .after(&serde_json::json!({"rows": rows.len(), "pii": if full { "full" } else { "masked" }})),
+    let title = c.t("workers.title");
+    crate::platform::web::export_download(
+        &st,
+        &c,
+        &auth,
+        &crate::talent::import::WORKERS,
+        q.as_deref().unwrap_or(""),
+        None,
+        title,
     )
-    .await?;
-    tx.commit().await?;
-    Ok(download(bytes, &format!("{}.xlsx", c.t("workers.title")), XLSX_TYPE))
+    .await
 }

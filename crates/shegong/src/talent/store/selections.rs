@@ -91,6 +91,8 @@ pub struct NominationRow {
     pub worker_name: String,
     pub worker_unit_id: i64,
     pub unit_name: String,
+    /// The unit's English name ('' when none).
+    pub unit_name_en: String,
     pub nominating_unit_id: i64,
     pub reason: String,
     pub status: String,
@@ -116,7 +118,7 @@ pub async fn nominations<C: ConnectionTrait>(
     NominationRow::find_by_statement(sql(
         c.get_database_backend(),
         &format!(
-            "SELECT n.id, n.worker_id, w.name AS worker_name, w.unit_id AS worker_unit_id, u.name AS unit_name, n.nominating_unit_id, n.reason, n.status, \
+            "SELECT n.id, n.worker_id, w.name AS worker_name, w.unit_id AS worker_unit_id, u.name AS unit_name, u.name_en AS unit_name_en, n.nominating_unit_id, n.reason, n.status, \
              (SELECT COUNT(*) FROM nomination_scores s WHERE s.nomination_id = n.id) AS scores, \
              (SELECT CAST(AVG(s.score) AS DOUBLE PRECISION) FROM nomination_scores s WHERE s.nomination_id = n.id) AS average \
              FROM nominations n JOIN social_workers w ON w.id = n.worker_id JOIN org_units u ON u.id = w.unit_id \

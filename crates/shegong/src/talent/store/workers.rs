@@ -18,6 +18,8 @@ pub struct WorkerRow {
     pub id: i64,
     pub unit_id: i64,
     pub unit_name: String,
+    /// The unit's English name ('' when none).
+    pub unit_name_en: String,
     pub name: String,
     pub gender: String,
     #[serde(rename = "birth_year", serialize_with = "crate::platform::pii::ser_birth_year")]
@@ -58,7 +60,7 @@ const LEVEL_RANK: &str = "CASE q.level WHEN 'senior' THEN 3 WHEN 'social_worker'
 
 fn worker_select() -> String {
     format!(
-        "SELECT w.id, w.unit_id, u.name AS unit_name, w.name, w.gender, w.birth_date, w.id_number, w.phone, w.education, \
+        "SELECT w.id, w.unit_id, u.name AS unit_name, u.name_en AS unit_name_en, w.name, w.gender, w.birth_date, w.id_number, w.phone, w.education, \
          w.employer_org_id, (SELECT o.name FROM organisations o WHERE o.id = w.employer_org_id) AS employer_name, w.version, \
          (SELECT q.level FROM qualifications q WHERE q.worker_id = w.id ORDER BY {LEVEL_RANK} DESC LIMIT 1) AS level, \
          (SELECT MAX(q.exam_year) FROM qualifications q WHERE q.worker_id = w.id) AS exam_year \

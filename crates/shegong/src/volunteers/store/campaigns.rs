@@ -25,6 +25,8 @@ pub struct CampaignRow {
     pub id: i64,
     pub unit_id: i64,
     pub unit_name: String,
+    /// The unit's English name ('' when none).
+    pub unit_name_en: String,
     pub title: String,
     pub purpose: String,
     pub starts_on: chrono::NaiveDate,
@@ -66,7 +68,7 @@ impl CampaignRow {
     }
 }
 
-const CAMPAIGN_SELECT: &str = "SELECT t.id, t.unit_id, u.name AS unit_name, t.title, t.purpose, t.starts_on, t.ends_on, \
+const CAMPAIGN_SELECT: &str = "SELECT t.id, t.unit_id, u.name AS unit_name, u.name_en AS unit_name_en, t.title, t.purpose, t.starts_on, t.ends_on, \
      t.status, t.roles, t.skills, t.max_minutes_per_day, t.max_consecutive_days, t.min_rest_minutes, t.contact, t.version, \
      (SELECT COUNT(*) FROM volunteer_signups s WHERE s.campaign_id = t.id) AS signups, \
      (SELECT COUNT(*) FROM volunteer_shifts h WHERE h.campaign_id = t.id) AS shifts \

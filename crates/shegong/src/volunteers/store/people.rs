@@ -131,6 +131,8 @@ pub struct VolunteerRow {
     pub volunteer_no: String,
     pub unit_id: i64,
     pub unit_name: String,
+    /// The unit's English name ('' when none).
+    pub unit_name_en: String,
     pub name: String,
     pub id_type: String,
     pub id_masked: String,
@@ -148,7 +150,7 @@ impl VolunteerRow {
 }
 
 const VOLUNTEER_SELECT: &str =
-    "SELECT v.id, v.volunteer_no, v.unit_id, u.name AS unit_name, v.name, v.id_type, v.id_masked, \
+    "SELECT v.id, v.volunteer_no, v.unit_id, u.name AS unit_name, u.name_en AS unit_name_en, v.name, v.id_type, v.id_masked, \
      v.phone_masked, v.code_hash, v.skills, v.availability FROM volunteers v JOIN org_units u ON u.id = v.unit_id";
 
 /// The volunteers registered with a phone's keyed hash (a family may share one).

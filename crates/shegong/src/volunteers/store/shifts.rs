@@ -20,6 +20,8 @@ pub struct ShiftRow {
     pub campaign_status: String,
     pub unit_id: i64,
     pub unit_name: String,
+    /// The unit's English name ('' when none).
+    pub unit_name_en: String,
     pub shift_date: NaiveDate,
     pub start_minute: i32,
     pub end_minute: i32,
@@ -57,7 +59,7 @@ impl ShiftRow {
 }
 
 const SHIFT_SELECT: &str = "SELECT t.id, t.campaign_id, k.title AS campaign_title, k.status AS campaign_status, t.unit_id, \
-     u.name AS unit_name, t.shift_date, t.start_minute, t.end_minute, t.role, t.capacity, t.place, t.service_type_id, t.version, \
+     u.name AS unit_name, u.name_en AS unit_name_en, t.shift_date, t.start_minute, t.end_minute, t.role, t.capacity, t.place, t.service_type_id, t.version, \
      (SELECT COUNT(*) FROM volunteer_assignments a WHERE a.shift_id = t.id AND a.status IN ('assigned', 'checked_in', 'done')) AS taken, \
      k.max_minutes_per_day, k.max_consecutive_days, k.min_rest_minutes \
      FROM volunteer_shifts t JOIN volunteer_campaigns k ON k.id = t.campaign_id JOIN org_units u ON u.id = t.unit_id";
@@ -176,6 +178,8 @@ pub struct AssignmentRow {
     pub start_minute: i32,
     pub end_minute: i32,
     pub unit_name: String,
+    /// The unit's English name ('' when none).
+    pub unit_name_en: String,
     pub campaign_title: String,
     pub role: String,
     pub place: String,
@@ -215,7 +219,7 @@ impl AssignmentRow {
 }
 
 const ASSIGNMENT_SELECT: &str = "SELECT a.id, a.shift_id, a.volunteer_id, v.volunteer_no, v.name, v.phone_masked, a.status, a.source, \
-     a.shift_date, a.start_minute, a.end_minute, u.name AS unit_name, k.title AS campaign_title, s.role, s.place, a.minutes, a.checkin_at, a.checkout_at, a.confirmed_at, a.version \
+     a.shift_date, a.start_minute, a.end_minute, u.name AS unit_name, u.name_en AS unit_name_en, k.title AS campaign_title, s.role, s.place, a.minutes, a.checkin_at, a.checkout_at, a.confirmed_at, a.version \
      FROM volunteer_assignments a JOIN volunteers v ON v.id = a.volunteer_id JOIN volunteer_shifts s ON s.id = a.shift_id \
      JOIN volunteer_campaigns k ON k.id = s.campaign_id JOIN org_units u ON u.id = a.unit_id";
 
