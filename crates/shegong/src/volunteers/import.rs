@@ -250,7 +250,7 @@ pub async fn import_csv(ctx: &ImportCtx<'_>, bytes: &[u8]) -> anyhow::Result<Imp
     let headers: Vec<String> = rdr.headers()?.iter().map(clean_cell).collect();
     let at: Vec<Option<usize>> = COLUMNS
         .iter()
-        .map(|c| headers.iter().position(|h| h == c.key || h == c.zh || h.eq_ignore_ascii_case(c.en)))
+        .map(|c| headers.iter().position(|h| h == c.key || *h == clean_cell(c.zh) || h.eq_ignore_ascii_case(c.en)))
         .collect();
     let missing: Vec<RowError> = COLUMNS
         .iter()
