@@ -718,51 +718,33 @@ pub fn parse_person_times(s: &str) -> Option<i32> {
 
 /// A volunteer's correction request from `/me`: the minutes and persons served they say are
 /// right (either may stay empty) and why.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct CorrectionForm {
-    #[serde(default)]
     pub minutes: String,
-    #[serde(default)]
     pub person_times: String,
-    #[serde(default)]
     pub reason: String,
 }
 
-/// What a correction asks: (minutes, persons served, reason).
-pub type CorrectionInput = (Option<i32>, Option<i32>, String);
-
 impl CorrectionForm {
-    /// The request against a record's current `(minutes, persons)`: at least one value changed,
-    /// each in range, and a reason of 2 to 200 characters.
-    pub fn validate(&self, current: (i32, i32)) -> Result<CorrectionInput, Problems> {
+    /// (minutes, persons, reason) against a record's current `(minutes, persons)`: at least one
+    /// value changed, each in range, and a reason of 2 to 200 characters.
+    pub fn validate(&self, current: (i32, i32)) -> Result<(Option<i32>, Option<i32>, String), Problems> {
         let mut errs = Problems::default();
-        let minutes = match self.minutes.trim() {
-            "" => None,
-            m => {
-                let v = parse_record_minutes(m);
-                if v.is_none() {
-                    errs.push(("minutes", "volunteers.error.record_minutes", m));
-                }
-                v
+        let mut field = |name: &'static str, key: &'static str, text: &str, parse: fn(&str) -> Option<i32>| {
+            let v = Some(text.trim()).filter(|t| !t.is_empty()).map(parse);
+            if v == Some(None) {
+                errs.push((name, key, text.trim().to_string()));
             }
+            v.flatten()
         };
-        let persons = match self.person_times.trim() {
-            "" => None,
-            p => {
-                let v = parse_person_times(p);
-                if v.is_none() {
-                    errs.push(("person_times", "volunteers.error.person_times", p));
-                }
-                v
-            }
-        };
+        let minutes = field("minutes", "volunteers.error.record_minutes", &self.minutes, parse_record_minutes);
+        let persons = field("person_times", "volunteers.error.person_times", &self.person_times, parse_person_times);
         let reason = self.reason.trim().to_string();
-        let n = reason.chars().count();
-        if !(2..=200).contains(&n) {
+        if !(2..=200).contains(&reason.chars().count()) {
             errs.push(("reason", "volunteers.error.reason", String::new()));
         }
-        let minutes = minutes.filter(|m| *m != current.0);
-        let persons = persons.filter(|p| *p != current.1);
+        let (minutes, persons) = (minutes.filter(|m| *m != current.0), persons.filter(|p| *p != current.1));
         if errs.is_empty() && minutes.is_none() && persons.is_none() {
             errs.push(("minutes", "volunteers.error.no_change", String::new()));
         }
@@ -775,50 +757,43 @@ impl CorrectionForm {
 }
 
 /// A service type as the bureau adds or renames it.
-#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct ServiceTypeForm {
-    #[serde(default)]
     pub code: String,
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub name_en: String,
-    #[serde(default)]
     pub sort_order: String,
-    #[serde(default)]
     pub version: String,
 }
 
 impl ServiceTypeForm {
-    /// (code, name, English name, order): the code `a-z 0-9 _`, 2 to 30 characters (only when
-    /// `new`), the names 2 to 30 and 2 to 60 characters, the order 0 to 999 (empty: 0).
+    /// (code, name, English name, order): the code `a-z 0-9 _` of 2 to 30 characters (checked
+    /// when `new`), the names 2 to 30 and 2 to 60 characters, the order 0 to 999 (empty: 0).
     pub fn validate(&self, new: bool) -> Result<(String, String, String, i32), Problems> {
         let mut errs = Problems::default();
         let code = self.code.trim().to_ascii_lowercase();
-        if new
-            && (!(2..=30).contains(&code.len())
-                || !code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'))
-        {
+        let code_ok = (2..=30).contains(&code.len())
+            && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if new && !code_ok {
             errs.push(("code", "volunteers.error.type_code", self.code.trim()));
         }
-        let name = self.name.trim().to_string();
+        let (name, name_en) = (self.name.trim().to_string(), self.name_en.trim().to_string());
         if !(2..=30).contains(&name.chars().count()) {
             errs.push(("name", "volunteers.error.type_name", String::new()));
         }
-        let name_en = self.name_en.trim().to_string();
         if !(2..=60).contains(&name_en.chars().count()) {
             errs.push(("name_en", "volunteers.error.type_name_en", String::new()));
         }
-        let order = match self.sort_order.trim() {
-            "" => Some(0),
-            s => s.parse::<i32>().ok().filter(|o| (0..=999).contains(o)),
-        };
-        if order.is_none() {
-            errs.push(("sort_order", "volunteers.error.type_order", self.sort_order.trim()));
-        }
-        match order {
+        let order = Some(self.sort_order.trim()).filter(|s| !s.is_empty()).map_or(Some(0), |s| s.parse::<i32>().ok());
+        match order.filter(|o| (0..=999).contains(o)) {
             Some(o) if errs.is_empty() => Ok((code, name, name_en, o)),
-            _ => Err(errs),
+            o => {
+                if o.is_none() {
+                    errs.push(("sort_order", "volunteers.error.type_order", self.sort_order.trim()));
+                }
+                Err(errs)
+            }
         }
     }
 }

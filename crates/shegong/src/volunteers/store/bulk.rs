@@ -10,7 +10,7 @@ use sea_orm::{ConnectionTrait, DbErr, Value};
 
 use super::NewRecord;
 use crate::platform::access::Scope;
-use crate::platform::db::sql;
+use crate::platform::db::{insert_ids, sql};
 
 /// Values per statement at most (SQLite allows 32,766, PostgreSQL 65,535).
 const MAX_VALUES: usize = 30_000;
@@ -57,15 +57,11 @@ pub async fn insert_records_bulk<C: ConnectionTrait>(
     rows: &[NewRecord],
     by: Option<i64>,
 ) -> Result<Vec<i64>, DbErr> {
-    const COLS: usize = 14;
-    let b = c.get_database_backend();
     let now = Utc::now();
-    let mut ids = Vec::with_capacity(rows.len());
-    for chunk in rows.chunks(MAX_VALUES / COLS) {
-        let marks = vec!["(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"; chunk.len()].join(",");
-        let mut vals: Vec<Value> = Vec::with_capacity(chunk.len() * COLS);
-        for r in chunk {
-            vals.extend([
+    let values: Vec<Vec<Value>> = rows
+        .iter()
+        .map(|r| {
+            vec![
                 r.volunteer_id.into(),
                 r.campaign_id.into(),
                 r.assignment_id.into(),
@@ -80,24 +76,17 @@ pub async fn insert_records_bulk<C: ConnectionTrait>(
                 by.into(),
                 now.into(),
                 now.into(),
-            ]);
-        }
-        let out = c
-            .query_all(sql(
-                b,
-                &format!(
-                    "INSERT INTO volunteer_records (volunteer_id, campaign_id, assignment_id, unit_id, service_date, \
-                     service_type_id, minutes, person_times, source, status, content, created_by, created_at, updated_at) \
-                     VALUES {marks} RETURNING id"
-                ),
-                vals,
-            ))
-            .await?;
-        for r in out {
-            ids.push(r.try_get_by_index::<i64>(0)?);
-        }
-    }
-    ids.sort_unstable();
+            ]
+        })
+        .collect();
+    let ids = insert_ids(
+        c,
+        "INSERT INTO volunteer_records (volunteer_id, campaign_id, assignment_id, unit_id, service_date, \
+         service_type_id, minutes, person_times, source, status, content, created_by, created_at, updated_at)",
+        values,
+    )
+    .await?;
+    let b = c.get_database_backend();
 
     // The summary: one upsert per distinct key, many keys per statement (keys are distinct
     // within a statement, as PostgreSQL requires).
