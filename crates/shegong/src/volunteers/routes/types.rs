@@ -22,7 +22,7 @@ pub fn routes() -> Routes {
         .get("/volunteers/types", Need::Perm("volunteers.read"), type_list)
         .post("/volunteers/types", Need::Perm("volunteers.types"), type_create)
         .with("id", &crate::volunteers::SERVICE_TYPE)
-        .get("/volunteers/types/{id}/edit", Need::Perm("volunteers.types"), type_edit)
+        .get("/volunteers/types/{id}", Need::Perm("volunteers.types"), type_edit)
         .post("/volunteers/types/{id}", Need::Perm("volunteers.types"), type_update)
         .post("/volunteers/types/{id}/active", Need::Perm("volunteers.types"), type_active)
         .post("/volunteers/types/{id}/delete", Need::Perm("volunteers.types"), type_delete)
