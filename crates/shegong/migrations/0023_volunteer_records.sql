@@ -3,6 +3,8 @@
 -- limit per client address; the service types are managed by a right of their own.
 
 CREATE INDEX volunteer_records_status ON volunteer_records(status, unit_id, service_date);
+-- The list's order by day for a city-wide reader (no unit narrows it).
+CREATE INDEX volunteer_records_day ON volunteer_records(service_date, id);
 
 -- The public certificate check at /verify: per client address, its own window.
 INSERT INTO volunteer_limits (kind, window_secs, max_hits) VALUES ('verify_address', 600, 30);

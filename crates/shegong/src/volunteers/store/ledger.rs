@@ -142,7 +142,7 @@ pub(super) async fn record_where<C: ConnectionTrait>(
     Ok((wh, vals))
 }
 
-/// The records a scope reaches, paged, newest day first by default.
+/// The records a scope reaches, paged, by day (or minutes) either way.
 pub async fn records<C: ConnectionTrait>(
     c: &C,
     scope: &Scope,
