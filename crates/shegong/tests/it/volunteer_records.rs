@@ -129,7 +129,7 @@ both_backends!(import_reports_every_row_and_keeps_the_summary, |mut app: TestApp
     let (inside, outside) = communities(&app).await;
     app.login_ok("station").await;
     let records = app.scalar("SELECT COUNT(*) FROM volunteer_records").await;
-    let summary = app.scalar("SELECT COALESCE(SUM(minutes), 0) FROM volunteer_summary").await;
+    let summary = app.scalar("SELECT CAST(COALESCE(SUM(minutes), 0) AS BIGINT) FROM volunteer_summary").await;
     // Every kind of problem, each in its own row, and one good row: nothing is written.
     let future = (shegong::platform::time::today() + chrono::Duration::days(3)).to_string();
     let bad = vec![
@@ -164,7 +164,7 @@ both_backends!(import_reports_every_row_and_keeps_the_summary, |mut app: TestApp
         &[("n", "6")]
     )));
     assert_eq!(app.scalar("SELECT COUNT(*) FROM volunteer_records").await, records, "nothing written");
-    assert_eq!(app.scalar("SELECT COALESCE(SUM(minutes), 0) FROM volunteer_summary").await, summary);
+    assert_eq!(app.scalar("SELECT CAST(COALESCE(SUM(minutes), 0) AS BIGINT) FROM volunteer_summary").await, summary);
 
     // A good file: written with the summary, one audit row per record.
     let good = vec![
@@ -180,7 +180,10 @@ both_backends!(import_reports_every_row_and_keeps_the_summary, |mut app: TestApp
         app.scalar("SELECT COUNT(*) FROM volunteer_records WHERE source = 'import' AND status = 'confirmed'").await,
         1
     );
-    assert_eq!(app.scalar("SELECT COALESCE(SUM(minutes), 0) FROM volunteer_summary").await, summary + 90 + 30 + 45);
+    assert_eq!(
+        app.scalar("SELECT CAST(COALESCE(SUM(minutes), 0) AS BIGINT) FROM volunteer_summary").await,
+        summary + 90 + 30 + 45
+    );
     assert_eq!(summary_mismatches(&app).await, 0, "the summary equals the raw records");
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'volunteer_record' AND action = 'import'").await,
@@ -276,12 +279,15 @@ both_backends!(corrections_go_from_me_to_the_coordinator, |mut app: TestApp| asy
     let r = app.post(&path, &[("version", "1"), ("decision", "refuse"), ("note", "")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("不予更正时请填写处理意见"));
-    let before = app.scalar("SELECT COALESCE(SUM(minutes), 0) FROM volunteer_summary").await;
+    let before = app.scalar("SELECT CAST(COALESCE(SUM(minutes), 0) AS BIGINT) FROM volunteer_summary").await;
     let r = app.post(&path, &[("version", "1"), ("decision", "accept"), ("note", "")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(app.scalar(&format!("SELECT minutes FROM volunteer_records WHERE id = {id}")).await, 150);
     assert_eq!(app.scalar(&format!("SELECT person_times FROM volunteer_records WHERE id = {id}")).await, 6);
-    assert_eq!(app.scalar("SELECT COALESCE(SUM(minutes), 0) FROM volunteer_summary").await, before + 30);
+    assert_eq!(
+        app.scalar("SELECT CAST(COALESCE(SUM(minutes), 0) AS BIGINT) FROM volunteer_summary").await,
+        before + 30
+    );
     assert_eq!(summary_mismatches(&app).await, 0);
     assert_eq!(app.post(&path, &[("version", "1"), ("decision", "accept")]).await.status, StatusCode::CONFLICT);
     app.logout().await;
