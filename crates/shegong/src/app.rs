@@ -65,6 +65,7 @@ pub fn exchanges() -> Vec<&'static Exchange> {
         &crate::talent::import::EXAMS,
         &crate::services::import::PROJECTS,
         &crate::services::import::PAYMENTS,
+        &crate::volunteers::import::RECORDS,
     ]
 }
 

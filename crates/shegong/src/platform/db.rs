@@ -46,6 +46,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (18, "volunteers", include_str!("../../migrations/0018_volunteers.sql")),
     (19, "instructor_version", include_str!("../../migrations/0019_instructor_version.sql")),
     (20, "hotline", include_str!("../../migrations/0020_hotline.sql")),
+    (23, "volunteer_records", include_str!("../../migrations/0023_volunteer_records.sql")),
     (24, "hotline_cases", include_str!("../../migrations/0024_hotline_cases.sql")),
     (26, "indicator_version", include_str!("../../migrations/0026_indicator_version.sql")),
 ];
@@ -483,6 +484,35 @@ pub async fn insert_id<C: ConnectionTrait>(c: &C, insert: &str, values: Vec<sea_
         Ok(id) => Ok(id),
         Err(_) => row.try_get_by_index::<i32>(0).map(i64::from),
     }
+}
+
+/// Inserts many rows with multi-row `INSERT … VALUES (…), (…)` statements (`head` is the
+/// statement up to `VALUES`, each row one `Vec` of the same length) and returns the new rows'
+/// ids in ascending order: the bulk form of [`insert_id`] (imports). Rows go in statements of at
+/// most 30,000 values (SQLite allows 32,766 per statement, PostgreSQL 65,535).
+pub async fn insert_ids<C: ConnectionTrait>(
+    c: &C,
+    head: &str,
+    rows: Vec<Vec<sea_orm::Value>>,
+) -> Result<Vec<i64>, DbErr> {
+    let width = rows.first().map_or(1, Vec::len).max(1);
+    let mark = format!("({})", vec!["?"; width].join(","));
+    let mut ids = Vec::with_capacity(rows.len());
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<sea_orm::Value>> = rows.by_ref().take((30_000 / width).max(1)).collect();
+        let marks = vec![mark.as_str(); chunk.len()].join(",");
+        let text = format!("{head} VALUES {marks} RETURNING id");
+        let values: Vec<sea_orm::Value> = chunk.into_iter().flatten().collect();
+        for row in c.query_all(sql(c.get_database_backend(), &text, values)).await? {
+            ids.push(match row.try_get_by_index::<i64>(0) {
+                Ok(id) => id,
+                Err(_) => i64::from(row.try_get_by_index::<i32>(0)?),
+            });
+        }
+    }
+    ids.sort_unstable();
+    Ok(ids)
 }
 
 /// Runs a query returning one integer (a COUNT or a SUM cast to BIGINT); no row counts as 0.

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod figures;
+pub mod import;
 pub mod model;
 pub(crate) mod routes;
 pub mod store;
@@ -43,6 +44,25 @@ pub static OPEN_CAMPAIGN: Record =
 /// volunteer signed up to (`store::open_shifts_for`).
 pub static OPEN_SHIFT: Record =
     Record { name: "open shift", table: "volunteer_shifts", reach: Reach::Reference, parent: None };
+/// A service record, reached when its community lies inside the caller's scope.
+pub static RECORD: Record = Record {
+    name: "volunteer record",
+    table: "volunteer_records",
+    reach: Reach::Unit { owner: Some("created_by") },
+    parent: None,
+};
+/// A correction request (`{cid}`) of record `{id}`.
+pub static CORRECTION: Record = Record::part_of("volunteer correction", "volunteer_corrections", "id", "record_id");
+/// A volunteer, reached when the community they are placed in lies inside the caller's scope.
+pub static VOLUNTEER: Record =
+    Record { name: "volunteer", table: "volunteers", reach: Reach::Unit { owner: None }, parent: None };
+/// A service type: city reference data, kept by the holders of `volunteers.types`.
+pub static SERVICE_TYPE: Record =
+    Record { name: "volunteer service type", table: "volunteer_service_types", reach: Reach::Reference, parent: None };
+/// A record a volunteer asks to correct from `/me`: the handler reads only the signed-in
+/// volunteer's own records (`store::record_of_volunteer`).
+pub static OWN_RECORD: Record =
+    Record { name: "own volunteer record", table: "volunteer_records", reach: Reach::Reference, parent: None };
 
 /// Every page and API route of the domain.
 pub fn routes() -> crate::platform::access::Routes {

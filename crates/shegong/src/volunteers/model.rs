@@ -705,3 +705,95 @@ mod tests {
         assert!(svg.starts_with("<svg") && svg.contains("<path"));
     }
 }
+
+/// Minutes of one service record: 1 to 1440 (a day).
+pub fn parse_record_minutes(s: &str) -> Option<i32> {
+    s.trim().parse::<i32>().ok().filter(|m| (1..=1440).contains(m))
+}
+
+/// Persons served by one record: 0 to 100,000.
+pub fn parse_person_times(s: &str) -> Option<i32> {
+    s.trim().parse::<i32>().ok().filter(|p| (0..=100_000).contains(p))
+}
+
+/// A volunteer's correction request from `/me`: the minutes and persons served they say are
+/// right (either may stay empty) and why.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct CorrectionForm {
+    pub minutes: String,
+    pub person_times: String,
+    pub reason: String,
+}
+
+impl CorrectionForm {
+    /// (minutes, persons, reason) against a record's current `(minutes, persons)`: at least one
+    /// value changed, each in range, and a reason of 2 to 200 characters.
+    pub fn validate(&self, current: (i32, i32)) -> Result<(Option<i32>, Option<i32>, String), Problems> {
+        let mut errs = Problems::default();
+        let mut field = |name: &'static str, key: &'static str, text: &str, parse: fn(&str) -> Option<i32>| {
+            let v = Some(text.trim()).filter(|t| !t.is_empty()).map(parse);
+            if v == Some(None) {
+                errs.push((name, key, text.trim().to_string()));
+            }
+            v.flatten()
+        };
+        let minutes = field("minutes", "volunteers.error.record_minutes", &self.minutes, parse_record_minutes);
+        let persons = field("person_times", "volunteers.error.person_times", &self.person_times, parse_person_times);
+        let reason = self.reason.trim().to_string();
+        if !(2..=200).contains(&reason.chars().count()) {
+            errs.push(("reason", "volunteers.error.reason", String::new()));
+        }
+        let (minutes, persons) = (minutes.filter(|m| *m != current.0), persons.filter(|p| *p != current.1));
+        if errs.is_empty() && minutes.is_none() && persons.is_none() {
+            errs.push(("minutes", "volunteers.error.no_change", String::new()));
+        }
+        if errs.is_empty() {
+            Ok((minutes, persons, reason))
+        } else {
+            Err(errs)
+        }
+    }
+}
+
+/// A service type as the bureau adds or renames it.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ServiceTypeForm {
+    pub code: String,
+    pub name: String,
+    pub name_en: String,
+    pub sort_order: String,
+    pub version: String,
+}
+
+impl ServiceTypeForm {
+    /// (code, name, English name, order): the code `a-z 0-9 _` of 2 to 30 characters (checked
+    /// when `new`), the names 2 to 30 and 2 to 60 characters, the order 0 to 999 (empty: 0).
+    pub fn validate(&self, new: bool) -> Result<(String, String, String, i32), Problems> {
+        let mut errs = Problems::default();
+        let code = self.code.trim().to_ascii_lowercase();
+        let code_ok = (2..=30).contains(&code.len())
+            && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if new && !code_ok {
+            errs.push(("code", "volunteers.error.type_code", self.code.trim()));
+        }
+        let (name, name_en) = (self.name.trim().to_string(), self.name_en.trim().to_string());
+        if !(2..=30).contains(&name.chars().count()) {
+            errs.push(("name", "volunteers.error.type_name", String::new()));
+        }
+        if !(2..=60).contains(&name_en.chars().count()) {
+            errs.push(("name_en", "volunteers.error.type_name_en", String::new()));
+        }
+        let order = Some(self.sort_order.trim()).filter(|s| !s.is_empty()).map_or(Some(0), |s| s.parse::<i32>().ok());
+        match order.filter(|o| (0..=999).contains(o)) {
+            Some(o) if errs.is_empty() => Ok((code, name, name_en, o)),
+            o => {
+                if o.is_none() {
+                    errs.push(("sort_order", "volunteers.error.type_order", self.sort_order.trim()));
+                }
+                Err(errs)
+            }
+        }
+    }
+}

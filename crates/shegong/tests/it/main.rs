@@ -31,4 +31,5 @@ mod stations;
 mod talent;
 mod units;
 mod users;
+mod volunteer_records;
 mod volunteers;

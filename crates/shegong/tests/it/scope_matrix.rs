@@ -233,6 +233,10 @@ fn sample_form(path: &str) -> Vec<(&'static str, String)> {
             ("awardee_name", "某人"),
             ("version", "1"),
         ]),
+        "/volunteers/records/{id}/confirm" => v(&[("version", "1")]),
+        "/volunteers/records/{id}/corrections/{cid}/decide" => {
+            v(&[("version", "1"), ("decision", "refuse"), ("note", "越权处理")])
+        }
         "/hotline/calls/{id}" => v(&[
             ("category_id", "1"),
             ("channel", "direct"),

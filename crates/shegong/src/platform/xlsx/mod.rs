@@ -22,7 +22,7 @@ mod sniff;
 mod tests;
 mod write;
 
-pub use read::read;
+pub use read::{read, read_limited, text_row};
 pub use sniff::sniff_xlsx;
 pub use write::{template, template_with, write, ColumnHelp, UNITS_SHEET};
 

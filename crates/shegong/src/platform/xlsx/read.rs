@@ -194,7 +194,7 @@ fn parse_cell(d: &Data, kind: ColKind, is_1904: bool) -> CellResult {
 type RawRows = BTreeMap<u32, Vec<Data>>;
 
 /// Streams the first sheet: whether the workbook uses the 1904 date system, and its data rows.
-fn read_cells(bytes: &[u8], columns: &[Column]) -> Result<(bool, RawRows), Vec<RowError>> {
+fn read_cells(bytes: &[u8], columns: &[Column], max_rows: usize) -> Result<(bool, RawRows), Vec<RowError>> {
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| not_xlsx(&e))?;
     let is_1904 = wb.has_1904_epoch();
     let Some(first) = wb.sheet_names().into_iter().next() else {
@@ -236,8 +236,8 @@ fn read_cells(bytes: &[u8], columns: &[Column]) -> Result<(bool, RawRows), Vec<R
         if let Some(slot) = row.get_mut(i) {
             *slot = value;
         }
-        if rows.len() > MAX_ROWS {
-            return Err(file_error(KEY_TOO_MANY_ROWS, format!("> {MAX_ROWS}")));
+        if rows.len() > max_rows {
+            return Err(file_error(KEY_TOO_MANY_ROWS, format!("> {max_rows}")));
         }
     }
     if map.is_none() {
@@ -251,6 +251,12 @@ fn read_cells(bytes: &[u8], columns: &[Column]) -> Result<(bool, RawRows), Vec<R
 /// `Err` refuses the file as a whole (type, size, rows, header); the cells' problems are in
 /// [`Sheet::errors`], with the rows, so that the importer's rules run over every row as well.
 pub fn read(bytes: &[u8], columns: &[Column]) -> Result<Sheet, Vec<RowError>> {
+    read_limited(bytes, columns, MAX_ROWS)
+}
+
+/// [`read`] with another row limit: for a kind whose files are larger by nature (service
+/// records by the hundred thousand, `volunteers::import`), the other bounds unchanged.
+pub fn read_limited(bytes: &[u8], columns: &[Column], max_rows: usize) -> Result<Sheet, Vec<RowError>> {
     if bytes.len() > MAX_BYTES {
         return Err(file_error(KEY_TOO_LARGE, format!("> {} MB", MAX_BYTES / 1024 / 1024)));
     }
@@ -265,8 +271,9 @@ pub fn read(bytes: &[u8], columns: &[Column]) -> Result<Sheet, Vec<RowError>> {
     }
     // calamine can panic on some malformed parts (e.g. an overflowing cell reference in a
     // debug build); a damaged upload must give an error, not a panic.
-    let (is_1904, rows) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_cells(bytes, columns)))
-        .unwrap_or_else(|_| Err(file_error(KEY_NOT_XLSX, "")))?;
+    let (is_1904, rows) =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_cells(bytes, columns, max_rows)))
+            .unwrap_or_else(|_| Err(file_error(KEY_NOT_XLSX, "")))?;
 
     let mut sheet = Sheet::default();
     let mut errors = Vec::new();
@@ -290,4 +297,28 @@ pub fn read(bytes: &[u8], columns: &[Column]) -> Result<Sheet, Vec<RowError>> {
     }
     sheet.errors = errors;
     Ok(sheet)
+}
+
+/// The cells of one row of a text file (CSV), checked exactly as the same texts typed into an
+/// xlsx would be: `texts` in the order of `columns` (a missing text is empty). Returns the
+/// typed cells (a bad cell as `Cell::Empty`) and the row's problems.
+pub fn text_row(row_no: usize, columns: &[Column], texts: &[&str]) -> (Vec<Cell>, Vec<RowError>) {
+    let mut out = Vec::with_capacity(columns.len());
+    let mut errors = Vec::new();
+    for (i, col) in columns.iter().enumerate() {
+        let t = texts.get(i).copied().unwrap_or("");
+        let d = if t.trim().is_empty() { Data::Empty } else { Data::String(t.to_string()) };
+        match parse_cell(&d, col.kind, false) {
+            Ok(Cell::Empty) if col.required => {
+                errors.push(RowError::new(row_no, col.zh, KEY_REQUIRED, ""));
+                out.push(Cell::Empty);
+            }
+            Ok(v) => out.push(v),
+            Err((key, detail)) => {
+                errors.push(RowError::new(row_no, col.zh, key, detail));
+                out.push(Cell::Empty);
+            }
+        }
+    }
+    (out, errors)
 }

@@ -193,13 +193,13 @@ struct VerifyPage {
     error: String,
 }
 
-/// Anyone checks a certificate by number and check code (counted against the public look-up
-/// limit per address). One answer for an unknown number and a wrong code.
+/// Anyone checks a certificate by number and check code (counted against the limit of
+/// `/verify` per address, `verify_address`). One answer for an unknown number and a wrong code.
 async fn verify(State(st): State<AppState>, c: PageCtx, Query(q): Query<VerifyQuery>) -> AppResult<Response> {
     if q.number.trim().is_empty() && q.code.trim().is_empty() {
         return render(&VerifyPage { c, q, found: None, error: String::new() });
     }
-    if let Some(retry) = limited(&st, "me_address", &c.ip).await? {
+    if let Some(retry) = limited(&st, "verify_address", &c.ip).await? {
         let error = c.t("volunteers.error.rate").to_string();
         return too_many(render(&VerifyPage { c, q, found: None, error }), retry);
     }

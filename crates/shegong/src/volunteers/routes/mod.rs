@@ -13,8 +13,13 @@ use crate::volunteers::store::{self, ShiftRow};
 mod campaigns;
 mod certificates;
 mod checkin;
+mod corrections;
+mod imports;
+mod people;
 mod public;
+mod records;
 mod shifts;
+mod types;
 
 /// Every page of the domain.
 pub fn routes() -> Routes {
@@ -23,6 +28,11 @@ pub fn routes() -> Routes {
         .merge(public::routes())
         .merge(checkin::routes())
         .merge(certificates::routes())
+        .merge(imports::routes())
+        .merge(records::routes())
+        .merge(corrections::routes())
+        .merge(types::routes())
+        .merge(people::routes())
 }
 
 /// Why a volunteer cannot be put on a shift.

@@ -173,7 +173,7 @@ async fn join_submit(
 }
 
 /// The volunteer of a valid `/me` cookie.
-async fn me_volunteer(st: &AppState, headers: &HeaderMap) -> AppResult<Option<VolunteerRow>> {
+pub(super) async fn me_volunteer(st: &AppState, headers: &HeaderMap) -> AppResult<Option<VolunteerRow>> {
     let Some(raw) = cookie(headers, ME_COOKIE) else { return Ok(None) };
     let mut parts = raw.splitn(3, '.');
     let (Some(vid), Some(exp), Some(mac)) = (parts.next(), parts.next(), parts.next()) else { return Ok(None) };
@@ -195,6 +195,8 @@ struct MePage {
     mine: Vec<AssignmentRow>,
     open: Vec<ShiftRow>,
     certificates: Vec<store::CertificateRow>,
+    /// The latest service records (each with its correction link).
+    records: Vec<store::RecordRow>,
     minutes: i64,
     phone: String,
     error: String,
@@ -223,7 +225,11 @@ async fn me_render(
         .collect();
     let minutes = store::confirmed_minutes(&st.db.conn, v.id).await?;
     let certificates = store::certificates_of(&st.db.conn, v.id).await?;
-    render_status(status, &MePage { c, v: Some(v), mine, open, certificates, minutes, phone: String::new(), error })
+    let records = store::records_of_volunteer(&st.db.conn, v.id).await?;
+    render_status(
+        status,
+        &MePage { c, v: Some(v), mine, open, certificates, records, minutes, phone: String::new(), error },
+    )
 }
 
 async fn me_page(State(st): State<AppState>, c: PageCtx, headers: HeaderMap) -> AppResult<Response> {
@@ -235,6 +241,7 @@ async fn me_page(State(st): State<AppState>, c: PageCtx, headers: HeaderMap) -> 
             mine: vec![],
             open: vec![],
             certificates: vec![],
+            records: vec![],
             minutes: 0,
             phone: String::new(),
             error: String::new(),
@@ -287,6 +294,7 @@ async fn me_sign_in(State(st): State<AppState>, c: PageCtx, Form(f): Form<MeForm
         mine: vec![],
         open: vec![],
         certificates: vec![],
+        records: vec![],
         minutes: 0,
         phone,
         error,

@@ -1,20 +1,30 @@
 //! All SQL of the volunteers domain, one file per sub-resource: campaigns, volunteers (sign-up,
-//! identity, the public rate limits) and shifts (with their assignments). Callers use
+//! identity, the public rate limits), shifts (with their assignments), records (the summary;
+//! `ledger`: the coordinators' list, confirmation and corrections), the roster and the national
+//! export (`roster`), service types (`types`) and the bulk import's writes (`bulk`). Callers use
 //! `store::x`: every file is re-exported here.
 
+mod bulk;
 mod campaigns;
 mod certificates;
 mod figures;
+mod ledger;
 mod people;
 mod records;
+mod roster;
 mod shifts;
+mod types;
 
+pub use bulk::*;
 pub use campaigns::*;
 pub use certificates::*;
 pub use figures::*;
+pub use ledger::*;
 pub use people::*;
 pub use records::*;
+pub use roster::*;
 pub use shifts::*;
+pub use types::*;
 
 /// ` FOR UPDATE` on PostgreSQL (a row lock for the rest of the transaction); nothing on SQLite,
 /// whose write gate already serialises writers.
