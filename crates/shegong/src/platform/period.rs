@@ -5,7 +5,7 @@
 //! a refused form. Lists that filter on a year ([`YearFilter`]) offer the same years in
 //! `layout/year_filter.html`, after "all years".
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, Weekday};
 
 use crate::platform::error::AppError;
 use crate::platform::time::today;
@@ -94,6 +94,119 @@ pub fn bounds(year: i32) -> (NaiveDate, NaiveDate) {
     (from, to)
 }
 
+/// The locale key of a period that is not one.
+pub const KEY_BAD_PERIOD: &str = "period.error.period";
+
+/// The longest date range a [`Period`] may span (a range beyond it is refused): enough for any
+/// review, and a bound on the weeks a figures page lists.
+pub const MAX_RANGE_DAYS: i64 = 3 * 366;
+
+/// A period of figures: a year, a quarter, a month, an ISO week or a range of days. Written and
+/// parsed as `2022`, `2022-Q1`, `2022-03`, `2022-W12` and `2022-03-01..2022-04-30`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Year(i32),
+    /// Year and quarter 1–4.
+    Quarter(i32, u32),
+    /// Year and month 1–12.
+    Month(i32, u32),
+    /// ISO year and ISO week 1–53 (Monday to Sunday).
+    Week(i32, u32),
+    /// First and last day, both included.
+    Range(NaiveDate, NaiveDate),
+}
+
+impl Period {
+    /// Parses the written forms above. Years lie between 2000 and next year; a range runs forward
+    /// and spans at most [`MAX_RANGE_DAYS`]; a week exists in its ISO year. `None` otherwise.
+    pub fn parse(s: &str) -> Option<Period> {
+        let s = s.trim();
+        let year = |t: &str| -> Option<i32> { (t.len() == 4).then(|| parse_year(t)).flatten() };
+        let num = |t: &str, len: usize, lo: u32, hi: u32| -> Option<u32> {
+            (t.len() == len && t.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| t.parse::<u32>().ok())
+                .flatten()
+                .filter(|n| (lo..=hi).contains(n))
+        };
+        if let Some((a, b)) = s.split_once("..") {
+            let day = |t: &str| -> Option<NaiveDate> {
+                let t = t.trim();
+                let d = NaiveDate::parse_from_str(t, "%Y-%m-%d").ok()?;
+                (t.len() == 10 && parse_year(&d.year().to_string()).is_some()).then_some(d)
+            };
+            let (from, to) = (day(a)?, day(b)?);
+            return (from <= to && (to - from).num_days() < MAX_RANGE_DAYS).then_some(Period::Range(from, to));
+        }
+        if s.len() == 4 {
+            return year(s).map(Period::Year);
+        }
+        let (y, rest) = s.split_once('-')?;
+        let y = year(y)?;
+        if let Some(q) = rest.strip_prefix('Q').or_else(|| rest.strip_prefix('q')) {
+            return num(q, 1, 1, 4).map(|q| Period::Quarter(y, q));
+        }
+        if let Some(w) = rest.strip_prefix('W').or_else(|| rest.strip_prefix('w')) {
+            let w = num(w, 2, 1, 53)?;
+            return NaiveDate::from_isoywd_opt(y, w, Weekday::Mon).map(|_| Period::Week(y, w));
+        }
+        num(rest, 2, 1, 12).map(|m| Period::Month(y, m))
+    }
+
+    /// The first and last day of the period (both included).
+    pub fn bounds(&self) -> (NaiveDate, NaiveDate) {
+        let ymd = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+        let month_end = |y: i32, m: u32| {
+            let next = if m == 12 { ymd(y + 1, 1, 1) } else { ymd(y, m + 1, 1) };
+            next.pred_opt().unwrap_or_default()
+        };
+        match *self {
+            Period::Year(y) => bounds(y),
+            Period::Quarter(y, q) => (ymd(y, q * 3 - 2, 1), month_end(y, q * 3)),
+            Period::Month(y, m) => (ymd(y, m, 1), month_end(y, m)),
+            Period::Week(y, w) => {
+                let mon = NaiveDate::from_isoywd_opt(y, w, Weekday::Mon).unwrap_or_default();
+                (mon, mon + chrono::Duration::days(6))
+            }
+            Period::Range(from, to) => (from, to),
+        }
+    }
+
+    /// The year the period starts in (a page's year select shows it).
+    pub fn year(&self) -> i32 {
+        self.bounds().0.year()
+    }
+
+    /// Whether the period is a whole calendar year.
+    pub fn is_year(&self) -> bool {
+        matches!(self, Period::Year(_))
+    }
+
+    /// The written form, which [`Period::parse`] reads back.
+    pub fn code(&self) -> String {
+        match *self {
+            Period::Year(y) => format!("{y}"),
+            Period::Quarter(y, q) => format!("{y}-Q{q}"),
+            Period::Month(y, m) => format!("{y}-{m:02}"),
+            Period::Week(y, w) => format!("{y}-W{w:02}"),
+            Period::Range(from, to) => format!("{from}..{to}"),
+        }
+    }
+
+    /// The period asked for: `period` when given (refused with [`KEY_BAD_PERIOD`] when it is not
+    /// one), else the year of [`Years::choose`].
+    pub fn choose(asked: Option<&str>, years: &Years) -> Result<Period, AppError> {
+        match asked.map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(Period::Year(years.year)),
+            Some(s) => Period::parse(s).ok_or_else(|| AppError::BadRequest(KEY_BAD_PERIOD.into())),
+        }
+    }
+}
+
+/// The Monday of the ISO week of a day.
+pub fn week_start(d: NaiveDate) -> NaiveDate {
+    d - chrono::Duration::days(i64::from(d.weekday().num_days_from_monday()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,5 +231,38 @@ mod tests {
         assert_eq!((f.year, f.years), (None, vec![2022, 2021]), "a list shows every year by default");
         assert_eq!(YearFilter::choose(vec![2022], "2020").years, vec![2022, 2020]);
         assert_eq!(YearFilter::choose(vec![2022], "abc").year, None);
+    }
+
+    #[test]
+    fn periods_parse_and_bound() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        for (text, from, to) in [
+            ("2022", "2022-01-01", "2022-12-31"),
+            ("2022-Q1", "2022-01-01", "2022-03-31"),
+            ("2022-Q4", "2022-10-01", "2022-12-31"),
+            ("2022-02", "2022-02-01", "2022-02-28"),
+            ("2020-02", "2020-02-01", "2020-02-29"),
+            ("2022-12", "2022-12-01", "2022-12-31"),
+            ("2022-W12", "2022-03-21", "2022-03-27"),
+            ("2020-W53", "2020-12-28", "2021-01-03"),
+            ("2022-03-01..2022-04-30", "2022-03-01", "2022-04-30"),
+        ] {
+            let p = Period::parse(text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(p.bounds(), (d(from), d(to)), "{text}");
+            assert_eq!(Period::parse(&p.code()), Some(p), "{text} reads back");
+        }
+        assert_eq!(Period::parse("2022-W12").map(|p| p.code()), Some("2022-W12".into()));
+        for bad in [
+            "", "abc", "1999", "22", "2022-Q5", "2022-Q0", "2022-13", "2022-00", "2022-W54", "2022-W53",
+            "2022-04-30..2022-03-01", "2022-02-30..2022-03-01", "2019-01-01..2022-12-31", "2022-3", "2022-003",
+        ] {
+            assert_eq!(Period::parse(bad), None, "{bad:?} is refused");
+        }
+        assert_eq!(week_start(d("2022-03-27")), d("2022-03-21"));
+        assert_eq!(week_start(d("2022-03-21")), d("2022-03-21"));
+        let years = Years::choose(vec![2021], None, None).expect("years");
+        assert_eq!(Period::choose(None, &years).expect("year"), Period::Year(2021));
+        assert_eq!(Period::choose(Some("2022-03"), &years).expect("month"), Period::Month(2022, 3));
+        assert!(Period::choose(Some("2022-3-1"), &years).is_err());
     }
 }

@@ -13,6 +13,7 @@ use crate::volunteers::store::{self, ShiftRow};
 mod campaigns;
 mod certificates;
 mod checkin;
+mod figures;
 mod public;
 mod shifts;
 
@@ -23,6 +24,7 @@ pub fn routes() -> Routes {
         .merge(public::routes())
         .merge(checkin::routes())
         .merge(certificates::routes())
+        .merge(figures::routes())
 }
 
 /// Why a volunteer cannot be put on a shift.
