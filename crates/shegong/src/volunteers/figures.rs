@@ -110,7 +110,8 @@ pub async fn resolve_with_years(st: &AppState, auth: &Auth, q: &FiguresQuery) ->
     let years = Years::choose(with_data.clone(), q.year.as_deref(), None)?;
     let period = Period::choose(q.period.as_deref(), &years)?;
     // A period other than the year asked for: the select shows the year it starts in.
-    let years = if period.is_year() { years } else { Years::choose(with_data, Some(&period.year().to_string()), None)? };
+    let years =
+        if period.is_year() { years } else { Years::choose(with_data, Some(&period.year().to_string()), None)? };
     let (from, to) = period.bounds();
     let t = store::totals(db, &unit.path, from, to).await?;
     let by_service_type = store::by_service_type(db, &unit.path, from, to).await?;

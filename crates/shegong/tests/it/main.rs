@@ -29,4 +29,5 @@ mod stations;
 mod talent;
 mod units;
 mod users;
+mod volunteer_figures;
 mod volunteers;

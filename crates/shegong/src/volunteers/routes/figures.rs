@@ -56,10 +56,8 @@ impl FiguresPage {
 
 fn chart(title: &str, series: &str, rows: Vec<(String, i64, String)>) -> BarChart {
     let max = rows.iter().fold(1.0f64, |a, r| a.max(r.1 as f64));
-    let rows: Vec<BarRow> = rows
-        .into_iter()
-        .map(|(label, v, text)| BarRow { label, values: vec![v as f64], texts: vec![text] })
-        .collect();
+    let rows: Vec<BarRow> =
+        rows.into_iter().map(|(label, v, text)| BarRow { label, values: vec![v as f64], texts: vec![text] }).collect();
     BarChart::horizontal(title, &[series], &rows, max)
 }
 
@@ -102,11 +100,8 @@ async fn page(
             fig.by_week.iter().map(|w| (w.week.clone(), w.minutes, hours_text(w.minutes))).collect(),
         ),
     ];
-    let asked_period = if q.period.as_deref().map(str::trim).unwrap_or("").is_empty() {
-        String::new()
-    } else {
-        fig.period.clone()
-    };
+    let asked_period =
+        if q.period.as_deref().map(str::trim).unwrap_or("").is_empty() { String::new() } else { fig.period.clone() };
     render(&FiguresPage { c, fig, period, units, charts, asked_period })
 }
 
@@ -121,8 +116,12 @@ async fn export_xlsx(
         Column { key: "section", zh: "分组", en: "Section", kind: ColKind::Text, required: true },
         Column { key: "label", zh: "项目", en: "Item", kind: ColKind::Text, required: true },
         Column { key: "records", zh: "服务记录", en: "Records", kind: ColKind::Integer, required: false },
-        Column { key: "person_times", zh: "服务人次", en: "Persons served", kind: ColKind::Integer, required: false },
-        Column { key: "minutes", zh: "服务时长（分钟）", en: "Minutes", kind: ColKind::Integer, required: false },
+        Column {
+            key: "person_times", zh: "服务人次", en: "Persons served", kind: ColKind::Integer, required: false
+        },
+        Column {
+            key: "minutes", zh: "服务时长（分钟）", en: "Minutes", kind: ColKind::Integer, required: false
+        },
         Column { key: "hours", zh: "服务时长（小时）", en: "Hours", kind: ColKind::Text, required: false },
     ];
     let fig = resolve(&st, &auth, &q).await?;
@@ -138,7 +137,14 @@ async fn export_xlsx(
         ]
     };
     let count = |label: &str, n: i64| {
-        vec![Cell::Text(total.clone()), Cell::Text(label.to_string()), Cell::Int(n), Cell::Empty, Cell::Empty, Cell::Empty]
+        vec![
+            Cell::Text(total.clone()),
+            Cell::Text(label.to_string()),
+            Cell::Int(n),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+        ]
     };
     let mut rows: Vec<Vec<Cell>> = vec![
         line(&total, c.pick(&fig.unit_name, &fig.unit_name_en).to_string(), fig.records, fig.person_times, fig.minutes),

@@ -116,7 +116,12 @@ pub async fn by_service_type<C: ConnectionTrait>(
 }
 
 /// The days with records in a subtree and period, in order (the figures fold them into weeks).
-pub async fn by_day<C: ConnectionTrait>(c: &C, path: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<DayLine>, DbErr> {
+pub async fn by_day<C: ConnectionTrait>(
+    c: &C,
+    path: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<DayLine>, DbErr> {
     DayLine::find_by_statement(sql(
         c.get_database_backend(),
         &format!(

@@ -2,6 +2,7 @@
 //! identity, the public rate limits) and shifts (with their assignments). Callers use
 //! `store::x`: every file is re-exported here.
 
+mod bulk;
 mod campaigns;
 mod certificates;
 mod figures;
@@ -9,6 +10,7 @@ mod people;
 mod records;
 mod shifts;
 
+pub use bulk::*;
 pub use campaigns::*;
 pub use certificates::*;
 pub use figures::*;
