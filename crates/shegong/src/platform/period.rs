@@ -207,6 +207,64 @@ pub fn week_start(d: NaiveDate) -> NaiveDate {
     d - chrono::Duration::days(i64::from(d.weekday().num_days_from_monday()))
 }
 
+/// How a range of days splits into whole months and whole years, for figures kept per day and
+/// rolled up per month or year: the whole units inside the range, and the days outside them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split<T> {
+    /// The first and last whole unit (months by their first day, years by number), if any.
+    pub whole: Option<(T, T)>,
+    /// The day ranges of the range outside the whole units (none, one or two).
+    pub days: Vec<(NaiveDate, NaiveDate)>,
+}
+
+/// `from..=to` split into whole months (each named by its first day).
+pub fn split_months(from: NaiveDate, to: NaiveDate) -> Split<NaiveDate> {
+    let first = if from.day() == 1 { Some(from) } else { next_month(from) };
+    let after =
+        to.succ_opt().filter(|d| d.day() == 1).map(|_| to).or_else(|| to.with_day(1).and_then(|d| d.pred_opt()));
+    split(from, to, first, after, |d| d.with_day(1))
+}
+
+/// `from..=to` split into whole years.
+pub fn split_years(from: NaiveDate, to: NaiveDate) -> Split<i32> {
+    let first = if from.ordinal() == 1 { Some(from) } else { NaiveDate::from_ymd_opt(from.year() + 1, 1, 1) };
+    let last = if to.succ_opt().map(|d| d.ordinal() == 1).unwrap_or(false) {
+        Some(to)
+    } else {
+        NaiveDate::from_ymd_opt(to.year(), 1, 1).and_then(|d| d.pred_opt())
+    };
+    split(from, to, first, last, |d| Some(d.year()))
+}
+
+/// The split of `from..=to` with the whole units running from day `first` to day `last`.
+fn split<T>(
+    from: NaiveDate,
+    to: NaiveDate,
+    first: Option<NaiveDate>,
+    last: Option<NaiveDate>,
+    name: impl Fn(NaiveDate) -> Option<T>,
+) -> Split<T> {
+    match (first, last) {
+        (Some(a), Some(b)) if a <= b && from <= a && b <= to => {
+            let mut days = Vec::new();
+            if from < a {
+                days.extend(a.pred_opt().map(|p| (from, p)));
+            }
+            if b < to {
+                days.extend(b.succ_opt().map(|n| (n, to)));
+            }
+            let whole = name(a).zip(name(b));
+            Split { whole, days }
+        }
+        _ => Split { whole: None, days: if from <= to { vec![(from, to)] } else { Vec::new() } },
+    }
+}
+
+fn next_month(d: NaiveDate) -> Option<NaiveDate> {
+    let (y, m) = if d.month() == 12 { (d.year() + 1, 1) } else { (d.year(), d.month() + 1) };
+    NaiveDate::from_ymd_opt(y, m, 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,5 +335,26 @@ mod tests {
         assert_eq!(Period::choose(None, &years).expect("year"), Period::Year(2021));
         assert_eq!(Period::choose(Some("2022-03"), &years).expect("month"), Period::Month(2022, 3));
         assert!(Period::choose(Some("2022-3-1"), &years).is_err());
+    }
+
+    #[test]
+    fn ranges_split_into_whole_months_and_years() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        let m = split_months(d("2022-03-20"), d("2022-07-01"));
+        assert_eq!(m.whole, Some((d("2022-04-01"), d("2022-06-01"))));
+        assert_eq!(m.days, vec![(d("2022-03-20"), d("2022-03-31")), (d("2022-07-01"), d("2022-07-01"))]);
+        let m = split_months(d("2022-04-01"), d("2022-04-30"));
+        assert_eq!((m.whole, m.days), (Some((d("2022-04-01"), d("2022-04-01"))), vec![]));
+        let m = split_months(d("2022-03-28"), d("2022-04-03"));
+        assert_eq!((m.whole, m.days), (None, vec![(d("2022-03-28"), d("2022-04-03"))]));
+        let m = split_months(d("2022-12-01"), d("2023-01-31"));
+        assert_eq!(m.whole, Some((d("2022-12-01"), d("2023-01-01"))));
+        let y = split_years(d("2021-12-31"), d("2023-01-01"));
+        assert_eq!(y.whole, Some((2022, 2022)));
+        assert_eq!(y.days, vec![(d("2021-12-31"), d("2021-12-31")), (d("2023-01-01"), d("2023-01-01"))]);
+        let y = split_years(d("2022-01-01"), d("2022-12-31"));
+        assert_eq!((y.whole, y.days), (Some((2022, 2022)), vec![]));
+        let y = split_years(d("2022-01-01"), d("2022-12-30"));
+        assert_eq!((y.whole, y.days), (None, vec![(d("2022-01-01"), d("2022-12-30"))]));
     }
 }

@@ -116,7 +116,7 @@ pub async fn resolve_with_years(st: &AppState, auth: &Auth, q: &FiguresQuery) ->
     let t = store::totals(db, &unit.path, from, to).await?;
     let by_service_type = store::by_service_type(db, &unit.path, from, to).await?;
     let by_week = weeks(&store::by_day(db, &unit.path, from, to).await?);
-    let records = by_service_type.iter().map(|l| l.records).sum();
+    let records = t.records;
     Ok((
         VolunteerFigures {
             year: period.year(),

@@ -93,6 +93,29 @@ both_backends!(summary_figures_equal_the_raw_aggregate, |mut app: TestApp| async
         store::insert_records(&*tx, &bulk, None).await.expect("bulk");
         tx.commit().await.expect("commit");
     }
+    // A record taken away (as a correction does): the summary and its roll-ups follow, and a
+    // volunteer's only record of a day and year leaves no row behind.
+    {
+        let (id, v, u, k, m, p) = {
+            let row = app
+                .text(&format!(
+                    "SELECT CAST(id AS TEXT) || ',' || CAST(volunteer_id AS TEXT) || ',' || CAST(unit_id AS TEXT) || ',' || \
+                     CAST(service_type_id AS TEXT) || ',' || CAST(minutes AS TEXT) || ',' || CAST(person_times AS TEXT) \
+                     FROM volunteer_records WHERE service_date = '2023-01-02' AND volunteer_id = {} ORDER BY id LIMIT 1",
+                    volunteers[3]
+                ))
+                .await;
+            let n: Vec<i64> = row.split(',').map(|x| x.parse().expect("number")).collect();
+            (n[0], n[1], n[2], n[3], n[4], n[5])
+        };
+        let tx = app.db.write().await.expect("tx");
+        let day = NaiveDate::from_ymd_opt(2023, 1, 2).expect("day");
+        store::add_to_summary(&*tx, u, day, k, v, -1, -p, -m).await.expect("take away");
+        sea_orm::ConnectionTrait::execute_unprepared(&*tx, &format!("DELETE FROM volunteer_records WHERE id = {id}"))
+            .await
+            .expect("delete");
+        tx.commit().await.expect("commit");
+    }
     let token = app.token_for("bureau").await;
     let mut checked = 0;
     for path in ["/320583/", "/320583/zhoushi/", "/320583/bacheng/", "/320583/zhouzhuang/"] {
@@ -168,11 +191,18 @@ both_backends!(summary_figures_equal_the_raw_aggregate, |mut app: TestApp| async
             "SELECT COUNT(*) FROM (SELECT 1 FROM volunteer_records GROUP BY unit_id, service_date, service_type_id) g",
         )
         .await;
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM volunteer_summary").await, groups);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM volunteer_summary WHERE records > 0").await, groups);
     let pairs = app
         .scalar("SELECT COUNT(*) FROM (SELECT DISTINCT unit_id, service_date, volunteer_id FROM volunteer_records) d")
         .await;
     assert_eq!(app.scalar("SELECT COUNT(*) FROM volunteer_day_volunteers").await, pairs);
+    let unit_days =
+        app.scalar("SELECT COUNT(*) FROM (SELECT DISTINCT unit_id, service_date FROM volunteer_records) d").await;
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM volunteer_unit_days WHERE records > 0").await, unit_days);
+    let years = app
+        .scalar("SELECT COUNT(*) FROM (SELECT DISTINCT unit_id, SUBSTR(CAST(service_date AS TEXT), 1, 4), volunteer_id FROM volunteer_records) d")
+        .await;
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM volunteer_year_volunteers").await, years);
     // A period that is not one is refused.
     for bad in ["2022-13", "2022-W60", "2022-05-01..2022-04-01", "1999"] {
         let (s, _) = app.api("GET", &format!("/api/v1/volunteers/figures?period={bad}"), Some(&token), None).await;

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DbErr, Value};
 
 use super::NewRecord;
@@ -65,6 +65,19 @@ async fn add_many_to_summary<C: ConnectionTrait>(c: &C, rows: &[NewRecord]) -> R
     let b = c.get_database_backend();
     let mut sums: BTreeMap<(i64, NaiveDate, i64), (i64, i64, i64)> = BTreeMap::new();
     let mut people: BTreeMap<(i64, NaiveDate, i64), i64> = BTreeMap::new();
+    let deltas: Vec<Delta> = rows
+        .iter()
+        .map(|r| Delta {
+            unit_id: r.unit_id,
+            day: r.service_date,
+            service_type_id: r.service_type_id,
+            volunteer_id: r.volunteer_id,
+            records: 1,
+            person_times: i64::from(r.person_times),
+            minutes: i64::from(r.minutes),
+        })
+        .collect();
+    rollup(c, &deltas).await?;
     for r in rows {
         let s = sums.entry((r.unit_id, r.service_date, r.service_type_id)).or_default();
         s.0 += 1;
@@ -105,6 +118,104 @@ async fn add_many_to_summary<C: ConnectionTrait>(c: &C, rows: &[NewRecord]) -> R
                 placeholders(chunk.len(), 4)
             ),
             vals,
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// A change to the summary: records, persons served and minutes added (or, negative, taken
+/// away) on a unit, day and service type by a volunteer.
+#[derive(Debug, Clone, Copy)]
+pub struct Delta {
+    pub unit_id: i64,
+    pub day: NaiveDate,
+    pub service_type_id: i64,
+    pub volunteer_id: i64,
+    pub records: i64,
+    pub person_times: i64,
+    pub minutes: i64,
+}
+
+/// Applies changes to the roll-ups of the summary (migration 0022): unit × month × service type,
+/// unit × day, and the volunteers of a unit and year (a row whose records fall to zero is
+/// removed, so rows are the distinct volunteers). Called by every writer of the summary.
+pub async fn rollup<C: ConnectionTrait>(c: &C, deltas: &[Delta]) -> Result<(), DbErr> {
+    let b = c.get_database_backend();
+    let mut months: BTreeMap<(i64, NaiveDate, i64), (i64, i64, i64)> = BTreeMap::new();
+    let mut days: BTreeMap<(i64, NaiveDate), (i64, i64, i64)> = BTreeMap::new();
+    let mut years: BTreeMap<(i64, i32, i64), i64> = BTreeMap::new();
+    for d in deltas {
+        let m = months.entry((d.unit_id, d.day.with_day(1).unwrap_or(d.day), d.service_type_id)).or_default();
+        *m = (m.0 + d.records, m.1 + d.person_times, m.2 + d.minutes);
+        let u = days.entry((d.unit_id, d.day)).or_default();
+        *u = (u.0 + d.records, u.1 + d.person_times, u.2 + d.minutes);
+        if d.records != 0 {
+            *years.entry((d.unit_id, d.day.year(), d.volunteer_id)).or_default() += d.records;
+        }
+    }
+    let months: Vec<_> = months.into_iter().collect();
+    for chunk in months.chunks(CHUNK) {
+        let mut vals: Vec<Value> = Vec::with_capacity(chunk.len() * 6);
+        for ((unit, month, kind), (n, p, m)) in chunk {
+            vals.extend([(*unit).into(), (*month).into(), (*kind).into(), (*n).into(), (*p).into(), (*m).into()]);
+        }
+        c.execute(sql(
+            b,
+            &format!(
+                "INSERT INTO volunteer_summary_months (unit_id, month, service_type_id, records, person_times, minutes) VALUES {} \
+                 ON CONFLICT (unit_id, month, service_type_id) DO UPDATE SET \
+                 records = volunteer_summary_months.records + excluded.records, \
+                 person_times = volunteer_summary_months.person_times + excluded.person_times, \
+                 minutes = volunteer_summary_months.minutes + excluded.minutes",
+                placeholders(chunk.len(), 6)
+            ),
+            vals,
+        ))
+        .await?;
+    }
+    let days: Vec<_> = days.into_iter().collect();
+    for chunk in days.chunks(CHUNK) {
+        let mut vals: Vec<Value> = Vec::with_capacity(chunk.len() * 5);
+        for ((unit, day), (n, p, m)) in chunk {
+            vals.extend([(*unit).into(), (*day).into(), (*n).into(), (*p).into(), (*m).into()]);
+        }
+        c.execute(sql(
+            b,
+            &format!(
+                "INSERT INTO volunteer_unit_days (unit_id, day, records, person_times, minutes) VALUES {} \
+                 ON CONFLICT (unit_id, day) DO UPDATE SET records = volunteer_unit_days.records + excluded.records, \
+                 person_times = volunteer_unit_days.person_times + excluded.person_times, \
+                 minutes = volunteer_unit_days.minutes + excluded.minutes",
+                placeholders(chunk.len(), 5)
+            ),
+            vals,
+        ))
+        .await?;
+    }
+    let years: Vec<_> = years.into_iter().filter(|(_, n)| *n != 0).collect();
+    for chunk in years.chunks(CHUNK) {
+        let mut vals: Vec<Value> = Vec::with_capacity(chunk.len() * 4);
+        for ((unit, year, volunteer), n) in chunk {
+            vals.extend([(*unit).into(), (*year).into(), (*volunteer).into(), (*n).into()]);
+        }
+        c.execute(sql(
+            b,
+            &format!(
+                "INSERT INTO volunteer_year_volunteers (unit_id, year, volunteer_id, records) VALUES {} \
+                 ON CONFLICT (unit_id, year, volunteer_id) DO UPDATE SET \
+                 records = volunteer_year_volunteers.records + excluded.records",
+                placeholders(chunk.len(), 4)
+            ),
+            vals,
+        ))
+        .await?;
+    }
+    for ((unit, year, volunteer), _) in years.iter().filter(|(_, n)| *n < 0) {
+        c.execute(sql(
+            b,
+            "DELETE FROM volunteer_year_volunteers WHERE unit_id = ? AND year = ? AND volunteer_id = ? AND records <= 0",
+            vec![(*unit).into(), (*year).into(), (*volunteer).into()],
         ))
         .await?;
     }
