@@ -74,13 +74,12 @@ pub async fn generate<C: ConnectionTrait>(c: &C, campaign: i64, communities: &[i
     let (first_day, last_day) = campaign_days()?;
     let span = (last_day - first_day).num_days() as usize + 1;
     // Shifts: SHIFT_DAYS different days in every community, a morning or an afternoon.
-    let mut shifts: Vec<Vec<(i64, ShiftInput)>> = Vec::with_capacity(communities.len());
+    let mut planned: Vec<(ShiftInput, String)> = Vec::with_capacity(communities.len() * SHIFT_DAYS);
     for &unit in communities {
         let mut days: Vec<usize> = (0..span).collect();
         rng.shuffle(&mut days);
         let mut days: Vec<usize> = days.into_iter().take(SHIFT_DAYS).collect();
         days.sort_unstable();
-        let mut list = Vec::with_capacity(SHIFT_DAYS);
         for d in days {
             let (start, end) = if rng.chance(1, 2) { (8 * 60, 12 * 60) } else { (14 * 60, 18 * 60) };
             let (kind, role, _) = kinds[rng.weighted(&weights)];
@@ -92,30 +91,44 @@ pub async fn generate<C: ConnectionTrait>(c: &C, campaign: i64, communities: &[i
                 place: "社区服务中心".into(),
                 service_type_id: kind,
             };
-            let id = store::insert_shift(c, campaign, &s, &crate::platform::web::random_token(16)?, None).await?;
-            list.push((id, s));
+            planned.push((s, crate::platform::web::random_token(16)?));
         }
-        shifts.push(list);
     }
+    let shift_ids = store::insert_shifts(c, campaign, &planned, None).await?;
+    let shifts: Vec<Vec<(i64, &ShiftInput)>> = planned
+        .chunks(SHIFT_DAYS)
+        .zip(shift_ids.chunks(SHIFT_DAYS))
+        .map(|(p, ids)| ids.iter().copied().zip(p.iter().map(|(s, _)| s)).collect())
+        .collect();
     // Volunteers: each serves in one community (every community has some), two to four shifts
     // on different days (one shift a day in a community: never two at once).
-    let mut served = Vec::new();
-    let mut first = None;
-    let mut taken = vec![vec![0i32; SHIFT_DAYS]; communities.len()];
+    let mut people = Vec::with_capacity(VOLUNTEERS_2022);
+    let mut skills = Vec::with_capacity(VOLUNTEERS_2022);
     for j in 0..VOLUNTEERS_2022 {
-        let home = j % communities.len();
-        let unit = communities[home];
         let input = crate::demo::volunteers::demo_volunteer(j)?;
         let code = crate::volunteers::model::new_code()?;
-        let nv = crate::volunteers::model::protect(&vault, unit, &input, &code)?;
-        let (vid, _) = store::insert_volunteer(c, &nv).await?;
-        store::add_signup(c, campaign, vid, unit, &input.skills, "").await?;
+        people.push(crate::volunteers::model::protect(&vault, communities[j % communities.len()], &input, &code)?);
+        skills.push(input.skills);
+    }
+    let volunteer_ids = store::insert_volunteers(c, &people).await?;
+    let signups: Vec<(i64, i64, i64, String)> = volunteer_ids
+        .iter()
+        .zip(&people)
+        .zip(skills)
+        .map(|((id, p), skills)| (campaign, *id, p.unit_id, skills))
+        .collect();
+    store::insert_signups(c, &signups).await?;
+    let mut served = Vec::new();
+    let mut taken = vec![vec![0i32; SHIFT_DAYS]; communities.len()];
+    for (j, &vid) in volunteer_ids.iter().enumerate() {
+        let home = j % communities.len();
+        let unit = communities[home];
         let mut open: Vec<usize> = (0..SHIFT_DAYS).filter(|&k| taken[home][k] < CAPACITY).collect();
         rng.shuffle(&mut open);
         let n = rng.range(2, 4) as usize;
-        for &k in open.iter().take(n.max(1)) {
+        for &k in open.iter().take(n) {
             taken[home][k] += 1;
-            let (sid, s) = &shifts[home][k];
+            let (sid, s) = shifts[home][k];
             let at = |minute: i32| {
                 let local = s.slot.date.and_hms_opt(0, 0, 0).unwrap_or_default() + Duration::minutes(i64::from(minute));
                 crate::platform::time::china().from_local_datetime(&local).single().map(|t| t.with_timezone(&Utc))
@@ -125,7 +138,7 @@ pub async fn generate<C: ConnectionTrait>(c: &C, campaign: i64, communities: &[i
             };
             served.push((
                 store::ServedShift {
-                    shift_id: *sid,
+                    shift_id: sid,
                     volunteer_id: vid,
                     unit_id: unit,
                     shift_date: s.slot.date,
@@ -139,10 +152,8 @@ pub async fn generate<C: ConnectionTrait>(c: &C, campaign: i64, communities: &[i
                 s.role.clone(),
             ));
         }
-        if first.is_none() {
-            first = Some((vid, nv));
-        }
     }
+    let first = volunteer_ids.first().copied().zip(people.into_iter().next());
     let ids = store::insert_served(c, &served.iter().map(|s| s.0.clone()).collect::<Vec<_>>(), None).await?;
     // Persons served: a share for every record, drawn, then scaled to the published total.
     let draws: Vec<i64> = served.iter().map(|_| rng.range(20, 90)).collect();
@@ -167,7 +178,7 @@ pub async fn generate<C: ConnectionTrait>(c: &C, campaign: i64, communities: &[i
     store::insert_records(c, &records, None).await?;
     let first =
         first.and_then(|(vid, nv)| records.iter().find(|r| r.volunteer_id == vid).cloned().map(|r| (vid, nv, r)));
-    Ok(Written { shifts: shifts.iter().map(Vec::len).sum(), first })
+    Ok(Written { shifts: shift_ids.len(), first })
 }
 
 #[cfg(test)]

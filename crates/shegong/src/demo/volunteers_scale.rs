@@ -67,14 +67,15 @@ pub async fn generate(db: &Db, n: u64, progress: impl Fn(u64)) -> anyhow::Result
     let code = crate::volunteers::model::new_code()?;
     let mut ids: Vec<(i64, i64)> = Vec::with_capacity(report.volunteers);
     for chunk in (0..report.volunteers).collect::<Vec<_>>().chunks(10_000) {
-        let tx = db.write().await?;
+        let mut people = Vec::with_capacity(chunk.len());
         for &j in chunk {
             let unit = communities[j % communities.len()];
-            let nv = crate::volunteers::model::protect(&vault, unit, &scale_volunteer(j)?, &code)?;
-            let (id, _) = store::insert_volunteer(&*tx, &nv).await?;
-            ids.push((id, unit));
+            people.push(crate::volunteers::model::protect(&vault, unit, &scale_volunteer(j)?, &code)?);
         }
+        let tx = db.write().await?;
+        let new = store::insert_volunteers(&*tx, &people).await?;
         tx.commit().await?;
+        ids.extend(new.into_iter().zip(people.iter().map(|p| p.unit_id)));
     }
     let first = NaiveDate::from_ymd_opt(2018, 1, 1).ok_or_else(|| anyhow::anyhow!("date"))?;
     let days = (NaiveDate::from_ymd_opt(2023, 12, 31).ok_or_else(|| anyhow::anyhow!("date"))? - first).num_days();

@@ -298,3 +298,166 @@ pub async fn insert_served<C: ConnectionTrait>(
     }
     Ok(ids)
 }
+
+/// Inserts many volunteers and gives them their unified numbers; returns their ids in order.
+pub async fn insert_volunteers<C: ConnectionTrait>(c: &C, vs: &[super::NewVolunteer]) -> Result<Vec<i64>, DbErr> {
+    let b = c.get_database_backend();
+    let now = Utc::now();
+    let mut ids = Vec::with_capacity(vs.len());
+    for chunk in vs.chunks(CHUNK) {
+        let mut vals: Vec<Value> = Vec::with_capacity(chunk.len() * 17);
+        for v in chunk {
+            vals.extend([
+                format!("new-{}-{}", v.id_type, v.id_hash).into(),
+                v.unit_id.into(),
+                v.name.clone().into(),
+                v.id_type.clone().into(),
+                v.id_hash.clone().into(),
+                v.id_masked.clone().into(),
+                v.id_cipher.clone().into(),
+                v.phone_hash.clone().into(),
+                v.phone_masked.clone().into(),
+                v.phone_cipher.clone().into(),
+                v.code_hash.clone().into(),
+                v.skills.clone().into(),
+                v.availability.clone().into(),
+                v.consent_version.clone().into(),
+                now.into(),
+                now.into(),
+                now.into(),
+            ]);
+        }
+        c.execute(sql(
+            b,
+            &format!(
+                "INSERT INTO volunteers (volunteer_no, unit_id, name, id_type, id_hash, id_masked, id_cipher, phone_hash, \
+                 phone_masked, phone_cipher, code_hash, skills, availability, consent_version, consent_at, created_at, \
+                 updated_at) VALUES {}",
+                placeholders(chunk.len(), 17)
+            ),
+            vals,
+        ))
+        .await?;
+        // The new rows by their placeholder numbers, then their real numbers in one statement.
+        let keys: Vec<Value> = chunk.iter().map(|v| format!("new-{}-{}", v.id_type, v.id_hash).into()).collect();
+        let found = c
+            .query_all(sql(
+                b,
+                &format!(
+                    "SELECT id, volunteer_no FROM volunteers WHERE volunteer_no IN ({})",
+                    vec!["?"; keys.len()].join(",")
+                ),
+                keys,
+            ))
+            .await?;
+        let mut by_key: HashMap<String, i64> = HashMap::with_capacity(found.len());
+        for r in found {
+            by_key.insert(r.try_get_by_index(1)?, r.try_get_by_index(0)?);
+        }
+        let mut case = Vec::new();
+        let mut vals: Vec<Value> = Vec::new();
+        let mut list: Vec<Value> = Vec::new();
+        for v in chunk {
+            let id = *by_key
+                .get(&format!("new-{}-{}", v.id_type, v.id_hash))
+                .ok_or_else(|| DbErr::Custom("bulk volunteer not found after insert".into()))?;
+            case.push("WHEN ? THEN ?");
+            vals.extend([Value::from(id), super::volunteer_no(id).into()]);
+            list.push(id.into());
+            ids.push(id);
+        }
+        let marks = vec!["?"; list.len()].join(",");
+        vals.extend(list);
+        c.execute(sql(
+            b,
+            &format!("UPDATE volunteers SET volunteer_no = CASE id {} END WHERE id IN ({marks})", case.join(" ")),
+            vals,
+        ))
+        .await?;
+    }
+    Ok(ids)
+}
+
+/// Signs many volunteers up: (campaign, volunteer, community, skills); a repeat is skipped.
+pub async fn insert_signups<C: ConnectionTrait>(c: &C, rows: &[(i64, i64, i64, String)]) -> Result<(), DbErr> {
+    let now = Utc::now();
+    for chunk in rows.chunks(CHUNK) {
+        let mut vals: Vec<Value> = Vec::with_capacity(chunk.len() * 6);
+        for (campaign, volunteer, unit, skills) in chunk {
+            vals.extend([
+                (*campaign).into(),
+                (*volunteer).into(),
+                (*unit).into(),
+                skills.clone().into(),
+                String::new().into(),
+                now.into(),
+            ]);
+        }
+        c.execute(sql(
+            c.get_database_backend(),
+            &format!(
+                "INSERT INTO volunteer_signups (campaign_id, volunteer_id, unit_id, skills, availability, created_at) \
+                 VALUES {} ON CONFLICT (campaign_id, volunteer_id) DO NOTHING",
+                placeholders(chunk.len(), 6)
+            ),
+            vals,
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// Inserts many shifts of a campaign, each with its check-in token; returns their ids in order.
+pub async fn insert_shifts<C: ConnectionTrait>(
+    c: &C,
+    campaign_id: i64,
+    rows: &[(crate::volunteers::model::ShiftInput, String)],
+    by: Option<i64>,
+) -> Result<Vec<i64>, DbErr> {
+    let b = c.get_database_backend();
+    let now = Utc::now();
+    for chunk in rows.chunks(CHUNK) {
+        let mut vals: Vec<Value> = Vec::with_capacity(chunk.len() * 13);
+        for (i, token) in chunk {
+            vals.extend([
+                campaign_id.into(),
+                i.unit_id.into(),
+                i.slot.date.into(),
+                i.slot.start.into(),
+                i.slot.end.into(),
+                i.role.clone().into(),
+                i.capacity.into(),
+                i.place.clone().into(),
+                i.service_type_id.into(),
+                token.clone().into(),
+                by.into(),
+                now.into(),
+                now.into(),
+            ]);
+        }
+        c.execute(sql(
+            b,
+            &format!(
+                "INSERT INTO volunteer_shifts (campaign_id, unit_id, shift_date, start_minute, end_minute, role, capacity, \
+                 place, service_type_id, checkin_token, created_by, created_at, updated_at) VALUES {}",
+                placeholders(chunk.len(), 13)
+            ),
+            vals,
+        ))
+        .await?;
+    }
+    let found = c
+        .query_all(sql(
+            b,
+            "SELECT id, checkin_token FROM volunteer_shifts WHERE campaign_id = ?",
+            vec![campaign_id.into()],
+        ))
+        .await?;
+    let mut by_token: HashMap<String, i64> = HashMap::with_capacity(found.len());
+    for r in found {
+        by_token.insert(r.try_get_by_index(1)?, r.try_get_by_index(0)?);
+    }
+    rows.iter()
+        .map(|(_, t)| by_token.get(t).copied().ok_or_else(|| DbErr::Custom("bulk shift not found after insert".into())))
+        .collect()
+}
