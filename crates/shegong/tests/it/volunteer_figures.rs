@@ -18,7 +18,7 @@ both_backends!(the_2022_demo_gives_the_published_figures, |mut app: TestApp| asy
     assert_eq!(f["unit_name"], "昆山市");
     assert_eq!(f["communities"], COMMUNITIES_2022 as i64);
     assert_eq!(f["person_times"], PERSON_TIMES_2022);
-    assert!(VOLUNTEERS_2022 >= 1000);
+    assert!(f["volunteers"].as_i64().unwrap_or(0) >= 1000, "1000+ volunteers");
     assert_eq!(f["volunteers"], VOLUNTEERS_2022 as i64);
     assert_eq!(f["active_volunteers"], VOLUNTEERS_2022 as i64, "every 2022 volunteer served");
     for key in ["volunteers", "active_volunteers", "communities", "person_times", "hours"] {
