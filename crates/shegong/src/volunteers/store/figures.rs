@@ -194,11 +194,14 @@ pub async fn by_day<C: ConnectionTrait>(
 /// whole summary (read from its day index), then one probe per year between them.
 pub async fn figure_years<C: ConnectionTrait>(c: &C, path: &str) -> Result<Vec<i32>, DbErr> {
     let b = c.get_database_backend();
-    let row = c.query_one(sql(b, "SELECT MIN(day) AS lo, MAX(day) AS hi FROM volunteer_summary", vec![])).await?;
-    let (Some(lo), Some(hi)) = (
-        row.as_ref().and_then(|r| r.try_get::<Option<NaiveDate>>("", "lo").ok().flatten()),
-        row.as_ref().and_then(|r| r.try_get::<Option<NaiveDate>>("", "hi").ok().flatten()),
-    ) else {
+    // Two queries: SQLite reads a lone MIN or MAX from the index, but scans the table for both
+    // in one query.
+    let mut ends = Vec::with_capacity(2);
+    for q in ["SELECT MIN(day) FROM volunteer_summary", "SELECT MAX(day) FROM volunteer_summary"] {
+        let row = c.query_one(sql(b, q, vec![])).await?;
+        ends.push(row.and_then(|r| r.try_get_by_index::<Option<NaiveDate>>(0).ok().flatten()));
+    }
+    let (Some(lo), Some(hi)) = (ends[0], ends[1]) else {
         return Ok(Vec::new());
     };
     let mut years = Vec::new();
