@@ -99,6 +99,9 @@ pub enum Command {
         /// 批量记录倍数（用于性能测试）/ multiplier for bulk records (benchmarks)
         #[arg(long, default_value_t = 1)]
         scale: u32,
+        /// 追加的志愿服务记录条数（省级规模性能测试）/ volunteer service records to add (province-scale benchmark)
+        #[arg(long, default_value_t = 0)]
+        volunteer_records: u64,
     },
     /// 导入数据文件（全部成功才提交）/ import a data file (all rows or nothing)
     Import {
@@ -273,11 +276,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             say_msg(init(&cfg, lang).await?);
             Ok(0)
         }
-        Command::Demo { db, scale } => {
+        Command::Demo { db, scale, volunteer_records } => {
             let cfg = config(cfg_path.as_deref(), &db)?;
             let d = open(&cfg, lang).await?;
             let password = demo_password()?;
             let report = crate::demo::generate(&d, &cfg.security, &password, scale).await?;
+            if volunteer_records > 0 {
+                let started = std::time::Instant::now();
+                let big = crate::demo::volunteers_scale::generate(&d, volunteer_records, |n| {
+                    if n % 1_000_000 == 0 || n == volunteer_records {
+                        eprintln!("{n} / {volunteer_records} ({:.0} s)", started.elapsed().as_secs_f64());
+                    }
+                })
+                .await?;
+                eprintln!("{big:?} in {:.1} s", started.elapsed().as_secs_f64());
+            }
             audit::checkpoint(&d).await?;
             say_msg(Msg::new("cli.demo_written").arg("report", format!("{report:?}")));
             print_logins(&password, lang);

@@ -13,6 +13,8 @@ pub mod rng;
 pub mod services;
 pub mod stations;
 pub mod volunteers;
+pub mod volunteers_2022;
+pub mod volunteers_scale;
 pub mod workers;
 
 use sea_orm::DbErr;

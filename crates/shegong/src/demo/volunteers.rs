@@ -1,7 +1,7 @@
 //! Volunteer campaigns of the demo: the 同心战"疫" recruitment of spring 2022 (社会组织疫情防控
 //! 志愿者征集) across 71 communities, closed, and a campaign recruiting now in 周市 and the
 //! development zone with shifts in the coming days (so that the public pages have something to
-//! show). Volunteers, records and the 2022 figures come with the next steps of issue 13.
+//! show). The 2022 volunteers, shifts and records are written by `demo::volunteers_2022`.
 
 use chrono::{Duration, NaiveDate};
 use sea_orm::ConnectionTrait;
@@ -10,8 +10,7 @@ use crate::platform::access::Scope;
 use crate::volunteers::model::{CampaignInput, IdDocument, ShiftInput, SignupInput, Slot, Welfare};
 use crate::volunteers::store;
 
-/// The communities of the 2022 campaign.
-pub const COMMUNITIES_2022: usize = 71;
+pub use crate::demo::volunteers_2022::{COMMUNITIES_2022, PERSON_TIMES_2022, VOLUNTEERS_2022};
 
 /// Writes the campaigns and their shifts; returns (campaigns, shifts).
 pub async fn generate<C: ConnectionTrait>(c: &C, city: i64, today: NaiveDate) -> anyhow::Result<(usize, usize)> {
@@ -22,7 +21,6 @@ pub async fn generate<C: ConnectionTrait>(c: &C, city: i64, today: NaiveDate) ->
     }
     let welfare = Welfare { max_minutes_per_day: 8 * 60, max_consecutive_days: 6, min_rest_minutes: 60 };
     let types = store::service_types(c).await?;
-    let screening = types.iter().find(|t| t.code == "screening").map(|t| t.id);
     let delivery = types.iter().find(|t| t.code == "delivery").map(|t| t.id);
     let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| anyhow::anyhow!("date"));
     let spring: Vec<i64> = communities.iter().take(COMMUNITIES_2022).map(|u| u.id).collect();
@@ -40,22 +38,9 @@ pub async fn generate<C: ConnectionTrait>(c: &C, city: i64, today: NaiveDate) ->
         contact: "市民政局社会工作科".into(),
     };
     let k1 = store::insert_campaign(c, &k2022, None).await?;
-    let mut shifts = 0;
-    let mut spring_shifts = Vec::new();
-    for (i, u) in spring.iter().enumerate() {
-        let s = ShiftInput {
-            unit_id: *u,
-            slot: Slot { date: date(2022, 4, 1)? + Duration::days((i % 7) as i64), start: 8 * 60, end: 12 * 60 },
-            role: "信息排查员".into(),
-            capacity: 10,
-            place: "社区服务中心".into(),
-            service_type_id: screening,
-        };
-        store::insert_shift(c, k1, &s, &crate::platform::web::random_token(16)?, None).await?;
-        spring_shifts.push(s);
-        shifts += 1;
-    }
-    volunteers_2022(c, city, k1, &spring_shifts).await?;
+    let written = crate::demo::volunteers_2022::generate(c, k1, &spring).await?;
+    let mut shifts = written.shifts;
+    certify_first(c, city, written.first).await?;
     // A campaign recruiting now, served by the communities of 周市 and the development zone.
     let now: Vec<&&crate::units::UnitOption> = communities
         .iter()
@@ -96,10 +81,6 @@ pub async fn generate<C: ConnectionTrait>(c: &C, city: i64, today: NaiveDate) ->
     Ok((2, shifts))
 }
 
-/// How many demo volunteers of 2022 this step writes (the full 1000+ and 170,000 person-times
-/// come with the demo step of issue 13).
-pub const VOLUNTEERS_2022: usize = 20;
-
 /// A clearly synthetic volunteer: a numbered name, a 199 phone, and a valid ID number whose
 /// birth dates differ for every `j` below 12,000 (37 is prime to 12,000).
 pub fn demo_volunteer(j: usize) -> anyhow::Result<SignupInput> {
@@ -117,42 +98,15 @@ pub fn demo_volunteer(j: usize) -> anyhow::Result<SignupInput> {
     })
 }
 
-/// Volunteers of the 2022 campaign, each on one of its shifts with a confirmed record, and a
-/// certificate issued by the city to the first.
-async fn volunteers_2022<C: ConnectionTrait>(
+/// A certificate issued by the city to the first volunteer of 2022 for their service.
+async fn certify_first<C: ConnectionTrait>(
     c: &C,
     city: i64,
-    campaign: i64,
-    shifts: &[ShiftInput],
+    first: Option<(i64, store::NewVolunteer, store::NewRecord)>,
 ) -> anyhow::Result<()> {
-    let vault = crate::platform::vault::vault()?;
-    let types = store::service_types(c).await?;
-    let mut first = None;
-    for j in 0..VOLUNTEERS_2022 {
-        let s = &shifts[j % shifts.len()];
-        let input = demo_volunteer(j)?;
-        let code = crate::volunteers::model::new_code()?;
-        let nv = crate::volunteers::model::protect(&vault, s.unit_id, &input, &code)?;
-        let (vid, _) = store::insert_volunteer(c, &nv).await?;
-        store::add_signup(c, campaign, vid, s.unit_id, &input.skills, "").await?;
-        let record = store::NewRecord {
-            volunteer_id: vid,
-            campaign_id: Some(campaign),
-            assignment_id: None,
-            unit_id: s.unit_id,
-            service_date: s.slot.date,
-            service_type_id: s.service_type_id.or_else(|| types.first().map(|t| t.id)).unwrap_or(1),
-            minutes: s.slot.minutes(),
-            person_times: 10 + (j % 7) as i32,
-            source: "coordinator".into(),
-            status: "confirmed".into(),
-            content: s.role.clone(),
-        };
-        store::insert_record(c, &record, None).await?;
-        first.get_or_insert((vid, nv, record));
-    }
-    if let Some((vid, nv, record)) = first {
-        let lines = store::service_lines(c, vid, "/", record.service_date, record.service_date).await?;
+    if let Some((vid, nv, _)) = first {
+        let (from, to) = crate::demo::volunteers_2022::campaign_days()?;
+        let lines = store::service_lines(c, vid, "/", from, to).await?;
         let issued_on = NaiveDate::from_ymd_opt(2022, 6, 1).ok_or_else(|| anyhow::anyhow!("date"))?;
         let snapshot = store::Snapshot {
             name: nv.name.clone(),
@@ -166,8 +120,8 @@ async fn volunteers_2022<C: ConnectionTrait>(
             handler: "李干事（演示）".into(),
             contact: "0512-57000000".into(),
             remarks: String::new(),
-            period_from: NaiveDate::from_ymd_opt(2022, 3, 15).ok_or_else(|| anyhow::anyhow!("date"))?,
-            period_to: NaiveDate::from_ymd_opt(2022, 5, 31).ok_or_else(|| anyhow::anyhow!("date"))?,
+            period_from: from,
+            period_to: to,
         };
         let cert = store::NewCertificate {
             number: "VC20220601DEMO0001".into(),

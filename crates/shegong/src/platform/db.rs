@@ -46,6 +46,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (18, "volunteers", include_str!("../../migrations/0018_volunteers.sql")),
     (19, "instructor_version", include_str!("../../migrations/0019_instructor_version.sql")),
     (20, "hotline", include_str!("../../migrations/0020_hotline.sql")),
+    (22, "volunteer_rollups", include_str!("../../migrations/0022_volunteer_rollups.sql")),
     (23, "volunteer_records", include_str!("../../migrations/0023_volunteer_records.sql")),
     (24, "hotline_cases", include_str!("../../migrations/0024_hotline_cases.sql")),
     (26, "indicator_version", include_str!("../../migrations/0026_indicator_version.sql")),

@@ -5,7 +5,7 @@
 //! a refused form. Lists that filter on a year ([`YearFilter`]) offer the same years in
 //! `layout/year_filter.html`, after "all years".
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, Weekday};
 
 use crate::platform::error::AppError;
 use crate::platform::time::today;
@@ -94,78 +94,86 @@ pub fn bounds(year: i32) -> (NaiveDate, NaiveDate) {
     (from, to)
 }
 
-/// The locale key of a period that is not a period.
+/// The locale key of a period that is not one.
 pub const KEY_BAD_PERIOD: &str = "period.error.period";
 
-/// A period a figure is computed for: a calendar year, a quarter, a month, an ISO week or a range
-/// of days (both ends included). Written and parsed as `2022`, `2022-Q1`, `2022-03`, `2022-W12`,
-/// `2022-03-01..2022-04-30`; [`Period::bounds`] gives its first and last day, and
-/// [`Period::year_before`] the same period a year earlier (for the change against the year before).
+/// The longest date range a [`Period`] may span (a range beyond it is refused): enough for any
+/// review, and a bound on the weeks a figures page lists.
+pub const MAX_RANGE_DAYS: i64 = 3 * 366;
+
+/// A period of figures: a year, a quarter, a month, an ISO week or a range of days. Written and
+/// parsed as `2022`, `2022-Q1`, `2022-03`, `2022-W12` and `2022-03-01..2022-04-30`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Period {
     Year(i32),
-    /// A year and a quarter 1–4.
+    /// Year and quarter 1–4.
     Quarter(i32, u32),
-    /// A year and a month 1–12.
+    /// Year and month 1–12.
     Month(i32, u32),
-    /// An ISO year and an ISO week 1–53 (Monday to Sunday).
+    /// ISO year and ISO week 1–53 (Monday to Sunday).
     Week(i32, u32),
-    /// From the first to the last day, both included (first ≤ last).
+    /// First and last day, both included.
     Range(NaiveDate, NaiveDate),
 }
 
 impl Period {
-    /// Parses the written forms above; surrounding spaces are ignored and the `Q`/`W` may be in
-    /// lower case. Years are 2000 to next year, as for [`parse_year`]; anything else is `None`.
+    /// Parses the written forms above. Years lie between 2000 and next year; a range runs forward
+    /// and spans at most [`MAX_RANGE_DAYS`]; a week exists in its ISO year. `None` otherwise.
     pub fn parse(s: &str) -> Option<Period> {
         let s = s.trim();
+        let year = |t: &str| -> Option<i32> { (t.len() == 4).then(|| parse_year(t)).flatten() };
+        let num = |t: &str, len: usize, lo: u32, hi: u32| -> Option<u32> {
+            (t.len() == len && t.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| t.parse::<u32>().ok())
+                .flatten()
+                .filter(|n| (lo..=hi).contains(n))
+        };
         if let Some((a, b)) = s.split_once("..") {
-            let from = parse_date(a)?;
-            let to = parse_date(b)?;
-            return (from <= to).then_some(Period::Range(from, to));
+            let day = |t: &str| -> Option<NaiveDate> {
+                let t = t.trim();
+                let d = NaiveDate::parse_from_str(t, "%Y-%m-%d").ok()?;
+                (t.len() == 10 && parse_year(&d.year().to_string()).is_some()).then_some(d)
+            };
+            let (from, to) = (day(a)?, day(b)?);
+            return (from <= to && (to - from).num_days() < MAX_RANGE_DAYS).then_some(Period::Range(from, to));
         }
-        if let Some((y, rest)) = s.split_once('-') {
-            let year = parse_year(y)?;
-            if let Some(q) = rest.strip_prefix(&['Q', 'q'][..]) {
-                let q = small(q).filter(|q| (1..=4).contains(q))?;
-                return Some(Period::Quarter(year, q));
-            }
-            if let Some(w) = rest.strip_prefix(&['W', 'w'][..]) {
-                let w = small(w)?;
-                NaiveDate::from_isoywd_opt(year, w, chrono::Weekday::Mon)?;
-                return Some(Period::Week(year, w));
-            }
-            let m = small(rest).filter(|m| (1..=12).contains(m))?;
-            return Some(Period::Month(year, m));
+        if s.len() == 4 {
+            return year(s).map(Period::Year);
         }
-        parse_year(s).map(Period::Year)
+        let (y, rest) = s.split_once('-')?;
+        let y = year(y)?;
+        if let Some(q) = rest.strip_prefix('Q').or_else(|| rest.strip_prefix('q')) {
+            return num(q, 1, 1, 4).map(|q| Period::Quarter(y, q));
+        }
+        if let Some(w) = rest.strip_prefix('W').or_else(|| rest.strip_prefix('w')) {
+            let w = num(w, 2, 1, 53)?;
+            return NaiveDate::from_isoywd_opt(y, w, Weekday::Mon).map(|_| Period::Week(y, w));
+        }
+        num(rest, 2, 1, 12).map(|m| Period::Month(y, m))
     }
 
-    /// The first and last day of the period.
+    /// The first and last day of the period (both included).
     pub fn bounds(&self) -> (NaiveDate, NaiveDate) {
-        let day = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+        let ymd = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+        let month_end = |y: i32, m: u32| {
+            let next = if m == 12 { ymd(y + 1, 1, 1) } else { ymd(y, m + 1, 1) };
+            next.pred_opt().unwrap_or_default()
+        };
         match *self {
             Period::Year(y) => bounds(y),
-            Period::Quarter(y, q) => {
-                let first = day(y, (q - 1) * 3 + 1, 1);
-                (first, last_of_month(y, q * 3))
-            }
-            Period::Month(y, m) => (day(y, m, 1), last_of_month(y, m)),
+            Period::Quarter(y, q) => (ymd(y, q * 3 - 2, 1), month_end(y, q * 3)),
+            Period::Month(y, m) => (ymd(y, m, 1), month_end(y, m)),
             Period::Week(y, w) => {
-                let mon = NaiveDate::from_isoywd_opt(y, w, chrono::Weekday::Mon).unwrap_or_default();
-                let sun = NaiveDate::from_isoywd_opt(y, w, chrono::Weekday::Sun).unwrap_or_default();
-                (mon, sun)
+                let mon = NaiveDate::from_isoywd_opt(y, w, Weekday::Mon).unwrap_or_default();
+                (mon, mon + chrono::Duration::days(6))
             }
             Period::Range(from, to) => (from, to),
         }
     }
 
-    /// The calendar year the period starts in.
+    /// The year the period starts in (a page's year select shows it).
     pub fn year(&self) -> i32 {
-        match *self {
-            Period::Year(y) | Period::Quarter(y, _) | Period::Month(y, _) | Period::Week(y, _) => y,
-            Period::Range(from, _) => from.year(),
-        }
+        self.bounds().0.year()
     }
 
     /// The same period one year earlier: the year, quarter, month or ISO week of the year before
@@ -177,12 +185,94 @@ impl Period {
             Period::Quarter(y, q) => Period::Quarter(y - 1, q),
             Period::Month(y, m) => Period::Month(y - 1, m),
             Period::Week(y, w) => {
-                let w = if NaiveDate::from_isoywd_opt(y - 1, w, chrono::Weekday::Mon).is_some() { w } else { 52 };
+                let w = if NaiveDate::from_isoywd_opt(y - 1, w, Weekday::Mon).is_some() { w } else { 52 };
                 Period::Week(y - 1, w)
             }
             Period::Range(from, to) => Period::Range(a_year_before(from), a_year_before(to)),
         }
     }
+
+    /// Whether the period is a whole calendar year.
+    pub fn is_year(&self) -> bool {
+        matches!(self, Period::Year(_))
+    }
+
+    /// The written form, which [`Period::parse`] reads back.
+    pub fn code(&self) -> String {
+        self.to_string()
+    }
+
+    /// The period asked for: `period` when given (refused with [`KEY_BAD_PERIOD`] when it is not
+    /// one), else the year of [`Years::choose`].
+    pub fn choose(asked: Option<&str>, years: &Years) -> Result<Period, AppError> {
+        match asked.map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(Period::Year(years.year)),
+            Some(s) => Period::parse(s).ok_or_else(|| AppError::BadRequest(KEY_BAD_PERIOD.into())),
+        }
+    }
+}
+
+/// The Monday of the ISO week of a day.
+pub fn week_start(d: NaiveDate) -> NaiveDate {
+    d - chrono::Duration::days(i64::from(d.weekday().num_days_from_monday()))
+}
+
+/// How a range of days splits into whole months and whole years, for figures kept per day and
+/// rolled up per month or year: the whole units inside the range, and the days outside them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split<T> {
+    /// The first and last whole unit (months by their first day, years by number), if any.
+    pub whole: Option<(T, T)>,
+    /// The day ranges of the range outside the whole units (none, one or two).
+    pub days: Vec<(NaiveDate, NaiveDate)>,
+}
+
+/// `from..=to` split into whole months (each named by its first day).
+pub fn split_months(from: NaiveDate, to: NaiveDate) -> Split<NaiveDate> {
+    let first = if from.day() == 1 { Some(from) } else { next_month(from) };
+    let after =
+        to.succ_opt().filter(|d| d.day() == 1).map(|_| to).or_else(|| to.with_day(1).and_then(|d| d.pred_opt()));
+    split(from, to, first, after, |d| d.with_day(1))
+}
+
+/// `from..=to` split into whole years.
+pub fn split_years(from: NaiveDate, to: NaiveDate) -> Split<i32> {
+    let first = if from.ordinal() == 1 { Some(from) } else { NaiveDate::from_ymd_opt(from.year() + 1, 1, 1) };
+    let last = if to.succ_opt().map(|d| d.ordinal() == 1).unwrap_or(false) {
+        Some(to)
+    } else {
+        NaiveDate::from_ymd_opt(to.year(), 1, 1).and_then(|d| d.pred_opt())
+    };
+    split(from, to, first, last, |d| Some(d.year()))
+}
+
+/// The split of `from..=to` with the whole units running from day `first` to day `last`.
+fn split<T>(
+    from: NaiveDate,
+    to: NaiveDate,
+    first: Option<NaiveDate>,
+    last: Option<NaiveDate>,
+    name: impl Fn(NaiveDate) -> Option<T>,
+) -> Split<T> {
+    match (first, last) {
+        (Some(a), Some(b)) if a <= b && from <= a && b <= to => {
+            let mut days = Vec::new();
+            if from < a {
+                days.extend(a.pred_opt().map(|p| (from, p)));
+            }
+            if b < to {
+                days.extend(b.succ_opt().map(|n| (n, to)));
+            }
+            let whole = name(a).zip(name(b));
+            Split { whole, days }
+        }
+        _ => Split { whole: None, days: if from <= to { vec![(from, to)] } else { Vec::new() } },
+    }
+}
+
+fn next_month(d: NaiveDate) -> Option<NaiveDate> {
+    let (y, m) = if d.month() == 12 { (d.year() + 1, 1) } else { (d.year(), d.month() + 1) };
+    NaiveDate::from_ymd_opt(y, m, 1)
 }
 
 impl std::fmt::Display for Period {
@@ -202,23 +292,6 @@ impl std::str::FromStr for Period {
     fn from_str(s: &str) -> Result<Period, AppError> {
         Period::parse(s).ok_or_else(|| AppError::BadRequest(KEY_BAD_PERIOD.into()))
     }
-}
-
-fn small(s: &str) -> Option<u32> {
-    if s.is_empty() || s.len() > 2 || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.parse().ok()
-}
-
-fn parse_date(s: &str) -> Option<NaiveDate> {
-    let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()?;
-    parse_year(&d.year().to_string()).map(|_| d)
-}
-
-fn last_of_month(y: i32, m: u32) -> NaiveDate {
-    let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-    NaiveDate::from_ymd_opt(ny, nm, 1).and_then(|d| d.pred_opt()).unwrap_or_default()
 }
 
 fn a_year_before(d: NaiveDate) -> NaiveDate {
@@ -253,6 +326,73 @@ mod tests {
 
     #[test]
     fn periods_parse_and_bound() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        for (text, from, to) in [
+            ("2022", "2022-01-01", "2022-12-31"),
+            ("2022-Q1", "2022-01-01", "2022-03-31"),
+            ("2022-Q4", "2022-10-01", "2022-12-31"),
+            ("2022-02", "2022-02-01", "2022-02-28"),
+            ("2020-02", "2020-02-01", "2020-02-29"),
+            ("2022-12", "2022-12-01", "2022-12-31"),
+            ("2022-W12", "2022-03-21", "2022-03-27"),
+            ("2020-W53", "2020-12-28", "2021-01-03"),
+            ("2022-03-01..2022-04-30", "2022-03-01", "2022-04-30"),
+        ] {
+            let p = Period::parse(text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(p.bounds(), (d(from), d(to)), "{text}");
+            assert_eq!(Period::parse(&p.code()), Some(p), "{text} reads back");
+        }
+        assert_eq!(Period::parse("2022-W12").map(|p| p.code()), Some("2022-W12".into()));
+        for bad in [
+            "",
+            "abc",
+            "1999",
+            "22",
+            "2022-Q5",
+            "2022-Q0",
+            "2022-13",
+            "2022-00",
+            "2022-W54",
+            "2022-W53",
+            "2022-04-30..2022-03-01",
+            "2022-02-30..2022-03-01",
+            "2019-01-01..2022-12-31",
+            "2022-3",
+            "2022-003",
+        ] {
+            assert_eq!(Period::parse(bad), None, "{bad:?} is refused");
+        }
+        assert_eq!(week_start(d("2022-03-27")), d("2022-03-21"));
+        assert_eq!(week_start(d("2022-03-21")), d("2022-03-21"));
+        let years = Years::choose(vec![2021], None, None).expect("years");
+        assert_eq!(Period::choose(None, &years).expect("year"), Period::Year(2021));
+        assert_eq!(Period::choose(Some("2022-03"), &years).expect("month"), Period::Month(2022, 3));
+        assert!(Period::choose(Some("2022-3-1"), &years).is_err());
+    }
+
+    #[test]
+    fn ranges_split_into_whole_months_and_years() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        let m = split_months(d("2022-03-20"), d("2022-07-01"));
+        assert_eq!(m.whole, Some((d("2022-04-01"), d("2022-06-01"))));
+        assert_eq!(m.days, vec![(d("2022-03-20"), d("2022-03-31")), (d("2022-07-01"), d("2022-07-01"))]);
+        let m = split_months(d("2022-04-01"), d("2022-04-30"));
+        assert_eq!((m.whole, m.days), (Some((d("2022-04-01"), d("2022-04-01"))), vec![]));
+        let m = split_months(d("2022-03-28"), d("2022-04-03"));
+        assert_eq!((m.whole, m.days), (None, vec![(d("2022-03-28"), d("2022-04-03"))]));
+        let m = split_months(d("2022-12-01"), d("2023-01-31"));
+        assert_eq!(m.whole, Some((d("2022-12-01"), d("2023-01-01"))));
+        let y = split_years(d("2021-12-31"), d("2023-01-01"));
+        assert_eq!(y.whole, Some((2022, 2022)));
+        assert_eq!(y.days, vec![(d("2021-12-31"), d("2021-12-31")), (d("2023-01-01"), d("2023-01-01"))]);
+        let y = split_years(d("2022-01-01"), d("2022-12-31"));
+        assert_eq!((y.whole, y.days), (Some((2022, 2022)), vec![]));
+        let y = split_years(d("2022-01-01"), d("2022-12-30"));
+        assert_eq!((y.whole, y.days), (None, vec![(d("2022-01-01"), d("2022-12-30"))]));
+    }
+
+    #[test]
+    fn periods_read_back_and_step_back_a_year() {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
         let b = |s: &str| Period::parse(s).map(|p| p.bounds());
         assert_eq!(Period::parse("2022"), Some(Period::Year(2022)));

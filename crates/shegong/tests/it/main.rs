@@ -31,5 +31,6 @@ mod stations;
 mod talent;
 mod units;
 mod users;
+mod volunteer_figures;
 mod volunteer_records;
 mod volunteers;

@@ -14,6 +14,7 @@ mod campaigns;
 mod certificates;
 mod checkin;
 mod corrections;
+mod figures;
 mod imports;
 mod people;
 mod public;
@@ -33,6 +34,7 @@ pub fn routes() -> Routes {
         .merge(corrections::routes())
         .merge(types::routes())
         .merge(people::routes())
+        .merge(figures::routes())
 }
 
 /// Why a volunteer cannot be put on a shift.

@@ -1,19 +1,27 @@
-//! The writes of the bulk import of service records: the look-ups of a whole file at once
-//! (volunteer numbers, campaigns), the records in multi-row statements, and the summary moved
-//! by the file's totals per key — the same sums [`add_to_summary`](super::add_to_summary) adds
-//! row by row, in the import's transaction.
+//! Bulk writes of service records (the import, the demo and the province-scale generator) and the
+//! look-ups of a whole import file at once (volunteer numbers, campaigns): many records (and the
+//! assignments behind the demo's records) in few statements. The summary is kept in the same
+//! transaction as ever: [`insert_records`] sums the rows' deltas per summary key first and adds
+//! them with one upsert per key (several keys a statement), so that the summary equals the raw
+//! aggregate exactly as after [`super::insert_record`].
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DbErr, Value};
 
 use super::NewRecord;
 use crate::platform::access::Scope;
 use crate::platform::db::{insert_ids, sql};
 
-/// Values per statement at most (SQLite allows 32,766, PostgreSQL 65,535).
-const MAX_VALUES: usize = 30_000;
+/// Rows per multi-row statement (14 values a record: far below SQLite's and PostgreSQL's limits).
+const CHUNK: usize = 500;
+
+/// `(?,?,…),(?,?,…)…`: `rows` groups of `cols` placeholders.
+fn placeholders(rows: usize, cols: usize) -> String {
+    let one = format!("({})", vec!["?"; cols].join(","));
+    vec![one; rows].join(",")
+}
 
 /// The ids of the volunteers with these numbers (numbers not found are left out).
 pub async fn volunteer_ids_by_no<C: ConnectionTrait>(c: &C, nos: &[String]) -> Result<HashMap<String, i64>, DbErr> {
@@ -50,8 +58,8 @@ pub async fn campaign_periods<C: ConnectionTrait>(
     rows.iter().map(|r| Ok((r.try_get_by_index(0)?, (r.try_get_by_index(1)?, r.try_get_by_index(2)?)))).collect()
 }
 
-/// Writes the records in multi-row statements and returns their ids, then moves the summary
-/// by the records' totals per unit, day and type (and the volunteers' per unit and day).
+/// Writes the records in multi-row statements and returns their ids (the import audits each),
+/// then moves the summary and its roll-ups by the records' totals, in the caller's transaction.
 pub async fn insert_records_bulk<C: ConnectionTrait>(
     c: &C,
     rows: &[NewRecord],
@@ -86,54 +94,414 @@ pub async fn insert_records_bulk<C: ConnectionTrait>(
         values,
     )
     .await?;
-    let b = c.get_database_backend();
+    add_many_to_summary(c, rows).await?;
+    Ok(ids)
+}
 
-    // The summary: one upsert per distinct key, many keys per statement (keys are distinct
-    // within a statement, as PostgreSQL requires).
+/// Writes many records and adds them to the summary (the demo and the province-scale generator).
+pub async fn insert_records<C: ConnectionTrait>(c: &C, rows: &[NewRecord], by: Option<i64>) -> Result<(), DbErr> {
+    insert_records_bulk(c, rows, by).await.map(|_| ())
+}
+
+/// Adds new records to the summary: their records, persons served and minutes per unit, day and
+/// service type, and their records per unit, day and volunteer.
+async fn add_many_to_summary<C: ConnectionTrait>(c: &C, rows: &[NewRecord]) -> Result<(), DbErr> {
+    let b = c.get_database_backend();
     let mut sums: BTreeMap<(i64, NaiveDate, i64), (i64, i64, i64)> = BTreeMap::new();
-    let mut days: BTreeMap<(i64, NaiveDate, i64), i64> = BTreeMap::new();
+    let mut people: BTreeMap<(i64, NaiveDate, i64), i64> = BTreeMap::new();
+    let deltas: Vec<Delta> = rows
+        .iter()
+        .map(|r| Delta {
+            unit_id: r.unit_id,
+            day: r.service_date,
+            service_type_id: r.service_type_id,
+            volunteer_id: r.volunteer_id,
+            records: 1,
+            person_times: i64::from(r.person_times),
+            minutes: i64::from(r.minutes),
+        })
+        .collect();
+    rollup(c, &deltas).await?;
     for r in rows {
         let s = sums.entry((r.unit_id, r.service_date, r.service_type_id)).or_default();
         s.0 += 1;
         s.1 += i64::from(r.person_times);
         s.2 += i64::from(r.minutes);
-        *days.entry((r.unit_id, r.service_date, r.volunteer_id)).or_default() += 1;
+        *people.entry((r.unit_id, r.service_date, r.volunteer_id)).or_default() += 1;
     }
     let sums: Vec<_> = sums.into_iter().collect();
-    for chunk in sums.chunks(MAX_VALUES / 6) {
-        let marks = vec!["(?,?,?,?,?,?)"; chunk.len()].join(",");
-        let vals: Vec<Value> = chunk
-            .iter()
-            .flat_map(|((u, d, t), (n, p, m))| {
-                [(*u).into(), (*d).into(), (*t).into(), (*n).into(), (*p).into(), (*m).into()]
-            })
-            .collect();
+    for chunk in sums.chunks(CHUNK) {
+        let mut vals: Vec<Value> = Vec::with_capacity(chunk.len() * 6);
+        for ((unit, day, kind), (n, p, m)) in chunk {
+            vals.extend([(*unit).into(), (*day).into(), (*kind).into(), (*n).into(), (*p).into(), (*m).into()]);
+        }
         c.execute(sql(
             b,
             &format!(
-                "INSERT INTO volunteer_summary (unit_id, day, service_type_id, records, person_times, minutes) VALUES {marks} \
+                "INSERT INTO volunteer_summary (unit_id, day, service_type_id, records, person_times, minutes) VALUES {} \
                  ON CONFLICT (unit_id, day, service_type_id) DO UPDATE SET records = volunteer_summary.records + excluded.records, \
                  person_times = volunteer_summary.person_times + excluded.person_times, \
-                 minutes = volunteer_summary.minutes + excluded.minutes"
+                 minutes = volunteer_summary.minutes + excluded.minutes",
+                placeholders(chunk.len(), 6)
+            ),
+            vals,
+        ))
+        .await?;
+    }
+    let people: Vec<_> = people.into_iter().collect();
+    for chunk in people.chunks(CHUNK) {
+        let mut vals: Vec<Value> = Vec::with_capacity(chunk.len() * 4);
+        for ((unit, day, volunteer), n) in chunk {
+            vals.extend([(*unit).into(), (*day).into(), (*volunteer).into(), (*n).into()]);
+        }
+        c.execute(sql(
+            b,
+            &format!(
+                "INSERT INTO volunteer_day_volunteers (unit_id, day, volunteer_id, records) VALUES {} \
+                 ON CONFLICT (unit_id, day, volunteer_id) DO UPDATE SET records = volunteer_day_volunteers.records + excluded.records",
+                placeholders(chunk.len(), 4)
+            ),
+            vals,
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// A change to the summary: records, persons served and minutes added (or, negative, taken
+/// away) on a unit, day and service type by a volunteer.
+#[derive(Debug, Clone, Copy)]
+pub struct Delta {
+    pub unit_id: i64,
+    pub day: NaiveDate,
+    pub service_type_id: i64,
+    pub volunteer_id: i64,
+    pub records: i64,
+    pub person_times: i64,
+    pub minutes: i64,
+}
+
+/// Applies changes to the roll-ups of the summary (migration 0022): unit × month × service type,
+/// unit × day, and the volunteers of a unit and year (a row whose records fall to zero is
+/// removed, so rows are the distinct volunteers). Called by every writer of the summary.
+pub async fn rollup<C: ConnectionTrait>(c: &C, deltas: &[Delta]) -> Result<(), DbErr> {
+    let b = c.get_database_backend();
+    let mut months: BTreeMap<(i64, NaiveDate, i64), (i64, i64, i64)> = BTreeMap::new();
+    let mut days: BTreeMap<(i64, NaiveDate), (i64, i64, i64)> = BTreeMap::new();
+    let mut years: BTreeMap<(i64, i32, i64), i64> = BTreeMap::new();
+    for d in deltas {
+        let m = months.entry((d.unit_id, d.day.with_day(1).unwrap_or(d.day), d.service_type_id)).or_default();
+        *m = (m.0 + d.records, m.1 + d.person_times, m.2 + d.minutes);
+        let u = days.entry((d.unit_id, d.day)).or_default();
+        *u = (u.0 + d.records, u.1 + d.person_times, u.2 + d.minutes);
+        if d.records != 0 {
+            *years.entry((d.unit_id, d.day.year(), d.volunteer_id)).or_default() += d.records;
+        }
+    }
+    let months: Vec<_> = months.into_iter().collect();
+    for chunk in months.chunks(CHUNK) {
+        let mut vals: Vec<Value> = Vec::with_capacity(chunk.len() * 6);
+        for ((unit, month, kind), (n, p, m)) in chunk {
+            vals.extend([(*unit).into(), (*month).into(), (*kind).into(), (*n).into(), (*p).into(), (*m).into()]);
+        }
+        c.execute(sql(
+            b,
+            &format!(
+                "INSERT INTO volunteer_summary_months (unit_id, month, service_type_id, records, person_times, minutes) VALUES {} \
+                 ON CONFLICT (unit_id, month, service_type_id) DO UPDATE SET \
+                 records = volunteer_summary_months.records + excluded.records, \
+                 person_times = volunteer_summary_months.person_times + excluded.person_times, \
+                 minutes = volunteer_summary_months.minutes + excluded.minutes",
+                placeholders(chunk.len(), 6)
             ),
             vals,
         ))
         .await?;
     }
     let days: Vec<_> = days.into_iter().collect();
-    for chunk in days.chunks(MAX_VALUES / 4) {
-        let marks = vec!["(?,?,?,?)"; chunk.len()].join(",");
-        let vals: Vec<Value> =
-            chunk.iter().flat_map(|((u, d, v), n)| [(*u).into(), (*d).into(), (*v).into(), (*n).into()]).collect();
+    for chunk in days.chunks(CHUNK) {
+        let mut vals: Vec<Value> = Vec::with_capacity(chunk.len() * 5);
+        for ((unit, day), (n, p, m)) in chunk {
+            vals.extend([(*unit).into(), (*day).into(), (*n).into(), (*p).into(), (*m).into()]);
+        }
         c.execute(sql(
             b,
             &format!(
-                "INSERT INTO volunteer_day_volunteers (unit_id, day, volunteer_id, records) VALUES {marks} \
-                 ON CONFLICT (unit_id, day, volunteer_id) DO UPDATE SET records = volunteer_day_volunteers.records + excluded.records"
+                "INSERT INTO volunteer_unit_days (unit_id, day, records, person_times, minutes) VALUES {} \
+                 ON CONFLICT (unit_id, day) DO UPDATE SET records = volunteer_unit_days.records + excluded.records, \
+                 person_times = volunteer_unit_days.person_times + excluded.person_times, \
+                 minutes = volunteer_unit_days.minutes + excluded.minutes",
+                placeholders(chunk.len(), 5)
             ),
             vals,
         ))
         .await?;
     }
+    let years: Vec<_> = years.into_iter().filter(|(_, n)| *n != 0).collect();
+    for chunk in years.chunks(CHUNK) {
+        let mut vals: Vec<Value> = Vec::with_capacity(chunk.len() * 4);
+        for ((unit, year, volunteer), n) in chunk {
+            vals.extend([(*unit).into(), (*year).into(), (*volunteer).into(), (*n).into()]);
+        }
+        c.execute(sql(
+            b,
+            &format!(
+                "INSERT INTO volunteer_year_volunteers (unit_id, year, volunteer_id, records) VALUES {} \
+                 ON CONFLICT (unit_id, year, volunteer_id) DO UPDATE SET \
+                 records = volunteer_year_volunteers.records + excluded.records",
+                placeholders(chunk.len(), 4)
+            ),
+            vals,
+        ))
+        .await?;
+    }
+    for ((unit, year, volunteer), _) in years.iter().filter(|(_, n)| *n < 0) {
+        c.execute(sql(
+            b,
+            "DELETE FROM volunteer_year_volunteers WHERE unit_id = ? AND year = ? AND volunteer_id = ? AND records <= 0",
+            vec![(*unit).into(), (*year).into(), (*volunteer).into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// A volunteer who served a shift: checked in and out, the minutes confirmed.
+#[derive(Debug, Clone)]
+pub struct ServedShift {
+    pub shift_id: i64,
+    pub volunteer_id: i64,
+    pub unit_id: i64,
+    pub shift_date: NaiveDate,
+    pub start_minute: i32,
+    pub end_minute: i32,
+    pub checkin_at: DateTime<Utc>,
+    pub checkout_at: DateTime<Utc>,
+    pub minutes: i32,
+}
+
+/// Writes served shifts as done assignments (source `coordinator`); returns the ids by (shift,
+/// volunteer).
+pub async fn insert_served<C: ConnectionTrait>(
+    c: &C,
+    rows: &[ServedShift],
+    by: Option<i64>,
+) -> Result<HashMap<(i64, i64), i64>, DbErr> {
+    let b = c.get_database_backend();
+    let now = Utc::now();
+    for chunk in rows.chunks(CHUNK) {
+        let mut vals: Vec<Value> = Vec::with_capacity(chunk.len() * 13);
+        for r in chunk {
+            vals.extend([
+                r.shift_id.into(),
+                r.volunteer_id.into(),
+                r.unit_id.into(),
+                r.shift_date.into(),
+                r.start_minute.into(),
+                r.end_minute.into(),
+                r.checkin_at.into(),
+                r.checkout_at.into(),
+                r.minutes.into(),
+                by.into(),
+                r.checkout_at.into(),
+                now.into(),
+                now.into(),
+            ]);
+        }
+        c.execute(sql(
+            b,
+            &format!(
+                "INSERT INTO volunteer_assignments (shift_id, volunteer_id, unit_id, shift_date, start_minute, end_minute, \
+                 checkin_at, checkout_at, minutes, confirmed_by, confirmed_at, created_at, updated_at, status, source) \
+                 VALUES {}",
+                vec![format!("({},'done','coordinator')", vec!["?"; 13].join(",")); chunk.len()].join(",")
+            ),
+            vals,
+        ))
+        .await?;
+    }
+    let mut ids = HashMap::with_capacity(rows.len());
+    let shifts: std::collections::BTreeSet<i64> = rows.iter().map(|r| r.shift_id).collect();
+    let shifts: Vec<i64> = shifts.into_iter().collect();
+    for chunk in shifts.chunks(CHUNK) {
+        let found = c
+            .query_all(sql(
+                b,
+                &format!(
+                    "SELECT id, shift_id, volunteer_id FROM volunteer_assignments WHERE shift_id IN ({})",
+                    vec!["?"; chunk.len()].join(",")
+                ),
+                chunk.iter().map(|s| Value::from(*s)).collect(),
+            ))
+            .await?;
+        for r in found {
+            let (id, shift, volunteer): (i64, i64, i64) =
+                (r.try_get_by_index(0)?, r.try_get_by_index(1)?, r.try_get_by_index(2)?);
+            ids.insert((shift, volunteer), id);
+        }
+    }
     Ok(ids)
+}
+
+/// Inserts many volunteers and gives them their unified numbers; returns their ids in order.
+pub async fn insert_volunteers<C: ConnectionTrait>(c: &C, vs: &[super::NewVolunteer]) -> Result<Vec<i64>, DbErr> {
+    let b = c.get_database_backend();
+    let now = Utc::now();
+    let mut ids = Vec::with_capacity(vs.len());
+    for chunk in vs.chunks(CHUNK) {
+        let mut vals: Vec<Value> = Vec::with_capacity(chunk.len() * 17);
+        for v in chunk {
+            vals.extend([
+                format!("new-{}-{}", v.id_type, v.id_hash).into(),
+                v.unit_id.into(),
+                v.name.clone().into(),
+                v.id_type.clone().into(),
+                v.id_hash.clone().into(),
+                v.id_masked.clone().into(),
+                v.id_cipher.clone().into(),
+                v.phone_hash.clone().into(),
+                v.phone_masked.clone().into(),
+                v.phone_cipher.clone().into(),
+                v.code_hash.clone().into(),
+                v.skills.clone().into(),
+                v.availability.clone().into(),
+                v.consent_version.clone().into(),
+                now.into(),
+                now.into(),
+                now.into(),
+            ]);
+        }
+        c.execute(sql(
+            b,
+            &format!(
+                "INSERT INTO volunteers (volunteer_no, unit_id, name, id_type, id_hash, id_masked, id_cipher, phone_hash, \
+                 phone_masked, phone_cipher, code_hash, skills, availability, consent_version, consent_at, created_at, \
+                 updated_at) VALUES {}",
+                placeholders(chunk.len(), 17)
+            ),
+            vals,
+        ))
+        .await?;
+        // The new rows by their placeholder numbers, then their real numbers in one statement.
+        let keys: Vec<Value> = chunk.iter().map(|v| format!("new-{}-{}", v.id_type, v.id_hash).into()).collect();
+        let found = c
+            .query_all(sql(
+                b,
+                &format!(
+                    "SELECT id, volunteer_no FROM volunteers WHERE volunteer_no IN ({})",
+                    vec!["?"; keys.len()].join(",")
+                ),
+                keys,
+            ))
+            .await?;
+        let mut by_key: HashMap<String, i64> = HashMap::with_capacity(found.len());
+        for r in found {
+            by_key.insert(r.try_get_by_index(1)?, r.try_get_by_index(0)?);
+        }
+        let mut case = Vec::new();
+        let mut vals: Vec<Value> = Vec::new();
+        let mut list: Vec<Value> = Vec::new();
+        for v in chunk {
+            let id = *by_key
+                .get(&format!("new-{}-{}", v.id_type, v.id_hash))
+                .ok_or_else(|| DbErr::Custom("bulk volunteer not found after insert".into()))?;
+            case.push("WHEN ? THEN ?");
+            vals.extend([Value::from(id), super::volunteer_no(id).into()]);
+            list.push(id.into());
+            ids.push(id);
+        }
+        let marks = vec!["?"; list.len()].join(",");
+        vals.extend(list);
+        c.execute(sql(
+            b,
+            &format!("UPDATE volunteers SET volunteer_no = CASE id {} END WHERE id IN ({marks})", case.join(" ")),
+            vals,
+        ))
+        .await?;
+    }
+    Ok(ids)
+}
+
+/// Signs many volunteers up: (campaign, volunteer, community, skills); a repeat is skipped.
+pub async fn insert_signups<C: ConnectionTrait>(c: &C, rows: &[(i64, i64, i64, String)]) -> Result<(), DbErr> {
+    let now = Utc::now();
+    for chunk in rows.chunks(CHUNK) {
+        let mut vals: Vec<Value> = Vec::with_capacity(chunk.len() * 6);
+        for (campaign, volunteer, unit, skills) in chunk {
+            vals.extend([
+                (*campaign).into(),
+                (*volunteer).into(),
+                (*unit).into(),
+                skills.clone().into(),
+                String::new().into(),
+                now.into(),
+            ]);
+        }
+        c.execute(sql(
+            c.get_database_backend(),
+            &format!(
+                "INSERT INTO volunteer_signups (campaign_id, volunteer_id, unit_id, skills, availability, created_at) \
+                 VALUES {} ON CONFLICT (campaign_id, volunteer_id) DO NOTHING",
+                placeholders(chunk.len(), 6)
+            ),
+            vals,
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// Inserts many shifts of a campaign, each with its check-in token; returns their ids in order.
+pub async fn insert_shifts<C: ConnectionTrait>(
+    c: &C,
+    campaign_id: i64,
+    rows: &[(crate::volunteers::model::ShiftInput, String)],
+    by: Option<i64>,
+) -> Result<Vec<i64>, DbErr> {
+    let b = c.get_database_backend();
+    let now = Utc::now();
+    for chunk in rows.chunks(CHUNK) {
+        let mut vals: Vec<Value> = Vec::with_capacity(chunk.len() * 13);
+        for (i, token) in chunk {
+            vals.extend([
+                campaign_id.into(),
+                i.unit_id.into(),
+                i.slot.date.into(),
+                i.slot.start.into(),
+                i.slot.end.into(),
+                i.role.clone().into(),
+                i.capacity.into(),
+                i.place.clone().into(),
+                i.service_type_id.into(),
+                token.clone().into(),
+                by.into(),
+                now.into(),
+                now.into(),
+            ]);
+        }
+        c.execute(sql(
+            b,
+            &format!(
+                "INSERT INTO volunteer_shifts (campaign_id, unit_id, shift_date, start_minute, end_minute, role, capacity, \
+                 place, service_type_id, checkin_token, created_by, created_at, updated_at) VALUES {}",
+                placeholders(chunk.len(), 13)
+            ),
+            vals,
+        ))
+        .await?;
+    }
+    let found = c
+        .query_all(sql(
+            b,
+            "SELECT id, checkin_token FROM volunteer_shifts WHERE campaign_id = ?",
+            vec![campaign_id.into()],
+        ))
+        .await?;
+    let mut by_token: HashMap<String, i64> = HashMap::with_capacity(found.len());
+    for r in found {
+        by_token.insert(r.try_get_by_index(1)?, r.try_get_by_index(0)?);
+    }
+    rows.iter()
+        .map(|(_, t)| by_token.get(t).copied().ok_or_else(|| DbErr::Custom("bulk shift not found after insert".into())))
+        .collect()
 }

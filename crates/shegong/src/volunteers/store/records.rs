@@ -65,7 +65,8 @@ pub async fn insert_record<C: ConnectionTrait>(c: &C, r: &NewRecord, by: Option<
 
 /// Adds (or, with negative numbers, takes away) records, persons served and minutes to the
 /// summary of a unit, day and service type, and the records to the volunteer's row of that unit
-/// and day (a row whose count falls to zero is removed, so rows are the distinct volunteers).
+/// and day (a row whose count falls to zero is removed, so rows are the distinct volunteers),
+/// and the same to the roll-ups ([`super::rollup`]).
 #[allow(clippy::too_many_arguments)]
 pub async fn add_to_summary<C: ConnectionTrait>(
     c: &C,
@@ -78,6 +79,8 @@ pub async fn add_to_summary<C: ConnectionTrait>(
     minutes: i64,
 ) -> Result<(), DbErr> {
     let b = c.get_database_backend();
+    super::rollup(c, &[super::Delta { unit_id, day, service_type_id, volunteer_id, records, person_times, minutes }])
+        .await?;
     c.execute(sql(
         b,
         "INSERT INTO volunteer_summary (unit_id, day, service_type_id, records, person_times, minutes) VALUES (?,?,?,?,?,?) \
