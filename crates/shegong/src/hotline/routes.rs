@@ -22,6 +22,10 @@ use crate::platform::web::{render, render_status, see_other, set_flash, FormErro
 use crate::platform::AppState;
 use crate::units::UnitOption;
 
+pub mod escalations;
+pub mod figures;
+pub mod retention;
+
 pub fn routes() -> Routes {
     Routes::new()
         .get("/hotline/calls", Need::Perm("hotline.call_read"), call_list)
@@ -202,6 +206,7 @@ async fn call_create(
         Event::new("create", "hotline_call", id).unit(auth.unit_id).after(&input),
     )
     .await?;
+    escalations::raise(&*tx, &Actor::user(&auth, &c.ip), id, auth.unit_id, auth.id, input.risk_level).await?;
     let location = format!("/hotline/calls/{id}");
     once::complete(&*tx, &f.nonce, &location).await?;
     set_flash(&*tx, auth.session_id, Some("hotline.call_saved")).await?;
@@ -312,6 +317,8 @@ async fn call_update(
             .after(&serde_json::json!({"call": input, "risk_lowered": lowered})),
     )
     .await?;
+    let actor = Actor::user(&auth, &c.ip);
+    escalations::raise(&*tx, &actor, id, old.unit_id, old.counsellor_id, input.risk_level).await?;
     set_flash(&*tx, auth.session_id, Some("hotline.call_saved")).await?;
     tx.commit().await?;
     Ok(see_other(&format!("/hotline/calls/{id}")))

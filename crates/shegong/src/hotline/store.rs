@@ -10,6 +10,10 @@ use crate::platform::access::Scope;
 use crate::platform::db::{insert_id, sql};
 use crate::platform::paging::{Page, PageParams};
 
+pub mod escalations;
+pub mod figures;
+pub mod retention;
+
 /// The associated data of a call's summary cipher.
 pub const SUMMARY: &str = "hotline.call.summary";
 /// The associated data of the reason a call's risk level was lowered.

@@ -58,6 +58,7 @@ pub const PERMISSIONS: &[&str] = &[
     "hotline.case_read",
     "hotline.case_write",
     "hotline.pii_reveal",
+    "hotline.supervise",
     "review.read",
     "review.write",
     "review.publish",
@@ -289,6 +290,7 @@ pub const ROLES: &[RoleSpec] = &[
             "hotline.case_read",
             "hotline.case_write",
             "hotline.pii_reveal",
+            "hotline.supervise",
         ],
     },
     RoleSpec {

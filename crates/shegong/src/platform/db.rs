@@ -46,6 +46,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (18, "volunteers", include_str!("../../migrations/0018_volunteers.sql")),
     (19, "instructor_version", include_str!("../../migrations/0019_instructor_version.sql")),
     (20, "hotline", include_str!("../../migrations/0020_hotline.sql")),
+    (25, "hotline_escalation", include_str!("../../migrations/0025_hotline_escalation.sql")),
 ];
 
 /// A handle to the database shared by all requests.

@@ -172,6 +172,7 @@ const NAV: &[NavDef] = &[
     NavDef { href: "/talent/fund", label: "nav.fund", perm: "talent.fund_read" },
     NavDef { href: "/volunteers", label: "nav.volunteers", perm: "volunteers.read" },
     NavDef { href: "/hotline/calls", label: "nav.hotline", perm: "hotline.call_read" },
+    NavDef { href: "/hotline/escalations", label: "nav.escalations", perm: "hotline.call_read" },
     NavDef { href: "/units", label: "nav.units", perm: "units.read" },
     NavDef { href: "/admin/users", label: "nav.users", perm: "users.read" },
     NavDef { href: "/admin/roles", label: "nav.roles", perm: "roles.read" },
