@@ -54,6 +54,9 @@ pub struct DemoReport {
     pub volunteer_campaigns: usize,
     pub volunteer_shifts: usize,
     pub hotline_calls: usize,
+    pub hotline_counsellors: usize,
+    pub hotline_calls_2022: usize,
+    pub hotline_escalations_2022: usize,
 }
 
 /// Creates the predefined roles (if missing). Run by `init` and by the demo generator.
@@ -191,6 +194,28 @@ pub async fn generate(db: &Db, sec: &SecurityConfig, password: &str, scale: u32)
     report.volunteer_campaigns = campaigns;
     report.volunteer_shifts = shifts;
     report.hotline_calls = hotline::generate(&*tx, &hotline_users, chrono::Utc::now(), 24).await?;
+    let counsellors = hotline::counsellors(&*tx, cid, &hash).await?;
+    report.hotline_counsellors = counsellors.len();
+    let supervisor = users::user_id_by_username(&*tx, "supervisor").await?.unwrap_or(0);
+    let towns: Vec<i64> = units::options(&*tx, &crate::platform::access::Scope::all())
+        .await?
+        .into_iter()
+        .filter(|u| u.depth == 1)
+        .map(|u| u.id)
+        .collect();
+    let year = hotline::generate_2022(&*tx, &counsellors, supervisor, &towns).await?;
+    report.hotline_calls_2022 = year.calls;
+    report.hotline_escalations_2022 = year.escalations;
+    // The demo supervisor is on duty (the minimal rota of migration 0025) for a year from now.
+    let now = chrono::Utc::now();
+    crate::hotline::store::escalations::add_duty(
+        &*tx,
+        supervisor,
+        now - chrono::Duration::days(1),
+        now + chrono::Duration::days(366),
+        1,
+    )
+    .await?;
     report.events = events;
     report.documents = documents;
     report.honours = honours;

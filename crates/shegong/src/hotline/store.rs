@@ -10,6 +10,7 @@ use crate::platform::access::Scope;
 use crate::platform::db::{insert_id, sql};
 use crate::platform::paging::{Page, PageParams};
 
+pub mod bulk;
 pub mod escalations;
 pub mod figures;
 pub mod retention;
@@ -201,7 +202,7 @@ pub async fn call<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result<O
         .await
 }
 
-fn seal(purpose: &str, text: &str) -> Result<String, DbErr> {
+pub(crate) fn seal(purpose: &str, text: &str) -> Result<String, DbErr> {
     if text.is_empty() {
         return Ok(String::new());
     }
