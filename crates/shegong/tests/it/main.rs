@@ -15,6 +15,7 @@ mod exchange;
 mod floor_plan;
 mod forms;
 mod hotline;
+mod hotline_escalation;
 mod imports;
 mod input;
 mod lists;
