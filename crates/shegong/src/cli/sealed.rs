@@ -57,3 +57,19 @@ pub async fn run(cfg_path: Option<&str>, cmd: SealedCmd, lang: Lang) -> anyhow::
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use crate::cli::{Cli, Command};
+
+    #[test]
+    fn rotate_key_and_purge_hotline_are_commands() {
+        let c =
+            Cli::try_parse_from(["shegong", "rotate-key", "--batch", "100", "--database", "x.db"]).expect("rotate-key");
+        assert!(matches!(c.command, Command::Sealed(super::SealedCmd::RotateKey { batch: 100, .. })));
+        let c = Cli::try_parse_from(["shegong", "purge-hotline"]).expect("purge-hotline");
+        assert!(matches!(c.command, Command::Sealed(super::SealedCmd::PurgeHotline { .. })));
+    }
+}
