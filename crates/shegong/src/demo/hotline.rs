@@ -106,7 +106,7 @@ pub async fn generate_2022<C: ConnectionTrait>(
     }
     let categories = crate::hotline::store::categories(c).await?;
     let by_code = |code: &str| categories.iter().find(|k| k.code == code).map(|k| k.id);
-    let mut rng = Rng::seeded(2022_14);
+    let mut rng = Rng::seeded(202_214);
     let first = chrono::NaiveDate::from_ymd_opt(2022, 1, 1).ok_or_else(|| DbErr::Custom("date".into()))?;
     let days: Vec<chrono::NaiveDate> = (0..365).map(|d| first + Duration::days(d)).collect();
     let day_weights: Vec<u32> = days
