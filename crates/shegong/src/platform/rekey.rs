@@ -45,9 +45,10 @@ pub async fn rotate(
     let batch = batch.clamp(1, 10_000);
     for col in columns {
         let (t, c) = (col.table, col.column);
+        // The key id is letters, digits, `_` and `-` (Vault::new), escaped for LIKE: no user text.
         let select = format!(
-            "SELECT id, {c} FROM {t} WHERE id > ? AND {c} <> '' AND {c} NOT LIKE ? ESCAPE '\\' \
-             AND {c} NOT LIKE ? ESCAPE '\\' ORDER BY id LIMIT {batch}"
+            "SELECT id, {c} FROM {t} WHERE id > ? AND {c} <> '' AND {c} NOT LIKE 'x1.{current}.%' ESCAPE '\\' \
+             AND {c} NOT LIKE 'v1.{current}.%' ESCAPE '\\' ORDER BY id LIMIT {batch}"
         );
         let update = format!("UPDATE {t} SET {c} = ? WHERE id = ? AND {c} = ?");
         let mut after = 0i64;
@@ -104,9 +105,10 @@ pub async fn pending(db: &Db, key_id: &str, columns: &[&Sealed]) -> anyhow::Resu
     for col in columns {
         let (t, c) = (col.table, col.column);
         let q = format!(
-            "SELECT COUNT(*) FROM {t} WHERE {c} <> '' AND {c} NOT LIKE ? ESCAPE '\\' AND {c} NOT LIKE ? ESCAPE '\\'"
+            "SELECT COUNT(*) FROM {t} WHERE {c} <> '' AND {c} NOT LIKE 'x1.{current}.%' ESCAPE '\\' \
+             AND {c} NOT LIKE 'v1.{current}.%' ESCAPE '\\'"
         );
-        let vals: Vec<Value> = vec![format!("x1.{current}.%").into(), format!("v1.{current}.%").into()];
+        let vals: Vec<Value> = vec![];
         if let Some(r) = db.conn.query_one(sql(db.backend(), &q, vals)).await? {
             n += r.try_get_by_index::<i64>(0)?.max(0) as u64;
         }
