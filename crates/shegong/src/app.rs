@@ -70,6 +70,11 @@ pub fn exchanges() -> Vec<&'static Exchange> {
 }
 
 /// The domains' owners of attachments: how each kind of attached file is authorised.
+/// Every column sealed by the vault, for `shegong rotate-key` (platform/rekey.rs).
+pub fn sealed_columns() -> Vec<&'static crate::platform::rekey::Sealed> {
+    crate::hotline::SEALED.iter().chain(crate::volunteers::SEALED.iter()).collect()
+}
+
 pub fn file_owners() -> Vec<&'static FileOwner> {
     vec![
         &crate::events::EVENT_FILES,
@@ -102,10 +107,11 @@ pub fn file_owners() -> Vec<&'static FileOwner> {
         crate::services::api::figures,
         crate::stations::api::list,
         crate::volunteers::api::figures,
+        crate::hotline::api::figures,
     ),
     components(schemas(crate::platform::api::ApiError, crate::platform::api::FieldError)),
     modifiers(&BearerAuth),
-    tags((name = "account"), (name = "figures"), (name = "orgs"), (name = "services"), (name = "stations"), (name = "talent"), (name = "units"), (name = "users"), (name = "volunteers"))
+    tags((name = "account"), (name = "figures"), (name = "hotline"), (name = "orgs"), (name = "services"), (name = "stations"), (name = "talent"), (name = "units"), (name = "users"), (name = "volunteers"))
 )]
 pub struct ApiDoc;
 

@@ -21,6 +21,8 @@ use crate::platform::telemetry;
 use crate::platform::web::random_token;
 use crate::platform::AppState;
 
+mod sealed;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "shegong",
@@ -138,6 +140,8 @@ pub enum Command {
         #[command(flatten)]
         db: DbArg,
     },
+    #[command(flatten)]
+    Sealed(sealed::SealedCmd),
 }
 
 #[derive(Subcommand, Debug)]
@@ -321,6 +325,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             Ok(code)
         }
         Command::User { action } => user_cmd(cfg_path.as_deref(), action, lang).await,
+        Command::Sealed(cmd) => sealed::run(cfg_path.as_deref(), cmd, lang).await,
         Command::Backup { out, db } => {
             let cfg = config(cfg_path.as_deref(), &db)?;
             if is_postgres(&cfg.database) {
@@ -485,12 +490,14 @@ async fn serve(cfg: Config, demo: bool, lang: Lang) -> anyhow::Result<()> {
         }
     });
     let checkpointer = audit::spawn_checkpointer(&db);
+    let escalations = crate::hotline::spawn_sweeper(&db, &cfg.hotline);
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     if let Some(c) = checkpointer {
         c.abort();
     }
+    escalations.abort();
     // The head at a clean shutdown is anchored too.
     if let Err(e) = audit::checkpoint(&db).await {
         tracing::warn!(error = %e, "audit checkpoint at shutdown failed");

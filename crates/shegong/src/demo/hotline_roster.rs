@@ -15,7 +15,7 @@ use crate::users::model::UserInput;
 use crate::users::store as users;
 
 /// The counsellors on the roster.
-pub const COUNSELLORS: usize = 40;
+pub const COUNSELLORS: usize = super::hotline::COUNSELLORS_2022;
 const SUPERVISORS: usize = 4;
 const SHIFTS: [(i32, i32); 3] = [(0, 480), (480, 960), (960, 1440)];
 
@@ -137,17 +137,33 @@ const ASSESSMENTS: &[&str] = &[
     "（演示数据）来电者有自伤想法，已与其约定安全计划。",
 ];
 
-/// Opens cases from the demo calls that need a follow-up (all of them, whoever answered), and
-/// gives them some history: a referral on the first, the first follow-up done on the second, the
-/// third closed. Returns how many cases were opened.
-pub async fn cases<C: ConnectionTrait>(c: &C, by: i64, today: NaiveDate) -> Result<usize, DbErr> {
+/// Opens `want` cases from the 2022 demo calls that need a follow-up (whoever answered, newest
+/// first), and gives them some history: a referral on the first, the first follow-up done on the
+/// second, the third closed. Returns how many cases were opened (fewer only when the year has
+/// fewer such calls).
+pub async fn cases<C: ConnectionTrait>(c: &C, by: i64, today: NaiveDate, want: usize) -> Result<usize, DbErr> {
     let everyone = Reader { user_id: by, content_all: true };
-    let p = crate::platform::paging::PageParams { per_page: Some(200), ..Default::default() };
     let f = crate::hotline::store::CallFilter { follow_up: "yes".into(), ..Default::default() };
-    let calls = crate::hotline::store::calls(c, &crate::platform::access::Scope::all(), &everyone, &f, &p).await?;
     let mut opened = 0;
-    for (i, call) in calls.items.iter().enumerate() {
+    let mut i = 0;
+    for page in 1..=crate::platform::paging::MAX_PAGE {
+        if opened >= want {
+            break;
+        }
+        let p = crate::platform::paging::PageParams { page: Some(page), per_page: Some(200), ..Default::default() };
+        let calls = crate::hotline::store::calls(c, &crate::platform::access::Scope::all(), &everyone, &f, &p).await?;
+        if calls.items.is_empty() {
+            break;
+        }
+        for call in &calls.items {
+        if opened >= want {
+            break;
+        }
         let on = call.started_at.with_timezone(&crate::platform::time::china()).date_naive();
+        if on.year() != 2022 {
+            continue;
+        }
+        i += 1;
         let text = ASSESSMENTS[i % ASSESSMENTS.len()];
         let Some(case) = crate::hotline::store::open_case_from_call(c, call.id, call.counsellor_id, on, text).await?
         else {
@@ -175,6 +191,7 @@ pub async fn cases<C: ConnectionTrait>(c: &C, by: i64, today: NaiveDate) -> Resu
                 crate::hotline::store::close_case(c, case, "resolved", "（演示数据）危机解除。", today, 1).await?;
             }
             _ => {}
+        }
         }
     }
     Ok(opened)

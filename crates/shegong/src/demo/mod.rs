@@ -60,6 +60,8 @@ pub struct DemoReport {
     pub hotline_counsellors: usize,
     pub hotline_shifts: usize,
     pub hotline_cases: usize,
+    pub hotline_calls_2022: usize,
+    pub hotline_escalations_2022: usize,
 }
 
 /// Creates the predefined roles (if missing). Run by `init` and by the demo generator.
@@ -204,10 +206,32 @@ pub async fn generate(db: &Db, sec: &SecurityConfig, password: &str, scale: u32)
     report.volunteer_shifts = shifts;
     report.hotline_calls = hotline::generate(&*tx, &hotline_users, chrono::Utc::now(), 24).await?;
     if let (Some(counsellor), Some(supervisor)) = (hotline_counsellor, hotline_supervisor) {
+        // The roster (40 counsellors, 4 supervisors, the 2022 rota), then their 2022 year of
+        // calls and escalations, then the year's cases opened from its follow-up calls.
         let roster = hotline_roster::roster(&*tx, cid, counsellor, supervisor, &hash, 2022).await?;
         report.hotline_counsellors = roster.counsellors.len();
         report.hotline_shifts = roster.shifts;
-        report.hotline_cases = hotline_roster::cases(&*tx, supervisor.0, crate::platform::time::today()).await?;
+        let towns: Vec<i64> = units::options(&*tx, &crate::platform::access::Scope::all())
+            .await?
+            .into_iter()
+            .filter(|u| u.depth == 1)
+            .map(|u| u.id)
+            .collect();
+        let year = hotline::generate_2022(&*tx, &roster.counsellors, supervisor.0, &towns).await?;
+        report.hotline_calls_2022 = year.calls;
+        report.hotline_escalations_2022 = year.escalations;
+        // The demo supervisor is on duty (the minimal rota of migration 0024) for a year from now.
+        let now = chrono::Utc::now();
+        crate::hotline::store::escalations::add_duty(
+            &*tx,
+            supervisor.0,
+            now - chrono::Duration::days(1),
+            now + chrono::Duration::days(366),
+            1,
+        )
+        .await?;
+        report.hotline_cases =
+            hotline_roster::cases(&*tx, supervisor.0, crate::platform::time::today(), hotline::CASES_2022).await?;
     }
     report.events = events;
     report.documents = documents;

@@ -6,9 +6,14 @@
 //! `hotline.content` (a rule inside every store query); every read is audited, and free text is
 //! sealed at rest (platform/vault.rs). Escalations and figures: issue 14's other steps.
 
+pub mod api;
+pub mod figures;
 pub mod model;
 pub(crate) mod routes;
 pub mod store;
+
+pub use routes::escalations::{spawn_sweeper, sweep as sweep_escalations};
+pub use routes::retention::purge;
 
 use crate::platform::access::{Reach, Record};
 
@@ -29,6 +34,14 @@ pub static CASE: Record = Record {
     parent: None,
 };
 
+/// An escalation: reaches whoever reaches its call (the call's counsellor, the units' scope).
+pub static ESCALATION: Record = Record {
+    name: "hotline escalation",
+    table: "hotline_escalations",
+    reach: Reach::Unit { owner: Some("counsellor_id") },
+    parent: None,
+};
+
 /// Parts of a case, reached through it.
 pub static FOLLOWUP: Record = Record::part_of("hotline follow-up", "hotline_followups", "id", "case_id");
 pub static REFERRAL: Record = Record::part_of("hotline referral", "hotline_referrals", "id", "case_id");
@@ -41,7 +54,18 @@ pub static SHIFT: Record =
 
 pub use store::{on_duty, open_case_from_call, ShiftRow};
 
+/// The sealed columns of the domain (`shegong rotate-key` seals them again).
+pub static SEALED: &[crate::platform::rekey::Sealed] = &[
+    crate::platform::rekey::Sealed { table: "hotline_calls", column: "summary_cipher", purpose: store::SUMMARY },
+    crate::platform::rekey::Sealed { table: "hotline_calls", column: "risk_note_cipher", purpose: store::RISK_NOTE },
+    crate::platform::rekey::Sealed { table: "hotline_cases", column: "assessment_cipher", purpose: store::CASE_ASSESSMENT },
+    crate::platform::rekey::Sealed { table: "hotline_cases", column: "plan_cipher", purpose: store::CASE_PLAN },
+    crate::platform::rekey::Sealed { table: "hotline_cases", column: "closure_note_cipher", purpose: store::CASE_CLOSURE },
+    crate::platform::rekey::Sealed { table: "hotline_followups", column: "note_cipher", purpose: store::FOLLOWUP_NOTE },
+    crate::platform::rekey::Sealed { table: "hotline_referrals", column: "reason_cipher", purpose: store::REFERRAL_REASON },
+];
+
 /// Every page of the domain.
 pub fn routes() -> crate::platform::access::Routes {
-    routes::routes()
+    routes::routes().merge(routes::escalations::routes()).merge(routes::figures::routes()).merge(api::routes())
 }

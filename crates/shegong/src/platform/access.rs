@@ -38,7 +38,7 @@ pub const PERMISSIONS: &[&str] = &[
     "talent.read", "talent.write", "talent.pii_reveal", "talent.programmes", "talent.fund_read", "talent.fund_write",
     "volunteers.read", "volunteers.write", "volunteers.pii_reveal", "volunteers.types",
     "hotline.call_read", "hotline.call_write", "hotline.case_read",
-    "hotline.case_write", "hotline.pii_reveal", "hotline.content", "hotline.admin",
+    "hotline.case_write", "hotline.pii_reveal", "hotline.content", "hotline.admin", "hotline.supervise",
     "review.read", "review.write", "review.publish",
     "api.tokens",
 ];
@@ -269,6 +269,7 @@ pub const ROLES: &[RoleSpec] = &[
             "hotline.case_read",
             "hotline.case_write",
             "hotline.pii_reveal",
+            "hotline.supervise",
         ],
     },
     RoleSpec {

@@ -24,6 +24,27 @@ pub struct Config {
     pub telemetry: TelemetryConfig,
     pub audit: AuditConfig,
     pub pii: PiiConfig,
+    pub hotline: HotlineConfig,
+}
+
+/// The hotline's escalation and retention (issue 14; docs/OPERATIONS.md).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HotlineConfig {
+    /// Minutes an escalation waits for the supervisor it is with before it goes on to the next
+    /// supervisor on duty.
+    pub escalation_minutes: i64,
+    /// Seconds between two runs of the escalation sweep of a server.
+    pub sweep_seconds: u64,
+    /// Years a call's free text and caller links are kept (at least 3, per 心理援助热线技术指南);
+    /// `shegong purge-hotline` removes them from older calls and keeps the counts.
+    pub retention_years: i32,
+}
+
+impl Default for HotlineConfig {
+    fn default() -> Self {
+        HotlineConfig { escalation_minutes: 5, sweep_seconds: 30, retention_years: 3 }
+    }
 }
 
 /// The key of personal data kept hashed and encrypted (volunteers' ID numbers and phones; see
@@ -40,11 +61,25 @@ pub struct PiiConfig {
     pub key_id: String,
     /// Key file used when `key` is unset; empty means `<data_dir>/pii.key`.
     pub key_file: String,
+    /// Keys used before: ciphers they sealed still open, and `shegong rotate-key` re-seals
+    /// them with the current key.
+    pub retired_keys: Vec<RetiredKey>,
+    /// The id of the key (current or retired) the keyed hashes are made with; empty means the
+    /// current key. Hashes cannot be re-made without the values, so after a rotation this names
+    /// the old key for as long as hashes made with it must still be found.
+    #[serde(deserialize_with = "string_or_number")]
+    pub hash_key_id: String,
 }
 
 impl Default for PiiConfig {
     fn default() -> Self {
-        PiiConfig { key: None, key_id: "p1".into(), key_file: String::new() }
+        PiiConfig {
+            key: None,
+            key_id: "p1".into(),
+            key_file: String::new(),
+            retired_keys: Vec::new(),
+            hash_key_id: String::new(),
+        }
     }
 }
 
@@ -210,6 +245,7 @@ impl Default for Config {
             telemetry: TelemetryConfig::default(),
             audit: AuditConfig::default(),
             pii: PiiConfig::default(),
+            hotline: HotlineConfig::default(),
         }
     }
 }
@@ -286,6 +322,12 @@ impl Config {
         }
         if sec.totp_issuer.trim().is_empty() {
             out.push(Msg::new("cli.config.totp_issuer"));
+        }
+        if self.hotline.retention_years < 3 {
+            out.push(Msg::new("cli.config.hotline_retention").arg("years", self.hotline.retention_years.to_string()));
+        }
+        if self.hotline.escalation_minutes < 1 || self.hotline.sweep_seconds < 1 {
+            out.push(Msg::new("cli.config.hotline_escalation"));
         }
         out
     }

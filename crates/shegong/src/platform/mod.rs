@@ -22,6 +22,7 @@ pub mod paging;
 pub mod passwords;
 pub mod period;
 pub mod pii;
+pub mod rekey;
 pub mod secret;
 pub mod state;
 pub mod telemetry;

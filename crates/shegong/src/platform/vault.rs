@@ -16,9 +16,12 @@
 //! only up to some billions of values under one key. Such a cipher is written
 //! `x1.<key id>.<base64 nonce ‖ ciphertext ‖ tag>`; [`Vault::open`] opens both forms.
 //!
-//! The key cannot be rotated by configuration alone: every hash depends on it (a new key would
-//! not find anyone again), so a rotation is a re-keying job over the tables, which does not exist
-//! yet (docs/SECURITY.md). Like the audit keys, the vault is installed once per process
+//! Rotation (`shegong rotate-key`, platform/rekey.rs): a new key goes into `pii.key` with a new
+//! `pii.key_id`, the old one into `pii.retired_keys`. Ciphers name their key, so both open; the
+//! command re-seals every sealed column with the current key, after which the retired key can go.
+//! Hashes cannot be re-made without the values (a personal code is kept only as a hash), so
+//! they keep the key `pii.hash_key_id` names (default: the current key) — after a rotation,
+//! the old one (docs/SECURITY.md). Like the audit keys, the vault is installed once per process
 //! ([`setup`]); one process serves one database.
 
 use std::sync::{Arc, RwLock};
@@ -42,6 +45,8 @@ pub struct Vault {
     hash: HmacSha256,
     cipher: ChaCha20Poly1305,
     text: XChaCha20Poly1305,
+    /// Retired keys: their ciphers still open.
+    retired: Vec<Vault>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -81,7 +86,44 @@ impl Vault {
             .map_err(|_| anyhow::anyhow!("pii cipher key unusable"))?;
         let text = XChaCha20Poly1305::new_from_slice(&derive(master, "shegong text cipher v1")?)
             .map_err(|_| anyhow::anyhow!("text cipher key unusable"))?;
-        Ok(Vault { id: id.to_string(), hash, cipher, text })
+        Ok(Vault { id: id.to_string(), hash, cipher, text, retired: Vec::new() })
+    }
+
+    /// The id of the key that seals.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// This vault, also opening what the `retired` keys sealed.
+    pub fn with_retired(mut self, retired: Vec<Vault>) -> Vault {
+        self.retired = retired.into_iter().filter(|r| r.id != self.id).collect();
+        self
+    }
+
+    /// This vault, hashing with the key `id` (this one or a retired one; empty: this one).
+    pub fn hashing_with(mut self, id: &str) -> anyhow::Result<Vault> {
+        let id = id.trim();
+        if id.is_empty() || id == self.id {
+            return Ok(self);
+        }
+        let r = self.retired.iter().find(|r| r.id == id);
+        let r = r.ok_or_else(|| Msg::new("cli.pii_key.no_hash_key").arg("id", id.to_string()))?;
+        self.hash = r.hash.clone();
+        Ok(self)
+    }
+
+    /// `sealed` sealed again with this vault's key, in the same form; `None` when it already is
+    /// (or is empty). An error when no key held here opens it.
+    pub fn reseal(&self, purpose: &str, sealed: &str) -> anyhow::Result<Option<String>> {
+        match Vault::key_id_of(sealed) {
+            None if sealed.is_empty() => return Ok(None),
+            Some(id) if id == self.id => return Ok(None),
+            _ => {}
+        }
+        let plain = self.open(purpose, sealed)?;
+        let again =
+            if sealed.starts_with("x1.") { self.seal_text(purpose, &plain)? } else { self.seal(purpose, &plain)? };
+        Ok(Some(again))
     }
 
     /// The keyed hash (hex) of `value` for `purpose` (e.g. `id:resident`, `phone`, `code`): the
@@ -137,7 +179,10 @@ impl Vault {
             anyhow::bail!("not a sealed value");
         };
         if id != self.id {
-            anyhow::bail!("sealed with key {id}, which this process does not hold");
+            return match self.retired.iter().find(|r| r.id == id) {
+                Some(r) => r.open(purpose, sealed),
+                None => anyhow::bail!("sealed with key {id}, which this process does not hold"),
+            };
         }
         let bytes = base64::engine::general_purpose::STANDARD_NO_PAD.decode(body).context("sealed value")?;
         if form == "x1" {
@@ -167,6 +212,16 @@ impl Vault {
     /// The vault of a configuration: `pii.key` (with `pii.key_id`), else the key file (created
     /// when `create`).
     pub fn from_config(cfg: &Config, create: bool) -> anyhow::Result<(Vault, KeyOrigin)> {
+        let (v, origin) = Vault::current_of(cfg, create)?;
+        let mut retired = Vec::new();
+        for r in &cfg.pii.retired_keys {
+            let bytes = crate::platform::audit::parse_key(r.key.expose()).context("pii.retired_keys")?;
+            retired.push(Vault::new(r.id.trim(), &bytes)?);
+        }
+        Ok((v.with_retired(retired).hashing_with(&cfg.pii.hash_key_id)?, origin))
+    }
+
+    fn current_of(cfg: &Config, create: bool) -> anyhow::Result<(Vault, KeyOrigin)> {
         if let Some(k) = &cfg.pii.key {
             let bytes = crate::platform::audit::parse_key(k.expose()).context("pii.key")?;
             return Ok((Vault::new(cfg.pii.key_id.trim(), &bytes)?, KeyOrigin::Config));
@@ -246,6 +301,29 @@ mod tests {
         let forged = v1.replacen("v1.", "x1.", 1);
         assert!(v.open("p", &forged).is_err());
         assert_eq!(Vault::key_id_of("garbage"), None);
+    }
+
+    #[test]
+    fn retired_keys_open_and_reseal_and_may_keep_the_hashes() {
+        let old = Vault::new("k1", &[7u8; 32]).expect("vault");
+        let a = old.seal_text("p", "note").expect("seal");
+        let b = old.seal("id", "32058319880808131X").expect("seal");
+        let h = old.hash("phone", "13812345678");
+        let new = Vault::new("k2", &[8u8; 32]).expect("vault");
+        assert!(new.open("p", &a).is_err(), "without the retired key");
+        let new = new.with_retired(vec![Vault::new("k1", &[7u8; 32]).expect("vault")]);
+        assert_eq!(new.open("p", &a).expect("open"), "note");
+        let a2 = new.reseal("p", &a).expect("reseal").expect("changed");
+        assert!(a2.starts_with("x1.k2."));
+        let b2 = new.reseal("id", &b).expect("reseal").expect("changed");
+        assert!(b2.starts_with("v1.k2."));
+        assert_eq!(new.reseal("p", &a2).expect("reseal"), None, "already on the current key");
+        assert_eq!(new.reseal("p", "").expect("reseal"), None);
+        assert_eq!(Vault::new("k2", &[8u8; 32]).expect("vault").open("id", &b2).expect("open"), "32058319880808131X");
+        assert_ne!(new.hash("phone", "13812345678"), h);
+        let kept = new.hashing_with("k1").expect("hash key");
+        assert_eq!(kept.hash("phone", "13812345678"), h);
+        assert!(Vault::new("k2", &[8u8; 32]).expect("vault").hashing_with("k9").is_err());
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! read, with the change against the same period a year earlier.
 //!
 //! Values are cached per (group, period, unit, scope) and used only at the data versions they
-//! were computed at: `records` (migration 0026: bumped in the writing transaction by every change
+//! were computed at: `records` (migration 0025: bumped in the writing transaction by every change
 //! to a register an indicator reads), and `access`/`units` (0017). The versions are read first,
 //! in one statement, on every question, so a change written on any app node is seen by the next
 //! question on every node, and a cached value always equals what the raw queries would give now
@@ -200,7 +200,7 @@ async fn group_values(
 ) -> Result<Arc<Vec<Option<i64>>>, DbErr> {
     let key = (g.name, ask.period, ask.unit_path.clone(), scope_key(&ask.scope));
     let tag = (v.records, v.access, v.units);
-    // Version 0: no row (a database before migration 0026): never cached.
+    // Version 0: no row (a database before migration 0025): never cached.
     let cacheable = v.records > 0;
     if cacheable {
         if let Some(hit) = st.caches.indicators.get(&key, tag) {

@@ -8,7 +8,7 @@ use sea_orm::{ConnectionTrait, DbErr, FromQueryResult};
 use crate::platform::access::Scope;
 use crate::platform::db::{count, sql};
 
-/// The counters the indicator cache depends on (migrations 0017 and 0026).
+/// The counters the indicator cache depends on (migrations 0017 and 0025).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, FromQueryResult)]
 pub struct Versions {
     /// Bumped by every change to a register an indicator reads.

@@ -79,3 +79,9 @@ pub fn hours_text(minutes: i64) -> String {
         r => format!("{whole}.{r:02}"),
     }
 }
+
+/// The sealed columns of the domain (`shegong rotate-key` seals them again).
+pub static SEALED: &[crate::platform::rekey::Sealed] = &[
+    crate::platform::rekey::Sealed { table: "volunteers", column: "id_cipher", purpose: "id" },
+    crate::platform::rekey::Sealed { table: "volunteers", column: "phone_cipher", purpose: "phone" },
+];

@@ -16,6 +16,7 @@ mod floor_plan;
 mod forms;
 mod hotline;
 mod hotline_cases;
+mod hotline_escalation;
 mod imports;
 mod indicators;
 mod input;

@@ -246,6 +246,7 @@ fn sample_form(path: &str) -> Vec<(&'static str, String)> {
             ("outcome", "resolved"),
             ("version", "1"),
         ]),
+        "/hotline/escalations/{id}/emergency" => v(&[("service", "120"), ("reference", "越权")]),
         "/party/plans/{id}/activities" => v(&[("title", "活动"), ("held_on", &today), ("participants", "10")]),
         _ => vec![],
     }

@@ -196,6 +196,7 @@ pub(super) async fn call_create(
         Event::new("create", "hotline_call", id).unit(auth.unit_id).after(&input),
     )
     .await?;
+    super::escalations::raise(&*tx, &Actor::user(&auth, &c.ip), id, auth.unit_id, auth.id, input.risk_level).await?;
     let location = format!("/hotline/calls/{id}");
     once::complete(&*tx, &f.nonce, &location).await?;
     set_flash(&*tx, auth.session_id, Some("hotline.call_saved")).await?;
@@ -368,6 +369,8 @@ pub(super) async fn call_update(
             .after(&serde_json::json!({"call": input, "risk_lowered": lowered})),
     )
     .await?;
+    let actor = Actor::user(&auth, &c.ip);
+    super::escalations::raise(&*tx, &actor, id, old.unit_id, old.counsellor_id, input.risk_level).await?;
     set_flash(&*tx, auth.session_id, Some("hotline.call_saved")).await?;
     tx.commit().await?;
     Ok(see_other(&format!("/hotline/calls/{id}")))

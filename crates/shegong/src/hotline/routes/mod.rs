@@ -5,6 +5,9 @@
 mod callers;
 mod calls;
 mod cases;
+pub mod escalations;
+pub mod figures;
+pub mod retention;
 mod roster;
 
 use crate::hotline::model::Reader;

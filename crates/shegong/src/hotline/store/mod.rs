@@ -8,9 +8,13 @@
 //! fragments (with bound values) that every read of a call's or a case's content adds, so a row
 //! the reader may not read never leaves the database; lists of such rows give counts only.
 
+pub mod bulk;
 mod callers;
 mod calls;
 mod cases;
+pub mod escalations;
+pub mod figures;
+pub mod retention;
 mod roster;
 
 pub use callers::*;

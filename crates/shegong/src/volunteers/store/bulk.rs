@@ -181,7 +181,7 @@ pub struct Delta {
     pub minutes: i64,
 }
 
-/// Applies changes to the roll-ups of the summary (migration 0022): unit × month × service type,
+/// Applies changes to the roll-ups of the summary (migration 0021): unit × month × service type,
 /// unit × day, and the volunteers of a unit and year (a row whose records fall to zero is
 /// removed, so rows are the distinct volunteers). Called by every writer of the summary.
 pub async fn rollup<C: ConnectionTrait>(c: &C, deltas: &[Delta]) -> Result<(), DbErr> {

@@ -1,0 +1,152 @@
+//! The hotline figures page and its de-identified xlsx export (no names, phones or free text;
+//! counsellors numbered). The API is in `hotline/api.rs`.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+use crate::hotline::figures::{self, Bucket, HotlineFigures};
+use crate::platform::access::{Auth, Need, Routes};
+use crate::platform::chart::{BarChart, BarRow};
+use crate::platform::error::AppResult;
+use crate::platform::period::Years;
+use crate::platform::web::{download, render, PageCtx, XLSX_TYPE};
+use crate::platform::AppState;
+
+pub fn routes() -> Routes {
+    Routes::new().get("/hotline/figures", Need::Perm("hotline.call_read"), page).get(
+        "/hotline/figures.xlsx",
+        Need::Perm("hotline.call_read"),
+        export,
+    )
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct YearQuery {
+    /// Calendar year (default: the latest year with calls in the caller's scope; 2000 to next
+    /// year, else 400).
+    #[serde(default)]
+    pub year: Option<String>,
+}
+
+/// The year asked for, else the latest with calls in the caller's scope.
+pub async fn chosen(st: &AppState, auth: &Auth, q: &YearQuery) -> AppResult<Years> {
+    Years::choose(figures::years(&st.db.conn, &auth.scope).await?, q.year.as_deref(), None)
+}
+
+/// The label of a bucket of `dim` in the reader's language.
+fn label(c: &PageCtx, cats: &[crate::hotline::store::Category], dim: &str, key: &str) -> String {
+    match dim {
+        "category" => cats
+            .iter()
+            .find(|k| k.code == key)
+            .map(|k| if c.is_en() && !k.name_en.is_empty() { k.name_en.clone() } else { k.name.clone() })
+            .unwrap_or_else(|| key.to_string()),
+        "risk" => c.t(format!("hotline.risks.{key}").as_str()).to_string(),
+        "channel" => c.t(format!("hotline.channels.{key}").as_str()).to_string(),
+        "hour" => c.tf("hotline.figures.hour_of", &[("h", key)]),
+        "weekday" => c.t(format!("hotline.figures.weekdays.d{key}").as_str()).to_string(),
+        _ => c.tf("hotline.figures.month_of", &[("m", key)]),
+    }
+}
+
+/// The dimensions shown, with their title keys.
+const DIMS: [(&str, &str); 6] = [
+    ("category", "hotline.figures.by_category"),
+    ("risk", "hotline.figures.by_risk"),
+    ("channel", "hotline.figures.by_channel"),
+    ("month", "hotline.figures.by_month"),
+    ("weekday", "hotline.figures.by_weekday"),
+    ("hour", "hotline.figures.by_hour"),
+];
+
+fn buckets<'a>(f: &'a HotlineFigures, dim: &str) -> &'a [Bucket] {
+    match dim {
+        "category" => &f.calls.by_category,
+        "risk" => &f.calls.by_risk,
+        "channel" => &f.calls.by_channel,
+        "month" => &f.calls.by_month,
+        "weekday" => &f.calls.by_weekday,
+        _ => &f.calls.by_hour,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "hotline/figures.html")]
+struct Page {
+    c: PageCtx,
+    period: Years,
+    fig: HotlineFigures,
+    charts: Vec<BarChart>,
+}
+
+async fn page(State(st): State<AppState>, c: PageCtx, auth: Auth, Query(q): Query<YearQuery>) -> AppResult<Response> {
+    let period = chosen(&st, &auth, &q).await?;
+    let fig = figures::figures(&st.db.conn, &auth.scope, period.year).await?;
+    let cats = crate::hotline::store::categories(&st.db.conn).await?;
+    let series = [c.t("hotline.figures.calls")];
+    let charts = DIMS
+        .iter()
+        .map(|(dim, title)| {
+            let rows: Vec<BarRow> = buckets(&fig, dim)
+                .iter()
+                .map(|b| BarRow {
+                    label: label(&c, &cats, dim, &b.key),
+                    values: vec![b.count as f64],
+                    texts: vec![b.count.to_string()],
+                })
+                .collect();
+            let max = rows.iter().flat_map(|r| r.values.iter()).fold(1.0f64, |a, b| a.max(*b));
+            BarChart::horizontal(c.t(title), &series, &rows, max)
+        })
+        .collect();
+    render(&Page { c, period, fig, charts })
+}
+
+async fn export(State(st): State<AppState>, c: PageCtx, auth: Auth, Query(q): Query<YearQuery>) -> AppResult<Response> {
+    use crate::platform::xlsx::{Cell, ColKind, Column};
+    const COLUMNS: &[Column] = &[
+        Column { key: "group", zh: "分组", en: "Group", kind: ColKind::Text, required: true },
+        Column { key: "item", zh: "项目", en: "Item", kind: ColKind::Text, required: true },
+        Column { key: "value", zh: "数值", en: "Value", kind: ColKind::Integer, required: true },
+    ];
+    let year = chosen(&st, &auth, &q).await?.year;
+    let fig = figures::figures(&st.db.conn, &auth.scope, year).await?;
+    let cats = crate::hotline::store::categories(&st.db.conn).await?;
+    let row = |g: &str, i: String, v: i64| vec![Cell::Text(g.to_string()), Cell::Text(i), Cell::Int(v)];
+    let calls = c.t("hotline.figures.calls");
+    let mut rows = vec![
+        row(calls, c.t("figures.total").to_string(), fig.calls.total),
+        row(calls, c.t("hotline.figures.minutes").to_string(), fig.calls.minutes),
+    ];
+    for (dim, title) in DIMS {
+        for b in buckets(&fig, dim) {
+            rows.push(row(c.t(title), label(&c, &cats, dim, &b.key), b.count));
+        }
+    }
+    let e = &fig.escalations;
+    let esc = c.t("hotline.escalation.title");
+    for (key, v) in [
+        ("hotline.figures.raised", e.raised),
+        ("hotline.figures.acknowledged", e.acknowledged),
+        ("hotline.figures.handed_on", e.handed_on),
+        ("hotline.escalation.emergency_calls", e.emergency_calls),
+        ("hotline.figures.ack_mean", e.ack_seconds_mean),
+        ("hotline.figures.ack_median", e.ack_seconds_median),
+        ("hotline.figures.ack_max", e.ack_seconds_max),
+    ] {
+        rows.push(row(esc, c.t(key).to_string(), v));
+    }
+    // Counsellors by number only: the export names nobody.
+    let g = c.t("hotline.figures.workload");
+    for w in &fig.counsellors.workload {
+        let who = c.tf("hotline.figures.counsellor_no", &[("no", w.no.to_string().as_str())]);
+        rows.push(row(g, format!("{who}{}", c.paren(c.t("hotline.figures.calls"))), w.calls));
+        rows.push(row(g, format!("{who}{}", c.paren(c.t("hotline.figures.minutes"))), w.minutes));
+        rows.push(row(g, format!("{who}{}", c.paren(c.t("hotline.figures.high_risk"))), w.high_risk));
+    }
+    let bytes = crate::platform::xlsx::write(COLUMNS, &rows)?;
+    Ok(download(bytes, &format!("{}{year}.xlsx", c.t("hotline.figures.title")), XLSX_TYPE))
+}
