@@ -211,4 +211,3 @@ pub async fn generate_2022<C: ConnectionTrait>(
     let escalations = bulk::insert_escalations(c, &done).await?;
     Ok(Year2022 { calls: n, escalations })
 }
-

@@ -156,42 +156,43 @@ pub async fn cases<C: ConnectionTrait>(c: &C, by: i64, today: NaiveDate, want: u
             break;
         }
         for call in &calls.items {
-        if opened >= want {
-            break;
-        }
-        let on = call.started_at.with_timezone(&crate::platform::time::china()).date_naive();
-        if on.year() != 2022 {
-            continue;
-        }
-        i += 1;
-        let text = ASSESSMENTS[i % ASSESSMENTS.len()];
-        let Some(case) = crate::hotline::store::open_case_from_call(c, call.id, call.counsellor_id, on, text).await?
-        else {
-            continue;
-        };
-        opened += 1;
-        match opened {
-            1 => {
-                let r = ReferralInput {
-                    target_kind: "charity",
-                    target_unit_id: None,
-                    target_name: "昆山市慈善总会".into(),
-                    reason: "（演示数据）申请临时生活救助。".into(),
-                };
-                let rid = crate::hotline::store::insert_referral(c, case, &r, on, call.counsellor_id).await?;
-                crate::hotline::store::set_referral_state(c, case, rid, "pending", "accepted", today).await?;
+            if opened >= want {
+                break;
             }
-            2 => {
-                if let Some(f) = crate::hotline::store::followups(c, case).await?.first() {
-                    let note = "（演示数据）回访时情绪平稳。";
-                    crate::hotline::store::followup_done(c, case, f.id, f.due_on, call.counsellor_id, note).await?;
+            let on = call.started_at.with_timezone(&crate::platform::time::china()).date_naive();
+            if on.year() != 2022 {
+                continue;
+            }
+            i += 1;
+            let text = ASSESSMENTS[i % ASSESSMENTS.len()];
+            let Some(case) =
+                crate::hotline::store::open_case_from_call(c, call.id, call.counsellor_id, on, text).await?
+            else {
+                continue;
+            };
+            opened += 1;
+            match opened {
+                1 => {
+                    let r = ReferralInput {
+                        target_kind: "charity",
+                        target_unit_id: None,
+                        target_name: "昆山市慈善总会".into(),
+                        reason: "（演示数据）申请临时生活救助。".into(),
+                    };
+                    let rid = crate::hotline::store::insert_referral(c, case, &r, on, call.counsellor_id).await?;
+                    crate::hotline::store::set_referral_state(c, case, rid, "pending", "accepted", today).await?;
                 }
+                2 => {
+                    if let Some(f) = crate::hotline::store::followups(c, case).await?.first() {
+                        let note = "（演示数据）回访时情绪平稳。";
+                        crate::hotline::store::followup_done(c, case, f.id, f.due_on, call.counsellor_id, note).await?;
+                    }
+                }
+                3 => {
+                    crate::hotline::store::close_case(c, case, "resolved", "（演示数据）危机解除。", today, 1).await?;
+                }
+                _ => {}
             }
-            3 => {
-                crate::hotline::store::close_case(c, case, "resolved", "（演示数据）危机解除。", today, 1).await?;
-            }
-            _ => {}
-        }
         }
     }
     Ok(opened)

@@ -58,11 +58,23 @@ pub use store::{on_duty, open_case_from_call, ShiftRow};
 pub static SEALED: &[crate::platform::rekey::Sealed] = &[
     crate::platform::rekey::Sealed { table: "hotline_calls", column: "summary_cipher", purpose: store::SUMMARY },
     crate::platform::rekey::Sealed { table: "hotline_calls", column: "risk_note_cipher", purpose: store::RISK_NOTE },
-    crate::platform::rekey::Sealed { table: "hotline_cases", column: "assessment_cipher", purpose: store::CASE_ASSESSMENT },
+    crate::platform::rekey::Sealed {
+        table: "hotline_cases",
+        column: "assessment_cipher",
+        purpose: store::CASE_ASSESSMENT,
+    },
     crate::platform::rekey::Sealed { table: "hotline_cases", column: "plan_cipher", purpose: store::CASE_PLAN },
-    crate::platform::rekey::Sealed { table: "hotline_cases", column: "closure_note_cipher", purpose: store::CASE_CLOSURE },
+    crate::platform::rekey::Sealed {
+        table: "hotline_cases",
+        column: "closure_note_cipher",
+        purpose: store::CASE_CLOSURE,
+    },
     crate::platform::rekey::Sealed { table: "hotline_followups", column: "note_cipher", purpose: store::FOLLOWUP_NOTE },
-    crate::platform::rekey::Sealed { table: "hotline_referrals", column: "reason_cipher", purpose: store::REFERRAL_REASON },
+    crate::platform::rekey::Sealed {
+        table: "hotline_referrals",
+        column: "reason_cipher",
+        purpose: store::REFERRAL_REASON,
+    },
 ];
 
 /// Every page of the domain.

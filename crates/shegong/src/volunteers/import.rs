@@ -296,6 +296,7 @@ pub async fn import_csv(ctx: &ImportCtx<'_>, bytes: &[u8]) -> anyhow::Result<Imp
 /// `shegong import volunteer-records FILE`, and the upload page.
 pub static RECORDS: Exchange = Exchange {
     kind: "volunteer-records",
+    entity: "volunteer_record",
     columns: COLUMNS,
     import: Some(|ctx, bytes| Box::pin(import_xlsx(ctx, bytes))),
     import_csv: Some(|ctx, bytes| Box::pin(import_csv(ctx, bytes))),

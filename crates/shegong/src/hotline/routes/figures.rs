@@ -148,5 +148,15 @@ async fn export(State(st): State<AppState>, c: PageCtx, auth: Auth, Query(q): Qu
         rows.push(row(g, format!("{who}{}", c.paren(c.t("hotline.figures.high_risk"))), w.high_risk));
     }
     let bytes = crate::platform::xlsx::write(COLUMNS, &rows)?;
-    Ok(download(bytes, &format!("{}{year}.xlsx", c.t("hotline.figures.title")), XLSX_TYPE))
+    Ok(download(
+        bytes,
+        &crate::platform::download::FileName::export_of_user(
+            &c,
+            "hotline-figures",
+            year,
+            &c.t("hotline.figures.title"),
+            "xlsx",
+        ),
+        XLSX_TYPE,
+    ))
 }

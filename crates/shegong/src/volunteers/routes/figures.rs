@@ -163,7 +163,10 @@ async fn export_xlsx(
     let bytes = crate::platform::xlsx::write(COLUMNS, &rows)?;
     Ok(download(
         bytes,
-        &format!("{}{}-{}.xlsx", c.t("volunteers.figures.file"), fig.unit_name, fig.period.replace("..", "_")),
+        &crate::platform::download::FileName::new(
+            &format!("volunteer-figures-{}-{}.xlsx", fig.unit_id, fig.period.replace("..", "_")),
+            &format!("{}{}-{}.xlsx", c.t("volunteers.figures.file"), fig.unit_name, fig.period.replace("..", "_")),
+        ),
         XLSX_TYPE,
     ))
 }

@@ -40,7 +40,14 @@ async fn import_form(c: PageCtx) -> AppResult<Response> {
 async fn import_template(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<Response> {
     let units = crate::units::unit_refs(&st.db, &auth.scope).await?.sheet();
     let bytes = crate::platform::xlsx::template_with(COLUMNS, HELP, &units)?;
-    Ok(download(bytes, &format!("{}.xlsx", c.t("volunteers.template_records")), XLSX_TYPE))
+    Ok(download(
+        bytes,
+        &crate::platform::download::FileName::new(
+            "volunteer-records-template.xlsx",
+            &format!("{}.xlsx", c.t("volunteers.template_records")),
+        ),
+        XLSX_TYPE,
+    ))
 }
 
 async fn import_upload(State(st): State<AppState>, c: PageCtx, auth: Auth, mp: Multipart) -> AppResult<Response> {

@@ -246,5 +246,16 @@ async fn export_xlsx(
     )
     .await?;
     tx.commit().await?;
-    Ok(download(bytes, &format!("{}.xlsx", c.t("volunteers.export_name")), XLSX_TYPE).into_response())
+    Ok(download(
+        bytes,
+        &crate::platform::download::FileName::export_of_user(
+            &c,
+            "volunteer-hours",
+            crate::platform::period::this_year(),
+            &c.t("volunteers.export_name"),
+            "xlsx",
+        ),
+        XLSX_TYPE,
+    )
+    .into_response())
 }
