@@ -154,7 +154,7 @@ async fn export(State(st): State<AppState>, c: PageCtx, auth: Auth, Query(q): Qu
             &c,
             "hotline-figures",
             year,
-            &c.t("hotline.figures.title"),
+            c.t("hotline.figures.title"),
             "xlsx",
         ),
         XLSX_TYPE,

@@ -252,7 +252,7 @@ async fn export_xlsx(
             &c,
             "volunteer-hours",
             crate::platform::period::this_year(),
-            &c.t("volunteers.export_name"),
+            c.t("volunteers.export_name"),
             "xlsx",
         ),
         XLSX_TYPE,
