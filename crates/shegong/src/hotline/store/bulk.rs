@@ -6,9 +6,9 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Value};
 
 use crate::hotline::model::CallInput;
-use crate::platform::db::sql;
+use crate::platform::db::{insert_ids, sql};
 
-/// Rows per statement (27 values a call: within PostgreSQL's 65,535 parameters).
+/// Rows per statement of the escalations (a few values each).
 const CHUNK: usize = 200;
 
 /// A call to write: the input (its free text unused), the sealed summary, its unit and counsellor.
@@ -19,54 +19,24 @@ pub struct BulkCall {
     pub counsellor_id: i64,
 }
 
-/// Writes the calls; returns how many.
+/// Writes the calls in multi-row statements ([`insert_ids`]); returns how many.
 pub async fn insert_calls<C: ConnectionTrait>(c: &C, calls: &[BulkCall]) -> Result<usize, DbErr> {
-    let b = c.get_database_backend();
     let now = Utc::now();
-    for chunk in calls.chunks(CHUNK) {
-        let mut text = String::from(
-            "INSERT INTO hotline_calls (unit_id, counsellor_id, started_at, ended_at, duration_seconds, channel, category_id, \
-             anonymous, age_band, gender, district_id, summary_cipher, ideation, plan, means, timeframe, attempt, risk_computed, \
-             risk_level, risk_note_cipher, outcome, follow_up, created_by, version, created_at, updated_at) VALUES ",
-        );
-        let mut vals: Vec<Value> = Vec::with_capacity(chunk.len() * 25);
-        for (n, k) in chunk.iter().enumerate() {
-            if n > 0 {
-                text.push(',');
-            }
-            text.push_str("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,?,?)");
-            let (i, a) = (&k.input, &k.input.assessment);
-            vals.extend([
-                Value::from(k.unit_id),
-                k.counsellor_id.into(),
-                i.started_at.into(),
-                i.ended_at.into(),
-                i.duration_seconds().into(),
-                i.channel.into(),
-                i.category_id.into(),
-                i.anonymous.into(),
-                i.age_band.into(),
-                i.gender.into(),
-                i.district_id.into(),
-                k.summary_cipher.clone().into(),
-                a.ideation.into(),
-                a.plan.into(),
-                a.means.into(),
-                a.timeframe.into(),
-                a.attempt.into(),
-                i.risk_computed.code().into(),
-                i.risk_level.code().into(),
-                String::new().into(),
-                i.outcome.into(),
-                i.follow_up.into(),
-                k.counsellor_id.into(),
-                now.into(),
-                now.into(),
-            ]);
-        }
-        c.execute(sql(b, &text, vals)).await?;
-    }
-    Ok(calls.len())
+    let rows = calls
+        .iter()
+        .map(|k| {
+            super::calls::call_values(
+                &k.input,
+                k.unit_id,
+                k.counsellor_id,
+                k.summary_cipher.clone(),
+                String::new(),
+                k.counsellor_id,
+                now,
+            )
+        })
+        .collect();
+    Ok(insert_ids(c, super::calls::CALL_INSERT, rows).await?.len())
 }
 
 /// A call at risk high or imminent without an escalation.

@@ -260,6 +260,53 @@ pub async fn call_stub<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Res
     .await
 }
 
+/// The head of every insert of calls (one call or a year of them).
+pub(super) const CALL_INSERT: &str = "INSERT INTO hotline_calls (unit_id, counsellor_id, started_at, ended_at, \
+     duration_seconds, channel, category_id, anonymous, age_band, gender, district_id, summary_cipher, ideation, plan, \
+     means, timeframe, attempt, risk_computed, risk_level, risk_note_cipher, outcome, follow_up, created_by, version, \
+     created_at, updated_at)";
+
+/// The values of one call for [`CALL_INSERT`], its free text already sealed.
+pub(super) fn call_values(
+    i: &CallInput,
+    unit_id: i64,
+    counsellor: i64,
+    summary_cipher: String,
+    risk_note_cipher: String,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Vec<Value> {
+    let a = &i.assessment;
+    vec![
+        unit_id.into(),
+        counsellor.into(),
+        i.started_at.into(),
+        i.ended_at.into(),
+        i.duration_seconds().into(),
+        i.channel.into(),
+        i.category_id.into(),
+        i.anonymous.into(),
+        i.age_band.into(),
+        i.gender.into(),
+        i.district_id.into(),
+        summary_cipher.into(),
+        a.ideation.into(),
+        a.plan.into(),
+        a.means.into(),
+        a.timeframe.into(),
+        a.attempt.into(),
+        i.risk_computed.code().into(),
+        i.risk_level.code().into(),
+        risk_note_cipher.into(),
+        i.outcome.into(),
+        i.follow_up.into(),
+        by.into(),
+        1i64.into(),
+        now.into(),
+        now.into(),
+    ]
+}
+
 /// Records a call answered by `counsellor` (a user) in `unit_id`; the free text is sealed.
 pub async fn insert_call<C: ConnectionTrait>(
     c: &C,
@@ -268,43 +315,10 @@ pub async fn insert_call<C: ConnectionTrait>(
     counsellor: i64,
     by: i64,
 ) -> Result<i64, DbErr> {
-    let now = Utc::now();
-    let a = &i.assessment;
-    insert_id(
-        c,
-        "INSERT INTO hotline_calls (unit_id, counsellor_id, started_at, ended_at, duration_seconds, channel, category_id, \
-         anonymous, age_band, gender, district_id, summary_cipher, ideation, plan, means, timeframe, attempt, risk_computed, \
-         risk_level, risk_note_cipher, outcome, follow_up, created_by, version, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-        vec![
-            unit_id.into(),
-            counsellor.into(),
-            i.started_at.into(),
-            i.ended_at.into(),
-            i.duration_seconds().into(),
-            i.channel.into(),
-            i.category_id.into(),
-            i.anonymous.into(),
-            i.age_band.into(),
-            i.gender.into(),
-            i.district_id.into(),
-            seal(SUMMARY, &i.summary)?.into(),
-            a.ideation.into(),
-            a.plan.into(),
-            a.means.into(),
-            a.timeframe.into(),
-            a.attempt.into(),
-            i.risk_computed.code().into(),
-            i.risk_level.code().into(),
-            seal(RISK_NOTE, &i.risk_note)?.into(),
-            i.outcome.into(),
-            i.follow_up.into(),
-            by.into(),
-            now.into(),
-            now.into(),
-        ],
-    )
-    .await
+    let values =
+        call_values(i, unit_id, counsellor, seal(SUMMARY, &i.summary)?, seal(RISK_NOTE, &i.risk_note)?, by, Utc::now());
+    let marks = vec!["?"; values.len()].join(", ");
+    insert_id(c, &format!("{CALL_INSERT} VALUES ({marks})"), values).await
 }
 
 /// Updates a call at `version`; false when it changed meanwhile. An empty risk note keeps the
