@@ -25,6 +25,9 @@ pub struct Roster {
     pub counsellors: Vec<(i64, i64)>,
     pub supervisors: Vec<(i64, i64)>,
     pub shifts: usize,
+    /// The roster entries of the supervisors and of the counsellors (the demo's first).
+    pub supervisor_rows: Vec<i64>,
+    pub counsellor_rows: Vec<i64>,
 }
 
 async fn account<C: ConnectionTrait>(
@@ -128,7 +131,35 @@ pub async fn roster<C: ConnectionTrait>(
         let Some(next) = day.succ_opt() else { break };
         day = next;
     }
-    Ok(Roster { counsellors, supervisors, shifts })
+    Ok(Roster { counsellors, supervisors, shifts, supervisor_rows: sup_rows, counsellor_rows: rows })
+}
+
+/// The rota of the present: from `first` for `days` days, one whole-day shift (00:00–24:00) with
+/// the demo supervisor on duty and the demo counsellor on the line, so that an escalation raised
+/// while the demo is tried reaches the demo supervisor. Returns how many shifts it wrote.
+pub async fn present_rota<C: ConnectionTrait>(
+    c: &C,
+    unit: i64,
+    roster: &Roster,
+    first: NaiveDate,
+    days: i64,
+) -> Result<usize, DbErr> {
+    let (Some(supervisor), Some(counsellor)) = (roster.supervisor_rows.first(), roster.counsellor_rows.first()) else {
+        return Ok(0);
+    };
+    let mut n = 0;
+    for d in 0..days {
+        let input = ShiftInput {
+            day: first + chrono::Duration::days(d),
+            start_minute: 0,
+            end_minute: 1440,
+            supervisor_id: *supervisor,
+            counsellors: vec![*counsellor],
+        };
+        crate::hotline::store::insert_shift(c, unit, &input).await?;
+        n += 1;
+    }
+    Ok(n)
 }
 
 const ASSESSMENTS: &[&str] = &[

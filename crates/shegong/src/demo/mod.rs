@@ -220,16 +220,10 @@ pub async fn generate(db: &Db, sec: &SecurityConfig, password: &str, scale: u32)
         let year = hotline::generate_2022(&*tx, &roster.counsellors, supervisor.0, &towns).await?;
         report.hotline_calls_2022 = year.calls;
         report.hotline_escalations_2022 = year.escalations;
-        // The demo supervisor is on duty (the minimal rota of migration 0024) for a year from now.
-        let now = chrono::Utc::now();
-        crate::hotline::store::escalations::add_duty(
-            &*tx,
-            supervisor.0,
-            now - chrono::Duration::days(1),
-            now + chrono::Duration::days(366),
-            1,
-        )
-        .await?;
+        // The rota of the present: the demo supervisor on duty from yesterday for 90 days.
+        let today = crate::platform::time::today();
+        report.hotline_shifts +=
+            hotline_roster::present_rota(&*tx, cid, &roster, today - chrono::Duration::days(1), 90).await?;
         report.hotline_cases =
             hotline_roster::cases(&*tx, supervisor.0, crate::platform::time::today(), hotline::CASES_2022).await?;
     }

@@ -65,15 +65,15 @@ pub async fn raise<C: ConnectionTrait>(
     Ok(Some(id))
 }
 
-/// Hands every escalation not acknowledged within `minutes` on to the next supervisor on duty
-/// (audited); returns how many went on.
+/// Hands every escalation not acknowledged within `minutes` on to the next supervisor on the
+/// rota at `now` (audited); returns how many went on.
 pub async fn sweep(db: &Db, minutes: i64, now: DateTime<Utc>) -> Result<usize, DbErr> {
     let cutoff = now - chrono::Duration::minutes(minutes.max(1));
     if store::overdue(&db.conn, cutoff).await?.is_empty() {
         return Ok(0);
     }
     let tx = db.write().await?;
-    let rota = store::on_duty(&*tx, now).await?;
+    let rota = store::supervisors_on_duty(&*tx, now).await?;
     let mut n = 0;
     for o in store::overdue(&*tx, cutoff).await? {
         let to = store::next_on_duty(&rota, o.assigned_to);

@@ -1,5 +1,5 @@
-//! SQL of crisis escalations: the supervisors on duty (`hotline_duty`, a minimal rota until the
-//! roster's rota exists), escalations, and the calls to 110/120 made for them. No free text.
+//! SQL of crisis escalations: the supervisors on duty (read from the roster's rota,
+//! `hotline_shifts`), escalations, and the calls to 110/120 made for them. No free text.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Value};
@@ -105,39 +105,27 @@ pub async fn of_call<C: ConnectionTrait>(c: &C, scope: &Scope, call_id: i64) -> 
     .await
 }
 
-/// The supervisors on duty at `at`, in their order.
-pub async fn on_duty<C: ConnectionTrait>(c: &C, at: DateTime<Utc>) -> Result<Vec<i64>, DbErr> {
-    let rows = c
-        .query_all(sql(
-            c.get_database_backend(),
-            "SELECT supervisor_id FROM hotline_duty WHERE starts_at <= ? AND ends_at > ? ORDER BY position, id",
-            vec![at.into(), at.into()],
-        ))
-        .await?;
+/// How many shifts of the rota, from the one at the time on, an escalation may go along.
+pub const ROTA_AHEAD: usize = 12;
+
+/// The supervisors (their accounts) an escalation raised at `at` goes to, in order: the
+/// supervisor of the rota's shift at that time first (of the earliest started when shifts
+/// overlap), then the supervisors of the shifts that follow it on the rota, each once. Empty
+/// when no shift covers `at`: nobody is on duty, so every supervisor is asked.
+pub async fn supervisors_on_duty<C: ConnectionTrait>(c: &C, at: DateTime<Utc>) -> Result<Vec<i64>, DbErr> {
+    let shifts = crate::hotline::store::on_duty(c, at, ROTA_AHEAD).await?;
+    let (day, minute) = crate::hotline::store::local_day_minute(at);
+    match shifts.first() {
+        Some(s) if s.day == day && s.start_minute <= minute => {}
+        _ => return Ok(Vec::new()),
+    }
     let mut out: Vec<i64> = Vec::new();
-    for r in rows {
-        let id: i64 = r.try_get_by_index(0)?;
+    for id in shifts.iter().filter_map(|s| s.supervisor_user_id) {
         if !out.contains(&id) {
             out.push(id);
         }
     }
     Ok(out)
-}
-
-/// Puts `supervisor` on duty from `starts` to `ends` at `position`.
-pub async fn add_duty<C: ConnectionTrait>(
-    c: &C,
-    supervisor: i64,
-    starts: DateTime<Utc>,
-    ends: DateTime<Utc>,
-    position: i32,
-) -> Result<i64, DbErr> {
-    insert_id(
-        c,
-        "INSERT INTO hotline_duty (supervisor_id, starts_at, ends_at, position, created_at) VALUES (?, ?, ?, ?, ?)",
-        vec![supervisor.into(), starts.into(), ends.into(), position.into(), Utc::now().into()],
-    )
-    .await
 }
 
 /// The supervisor who takes an escalation that `current` did not acknowledge in time: the next
@@ -168,7 +156,7 @@ pub async fn raise<C: ConnectionTrait>(
     if had.is_some() {
         return Ok(None);
     }
-    let assigned = on_duty(c, now).await?.first().copied();
+    let assigned = supervisors_on_duty(c, now).await?.first().copied();
     let id = insert_id(
         c,
         "INSERT INTO hotline_escalations (call_id, unit_id, counsellor_id, risk_level, raised_at, assigned_to, \

@@ -279,13 +279,18 @@ pub async fn shift<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<ShiftRow
     Ok(with_members(c, rows).await?.into_iter().next())
 }
 
+/// The China-time day of `at` and its minute from midnight (0–1439), as shifts count them.
+pub fn local_day_minute(at: DateTime<Utc>) -> (NaiveDate, i32) {
+    let local = at.with_timezone(&crate::platform::time::china()).naive_local();
+    let minute = i32::try_from(local.time().signed_duration_since(chrono::NaiveTime::MIN).num_minutes()).unwrap_or(0);
+    (local.date(), minute)
+}
+
 /// The shifts on duty at `at` (China time), and then the next ones on the rota in order, at most
 /// `n` in all: the supervisor on duty is the first's, the next supervisors follow (escalations
 /// hand on along this list).
 pub async fn on_duty<C: ConnectionTrait>(c: &C, at: DateTime<Utc>, n: usize) -> Result<Vec<ShiftRow>, DbErr> {
-    let local = at.with_timezone(&crate::platform::time::china()).naive_local();
-    let day = local.date();
-    let minute = i32::try_from(local.time().signed_duration_since(chrono::NaiveTime::MIN).num_minutes()).unwrap_or(0);
+    let (day, minute) = local_day_minute(at);
     let rows = ShiftRow::find_by_statement(sql(
         c.get_database_backend(),
         &format!(
