@@ -4,10 +4,11 @@
 //! `GET /api/v1/hotline/figures` read these same values. Nothing here names a caller or holds
 //! free text; counsellors are numbered, not named, outside the page.
 //!
-//! Cases opened and closed and referrals by state come with the case tables (issue 14, step 5):
-//! until then `cases` is `null`.
+//! Cases (opened, closed, open at the period's end, by risk level), their follow-ups (due, done,
+//! overdue) and referrals (by state and by destination) are counted for the same year and scope
+//! as the calls. The engine's indicators of the hotline are [`indicators`].
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::hotline::store::figures as store;
@@ -56,12 +57,27 @@ pub struct EscalationFigures {
     pub ack_seconds_max: i64,
 }
 
-/// Cases and referrals (issue 14, step 5).
+/// Cases, their follow-ups and referrals of the year (China dates).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CaseFigures {
+    /// Cases opened in the year.
     pub opened: i64,
+    /// Cases closed in the year.
     pub closed: i64,
+    /// Cases open at the end of the year (opened by then, not closed by then).
+    pub open_at_end: i64,
+    /// Cases opened in the year by risk level, none to imminent.
+    pub by_risk: Vec<Bucket>,
+    /// Follow-ups falling due in the year.
+    pub followups_due: i64,
+    /// Of those, the ones done.
+    pub followups_done: i64,
+    /// Of those, the ones of open cases past their date (before today) and not done.
+    pub followups_overdue: i64,
+    /// Referrals made in the year by state: pending, accepted, refused, completed.
     pub referrals_by_state: Vec<Bucket>,
+    /// Referrals made in the year by destination: station, organisation, charity, medical.
+    pub referrals_by_target: Vec<Bucket>,
 }
 
 /// One counsellor's year, numbered (1 = most calls), not named.
@@ -89,8 +105,7 @@ pub struct HotlineFigures {
     pub year: i32,
     pub calls: CallFigures,
     pub escalations: EscalationFigures,
-    /// `null` until the case tables exist.
-    pub cases: Option<CaseFigures>,
+    pub cases: CaseFigures,
     pub counsellors: CounsellorFigures,
 }
 
@@ -168,8 +183,94 @@ pub async fn figures<C: sea_orm::ConnectionTrait>(c: &C, scope: &Scope, year: i3
         })
         .collect();
     let counsellors = CounsellorFigures { active: workload.len() as i64, workload };
-    // TODO(issue 14 step 5, lead): cases opened/closed and referrals by state from the case tables.
-    Ok(HotlineFigures { year, calls, escalations, cases: None, counsellors })
+    let cases = case_figures(c, scope, year).await?;
+    Ok(HotlineFigures { year, calls, escalations, cases, counsellors })
+}
+
+/// The first and last day of `year`.
+fn year_days(year: i32) -> (NaiveDate, NaiveDate) {
+    let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
+    (first, NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(first))
+}
+
+/// The cases, follow-ups and referrals of `year` for `scope`.
+pub async fn case_figures<C: sea_orm::ConnectionTrait>(c: &C, scope: &Scope, year: i32) -> AppResult<CaseFigures> {
+    use crate::hotline::model::{REFERRAL_STATES, REFERRAL_TARGETS};
+    let (from, to) = year_days(year);
+    let n = store::case_counts(c, scope, from, to, crate::platform::time::today()).await?;
+    let by = |dim: &'static str| store::cases_by(c, scope, from, to, dim);
+    Ok(CaseFigures {
+        opened: n.opened,
+        closed: n.closed,
+        open_at_end: n.open_at_end,
+        by_risk: filled(&by("risk").await?, crate::hotline::model::Risk::ALL.map(|r| r.code().to_string())),
+        followups_due: n.followups_due,
+        followups_done: n.followups_done,
+        followups_overdue: n.followups_overdue,
+        referrals_by_state: filled(&by("referral_state").await?, REFERRAL_STATES.map(String::from)),
+        referrals_by_target: filled(&by("referral_target").await?, REFERRAL_TARGETS.map(String::from)),
+    })
+}
+
+/// The hotline's indicators for the engine (`review::figures::catalogue`): calls answered,
+/// counsellors who answered, cases opened, in a period and unit subtree. Counts only: nothing
+/// here reads a call's or a case's content. Opening a case also writes its call (the case joins
+/// it), so the `records` version that caches these values moves with every case opened.
+pub fn indicators() -> Vec<crate::platform::indicator::IndicatorGroup> {
+    use crate::platform::figures::Measure;
+    use crate::platform::indicator::{Ask, BoxFuture, Indicator, IndicatorGroup};
+    fn values<'a>(
+        c: &'a sea_orm::DatabaseConnection,
+        a: &'a Ask,
+    ) -> BoxFuture<'a, Result<Vec<Option<i64>>, sea_orm::DbErr>> {
+        Box::pin(async move {
+            let n = store::indicator_counts(c, &a.scope, &a.unit_path, a.from, a.to).await?;
+            Ok(vec![Some(n.calls), Some(n.cases), Some(n.counsellors)])
+        })
+    }
+    fn calls_href(a: &Ask) -> String {
+        format!("/hotline/calls?from={}&to={}", a.from, a.to)
+    }
+    fn figures_href(a: &Ask) -> String {
+        format!("/hotline/figures?year={}", a.from.year())
+    }
+    let ind = |key, label_key, definition_key, unit_key, href: fn(&Ask) -> String| Indicator {
+        key,
+        label_key,
+        definition_key,
+        unit_key,
+        measure: Measure::Count,
+        annual: false,
+        href,
+    };
+    vec![IndicatorGroup {
+        name: "hotline",
+        need: "hotline.call_read",
+        indicators: vec![
+            ind(
+                "hotline.calls",
+                "indicators.hotline.calls",
+                "indicators.def.hotline.calls",
+                "indicators.unit.calls",
+                calls_href,
+            ),
+            ind(
+                "hotline.cases",
+                "indicators.hotline.cases",
+                "indicators.def.hotline.cases",
+                "figures.unit.count",
+                figures_href,
+            ),
+            ind(
+                "hotline.counsellors",
+                "indicators.hotline.counsellors",
+                "indicators.def.hotline.counsellors",
+                "figures.unit.people",
+                figures_href,
+            ),
+        ],
+        compute: values,
+    }]
 }
 
 #[cfg(test)]

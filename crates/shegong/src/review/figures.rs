@@ -17,8 +17,7 @@ use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::platform::access::{Auth, Scope};
 use crate::platform::error::{AppError, AppResult};
-use crate::platform::figures::Measure;
-use crate::platform::indicator::{Ask, BoxFuture, Indicator, IndicatorGroup};
+use crate::platform::indicator::{Ask, Indicator, IndicatorGroup};
 use crate::platform::period::{Period, Years, KEY_BAD_PERIOD};
 use crate::platform::AppState;
 use crate::review::model::{change_text, value_text, IndicatorValue};
@@ -34,33 +33,12 @@ pub fn catalogue() -> &'static [IndicatorGroup] {
         g.extend(crate::services::figures::indicators());
         g.extend(crate::talent::figures::indicators());
         g.extend(crate::volunteers::figures::indicators());
-        g.extend(hotline());
+        g.extend(crate::hotline::figures::indicators());
         g.extend(crate::events::figures::indicators());
         g.extend(crate::units::figures::indicators());
         g.extend(crate::users::figures::indicators());
         g
     })
-}
-
-/// The hotline's indicators: calls answered in the period.
-fn hotline() -> Vec<IndicatorGroup> {
-    fn values<'a>(c: &'a DatabaseConnection, a: &'a Ask) -> BoxFuture<'a, Result<Vec<Option<i64>>, DbErr>> {
-        Box::pin(async move { Ok(vec![Some(store::hotline_calls(c, &a.scope, &a.unit_path, a.from, a.to).await?)]) })
-    }
-    vec![IndicatorGroup {
-        name: "hotline",
-        need: "hotline.call_read",
-        indicators: vec![Indicator {
-            key: "hotline.calls",
-            label_key: "indicators.hotline.calls",
-            definition_key: "indicators.def.hotline.calls",
-            unit_key: "indicators.unit.calls",
-            measure: Measure::Count,
-            annual: false,
-            href: |a| format!("/hotline/calls?from={}&to={}", a.from, a.to),
-        }],
-        compute: values,
-    }]
 }
 
 /// One indicator by key.

@@ -2,11 +2,10 @@
 //! have records, and the hotline indicators (the hotline domain is changing under another issue;
 //! its indicators are defined here, on its table, with its scope rule).
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult};
 
-use crate::platform::access::Scope;
-use crate::platform::db::{count, sql};
+use crate::platform::db::sql;
 
 /// The counters the indicator cache depends on (migrations 0017 and 0025).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, FromQueryResult)]
@@ -83,39 +82,4 @@ pub async fn data_years<C: ConnectionTrait>(c: &C) -> Result<DataYears, DbErr> {
         v.dedup();
     }
     Ok(out)
-}
-
-/// China-time midnight starting a day, in UTC.
-fn day_start(d: NaiveDate) -> DateTime<Utc> {
-    let midnight = d.and_hms_opt(0, 0, 0).unwrap_or_default();
-    crate::platform::time::china()
-        .from_local_datetime(&midnight)
-        .single()
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(|| Utc.from_utc_datetime(&midnight))
-}
-
-/// Hotline calls answered in the subtree between two days (China time, both included) that the
-/// caller reaches: a call is the counsellor's own record and lies in the unit of its centre.
-pub async fn hotline_calls<C: ConnectionTrait>(
-    c: &C,
-    scope: &Scope,
-    under: &str,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<i64, DbErr> {
-    let (sf, mut vals) = scope.unit_filter("t.unit_id", Some("t.counsellor_id"));
-    vals.push(format!("{under}%").into());
-    vals.push(day_start(from).into());
-    vals.push(day_start(to + chrono::Duration::days(1)).into());
-    count(
-        c,
-        &format!(
-            "SELECT COUNT(*) FROM hotline_calls t WHERE {sf} \
-             AND t.unit_id IN (SELECT sub_u.id FROM org_units sub_u WHERE sub_u.path LIKE ?) \
-             AND t.started_at >= ? AND t.started_at < ?"
-        ),
-        vals,
-    )
-    .await
 }

@@ -48,19 +48,34 @@ fn label(c: &PageCtx, cats: &[crate::hotline::store::Category], dim: &str, key: 
         "channel" => c.t(format!("hotline.channels.{key}").as_str()).to_string(),
         "hour" => c.tf("hotline.figures.hour_of", &[("h", key)]),
         "weekday" => c.t(format!("hotline.figures.weekdays.d{key}").as_str()).to_string(),
+        "case_risk" => c.t(format!("hotline.risks.{key}").as_str()).to_string(),
+        "referral_state" => c.t(format!("hotline.referral_states.{key}").as_str()).to_string(),
+        "referral_target" => c.t(format!("hotline.referral_targets.{key}").as_str()).to_string(),
         _ => c.tf("hotline.figures.month_of", &[("m", key)]),
     }
 }
 
-/// The dimensions shown, with their title keys.
-const DIMS: [(&str, &str); 6] = [
+/// The dimensions shown, with their title keys (calls, then cases and referrals).
+const DIMS: [(&str, &str); 9] = [
     ("category", "hotline.figures.by_category"),
     ("risk", "hotline.figures.by_risk"),
     ("channel", "hotline.figures.by_channel"),
     ("month", "hotline.figures.by_month"),
     ("weekday", "hotline.figures.by_weekday"),
     ("hour", "hotline.figures.by_hour"),
+    ("case_risk", "hotline.figures.cases_by_risk"),
+    ("referral_state", "hotline.figures.referrals_by_state"),
+    ("referral_target", "hotline.figures.referrals_by_target"),
 ];
+
+/// The locale key of what a dimension counts (the chart's series).
+fn counted(dim: &str) -> &'static str {
+    match dim {
+        "case_risk" => "hotline.figures.cases",
+        "referral_state" | "referral_target" => "hotline.figures.referrals",
+        _ => "hotline.figures.calls",
+    }
+}
 
 fn buckets<'a>(f: &'a HotlineFigures, dim: &str) -> &'a [Bucket] {
     match dim {
@@ -69,6 +84,9 @@ fn buckets<'a>(f: &'a HotlineFigures, dim: &str) -> &'a [Bucket] {
         "channel" => &f.calls.by_channel,
         "month" => &f.calls.by_month,
         "weekday" => &f.calls.by_weekday,
+        "case_risk" => &f.cases.by_risk,
+        "referral_state" => &f.cases.referrals_by_state,
+        "referral_target" => &f.cases.referrals_by_target,
         _ => &f.calls.by_hour,
     }
 }
@@ -86,7 +104,6 @@ async fn page(State(st): State<AppState>, c: PageCtx, auth: Auth, Query(q): Quer
     let period = chosen(&st, &auth, &q).await?;
     let fig = figures::figures(&st.db.conn, &auth.scope, period.year).await?;
     let cats = crate::hotline::store::categories(&st.db.conn).await?;
-    let series = [c.t("hotline.figures.calls")];
     let charts = DIMS
         .iter()
         .map(|(dim, title)| {
@@ -99,7 +116,7 @@ async fn page(State(st): State<AppState>, c: PageCtx, auth: Auth, Query(q): Quer
                 })
                 .collect();
             let max = rows.iter().flat_map(|r| r.values.iter()).fold(1.0f64, |a, b| a.max(*b));
-            BarChart::horizontal(c.t(title), &series, &rows, max)
+            BarChart::horizontal(c.t(title), &[c.t(counted(dim))], &rows, max)
         })
         .collect();
     render(&Page { c, period, fig, charts })
@@ -138,6 +155,18 @@ async fn export(State(st): State<AppState>, c: PageCtx, auth: Auth, Query(q): Qu
         ("hotline.figures.ack_max", e.ack_seconds_max),
     ] {
         rows.push(row(esc, c.t(key).to_string(), v));
+    }
+    let k = &fig.cases;
+    let cases = c.t("hotline.figures.cases");
+    for (key, v) in [
+        ("hotline.figures.cases_opened", k.opened),
+        ("hotline.figures.cases_closed", k.closed),
+        ("hotline.figures.cases_open_at_end", k.open_at_end),
+        ("hotline.figures.followups_due", k.followups_due),
+        ("hotline.figures.followups_done", k.followups_done),
+        ("hotline.figures.followups_overdue", k.followups_overdue),
+    ] {
+        rows.push(row(cases, c.t(key).to_string(), v));
     }
     // Counsellors by number only: the export names nobody.
     let g = c.t("hotline.figures.workload");

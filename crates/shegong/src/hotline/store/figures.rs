@@ -2,7 +2,7 @@
 //! weekday and month (China time), escalations and their time to acknowledgement, and each
 //! counsellor's workload, for a period and the caller's scope. No free text is read.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, FromQueryResult, Value};
 
 use crate::platform::access::Scope;
@@ -167,4 +167,150 @@ pub async fn workload<C: ConnectionTrait>(
     ))
     .all(c)
     .await
+}
+
+/// The cases in the caller's scope (`t`), and a period's bounds (China dates, both included):
+/// `WHERE …` and its values, with `extra` added.
+fn cases_where(scope: &Scope, extra: &str, dates: Vec<Value>) -> (String, Vec<Value>) {
+    let (sf, mut vals) = crate::hotline::store::case_filter(scope);
+    vals.extend(dates);
+    (format!(" WHERE {sf} AND {extra}"), vals)
+}
+
+/// The counts of a period's cases and follow-ups (no text is read).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseCounts {
+    pub opened: i64,
+    pub closed: i64,
+    pub open_at_end: i64,
+    pub followups_due: i64,
+    pub followups_done: i64,
+    pub followups_overdue: i64,
+}
+
+/// Cases opened and closed in `from..=to`, open at the end of `to`, and the follow-ups falling
+/// due in the period: how many, how many are done, and how many of the open cases' are past
+/// their date (before `today`) and not done.
+pub async fn case_counts<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    from: NaiveDate,
+    to: NaiveDate,
+    today: NaiveDate,
+) -> Result<CaseCounts, DbErr> {
+    use crate::platform::db::count;
+    let cases = |extra: &str, dates: Vec<Value>| {
+        let (wh, vals) = cases_where(scope, extra, dates);
+        (format!("SELECT COUNT(*) FROM hotline_cases t{wh}"), vals)
+    };
+    let (q, v) = cases("t.opened_on >= ? AND t.opened_on <= ?", vec![from.into(), to.into()]);
+    let opened = count(c, &q, v).await?;
+    let (q, v) = cases("t.closed_on >= ? AND t.closed_on <= ?", vec![from.into(), to.into()]);
+    let closed = count(c, &q, v).await?;
+    let (q, v) = cases("t.opened_on <= ? AND (t.closed_on IS NULL OR t.closed_on > ?)", vec![to.into(), to.into()]);
+    let open_at_end = count(c, &q, v).await?;
+    let followups = |extra: &str, dates: Vec<Value>| {
+        let (wh, vals) = cases_where(scope, &format!("f.due_on >= ? AND f.due_on <= ?{extra}"), dates);
+        (format!("SELECT COUNT(*) FROM hotline_followups f JOIN hotline_cases t ON t.id = f.case_id{wh}"), vals)
+    };
+    let period = || vec![Value::from(from), Value::from(to)];
+    let (q, v) = followups("", period());
+    let followups_due = count(c, &q, v).await?;
+    let (q, v) = followups(" AND f.done_on IS NOT NULL", period());
+    let followups_done = count(c, &q, v).await?;
+    let mut dates = period();
+    dates.push(today.into());
+    let (q, v) = followups(" AND f.due_on < ? AND f.done_on IS NULL AND t.status = 'open'", dates);
+    let followups_overdue = count(c, &q, v).await?;
+    Ok(CaseCounts { opened, closed, open_at_end, followups_due, followups_done, followups_overdue })
+}
+
+/// Cases opened in `from..=to` by `risk` level, or referrals made in it by `referral_state` or
+/// `referral_target` (the kind of destination).
+pub async fn cases_by<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    from: NaiveDate,
+    to: NaiveDate,
+    dim: &str,
+) -> Result<Vec<Count>, DbErr> {
+    let (key, from_sql, date) = match dim {
+        "referral_state" => {
+            ("r.state", "hotline_referrals r JOIN hotline_cases t ON t.id = r.case_id", "r.referred_on")
+        }
+        "referral_target" => {
+            ("r.target_kind", "hotline_referrals r JOIN hotline_cases t ON t.id = r.case_id", "r.referred_on")
+        }
+        _ => ("t.risk_level", "hotline_cases t", "t.opened_on"),
+    };
+    let (wh, vals) = cases_where(scope, &format!("{date} >= ? AND {date} <= ?"), vec![from.into(), to.into()]);
+    Count::find_by_statement(sql(
+        c.get_database_backend(),
+        &format!("SELECT {key} AS k, COUNT(*) AS n FROM {from_sql}{wh} GROUP BY {key} ORDER BY {key}"),
+        vals,
+    ))
+    .all(c)
+    .await
+}
+
+/// China-time midnight starting a day, in UTC (China has kept UTC+8 all year since 1991).
+fn day_start(d: NaiveDate) -> DateTime<Utc> {
+    (d.and_hms_opt(0, 0, 0).unwrap_or_default() - chrono::Duration::hours(8)).and_utc()
+}
+
+/// What the hotline's indicators count in a unit subtree between two days (China time, both
+/// included), inside the caller's scope.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IndicatorCounts {
+    /// Calls answered.
+    pub calls: i64,
+    /// Counsellors who answered at least one call.
+    pub counsellors: i64,
+    /// Cases opened.
+    pub cases: i64,
+}
+
+/// The indicators' counts: calls and counsellors from the calls (started in the period), cases
+/// from the cases (opened in it); a call and a case lie in the unit of their centre and are their
+/// counsellor's own records.
+pub async fn indicator_counts<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    under: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<IndicatorCounts, DbErr> {
+    let b = c.get_database_backend();
+    let subtree = "t.unit_id IN (SELECT sub_u.id FROM org_units sub_u WHERE sub_u.path LIKE ?)";
+    let (sf, mut vals) = crate::hotline::store::call_filter(scope);
+    vals.push(format!("{under}%").into());
+    vals.push(day_start(from).into());
+    vals.push(day_start(to + chrono::Duration::days(1)).into());
+    let r = c
+        .query_one(sql(
+            b,
+            &format!(
+                "SELECT COUNT(*), COUNT(DISTINCT t.counsellor_id) FROM hotline_calls t WHERE {sf} AND {subtree} \
+                 AND t.started_at >= ? AND t.started_at < ?"
+            ),
+            vals,
+        ))
+        .await?;
+    let (calls, counsellors) = match r {
+        Some(r) => (r.try_get_by_index::<i64>(0)?, r.try_get_by_index::<i64>(1)?),
+        None => (0, 0),
+    };
+    let (sf, mut vals) = crate::hotline::store::case_filter(scope);
+    vals.push(format!("{under}%").into());
+    vals.push(from.into());
+    vals.push(to.into());
+    let cases = crate::platform::db::count(
+        c,
+        &format!(
+            "SELECT COUNT(*) FROM hotline_cases t WHERE {sf} AND {subtree} AND t.opened_on >= ? AND t.opened_on <= ?"
+        ),
+        vals,
+    )
+    .await?;
+    Ok(IndicatorCounts { calls, counsellors, cases })
 }
