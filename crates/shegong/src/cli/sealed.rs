@@ -50,7 +50,9 @@ pub async fn run(cfg_path: Option<&str>, cmd: SealedCmd, lang: Lang) -> anyhow::
             let n = crate::hotline::purge(&d, years, chrono::Utc::now()).await?;
             crate::platform::audit::checkpoint(&d).await?;
             say(&Msg::new("cli.purge_hotline.done")
-                .arg("n", n.to_string())
+                .arg("n", n.calls.to_string())
+                .arg("cases", n.cases.to_string())
+                .arg("callers", n.callers.to_string())
                 .arg("years", years.to_string())
                 .render(lang));
             Ok(0)

@@ -20,7 +20,7 @@ fn local_minus(minutes: i64) -> String {
 
 /// Logs a call at risk high (active ideation, an act likely within a week) as the signed-in
 /// counsellor; returns its id.
-async fn high_risk_call(app: &mut TestApp, summary: &str) -> i64 {
+pub(crate) async fn high_risk_call(app: &mut TestApp, summary: &str) -> i64 {
     let crisis = app.scalar("SELECT id FROM hotline_categories WHERE code = 'crisis'").await.to_string();
     app.get("/hotline/calls/new").await;
     let started = local_minus(9);
@@ -48,7 +48,7 @@ async fn high_risk_call(app: &mut TestApp, summary: &str) -> i64 {
 }
 
 /// A second supervisor (same password and role as the demo one); returns its id.
-async fn second_supervisor(app: &TestApp) -> i64 {
+pub(crate) async fn second_supervisor(app: &TestApp) -> i64 {
     app.exec(
         "INSERT INTO users (username, display_name, password_hash, unit_id, must_change_password, password_changed_at, created_at, updated_at) \
          SELECT 'supervisor2', '第二督导', password_hash, unit_id, must_change_password, password_changed_at, created_at, updated_at \
@@ -69,19 +69,8 @@ both_backends!(
     |mut app: TestApp| async move {
         let first = app.scalar("SELECT id FROM users WHERE username = 'supervisor'").await;
         let second = second_supervisor(&app).await;
-        app.exec("DELETE FROM hotline_duty").await;
-        let now = Utc::now();
-        for (who, pos) in [(first, 1), (second, 2)] {
-            shegong::hotline::store::escalations::add_duty(
-                &app.db.conn,
-                who,
-                now - Duration::hours(1),
-                now + Duration::hours(8),
-                pos,
-            )
-            .await
-            .expect("duty");
-        }
+        // The rota: the demo supervisor's shift now, the second supervisor's next.
+        crate::hotline_rota::rota_now_then(&app, first, second).await;
         let before = app.scalar("SELECT COUNT(*) FROM hotline_escalations").await;
 
         // A routine call raises nothing; a high-risk one raises one escalation in its transaction.
@@ -322,7 +311,7 @@ both_backends!(the_2022_figures_roll_up_the_records, |mut app: TestApp| async mo
 });
 
 /// Every cell of an xlsx file's sheets as text.
-fn xlsx_text(bytes: &[u8]) -> String {
+pub(crate) fn xlsx_text(bytes: &[u8]) -> String {
     use calamine::Reader;
     let mut wb: calamine::Xlsx<_> =
         calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("xlsx");
@@ -394,33 +383,148 @@ both_backends!(the_retention_purge_removes_text_and_keeps_the_counts, |mut app: 
     let mut cfg = app.config.clone();
     cfg.hotline.retention_years = 2;
     assert!(cfg.problems().iter().any(|m| m.to_string().contains("retention_years")));
-    let token = app.token_for("supervisor").await;
-    let (_, before) = app.api("GET", "/api/v1/hotline/figures?year=2022", Some(&token), None).await;
     app.login_ok("counsellor").await;
     let recent = high_risk_call(&mut app, "近期来电的摘要").await;
-    // Three years after the end of 2022, every 2022 call is past its retention.
-    let now = chrono::DateTime::parse_from_rfc3339("2026-01-10T00:00:00+08:00").expect("time").with_timezone(&Utc);
+    // A caller profile linked now (kept), and two made in 2022 that only old records link: one
+    // linked to the year's first call (with a flag), one to an old case (which also gets a
+    // referral with a reason).
+    let r = app.post(&format!("/hotline/calls/{recent}/caller"), &[("phone", "13800001111"), ("consent", "yes")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let old_at = "'2022-03-01T00:00:00+00:00'";
+    for hash in ["test-old-call", "test-old-case"] {
+        app.exec(&format!(
+            "INSERT INTO hotline_callers (phone_hash, consent_at, created_at) VALUES ('{hash}', {old_at}, {old_at})"
+        ))
+        .await;
+    }
+    let caller = |hash: &str| format!("(SELECT id FROM hotline_callers WHERE phone_hash = '{hash}')");
+    let first_call = app.scalar("SELECT id FROM hotline_calls ORDER BY started_at, id LIMIT 1").await;
+    app.exec(&format!("UPDATE hotline_calls SET caller_id = {} WHERE id = {first_call}", caller("test-old-call")))
+        .await;
+    let counsellor = app.scalar("SELECT id FROM users WHERE username = 'counsellor'").await;
+    app.exec(&format!(
+        "INSERT INTO hotline_caller_flags (caller_id, flag, set_by, set_at, expires_on) \
+         VALUES ({}, 'frequent', {counsellor}, {old_at}, '2022-06-01')",
+        caller("test-old-call")
+    ))
+    .await;
+    let old_case = app
+        .scalar(
+            "SELECT MIN(t.id) FROM hotline_cases t WHERE t.status = 'open' \
+             AND NOT EXISTS (SELECT 1 FROM hotline_referrals r WHERE r.case_id = t.id) \
+             AND NOT EXISTS (SELECT 1 FROM hotline_followups f WHERE f.case_id = t.id AND f.done_on IS NOT NULL)",
+        )
+        .await;
+    app.exec(&format!("UPDATE hotline_cases SET caller_id = {} WHERE id = {old_case}", caller("test-old-case"))).await;
+    let reason = shegong::platform::vault::vault()
+        .expect("vault")
+        .seal_text(shegong::hotline::store::REFERRAL_REASON, "旧个案的转介理由")
+        .expect("seal");
+    app.exec(&format!(
+        "INSERT INTO hotline_referrals (case_id, target_kind, target_name, reason_cipher, state, referred_on, version, created_at, updated_at) \
+         SELECT id, 'medical', '医院', '{reason}', 'refused', opened_on, 1, created_at, created_at FROM hotline_cases WHERE id = {old_case}"
+    ))
+    .await;
+    let note = shegong::platform::vault::vault()
+        .expect("vault")
+        .seal_text(shegong::hotline::store::FOLLOWUP_NOTE, "旧个案的回访记录")
+        .expect("seal");
+    app.exec(&format!(
+        "INSERT INTO hotline_followups (case_id, kind, due_on, done_on, done_by, note_cipher, version) \
+         SELECT id, 'extra', opened_on, opened_on, {counsellor}, '{note}', 1 FROM hotline_cases WHERE id = {old_case}"
+    ))
+    .await;
+    let token = app.token_for("supervisor").await;
+    let (_, before) = app.api("GET", "/api/v1/hotline/figures?year=2022", Some(&token), None).await;
+    let notes_before = app.scalar("SELECT COUNT(*) FROM hotline_followups WHERE note_cipher <> ''").await;
+
+    // Three years after 10 January 2024: every 2022 call is past its retention, and so is every
+    // 2022 case without activity since (the demo accepted one's referral and closed another today).
+    let now = chrono::DateTime::parse_from_rfc3339("2027-01-10T00:00:00+08:00").expect("time").with_timezone(&Utc);
+    let cut = "2024-01-10";
     let n = shegong::hotline::purge(&app.db, 3, now).await.expect("purge");
-    assert_eq!(n as usize, shegong::demo::hotline::CALLS_2022, "the calls before 10 January 2023");
+    assert_eq!(n.calls as usize, shegong::demo::hotline::CALLS_2022, "the calls before 10 January 2024");
     assert_eq!(
-        app.scalar("SELECT COUNT(*) FROM hotline_calls WHERE purged_at IS NOT NULL AND (summary_cipher <> '' OR risk_note_cipher <> '')").await,
+        app.scalar("SELECT COUNT(*) FROM hotline_calls WHERE purged_at IS NOT NULL AND (summary_cipher <> '' OR risk_note_cipher <> '' OR caller_id IS NOT NULL)").await,
         0
     );
     assert_eq!(
         app.scalar(&format!(
-            "SELECT COUNT(*) FROM hotline_calls WHERE id = {recent} AND purged_at IS NULL AND summary_cipher <> ''"
+            "SELECT COUNT(*) FROM hotline_calls WHERE id = {recent} AND purged_at IS NULL AND summary_cipher <> '' AND caller_id IS NOT NULL"
         ))
         .await,
         1
     );
+    // Cases: the ones with activity on or after the cut keep their text, every other is purged.
+    let cut_at = if app.db.is_postgres() {
+        format!("TIMESTAMPTZ '{cut}T00:00:00+08:00'")
+    } else {
+        format!("'{cut}T00:00:00+08:00'")
+    };
+    let active = app
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM hotline_cases t WHERE t.closed_on >= '{cut}' \
+             OR EXISTS (SELECT 1 FROM hotline_calls k WHERE k.case_id = t.id AND k.started_at >= {cut_at}) \
+             OR EXISTS (SELECT 1 FROM hotline_followups f WHERE f.case_id = t.id AND (f.due_on >= '{cut}' OR f.done_on >= '{cut}')) \
+             OR EXISTS (SELECT 1 FROM hotline_referrals r WHERE r.case_id = t.id \
+                        AND (r.referred_on >= '{cut}' OR r.decided_on >= '{cut}' OR r.completed_on >= '{cut}'))"
+        ))
+        .await;
+    let all_cases = app.scalar("SELECT COUNT(*) FROM hotline_cases").await;
+    assert!(active >= 2 && (active as usize) < shegong::demo::hotline::CASES_2022, "{active}");
+    assert_eq!(n.cases as i64, all_cases - active);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM hotline_cases WHERE purged_at IS NULL").await, active);
     assert_eq!(
-        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'purge' AND entity = 'hotline_call'").await,
-        n as i64
+        app.scalar(
+            "SELECT COUNT(*) FROM hotline_cases WHERE purged_at IS NOT NULL \
+             AND (assessment_cipher <> '' OR plan_cipher <> '' OR closure_note_cipher <> '' OR caller_id IS NOT NULL)"
+        )
+        .await,
+        0,
+        "no sealed text or caller link of an old case"
     );
-    // The counts are kept.
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM hotline_followups f JOIN hotline_cases t ON t.id = f.case_id WHERE t.purged_at IS NOT NULL AND f.note_cipher <> ''").await,
+        0
+    );
+    assert!(app.scalar("SELECT COUNT(*) FROM hotline_followups WHERE note_cipher <> ''").await < notes_before);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM hotline_referrals r JOIN hotline_cases t ON t.id = r.case_id WHERE t.purged_at IS NOT NULL AND r.reason_cipher <> ''").await,
+        0
+    );
+    assert_eq!(
+        app.scalar(&format!("SELECT COUNT(*) FROM hotline_cases WHERE id = {old_case} AND purged_at IS NOT NULL"))
+            .await,
+        1
+    );
+    assert!(
+        app.scalar("SELECT COUNT(*) FROM hotline_cases WHERE purged_at IS NULL AND assessment_cipher <> ''").await > 0
+    );
+    // Caller profiles: the two old ones are gone with their flags, the one linked now is kept.
+    assert_eq!(n.callers, 2);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM hotline_callers WHERE phone_hash LIKE 'test-old-%'").await, 0);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM hotline_caller_flags WHERE flag = 'frequent'").await, 0);
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM hotline_callers WHERE id = (SELECT caller_id FROM hotline_calls WHERE id = {recent})"
+        ))
+        .await,
+        1
+    );
+    // Audited, one row per record, without text.
+    for (entity, count) in [("hotline_call", n.calls), ("hotline_case", n.cases), ("hotline_caller", n.callers)] {
+        assert_eq!(
+            app.scalar(&format!("SELECT COUNT(*) FROM audit_log WHERE action = 'purge' AND entity = '{entity}'")).await,
+            count as i64,
+            "{entity}"
+        );
+    }
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE COALESCE(after_json, '') LIKE '%演示数据%'").await, 0);
+    // The counts are kept: calls, cases, follow-ups, referrals.
     let (_, after) = app.api("GET", "/api/v1/hotline/figures?year=2022", Some(&token), None).await;
     assert_eq!(before["calls"], after["calls"]);
+    assert_eq!(before["cases"], after["cases"]);
     assert_eq!(before["counsellors"]["active"], after["counsellors"]["active"]);
     // Run again: nothing left to purge.
-    assert_eq!(shegong::hotline::purge(&app.db, 3, now).await.expect("purge"), 0);
+    assert_eq!(shegong::hotline::purge(&app.db, 3, now).await.expect("purge"), Default::default());
 });
