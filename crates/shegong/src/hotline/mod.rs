@@ -12,8 +12,9 @@ pub mod model;
 pub(crate) mod routes;
 pub mod store;
 
-pub use routes::escalations::{spawn_sweeper, sweep as sweep_escalations};
+pub use routes::escalations::{spawn_sweeper, sweep as sweep_escalations, POLL_SECONDS as ESCALATION_POLL_SECONDS};
 pub use routes::retention::purge;
+pub use routes::retention::Purged;
 
 use crate::platform::access::{Reach, Record};
 

@@ -2,68 +2,19 @@
 //! Runs when SHEGONG_BROWSER_TEST=1 or CI=true at build time (`cfg(shegong_browser)`, build.rs);
 //! otherwise it is reported as ignored. When it runs, a missing browser fails the test.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
-use fantoccini::{ClientBuilder, Locator};
+use fantoccini::Locator;
 
-use crate::helpers::{test_config, PASSWORD};
+use crate::helpers::PASSWORD;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[cfg_attr(not(shegong_browser), ignore = "set SHEGONG_BROWSER_TEST=1 to run")]
 async fn browser_login_and_dashboard() {
-    let driver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    assert!(std::path::Path::new(&driver).exists(), "chromedriver not found at {driver}");
-
-    // The platform on a real socket.
+    let mut kit = crate::browser_kit::Kit::start().await;
+    let c = kit.client().await;
+    let addr = kit.base.trim_start_matches("http://").to_string();
     let dir = tempfile::tempdir().expect("tempdir");
-    let cfg = test_config(dir.path().join("b.db").to_str().expect("path"));
-    let db = crate::helpers::open_db(&cfg).await;
-    shegong::demo::generate(&db, &cfg.security, PASSWORD, 1).await.expect("demo");
-    let state = shegong::platform::AppState::new(db, cfg, None);
-    let router = shegong::app::build(state);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await;
-    });
-
-    // chromedriver on a free port.
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
-        l.local_addr().expect("addr").port()
-    };
-    let mut child = std::process::Command::new(&driver)
-        .arg(format!("--port={port}"))
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .expect("start chromedriver");
-    let profile = tempfile::tempdir().expect("profile dir");
-    let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
-        "goog:chromeOptions": {
-            "binary": chromium,
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--window-size=1280,900", format!("--user-data-dir={}", profile.path().display())]
-        }
-    }))
-    .expect("caps");
-    let mut client = None;
-    for _ in 0..50 {
-        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps.clone())
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-        {
-            Ok(c) => {
-                client = Some(c);
-                break;
-            }
-            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
-        }
-    }
-    let c = client.expect("connect to chromedriver");
     // Bounded as a whole: a step that hangs fails with the screenshot below instead of stalling CI.
     let steps = async {
         let base = format!("http://{addr}");
@@ -297,19 +248,6 @@ async fn browser_login_and_dashboard() {
             .expect("write screenshot");
         Ok::<(), fantoccini::error::CmdError>(())
     };
-    let result = tokio::time::timeout(Duration::from_secs(300), steps)
-        .await
-        .unwrap_or(Err(fantoccini::error::CmdError::WaitTimeout));
-    if result.is_err() {
-        // The page the failing step saw, for whoever reads the failure.
-        if let (Ok(png), Ok(url)) = (c.screenshot().await, c.current_url().await) {
-            let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-failure.png");
-            let _ = std::fs::write(&path, png);
-            eprintln!("browser test failed at {url}; screenshot: {}", path.display());
-        }
-    }
-    let _ = c.close().await;
-    let _ = child.kill();
-    let _ = child.wait();
-    result.expect("browser steps");
+    let result = crate::browser_kit::bounded(300, steps).await;
+    kit.finish(vec![c], result, "browser-failure").await;
 }
