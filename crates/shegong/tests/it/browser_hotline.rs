@@ -60,7 +60,6 @@ async fn a_high_risk_call_reaches_the_supervisors_open_page_live() {
             counsellor.find(Locator::Css(&pick(name, value))).await?.click().await?;
         }
         counsellor.find(Locator::Css("form button[type=submit].primary")).await?.click().await?;
-        counsellor.wait().for_url(&url::Url::parse(&format!("{base}/hotline/calls/new")).expect("url")).await.ok();
         let mut esc = 0;
         for _ in 0..100 {
             esc = scalar(&kit, "SELECT COALESCE(MAX(id), 0) FROM hotline_escalations").await;
@@ -86,7 +85,15 @@ async fn a_high_risk_call_reaches_the_supervisors_open_page_live() {
         std::fs::write(shot_path("hotline-escalation.png"), png).expect("write screenshot");
 
         // The supervisor acknowledges it: gone from the open list, recorded as theirs.
-        supervisor.find(Locator::Css(&format!("{row} form[action$='/ack'] button"))).await?.click().await?;
+        // (The list is swapped in every few seconds: a button found just before a swap is stale.)
+        let ack = format!("{row} form[action$='/ack'] button");
+        for attempt in 0..5 {
+            match supervisor.find(Locator::Css(&ack)).await?.click().await {
+                Ok(()) => break,
+                Err(e) if attempt == 4 => return Err(e),
+                Err(_) => tokio::time::sleep(Duration::from_millis(300)).await,
+            }
+        }
         supervisor.wait().for_element(Locator::Css("#open-escalations")).await?;
         for _ in 0..50 {
             if scalar(
