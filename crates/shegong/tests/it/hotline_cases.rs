@@ -61,7 +61,7 @@ async fn version(app: &TestApp, case: i64) -> String {
 }
 
 /// Whether the SQLite files (database, journal, WAL) hold `text` anywhere.
-async fn in_sqlite_files(app: &TestApp, text: &str) -> bool {
+pub(crate) async fn in_sqlite_files(app: &TestApp, text: &str) -> bool {
     if app.config.database.starts_with("postgres") {
         return false;
     }

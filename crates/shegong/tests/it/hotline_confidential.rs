@@ -10,6 +10,7 @@ use shegong::platform::db::sql;
 
 use crate::both_backends;
 use crate::helpers::TestApp;
+use crate::hotline_cases::in_sqlite_files;
 use crate::hotline_escalation::high_risk_call;
 
 /// Every (table, column) of the database whose text holds `needle`: every column of every table
@@ -46,16 +47,6 @@ fn pg_dump(url: &str) -> String {
     let out = std::process::Command::new("pg_dump").arg("--no-owner").arg(url).output().expect("pg_dump runs");
     assert!(out.status.success(), "pg_dump: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).expect("utf-8 dump")
-}
-
-/// Whether the SQLite files (database, journal, WAL) hold `text` anywhere.
-async fn in_sqlite_files(app: &TestApp, text: &str) -> bool {
-    app.exec("PRAGMA wal_checkpoint(TRUNCATE)").await;
-    let path = std::path::Path::new(app.config.database.trim_start_matches("sqlite://"));
-    std::fs::read_dir(path.parent().expect("dir")).expect("read dir").any(|e| {
-        let bytes = std::fs::read(e.expect("entry").path()).expect("read");
-        bytes.windows(text.len()).any(|w| w == text.as_bytes())
-    })
 }
 
 const SECRET: &str = "保密标记Qz7";

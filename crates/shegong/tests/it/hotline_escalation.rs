@@ -210,7 +210,7 @@ async fn starts_2022(app: &TestApp) -> Vec<(u32, u32, u32)> {
         .collect()
 }
 
-fn bucket(v: &serde_json::Value, key: &str) -> i64 {
+pub(crate) fn bucket(v: &serde_json::Value, key: &str) -> i64 {
     v.as_array()
         .expect("buckets")
         .iter()

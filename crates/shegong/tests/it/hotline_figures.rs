@@ -13,16 +13,7 @@ use shegong::platform::period::Period;
 
 use crate::both_backends;
 use crate::helpers::TestApp;
-use crate::hotline_escalation::high_risk_call;
-
-fn bucket(v: &Value, key: &str) -> i64 {
-    v.as_array()
-        .expect("buckets")
-        .iter()
-        .find(|b| b["key"] == key)
-        .map(|b| b["count"].as_i64().expect("count"))
-        .unwrap_or(-1)
-}
+use crate::hotline_escalation::{bucket, high_risk_call};
 
 /// Checks the `cases` figures of `year` against raw queries over the cases `who` reaches
 /// (`None`: every case); returns the figures.
