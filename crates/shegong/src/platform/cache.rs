@@ -197,6 +197,87 @@ impl Sessions {
 pub type IndicatorCache =
     Versioned<(&'static str, crate::platform::period::Period, String, String), (i64, i64, i64), Vec<Option<i64>>>;
 
+/// The counters the figures depend on (migrations 0017 and 0025), read in one primary-key
+/// statement before any figure is taken from a cache.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, sea_orm::FromQueryResult)]
+pub struct Versions {
+    /// Bumped by every change to a register an indicator or a figures page reads.
+    pub records: i64,
+    /// When `records` was last bumped (seconds since 1970, UTC); 0: never since the migration.
+    pub records_at: i64,
+    /// Users, roles and their units (scopes, permissions, the user register's indicator).
+    pub access: i64,
+    /// Org units.
+    pub units: i64,
+}
+
+impl Versions {
+    /// The time of the last change to the records, if known.
+    pub fn changed_at(&self) -> Option<DateTime<Utc>> {
+        use chrono::TimeZone;
+        (self.records_at > 0).then(|| Utc.timestamp_opt(self.records_at, 0).single()).flatten()
+    }
+
+    /// The tag of a cached figure: every counter it depends on; `None` (never cached) when the
+    /// database has no `records` counter yet.
+    pub fn tag(&self) -> Option<(i64, i64, i64)> {
+        (self.records > 0).then_some((self.records, self.access, self.units))
+    }
+}
+
+/// Reads the counters the figures depend on (one statement).
+pub async fn versions<C: sea_orm::ConnectionTrait>(c: &C) -> Result<Versions, DbErr> {
+    use sea_orm::FromQueryResult;
+    Ok(Versions::find_by_statement(crate::platform::db::sql(
+        c.get_database_backend(),
+        "SELECT records, records_at, access, units FROM data_version WHERE id = 1",
+        vec![],
+    ))
+    .one(c)
+    .await?
+    .unwrap_or_default())
+}
+
+/// What a figures page computed, by (page, user id, query), tagged with the `records`, `access`
+/// and `units` versions it was computed at.
+pub type PageCache = Versioned<(&'static str, i64, String), (i64, i64, i64), AnyList>;
+
+/// Figures pages × users × queries kept (each a page's numbers: a few KB at most).
+const PAGE_ENTRIES: usize = 4_096;
+
+/// The figures of a page for a user and a query (`key`: everything of the query the figures
+/// depend on, already resolved, e.g. today's date for a default date), computed by `load` unless
+/// the cache holds them at the data versions read first (one statement). A change to any
+/// register, any unit or anyone's access, written on any node, is seen by the next view; errors
+/// are never cached. Keyed by user: the figures depend on the user's scope, unit and
+/// permissions, which the `access` and `units` versions cover.
+pub async fn figures_page<T, F, Fut>(
+    st: &crate::platform::AppState,
+    page: &'static str,
+    user: i64,
+    key: String,
+    load: F,
+) -> crate::platform::error::AppResult<Arc<T>>
+where
+    T: Send + Sync + 'static,
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = crate::platform::error::AppResult<T>>,
+{
+    let tag = versions(&st.db.conn).await?.tag();
+    let k = (page, user, key);
+    if let Some(tag) = tag {
+        if let Some(hit) = st.caches.pages.get(&k, tag).and_then(|v| v.downcast::<T>().ok()) {
+            return Ok(hit);
+        }
+    }
+    let value = Arc::new(load().await?);
+    if let Some(tag) = tag {
+        let any: Arc<AnyList> = value.clone();
+        st.caches.pages.put(k, tag, any);
+    }
+    Ok(value)
+}
+
 /// The caches of one process (one per [`crate::platform::AppState`]).
 pub struct Caches {
     /// Signed-in users' names, unit, roles, permissions and scope.
@@ -206,6 +287,8 @@ pub struct Caches {
     pub sessions: Sessions,
     /// Indicator values (the dashboard, the catalogue, the API).
     pub indicators: IndicatorCache,
+    /// What the figures pages and the dashboard computed for a user and a query ([`figures_page`]).
+    pub pages: PageCache,
 }
 
 impl Caches {
@@ -216,6 +299,7 @@ impl Caches {
             lists: Lists::new(lists),
             sessions: Sessions::new(users),
             indicators: Versioned::new(INDICATOR_ENTRIES),
+            pages: Versioned::new(PAGE_ENTRIES),
         }
     }
 }

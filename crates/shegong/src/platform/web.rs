@@ -191,7 +191,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
             .extensions
             .get::<RequestCtx>()
             .cloned()
-            .ok_or(AppError::Internal(anyhow::anyhow!("no request context")))?;
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no request context")))?;
         let flash = rc.user.as_ref().and_then(|u| u.flash.clone());
         Ok(PageCtx { lang: rc.lang, user: rc.user, csrf: rc.csrf, path: rc.path, flash, ip: rc.ip })
     }

@@ -5,7 +5,10 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
+use std::sync::Arc;
+
 use crate::platform::access::{Auth, Need, Routes};
+use crate::platform::cache::figures_page;
 use crate::platform::error::AppResult;
 use crate::platform::indicator::Ask;
 use crate::platform::period::{Period, Years};
@@ -34,11 +37,25 @@ pub struct PlaceQuery {
 #[template(path = "review/dashboard.html")]
 struct Dashboard {
     c: PageCtx,
+    d: Arc<DashboardData>,
+    changed_at: Option<String>,
+}
+
+/// What the dashboard computes for a user and a query, cached at the data versions
+/// (`platform::cache::figures_page`): a warm view costs the one statement reading them.
+struct DashboardData {
     period: Years,
     place: Place,
     figures: Vec<IndicatorValue>,
-    changed_at: Option<String>,
+    changed_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The years of the trend table, oldest first.
+    trend_years: Vec<i32>,
+    /// Per headline indicator (in the order of `figures`), its value in each of `trend_years`.
+    trends: Vec<Vec<String>>,
 }
+
+/// Years the trend table shows at most (the latest ones with records).
+const TREND_YEARS: usize = 8;
 
 impl Dashboard {
     fn crumb_name<'a>(&self, u: &'a Crumb) -> &'a str {
@@ -46,20 +63,40 @@ impl Dashboard {
     }
     /// The dashboard of another unit, same year.
     fn unit_href(&self, id: &i64) -> String {
-        format!("/?year={}&unit={id}", self.period.year)
+        format!("/?year={}&unit={id}", self.d.period.year)
+    }
+    /// The trend row of the headline indicator at `i`.
+    fn trend(&self, i: &usize) -> &[String] {
+        self.d.trends.get(*i).map(Vec::as_slice).unwrap_or(&[])
     }
 }
 
 /// The home page: the headline indicators for the user's scope and a year (default: the latest
-/// with records), with the change against the year before, a breadcrumb down the unit tree, and
-/// the time the records last changed. Users who may read no indicator see an empty page.
+/// with records), with the change against the year before, their trend over the years with
+/// records, a breadcrumb down the unit tree, and the time the records last changed. Users who may
+/// read no indicator see an empty page.
 async fn home(State(st): State<AppState>, c: PageCtx, auth: Auth, Query(q): Query<PlaceQuery>) -> AppResult<Response> {
-    let (p, period) = engine::period(&st, None, q.year.as_deref()).await?;
-    let place = engine::place(&st, &auth, q.unit.as_deref()).await?;
-    let ask = Ask::new(p, place.unit_id, &place.path, auth.scope.clone());
-    let answer = engine::values(&st, &auth, &ask).await?;
-    let changed_at = answer.changed_at.as_ref().map(crate::platform::time::local_minutes);
-    render(&Dashboard { c, period, place, figures: answer.values, changed_at })
+    let key = format!("{:?}|{:?}", q.year, q.unit);
+    let d = figures_page(&st, "dashboard", auth.id, key, || async {
+        let (p, period) = engine::period(&st, None, q.year.as_deref()).await?;
+        let place = engine::place(&st, &auth, q.unit.as_deref()).await?;
+        let ask = Ask::new(p, place.unit_id, &place.path, auth.scope.clone());
+        let answer = engine::values(&st, &auth, &ask).await?;
+        let mut trend_years: Vec<i32> = period.years.iter().copied().take(TREND_YEARS).collect();
+        trend_years.reverse();
+        let mut trends = vec![Vec::with_capacity(trend_years.len()); answer.values.len()];
+        for y in &trend_years {
+            let ask = Ask::new(Period::Year(*y), place.unit_id, &place.path, auth.scope.clone());
+            let year = engine::values(&st, &auth, &ask).await?;
+            for (row, v) in trends.iter_mut().zip(&year.values) {
+                row.push(v.text.clone());
+            }
+        }
+        Ok(DashboardData { period, place, figures: answer.values, changed_at: answer.changed_at, trend_years, trends })
+    })
+    .await?;
+    let changed_at = d.changed_at.as_ref().map(crate::platform::time::local_minutes);
+    render(&Dashboard { c, d, changed_at })
 }
 
 #[derive(Template)]
@@ -92,10 +129,17 @@ async fn catalogue(
     auth: Auth,
     Query(q): Query<PlaceQuery>,
 ) -> AppResult<Response> {
-    let (period, years) = engine::period(&st, q.period.as_deref(), q.year.as_deref()).await?;
-    let place = engine::place(&st, &auth, q.unit.as_deref()).await?;
-    let ask = Ask::new(period, place.unit_id, &place.path, auth.scope.clone());
-    let answer = engine::values(&st, &auth, &ask).await?;
+    // Cached at the data versions: a warm view costs the one statement reading them.
+    let key = format!("{:?}|{:?}|{:?}", q.period, q.year, q.unit);
+    let d = figures_page(&st, "catalogue", auth.id, key, || async {
+        let (period, years) = engine::period(&st, q.period.as_deref(), q.year.as_deref()).await?;
+        let place = engine::place(&st, &auth, q.unit.as_deref()).await?;
+        let ask = Ask::new(period, place.unit_id, &place.path, auth.scope.clone());
+        let answer = engine::values(&st, &auth, &ask).await?;
+        Ok((period, years, place, answer))
+    })
+    .await?;
+    let (period, years, place, answer) = (d.0, d.1.clone(), d.2.clone(), &d.3);
     let units = match &c.user {
         Some(u) => crate::units::picker(&st, u).await?,
         None => Default::default(),
@@ -108,7 +152,7 @@ async fn catalogue(
         years,
         place,
         units,
-        values: answer.values,
+        values: answer.values.clone(),
         changed_at,
     })
 }

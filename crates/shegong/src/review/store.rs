@@ -8,35 +8,7 @@ use sea_orm::{ConnectionTrait, DbErr, FromQueryResult};
 use crate::platform::db::sql;
 
 /// The counters the indicator cache depends on (migrations 0017 and 0025).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, FromQueryResult)]
-pub struct Versions {
-    /// Bumped by every change to a register an indicator reads.
-    pub records: i64,
-    /// When `records` was last bumped (seconds since 1970, UTC); 0: never since the migration.
-    pub records_at: i64,
-    /// Users, roles and their units (the user register's indicator).
-    pub access: i64,
-    /// Org units.
-    pub units: i64,
-}
-
-impl Versions {
-    /// The time of the last change to the records, if known.
-    pub fn changed_at(&self) -> Option<DateTime<Utc>> {
-        (self.records_at > 0).then(|| Utc.timestamp_opt(self.records_at, 0).single()).flatten()
-    }
-}
-
-pub async fn versions<C: ConnectionTrait>(c: &C) -> Result<Versions, DbErr> {
-    Ok(Versions::find_by_statement(sql(
-        c.get_database_backend(),
-        "SELECT records, records_at, access, units FROM data_version WHERE id = 1",
-        vec![],
-    ))
-    .one(c)
-    .await?
-    .unwrap_or_default())
-}
+pub use crate::platform::cache::{versions, Versions};
 
 /// The years with records the indicators count, newest first: `yearly` those of the registers
 /// the annual review is about (projects, honours, exam passes, the fund, events), `all` with the

@@ -14,6 +14,7 @@ mod caches;
 mod dashboard;
 mod events;
 mod exchange;
+mod figure_caches;
 mod floor_plan;
 mod forms;
 mod hotline;

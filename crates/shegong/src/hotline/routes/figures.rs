@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use crate::hotline::figures::{self, Bucket, HotlineFigures};
 use crate::platform::access::{Auth, Need, Routes};
+use crate::platform::cache::figures_page;
 use crate::platform::chart::{BarChart, BarRow};
 use crate::platform::error::AppResult;
 use crate::platform::period::Years;
@@ -93,24 +94,31 @@ fn buckets<'a>(f: &'a HotlineFigures, dim: &str) -> &'a [Bucket] {
 
 #[derive(Template)]
 #[template(path = "hotline/figures.html")]
-struct Page {
+struct Page<'a> {
     c: PageCtx,
-    period: Years,
-    fig: HotlineFigures,
+    period: &'a Years,
+    fig: &'a HotlineFigures,
     charts: Vec<BarChart>,
 }
 
 async fn page(State(st): State<AppState>, c: PageCtx, auth: Auth, Query(q): Query<YearQuery>) -> AppResult<Response> {
-    let period = chosen(&st, &auth, &q).await?;
-    let fig = figures::figures(&st.db.conn, &auth.scope, period.year).await?;
-    let cats = crate::hotline::store::categories(&st.db.conn).await?;
+    // The figures, the years and the categories, cached at the data versions: a warm view costs
+    // the one statement reading them.
+    let cached = figures_page(&st, "hotline.figures", auth.id, format!("{:?}", q.year), || async {
+        let period = chosen(&st, &auth, &q).await?;
+        let fig = figures::figures(&st.db.conn, &auth.scope, period.year).await?;
+        let cats = crate::hotline::store::categories(&st.db.conn).await?;
+        Ok((period, fig, cats))
+    })
+    .await?;
+    let (period, fig, cats) = (&cached.0, &cached.1, cached.2.as_slice());
     let charts = DIMS
         .iter()
         .map(|(dim, title)| {
-            let rows: Vec<BarRow> = buckets(&fig, dim)
+            let rows: Vec<BarRow> = buckets(fig, dim)
                 .iter()
                 .map(|b| BarRow {
-                    label: label(&c, &cats, dim, &b.key),
+                    label: label(&c, cats, dim, &b.key),
                     values: vec![b.count as f64],
                     texts: vec![b.count.to_string()],
                 })

@@ -14,6 +14,7 @@ use crate::orgs::model::{parse_date, InstructorForm, PartyForm, PartyOrgKind};
 use crate::orgs::store::{self, CoveredOrg, OrgFilter, PartyOrgRow};
 use crate::platform::access::Auth;
 use crate::platform::audit::{self, Actor, Event};
+use crate::platform::cache::figures_page;
 use crate::platform::chart::{BarChart, BarRow};
 use crate::platform::error::{AppError, AppResult};
 use crate::platform::import::ImportReport;
@@ -393,15 +394,15 @@ pub async fn resolve_coverage(st: &AppState, auth: &Auth, q: &CoverageQuery) -> 
 
 #[derive(Template)]
 #[template(path = "party/coverage.html")]
-pub(super) struct CoveragePage {
+pub(super) struct CoveragePage<'a> {
     c: PageCtx,
-    cov: Coverage,
+    cov: &'a Coverage,
     chart: BarChart,
-    units: Vec<UnitOption>,
+    units: &'a [UnitOption],
     unit: String,
 }
 
-impl CoveragePage {
+impl CoveragePage<'_> {
     fn indent(&self, d: &i32) -> String {
         indent(d)
     }
@@ -413,7 +414,21 @@ pub(super) async fn coverage_page(
     auth: Auth,
     Query(q): Query<CoverageQuery>,
 ) -> AppResult<Response> {
-    let cov = resolve_coverage(&st, &auth, &q).await?;
+    // The coverage and the unit choices, cached at the data versions (keyed by the date asked
+    // for, today's when none): a warm view costs the one statement reading them.
+    let on = match q.on.trim() {
+        "" => today().to_string(),
+        s => s.to_string(),
+    };
+    let key = format!("{}|{on}", q.unit.trim());
+    let cached = figures_page(&st, "party.coverage", auth.id, key, || async {
+        let cov = resolve_coverage(&st, &auth, &q).await?;
+        let units: Vec<UnitOption> =
+            units::options(&st.db.conn, &auth.scope).await?.into_iter().filter(|u| u.depth <= 1).collect();
+        Ok((cov, units))
+    })
+    .await?;
+    let (cov, units) = (&cached.0, cached.1.as_slice());
     let rows: Vec<BarRow> = cov
         .lines
         .iter()
@@ -432,7 +447,6 @@ pub(super) async fn coverage_page(
         &rows,
         100.0,
     );
-    let units = units::options(&st.db.conn, &auth.scope).await?.into_iter().filter(|u| u.depth <= 1).collect();
     render(&CoveragePage { c, cov, chart, units, unit: q.unit })
 }
 

@@ -7,6 +7,7 @@ use axum::response::Response;
 
 use crate::platform::access::Scope;
 use crate::platform::access::{Auth, Need, Routes};
+use crate::platform::cache::figures_page;
 use crate::platform::chart::{BarChart, BarRow};
 use crate::platform::error::{AppError, AppResult};
 use crate::platform::money::Money;
@@ -75,11 +76,11 @@ async fn resolve_with_years(st: &AppState, auth: &Auth, q: &FiguresQuery) -> App
 
 #[derive(Template)]
 #[template(path = "services/figures.html")]
-struct FiguresPage {
+struct FiguresPage<'a> {
     c: PageCtx,
-    fig: ServiceFigures,
-    period: Years,
-    units: Vec<crate::units::UnitOption>,
+    fig: &'a ServiceFigures,
+    period: &'a Years,
+    units: &'a [crate::units::UnitOption],
     charts: Vec<BarChart>,
     /// The totals rows of the tables by category, agency and station (the sum of their rows).
     by_category_total: Breakdown,
@@ -87,7 +88,7 @@ struct FiguresPage {
     by_station_total: Breakdown,
 }
 
-impl FiguresPage {
+impl FiguresPage<'_> {
     fn yuan(&self, m: &Money) -> String {
         m.yuan_text()
     }
@@ -110,9 +111,18 @@ async fn page(
     auth: Auth,
     Query(q): Query<FiguresQuery>,
 ) -> AppResult<Response> {
-    let (fig, period) = resolve_with_years(&st, &auth, &q).await?;
-    // Agency staff (own records) choose no unit: their figures are their agency's projects.
-    let units = crate::units::options(&st.db.conn, &auth.scope).await?.into_iter().filter(|u| u.depth <= 1).collect();
+    // The figures, the years and the unit choices, cached at the data versions: a warm view
+    // costs the one statement reading them.
+    let key = format!("{:?}|{:?}", q.unit, q.year);
+    let cached = figures_page(&st, "services.figures", auth.id, key, || async {
+        let (fig, period) = resolve_with_years(&st, &auth, &q).await?;
+        // Agency staff (own records) choose no unit: their figures are their agency's projects.
+        let units: Vec<crate::units::UnitOption> =
+            crate::units::options(&st.db.conn, &auth.scope).await?.into_iter().filter(|u| u.depth <= 1).collect();
+        Ok((fig, period, units))
+    })
+    .await?;
+    let (fig, period, units) = (&cached.0, &cached.1, cached.2.as_slice());
     let role_rows = fig
         .by_role
         .iter()

@@ -5,6 +5,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 
 use crate::platform::access::{Auth, Need, Routes};
+use crate::platform::cache;
 use crate::platform::error::AppResult;
 use crate::platform::web::FileName;
 use crate::platform::web::{download, render, PageCtx, XLSX_TYPE};
@@ -24,11 +25,11 @@ pub fn routes() -> Routes {
 
 #[derive(Template)]
 #[template(path = "talent/figures.html")]
-struct FiguresPage {
+struct FiguresPage<'a> {
     c: PageCtx,
     year: i32,
-    period: Years,
-    fig: store::TalentFigures,
+    period: &'a Years,
+    fig: &'a store::TalentFigures,
     chart: crate::platform::chart::BarChart,
 }
 
@@ -43,9 +44,15 @@ async fn figures_page(
     auth: Auth,
     Query(q): Query<YearQuery>,
 ) -> AppResult<Response> {
-    let period = chosen(&st, &auth, &q).await?;
+    // Cached at the data versions: a warm view costs the one statement reading them.
+    let cached = cache::figures_page(&st, "talent.figures", auth.id, format!("{:?}", q.year), || async {
+        let period = chosen(&st, &auth, &q).await?;
+        let fig = store::figures(&st.db.conn, &auth.scope, period.year).await?;
+        Ok((period, fig))
+    })
+    .await?;
+    let (period, fig) = (&cached.0, &cached.1);
     let year = period.year;
-    let fig = store::figures(&st.db.conn, &auth.scope, year).await?;
     let rows: Vec<crate::platform::chart::BarRow> = [
         ("workers.level.assistant", fig.assistant),
         ("workers.level.social_worker", fig.social_worker),
@@ -102,7 +109,7 @@ async fn figures_export(
     ))
 }
 
-impl FiguresPage {
+impl FiguresPage<'_> {
     /// The totals row of the awards table: the sum of its rows.
     fn awards_total(&self) -> i64 {
         self.fig.awards.iter().fold(0i64, |t, (_, _, n)| t.saturating_add(*n))

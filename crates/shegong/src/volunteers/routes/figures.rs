@@ -6,6 +6,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 
 use crate::platform::access::{Auth, Need, Routes};
+use crate::platform::cache::figures_page;
 use crate::platform::chart::{BarChart, BarRow};
 use crate::platform::error::AppResult;
 use crate::platform::period::Years;
@@ -24,17 +25,17 @@ pub fn routes() -> Routes {
 
 #[derive(Template)]
 #[template(path = "volunteers/figures.html")]
-struct FiguresPage {
+struct FiguresPage<'a> {
     c: PageCtx,
-    fig: VolunteerFigures,
-    period: Years,
-    units: Vec<crate::units::UnitOption>,
+    fig: &'a VolunteerFigures,
+    period: &'a Years,
+    units: &'a [crate::units::UnitOption],
     charts: Vec<BarChart>,
     /// The `period` parameter when the page shows something other than a whole year.
     asked_period: String,
 }
 
-impl FiguresPage {
+impl FiguresPage<'_> {
     fn hours(&self, minutes: &i64) -> String {
         hours_text(*minutes)
     }
@@ -67,8 +68,16 @@ async fn page(
     auth: Auth,
     Query(q): Query<FiguresQuery>,
 ) -> AppResult<Response> {
-    let (fig, period) = resolve_with_years(&st, &auth, &q).await?;
-    let units = crate::units::options(&st.db.conn, &auth.scope).await?;
+    // The figures, the years and the unit choices, cached at the data versions: a warm view
+    // costs the one statement reading them.
+    let key = format!("{:?}|{:?}|{:?}", q.unit, q.year, q.period);
+    let cached = figures_page(&st, "volunteers.figures", auth.id, key, || async {
+        let (fig, period) = resolve_with_years(&st, &auth, &q).await?;
+        let units = crate::units::options(&st.db.conn, &auth.scope).await?;
+        Ok((fig, period, units))
+    })
+    .await?;
+    let (fig, period, units) = (&cached.0, &cached.1, cached.2.as_slice());
     let by_type = |f: fn(&crate::volunteers::figures::TypeLine) -> (i64, String)| {
         fig.by_service_type
             .iter()
