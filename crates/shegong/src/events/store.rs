@@ -509,8 +509,10 @@ pub async fn review_photos<C: ConnectionTrait>(
     to: NaiveDate,
     limit: u32,
 ) -> Result<Vec<ReviewPhotoRow>, DbErr> {
-    const A: &str = "a.id, a.entity, a.entity_id, a.unit_id, a.kind, a.filename, a.content_type, a.size, a.sha256, \
-                     a.thumb_sha256, a.thumb_width, a.thumb_height, a.width, a.height";
+    const A: &str = "a.id AS id, a.entity AS entity, a.entity_id AS entity_id, a.unit_id AS unit_id, a.kind AS kind, \
+                     a.filename AS filename, a.content_type AS content_type, a.size AS size, a.sha256 AS sha256, \
+                     a.thumb_sha256 AS thumb_sha256, a.thumb_width AS thumb_width, a.thumb_height AS thumb_height, \
+                     a.width AS width, a.height AS height";
     const SUBTREE: &str = "IN (SELECT sub_u.id FROM org_units sub_u WHERE sub_u.path LIKE ?)";
     use chrono::Datelike;
     let mut vals: Vec<Value> = Vec::new();

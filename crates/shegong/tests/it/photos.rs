@@ -24,9 +24,10 @@ fn decoded_size(bytes: &[u8]) -> (u32, u32) {
     (img.width(), img.height())
 }
 
-/// The honour of the city itself (outside every town's scope) with the lowest id.
+/// The first honour outside 周市 (the station manager's scope).
 async fn city_honour(app: &TestApp) -> i64 {
-    app.scalar("SELECT MIN(h.id) FROM honours h JOIN org_units u ON u.id = h.unit_id WHERE u.parent_id IS NULL").await
+    app.scalar("SELECT MIN(h.id) FROM honours h JOIN org_units u ON u.id = h.unit_id WHERE u.path NOT LIKE '/320583/zhoushi/%'")
+        .await
 }
 
 both_backends!(honour_photos_get_thumbnails_and_can_be_removed, |mut app: TestApp| async move {
@@ -97,8 +98,8 @@ both_backends!(honour_photos_get_thumbnails_and_can_be_removed, |mut app: TestAp
         ))
         .await;
     assert_eq!(audit, 1, "the removal is audited with the photo as it was");
-    assert_eq!(app.get(&format!("/attachments/{}", ids[0])).await.status, StatusCode::NOT_FOUND);
     assert!(app.get(&format!("/honours/{honour}")).await.body.contains(t(Lang::Zh, "files.photo_deleted")));
+    assert_eq!(app.get(&format!("/attachments/{}", ids[0])).await.status, StatusCode::NOT_FOUND);
     // The same photo uploaded twice shares its bytes: removing one keeps the other's file.
     let twice = jpeg(500, 500);
     for _ in 0..2 {
@@ -229,66 +230,55 @@ both_backends!(activity_and_event_photos_share_the_partial_and_removal, |mut app
 both_backends!(the_review_gets_the_photos_of_a_subtree_and_period, |mut app: TestApp| async move {
     use chrono::NaiveDate;
     app.login_ok("bureau").await;
-    // A 2022 event and activity and a 2022 honour in 周市, and photos that must not be chosen:
-    // another town's event, a 周市 event of another year.
-    let pick = |q: String| {
-        let conn = app.db.conn.clone();
-        async move {
-            let r = conn.query_one(Statement::from_string(conn.get_database_backend(), q)).await.expect("q").expect("row");
-            r.try_get_by_index::<i64>(0).expect("id")
-        }
-    };
-    let zhoushi = "u.path LIKE '/320583/zhoushi/%'";
-    let elsewhere = "u.path NOT LIKE '/320583/zhoushi/%' AND u.parent_id IS NOT NULL";
-    let ev = |cond: &str, year: &str| {
-        format!(
-            "SELECT MIN(e.id) FROM events e JOIN org_units u ON u.id = e.unit_id WHERE {cond} AND e.held_on >= '{year}-01-01' AND e.held_on <= '{year}-12-31'"
-        )
-    };
-    let event = pick(ev(zhoushi, "2022")).await;
-    let far_event = pick(ev(elsewhere, "2022")).await;
-    let activity = pick(format!(
-        "SELECT MIN(p.id) FROM plan_activities p JOIN org_units u ON u.id = p.unit_id WHERE {zhoushi} AND p.held_on >= '2022-01-01' AND p.held_on <= '2022-12-31'"
-    ))
-    .await;
-    let honour = pick(format!(
-        "SELECT MIN(h.id) FROM honours h JOIN org_units u ON u.id = h.unit_id WHERE {zhoushi} AND h.year = 2022"
-    ))
-    .await;
-    // The 周市 event of 2022 moved to 2021 would be outside the period: use a copy of it instead
-    // of changing demo data, by moving a second 周市 event.
-    let old_event = pick(format!(
-        "SELECT MAX(e.id) FROM events e JOIN org_units u ON u.id = e.unit_id WHERE {zhoushi} AND e.id <> {event}"
-    ))
-    .await;
+    // 周市 with a 2022 activity and honour from the demo, and two of the city's 2022 events
+    // moved into it (the demo's events are the city's); photos that must not be chosen: the
+    // city's own 2022 event, and a 周市 event moved to 2019.
+    let in_2022 = |col: &str| format!("{col} >= '2022-01-01' AND {col} <= '2022-12-31'");
+    let town = "/320583/zhoushi/".to_string();
+    let town_id = app.unit_id(&town).await;
+    let inside = format!("u.path LIKE '{town}%'");
+    let event = app.scalar(&format!("SELECT MIN(e.id) FROM events e WHERE {}", in_2022("e.held_on"))).await;
+    let old_event =
+        app.scalar(&format!("SELECT MIN(e.id) FROM events e WHERE e.id > {event} AND {}", in_2022("e.held_on"))).await;
+    let far_event =
+        app.scalar(&format!("SELECT MAX(e.id) FROM events e WHERE e.id > {old_event} AND {}", in_2022("e.held_on"))).await;
+    assert!(event > 0 && old_event > event && far_event > old_event, "three 2022 events in the demo");
+    app.exec(&format!("UPDATE events SET unit_id = {town_id} WHERE id IN ({event}, {old_event})")).await;
     app.exec(&format!("UPDATE events SET held_on = '2019-05-01' WHERE id = {old_event}")).await;
+    let activity = app
+        .scalar(&format!(
+            "SELECT MIN(p.id) FROM plan_activities p JOIN org_units u ON u.id = p.unit_id WHERE {inside} AND {}",
+            in_2022("p.held_on")
+        ))
+        .await;
+    let honour = app
+        .scalar(&format!("SELECT MIN(h.id) FROM honours h JOIN org_units u ON u.id = h.unit_id WHERE {inside} AND h.year = 2022"))
+        .await;
     let mut uploaded = std::collections::BTreeMap::new();
-    for (path, entity, id) in [
-        (format!("/honours/{honour}/photos"), "honour", honour),
-        (format!("/party/activities/{activity}/photos"), "plan_activity", activity),
-        (format!("/events/{event}/photos"), "event", event),
-        (format!("/events/{far_event}/photos"), "far", far_event),
-        (format!("/events/{old_event}/photos"), "old", old_event),
+    for (path, entity) in [
+        (format!("/honours/{honour}/photos"), "honour"),
+        (format!("/party/activities/{activity}/photos"), "plan_activity"),
+        (format!("/events/{event}/photos"), "event"),
+        (format!("/events/{far_event}/photos"), "far"),
+        (format!("/events/{old_event}/photos"), "old"),
     ] {
         let r = app.upload(&path, "p.jpg", &jpeg(900, 600)).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}: {}", r.body);
-        uploaded.insert(entity, (id, app.scalar("SELECT MAX(id) FROM attachments").await));
+        uploaded.insert(entity, app.scalar("SELECT MAX(id) FROM attachments").await);
     }
     let (from, to) = (NaiveDate::from_ymd_opt(2022, 1, 1).expect("date"), NaiveDate::from_ymd_opt(2022, 12, 31).expect("date"));
     let all = shegong::platform::access::Scope::all();
-    let got = shegong::events::photos_for_review(&app.db.conn, &app.config.data_dir, &all, "/320583/zhoushi/", from, to, 50)
+    let got = shegong::events::photos_for_review(&app.db.conn, &app.config.data_dir, &all, &town, from, to, 50)
         .await
         .expect("photos");
-    // Exactly the three 周市 photos of 2022: dated ones by date, then the honour.
+    // Exactly the town's three photos of 2022: dated ones by date, then the honour.
     let date_of = |table: &str, id: i64| format!("SELECT CAST(held_on AS TEXT) FROM {table} WHERE id = {id}");
-    let event_on = app.text(&date_of("events", event)).await;
-    let activity_on = app.text(&date_of("plan_activities", activity)).await;
     let mut dated = vec![
-        (event_on.clone(), uploaded["event"].1, "events", event),
-        (activity_on.clone(), uploaded["plan_activity"].1, "plan_activities", activity),
+        (app.text(&date_of("events", event)).await, uploaded["event"], "events", event),
+        (app.text(&date_of("plan_activities", activity)).await, uploaded["plan_activity"], "plan_activities", activity),
     ];
     dated.sort();
-    let want: Vec<i64> = dated.iter().map(|d| d.1).chain([uploaded["honour"].1]).collect();
+    let want: Vec<i64> = dated.iter().map(|d| d.1).chain([uploaded["honour"]]).collect();
     assert_eq!(got.iter().map(|p| p.id).collect::<Vec<_>>(), want);
     for (p, (on, _, table, id)) in got.iter().zip(dated.iter()) {
         let title = app.text(&format!("SELECT title FROM {table} WHERE id = {id}")).await;
@@ -307,11 +297,12 @@ both_backends!(the_review_gets_the_photos_of_a_subtree_and_period, |mut app: Tes
         assert_eq!(p.src, format!("/attachments/{}", p.id));
     }
     // The limit, and the same order every time.
-    let two = shegong::events::photos_for_review(&app.db.conn, &app.config.data_dir, &all, "/320583/zhoushi/", from, to, 2)
+    let two = shegong::events::photos_for_review(&app.db.conn, &app.config.data_dir, &all, &town, from, to, 2)
         .await
         .expect("photos");
     assert_eq!(two.iter().map(|p| p.id).collect::<Vec<_>>(), want[..2].to_vec());
-    // The scope: another town's station manager sees none of 周市's photos, even asking for them.
+    // The scope: the station manager of 周市, asking for the whole city, gets exactly the 2022
+    // photos above whose records lie in 周市 (counted by a raw query), never another town's.
     let (uid, upath) = {
         let conn = &app.db.conn;
         let r = conn
@@ -328,6 +319,15 @@ both_backends!(the_review_gets_the_photos_of_a_subtree_and_period, |mut app: Tes
     let mine = shegong::events::photos_for_review(&app.db.conn, &app.config.data_dir, &scope, "/320583/", from, to, 50)
         .await
         .expect("photos");
-    assert!(mine.iter().all(|p| p.id != uploaded["far"].1), "the station manager never gets another town's photo");
-    assert_eq!(mine.len(), 3, "周市's own three");
+    let raw = app
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM attachments a JOIN org_units u ON u.id = a.unit_id WHERE u.path LIKE '{upath}%' AND a.id IN ({}, {}, {}, {})",
+            uploaded["event"], uploaded["plan_activity"], uploaded["honour"], uploaded["far"]
+        ))
+        .await;
+    assert_eq!(mine.len() as i64, raw);
+    for p in &mine {
+        let path = app.text(&format!("SELECT u.path FROM attachments a JOIN org_units u ON u.id = a.unit_id WHERE a.id = {}", p.id)).await;
+        assert!(path.starts_with(&upath), "photo {} of {path} is outside {upath}", p.id);
+    }
 });
