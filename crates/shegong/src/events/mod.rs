@@ -26,8 +26,12 @@ pub static HONOUR: Record =
     Record { name: "honour", table: "honours", reach: Reach::Unit { owner: Some("created_by") }, parent: None };
 /// A photo of an event (`/events/{id}/photos/{photo}`): an attachment of that event, reached
 /// through it.
-pub static EVENT_PHOTO: Record =
-    Record { name: "event photo", table: "attachments", reach: Reach::Custom(event_photo), parent: Some(("id", "entity_id")) };
+pub static EVENT_PHOTO: Record = Record {
+    name: "event photo",
+    table: "attachments",
+    reach: Reach::Custom(event_photo),
+    parent: Some(("id", "entity_id")),
+};
 /// A photo of an honour (`/honours/{id}/photos/{photo}`): an attachment of that honour, reached
 /// through it.
 pub static HONOUR_PHOTO: Record = Record {

@@ -174,8 +174,7 @@ pub async fn store<C: ConnectionTrait>(
         Some(t) => Some(put(data_dir, &t.bytes).await?),
         None => None,
     };
-    let name: String =
-        up.name.chars().filter(|ch| !ch.is_control() && *ch != '/' && *ch != '\\').take(200).collect();
+    let name: String = up.name.chars().filter(|ch| !ch.is_control() && *ch != '/' && *ch != '\\').take(200).collect();
     let t = up.thumb.as_ref();
     let id = crate::platform::db::insert_id(
             c,

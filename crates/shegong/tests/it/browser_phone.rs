@@ -24,10 +24,7 @@ fn shot_path(name: &str) -> std::path::PathBuf {
 /// `problems` with the elements that stick out) and saves its screenshot.
 async fn fits_and_shoot(c: &Client, name: &str, problems: &mut Vec<String>) -> Result<(), fantoccini::error::CmdError> {
     let widths = c
-        .execute(
-            "return [document.documentElement.scrollWidth, document.body.scrollWidth, window.innerWidth];",
-            vec![],
-        )
+        .execute("return [document.documentElement.scrollWidth, document.body.scrollWidth, window.innerWidth];", vec![])
         .await?;
     let w: Vec<i64> = widths.as_array().map(|a| a.iter().filter_map(|v| v.as_i64()).collect()).unwrap_or_default();
     if w.len() != 3 || w[2] != i64::from(WIDTH) {
@@ -101,9 +98,8 @@ async fn browser_volunteer_on_a_phone_signs_up_takes_a_shift_and_checks_in() {
         place: "社区党群服务中心".into(),
         service_type_id: None,
     };
-    let shift = shegong::volunteers::store::insert_shift(&db.conn, campaign, &shift_input, &token, None)
-        .await
-        .expect("shift");
+    let shift =
+        shegong::volunteers::store::insert_shift(&db.conn, campaign, &shift_input, &token, None).await.expect("shift");
     // A whole day is longer than the campaign's hours per day: this campaign allows it.
     sea_orm::ConnectionTrait::execute_unprepared(
         &db.conn,

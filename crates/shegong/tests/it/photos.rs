@@ -103,7 +103,10 @@ both_backends!(honour_photos_get_thumbnails_and_can_be_removed, |mut app: TestAp
     // The same photo uploaded twice shares its bytes: removing one keeps the other's file.
     let twice = jpeg(500, 500);
     for _ in 0..2 {
-        assert_eq!(app.upload(&format!("/honours/{honour}/photos"), "a.jpg", &twice).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            app.upload(&format!("/honours/{honour}/photos"), "a.jpg", &twice).await.status,
+            StatusCode::SEE_OTHER
+        );
     }
     let last = app.scalar("SELECT MAX(id) FROM attachments").await;
     let r = app.post(&format!("/honours/{honour}/photos/{last}/delete"), &[]).await;
@@ -128,7 +131,8 @@ both_backends!(honour_photos_get_thumbnails_and_can_be_removed, |mut app: TestAp
     // removal, and the honour's page does not open.
     app.logout().await;
     app.login_ok("station").await;
-    for path in [format!("/attachments/{}", ids[1]), format!("/attachments/{}/thumb", ids[1]), format!("/honours/{honour}")]
+    for path in
+        [format!("/attachments/{}", ids[1]), format!("/attachments/{}/thumb", ids[1]), format!("/honours/{honour}")]
     {
         assert_eq!(app.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
     }
@@ -141,10 +145,8 @@ both_backends!(refused_photos_say_why_and_write_nothing, |mut app: TestApp| asyn
     app.login_ok("bureau").await;
     let honour = city_honour(&app).await;
     let event = app.scalar("SELECT MIN(id) FROM events").await;
-    let before = (
-        app.scalar("SELECT COUNT(*) FROM attachments").await,
-        app.scalar("SELECT COUNT(*) FROM audit_log").await,
-    );
+    let before =
+        (app.scalar("SELECT COUNT(*) FROM attachments").await, app.scalar("SELECT COUNT(*) FROM audit_log").await);
     let files_before = count_files(&app);
     let mut truncated = png(64, 64);
     truncated.truncate(60);
@@ -165,10 +167,8 @@ both_backends!(refused_photos_say_why_and_write_nothing, |mut app: TestApp| asyn
             assert!(r.body.contains(t(Lang::Zh, key)), "{path} {name}: says {key}: {}", r.body);
         }
     }
-    let after = (
-        app.scalar("SELECT COUNT(*) FROM attachments").await,
-        app.scalar("SELECT COUNT(*) FROM audit_log").await,
-    );
+    let after =
+        (app.scalar("SELECT COUNT(*) FROM attachments").await, app.scalar("SELECT COUNT(*) FROM audit_log").await);
     assert_eq!(before, after, "no row and no audit entry for a refused photo");
     assert_eq!(files_before, count_files(&app), "no stored file for a refused photo");
     // The reader's language: the English message on an English page.
@@ -184,10 +184,7 @@ both_backends!(refused_photos_say_why_and_write_nothing, |mut app: TestApp| asyn
 fn count_files(app: &TestApp) -> usize {
     fn walk(p: &std::path::Path) -> usize {
         match std::fs::read_dir(p) {
-            Ok(rd) => rd
-                .flatten()
-                .map(|e| if e.path().is_dir() { walk(&e.path()) } else { 1 })
-                .sum(),
+            Ok(rd) => rd.flatten().map(|e| if e.path().is_dir() { walk(&e.path()) } else { 1 }).sum(),
             Err(_) => 0,
         }
     }
@@ -240,8 +237,9 @@ both_backends!(the_review_gets_the_photos_of_a_subtree_and_period, |mut app: Tes
     let event = app.scalar(&format!("SELECT MIN(e.id) FROM events e WHERE {}", in_2022("e.held_on"))).await;
     let old_event =
         app.scalar(&format!("SELECT MIN(e.id) FROM events e WHERE e.id > {event} AND {}", in_2022("e.held_on"))).await;
-    let far_event =
-        app.scalar(&format!("SELECT MAX(e.id) FROM events e WHERE e.id > {old_event} AND {}", in_2022("e.held_on"))).await;
+    let far_event = app
+        .scalar(&format!("SELECT MAX(e.id) FROM events e WHERE e.id > {old_event} AND {}", in_2022("e.held_on")))
+        .await;
     assert!(event > 0 && old_event > event && far_event > old_event, "three 2022 events in the demo");
     app.exec(&format!("UPDATE events SET unit_id = {town_id} WHERE id IN ({event}, {old_event})")).await;
     app.exec(&format!("UPDATE events SET held_on = '2019-05-01' WHERE id = {old_event}")).await;
@@ -252,7 +250,9 @@ both_backends!(the_review_gets_the_photos_of_a_subtree_and_period, |mut app: Tes
         ))
         .await;
     let honour = app
-        .scalar(&format!("SELECT MIN(h.id) FROM honours h JOIN org_units u ON u.id = h.unit_id WHERE {inside} AND h.year = 2022"))
+        .scalar(&format!(
+            "SELECT MIN(h.id) FROM honours h JOIN org_units u ON u.id = h.unit_id WHERE {inside} AND h.year = 2022"
+        ))
         .await;
     let mut uploaded = std::collections::BTreeMap::new();
     for (path, entity) in [
@@ -266,14 +266,15 @@ both_backends!(the_review_gets_the_photos_of_a_subtree_and_period, |mut app: Tes
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}: {}", r.body);
         uploaded.insert(entity, app.scalar("SELECT MAX(id) FROM attachments").await);
     }
-    let (from, to) = (NaiveDate::from_ymd_opt(2022, 1, 1).expect("date"), NaiveDate::from_ymd_opt(2022, 12, 31).expect("date"));
+    let (from, to) =
+        (NaiveDate::from_ymd_opt(2022, 1, 1).expect("date"), NaiveDate::from_ymd_opt(2022, 12, 31).expect("date"));
     let all = shegong::platform::access::Scope::all();
     let got = shegong::events::photos_for_review(&app.db.conn, &app.config.data_dir, &all, &town, from, to, 50)
         .await
         .expect("photos");
     // Exactly the town's three photos of 2022: dated ones by date, then the honour.
     let date_of = |table: &str, id: i64| format!("SELECT CAST(held_on AS TEXT) FROM {table} WHERE id = {id}");
-    let mut dated = vec![
+    let mut dated = [
         (app.text(&date_of("events", event)).await, uploaded["event"], "events", event),
         (app.text(&date_of("plan_activities", activity)).await, uploaded["plan_activity"], "plan_activities", activity),
     ];
@@ -308,7 +309,8 @@ both_backends!(the_review_gets_the_photos_of_a_subtree_and_period, |mut app: Tes
         let r = conn
             .query_one(Statement::from_string(
                 conn.get_database_backend(),
-                "SELECT u.id, o.path FROM users u JOIN org_units o ON o.id = u.unit_id WHERE u.username = 'station'".to_string(),
+                "SELECT u.id, o.path FROM users u JOIN org_units o ON o.id = u.unit_id WHERE u.username = 'station'"
+                    .to_string(),
             ))
             .await
             .expect("user")
@@ -327,7 +329,12 @@ both_backends!(the_review_gets_the_photos_of_a_subtree_and_period, |mut app: Tes
         .await;
     assert_eq!(mine.len() as i64, raw);
     for p in &mine {
-        let path = app.text(&format!("SELECT u.path FROM attachments a JOIN org_units u ON u.id = a.unit_id WHERE a.id = {}", p.id)).await;
+        let path = app
+            .text(&format!(
+                "SELECT u.path FROM attachments a JOIN org_units u ON u.id = a.unit_id WHERE a.id = {}",
+                p.id
+            ))
+            .await;
         assert!(path.starts_with(&upath), "photo {} of {path} is outside {upath}", p.id);
     }
 });

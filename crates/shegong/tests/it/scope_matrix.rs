@@ -292,7 +292,9 @@ both_backends!(out_of_scope_records_answer_404_and_change_nothing, |mut app: Tes
         ("stations", "/stations"),
     ] {
         for cond in ["1=1", "u.path NOT LIKE '/320583/zhoushi/%'"] {
-            let id = app.scalar(&format!("SELECT MIN(t.id) FROM {table} t JOIN org_units u ON u.id = t.unit_id WHERE {cond}")).await;
+            let id = app
+                .scalar(&format!("SELECT MIN(t.id) FROM {table} t JOIN org_units u ON u.id = t.unit_id WHERE {cond}"))
+                .await;
             let r = app.upload(&format!("{base}/{id}/photos"), "p.png", PNG).await;
             assert!(r.status.is_redirection(), "bureau uploads a photo to {base}/{id}: {} {}", r.status, r.body);
         }
