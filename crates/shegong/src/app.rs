@@ -31,6 +31,7 @@ pub fn routes() -> Routes {
         .get("/imports/report/{token}", Need::Login, crate::platform::web::import_report)
         .with("id", &crate::platform::files::ATTACHMENT)
         .get("/attachments/{id}", Need::Login, crate::platform::files::serve)
+        .get("/attachments/{id}/thumb", Need::Login, crate::platform::files::serve_thumb)
         .merge(crate::system::routes())
         .merge(crate::auth::routes())
         .merge(crate::review::routes())
@@ -79,6 +80,7 @@ pub fn file_owners() -> Vec<&'static FileOwner> {
     vec![
         &crate::events::EVENT_FILES,
         &crate::events::DOCUMENT_FILES,
+        &crate::events::HONOUR_FILES,
         &crate::services::EVALUATION_FILES,
         &crate::party::ACTIVITY_FILES,
         &crate::stations::STATION_FILES,

@@ -419,6 +419,11 @@ pub async fn event_unit<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Re
     owned_unit(c, scope, "events", id).await
 }
 
+/// The unit of an honour, if the honour is inside the scope.
+pub async fn honour_unit<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result<Option<i64>, DbErr> {
+    owned_unit(c, scope, "honours", id).await
+}
+
 /// The unit of a document, if the document is inside the scope.
 pub async fn document_unit<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result<Option<i64>, DbErr> {
     owned_unit(c, scope, "documents", id).await
@@ -466,4 +471,75 @@ pub async fn indicator_counts<C: ConnectionTrait>(
         "SELECT COUNT(*) FROM events e WHERE {sf} AND e.unit_id {SUBTREE} AND e.held_on >= ? AND e.held_on <= ?"
     );
     Ok((honours, crate::platform::db::count(c, &q, vals).await?))
+}
+
+/// A photo the annual review may place: the attachment, and the event, Party activity or honour
+/// it shows (`held_on` for events and activities, `year` for honours).
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct ReviewPhotoRow {
+    pub id: i64,
+    pub entity: String,
+    pub entity_id: i64,
+    pub unit_id: i64,
+    pub kind: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub thumb_sha256: Option<String>,
+    pub thumb_width: Option<i64>,
+    pub thumb_height: Option<i64>,
+    pub width: Option<i64>,
+    pub height: Option<i64>,
+    pub title: String,
+    pub held_on: Option<NaiveDate>,
+    pub award_year: i64,
+    /// 0 for dated records (events, activities), 1 for honours.
+    pub grp: i64,
+}
+
+/// The photos of events and Party activities held in `from..=to` and of honours awarded in
+/// those years, whose records lie in the unit subtree `under` and inside the scope: dated ones
+/// first by date, then honours by year, each by upload order; at most `limit`.
+pub async fn review_photos<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    under: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+    limit: u32,
+) -> Result<Vec<ReviewPhotoRow>, DbErr> {
+    const A: &str = "a.id AS id, a.entity AS entity, a.entity_id AS entity_id, a.unit_id AS unit_id, a.kind AS kind, \
+                     a.filename AS filename, a.content_type AS content_type, a.size AS size, a.sha256 AS sha256, \
+                     a.thumb_sha256 AS thumb_sha256, a.thumb_width AS thumb_width, a.thumb_height AS thumb_height, \
+                     a.width AS width, a.height AS height";
+    const SUBTREE: &str = "IN (SELECT sub_u.id FROM org_units sub_u WHERE sub_u.path LIKE ?)";
+    use chrono::Datelike;
+    let mut vals: Vec<Value> = Vec::new();
+    let mut parts = Vec::new();
+    for (entity, table, alias) in [("event", "events", "e"), ("plan_activity", "plan_activities", "p")] {
+        let (sf, v) = scope.unit_filter(&format!("{alias}.unit_id"), Some(&format!("{alias}.created_by")));
+        parts.push(format!(
+            "SELECT {A}, {alias}.title AS title, {alias}.held_on AS held_on, CAST(0 AS BIGINT) AS award_year, CAST(0 AS BIGINT) AS grp \
+             FROM attachments a JOIN {table} {alias} ON {alias}.id = a.entity_id \
+             WHERE a.entity = '{entity}' AND a.kind = 'photo' AND {sf} AND {alias}.unit_id {SUBTREE} \
+             AND {alias}.held_on >= ? AND {alias}.held_on <= ?"
+        ));
+        vals.extend(v);
+        vals.push(format!("{under}%").into());
+        vals.push(from.into());
+        vals.push(to.into());
+    }
+    let (sf, v) = scope.unit_filter("h.unit_id", Some("h.created_by"));
+    parts.push(format!(
+        "SELECT {A}, h.title AS title, CAST(NULL AS DATE) AS held_on, CAST(h.year AS BIGINT) AS award_year, CAST(1 AS BIGINT) AS grp \
+         FROM attachments a JOIN honours h ON h.id = a.entity_id \
+         WHERE a.entity = 'honour' AND a.kind = 'photo' AND {sf} AND h.unit_id {SUBTREE} AND h.year >= ? AND h.year <= ?"
+    ));
+    vals.extend(v);
+    vals.push(format!("{under}%").into());
+    vals.push(from.year().into());
+    vals.push(to.year().into());
+    let q = format!("{} ORDER BY grp, held_on, award_year, id LIMIT {limit}", parts.join(" UNION ALL "));
+    ReviewPhotoRow::find_by_statement(sql(c.get_database_backend(), &q, vals)).all(c).await
 }

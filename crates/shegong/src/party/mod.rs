@@ -10,7 +10,7 @@ pub mod store;
 
 pub use routes::routes;
 
-use crate::platform::access::{Auth, Reach, Record};
+use crate::platform::access::{Auth, Reach, Record, Scope};
 use crate::platform::files::{Attachment, FileOwner, Readable};
 use crate::platform::AppState;
 
@@ -25,6 +25,20 @@ pub static ACTIVITY: Record = Record {
     reach: Reach::Unit { owner: Some("created_by") },
     parent: None,
 };
+
+/// A photo of an activity (`/party/activities/{id}/photos/{photo}`): an attachment of that
+/// activity, reached through it.
+pub static ACTIVITY_PHOTO: Record = Record {
+    name: "plan activity photo",
+    table: "attachments",
+    reach: Reach::Custom(activity_photo),
+    parent: Some(("id", "entity_id")),
+};
+
+/// The parent's scope reaches the photo; the photo must be an activity's.
+fn activity_photo(_: &Scope) -> (String, Vec<sea_orm::Value>) {
+    ("t.entity = 'plan_activity'".into(), vec![])
+}
 
 /// Photos of plan activities: readable with `party.read` when the activity's unit lies inside
 /// the caller's scope.

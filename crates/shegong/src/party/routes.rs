@@ -13,6 +13,7 @@ use crate::party::store::{self, ActivityDetail, ActivityRow, Named, PlanRow};
 use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::audit::{self, Actor, Event};
 use crate::platform::error::{AppError, AppResult};
+use crate::platform::files;
 use crate::platform::paging::{Page, PageParams};
 use crate::platform::web::set_flash;
 use crate::platform::web::{render, render_status, see_other, FormErrors, PageCtx};
@@ -35,7 +36,9 @@ pub fn routes() -> Routes {
             Routes::new()
                 .with("id", &crate::party::ACTIVITY)
                 .get("/party/activities/{id}", Need::Perm("party.read"), activity_detail)
-                .post("/party/activities/{id}/photos", Need::Perm("party.write"), activity_photo),
+                .post("/party/activities/{id}/photos", Need::Perm("party.write"), activity_photo)
+                .with("photo", &crate::party::ACTIVITY_PHOTO)
+                .post("/party/activities/{id}/photos/{photo}/delete", Need::Perm("party.write"), activity_photo_delete),
         )
 }
 
@@ -210,7 +213,7 @@ struct ActivityPage {
     c: PageCtx,
     a: ActivityDetail,
     party_orgs: Vec<Named>,
-    photos: Vec<crate::platform::files::Attachment>,
+    photos: Vec<files::Attachment>,
 }
 
 /// An activity: what, when, where, who took part, its photos and (for writers) a photo upload.
@@ -222,7 +225,7 @@ async fn activity_detail(
 ) -> AppResult<Response> {
     let a = reachable_activity(&st, &auth, id).await?;
     let party_orgs = store::activity_party_orgs(&st.db.conn, id).await?;
-    let photos = crate::platform::files::of(&st.db.conn, "plan_activity", &[id]).await?;
+    let photos = files::of(&st.db.conn, "plan_activity", &[id]).await?;
     render(&ActivityPage { c, a, party_orgs, photos })
 }
 
@@ -238,43 +241,24 @@ async fn activity_photo(
     c: PageCtx,
     auth: Auth,
     Path(aid): Path<i64>,
-    mut mp: axum::extract::Multipart,
+    mp: axum::extract::Multipart,
 ) -> AppResult<Response> {
     let unit = reachable_activity(&st, &auth, aid).await?.unit_id;
-    let mut file = None;
-    while let Some(field) = mp.next_field().await.map_err(|_| AppError::BadRequest("files.error.too_large".into()))? {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("photo").to_string();
-            let bytes = field.bytes().await.map_err(|_| AppError::BadRequest("files.error.too_large".into()))?;
-            file = Some((bytes.to_vec(), name));
-        }
-    }
-    let (bytes, name) = file.ok_or_else(|| AppError::BadRequest("import.error.no_file".into()))?;
-    let (kind, ctype) = crate::platform::files::check(&bytes, true).map_err(|k| AppError::BadRequest(k.into()))?;
-    let tx = st.db.write().await?;
-    let att = crate::platform::files::store(
-        &*tx,
-        &st.config.data_dir,
-        "plan_activity",
-        aid,
-        unit,
-        &name,
-        &bytes,
-        kind,
-        ctype,
-        Some(auth.id),
-    )
-    .await?;
-    audit::record(
-        &*tx,
-        &Actor::user(&auth, &c.ip),
-        Event::new("attach", "plan_activity", aid)
-            .unit(unit)
-            .after(&serde_json::json!({"attachment": att, "filename": name})),
-    )
-    .await?;
-    set_flash(&*tx, auth.session_id, Some("events.saved")).await?;
-    tx.commit().await?;
+    let up = files::upload(mp, true).await?;
+    let owner = files::Owner { entity: "plan_activity", id: aid, unit };
+    files::attach(&st, &auth, &c.ip, owner, &up, "files.photo_added").await?;
+    Ok(see_other(&format!("/party/activities/{aid}")))
+}
+
+async fn activity_photo_delete(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path((aid, photo)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    let unit = reachable_activity(&st, &auth, aid).await?.unit_id;
+    let owner = files::Owner { entity: "plan_activity", id: aid, unit };
+    files::detach(&st, &auth, &c.ip, owner, photo, "files.photo_deleted").await?;
     Ok(see_other(&format!("/party/activities/{aid}")))
 }
 

@@ -13,6 +13,7 @@ pub mod error;
 pub mod figures;
 pub mod files;
 pub mod i18n;
+pub mod images;
 pub mod import;
 pub mod indicator;
 pub mod keyfile;

@@ -10,13 +10,27 @@ pub mod store;
 
 pub use routes::routes;
 
-use crate::platform::access::{Auth, Reach, Record};
+use crate::platform::access::{Auth, Reach, Record, Scope};
 use crate::platform::files::{Attachment, FileOwner, Readable};
 use crate::platform::AppState;
 
 /// A station, reached when its unit lies inside the caller's scope.
 pub static STATION: Record =
     Record { name: "station", table: "stations", reach: Reach::Unit { owner: Some("created_by") }, parent: None };
+
+/// A photo of a station (`/stations/{id}/photos/{photo}`): an attachment of that station, reached
+/// through it.
+pub static STATION_PHOTO: Record = Record {
+    name: "station photo",
+    table: "attachments",
+    reach: Reach::Custom(station_photo),
+    parent: Some(("id", "entity_id")),
+};
+
+/// The parent's scope reaches the photo; the photo must be a station's.
+fn station_photo(_: &Scope) -> (String, Vec<sea_orm::Value>) {
+    ("t.entity = 'station'".into(), vec![])
+}
 
 /// Photos of stations: readable with `stations.read` when the station lies inside the caller's
 /// scope.

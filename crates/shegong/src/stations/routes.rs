@@ -39,6 +39,8 @@ pub fn routes() -> Routes {
         .post("/stations/{id}/staff", Need::Perm("stations.write"), staff_add)
         .post("/stations/{id}/staff/end", Need::Perm("stations.write"), staff_end)
         .post("/stations/{id}/photos", Need::Perm("stations.write"), station_photo)
+        .with("photo", &crate::stations::STATION_PHOTO)
+        .post("/stations/{id}/photos/{photo}/delete", Need::Perm("stations.write"), station_photo_delete)
 }
 
 /// A station with the stations below it (a town station's rooms).
@@ -457,21 +459,21 @@ async fn station_photo(
     mp: axum::extract::Multipart,
 ) -> AppResult<Response> {
     let s = store::get(&st.db.conn, &auth.scope, id, today()).await?.ok_or(AppError::NotFound)?;
-    let (bytes, name, kind, ctype) = crate::platform::files::upload(mp, true).await?;
-    let tx = st.db.write().await?;
-    let aid =
-        files::store(&*tx, &st.config.data_dir, "station", id, s.unit_id, &name, &bytes, kind, ctype, Some(auth.id))
-            .await?;
-    audit::record(
-        &*tx,
-        &Actor::user(&auth, &c.ip),
-        Event::new("attach", "station", id)
-            .unit(s.unit_id)
-            .after(&serde_json::json!({"attachment": aid, "filename": name, "size": bytes.len()})),
-    )
-    .await?;
-    set_flash(&*tx, auth.session_id, Some("stations.saved")).await?;
-    tx.commit().await?;
+    let up = files::upload(mp, true).await?;
+    let owner = files::Owner { entity: "station", id, unit: s.unit_id };
+    files::attach(&st, &auth, &c.ip, owner, &up, "files.photo_added").await?;
+    Ok(see_other(&format!("/stations/{id}")))
+}
+
+async fn station_photo_delete(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path((id, photo)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    let s = store::get(&st.db.conn, &auth.scope, id, today()).await?.ok_or(AppError::NotFound)?;
+    let owner = files::Owner { entity: "station", id, unit: s.unit_id };
+    files::detach(&st, &auth, &c.ip, owner, photo, "files.photo_deleted").await?;
     Ok(see_other(&format!("/stations/{id}")))
 }
 

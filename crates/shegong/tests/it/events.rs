@@ -109,8 +109,7 @@ both_backends!(events_and_committee_documents, |mut app: TestApp| async move {
 both_backends!(photos_and_files_are_checked_and_scoped, |mut app: TestApp| async move {
     app.login_ok("bureau").await;
     let event = app.scalar("SELECT MIN(id) FROM events").await;
-    let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0];
-    jpeg.extend_from_slice(b"\x00\x10JFIF demo bytes");
+    let jpeg = crate::helpers::jpeg(64, 48);
     let r = app.upload(&format!("/events/{event}/photos"), "启动仪式.jpg", &jpeg).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let r =

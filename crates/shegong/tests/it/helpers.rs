@@ -583,3 +583,42 @@ pub async fn check_edit(app: &mut TestApp, case: EditCase<'_>) {
     assert_eq!(app.scalar(&format!("SELECT version FROM {table} WHERE id = {outside}")).await, before);
     app.logout().await;
 }
+
+/// A real PNG of `w` × `h` pixels (a gradient with some transparency), made with the image crate.
+pub fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbaImage::from_fn(w, h, |x, y| image::Rgba([(x % 251) as u8, (y % 241) as u8, 90, 200]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgba8(img).write_to(&mut out, image::ImageFormat::Png).expect("encode png");
+    out.into_inner()
+}
+
+/// A real JPEG of `w` × `h` pixels, made with the image crate.
+pub fn jpeg(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 253) as u8, 120, (y % 239) as u8]));
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85).encode_image(&img).expect("encode jpeg");
+    out
+}
+
+/// A small real PNG whose header declares `w` × `h` pixels (the header's checksum made right):
+/// what a decompression bomb looks like to a decoder that trusts the header.
+pub fn png_declaring(w: u32, h: u32) -> Vec<u8> {
+    let mut bytes = png(4, 4);
+    // Signature (8), then the IHDR chunk: length (4), type (4), width (4), height (4), …, CRC.
+    bytes[16..20].copy_from_slice(&w.to_be_bytes());
+    bytes[20..24].copy_from_slice(&h.to_be_bytes());
+    let crc = crc32(&bytes[12..29]);
+    bytes[29..33].copy_from_slice(&crc.to_be_bytes());
+    bytes
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for b in data {
+        crc ^= u32::from(*b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}

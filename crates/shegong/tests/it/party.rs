@@ -92,7 +92,7 @@ both_backends!(party_exports_and_activity_photos, |mut app: TestApp| async move 
     let r = app.get("/party/orgs/export.xlsx").await;
     assert_eq!(r.status, StatusCode::OK);
     let activity = app.scalar(&format!("SELECT MIN(id) FROM plan_activities WHERE plan_id = {plan}")).await;
-    let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13];
+    let png = crate::helpers::png(40, 30);
     let r = app.upload(&format!("/party/activities/{activity}/photos"), "联学.png", &png).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(r.location(), format!("/party/activities/{activity}"), "back on the activity");

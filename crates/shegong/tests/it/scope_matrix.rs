@@ -283,6 +283,22 @@ both_backends!(out_of_scope_records_answer_404_and_change_nothing, |mut app: Tes
         .await;
     let r = app.upload(&format!("/events/{city_event}/photos"), "p.png", PNG).await;
     assert!(r.status.is_redirection(), "bureau uploads a photo: {} {}", r.status, r.body);
+    // Photos on the first record of each kind and on the first outside 周市, so that the photo
+    // removal routes (`…/photos/{photo}/delete`) are called with a real photo of a record outside.
+    for (table, base) in [
+        ("events", "/events"),
+        ("honours", "/honours"),
+        ("plan_activities", "/party/activities"),
+        ("stations", "/stations"),
+    ] {
+        for cond in ["1=1", "u.path NOT LIKE '/320583/zhoushi/%'"] {
+            let id = app
+                .scalar(&format!("SELECT MIN(t.id) FROM {table} t JOIN org_units u ON u.id = t.unit_id WHERE {cond}"))
+                .await;
+            let r = app.upload(&format!("{base}/{id}/photos"), "p.png", PNG).await;
+            assert!(r.status.is_redirection(), "bureau uploads a photo to {base}/{id}: {} {}", r.status, r.body);
+        }
+    }
     app.logout().await;
     let table = shegong::app::route_table();
     let id_routes: Vec<&RouteDef> = table.iter().filter(|d| !d.records.is_empty()).collect();

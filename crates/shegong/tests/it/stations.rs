@@ -170,7 +170,7 @@ both_backends!(station_manager_sees_own_town_only, |mut app: TestApp| async move
     let staff = app.scalar(&format!("SELECT MIN(id) FROM station_staff WHERE station_id = {other}")).await.to_string();
     let r = app.post(&format!("/stations/{other}/staff/end"), &[("staff_id", &staff), ("to_on", "2022-12-01")]).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13];
+    let png = crate::helpers::png(40, 30);
     assert_eq!(app.upload(&format!("/stations/{other}/photos"), "a.png", &png).await.status, StatusCode::NOT_FOUND);
     assert_eq!(app.scalar(&format!("SELECT version FROM stations WHERE id = {other}")).await, 1);
     assert_eq!(
@@ -393,7 +393,7 @@ both_backends!(station_edits_are_locked_and_audited, |mut app: TestApp| async mo
 both_backends!(station_photos_are_served_within_scope, |mut app: TestApp| async move {
     app.login_ok("station").await;
     let own = station_id(&app, "/320583/zhoushi/").await;
-    let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13];
+    let png = crate::helpers::png(40, 30);
     let r = app.upload(&format!("/stations/{own}/photos"), "站点外景.png", &png).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(

@@ -166,19 +166,7 @@ pub(super) async fn file(
     mp: axum::extract::Multipart,
 ) -> AppResult<Response> {
     let unit = store::document_unit(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
-    let (bytes, name, kind, ctype) = files::upload(mp, false).await?;
-    let tx = st.db.write().await?;
-    let aid = files::store(&*tx, &st.config.data_dir, "document", id, unit, &name, &bytes, kind, ctype, Some(auth.id))
-        .await?;
-    audit::record(
-        &*tx,
-        &Actor::user(&auth, &c.ip),
-        Event::new("attach", "document", id)
-            .unit(unit)
-            .after(&serde_json::json!({"attachment": aid, "filename": name, "size": bytes.len()})),
-    )
-    .await?;
-    set_flash(&*tx, auth.session_id, Some("events.saved")).await?;
-    tx.commit().await?;
+    let up = files::upload(mp, false).await?;
+    files::attach(&st, &auth, &c.ip, files::Owner { entity: "document", id, unit }, &up, "events.saved").await?;
     Ok(see_other(&format!("/documents/{id}")))
 }

@@ -11,7 +11,7 @@ use crate::events::store::{self, EventFilter, EventRow};
 use crate::platform::access::Auth;
 use crate::platform::audit::{self, Actor, Event};
 use crate::platform::error::{AppError, AppResult};
-use crate::platform::files::{self, Attachment};
+use crate::platform::files::{self, Attachment, Owner};
 use crate::platform::once;
 use crate::platform::paging::{Page, PageParams};
 use crate::platform::period::YearFilter;
@@ -213,6 +213,7 @@ pub(super) async fn update(
     Ok(see_other(&format!("/events/{id}")))
 }
 
+/// `POST /events/{id}/photos`: a photo added to the event.
 pub(super) async fn photo(
     State(st): State<AppState>,
     c: PageCtx,
@@ -221,19 +222,19 @@ pub(super) async fn photo(
     mp: axum::extract::Multipart,
 ) -> AppResult<Response> {
     let unit = store::event_unit(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
-    let (bytes, name, kind, ctype) = files::upload(mp, true).await?;
-    let tx = st.db.write().await?;
-    let aid =
-        files::store(&*tx, &st.config.data_dir, "event", id, unit, &name, &bytes, kind, ctype, Some(auth.id)).await?;
-    audit::record(
-        &*tx,
-        &Actor::user(&auth, &c.ip),
-        Event::new("attach", "event", id)
-            .unit(unit)
-            .after(&serde_json::json!({"attachment": aid, "filename": name, "size": bytes.len()})),
-    )
-    .await?;
-    set_flash(&*tx, auth.session_id, Some("events.saved")).await?;
-    tx.commit().await?;
+    let up = files::upload(mp, true).await?;
+    files::attach(&st, &auth, &c.ip, Owner { entity: "event", id, unit }, &up, "files.photo_added").await?;
+    Ok(see_other(&format!("/events/{id}")))
+}
+
+/// `POST /events/{id}/photos/{photo}/delete`: a photo removed from the event.
+pub(super) async fn photo_delete(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path((id, photo)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    let unit = store::event_unit(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
+    files::detach(&st, &auth, &c.ip, Owner { entity: "event", id, unit }, photo, "files.photo_deleted").await?;
     Ok(see_other(&format!("/events/{id}")))
 }

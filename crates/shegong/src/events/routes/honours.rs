@@ -11,6 +11,7 @@ use crate::events::store::{self, HonourFilter, HonourRow};
 use crate::platform::access::Auth;
 use crate::platform::audit::{self, Actor, Event};
 use crate::platform::error::{AppError, AppResult};
+use crate::platform::files::{self, Attachment, Owner};
 use crate::platform::once;
 use crate::platform::paging::{Page, PageParams};
 use crate::platform::period::YearFilter;
@@ -150,6 +151,7 @@ pub(super) async fn create(
 struct HonourPage {
     c: PageCtx,
     h: HonourRow,
+    photos: Vec<Attachment>,
 }
 
 pub(super) async fn detail(
@@ -159,7 +161,8 @@ pub(super) async fn detail(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let h = store::honour(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
-    render(&HonourPage { c, h })
+    let photos = files::of(&st.db.conn, "honour", &[id]).await?;
+    render(&HonourPage { c, h, photos })
 }
 
 pub(super) async fn edit_form(
@@ -211,5 +214,31 @@ pub(super) async fn update(
     .await?;
     set_flash(&*tx, auth.session_id, Some("events.saved")).await?;
     tx.commit().await?;
+    Ok(see_other(&format!("/honours/{id}")))
+}
+
+/// `POST /honours/{id}/photos`: a photo added to the honour (the certificate, the ceremony).
+pub(super) async fn photo(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+    mp: axum::extract::Multipart,
+) -> AppResult<Response> {
+    let unit = store::honour_unit(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
+    let up = files::upload(mp, true).await?;
+    files::attach(&st, &auth, &c.ip, Owner { entity: "honour", id, unit }, &up, "files.photo_added").await?;
+    Ok(see_other(&format!("/honours/{id}")))
+}
+
+/// `POST /honours/{id}/photos/{photo}/delete`: a photo removed from the honour.
+pub(super) async fn photo_delete(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path((id, photo)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    let unit = store::honour_unit(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
+    files::detach(&st, &auth, &c.ip, Owner { entity: "honour", id, unit }, photo, "files.photo_deleted").await?;
     Ok(see_other(&format!("/honours/{id}")))
 }

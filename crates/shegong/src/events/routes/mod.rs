@@ -34,6 +34,8 @@ pub fn routes() -> Routes {
         .get("/events/{id}/edit", Need::Perm("events.write"), events::edit_form)
         .post("/events/{id}", Need::Perm("events.write"), events::update)
         .post("/events/{id}/photos", Need::Perm("events.write"), events::photo)
+        .with("photo", &crate::events::EVENT_PHOTO)
+        .post("/events/{id}/photos/{photo}/delete", Need::Perm("events.write"), events::photo_delete)
         .with("id", &crate::events::DOCUMENT)
         .get("/documents/{id}", Need::Perm("events.read"), documents::detail)
         .get("/documents/{id}/edit", Need::Perm("events.write"), documents::edit_form)
@@ -43,6 +45,9 @@ pub fn routes() -> Routes {
         .get("/honours/{id}", Need::Perm("events.read"), honours::detail)
         .get("/honours/{id}/edit", Need::Perm("events.write"), honours::edit_form)
         .post("/honours/{id}", Need::Perm("events.write"), honours::update)
+        .post("/honours/{id}/photos", Need::Perm("events.write"), honours::photo)
+        .with("photo", &crate::events::HONOUR_PHOTO)
+        .post("/honours/{id}/photos/{photo}/delete", Need::Perm("events.write"), honours::photo_delete)
 }
 
 /// Problems of a form: (field, locale key).

@@ -88,27 +88,16 @@ async fn evaluation_file(
     if !store::evaluations(&st.db.conn, id).await?.iter().any(|e| e.0.id == eid) {
         return Err(AppError::NotFound);
     }
-    let (bytes, name, kind, ctype) = crate::platform::files::upload(mp, false).await?;
+    let up = crate::platform::files::upload(mp, false).await?;
     let tx = st.db.write().await?;
-    let aid = files::store(
-        &*tx,
-        &st.config.data_dir,
-        "evaluation",
-        eid,
-        p.unit_id,
-        &name,
-        &bytes,
-        kind,
-        ctype,
-        Some(auth.id),
-    )
-    .await?;
+    let owner = files::Owner { entity: "evaluation", id: eid, unit: p.unit_id };
+    let aid = files::store(&*tx, &st.config.data_dir, &owner, &up, Some(auth.id)).await?;
     audit::record(
         &*tx,
         &Actor::user(&auth, &c.ip),
         Event::new("attach", "evaluation", eid)
             .unit(p.unit_id)
-            .after(&serde_json::json!({"project": id, "attachment": aid, "filename": name, "size": bytes.len()})),
+            .after(&serde_json::json!({"project": id, "attachment": aid, "filename": up.name, "size": up.bytes.len()})),
     )
     .await?;
     set_flash(&*tx, auth.session_id, Some("services.saved")).await?;
