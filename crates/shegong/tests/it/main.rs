@@ -35,3 +35,4 @@ mod users;
 mod volunteer_figures;
 mod volunteer_records;
 mod volunteers;
+mod year_2023;
