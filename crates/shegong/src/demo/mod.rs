@@ -36,6 +36,9 @@ use crate::users::store as users;
 /// The talent development fund as set up in 2022, in fen (2,000,000 yuan).
 pub const FUND_2022_FEN: i64 = 2_000_000 * 100;
 
+/// The hotline's people the 2023 year reuses: counsellors (account, unit), the supervisor, towns.
+type HotlinePeople2023 = (Vec<(i64, i64)>, i64, Vec<i64>);
+
 /// What the generator wrote.
 #[derive(Debug, Default, serde::Serialize)]
 pub struct DemoReport {
@@ -216,7 +219,7 @@ pub async fn generate(db: &Db, sec: &SecurityConfig, password: &str, scale: u32)
         .filter(|u| u.depth == 2)
         .map(|u| u.id)
         .collect();
-    let mut hotline_2023: Option<(Vec<(i64, i64)>, i64, Vec<i64>)> = None;
+    let mut hotline_2023: Option<HotlinePeople2023> = None;
     report.volunteer_campaigns = campaigns;
     report.volunteer_shifts = shifts;
     report.hotline_calls = hotline::generate(&*tx, &hotline_users, chrono::Utc::now(), 24).await?;

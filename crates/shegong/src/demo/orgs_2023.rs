@@ -118,7 +118,7 @@ pub async fn generate<C: ConnectionTrait>(c: &C) -> anyhow::Result<(usize, usize
             registered_on: date(&mut rng, 2023)?,
             grade: None,
             grade_year: None,
-            address: format!("{}（演示地址）", town.name),
+            address: format!("{}人民路{}号", town.name, 100 + inputs.len()),
             legal_rep: crate::demo::orgs::person(&mut rng),
             business_scope: String::new(),
             contact_phone: Some(format!("0512-5{:07}", rng.range(0, 9_999_999))),

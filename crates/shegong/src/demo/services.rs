@@ -167,8 +167,7 @@ pub fn amounts_2023() -> Vec<i64> {
 }
 
 fn amounts_for(projects: usize, total: i64, stride: usize) -> Vec<i64> {
-    let mut v: Vec<i64> =
-        (0..projects - 1).map(|i| (250_000 + ((i * stride) % 11) as i64 * 25_000) * 100).collect();
+    let mut v: Vec<i64> = (0..projects - 1).map(|i| (250_000 + ((i * stride) % 11) as i64 * 25_000) * 100).collect();
     let rest = total - v.iter().sum::<i64>();
     v.push(rest);
     v

@@ -83,7 +83,9 @@ const INTERMEDIATE_2023: usize = 34;
 pub async fn generate_2023<C: ConnectionTrait>(c: &C, scale: u32) -> anyhow::Result<(usize, usize)> {
     let first = 260 * scale.max(1) as usize;
     let quals: Vec<(usize, &str, i32)> = (0..EXAM_PASSES_2023)
-        .map(|k| (first + k, if k < EXAM_PASSES_2023 - INTERMEDIATE_2023 { "assistant" } else { "social_worker" }, 2023))
+        .map(|k| {
+            (first + k, if k < EXAM_PASSES_2023 - INTERMEDIATE_2023 { "assistant" } else { "social_worker" }, 2023)
+        })
         .collect();
     write(c, first..first + WORKERS_2023, &quals).await?;
     Ok((WORKERS_2023, quals.len()))
@@ -293,7 +295,7 @@ mod tests {
         let ids: std::collections::HashSet<String> =
             (0..260 + WORKERS_2023).map(|i| person(i).expect("person").id_number).collect();
         assert_eq!(ids.len(), 260 + WORKERS_2023, "ID numbers are unique");
-        assert!(EXAM_PASSES_2023 <= WORKERS_2023);
+        const { assert!(EXAM_PASSES_2023 <= WORKERS_2023) };
         assert_eq!((0..260).filter(|i| qualification(*i).is_some_and(|q| q.1 == 2022)).count(), EXAM_PASSES_2022);
         assert_eq!(winners(&PROGRAMMES_2022), 27);
         assert_eq!(AWARDS_2023, 25);

@@ -105,7 +105,10 @@ pub async fn generate<C: ConnectionTrait>(
     let mut r = Report2023::default();
     (r.organisations, r.party_orgs, r.instructors) = orgs_2023::generate(c).await?;
     (r.events, r.documents, r.honours) = events::generate(c, 2023).await?;
-    let entries = FUND_CONTRIBUTIONS_2023.iter().map(|e| ("contribution", e)).chain(FUND_GRANTS_2023.iter().map(|e| ("grant", e)));
+    let entries = FUND_CONTRIBUTIONS_2023
+        .iter()
+        .map(|e| ("contribution", e))
+        .chain(FUND_GRANTS_2023.iter().map(|e| ("grant", e)));
     for (kind, (m, d, yuan, counterparty, purpose, approval)) in entries {
         let entry = EntryInput {
             kind: kind.to_string(),

@@ -29,7 +29,7 @@ async fn calls_in(app: &TestApp, year: i32) -> i64 {
         .count() as i64
 }
 
-/// Each domain's 2023 figures, from the records, equal the generator's constants.
+// Each domain's 2023 figures, from the records, equal the generator's constants.
 both_backends!(the_2023_records_give_the_constants, |app: TestApp| async move {
     let n = |v: usize| v as i64;
     let y = "p.year = 2023";
@@ -188,8 +188,8 @@ fn api_entry<'a>(set: &'a Value, key: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("{key} listed: {set}"))
 }
 
-/// The engine's 2023 values and their change from 2022 equal the constants and their
-/// differences, straight from the records and through the API.
+// The engine's 2023 values and their change from 2022 equal the constants and their
+// differences, straight from the records and through the API.
 both_backends!(the_engine_gives_the_change_from_2022, |mut app: TestApp| async move {
     let n = |v: usize| v as i64;
     let awards_2022 = n(workers::winners(&workers::PROGRAMMES_2022));
@@ -235,7 +235,10 @@ both_backends!(the_engine_gives_the_change_from_2022, |mut app: TestApp| async m
         (
             "events.events",
             n(events::EVENTS_2023.len()),
-            n(events::EVENTS_2023.len()) - app.scalar("SELECT COUNT(*) FROM events WHERE held_on >= '2022-01-01' AND held_on <= '2022-12-31'").await,
+            n(events::EVENTS_2023.len())
+                - app
+                    .scalar("SELECT COUNT(*) FROM events WHERE held_on >= '2022-01-01' AND held_on <= '2022-12-31'")
+                    .await,
         ),
         (
             "events.honours",
@@ -256,25 +259,40 @@ both_backends!(the_engine_gives_the_change_from_2022, |mut app: TestApp| async m
     // raise the organisation coverage from 2022's counts (raw SQL) by exactly that many.
     let active_2022 = value(&then, "orgs.active").expect("orgs 2022");
     assert_eq!(value(&now, "orgs.active"), Some(active_2022 + n(orgs_2023::NEW_ORGS_2023)));
-    let covered_2022 = app
-        .scalar(
-            "SELECT COUNT(*) FROM organisations o WHERE o.registered_on <= '2022-12-31' \
-             AND (o.status = 'normal' OR o.status_on > '2022-12-31') AND EXISTS (SELECT 1 FROM party_org_members m \
-             JOIN party_orgs p ON p.id = m.party_org_id WHERE m.organisation_id = o.id AND p.established_on <= '2022-12-31' \
-             AND (p.dissolved_on IS NULL OR p.dissolved_on > '2022-12-31'))",
+    // Organisations active on a day, and those covered (a Party organisation; or, for the work
+    // coverage, an instructor too) on that day, from the records.
+    let covered = |day: &'static str, work: bool| {
+        let party = format!(
+            "EXISTS (SELECT 1 FROM party_org_members m JOIN party_orgs p ON p.id = m.party_org_id \
+             WHERE m.organisation_id = o.id AND p.established_on <= '{day}' AND (p.dissolved_on IS NULL OR p.dissolved_on > '{day}'))"
+        );
+        let instructor = format!(
+            "EXISTS (SELECT 1 FROM party_instructors i WHERE i.organisation_id = o.id \
+             AND i.assigned_on <= '{day}' AND (i.ended_on IS NULL OR i.ended_on > '{day}'))"
+        );
+        let cover = if work { format!("({party} OR {instructor})") } else { party };
+        format!(
+            "SELECT COUNT(*) FROM organisations o WHERE o.registered_on <= '{day}' \
+             AND (o.status = 'normal' OR o.status_on > '{day}') AND {cover}"
         )
-        .await;
+    };
     let permille = shegong::orgs::figures::CoverageCounts::permille;
-    assert_eq!(value(&then, "orgs.party.org_coverage"), Some(permille(covered_2022, active_2022)));
+    let org_2022 = app.scalar(&covered("2022-12-31", false)).await;
+    let work_2022 = app.scalar(&covered("2022-12-31", true)).await;
+    let work_2023 = app.scalar(&covered("2023-12-31", true)).await;
+    assert_eq!(value(&then, "orgs.party.org_coverage"), Some(permille(org_2022, active_2022)));
     assert_eq!(
         value(&now, "orgs.party.org_coverage"),
-        Some(permille(
-            covered_2022 + n(orgs_2023::NEW_PARTY_ORGS_2023),
-            active_2022 + n(orgs_2023::NEW_ORGS_2023)
-        )),
+        Some(permille(org_2022 + n(orgs_2023::NEW_PARTY_ORGS_2023), active_2022 + n(orgs_2023::NEW_ORGS_2023))),
         "2023's branches cover organisations of 2022; 2023's new organisations have none yet"
     );
-    assert!(value(&now, "orgs.party.work_coverage") > value(&then, "orgs.party.work_coverage"));
+    let active_2023 = active_2022 + n(orgs_2023::NEW_ORGS_2023);
+    assert_eq!(value(&then, "orgs.party.work_coverage"), Some(permille(work_2022, active_2022)));
+    assert_eq!(value(&now, "orgs.party.work_coverage"), Some(permille(work_2023, active_2023)));
+    assert!(
+        work_2023 >= work_2022 + n(orgs_2023::NEW_INSTRUCTORS_2023),
+        "2023's instructors work with organisations that had no coverage"
+    );
     // The API gives the same values and changes (the leader reads every group but the hotline's).
     let token = app.token_for("leader").await;
     let (s, set) = app.api("GET", &format!("/api/v1/indicators?period=2023&unit={city}"), Some(&token), None).await;
@@ -286,7 +304,7 @@ both_backends!(the_engine_gives_the_change_from_2022, |mut app: TestApp| async m
     }
 });
 
-/// The dashboard opens on 2023, the latest year, and shows each figure's change from 2022.
+// The dashboard opens on 2023, the latest year, and shows each figure's change from 2022.
 both_backends!(the_dashboard_shows_the_change_to_2023, |mut app: TestApp| async move {
     app.login_ok("bureau").await;
     let home = app.get("/").await;
@@ -295,7 +313,11 @@ both_backends!(the_dashboard_shows_the_change_to_2023, |mut app: TestApp| async 
     assert!(home.body.contains(r#"<option value="2022""#), "2022 is offered");
     let lang = shegong::platform::i18n::Lang::Zh;
     for (key, value, change) in [
-        ("services.projects", services::PROJECTS_2023 as i64, services::PROJECTS_2023 as i64 - services::PROJECTS as i64),
+        (
+            "services.projects",
+            services::PROJECTS_2023 as i64,
+            services::PROJECTS_2023 as i64 - services::PROJECTS as i64,
+        ),
         (
             "talent.exam_passes",
             workers::EXAM_PASSES_2023 as i64,
