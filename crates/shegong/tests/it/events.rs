@@ -60,7 +60,7 @@ both_backends!(honours_register_with_the_2022_station_honours, |mut app: TestApp
     // The station manager of 周市 sees 周市's honour only.
     app.logout().await;
     app.login_ok("station").await;
-    let mine = app.get("/honours?awardee_kind=station").await;
+    let mine = app.get("/honours?year=2022&awardee_kind=station").await;
     assert!(mine.body.contains("周市镇社工站") && !mine.body.contains("周庄镇社工站") && mine.body.contains("共 1 条"));
 });
 
