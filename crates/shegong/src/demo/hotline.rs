@@ -84,11 +84,26 @@ const MONTH_WEIGHTS: [u32; 12] = [5, 8, 12, 16, 12, 8, 7, 7, 6, 6, 6, 9];
 /// afternoons and evenings.
 const HOUR_WEIGHTS: [u32; 24] = [3, 2, 1, 1, 1, 1, 2, 4, 7, 10, 11, 10, 8, 9, 10, 10, 9, 8, 9, 10, 11, 10, 8, 5];
 
-/// What the 2022 year wrote.
+/// The calls answered in 2023 (demo figure: more than 2022, over a calmer year).
+pub const CALLS_2023: usize = 9_416;
+/// The cases opened from the 2023 calls.
+pub const CASES_2023: usize = 232;
+/// 2023's relative call volume by month: the January wave after the reopening, then an even year.
+const MONTH_WEIGHTS_2023: [u32; 12] = [13, 8, 8, 8, 8, 8, 8, 8, 9, 9, 9, 10];
+
+/// What a year of calls wrote.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Year2022 {
     pub calls: usize,
     pub escalations: usize,
+}
+
+/// A year of calls: how many, their spread over the months, the generator's seed.
+struct CallYear {
+    year: i32,
+    calls: usize,
+    months: [u32; 12],
+    seed: u64,
 }
 
 /// Writes the 2022 year: exactly [`CALLS_2022`] calls answered by `counsellors` (user, unit),
@@ -100,20 +115,43 @@ pub async fn generate_2022<C: ConnectionTrait>(
     supervisor: i64,
     towns: &[i64],
 ) -> Result<Year2022, DbErr> {
+    let y = CallYear { year: 2022, calls: CALLS_2022, months: MONTH_WEIGHTS, seed: 202_214 };
+    generate_year(c, &y, counsellors, supervisor, towns).await
+}
+
+/// The 2023 year: exactly [`CALLS_2023`] calls by the same roster, with their escalations.
+pub async fn generate_2023<C: ConnectionTrait>(
+    c: &C,
+    counsellors: &[(i64, i64)],
+    supervisor: i64,
+    towns: &[i64],
+) -> Result<Year2022, DbErr> {
+    let y = CallYear { year: 2023, calls: CALLS_2023, months: MONTH_WEIGHTS_2023, seed: 202_314 };
+    generate_year(c, &y, counsellors, supervisor, towns).await
+}
+
+async fn generate_year<C: ConnectionTrait>(
+    c: &C,
+    y: &CallYear,
+    counsellors: &[(i64, i64)],
+    supervisor: i64,
+    towns: &[i64],
+) -> Result<Year2022, DbErr> {
     use crate::hotline::store::bulk::{self, BulkCall, DoneEscalation};
     if counsellors.is_empty() {
         return Ok(Year2022::default());
     }
     let categories = crate::hotline::store::categories(c).await?;
     let by_code = |code: &str| categories.iter().find(|k| k.code == code).map(|k| k.id);
-    let mut rng = Rng::seeded(202_214);
-    let first = chrono::NaiveDate::from_ymd_opt(2022, 1, 1).ok_or_else(|| DbErr::Custom("date".into()))?;
-    let days: Vec<chrono::NaiveDate> = (0..365).map(|d| first + Duration::days(d)).collect();
+    let mut rng = Rng::seeded(y.seed);
+    let first = chrono::NaiveDate::from_ymd_opt(y.year, 1, 1).ok_or_else(|| DbErr::Custom("date".into()))?;
+    let next = chrono::NaiveDate::from_ymd_opt(y.year + 1, 1, 1).ok_or_else(|| DbErr::Custom("date".into()))?;
+    let days: Vec<chrono::NaiveDate> = (0..(next - first).num_days()).map(|d| first + Duration::days(d)).collect();
     let day_weights: Vec<u32> = days
         .iter()
         .map(|d| {
             use chrono::Datelike;
-            MONTH_WEIGHTS[d.month0() as usize] * 10 + if d.weekday().number_from_monday() >= 6 { 1 } else { 2 }
+            y.months[d.month0() as usize] * 10 + if d.weekday().number_from_monday() >= 6 { 1 } else { 2 }
         })
         .collect();
     // Some counsellors take more shifts than others.
@@ -125,8 +163,8 @@ pub async fn generate_2022<C: ConnectionTrait>(
         .iter()
         .map(|s| crate::hotline::store::seal(crate::hotline::store::SUMMARY, s))
         .collect::<Result<_, _>>()?;
-    let mut calls = Vec::with_capacity(CALLS_2022);
-    for _ in 0..CALLS_2022 {
+    let mut calls = Vec::with_capacity(y.calls);
+    for _ in 0..y.calls {
         let day = days[rng.weighted(&day_weights)];
         let hour = rng.weighted(&HOUR_WEIGHTS) as u32;
         let local = day.and_hms_opt(hour, rng.below(60) as u32, rng.below(60) as u32).unwrap_or_default();
@@ -181,8 +219,8 @@ pub async fn generate_2022<C: ConnectionTrait>(
         });
     }
     let n = bulk::insert_calls(c, &calls).await?;
-    let from = crate::hotline::figures::year_start(2022);
-    let pending = bulk::unescalated(c, from, crate::hotline::figures::year_start(2023)).await?;
+    let from = crate::hotline::figures::year_start(y.year);
+    let pending = bulk::unescalated(c, from, crate::hotline::figures::year_start(y.year + 1)).await?;
     let mut done = Vec::with_capacity(pending.len());
     for (i, call) in pending.iter().enumerate() {
         let raised = call.ended_at;

@@ -173,8 +173,26 @@ const ASSESSMENTS: &[&str] = &[
 /// second, the third closed. Returns how many cases were opened (fewer only when the year has
 /// fewer such calls).
 pub async fn cases<C: ConnectionTrait>(c: &C, by: i64, today: NaiveDate, want: usize) -> Result<usize, DbErr> {
+    cases_of(c, by, today, want, 2022).await
+}
+
+/// [`cases`] for the calls of another year.
+pub async fn cases_of<C: ConnectionTrait>(
+    c: &C,
+    by: i64,
+    today: NaiveDate,
+    want: usize,
+    year: i32,
+) -> Result<usize, DbErr> {
     let everyone = Reader { user_id: by, content_all: true };
-    let f = crate::hotline::store::CallFilter { follow_up: "yes".into(), ..Default::default() };
+    // 2022 reads every follow-up call, as it did before other years existed; later years only
+    // their own (the list is newest first, so an earlier year would page through the later ones).
+    let f = crate::hotline::store::CallFilter {
+        follow_up: "yes".into(),
+        from: if year == 2022 { String::new() } else { format!("{year}-01-01") },
+        to: if year == 2022 { String::new() } else { format!("{year}-12-31") },
+        ..Default::default()
+    };
     let mut opened = 0;
     let mut i = 0;
     for page in 1..=crate::platform::paging::MAX_PAGE {
@@ -191,7 +209,7 @@ pub async fn cases<C: ConnectionTrait>(c: &C, by: i64, today: NaiveDate, want: u
                 break;
             }
             let on = call.started_at.with_timezone(&crate::platform::time::china()).date_naive();
-            if on.year() != 2022 {
+            if on.year() != year {
                 continue;
             }
             i += 1;

@@ -1,12 +1,14 @@
-//! The demo data set: Kunshan 2022. Part 1 writes the org-unit tree (the city, its 11
-//! district/town units and their communities and villages), the predefined roles and one demo
-//! user per role. Later domains add their slices here.
+//! The demo data set: Kunshan 2022, and a second year, 2023 (`year_2023`), for the year-on-year
+//! change. Part 1 writes the org-unit tree (the city, its 11 district/town units and their
+//! communities and villages), the predefined roles and one demo user per role. Later domains add
+//! their slices here; the 2023 year is written last, so that 2022 stays exactly as it was.
 
 pub mod events;
 pub mod hotline;
 pub mod hotline_roster;
 pub mod kunshan;
 pub mod orgs;
+pub mod orgs_2023;
 mod orgs_load;
 pub mod plan;
 pub mod rng;
@@ -14,8 +16,10 @@ pub mod services;
 pub mod stations;
 pub mod volunteers;
 pub mod volunteers_2022;
+pub mod volunteers_2023;
 pub mod volunteers_scale;
 pub mod workers;
+pub mod year_2023;
 
 use sea_orm::DbErr;
 
@@ -28,6 +32,12 @@ use crate::units::model::{child_path, UnitCode, UnitInput, UnitKind};
 use crate::units::store as units;
 use crate::users::model::UserInput;
 use crate::users::store as users;
+
+/// The talent development fund as set up in 2022, in fen (2,000,000 yuan).
+pub const FUND_2022_FEN: i64 = 2_000_000 * 100;
+
+/// The hotline's people the 2023 year reuses: counsellors (account, unit), the supervisor, towns.
+type HotlinePeople2023 = (Vec<(i64, i64)>, i64, Vec<i64>);
 
 /// What the generator wrote.
 #[derive(Debug, Default, serde::Serialize)]
@@ -62,6 +72,7 @@ pub struct DemoReport {
     pub hotline_cases: usize,
     pub hotline_calls_2022: usize,
     pub hotline_escalations_2022: usize,
+    pub year_2023: year_2023::Report2023,
 }
 
 /// Creates the predefined roles (if missing). Run by `init` and by the demo generator.
@@ -182,7 +193,7 @@ pub async fn generate(db: &Db, sec: &SecurityConfig, password: &str, scale: u32)
     let fund = crate::talent::model::EntryInput {
         kind: "contribution".into(),
         entry_on: chrono::NaiveDate::from_ymd_opt(2022, 3, 18).ok_or_else(|| anyhow::anyhow!("date"))?,
-        amount_fen: crate::platform::money::Amount::from_fen(2_000_000 * 100)?,
+        amount_fen: crate::platform::money::Amount::from_fen(FUND_2022_FEN)?,
         counterparty: "市民政局、市慈善总会".into(),
         purpose: "设立昆山市社会工作人才发展专项基金".into(),
         approval_ref: String::new(),
@@ -202,6 +213,13 @@ pub async fn generate(db: &Db, sec: &SecurityConfig, password: &str, scale: u32)
     report.station_staff = station_staff;
     report.station_party_orgs = station_party_orgs;
     let (campaigns, shifts) = volunteers::generate(&*tx, cid, crate::platform::time::today()).await?;
+    let communities: Vec<i64> = units::options(&*tx, &crate::platform::access::Scope::all())
+        .await?
+        .into_iter()
+        .filter(|u| u.depth == 2)
+        .map(|u| u.id)
+        .collect();
+    let mut hotline_2023: Option<HotlinePeople2023> = None;
     report.volunteer_campaigns = campaigns;
     report.volunteer_shifts = shifts;
     report.hotline_calls = hotline::generate(&*tx, &hotline_users, chrono::Utc::now(), 24).await?;
@@ -226,7 +244,15 @@ pub async fn generate(db: &Db, sec: &SecurityConfig, password: &str, scale: u32)
             hotline_roster::present_rota(&*tx, cid, &roster, today - chrono::Duration::days(1), 90).await?;
         report.hotline_cases =
             hotline_roster::cases(&*tx, supervisor.0, crate::platform::time::today(), hotline::CASES_2022).await?;
+        hotline_2023 = Some((roster.counsellors, supervisor.0, towns));
     }
+    // The second year, after everything of 2022.
+    let people = hotline_2023.as_ref().map(|(counsellors, supervisor, towns)| year_2023::HotlinePeople {
+        counsellors,
+        supervisor: *supervisor,
+        towns,
+    });
+    report.year_2023 = year_2023::generate(&*tx, cid, scale.max(1), &communities, people).await?;
     report.events = events;
     report.documents = documents;
     report.honours = honours;

@@ -10,7 +10,7 @@ both_backends!(honours_register_with_the_2022_station_honours, |mut app: TestApp
     let stations = app.get("/honours?year=2022&awardee_kind=station").await;
     assert!(stations.body.contains("共 5 条"), "the five station honours");
     assert!(app.get("/honours?year=2022&awardee_kind=unit").await.body.contains("绣衣社区"));
-    let suzhou = app.get("/honours?level=suzhou&awardee_kind=station").await;
+    let suzhou = app.get("/honours?year=2022&level=suzhou&awardee_kind=station").await;
     assert!(suzhou.body.contains("共 4 条"), "1 demonstration site, 1 excellent and 2 red stations");
     assert!(
         app.get("/honours?year=2022&awardee_kind=person").await.body.contains("共 27 条"),
@@ -19,7 +19,10 @@ both_backends!(honours_register_with_the_2022_station_honours, |mut app: TestApp
     assert!(app.get("/honours?level=provincial").await.body.contains("高新区亭林社工站"));
     assert!(app.get("/honours?level=national").await.body.contains("绣衣社区"));
     assert_eq!(
-        app.scalar("SELECT COUNT(*) FROM honours WHERE awardee_kind = 'station' AND title LIKE '%红色社工站%'").await,
+        app.scalar(
+            "SELECT COUNT(*) FROM honours WHERE year = 2022 AND awardee_kind = 'station' AND title LIKE '%红色社工站%'"
+        )
+        .await,
         3
     );
     // A new honour, validated and audited.
@@ -57,7 +60,7 @@ both_backends!(honours_register_with_the_2022_station_honours, |mut app: TestApp
     // The station manager of 周市 sees 周市's honour only.
     app.logout().await;
     app.login_ok("station").await;
-    let mine = app.get("/honours?awardee_kind=station").await;
+    let mine = app.get("/honours?year=2022&awardee_kind=station").await;
     assert!(mine.body.contains("周市镇社工站") && !mine.body.contains("周庄镇社工站") && mine.body.contains("共 1 条"));
 });
 

@@ -269,7 +269,12 @@ both_backends!(the_2022_figures_roll_up_the_records, |mut app: TestApp| async mo
     assert!(high > 0);
     assert_eq!(fig["escalations"]["raised"].as_i64(), Some(high));
     assert_eq!(fig["escalations"]["acknowledged"].as_i64(), Some(high));
-    let emergency = app.scalar("SELECT COUNT(*) FROM hotline_emergency_calls").await;
+    let emergency = app
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM hotline_emergency_calls x JOIN hotline_escalations e ON e.id = x.escalation_id \
+             JOIN hotline_calls t ON t.id = e.call_id WHERE {range}"
+        ))
+        .await;
     assert_eq!(fig["escalations"]["emergency_calls"].as_i64(), Some(emergency));
     // Counsellors: the 40 of 2022, their calls adding up to the year's, numbered not named.
     assert_eq!(fig["counsellors"]["active"].as_i64(), Some(shegong::demo::hotline::COUNSELLORS_2022 as i64));
@@ -438,12 +443,13 @@ both_backends!(the_retention_purge_removes_text_and_keeps_the_counts, |mut app: 
     let (_, before) = app.api("GET", "/api/v1/hotline/figures?year=2022", Some(&token), None).await;
     let notes_before = app.scalar("SELECT COUNT(*) FROM hotline_followups WHERE note_cipher <> ''").await;
 
-    // Three years after 10 January 2024: every 2022 call is past its retention, and so is every
-    // 2022 case without activity since (the demo accepted one's referral and closed another today).
-    let now = chrono::DateTime::parse_from_rfc3339("2027-01-10T00:00:00+08:00").expect("time").with_timezone(&Utc);
-    let cut = "2024-01-10";
+    // Three years after the end of 2022: every 2022 call is past its retention (no call of the
+    // demo's 2023 is), and so is every case without activity since (the demo accepted one's
+    // referral and closed another today).
+    let now = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00+08:00").expect("time").with_timezone(&Utc);
+    let cut = "2023-01-01";
     let n = shegong::hotline::purge(&app.db, 3, now).await.expect("purge");
-    assert_eq!(n.calls as usize, shegong::demo::hotline::CALLS_2022, "the calls before 10 January 2024");
+    assert_eq!(n.calls as usize, shegong::demo::hotline::CALLS_2022, "the calls before 1 January 2023");
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM hotline_calls WHERE purged_at IS NOT NULL AND (summary_cipher <> '' OR risk_note_cipher <> '' OR caller_id IS NOT NULL)").await,
         0
@@ -471,7 +477,7 @@ both_backends!(the_retention_purge_removes_text_and_keeps_the_counts, |mut app: 
         ))
         .await;
     let all_cases = app.scalar("SELECT COUNT(*) FROM hotline_cases").await;
-    assert!(active >= 2 && (active as usize) < shegong::demo::hotline::CASES_2022, "{active}");
+    assert!(active >= 2 && active < all_cases, "{active} of {all_cases}");
     assert_eq!(n.cases as i64, all_cases - active);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM hotline_cases WHERE purged_at IS NULL").await, active);
     assert_eq!(

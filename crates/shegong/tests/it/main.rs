@@ -43,3 +43,4 @@ mod users;
 mod volunteer_figures;
 mod volunteer_records;
 mod volunteers;
+mod year_2023;
