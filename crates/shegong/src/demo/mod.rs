@@ -9,6 +9,7 @@ pub mod kunshan;
 pub mod orgs;
 mod orgs_load;
 pub mod plan;
+pub mod review;
 pub mod rng;
 pub mod services;
 pub mod stations;
@@ -233,6 +234,8 @@ pub async fn generate(db: &Db, sec: &SecurityConfig, password: &str, scale: u32)
         report.hotline_cases =
             hotline_roster::cases(&*tx, supervisor.0, crate::platform::time::today(), hotline::CASES_2022).await?;
     }
+    // The 2022 reviews (drafts from the built-in template).
+    review::generate(&*tx).await?;
     report.events = events;
     report.documents = documents;
     report.honours = honours;

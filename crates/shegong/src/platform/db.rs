@@ -51,6 +51,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (23, "hotline_cases", include_str!("../../migrations/0023_hotline_cases.sql")),
     (24, "hotline_escalation", include_str!("../../migrations/0024_hotline_escalation.sql")),
     (25, "indicator_version", include_str!("../../migrations/0025_indicator_version.sql")),
+    (26, "reviews", include_str!("../../migrations/0026_reviews.sql")),
 ];
 
 /// A handle to the database shared by all requests.

@@ -42,15 +42,21 @@ pub fn catalogue() -> &'static [IndicatorGroup] {
     })
 }
 
-/// The hotline's indicators: calls answered in the period.
+/// The hotline's indicators: calls answered in the period, the counsellors who answered them,
+/// and the cases (个案帮扶) opened in it.
 fn hotline() -> Vec<IndicatorGroup> {
     fn values<'a>(c: &'a DatabaseConnection, a: &'a Ask) -> BoxFuture<'a, Result<Vec<Option<i64>>, DbErr>> {
-        Box::pin(async move { Ok(vec![Some(store::hotline_calls(c, &a.scope, &a.unit_path, a.from, a.to).await?)]) })
+        Box::pin(async move {
+            let (calls, counsellors) = store::hotline_calls(c, &a.scope, &a.unit_path, a.from, a.to).await?;
+            let cases = store::hotline_cases(c, &a.scope, &a.unit_path, a.from, a.to).await?;
+            Ok(vec![Some(calls), Some(counsellors), Some(cases)])
+        })
     }
     vec![IndicatorGroup {
         name: "hotline",
         need: "hotline.call_read",
-        indicators: vec![Indicator {
+        indicators: vec![
+        Indicator {
             key: "hotline.calls",
             label_key: "indicators.hotline.calls",
             definition_key: "indicators.def.hotline.calls",
@@ -58,6 +64,24 @@ fn hotline() -> Vec<IndicatorGroup> {
             measure: Measure::Count,
             annual: false,
             href: |a| format!("/hotline/calls?from={}&to={}", a.from, a.to),
+        },
+        Indicator {
+            key: "hotline.counsellors",
+            label_key: "indicators.hotline.counsellors",
+            definition_key: "indicators.def.hotline.counsellors",
+            unit_key: "figures.unit.people",
+            measure: Measure::Count,
+            annual: false,
+            href: |_| "/hotline/counsellors".to_string(),
+        },
+        Indicator {
+            key: "hotline.cases",
+            label_key: "indicators.hotline.cases",
+            definition_key: "indicators.def.hotline.cases",
+            unit_key: "figures.unit.count",
+            measure: Measure::Count,
+            annual: false,
+            href: |a| format!("/hotline/cases?from={}&to={}", a.from, a.to),
         }],
         compute: values,
     }]
@@ -154,10 +178,21 @@ pub struct Answer {
 
 /// Every indicator the caller may read, for a question, with the change against a year earlier.
 pub async fn values(st: &AppState, auth: &Auth, ask: &Ask) -> AppResult<Answer> {
+    answer(st, ask, |g| auth.can(g.need)).await
+}
+
+/// Every indicator, for a document about a unit subtree (an annual review): the unit was
+/// checked against the caller's scope when the review was reached, and the document shows the
+/// subtree's figures whatever the reader's own registers are.
+pub async fn document_values(st: &AppState, ask: &Ask) -> AppResult<Answer> {
+    answer(st, ask, |_| true).await
+}
+
+async fn answer(st: &AppState, ask: &Ask, may: impl Fn(&IndicatorGroup) -> bool) -> AppResult<Answer> {
     let v = store::versions(&st.db.conn).await?;
     let before = ask.year_before();
     let mut out = Vec::new();
-    for g in catalogue().iter().filter(|g| auth.can(g.need)) {
+    for g in catalogue().iter().filter(|g| may(g)) {
         let now = group_values(st, g, ask, v).await?;
         let then = group_values(st, g, &before, v).await?;
         for (i, ind) in g.indicators.iter().enumerate() {

@@ -25,6 +25,7 @@ mod ops;
 mod orgs;
 mod party;
 mod periods;
+mod review;
 mod scope_matrix;
 mod services;
 mod sign_in;

@@ -96,8 +96,41 @@ fn day_start(d: NaiveDate) -> DateTime<Utc> {
 }
 
 /// Hotline calls answered in the subtree between two days (China time, both included) that the
-/// caller reaches: a call is the counsellor's own record and lies in the unit of its centre.
+/// caller reaches, and the counsellors who answered them: a call is the counsellor's own record
+/// and lies in the unit of its centre.
 pub async fn hotline_calls<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    under: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<(i64, i64), DbErr> {
+    #[derive(FromQueryResult)]
+    struct N {
+        calls: i64,
+        counsellors: i64,
+    }
+    let (sf, mut vals) = scope.unit_filter("t.unit_id", Some("t.counsellor_id"));
+    vals.push(format!("{under}%").into());
+    vals.push(day_start(from).into());
+    vals.push(day_start(to + chrono::Duration::days(1)).into());
+    let n = N::find_by_statement(sql(
+        c.get_database_backend(),
+        &format!(
+            "SELECT COUNT(*) AS calls, COUNT(DISTINCT t.counsellor_id) AS counsellors FROM hotline_calls t WHERE {sf} \
+             AND t.unit_id IN (SELECT sub_u.id FROM org_units sub_u WHERE sub_u.path LIKE ?) \
+             AND t.started_at >= ? AND t.started_at < ?"
+        ),
+        vals,
+    ))
+    .one(c)
+    .await?;
+    Ok(n.map(|n| (n.calls, n.counsellors)).unwrap_or((0, 0)))
+}
+
+/// Hotline cases (个案帮扶) opened in the subtree between two days (both included) that the
+/// caller reaches: a case is its counsellor's own record.
+pub async fn hotline_cases<C: ConnectionTrait>(
     c: &C,
     scope: &Scope,
     under: &str,
@@ -106,16 +139,22 @@ pub async fn hotline_calls<C: ConnectionTrait>(
 ) -> Result<i64, DbErr> {
     let (sf, mut vals) = scope.unit_filter("t.unit_id", Some("t.counsellor_id"));
     vals.push(format!("{under}%").into());
-    vals.push(day_start(from).into());
-    vals.push(day_start(to + chrono::Duration::days(1)).into());
+    vals.push(from.into());
+    vals.push(to.into());
     count(
         c,
         &format!(
-            "SELECT COUNT(*) FROM hotline_calls t WHERE {sf} \
+            "SELECT COUNT(*) FROM hotline_cases t WHERE {sf} \
              AND t.unit_id IN (SELECT sub_u.id FROM org_units sub_u WHERE sub_u.path LIKE ?) \
-             AND t.started_at >= ? AND t.started_at < ?"
+             AND t.opened_on >= ? AND t.opened_on <= ?"
         ),
         vals,
     )
     .await
 }
+
+mod lists;
+mod reviews;
+
+pub use lists::{children, lists};
+pub use reviews::*;
