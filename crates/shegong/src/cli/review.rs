@@ -45,8 +45,12 @@ pub(super) async fn review_cmd(cfg_path: Option<&str>, a: ReviewArgs, lang: Lang
     {
         let tx = d.write().await?;
         if reviews::ensure_defaults(&*tx).await? {
-            audit::record(&*tx, &Actor::system("cli"), Event::new("create", "review_template", reviews::DEFAULT_TEMPLATE))
-                .await?;
+            audit::record(
+                &*tx,
+                &Actor::system("cli"),
+                Event::new("create", "review_template", reviews::DEFAULT_TEMPLATE),
+            )
+            .await?;
         }
         tx.commit().await?;
     }
@@ -69,7 +73,8 @@ pub(super) async fn review_cmd(cfg_path: Option<&str>, a: ReviewArgs, lang: Lang
         Err(e) => return Err(Msg::new("cli.review.template").arg("error", e.message(lang)).into()),
     };
     let unit_name = if lang == Lang::En && !unit.name_en.is_empty() { &unit.name_en } else { &unit.name };
-    let title = crate::platform::i18n::tf(lang, "review.default_title", &[("year", &a.year.to_string()), ("unit", unit_name)]);
+    let title =
+        crate::platform::i18n::tf(lang, "review.default_title", &[("year", &a.year.to_string()), ("unit", unit_name)]);
     let doc = document::document(&title, &s, "draft", rendered.blocks);
     let fonts = render::Fonts::default();
     let bytes = match format.as_str() {
@@ -86,7 +91,8 @@ pub(super) async fn review_cmd(cfg_path: Option<&str>, a: ReviewArgs, lang: Lang
         _ => render::pdf::render(&doc, &fonts)
             .map_err(|e| Msg::new(crate::review::templates::render_error_key(&e)).arg("error", e.to_string()))?,
     };
-    std::fs::write(&a.out, &bytes).map_err(|e| Msg::new("cli.review.write").arg("path", a.out.as_str()).arg("error", e.to_string()))?;
+    std::fs::write(&a.out, &bytes)
+        .map_err(|e| Msg::new("cli.review.write").arg("path", a.out.as_str()).arg("error", e.to_string()))?;
     say(&Msg::new("cli.review.written").arg("path", a.out.as_str()).arg("bytes", bytes.len().to_string()).render(lang));
     Ok(0)
 }

@@ -16,7 +16,8 @@ pub use routes::routes;
 use crate::platform::access::{Reach, Record};
 
 /// A review, reached when its unit lies inside the caller's scope.
-pub static REVIEW: Record = Record { name: "review", table: "reviews", reach: Reach::Unit { owner: None }, parent: None };
+pub static REVIEW: Record =
+    Record { name: "review", table: "reviews", reach: Reach::Unit { owner: None }, parent: None };
 /// A version of a review template: city-level reference data (every holder of the route's
 /// permission reads it; saving needs `review.write`).
 pub static REVIEW_TEMPLATE: Record =

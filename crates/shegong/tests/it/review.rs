@@ -6,8 +6,8 @@
 use std::sync::Arc;
 
 use axum::http::StatusCode;
-use sea_orm::ConnectionTrait;
 use render::{Block, Inline};
+use sea_orm::ConnectionTrait;
 use shegong::platform::access::Scope;
 use shegong::platform::figures::{grouped, wan_text};
 use shegong::platform::i18n::Lang;
@@ -46,7 +46,9 @@ fn plain(blocks: &[Block]) -> String {
     let mut s = String::new();
     for b in blocks {
         match b {
-            Block::Heading { text, .. } | Block::Paragraph { text } => s.extend(text.iter().map(|r| r.plain().to_string())),
+            Block::Heading { text, .. } | Block::Paragraph { text } => {
+                s.extend(text.iter().map(|r| r.plain().to_string()))
+            }
             Block::List { items, .. } => items.iter().for_each(|i| s.extend(i.iter().map(|r| r.plain().to_string()))),
             Block::Table(t) => t.rows.iter().for_each(|r| s.push_str(&r.join("|"))),
             _ => {}
@@ -86,7 +88,8 @@ async fn kunshan(app: &TestApp, lang: Lang) -> Subject {
 both_backends!(default_review_carries_every_headline_figure, |app: TestApp| async move {
     let st = state(&app);
     let s = kunshan(&app, Lang::Zh).await;
-    let (r, _, _) = run_live(&st, &s, default_body("zh")).await.expect("database").expect("the default template renders");
+    let (r, _, _) =
+        run_live(&st, &s, default_body("zh")).await.expect("database").expect("the default template renders");
     let figs = figures(&r.blocks);
     let texts = |k: &str| -> Vec<String> { figs.iter().filter(|(key, _)| key == k).map(|(_, t)| t.clone()).collect() };
     let want = |k: &str, v: String| {
@@ -139,7 +142,9 @@ both_backends!(default_review_carries_every_headline_figure, |app: TestApp| asyn
     )
     .await
     .expect("engine");
-    for key in ["services.staff", "party.action_plan_orgs", "orgs.party.org_coverage", "stations.rooms", "events.honours"] {
+    for key in
+        ["services.staff", "party.action_plan_orgs", "orgs.party.org_coverage", "stations.rooms", "events.honours"]
+    {
         let v = engine.iter().find(|(k, _)| *k == key).and_then(|(_, v)| *v).expect(key);
         let m = shegong::review::figures::find(key).expect(key).1.measure;
         want(key, shegong::review::model::value_text(m, Some(v)));
@@ -196,10 +201,17 @@ both_backends!(default_review_carries_every_headline_figure, |app: TestApp| asyn
 });
 
 fn facts() -> Arc<Facts> {
-    let mut f = Facts { lang: Lang::Zh, year: 2022, period: "2022".into(), unit_name: "昆山市".into(), ..Facts::default() };
+    let mut f =
+        Facts { lang: Lang::Zh, year: 2022, period: "2022".into(), unit_name: "昆山市".into(), ..Facts::default() };
     f.figures.insert(
         "services.amount".into(),
-        Fig { value: Some(1_300_000_000), before: Some(1_000_000_000), text: "1,300".into(), change_text: "+300".into(), href: "/services?year=2022".into() },
+        Fig {
+            value: Some(1_300_000_000),
+            before: Some(1_000_000_000),
+            text: "1,300".into(),
+            change_text: "+300".into(),
+            href: "/services?year=2022".into(),
+        },
     );
     f.figures.insert("services.projects".into(), Fig { value: Some(35), before: Some(30), ..Fig::default() });
     Arc::new(f)
@@ -310,15 +322,18 @@ both_backends!(publishing_freezes_the_figures, |mut app: TestApp| async move {
     // A leader reads reviews but may not create them.
     app.login_ok("leader").await;
     assert_eq!(app.get("/review").await.status, StatusCode::OK);
-    let r = app.post("/review", &[("unit_id", &city_s), ("year", "2022"), ("template", "default"), ("lang", "zh")]).await;
+    let r =
+        app.post("/review", &[("unit_id", &city_s), ("year", "2022"), ("template", "default"), ("lang", "zh")]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     app.logout().await;
     // The station manager writes reviews of 周市 only.
     app.login_ok("station").await;
-    let r = app.post("/review", &[("unit_id", &city_s), ("year", "2022"), ("template", "default"), ("lang", "zh")]).await;
+    let r =
+        app.post("/review", &[("unit_id", &city_s), ("year", "2022"), ("template", "default"), ("lang", "zh")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "the city is outside 周市");
     let zhoushi = app.unit_id("/320583/zhoushi/").await.to_string();
-    let r = app.post("/review", &[("unit_id", &zhoushi), ("year", "2022"), ("template", "default"), ("lang", "zh")]).await;
+    let r =
+        app.post("/review", &[("unit_id", &zhoushi), ("year", "2022"), ("template", "default"), ("lang", "zh")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let own = review_id(r.location());
     let page = app.get(&format!("/review/{own}")).await;
@@ -332,10 +347,20 @@ both_backends!(publishing_freezes_the_figures, |mut app: TestApp| async move {
 
     // The Bureau: a review of Kunshan 2022 in Chinese, through the workflow.
     app.login_ok("bureau").await;
-    let bad = app.post("/review", &[("unit_id", &city_s), ("year", "1999"), ("template", "nope"), ("lang", "xx")]).await;
+    let bad =
+        app.post("/review", &[("unit_id", &city_s), ("year", "1999"), ("template", "nope"), ("lang", "xx")]).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     let r = app
-        .post("/review", &[("unit_id", &city_s), ("year", "2022"), ("template", "default"), ("lang", "zh"), ("title", "<b>回顾</b>")])
+        .post(
+            "/review",
+            &[
+                ("unit_id", &city_s),
+                ("year", "2022"),
+                ("template", "default"),
+                ("lang", "zh"),
+                ("title", "<b>回顾</b>"),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let id = review_id(r.location());
@@ -345,7 +370,11 @@ both_backends!(publishing_freezes_the_figures, |mut app: TestApp| async move {
     assert_eq!(page_figure(&page.body, "services.amount").map(|f| f.0), Some(amount.clone()));
     let v = version_of(&app, id).await;
     assert_eq!(app.post(&format!("/review/{id}/publish"), &[("version", &v)]).await.status, StatusCode::SEE_OTHER);
-    assert_eq!(app.text(&format!("SELECT state FROM reviews WHERE id = {id}")).await, "draft", "a draft cannot be published");
+    assert_eq!(
+        app.text(&format!("SELECT state FROM reviews WHERE id = {id}")).await,
+        "draft",
+        "a draft cannot be published"
+    );
     assert_eq!(app.post(&format!("/review/{id}/submit"), &[("version", &v)]).await.status, StatusCode::SEE_OTHER);
     assert_eq!(app.post(&format!("/review/{id}/submit"), &[("version", &v)]).await.status, StatusCode::SEE_OTHER);
     let v = version_of(&app, id).await;
@@ -384,7 +413,9 @@ both_backends!(publishing_freezes_the_figures, |mut app: TestApp| async move {
     // Unchanged figures are not marked.
     assert_eq!(page_figure(&after.body, "hotline.calls").map(|f| f.1), Some(false));
     // The demo's draft of Kunshan 2022 is live and marks where it differs from the published.
-    let draft = app.scalar(&format!("SELECT MIN(id) FROM reviews WHERE unit_id = {city} AND year = 2022 AND state = 'draft'")).await;
+    let draft = app
+        .scalar(&format!("SELECT MIN(id) FROM reviews WHERE unit_id = {city} AND year = 2022 AND state = 'draft'"))
+        .await;
     let d = app.get(&format!("/review/{draft}")).await;
     let (text, changed, title) = page_figure(&d.body, "services.amount").expect("draft amount");
     assert_eq!(text, live);
@@ -404,15 +435,27 @@ both_backends!(templates_are_versioned_and_previewed, |mut app: TestApp| async m
     app.login_ok("bureau").await;
     let list = app.get("/review/templates").await;
     assert_eq!(list.status, StatusCode::OK);
-    let tid = app.scalar("SELECT id FROM review_templates WHERE name = 'default' AND lang = 'zh' AND version = 1").await;
+    let tid =
+        app.scalar("SELECT id FROM review_templates WHERE name = 'default' AND lang = 'zh' AND version = 1").await;
     let unit = app.unit_id("/320583/").await.to_string();
     let ok = app
-        .post("/review/templates/preview", &[("body", "# 标题\n项目{{ ind(\"services.projects\") }}个"), ("lang", "zh"), ("year", "2022"), ("unit", &unit)])
+        .post(
+            "/review/templates/preview",
+            &[
+                ("body", "# 标题\n项目{{ ind(\"services.projects\") }}个"),
+                ("lang", "zh"),
+                ("year", "2022"),
+                ("unit", &unit),
+            ],
+        )
         .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
     assert!(ok.body.contains(&format!(">{}</a>", shegong::demo::services::PROJECTS)), "{}", ok.body);
     let bad = app
-        .post("/review/templates/preview", &[("body", "一\n二\n{{ ind(\"services.nope\") }}"), ("lang", "zh"), ("year", "2022"), ("unit", &unit)])
+        .post(
+            "/review/templates/preview",
+            &[("body", "一\n二\n{{ ind(\"services.nope\") }}"), ("lang", "zh"), ("year", "2022"), ("unit", &unit)],
+        )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("第 3 行") && bad.body.contains("services.nope"), "{}", bad.body);
@@ -424,7 +467,8 @@ both_backends!(templates_are_versioned_and_previewed, |mut app: TestApp| async m
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM review_templates WHERE name = 'default' AND lang = 'zh'").await, 1);
     let body = format!("{}\n\n新增的一段。", default_body("zh"));
-    let r = app.post(&format!("/review/templates/{tid}"), &[("body", &body), ("version", "1"), ("note", "加一段")]).await;
+    let r =
+        app.post(&format!("/review/templates/{tid}"), &[("body", &body), ("version", "1"), ("note", "加一段")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM review_templates WHERE name = 'default' AND lang = 'zh'").await, 2);
     // Saving over an older version is refused.
@@ -438,7 +482,8 @@ both_backends!(templates_are_versioned_and_previewed, |mut app: TestApp| async m
     let v = app.scalar(&format!("SELECT version FROM reviews WHERE id = {draft}")).await.to_string();
     assert_eq!(app.post(&format!("/review/{draft}/refresh"), &[("version", &v)]).await.status, StatusCode::SEE_OTHER);
     assert!(app.get(&format!("/review/{draft}")).await.body.contains("新增的一段"));
-    let audited = app.scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'review_template' AND action = 'update'").await;
+    let audited =
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'review_template' AND action = 'update'").await;
     assert_eq!(audited, 1);
     // A leader reads templates but cannot preview or save.
     app.logout().await;
@@ -485,7 +530,20 @@ both_backends!(command_line_writes_the_review, |app: TestApp| async move {
     assert!(html.starts_with("<!doctype html>"));
     assert!(html.contains(&format!(">{}</a>", wan_text(shegong::demo::services::TOTAL_FEN))), "the amount");
     assert!(html.contains(&format!(">{}</a>", grouped(shegong::demo::hotline::CALLS_2022 as i64))), "the calls");
-    let bad = shegong::cli::Cli::parse_from(["shegong", "--config", cfg.to_str().expect("utf8"), "--lang", "en", "review", "--year", "2022", "--unit", "nowhere", "--out", &out_s]);
+    let bad = shegong::cli::Cli::parse_from([
+        "shegong",
+        "--config",
+        cfg.to_str().expect("utf8"),
+        "--lang",
+        "en",
+        "review",
+        "--year",
+        "2022",
+        "--unit",
+        "nowhere",
+        "--out",
+        &out_s,
+    ]);
     let e = shegong::cli::run(bad).await.expect_err("no such unit");
     assert!(shegong::cli::error_text(Lang::En, &e).contains("No unit"), "{e}");
 });
@@ -494,7 +552,9 @@ both_backends!(command_line_writes_the_review, |app: TestApp| async move {
 // the reader's language that this build cannot make the file; with them, the file comes.
 both_backends!(downloads_answer_a_file_or_say_why_not, |mut app: TestApp| async move {
     app.login_ok("bureau").await;
-    let id = app.scalar("SELECT MIN(id) FROM reviews WHERE unit_id = (SELECT id FROM org_units WHERE parent_id IS NULL)").await;
+    let id = app
+        .scalar("SELECT MIN(id) FROM reviews WHERE unit_id = (SELECT id FROM org_units WHERE parent_id IS NULL)")
+        .await;
     for ext in ["docx", "pdf"] {
         let r = app.get(&format!("/review/{id}/{ext}")).await;
         if r.status == StatusCode::OK {
@@ -516,7 +576,9 @@ both_backends!(downloads_answer_a_file_or_say_why_not, |mut app: TestApp| async 
 async fn kunshan_review_file(ext: &str) -> Vec<u8> {
     let mut app = TestApp::sqlite().await;
     app.login_ok("bureau").await;
-    let id = app.scalar("SELECT MIN(id) FROM reviews WHERE unit_id = (SELECT id FROM org_units WHERE parent_id IS NULL)").await;
+    let id = app
+        .scalar("SELECT MIN(id) FROM reviews WHERE unit_id = (SELECT id FROM org_units WHERE parent_id IS NULL)")
+        .await;
     let (status, bytes) = app.get_bytes(&format!("/review/{id}/{ext}")).await;
     assert_eq!(status, StatusCode::OK);
     bytes
@@ -534,7 +596,11 @@ async fn docx_reads_back_headings_and_figures() {
         assert!(xml.contains(heading), "{heading}");
     }
     assert!(xml.contains("Heading1") || xml.contains("heading 1"), "headings carry a heading style");
-    for figure in [wan_text(shegong::demo::services::TOTAL_FEN), grouped(shegong::demo::hotline::CALLS_2022 as i64), grouped(shegong::demo::services::PROJECTS as i64)] {
+    for figure in [
+        wan_text(shegong::demo::services::TOTAL_FEN),
+        grouped(shegong::demo::hotline::CALLS_2022 as i64),
+        grouped(shegong::demo::services::PROJECTS as i64),
+    ] {
         assert!(xml.contains(&figure), "{figure}");
     }
 }
@@ -549,7 +615,11 @@ async fn pdf_text_has_the_figures() {
     std::fs::write(&file, &bytes).expect("pdf");
     let out = std::process::Command::new("pdftotext").arg(&file).arg("-").output().expect("pdftotext (poppler-utils)");
     let text = String::from_utf8_lossy(&out.stdout);
-    for figure in [wan_text(shegong::demo::services::TOTAL_FEN), grouped(shegong::demo::hotline::CALLS_2022 as i64), grouped(shegong::demo::services::PROJECTS as i64)] {
+    for figure in [
+        wan_text(shegong::demo::services::TOTAL_FEN),
+        grouped(shegong::demo::hotline::CALLS_2022 as i64),
+        grouped(shegong::demo::services::PROJECTS as i64),
+    ] {
         assert!(text.contains(&figure), "{figure} in {text}");
     }
     assert!(text.contains("党建引领"));

@@ -132,7 +132,12 @@ struct PreviewFragment {
 }
 
 /// The preview fragment (htmx): the document, or the error with its line (422).
-async fn preview(State(st): State<AppState>, c: PageCtx, auth: Auth, Form(f): Form<PreviewForm>) -> AppResult<Response> {
+async fn preview(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Form(f): Form<PreviewForm>,
+) -> AppResult<Response> {
     if f.body.chars().count() > MAX_BODY {
         return Err(AppError::BadRequest("review.error.too_big".into()));
     }
@@ -174,7 +179,16 @@ async fn save(
     let s = subject(&st, &auth, None, None, &t.lang).await?;
     if let Err(e) = preview_of(&st, &c, &s, &f.body).await? {
         let body = f.body.clone();
-        let page = EditorPage { c, t, body, note: f.note, year: s.year, unit: s.unit_id, error: Some(e), preview: String::new() };
+        let page = EditorPage {
+            c,
+            t,
+            body,
+            note: f.note,
+            year: s.year,
+            unit: s.unit_id,
+            error: Some(e),
+            preview: String::new(),
+        };
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
     let tx = st.db.write().await?;
@@ -188,7 +202,9 @@ async fn save(
         &Actor::user(&auth, &c.ip),
         Event::new("update", "review_template", id)
             .before(&serde_json::json!({ "id": t.id, "version": latest }))
-            .after(&serde_json::json!({ "name": t.name, "lang": t.lang, "version": latest + 1, "note": f.note.trim() })),
+            .after(
+                &serde_json::json!({ "name": t.name, "lang": t.lang, "version": latest + 1, "note": f.note.trim() }),
+            ),
     )
     .await?;
     set_flash(&*tx, auth.session_id, Some("review.template_saved")).await?;

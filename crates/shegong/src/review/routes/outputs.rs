@@ -17,10 +17,11 @@ pub const DOCX_TYPE: &str = "application/vnd.openxmlformats-officedocument.wordp
 pub const PDF_TYPE: &str = "application/pdf";
 
 pub fn routes() -> Routes {
-    Routes::new()
-        .with("id", &REVIEW)
-        .get("/review/{id}/docx", Need::Perm("review.read"), docx)
-        .get("/review/{id}/pdf", Need::Perm("review.read"), pdf)
+    Routes::new().with("id", &REVIEW).get("/review/{id}/docx", Need::Perm("review.read"), docx).get(
+        "/review/{id}/pdf",
+        Need::Perm("review.read"),
+        pdf,
+    )
 }
 
 /// The download name: `review-<unit code>-<year>.<ext>` / the review's title.

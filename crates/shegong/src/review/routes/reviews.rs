@@ -16,7 +16,9 @@ use crate::platform::i18n::{tf, Lang};
 use crate::platform::once;
 use crate::platform::paging::{Page, PageParams};
 use crate::platform::period::YearFilter;
-use crate::platform::web::{form_version, render, render_status, see_other, set_flash, set_flash_with, FlashArg, FormErrors, PageCtx};
+use crate::platform::web::{
+    form_version, render, render_status, see_other, set_flash, set_flash_with, FlashArg, FormErrors, PageCtx,
+};
 use crate::platform::AppState;
 use crate::review::store::{self, NewReview, ReviewFilter, ReviewRow, TemplateRow, DEFAULT_TEMPLATE, STATES};
 use crate::review::templates::document::{self, Subject};
@@ -70,11 +72,18 @@ struct ListPage {
     extra: String,
 }
 
-async fn list(State(st): State<AppState>, c: PageCtx, auth: Auth, p: PageParams, Query(mut f): Query<ReviewFilter>) -> AppResult<Response> {
+async fn list(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    p: PageParams,
+    Query(mut f): Query<ReviewFilter>,
+) -> AppResult<Response> {
     let year_filter = YearFilter::choose(store::review_years(&st.db.conn, &auth.scope).await?, &f.year);
     f.year = year_filter.year.map(|y| y.to_string()).unwrap_or_default();
     let page = store::reviews(&st.db.conn, &auth.scope, &f, &p).await?;
-    let extra = serde_urlencoded::to_string([("year", f.year.as_str()), ("state", f.state.as_str())]).unwrap_or_default();
+    let extra =
+        serde_urlencoded::to_string([("year", f.year.as_str()), ("state", f.state.as_str())]).unwrap_or_default();
     render(&ListPage { c, p, f, year_filter, states: STATES.to_vec(), page, extra })
 }
 
@@ -164,7 +173,8 @@ async fn create(State(st): State<AppState>, c: PageCtx, auth: Auth, Form(f): For
             String::new()
         }
     };
-    let template = if lang.is_empty() { None } else { store::latest_template(&st.db.conn, f.template.trim(), &lang).await? };
+    let template =
+        if lang.is_empty() { None } else { store::latest_template(&st.db.conn, f.template.trim(), &lang).await? };
     if template.is_none() && !lang.is_empty() {
         errs.push(("template", "review.error.template"));
     }
@@ -190,7 +200,8 @@ async fn create(State(st): State<AppState>, c: PageCtx, auth: Auth, Form(f): For
         return Ok(see_other(if prev.is_empty() { "/review" } else { &prev }));
     }
     let id = store::insert_review(&*tx, &input, Some(auth.id)).await?;
-    audit::record(&*tx, &Actor::user(&auth, &c.ip), Event::new("create", "review", id).unit(unit.id).after(&input)).await?;
+    audit::record(&*tx, &Actor::user(&auth, &c.ip), Event::new("create", "review", id).unit(unit.id).after(&input))
+        .await?;
     let to = format!("/review/{id}");
     once::complete(&*tx, &f.nonce, &to).await?;
     set_flash(&*tx, auth.session_id, Some("review.saved")).await?;
@@ -220,7 +231,8 @@ async fn page(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): Path
         Ok((d, marked)) => (Some(render::html::render(&d)), None, marked),
         Err(e) => (None, Some(e.message(c.lang)), 0),
     };
-    let latest_version = store::latest_template(&st.db.conn, &r.template_name, &r.lang).await?.map(|t| t.version).unwrap_or(0);
+    let latest_version =
+        store::latest_template(&st.db.conn, &r.template_name, &r.lang).await?.map(|t| t.version).unwrap_or(0);
     render(&ReviewPage { c, r, doc, error, marked, latest_version })
 }
 
@@ -231,7 +243,15 @@ struct StepForm {
 }
 
 /// One step of the workflow at the version shown; audited with the states before and after.
-async fn step(st: &AppState, c: &PageCtx, auth: &Auth, id: i64, f: &StepForm, from: &str, to: &str) -> AppResult<Response> {
+async fn step(
+    st: &AppState,
+    c: &PageCtx,
+    auth: &Auth,
+    id: i64,
+    f: &StepForm,
+    from: &str,
+    to: &str,
+) -> AppResult<Response> {
     let r = load(st, auth, id).await?;
     let version = form_version(&f.version)?;
     let tx = st.db.write().await?;
@@ -257,17 +277,35 @@ async fn step(st: &AppState, c: &PageCtx, auth: &Auth, id: i64, f: &StepForm, fr
     Ok(see_other(&format!("/review/{id}")))
 }
 
-async fn submit(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): Path<i64>, Form(f): Form<StepForm>) -> AppResult<Response> {
+async fn submit(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<StepForm>,
+) -> AppResult<Response> {
     step(&st, &c, &auth, id, &f, "draft", "review").await
 }
 
-async fn send_back(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): Path<i64>, Form(f): Form<StepForm>) -> AppResult<Response> {
+async fn send_back(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<StepForm>,
+) -> AppResult<Response> {
     step(&st, &c, &auth, id, &f, "review", "draft").await
 }
 
 /// 审核 → 发布: the document is rendered from the records now, and every figure it uses is
 /// written as a snapshot row with the data version, in the publishing transaction.
-async fn publish(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): Path<i64>, Form(f): Form<StepForm>) -> AppResult<Response> {
+async fn publish(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<StepForm>,
+) -> AppResult<Response> {
     let r = load(&st, &auth, id).await?;
     let version = form_version(&f.version)?;
     if r.state != "review" {
@@ -282,8 +320,13 @@ async fn publish(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): P
         Ok(x) => x,
         Err(e) => {
             let tx = st.db.write().await?;
-            set_flash_with(&*tx, auth.session_id, "review.error.cannot_publish", &[("error", FlashArg::Value(e.message(c.lang)))])
-                .await?;
+            set_flash_with(
+                &*tx,
+                auth.session_id,
+                "review.error.cannot_publish",
+                &[("error", FlashArg::Value(e.message(c.lang)))],
+            )
+            .await?;
             tx.commit().await?;
             return Ok(see_other(&format!("/review/{id}")));
         }
@@ -310,7 +353,13 @@ async fn publish(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): P
 }
 
 /// A draft takes the latest version of its template.
-async fn refresh(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): Path<i64>, Form(f): Form<StepForm>) -> AppResult<Response> {
+async fn refresh(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<StepForm>,
+) -> AppResult<Response> {
     let r = load(&st, &auth, id).await?;
     let version = form_version(&f.version)?;
     let latest = store::latest_template(&st.db.conn, &r.template_name, &r.lang).await?.ok_or(AppError::NotFound)?;

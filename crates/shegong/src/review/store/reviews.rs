@@ -40,7 +40,8 @@ impl TemplateRow {
     }
 }
 
-const TEMPLATE_SELECT: &str = "SELECT t.id, t.name, t.lang, t.version, t.body, t.note, a.display_name AS author, t.created_at \
+const TEMPLATE_SELECT: &str =
+    "SELECT t.id, t.name, t.lang, t.version, t.body, t.note, a.display_name AS author, t.created_at \
      FROM review_templates t LEFT JOIN users a ON a.id = t.author_id";
 
 /// The latest version of every template, by name and language.
@@ -58,9 +59,13 @@ pub async fn templates_latest<C: ConnectionTrait>(c: &C) -> Result<Vec<TemplateR
 }
 
 pub async fn template<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<TemplateRow>, DbErr> {
-    TemplateRow::find_by_statement(sql(c.get_database_backend(), &format!("{TEMPLATE_SELECT} WHERE t.id = ?"), vec![id.into()]))
-        .one(c)
-        .await
+    TemplateRow::find_by_statement(sql(
+        c.get_database_backend(),
+        &format!("{TEMPLATE_SELECT} WHERE t.id = ?"),
+        vec![id.into()],
+    ))
+    .one(c)
+    .await
 }
 
 /// Every version of a template, newest first.
@@ -199,8 +204,15 @@ pub async fn reviews<C: ConnectionTrait>(
     }
     let order = p.order_by(&[("updated", "r.updated_at"), ("year", "r.year"), ("title", "r.title")], "r.id");
     let order = if p.sort.is_none() { " ORDER BY r.updated_at DESC, r.id DESC".to_string() } else { order };
-    fetch(c, &format!("SELECT COUNT(*){REVIEW_FROM}{wh}"), &format!("{REVIEW_SELECT}{REVIEW_FROM}{wh}"), &order, vals, p)
-        .await
+    fetch(
+        c,
+        &format!("SELECT COUNT(*){REVIEW_FROM}{wh}"),
+        &format!("{REVIEW_SELECT}{REVIEW_FROM}{wh}"),
+        &order,
+        vals,
+        p,
+    )
+    .await
 }
 
 /// The years that have reviews in the scope.
@@ -390,7 +402,12 @@ pub async fn snapshot<C: ConnectionTrait>(c: &C, id: i64) -> Result<(Vec<SnapRow
 }
 
 /// The latest published review of the same unit and year (a draft's view compares with it).
-pub async fn published_peer<C: ConnectionTrait>(c: &C, unit_id: i64, year: i32, except: i64) -> Result<Option<i64>, DbErr> {
+pub async fn published_peer<C: ConnectionTrait>(
+    c: &C,
+    unit_id: i64,
+    year: i32,
+    except: i64,
+) -> Result<Option<i64>, DbErr> {
     #[derive(FromQueryResult)]
     struct I {
         id: i64,

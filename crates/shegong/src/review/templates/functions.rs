@@ -141,12 +141,19 @@ fn in_unit(measure: Measure, v: i64, unit: Option<&str>) -> Option<String> {
 }
 
 /// The text of a value in a unit, "—" without a value; a unit that does not fit is an error.
-fn text_in(cx: &Ctx, key: &str, ind: &Indicator, v: Option<i64>, unit: Option<&str>, sign: bool) -> Result<String, Error> {
+fn text_in(
+    cx: &Ctx,
+    key: &str,
+    ind: &Indicator,
+    v: Option<i64>,
+    unit: Option<&str>,
+    sign: bool,
+) -> Result<String, Error> {
     let probe = in_unit(ind.measure, v.unwrap_or(0), unit);
     let Some(text) = probe else {
-        return Err(cx.fail(
-            TemplateError::new("review.error.bad_unit").arg("key", key).arg("unit", unit.unwrap_or("")),
-        ));
+        return Err(
+            cx.fail(TemplateError::new("review.error.bad_unit").arg("key", key).arg("unit", unit.unwrap_or("")))
+        );
     };
     Ok(match v {
         None => "—".to_string(),
@@ -243,7 +250,8 @@ fn register(env: &mut Environment<'static>, cx: &Ctx) {
             .iter()
             .filter(|a| level.as_deref().is_none_or(|l| a.level == l))
             .map(|a| {
-                let fig = Fig { value: Some(a.winners), href: format!("/talent/selections/{}", a.id), ..Fig::default() };
+                let fig =
+                    Fig { value: Some(a.winners), href: format!("/talent/selections/{}", a.id), ..Fig::default() };
                 let mut m = BTreeMap::new();
                 m.insert("title", c.text(&a.title));
                 m.insert("level", c.text(t(c.lang(), &format!("honours.level.{}", a.level))));
@@ -279,7 +287,8 @@ fn register(env: &mut Environment<'static>, cx: &Ctx) {
     let c = cx.clone();
     env.add_function("committee", move || -> Result<Value, Error> {
         let f = &c.facts;
-        let lead: Vec<&str> = f.lists.committee.iter().filter(|d| d.lead).map(|d| f.pick(&d.name, &d.name_en)).collect();
+        let lead: Vec<&str> =
+            f.lists.committee.iter().filter(|d| d.lead).map(|d| f.pick(&d.name, &d.name_en)).collect();
         let members = f.lists.committee.iter().filter(|d| !d.lead).count() as i64;
         let fig = Fig { value: Some(members), href: "/orgs/departments".into(), ..Fig::default() };
         let names: Vec<Value> =
@@ -338,7 +347,13 @@ fn register(env: &mut Environment<'static>, cx: &Ctx) {
                 let name = label(lang, ind.label_key);
                 let title = title.unwrap_or_else(|| name.clone());
                 let unit = t(lang, ind.unit_key).to_string();
-                Ok(c.place(Piece::Chart(Chart { kind, title, categories, series: vec![Series { name, values }], unit })))
+                Ok(c.place(Piece::Chart(Chart {
+                    kind,
+                    title,
+                    categories,
+                    series: vec![Series { name, values }],
+                    unit,
+                })))
             }
             _ => Err(c.fail(TemplateError::new("review.error.chart_args"))),
         }
@@ -361,10 +376,16 @@ fn register(env: &mut Environment<'static>, cx: &Ctx) {
                 text_in(&c, k, ind, change, None, true)?,
             ]);
         }
-        let header = ["review.table.indicator", "review.table.value", "review.table.unit", "review.table.before", "review.table.change"]
-            .iter()
-            .map(|k| t(lang, k).to_string())
-            .collect();
+        let header = [
+            "review.table.indicator",
+            "review.table.value",
+            "review.table.unit",
+            "review.table.before",
+            "review.table.change",
+        ]
+        .iter()
+        .map(|k| t(lang, k).to_string())
+        .collect();
         Ok(c.place(Piece::Table(Table { caption, header, rows, numeric: vec![false, true, false, true, true] })))
     });
     let c = cx.clone();

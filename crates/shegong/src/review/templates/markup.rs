@@ -14,7 +14,11 @@ pub enum Piece {
     /// A value from the records, printed as text.
     Text(String),
     /// An indicator's value.
-    Figure { text: String, key: String, href: Option<String> },
+    Figure {
+        text: String,
+        key: String,
+        href: Option<String>,
+    },
     Chart(Chart),
     Table(Table),
     /// A block that places nothing (a photo before photos exist).
