@@ -248,7 +248,7 @@ fn template_errors_name_the_line_and_what_is_wrong() {
     // No message mixes the languages.
     for lang in [Lang::Zh, Lang::En] {
         let m = err("{{ ind(\"x\") }}").message(lang);
-        assert_eq!(crate::helpers::has_cjk(&m.replace('“', "").replace('”', "")), lang == Lang::Zh, "{m}");
+        assert_eq!(crate::helpers::has_cjk(&m.replace(['“', '”'], "")), lang == Lang::Zh, "{m}");
     }
 }
 
