@@ -21,6 +21,7 @@ use crate::platform::telemetry;
 use crate::platform::web::random_token;
 use crate::platform::AppState;
 
+mod review;
 mod sealed;
 mod users;
 
@@ -138,6 +139,26 @@ pub enum Command {
     },
     /// 检查数据库完整性（外键、树、审计链、台账）/ check database integrity (foreign keys, tree, audit chain, ledgers)
     Check {
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// 生成某年某单位的年度回顾文件 / write the annual review of a year and a unit as a file
+    Review {
+        /// 年度 / year
+        #[arg(long)]
+        year: i32,
+        /// 单位：路径、代码或名称，如 昆山市 / unit: path, code or name, e.g. 昆山市
+        #[arg(long)]
+        unit: String,
+        /// 格式 / format: html, docx, pdf
+        #[arg(long, default_value = "html")]
+        format: String,
+        /// 输出文件 / output file
+        #[arg(long)]
+        out: String,
+        /// 模板名称（默认 default）/ template name (default: default)
+        #[arg(long)]
+        template: Option<String>,
         #[command(flatten)]
         db: DbArg,
     },
@@ -327,6 +348,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         }
         Command::User { action } => users::user_cmd(cfg_path.as_deref(), action, lang).await,
         Command::Sealed(cmd) => sealed::run(cfg_path.as_deref(), cmd, lang).await,
+        Command::Review { year, unit, format, out, template, db } => {
+            let args = review::ReviewArgs { year, unit, format, out, template, db };
+            review::review_cmd(cfg_path.as_deref(), args, lang).await
+        }
         Command::Backup { out, db } => {
             let cfg = config(cfg_path.as_deref(), &db)?;
             if is_postgres(&cfg.database) {

@@ -11,6 +11,7 @@ pub mod orgs;
 pub mod orgs_2023;
 mod orgs_load;
 pub mod plan;
+pub mod review;
 pub mod rng;
 pub mod services;
 pub mod stations;
@@ -253,6 +254,8 @@ pub async fn generate(db: &Db, sec: &SecurityConfig, password: &str, scale: u32)
         towns,
     });
     report.year_2023 = year_2023::generate(&*tx, cid, scale.max(1), &communities, people).await?;
+    // The 2022 reviews (drafts from the built-in template).
+    review::generate(&*tx).await?;
     report.events = events;
     report.documents = documents;
     report.honours = honours;

@@ -224,6 +224,7 @@ pub const ROLES: &[RoleSpec] = &[
             "volunteers.read",
             "volunteers.write",
             "review.read",
+            "review.write",
         ],
     },
     RoleSpec {

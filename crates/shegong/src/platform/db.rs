@@ -51,6 +51,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (23, "hotline_cases", include_str!("../../migrations/0023_hotline_cases.sql")),
     (24, "hotline_escalation", include_str!("../../migrations/0024_hotline_escalation.sql")),
     (25, "indicator_version", include_str!("../../migrations/0025_indicator_version.sql")),
+    (26, "reviews", include_str!("../../migrations/0026_reviews.sql")),
     (27, "records_triggers", include_str!("../../migrations/0027_records_triggers.sql")),
     (28, "photo_thumbnails", include_str!("../../migrations/0028_photo_thumbnails.sql")),
     (29, "hotline_rota", include_str!("../../migrations/0029_hotline_rota.sql")),

@@ -178,6 +178,7 @@ const NAV: &[NavDef] = &[
     NavDef { href: "/hotline/cases", label: "nav.hotline_cases", perm: "hotline.case_read" },
     NavDef { href: "/hotline/counsellors", label: "nav.hotline_roster", perm: "hotline.admin" },
     NavDef { href: "/hotline/escalations", label: "nav.escalations", perm: "hotline.call_read" },
+    NavDef { href: "/review", label: "nav.review", perm: "review.read" },
     NavDef { href: "/units", label: "nav.units", perm: "units.read" },
     NavDef { href: "/admin/users", label: "nav.users", perm: "users.read" },
     NavDef { href: "/admin/roles", label: "nav.roles", perm: "roles.read" },

@@ -18,8 +18,17 @@ use crate::review::figures::{self as engine, Crumb, Place};
 use crate::review::model::IndicatorValue;
 use crate::units::UnitOption;
 
+mod editor;
+mod outputs;
+mod reviews;
+
 pub fn routes() -> Routes {
-    Routes::new().get("/", Need::Login, home).get("/review/indicators", Need::Perm("dashboard.read"), catalogue)
+    Routes::new()
+        .get("/", Need::Login, home)
+        .get("/review/indicators", Need::Perm("dashboard.read"), catalogue)
+        .merge(reviews::routes())
+        .merge(editor::routes())
+        .merge(outputs::routes())
 }
 
 /// `?year=2022&unit=5` (dashboard) or `?period=2022-Q1&unit=5` (catalogue).

@@ -33,6 +33,7 @@ mod orgs;
 mod party;
 mod periods;
 mod photos;
+mod review;
 mod scope_matrix;
 mod services;
 mod sign_in;

@@ -1,8 +1,6 @@
 //! The review's own statements: the data version the indicator cache is keyed by, the years that
-//! have records, and the hotline indicators (the hotline domain is changing under another issue;
-//! its indicators are defined here, on its table, with its scope rule).
+//! have records, the lists a review places, and the reviews themselves.
 
-use chrono::{DateTime, TimeZone, Utc};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult};
 
 use crate::platform::db::sql;
@@ -55,3 +53,8 @@ pub async fn data_years<C: ConnectionTrait>(c: &C) -> Result<DataYears, DbErr> {
     }
     Ok(out)
 }
+mod lists;
+mod reviews;
+
+pub use lists::{children, lists};
+pub use reviews::*;

@@ -1,0 +1,242 @@
+//! A review as a document: the facts read from the records (live) or from the snapshot taken at
+//! publication (frozen), the template run over them, and the `render::Document` with its title,
+//! the subtitle (unit, year, state) and, where the live figures now differ from the frozen ones,
+//! a note on each such figure.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use render::{Block, Document, Inline};
+
+use super::{render, Facts, Fig, Lists, TemplateError};
+use crate::platform::access::Scope;
+use crate::platform::error::AppResult;
+use crate::platform::i18n::{t, tf, Lang};
+use crate::platform::indicator::Ask;
+use crate::platform::period::Period;
+use crate::platform::AppState;
+use crate::review::figures as engine;
+use crate::review::store::{self, ReviewRow, SnapRow};
+
+/// What a review is about.
+#[derive(Debug, Clone)]
+pub struct Subject {
+    pub unit_id: i64,
+    pub unit_path: String,
+    pub unit_name: String,
+    pub unit_name_en: String,
+    pub year: i32,
+    pub lang: Lang,
+}
+
+impl Subject {
+    pub fn of(r: &ReviewRow) -> Subject {
+        Subject {
+            unit_id: r.unit_id,
+            unit_path: r.unit_path.clone(),
+            unit_name: r.unit_name.clone(),
+            unit_name_en: r.unit_name_en.clone(),
+            year: r.year,
+            lang: doc_lang(&r.lang),
+        }
+    }
+}
+
+/// The language of a document from its code (`zh`, `en`).
+pub fn doc_lang(code: &str) -> Lang {
+    if code == "en" {
+        Lang::En
+    } else {
+        Lang::Zh
+    }
+}
+
+async fn figures_of(st: &AppState, unit_id: i64, path: &str, year: i32) -> AppResult<(BTreeMap<String, Fig>, i64)> {
+    let ask = Ask::new(Period::Year(year), unit_id, path, Scope::all());
+    let answer = engine::document_values(st, &ask).await?;
+    let figures = answer
+        .values
+        .into_iter()
+        .map(|v| {
+            let fig = Fig {
+                value: v.value,
+                before: v.before,
+                text: v.text,
+                change_text: v.change_text.unwrap_or_default(),
+                href: v.href,
+            };
+            (v.key.to_string(), fig)
+        })
+        .collect();
+    Ok((figures, answer.version))
+}
+
+/// The facts of a subject read from the records now, with the `records` data version they are
+/// at; the figures of the units one level down too when `children`.
+pub async fn live_facts(st: &AppState, s: &Subject, children: bool) -> AppResult<(Facts, i64)> {
+    let (mut figures, version) = figures_of(st, s.unit_id, &s.unit_path, s.year).await?;
+    let mut lists = store::lists(&st.db.conn, &s.unit_path, s.year).await?;
+    lists.children = store::children(&st.db.conn, s.unit_id).await?;
+    if children {
+        for u in &lists.children {
+            let path = crate::units::get(&st.db.conn, u.id).await?.map(|x| x.path).unwrap_or_default();
+            if path.is_empty() {
+                continue;
+            }
+            let (f, _) = figures_of(st, u.id, &path, s.year).await?;
+            figures.extend(f.into_iter().map(|(k, v)| (format!("{k}@{}", u.id), v)));
+        }
+    }
+    Ok((facts(s, figures, lists, children), version))
+}
+
+fn facts(s: &Subject, figures: BTreeMap<String, Fig>, lists: Lists, children_loaded: bool) -> Facts {
+    Facts {
+        lang: s.lang,
+        year: s.year,
+        period: s.year.to_string(),
+        unit_name: s.unit_name.clone(),
+        unit_name_en: s.unit_name_en.clone(),
+        figures,
+        children_loaded,
+        lists,
+    }
+}
+
+/// The facts frozen at publication.
+pub fn frozen_facts(s: &Subject, rows: &[SnapRow], lists: &str) -> Facts {
+    let figures = rows
+        .iter()
+        .map(|r| {
+            let fig = Fig {
+                value: r.value,
+                before: r.value_before,
+                text: r.text.clone(),
+                change_text: r.change_text.clone(),
+                href: r.href.clone(),
+            };
+            (r.figure_key.clone(), fig)
+        })
+        .collect();
+    let lists: Lists = serde_json::from_str(lists).unwrap_or_default();
+    facts(s, figures, lists, true)
+}
+
+/// A template run over live facts (reading the units one level down only when it asks for them).
+pub async fn run_live(
+    st: &AppState,
+    s: &Subject,
+    source: &str,
+) -> AppResult<Result<(super::Rendered, Arc<Facts>, i64), TemplateError>> {
+    let (f, version) = live_facts(st, s, false).await?;
+    let f = Arc::new(f);
+    let first = match render(source, f.clone()) {
+        Ok(r) => r,
+        Err(e) => return Ok(Err(e)),
+    };
+    if !first.wants_children {
+        return Ok(Ok((first, f, version)));
+    }
+    let (f, version) = live_facts(st, s, true).await?;
+    let f = Arc::new(f);
+    Ok(render(source, f.clone()).map(|r| (r, f, version)))
+}
+
+/// The document: title, subtitle and blocks.
+pub fn document(title: &str, s: &Subject, state: &str, blocks: Vec<Block>) -> Document {
+    let lang = s.lang;
+    let unit = if lang == Lang::En && !s.unit_name_en.is_empty() { &s.unit_name_en } else { &s.unit_name };
+    let subtitle = tf(
+        lang,
+        "review.doc.subtitle",
+        &[("unit", unit), ("year", &s.year.to_string()), ("state", t(lang, &format!("review.state.{state}")))],
+    );
+    Document {
+        title: title.to_string(),
+        subtitle: Some(subtitle),
+        lang: if lang == Lang::En { render::Lang::En } else { render::Lang::Zh },
+        blocks,
+    }
+}
+
+/// Marks each figure whose value in `other` differs from the one shown, with a note (`note_key`,
+/// `{value}` the other value); returns how many were marked.
+pub fn mark_differences(blocks: &mut [Block], shown: &Facts, other: &Facts, note_key: &str, lang: Lang) -> usize {
+    let mut marked = 0;
+    let mut mark = |runs: &mut Vec<Inline>| {
+        for r in runs.iter_mut() {
+            if let Inline::Figure { key, note, .. } = r {
+                let (Some(a), Some(b)) = (shown.figures.get(key.as_str()), other.figures.get(key.as_str())) else {
+                    continue;
+                };
+                if a.value != b.value {
+                    *note = Some(tf(lang, note_key, &[("value", &b.text)]));
+                    marked += 1;
+                }
+            }
+        }
+    };
+    for b in blocks.iter_mut() {
+        match b {
+            Block::Heading { text, .. } | Block::Paragraph { text } => mark(text),
+            Block::List { items, .. } => items.iter_mut().for_each(&mut mark),
+            _ => {}
+        }
+    }
+    marked
+}
+
+/// The snapshot rows of the figures a document used.
+pub fn snapshot_rows(used: &std::collections::BTreeSet<String>, f: &Facts, version: i64) -> Vec<SnapRow> {
+    let now = chrono::Utc::now();
+    used.iter()
+        .map(|k| {
+            let fig = f.figures.get(k).cloned().unwrap_or_default();
+            SnapRow {
+                figure_key: k.clone(),
+                value: fig.value,
+                value_before: fig.before,
+                text: fig.text,
+                change_text: fig.change_text,
+                href: fig.href,
+                data_version: version,
+                taken_at: now,
+            }
+        })
+        .collect()
+}
+
+/// The whole document of a review: published ones from their snapshot (marked where the live
+/// figures now differ), drafts and reviews in review live (marked against the latest published
+/// review of the same unit and year, if any). Returns the document and how many figures differ.
+pub async fn review_document(st: &AppState, r: &ReviewRow) -> AppResult<Result<(Document, usize), TemplateError>> {
+    let s = Subject::of(r);
+    let Some(tpl) = store::template(&st.db.conn, r.template_id).await? else {
+        return Err(crate::platform::error::AppError::NotFound);
+    };
+    let (live, _) = live_facts(st, &s, true).await?;
+    let (mut rendered, shown) = if r.state == "published" {
+        let (rows, lists) = store::snapshot(&st.db.conn, r.id).await?;
+        let frozen = Arc::new(frozen_facts(&s, &rows, &lists));
+        match render(&tpl.body, frozen.clone()) {
+            Ok(x) => (x, frozen),
+            Err(e) => return Ok(Err(e)),
+        }
+    } else {
+        let live = Arc::new(live.clone());
+        match render(&tpl.body, live.clone()) {
+            Ok(x) => (x, live),
+            Err(e) => return Ok(Err(e)),
+        }
+    };
+    let mut marked = 0;
+    if r.state == "published" {
+        marked = mark_differences(&mut rendered.blocks, &shown, &live, "review.live_differs", s.lang);
+    } else if let Some(peer) = store::published_peer(&st.db.conn, r.unit_id, r.year, r.id).await? {
+        let (rows, lists) = store::snapshot(&st.db.conn, peer).await?;
+        let published = frozen_facts(&s, &rows, &lists);
+        // Here the live value is shown; the note names the published one.
+        marked = mark_differences(&mut rendered.blocks, &live, &published, "review.published_differs", s.lang);
+    }
+    Ok(Ok((document(&r.title, &s, &r.state, rendered.blocks), marked)))
+}
