@@ -19,6 +19,7 @@ mod raster;
 mod tests;
 
 pub use raster::png;
+pub(crate) use raster::png_size;
 
 use crate::model::{Chart, ChartKind};
 
