@@ -163,23 +163,13 @@ impl Writer {
     /// A photo as PNG (Word's media here are PNG); one that cannot be decoded keeps only its
     /// caption (the same in the PDF).
     fn image(&mut self, img: &Image) {
-        if let Some((png, size)) = photo_png(&img.bytes) {
+        if let Some((png, size)) = crate::photo::to_png(&img.bytes) {
             self.picture(png, size, if img.width_mm == 0 { 120 } else { img.width_mm });
         }
         if let Some(c) = &img.caption {
             self.add(Paragraph::new().style("Caption").add_run(Run::new().add_text(c)));
         }
     }
-}
-
-/// A photo's bytes as PNG no larger than 1600 px, with its pixel size; `None` if it is not an
-/// image this build decodes (PNG, JPEG).
-pub(crate) fn photo_png(bytes: &[u8]) -> Option<(Vec<u8>, (u32, u32))> {
-    let img = image::ImageReader::new(std::io::Cursor::new(bytes)).with_guessed_format().ok()?.decode().ok()?;
-    let img = if img.width() > 1600 || img.height() > 1600 { img.thumbnail(1600, 1600) } else { img };
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).ok()?;
-    Some((out.into_inner(), (img.width(), img.height())))
 }
 
 /// `p` with the text `s` in runs like `run`, a line break for each newline.

@@ -10,6 +10,9 @@ mod fonts;
 pub mod html;
 pub mod model;
 pub mod pdf;
+mod photo;
+#[cfg(test)]
+mod testdoc;
 
 pub use model::{Block, Chart, ChartKind, Document, Image, Inline, Lang, Series, Table};
 
