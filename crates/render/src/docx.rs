@@ -6,8 +6,9 @@
 //! with its caption. Figures are plain text runs (staff edit them as text).
 
 use docx_rs::{
-    AbstractNumbering, AlignmentType, BreakType, Docx, IndentLevel, Level, LevelJc, LevelText, LineSpacing, NumberFormat, Numbering, NumberingId, PageMargin, Paragraph,
-    Pic, Run, RunFonts, Shading, SpecialIndentType, Start, Style, StyleType, Table as DocxTable, TableCell, TableRow, WidthType,
+    AbstractNumbering, AlignmentType, BreakType, Docx, IndentLevel, Level, LevelJc, LevelText, LineSpacing,
+    NumberFormat, Numbering, NumberingId, PageMargin, Paragraph, Pic, Run, RunFonts, Shading, SpecialIndentType, Start,
+    Style, StyleType, Table as DocxTable, TableCell, TableRow, WidthType,
 };
 
 use crate::model::{Block, Chart, Document, Image, Inline, Table};
@@ -32,20 +33,51 @@ fn fonts(face: &str) -> RunFonts {
 
 /// A paragraph style based on Normal, the next paragraph Normal again.
 fn style(id: &str, name: &str, face: &str, half_points: usize) -> Style {
-    Style::new(id, StyleType::Paragraph).name(name).based_on("Normal").next("Normal").q_format(true).fonts(fonts(face)).size(half_points)
+    Style::new(id, StyleType::Paragraph)
+        .name(name)
+        .based_on("Normal")
+        .next("Normal")
+        .q_format(true)
+        .fonts(fonts(face))
+        .size(half_points)
 }
 
 fn styles(docx: Docx) -> Docx {
     let heading = |level: usize, half_points: usize| {
-        style(&format!("Heading{level}"), &format!("heading {level}"), SANS, half_points).bold().outline_lvl(level - 1).line_spacing(LineSpacing::new().before(240).after(120))
+        style(&format!("Heading{level}"), &format!("heading {level}"), SANS, half_points)
+            .bold()
+            .outline_lvl(level - 1)
+            .line_spacing(LineSpacing::new().before(240).after(120))
     };
-    docx.add_style(Style::new("Normal", StyleType::Paragraph).name("Normal").q_format(true).fonts(fonts(SERIF)).size(24).line_spacing(LineSpacing::new().after(120).line(360)))
-        .add_style(style("Title", "Title", SANS, 40).bold().align(AlignmentType::Center).line_spacing(LineSpacing::new().before(240).after(120)))
-        .add_style(style("Subtitle", "Subtitle", SANS, 24).color("52606D").align(AlignmentType::Center).line_spacing(LineSpacing::new().after(360)))
-        .add_style(heading(1, 32))
-        .add_style(heading(2, 28))
-        .add_style(heading(3, 24))
-        .add_style(style("Caption", "caption", SANS, 20).color("52606D").align(AlignmentType::Center).line_spacing(LineSpacing::new().after(240)))
+    docx.add_style(
+        Style::new("Normal", StyleType::Paragraph)
+            .name("Normal")
+            .q_format(true)
+            .fonts(fonts(SERIF))
+            .size(24)
+            .line_spacing(LineSpacing::new().after(120).line(360)),
+    )
+    .add_style(
+        style("Title", "Title", SANS, 40)
+            .bold()
+            .align(AlignmentType::Center)
+            .line_spacing(LineSpacing::new().before(240).after(120)),
+    )
+    .add_style(
+        style("Subtitle", "Subtitle", SANS, 24)
+            .color("52606D")
+            .align(AlignmentType::Center)
+            .line_spacing(LineSpacing::new().after(360)),
+    )
+    .add_style(heading(1, 32))
+    .add_style(heading(2, 28))
+    .add_style(heading(3, 24))
+    .add_style(
+        style("Caption", "caption", SANS, 20)
+            .color("52606D")
+            .align(AlignmentType::Center)
+            .line_spacing(LineSpacing::new().after(240)),
+    )
 }
 
 /// The document as the bytes of a .docx file.
@@ -104,9 +136,12 @@ impl Writer {
         self.lists += 1;
         let id = self.lists;
         let (format, text) = if ordered { ("decimal", "%1.") } else { ("bullet", "•") };
-        let level = Level::new(0, Start::new(1), NumberFormat::new(format), LevelText::new(text), LevelJc::new("left")).indent(Some(420), Some(SpecialIndentType::Hanging(420)), None, None);
+        let level = Level::new(0, Start::new(1), NumberFormat::new(format), LevelText::new(text), LevelJc::new("left"))
+            .indent(Some(420), Some(SpecialIndentType::Hanging(420)), None, None);
         let docx = std::mem::take(&mut self.docx);
-        self.docx = docx.add_abstract_numbering(AbstractNumbering::new(id).add_level(level)).add_numbering(Numbering::new(id, id));
+        self.docx = docx
+            .add_abstract_numbering(AbstractNumbering::new(id).add_level(level))
+            .add_numbering(Numbering::new(id, id));
         for item in items {
             self.add(runs(Paragraph::new().numbering(NumberingId::new(id), IndentLevel::new(0)), item));
         }
@@ -119,9 +154,14 @@ impl Writer {
         let cols = t.header.len().max(t.rows.iter().map(Vec::len).max().unwrap_or(0)).max(1);
         let col_w = (TEXT_MM * 5_670 / 100 / cols as u32) as usize; // twips (1 mm = 56.7 twips)
         let cell = |text: &str, i: usize, header: bool| {
-            let align = if t.numeric.get(i).copied().unwrap_or(false) { AlignmentType::Right } else { AlignmentType::Left };
+            let align =
+                if t.numeric.get(i).copied().unwrap_or(false) { AlignmentType::Right } else { AlignmentType::Left };
             let run = if header { Run::new().bold() } else { Run::new() };
-            let c = TableCell::new().width(col_w, WidthType::Dxa).add_paragraph(text_lines(Paragraph::new().align(align), run, text));
+            let c = TableCell::new().width(col_w, WidthType::Dxa).add_paragraph(text_lines(
+                Paragraph::new().align(align),
+                run,
+                text,
+            ));
             if header {
                 c.shading(Shading::new().fill("E8ECEF"))
             } else {
@@ -130,10 +170,18 @@ impl Writer {
         };
         let mut rows = Vec::new();
         if !t.header.is_empty() {
-            rows.push(TableRow::new((0..cols).map(|i| cell(t.header.get(i).map(String::as_str).unwrap_or(""), i, true)).collect()).cant_split());
+            rows.push(
+                TableRow::new(
+                    (0..cols).map(|i| cell(t.header.get(i).map(String::as_str).unwrap_or(""), i, true)).collect(),
+                )
+                .cant_split(),
+            );
         }
         for r in &t.rows {
-            rows.push(TableRow::new((0..cols).map(|i| cell(r.get(i).map(String::as_str).unwrap_or(""), i, false)).collect()).cant_split());
+            rows.push(
+                TableRow::new((0..cols).map(|i| cell(r.get(i).map(String::as_str).unwrap_or(""), i, false)).collect())
+                    .cant_split(),
+            );
         }
         let table = DocxTable::new(rows).set_grid(vec![col_w; cols]).width(col_w * cols, WidthType::Dxa);
         let docx = std::mem::take(&mut self.docx);

@@ -23,7 +23,10 @@ pub(crate) struct FontFiles {
 }
 
 fn is_font(p: &Path) -> bool {
-    p.extension().and_then(|e| e.to_str()).map(|e| matches!(e.to_ascii_lowercase().as_str(), "ttf" | "otf" | "ttc" | "otc")).unwrap_or(false)
+    p.extension()
+        .and_then(|e| e.to_str())
+        .map(|e| matches!(e.to_ascii_lowercase().as_str(), "ttf" | "otf" | "ttc" | "otc"))
+        .unwrap_or(false)
 }
 
 /// The font files directly inside `dir`, read once and cached for the process.
@@ -34,7 +37,12 @@ pub(crate) fn files(dir: &Path) -> Result<Arc<FontFiles>, RenderError> {
         return Ok(f.clone());
     }
     let missing = || RenderError::Fonts(dir.display().to_string());
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir).map_err(|_| missing())?.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| is_font(p)).collect();
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|_| missing())?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| is_font(p))
+        .collect();
     paths.sort();
     let mut files = Vec::new();
     for p in paths {

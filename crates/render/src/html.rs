@@ -86,7 +86,11 @@ fn block(out: &mut String, b: &Block) {
         }
         Block::Image(img) => {
             if let Some(src) = &img.src {
-                out.push_str(&format!("<figure class=\"doc-image\"><img src=\"{}\" alt=\"{}\">", escape(src), escape(img.caption.as_deref().unwrap_or(""))));
+                out.push_str(&format!(
+                    "<figure class=\"doc-image\"><img src=\"{}\" alt=\"{}\">",
+                    escape(src),
+                    escape(img.caption.as_deref().unwrap_or(""))
+                ));
                 if let Some(c) = &img.caption {
                     out.push_str(&format!("<figcaption>{}</figcaption>", escape(c)));
                 }
@@ -106,8 +110,17 @@ fn inlines(out: &mut String, runs: &[Inline]) {
                 let class = if note.is_some() { "doc-figure changed" } else { "doc-figure" };
                 let title = note.as_deref().map(|n| format!(" title=\"{}\"", escape(n))).unwrap_or_default();
                 match href {
-                    Some(h) => out.push_str(&format!("<a class=\"{class}\" data-key=\"{}\" href=\"{}\"{title}>{}</a>", escape(key), escape(h), escape(text))),
-                    None => out.push_str(&format!("<span class=\"{class}\" data-key=\"{}\"{title}>{}</span>", escape(key), escape(text))),
+                    Some(h) => out.push_str(&format!(
+                        "<a class=\"{class}\" data-key=\"{}\" href=\"{}\"{title}>{}</a>",
+                        escape(key),
+                        escape(h),
+                        escape(text)
+                    )),
+                    None => out.push_str(&format!(
+                        "<span class=\"{class}\" data-key=\"{}\"{title}>{}</span>",
+                        escape(key),
+                        escape(text)
+                    )),
                 }
             }
             Inline::Link { text, href } => out.push_str(&format!("<a href=\"{}\">{}</a>", escape(href), escape(text))),
@@ -126,7 +139,17 @@ mod tests {
             title: "<script>alert(1)</script>".into(),
             subtitle: None,
             lang: Lang::Zh,
-            blocks: vec![Block::Paragraph { text: vec![Inline::text("a <b>\"x\"</b> & 'y'"), Inline::Figure { text: "35".into(), key: "services.projects".into(), href: Some("/services?year=2022&q=\"".into()), note: None }] }],
+            blocks: vec![Block::Paragraph {
+                text: vec![
+                    Inline::text("a <b>\"x\"</b> & 'y'"),
+                    Inline::Figure {
+                        text: "35".into(),
+                        key: "services.projects".into(),
+                        href: Some("/services?year=2022&q=\"".into()),
+                        note: None,
+                    },
+                ],
+            }],
         };
         let html = render(&doc);
         assert!(!html.contains("<script>"));

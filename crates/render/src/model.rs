@@ -36,9 +36,17 @@ pub struct Document {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Block {
     /// A heading; level 1 is a chapter (一、党建引领), 2 a section, 3 a subsection.
-    Heading { level: u8, text: Vec<Inline> },
-    Paragraph { text: Vec<Inline> },
-    List { ordered: bool, items: Vec<Vec<Inline>> },
+    Heading {
+        level: u8,
+        text: Vec<Inline>,
+    },
+    Paragraph {
+        text: Vec<Inline>,
+    },
+    List {
+        ordered: bool,
+        items: Vec<Vec<Inline>>,
+    },
     Table(Table),
     Chart(Chart),
     Image(Image),
@@ -49,13 +57,25 @@ pub enum Block {
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Inline {
-    Text { text: String },
-    Strong { text: String },
+    Text {
+        text: String,
+    },
+    Strong {
+        text: String,
+    },
     /// A computed figure: its text as printed ("1,300"), where it comes from (the indicator key)
     /// and, on screen, the page listing the records behind it. `note` marks a figure whose live
     /// value now differs from the published one (shown on screen only).
-    Figure { text: String, key: String, href: Option<String>, note: Option<String> },
-    Link { text: String, href: String },
+    Figure {
+        text: String,
+        key: String,
+        href: Option<String>,
+        note: Option<String>,
+    },
+    Link {
+        text: String,
+        href: String,
+    },
 }
 
 impl Inline {
@@ -66,7 +86,10 @@ impl Inline {
     /// The plain text of the run, as printed.
     pub fn plain(&self) -> &str {
         match self {
-            Inline::Text { text } | Inline::Strong { text } | Inline::Figure { text, .. } | Inline::Link { text, .. } => text,
+            Inline::Text { text }
+            | Inline::Strong { text }
+            | Inline::Figure { text, .. }
+            | Inline::Link { text, .. } => text,
         }
     }
 }

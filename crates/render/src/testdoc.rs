@@ -20,7 +20,9 @@ pub fn sample() -> Document {
         series: vec![Series { name: "项目".into(), values: vec![35.0, 12.0] }],
         unit: "个".into(),
     };
-    let photo = |bytes: Vec<u8>, caption: &str| Block::Image(Image { bytes, mime: "image/jpeg".into(), caption: Some(caption.into()), src: None, width_mm: 80 });
+    let photo = |bytes: Vec<u8>, caption: &str| {
+        Block::Image(Image { bytes, mime: "image/jpeg".into(), caption: Some(caption.into()), src: None, width_mm: 80 })
+    };
     Document {
         title: "2022年度昆山市社会工作发展报告".into(),
         subtitle: Some("昆山市民政局".into()),
@@ -30,14 +32,22 @@ pub fn sample() -> Document {
             Block::Paragraph {
                 text: vec![
                     Inline::text("全年实施项目"),
-                    Inline::Figure { text: "35".into(), key: "services.projects".into(), href: Some("/services".into()), note: None },
+                    Inline::Figure {
+                        text: "35".into(),
+                        key: "services.projects".into(),
+                        href: Some("/services".into()),
+                        note: None,
+                    },
                     Inline::text("个，资金"),
                     Inline::Figure { text: "1,300".into(), key: "services.amount".into(), href: None, note: None },
                     Inline::text("万元。<w:p>&\"标记\"不是格式"),
                 ],
             },
             Block::Heading { level: 2, text: vec![Inline::text("（一）培优赋能")] },
-            Block::List { ordered: true, items: vec![vec![Inline::text("第一项")], vec![Inline::Strong { text: "第二项".into() }]] },
+            Block::List {
+                ordered: true,
+                items: vec![vec![Inline::text("第一项")], vec![Inline::Strong { text: "第二项".into() }]],
+            },
             Block::List { ordered: false, items: vec![vec![Inline::text("要点")]] },
             Block::Heading { level: 3, text: vec![Inline::text("1. 人才队伍")] },
             Block::Table(Table {
@@ -56,4 +66,3 @@ pub fn sample() -> Document {
         ],
     }
 }
-

@@ -1,7 +1,10 @@
 //! Horizontal bars: one group per category (its label wrapped left of the bars), one bar per
 //! series, the value with its unit at the end of each bar, a legend when there are several series.
 
-use super::{colour, esc, legend, lines_text, n, text_width, value, with_unit, wrap, Drawing, FS, FS_SMALL, GRID, LINE_H, MAX_LABEL_W, MUTED, WIDTH};
+use super::{
+    colour, esc, legend, lines_text, n, text_width, value, with_unit, wrap, Drawing, FS, FS_SMALL, GRID, LINE_H,
+    MAX_LABEL_W, MUTED, WIDTH,
+};
 use crate::model::Chart;
 
 pub(crate) fn draw(c: &Chart) -> Drawing {
@@ -16,12 +19,16 @@ pub(crate) fn draw(c: &Chart) -> Drawing {
     }
     let label_w = c.categories.iter().map(|s| text_width(s, FS)).fold(24.0f64, f64::max).min(MAX_LABEL_W);
     let left = label_w + 8.0;
-    let texts: Vec<Vec<String>> =
-        (0..c.categories.len()).map(|i| (0..c.series.len()).map(|s| with_unit(value(c, s, i), &c.unit)).collect()).collect();
+    let texts: Vec<Vec<String>> = (0..c.categories.len())
+        .map(|i| (0..c.series.len()).map(|s| with_unit(value(c, s, i), &c.unit)).collect())
+        .collect();
     let text_room = texts.iter().flatten().map(|t| text_width(t, FS_SMALL)).fold(0.0f64, f64::max) + 8.0;
     let plot_w = (WIDTH - left - text_room).max(120.0);
     let width = left + plot_w + text_room;
-    let max = (0..c.categories.len()).flat_map(|i| (0..c.series.len()).map(move |s| (i, s))).map(|(i, s)| value(c, s, i)).fold(0.0f64, f64::max);
+    let max = (0..c.categories.len())
+        .flat_map(|i| (0..c.series.len()).map(move |s| (i, s)))
+        .map(|(i, s)| value(c, s, i))
+        .fold(0.0f64, f64::max);
     let max = if max > 0.0 { max } else { 1.0 };
     let bar_h = if series == 1 { 18.0 } else { 14.0 };
     let gap = 12.0;
@@ -56,6 +63,11 @@ pub(crate) fn draw(c: &Chart) -> Drawing {
         }
         y += group_h + gap;
     }
-    body.push_str(&format!("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{GRID}\"/>", n(left), n(top), n((y - gap + 4.0).max(top))));
+    body.push_str(&format!(
+        "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{GRID}\"/>",
+        n(left),
+        n(top),
+        n((y - gap + 4.0).max(top))
+    ));
     Drawing { w: width, h: y - gap + 8.0, body }
 }

@@ -1,7 +1,9 @@
 //! A donut: the share of each category in the first series, the total in the middle, and a
 //! legend beside it with each category's value and percentage.
 
-use super::{colour, esc, lines_text, n, percent, value, with_unit, wrap, Drawing, FS, FS_SMALL, GRID, LINE_H, MUTED, WIDTH};
+use super::{
+    colour, esc, lines_text, n, percent, value, with_unit, wrap, Drawing, FS, FS_SMALL, GRID, LINE_H, MUTED, WIDTH,
+};
 use crate::model::Chart;
 
 const R: f64 = 86.0;
@@ -88,7 +90,12 @@ pub(crate) fn draw(c: &Chart) -> Drawing {
     let mut y = top + 4.0;
     for (i, cat) in c.categories.iter().enumerate() {
         let lines = wrap(cat, text_w, FS);
-        body.push_str(&format!("<rect x=\"{}\" y=\"{}\" width=\"11\" height=\"11\" fill=\"{}\"/>", n(lx), n(y + 2.0), colour(i)));
+        body.push_str(&format!(
+            "<rect x=\"{}\" y=\"{}\" width=\"11\" height=\"11\" fill=\"{}\"/>",
+            n(lx),
+            n(y + 2.0),
+            colour(i)
+        ));
         body.push_str(&lines_text(lx + 18.0, y + 12.0, "start", &lines, ""));
         y += lines.len() as f64 * LINE_H;
         let share = if total > 0.0 { values[i] / total } else { 0.0 };

@@ -1,7 +1,9 @@
 //! A heat table: one row per category, one column per series, each cell shaded by its value
 //! against the largest and printed with it.
 
-use super::{esc, format_value, lines_text, n, text_width, value, wrap, Drawing, FS, FS_SMALL, LINE_H, MAX_LABEL_W, WIDTH};
+use super::{
+    esc, format_value, lines_text, n, text_width, value, wrap, Drawing, FS, FS_SMALL, LINE_H, MAX_LABEL_W, WIDTH,
+};
 use crate::model::Chart;
 
 /// The palest and the deepest shade (the first series colour).

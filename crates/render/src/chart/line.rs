@@ -2,7 +2,10 @@
 //! a y axis with round ticks, a legend, and the values at the points (all of them while few, else
 //! the last point of each line).
 
-use super::{colour, esc, format_value, legend, n, nice_step, text_width, value, with_unit, Drawing, FS_SMALL, GRID, MUTED, WIDTH};
+use super::{
+    colour, esc, format_value, legend, n, nice_step, text_width, value, with_unit, Drawing, FS_SMALL, GRID, MUTED,
+    WIDTH,
+};
 use crate::model::Chart;
 
 const PLOT_H: f64 = 200.0;
@@ -27,7 +30,12 @@ pub(crate) fn draw(c: &Chart) -> Drawing {
     let right = WIDTH - 24.0;
     let bottom = top + PLOT_H;
     if !c.unit.is_empty() {
-        body.push_str(&format!("<text x=\"0\" y=\"{}\" font-size=\"{}\" fill=\"{MUTED}\">{}</text>", n(top - 10.0), n(FS_SMALL), esc(&c.unit)));
+        body.push_str(&format!(
+            "<text x=\"0\" y=\"{}\" font-size=\"{}\" fill=\"{MUTED}\">{}</text>",
+            n(top - 10.0),
+            n(FS_SMALL),
+            esc(&c.unit)
+        ));
     }
     let ys = |v: f64| bottom - (v - y_min) / (y_max - y_min) * PLOT_H;
     for t in &ticks {
@@ -64,7 +72,11 @@ pub(crate) fn draw(c: &Chart) -> Drawing {
     for s in 0..c.series.len() {
         let points: Vec<String> = (0..cats).map(|i| format!("{},{}", n(xs(i)), n(ys(value(c, s, i))))).collect();
         if cats > 1 {
-            body.push_str(&format!("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2.5\"/>", points.join(" "), colour(s)));
+            body.push_str(&format!(
+                "<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2.5\"/>",
+                points.join(" "),
+                colour(s)
+            ));
         }
         for i in 0..cats {
             let v = value(c, s, i);

@@ -67,7 +67,8 @@ fn document(c: &Chart, fluid: bool) -> String {
         ChartKind::Heat => heat::draw(c),
     };
     let title = esc(&c.title);
-    let size = if fluid { " width=\"100%\"".to_string() } else { format!(" width=\"{}\" height=\"{}\"", n(d.w), n(d.h)) };
+    let size =
+        if fluid { " width=\"100%\"".to_string() } else { format!(" width=\"{}\" height=\"{}\"", n(d.w), n(d.h)) };
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart-svg\" role=\"img\" aria-label=\"{title}\" viewBox=\"0 0 {} {}\"{size} font-family=\"{FONT_FAMILY}\" font-size=\"{}\" fill=\"{INK}\"><title>{title}</title>{}</svg>",
         n(d.w),
@@ -180,7 +181,10 @@ pub fn wrap(s: &str, max: f64, size: f64) -> Vec<String> {
         }
         for ch in word.chars() {
             let mut b = [0u8; 4];
-            if !line.is_empty() && ch != ' ' && text_width(line.trim_end(), size) + text_width(ch.encode_utf8(&mut b), size) > max {
+            if !line.is_empty()
+                && ch != ' '
+                && text_width(line.trim_end(), size) + text_width(ch.encode_utf8(&mut b), size) > max
+            {
                 lines.push(line.trim_end().to_string());
                 line = String::new();
             }

@@ -42,9 +42,11 @@ fn database(fonts: &Fonts) -> Result<Arc<usvg::fontdb::Database>, RenderError> {
 pub fn png(c: &Chart, fonts: &Fonts, scale: f32) -> Result<Vec<u8>, RenderError> {
     let scale = if scale.is_finite() && scale > 0.0 { scale.min(8.0) } else { 1.0 };
     let opts = usvg::Options { fontdb: database(fonts)?, font_family: "Noto Sans CJK SC".into(), ..Default::default() };
-    let tree = usvg::Tree::from_str(&super::svg_sized(c), &opts).map_err(|e| RenderError::Failed(format!("chart svg: {e}")))?;
+    let tree = usvg::Tree::from_str(&super::svg_sized(c), &opts)
+        .map_err(|e| RenderError::Failed(format!("chart svg: {e}")))?;
     let size = tree.size().to_int_size().scale_by(scale).ok_or_else(|| RenderError::Failed("chart size".into()))?;
-    let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height()).ok_or_else(|| RenderError::Failed("chart pixmap".into()))?;
+    let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height())
+        .ok_or_else(|| RenderError::Failed("chart pixmap".into()))?;
     pixmap.fill(tiny_skia::Color::WHITE);
     resvg::render(&tree, tiny_skia::Transform::from_scale(scale, scale), &mut pixmap.as_mut());
     pixmap.encode_png().map_err(|e| RenderError::Failed(format!("chart png: {e}")))

@@ -5,8 +5,15 @@ fn chart(kind: ChartKind) -> Chart {
     Chart {
         kind,
         title: "2022年项目 & 资金".into(),
-        categories: vec!["周市镇".into(), "昆山经济技术开发区社会工作服务站暨社会组织孵化培育中心".into(), "Lujia <Town>".into()],
-        series: vec![Series { name: "项目数".into(), values: vec![35.0, 1300.0, 12.5] }, Series { name: "去年".into(), values: vec![30.0, 900.0, 0.0] }],
+        categories: vec![
+            "周市镇".into(),
+            "昆山经济技术开发区社会工作服务站暨社会组织孵化培育中心".into(),
+            "Lujia <Town>".into(),
+        ],
+        series: vec![
+            Series { name: "项目数".into(), values: vec![35.0, 1300.0, 12.5] },
+            Series { name: "去年".into(), values: vec![30.0, 900.0, 0.0] },
+        ],
         unit: "个".into(),
     }
 }
@@ -28,14 +35,19 @@ fn every_kind_is_xml_with_its_labels_and_values() {
         assert_eq!(root.tag_name().name(), "svg", "{kind:?}");
         assert_eq!(root.attribute("width"), Some("100%"), "{kind:?}: scales to its container");
         assert!(root.attribute("font-family").is_some_and(|f| f.starts_with("'Noto Sans CJK SC'")), "{kind:?}");
-        let vb: Vec<f64> = root.attribute("viewBox").unwrap_or_default().split(' ').map(|v| v.parse().unwrap_or(-1.0)).collect();
+        let vb: Vec<f64> =
+            root.attribute("viewBox").unwrap_or_default().split(' ').map(|v| v.parse().unwrap_or(-1.0)).collect();
         assert_eq!(vb.len(), 4, "{kind:?}");
         assert!(vb[2] >= WIDTH && vb[3] > 40.0, "{kind:?}: {vb:?}");
         assert_eq!(texts[0], "2022年项目 & 资金", "{kind:?}: the title, unescaped by the parser");
         let all = texts.concat();
         for cat in &c.categories {
             // A wrapped label is split into lines: its characters are all there, in order.
-            assert!(all.contains(cat.as_str()) || texts.iter().any(|t| cat.starts_with(t.as_str()) && t.chars().count() > 2), "{kind:?}: {cat} in {texts:?}");
+            assert!(
+                all.contains(cat.as_str())
+                    || texts.iter().any(|t| cat.starts_with(t.as_str()) && t.chars().count() > 2),
+                "{kind:?}: {cat} in {texts:?}"
+            );
         }
         let expected: &[&str] = match kind {
             ChartKind::Bar | ChartKind::Line => &["35个", "1,300个", "12.5个", "900个"],
@@ -46,7 +58,10 @@ fn every_kind_is_xml_with_its_labels_and_values() {
             assert!(texts.iter().any(|t| t == e) || all.contains(e), "{kind:?}: {e} in {texts:?}");
         }
         if matches!(kind, ChartKind::Bar | ChartKind::Line) {
-            assert!(texts.contains(&"项目数".to_string()) && texts.contains(&"去年".to_string()), "{kind:?}: the legend");
+            assert!(
+                texts.contains(&"项目数".to_string()) && texts.contains(&"去年".to_string()),
+                "{kind:?}: the legend"
+            );
         }
         assert_eq!(svg, super::svg(&c.clone()), "{kind:?}: deterministic");
     }
@@ -75,7 +90,11 @@ fn bars_scale_to_the_largest_value_and_labels_fit() {
     let c = chart(ChartKind::Bar);
     let svg = svg(&c);
     let (doc, _) = texts(&svg);
-    let bars: Vec<f64> = doc.descendants().filter(|n| n.has_tag_name("rect") && n.has_children()).filter_map(|n| n.attribute("width")?.parse().ok()).collect();
+    let bars: Vec<f64> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("rect") && n.has_children())
+        .filter_map(|n| n.attribute("width")?.parse().ok())
+        .collect();
     assert_eq!(bars.len(), 6, "one bar per category and series");
     let widest = bars.iter().cloned().fold(0.0, f64::max);
     assert!((bars[2] - widest).abs() < 0.1, "1,300 is the longest bar: {bars:?}");
@@ -177,7 +196,8 @@ fn png_draws_the_chart_with_the_cjk_font() {
     let (w, h) = raster::png_size(&png).expect("a PNG");
     let sized = svg_sized(&c);
     let (doc, _) = texts(&sized);
-    let vb: Vec<f64> = doc.root_element().attribute("viewBox").unwrap_or_default().split(' ').filter_map(|v| v.parse().ok()).collect();
+    let vb: Vec<f64> =
+        doc.root_element().attribute("viewBox").unwrap_or_default().split(' ').filter_map(|v| v.parse().ok()).collect();
     assert_eq!((w, h), ((vb[2] * 2.0).ceil() as u32, (vb[3] * 2.0).ceil() as u32), "scaled twice the viewBox");
     // The Chinese labels are drawn: the same chart with other labels gives other pixels.
     let mut other = c.clone();
@@ -187,4 +207,3 @@ fn png_draws_the_chart_with_the_cjk_font() {
     let missing = crate::Fonts { dir: "/nonexistent/fonts".into() };
     assert!(matches!(super::png(&c, &missing, 1.0), Err(crate::RenderError::Fonts(_))));
 }
-

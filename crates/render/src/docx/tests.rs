@@ -16,8 +16,14 @@ fn paragraphs(xml: &str) -> Vec<(String, String)> {
     doc.descendants()
         .filter(|n| n.has_tag_name((W, "p")))
         .map(|p| {
-            let style = p.descendants().find(|n| n.has_tag_name((W, "pStyle"))).and_then(|n| n.attribute((W, "val"))).unwrap_or("").to_string();
-            let text = p.descendants().filter(|n| n.has_tag_name((W, "t"))).filter_map(|n| n.text()).collect::<String>();
+            let style = p
+                .descendants()
+                .find(|n| n.has_tag_name((W, "pStyle")))
+                .and_then(|n| n.attribute((W, "val")))
+                .unwrap_or("")
+                .to_string();
+            let text =
+                p.descendants().filter(|n| n.has_tag_name((W, "t"))).filter_map(|n| n.text()).collect::<String>();
             (style, text)
         })
         .collect()
@@ -36,7 +42,10 @@ fn the_docx_reads_back_with_styles_fonts_figures_and_pictures() {
     assert!(find("Heading1", "一、党建引领"));
     assert!(find("Heading2", "（一）培优赋能"));
     assert!(find("Heading3", "1. 人才队伍"));
-    assert!(find("", "全年实施项目35个，资金1,300万元。<w:p>&\"标记\"不是格式"), "figures as plain text, markup as text: {ps:?}");
+    assert!(
+        find("", "全年实施项目35个，资金1,300万元。<w:p>&\"标记\"不是格式"),
+        "figures as plain text, markup as text: {ps:?}"
+    );
     assert!(find("Caption", "各区镇项目数") && find("Caption", "持证社工") && find("Caption", "损坏的照片"));
     assert!(ps.iter().any(|(_, t)| t == "194") && ps.iter().any(|(_, t)| t == "第二项"));
     assert!(document.contains("<w:numPr>"), "list items are numbered");
@@ -45,15 +54,27 @@ fn the_docx_reads_back_with_styles_fonts_figures_and_pictures() {
     let styles = String::from_utf8(entry(&mut zip, "word/styles.xml")).expect("utf-8");
     let sdoc = roxmltree::Document::parse(&styles).expect("styles.xml is XML");
     let defaults = sdoc.descendants().find(|n| n.has_tag_name((W, "docDefaults"))).expect("docDefaults");
-    let east_asia = |n: roxmltree::Node| n.descendants().find(|f| f.has_tag_name((W, "rFonts"))).and_then(|f| f.attribute((W, "eastAsia"))).map(str::to_string);
+    let east_asia = |n: roxmltree::Node| {
+        n.descendants()
+            .find(|f| f.has_tag_name((W, "rFonts")))
+            .and_then(|f| f.attribute((W, "eastAsia")))
+            .map(str::to_string)
+    };
     assert_eq!(east_asia(defaults).as_deref(), Some(SERIF), "the CJK font is the documents' default");
     for (id, level) in [("Heading1", "0"), ("Heading2", "1"), ("Heading3", "2")] {
-        let s = sdoc.descendants().find(|n| n.has_tag_name((W, "style")) && n.attribute((W, "styleId")) == Some(id)).unwrap_or_else(|| panic!("{id} defined"));
+        let s = sdoc
+            .descendants()
+            .find(|n| n.has_tag_name((W, "style")) && n.attribute((W, "styleId")) == Some(id))
+            .unwrap_or_else(|| panic!("{id} defined"));
         assert_eq!(east_asia(s).as_deref(), Some(SANS), "{id}");
         let outline = s.descendants().find(|n| n.has_tag_name((W, "outlineLvl"))).and_then(|n| n.attribute((W, "val")));
         assert_eq!(outline, Some(level), "{id}");
         let name = s.children().find(|n| n.has_tag_name((W, "name"))).and_then(|n| n.attribute((W, "val")));
-        assert_eq!(name, Some(format!("heading {}", level.parse::<u8>().unwrap_or(0) + 1).as_str()), "{id}: Word's built-in name");
+        assert_eq!(
+            name,
+            Some(format!("heading {}", level.parse::<u8>().unwrap_or(0) + 1).as_str()),
+            "{id}: Word's built-in name"
+        );
     }
 
     // The chart and the two photos that decode are PNG pictures; the broken one is left out.

@@ -36,7 +36,8 @@ fn engine(fonts: &Fonts) -> Result<Arc<Engine>, RenderError> {
         return Ok(e.clone());
     }
     let files = crate::fonts::files(&fonts.dir)?;
-    let faces: Vec<typst::text::Font> = files.files.iter().flat_map(|(_, bytes)| typst::text::Font::iter(Bytes::new(bytes.clone()))).collect();
+    let faces: Vec<typst::text::Font> =
+        files.files.iter().flat_map(|(_, bytes)| typst::text::Font::iter(Bytes::new(bytes.clone()))).collect();
     if faces.is_empty() {
         return Err(RenderError::Fonts(fonts.dir.display().to_string()));
     }
@@ -52,10 +53,18 @@ pub fn render(doc: &Document, fonts: &Fonts) -> Result<Vec<u8>, RenderError> {
     let json = serde_json::to_vec(&data).map_err(|e| RenderError::Failed(format!("pdf data: {e}")))?;
     let mut inputs = Dict::new();
     inputs.insert("doc".into(), Bytes::new(json).into_value());
-    inputs.insert("images".into(), images.into_iter().map(|b| Bytes::new(b).into_value()).collect::<Array>().into_value());
-    let compiled: PagedDocument = engine.compile_with_input(inputs).output.map_err(|e| RenderError::Failed(format!("typst: {e:?}")))?;
-    let pdf = typst_pdf::pdf(&compiled, &typst_pdf::PdfOptions::default())
-        .map_err(|errors| RenderError::Failed(format!("typst pdf: {}", errors.iter().map(|d| d.message.as_str()).collect::<Vec<_>>().join("; "))))?;
+    inputs.insert(
+        "images".into(),
+        images.into_iter().map(|b| Bytes::new(b).into_value()).collect::<Array>().into_value(),
+    );
+    let compiled: PagedDocument =
+        engine.compile_with_input(inputs).output.map_err(|e| RenderError::Failed(format!("typst: {e:?}")))?;
+    let pdf = typst_pdf::pdf(&compiled, &typst_pdf::PdfOptions::default()).map_err(|errors| {
+        RenderError::Failed(format!(
+            "typst pdf: {}",
+            errors.iter().map(|d| d.message.as_str()).collect::<Vec<_>>().join("; ")
+        ))
+    })?;
     Ok(pdf)
 }
 

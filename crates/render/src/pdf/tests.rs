@@ -5,14 +5,20 @@ use crate::testdoc::sample;
 /// poppler-utils is missing, except under `CI=true`, where the test fails.
 fn pdftotext(pdf: &[u8]) -> Option<String> {
     static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let path = std::env::temp_dir().join(format!("render-test-{}-{}.pdf", std::process::id(), N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
+    let path = std::env::temp_dir().join(format!(
+        "render-test-{}-{}.pdf",
+        std::process::id(),
+        N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
     std::fs::write(&path, pdf).expect("write the pdf");
     let out = std::process::Command::new("pdftotext").arg("-enc").arg("UTF-8").arg(&path).arg("-").output();
     let _ = std::fs::remove_file(&path);
     match out {
         Ok(o) if o.status.success() => Some(String::from_utf8_lossy(&o.stdout).into_owned()),
         Ok(o) => panic!("pdftotext failed: {}", String::from_utf8_lossy(&o.stderr)),
-        Err(e) if std::env::var("CI").as_deref() == Ok("true") => panic!("pdftotext is required under CI (poppler-utils): {e}"),
+        Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("pdftotext is required under CI (poppler-utils): {e}")
+        }
         Err(e) => {
             eprintln!("skipped: pdftotext not available (install poppler-utils): {e}");
             None
@@ -29,7 +35,21 @@ fn the_pdf_holds_the_headings_figures_and_text_as_data() {
     // pdftotext may space out justified CJK glyphs: compare without whitespace, except where the
     // spacing is the point.
     let flat: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    for expected in ["2022年度昆山市社会工作发展报告", "昆山市民政局", "一、党建引领", "（一）培优赋能", "1.人才队伍", "全年实施项目35个，资金1,300万元。", "持证社工", "194", "各区镇项目数", "周市镇", "志愿服务现场", "损坏的照片", "第二项"] {
+    for expected in [
+        "2022年度昆山市社会工作发展报告",
+        "昆山市民政局",
+        "一、党建引领",
+        "（一）培优赋能",
+        "1.人才队伍",
+        "全年实施项目35个，资金1,300万元。",
+        "持证社工",
+        "194",
+        "各区镇项目数",
+        "周市镇",
+        "志愿服务现场",
+        "损坏的照片",
+        "第二项",
+    ] {
         assert!(flat.contains(expected), "{expected} in {text}");
     }
     // Staff text is never markup: typst syntax prints as typed.
