@@ -17,8 +17,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::{json, Value};
 use typst::foundations::{Array, Bytes, Dict, IntoValue};
-use typst::layout::PagedDocument;
 use typst_as_lib::{TypstEngine, TypstTemplateMainFile};
+use typst_layout::PagedDocument;
 
 use crate::model::{Block, Document, Inline};
 use crate::{Fonts, RenderError};
