@@ -51,7 +51,7 @@ pub(crate) fn draw(c: &Chart) -> Drawing {
                 n(w),
                 n(bar_h - 2.0),
                 colour(s),
-                esc(&format!("{} {}", names.get(s).map(String::as_str).unwrap_or(""), text).trim().to_string())
+                esc(format!("{} {}", names.get(s).map(String::as_str).unwrap_or(""), text).trim())
             ));
             body.push_str(&format!(
                 "<text x=\"{}\" y=\"{}\" font-size=\"{}\" fill=\"{MUTED}\">{}</text>",

@@ -69,7 +69,7 @@ pub(crate) fn draw(c: &Chart) -> Drawing {
         }
     }
     let all_values = cats * c.series.len() <= 16;
-    for s in 0..c.series.len() {
+    for (s, name) in names.iter().enumerate() {
         let points: Vec<String> = (0..cats).map(|i| format!("{},{}", n(xs(i)), n(ys(value(c, s, i))))).collect();
         if cats > 1 {
             body.push_str(&format!(
@@ -87,7 +87,7 @@ pub(crate) fn draw(c: &Chart) -> Drawing {
                 n(x),
                 n(y),
                 colour(s),
-                esc(&format!("{} {} {}", names[s], c.categories[i], label))
+                esc(&format!("{} {} {}", name, c.categories[i], label))
             ));
             if all_values || i + 1 == cats {
                 body.push_str(&format!(
