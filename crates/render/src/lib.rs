@@ -6,9 +6,13 @@
 
 pub mod chart;
 pub mod docx;
+mod fonts;
 pub mod html;
 pub mod model;
 pub mod pdf;
+mod photo;
+#[cfg(test)]
+mod testdoc;
 
 pub use model::{Block, Chart, ChartKind, Document, Image, Inline, Lang, Series, Table};
 
@@ -37,4 +41,19 @@ impl Default for Fonts {
     fn default() -> Self {
         Fonts { dir: std::path::PathBuf::from("/usr/share/fonts/opentype/noto") }
     }
+}
+
+/// The fonts for the renderers' tests: the default directory, or `None` (the test is skipped,
+/// with the reason printed) when it has no fonts, except under `CI=true`, where it fails.
+#[cfg(test)]
+pub(crate) fn test_fonts() -> Option<Fonts> {
+    let fonts = Fonts::default();
+    if fonts::files(&fonts.dir).is_ok() {
+        return Some(fonts);
+    }
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("no fonts in {} (install fonts-noto-cjk)", fonts.dir.display());
+    }
+    eprintln!("skipped: no fonts in {} (install fonts-noto-cjk)", fonts.dir.display());
+    None
 }
