@@ -18,6 +18,9 @@ pub struct Config {
     pub log_format: String,
     /// Directory for uploaded files.
     pub data_dir: String,
+    /// Directory of the fonts the Word and PDF renderers use (Debian's fonts-noto-cjk), read
+    /// from disk only (crates/render).
+    pub fonts_dir: String,
     pub server: ServerConfig,
     pub security: SecurityConfig,
     pub limits: LimitsConfig,
@@ -239,6 +242,7 @@ impl Default for Config {
             database: "shegong.db".into(),
             log_format: "pretty".into(),
             data_dir: "data".into(),
+            fonts_dir: "/usr/share/fonts/opentype/noto".into(),
             server: ServerConfig::default(),
             security: SecurityConfig::default(),
             limits: LimitsConfig::default(),
@@ -355,6 +359,11 @@ impl Config {
             }
         }
         fig.extract().map_err(Box::new)
+    }
+
+    /// The fonts of the document renderers (`fonts_dir`).
+    pub fn fonts(&self) -> render::Fonts {
+        render::Fonts { dir: std::path::PathBuf::from(&self.fonts_dir) }
     }
 
     /// The audit key file (`audit.key_file`, default `<data_dir>/audit.key`).

@@ -615,6 +615,23 @@ both_backends!(certificates_are_immutable_snapshots_verified_in_public, |mut app
     let hours = shegong::volunteers::hours_text(minutes);
     assert_eq!(between(&page.body, "<dd id=\"cert-hours\">", "</dd>")[0], hours);
     assert!(page.body.contains(&v.id_masked) && page.body.contains("张站长") && page.body.contains("李经办"));
+    // The same certificate as PDF: its text (pdftotext) holds the number, the hours and the names.
+    let pdf_path = format!("{}/pdf", r.location());
+    assert!(page.body.contains(&format!("href=\"{pdf_path}\"")), "the page links its PDF");
+    if let Some(text) = pdf_text(&mut app, &pdf_path).await {
+        let flat: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        for expected in [
+            number.as_str(),
+            hours.as_str(),
+            v.id_masked.as_str(),
+            "张站长",
+            "李经办",
+            check.as_str(),
+            "志愿服务记录证明",
+        ] {
+            assert!(flat.contains(&expected.replace(' ', "")), "{expected} in the PDF: {text}");
+        }
+    }
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'issue' AND entity = 'volunteer_certificate'").await,
         1
@@ -641,3 +658,35 @@ both_backends!(certificates_are_immutable_snapshots_verified_in_public, |mut app
     assert_eq!(app.post("/me", &[("phone", "13900000007"), ("code", &code)]).await.status, StatusCode::SEE_OTHER);
     assert!(app.get("/me").await.body.contains(&number));
 });
+
+/// The text of the PDF at `path` (asserting a 200 PDF response), by `pdftotext`; `None` (skipped,
+/// the reason printed) without poppler-utils, except under `CI=true`.
+async fn pdf_text(app: &mut TestApp, path: &str) -> Option<String> {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let req = axum::http::Request::get(path)
+        .header(axum::http::header::COOKIE, app.cookie_header())
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let resp = app.router.clone().oneshot(req).await.expect("infallible");
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(
+        resp.headers().get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()),
+        Some("application/pdf")
+    );
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    assert!(bytes.starts_with(b"%PDF-"), "a PDF");
+    let file = tempfile::NamedTempFile::new().expect("temp file");
+    std::fs::write(file.path(), &bytes).expect("write");
+    match std::process::Command::new("pdftotext").arg("-enc").arg("UTF-8").arg(file.path()).arg("-").output() {
+        Ok(o) => {
+            assert!(o.status.success(), "pdftotext: {}", String::from_utf8_lossy(&o.stderr));
+            Some(String::from_utf8_lossy(&o.stdout).into_owned())
+        }
+        Err(e) if std::env::var("CI").as_deref() == Ok("true") => panic!("pdftotext is required under CI: {e}"),
+        Err(e) => {
+            eprintln!("skipped the PDF text: pdftotext not available (poppler-utils): {e}");
+            None
+        }
+    }
+}

@@ -15,7 +15,9 @@ use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::audit::{self, Actor, Event};
 use crate::platform::error::{AppError, AppResult};
 use crate::platform::time::today;
-use crate::platform::web::{render, render_status, see_other, set_flash, FormErrors, PageCtx, Problems};
+use crate::platform::web::{
+    download, render, render_status, see_other, set_flash, FileName, FormErrors, PageCtx, Problems,
+};
 use crate::platform::AppState;
 use crate::volunteers::model::{name_masked, new_code};
 use crate::volunteers::routes::public::{limited, too_many};
@@ -27,6 +29,7 @@ pub fn routes() -> Routes {
         .post("/volunteers/certificates", Need::Perm("volunteers.write"), cert_issue)
         .with("id", &crate::volunteers::CERTIFICATE)
         .get("/volunteers/certificates/{id}", Need::Perm("volunteers.read"), cert_page)
+        .get("/volunteers/certificates/{id}/pdf", Need::Perm("volunteers.read"), cert_pdf)
         .get("/verify", Need::Public, verify)
 }
 
@@ -173,6 +176,65 @@ struct CertPage {
 async fn cert_page(State(st): State<AppState>, c: PageCtx, Path(id): Path<i64>) -> AppResult<Response> {
     let k = store::certificate(&st.db.conn, id).await?.ok_or(AppError::NotFound)?;
     render(&CertPage { c, k })
+}
+
+/// The certificate as PDF: the page's content as a `render::Document`, typeset by
+/// `render::pdf` (same access as the page; a read, not audited, like the page).
+async fn cert_pdf(State(st): State<AppState>, c: PageCtx, Path(id): Path<i64>) -> AppResult<Response> {
+    let k = store::certificate(&st.db.conn, id).await?.ok_or(AppError::NotFound)?;
+    let doc = certificate_document(&c, &k);
+    let fonts = st.config.fonts();
+    let pdf = tokio::task::spawn_blocking(move || ::render::pdf::render(&doc, &fonts))
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("certificate pdf task: {e}")))?
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("certificate pdf: {e}")))?;
+    let name = FileName::new(
+        &format!("certificate-{}.pdf", k.number),
+        &format!("{}-{}.pdf", c.t("volunteers.cert.title"), k.number),
+    );
+    Ok(download(pdf, &name, "application/pdf"))
+}
+
+/// The certificate's fields in the page's order, as a document of one table.
+fn certificate_document(c: &PageCtx, k: &CertificateRow) -> ::render::Document {
+    let period =
+        c.tf("volunteers.period_value", &[("from", &k.s.period_from.to_string()), ("to", &k.s.period_to.to_string())]);
+    let content =
+        k.s.lines
+            .iter()
+            .map(|l| format!("{}{}", c.pick(&l.name, &l.name_en), c.paren(l.hours())))
+            .collect::<Vec<_>>()
+            .join(c.t("common.list_separator"));
+    let rows = [
+        ("volunteers.name", k.s.name.clone()),
+        ("volunteers.id_type_label", c.t(k.id_type_key().as_str()).to_string()),
+        ("volunteers.id_number", k.s.id_masked.clone()),
+        ("volunteers.volunteer_no", k.s.volunteer_no.clone()),
+        ("volunteers.period", period),
+        ("volunteers.hours", k.hours()),
+        ("volunteers.cert.content", content),
+        ("volunteers.cert.issuer", k.s.issuer.clone()),
+        ("volunteers.cert.person_in_charge", k.s.person_in_charge.clone()),
+        ("volunteers.cert.handler", k.s.handler.clone()),
+        ("volunteers.contact", k.s.contact.clone()),
+        ("volunteers.cert.issued_on", k.issued_on.to_string()),
+        ("volunteers.cert.remarks", k.s.remarks.clone()),
+        ("volunteers.cert.check_code", k.check_code.clone()),
+    ];
+    ::render::Document {
+        title: c.t("volunteers.cert.title").to_string(),
+        subtitle: Some(format!("{} {}", c.t("volunteers.cert.number"), k.number)),
+        lang: if c.lang == crate::platform::i18n::Lang::En { ::render::Lang::En } else { ::render::Lang::Zh },
+        blocks: vec![
+            ::render::Block::Table(::render::Table {
+                caption: None,
+                header: Vec::new(),
+                rows: rows.into_iter().map(|(key, v)| vec![c.t(key).to_string(), v]).collect(),
+                numeric: Vec::new(),
+            }),
+            ::render::Block::Paragraph { text: vec![::render::Inline::text(c.t("volunteers.cert.verify_hint"))] },
+        ],
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
