@@ -76,7 +76,7 @@ pub(super) async fn review_cmd(cfg_path: Option<&str>, a: ReviewArgs, lang: Lang
     let title =
         crate::platform::i18n::tf(lang, "review.default_title", &[("year", &a.year.to_string()), ("unit", unit_name)]);
     let doc = document::document(&title, &s, "draft", rendered.blocks);
-    let fonts = render::Fonts::default();
+    let fonts = cfg.fonts();
     let bytes = match format.as_str() {
         "html" => Standalone {
             lang: code,

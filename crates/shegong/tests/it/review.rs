@@ -586,7 +586,6 @@ async fn kunshan_review_file(ext: &str) -> Vec<u8> {
 
 // The .docx opens: a zip whose document holds the chapters' headings and the figures.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs crates/render docx/pdf (branch render)"]
 async fn docx_reads_back_headings_and_figures() {
     let bytes = kunshan_review_file("docx").await;
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
@@ -607,7 +606,6 @@ async fn docx_reads_back_headings_and_figures() {
 
 // The PDF's text (pdftotext) holds the figures.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs crates/render docx/pdf (branch render)"]
 async fn pdf_text_has_the_figures() {
     let bytes = kunshan_review_file("pdf").await;
     let dir = tempfile::tempdir().expect("dir");

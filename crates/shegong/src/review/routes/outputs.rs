@@ -36,12 +36,18 @@ async fn file(st: &AppState, auth: &Auth, id: i64, pdf: bool) -> AppResult<Respo
         Ok((d, _)) => d,
         Err(_) => return Err(AppError::BadRequest("review.error.template_broken".into())),
     };
-    let fonts = render::Fonts::default();
-    let (bytes, ext, kind) = if pdf {
-        (render::pdf::render(&doc, &fonts), "pdf", PDF_TYPE)
-    } else {
-        (render::docx::render(&doc, &fonts), "docx", DOCX_TYPE)
-    };
+    // Typesetting takes CPU time: off the request threads, with the configured font directory.
+    let fonts = st.config.fonts();
+    let (ext, kind) = if pdf { ("pdf", PDF_TYPE) } else { ("docx", DOCX_TYPE) };
+    let bytes = tokio::task::spawn_blocking(move || {
+        if pdf {
+            render::pdf::render(&doc, &fonts)
+        } else {
+            render::docx::render(&doc, &fonts)
+        }
+    })
+    .await
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("review render task: {e}")))?;
     match bytes {
         Ok(b) => Ok(download(b, &file_name(&r, ext), kind)),
         Err(e) => {
