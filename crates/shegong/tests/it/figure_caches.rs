@@ -24,6 +24,11 @@ const NOT_REGISTERS: &[&str] = &[
     "data_version",
     "form_submissions",
     "login_throttle",
+    // The annual reviews are documents about the registers, read by no indicator or figures page
+    // (a published review keeps its own snapshot of the figures).
+    "review_figures",
+    "review_templates",
+    "reviews",
     "role_permissions",
     "role_units",
     "roles",
