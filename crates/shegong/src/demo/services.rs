@@ -122,7 +122,7 @@ struct ServiceYear {
 /// The team of project `i` (the agency's supervisor is shared by its projects).
 pub const fn team_roles(i: usize) -> (usize, usize) {
     // (full-time workers, assistants)
-    (if i % 3 != 2 { 2 } else { 1 }, if i % 2 == 0 { 1 } else { 0 })
+    (if i % 3 != 2 { 2 } else { 1 }, if i.is_multiple_of(2) { 1 } else { 0 })
 }
 
 /// The distinct people on the teams of `projects` projects run by `agencies` agencies (each

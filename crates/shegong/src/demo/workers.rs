@@ -25,7 +25,7 @@ fn qualification(i: usize) -> Option<(&'static str, i32)> {
         0..=159 => Some(("assistant", 2022)),
         160..=189 => Some(("social_worker", 2022)),
         190..=193 => Some(("senior", 2022)),
-        _ if i % 7 == 0 => None,
+        _ if i.is_multiple_of(7) => None,
         _ => Some(([("assistant", 0), ("social_worker", 1), ("senior", 2)][i % 3].0, 2012 + (i % 10) as i32)),
     }
 }

@@ -357,7 +357,7 @@ fn split_statements(sql: &str) -> Vec<String> {
         let ends = if in_trigger_body {
             trimmed.eq_ignore_ascii_case("END;")
         } else {
-            trimmed.ends_with(';') && cur.matches("$$").count() % 2 == 0
+            trimmed.ends_with(';') && cur.matches("$$").count().is_multiple_of(2)
         };
         if ends {
             in_trigger_body = false;

@@ -76,7 +76,7 @@ pub enum KeyOrigin {
 pub fn parse_key(text: &str) -> anyhow::Result<Vec<u8>> {
     use base64::Engine;
     let t = text.trim();
-    if t.len() % 2 == 0 && !t.is_empty() && t.chars().all(|c| c.is_ascii_hexdigit()) {
+    if t.len().is_multiple_of(2) && !t.is_empty() && t.chars().all(|c| c.is_ascii_hexdigit()) {
         return hex::decode(t).map_err(|_| anyhow::anyhow!("not hex"));
     }
     base64::engine::general_purpose::STANDARD
