@@ -186,7 +186,8 @@ async fn browser_login_and_dashboard() {
         c.goto(&format!("{base}/talent/selections")).await?;
         c.find(Locator::Css("details.card summary")).await?.click().await?;
         c.find(Locator::Css("input[name=title]")).await?.send_keys("浏览器测试评选").await?;
-        c.find(Locator::Css("input[name=year]")).await?.send_keys("2023").await?;
+        // A year after the demo's two (2022, 2023), so the year's honours are only this programme's.
+        c.find(Locator::Css("input[name=year]")).await?.send_keys("2024").await?;
         c.find(Locator::Css("input[name=quota]")).await?.send_keys("1").await?;
         submit(&c, "form[action='/talent/selections'] button.primary").await?;
         c.wait().for_element(Locator::Css("#nominations")).await?;
@@ -211,7 +212,7 @@ async fn browser_login_and_dashboard() {
         c.wait().for_element(Locator::Css("form[action$='/advance'] button.primary")).await?;
         confirm_click(&c, "form[action$='/advance'] button.primary").await?;
         c.wait().for_element(Locator::Css("#nominations")).await?;
-        c.goto(&format!("{base}/honours?year=2023")).await?;
+        c.goto(&format!("{base}/honours?year=2024")).await?;
         let honours = c.find(Locator::Css("#honours tbody")).await?.text().await?;
         assert!(honours.contains("浏览器测试评选"), "the winner is in the honours register: {honours}");
 
