@@ -1,6 +1,7 @@
 //! Test harness: a fresh database per test (a temporary SQLite file, or a new PostgreSQL
-//! database when `SHEGONG_TEST_POSTGRES` is set), the demo data, and a client with a cookie jar
-//! that speaks to the router in-process.
+//! database when `SHEGONG_TEST_POSTGRES` is set) holding the demo data (copied from the
+//! process's template, `demo_template`), and a client with a cookie jar that speaks to the
+//! router in-process.
 
 use std::collections::HashMap;
 
@@ -80,11 +81,18 @@ pub fn test_config(database: &str) -> Config {
 /// Connects to and migrates the database of `cfg`, loads its audit keys and anchors the head
 /// (what `shegong serve` does before it writes).
 pub async fn open_db(cfg: &Config) -> Db {
+    let db = connect_db(cfg).await;
+    shegong::platform::audit::checkpoint(&db).await.expect("first checkpoint");
+    db
+}
+
+/// Connects to and migrates the database of `cfg` and loads its keys, without a checkpoint (a
+/// copy of the demo comes with the checkpoint file its first start wrote).
+async fn connect_db(cfg: &Config) -> Db {
     let db = Db::connect_limits(&cfg.database, &cfg.limits).await.expect("connect");
     db.migrate().await.expect("migrate");
     let (db, _) = shegong::platform::audit::setup(db, cfg, true).expect("audit keys");
     shegong::platform::vault::setup(cfg, true).expect("pii key");
-    shegong::platform::audit::checkpoint(&db).await.expect("first checkpoint");
     db
 }
 
@@ -139,17 +147,28 @@ pub async fn finish(db: Db) {
 
 /// Creates an empty PostgreSQL database: (server URL, database name, database URL).
 pub async fn new_postgres_database() -> Option<(String, String, String)> {
-    let base = postgres_url()?;
+    let (base, name, url) = new_postgres_name()?;
     let admin = Db::connect(&base, 1).await.unwrap_or_else(|e| panic!("PostgreSQL at {base} unreachable: {e}"));
-    let name = format!("shegong_t_{}", shegong::platform::web::random_token(6).expect("random"));
     admin.conn.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
-    let url = match base.rfind('/') {
+    Some((base, name, url))
+}
+
+/// A new name for a PostgreSQL test database, not yet created: (server URL, name, database URL).
+fn new_postgres_name() -> Option<(String, String, String)> {
+    let base = postgres_url()?;
+    let name = format!("shegong_t_{}", shegong::platform::web::random_token(6).expect("random"));
+    let url = database_url(&base, &name);
+    Some((base, name, url))
+}
+
+/// The URL of the database `name` on the server of `base`.
+pub fn database_url(base: &str, name: &str) -> String {
+    match base.rfind('/') {
         Some(i) if base[..i].contains("://") && i > base.find("://").map(|p| p + 2).unwrap_or(0) => {
             format!("{}/{name}", &base[..i])
         }
         _ => format!("{}/{name}", base.trim_end_matches('/')),
-    };
-    Some((base, name, url))
+    }
 }
 
 impl TestApp {
@@ -168,7 +187,8 @@ impl TestApp {
     }
 
     pub async fn postgres_with(tweak: impl FnOnce(&mut Config)) -> Option<TestApp> {
-        let (base, name, url) = new_postgres_database().await?;
+        // `with_config` creates the database (a copy of the demo template when it can).
+        let (base, name, url) = new_postgres_name()?;
         let mut cfg = test_config(&url);
         tweak(&mut cfg);
         let mut app = Self::with_config(cfg, Routes::new()).await;
@@ -176,9 +196,17 @@ impl TestApp {
         Some(app)
     }
 
+    /// An app on the database of `cfg` holding the demo: a copy of the process's demo template
+    /// (`demo_template`) when `cfg`'s demo is the template's and the database is not there yet,
+    /// else the demo generated into it.
     pub async fn with_config(cfg: Config, extra: Routes) -> TestApp {
-        let db = open_db(&cfg).await;
-        shegong::demo::generate(&db, &cfg.security, PASSWORD, 1).await.expect("demo data");
+        let db = if crate::demo_template::copy_into(&cfg).await {
+            connect_db(&cfg).await
+        } else {
+            let db = open_db(&cfg).await;
+            shegong::demo::generate(&db, &cfg.security, PASSWORD, 1).await.expect("demo data");
+            db
+        };
         let state = AppState::new(db.clone(), cfg.clone(), shegong::platform::telemetry::init_metrics());
         let router = app::build_with(state.clone(), extra);
         TestApp { router, db, cookies: HashMap::new(), csrf: String::new(), pg_admin: None, config: cfg }

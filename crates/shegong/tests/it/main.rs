@@ -1,6 +1,7 @@
 //! Integration tests: the whole application over HTTP (in-process), on SQLite and on
 //! PostgreSQL, plus the browser test. One binary, so it compiles once.
 
+mod demo_template;
 mod helpers;
 
 mod access;
