@@ -7,10 +7,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
+use sea_orm::{DatabaseTransaction, DbErr};
 use serde::Deserialize;
 
 use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::audit::{self, Actor, Event};
+use crate::platform::db::WriteTx;
 use crate::platform::error::{AppError, AppResult};
 use crate::platform::i18n::{tf, Lang};
 use crate::platform::once;
@@ -242,8 +244,46 @@ struct StepForm {
     version: String,
 }
 
-/// One step of the workflow at the version shown; audited with the states before and after.
+/// The review page again with a flash saying that the review's state does not allow the step.
+async fn refused(tx: WriteTx, auth: &Auth, r: &ReviewRow) -> AppResult<Response> {
+    set_flash_with(&*tx, auth.session_id, "review.error.state", &[("state", FlashArg::Key(r.state_key()))]).await?;
+    tx.commit().await?;
+    Ok(see_other(&format!("/review/{}", r.id)))
+}
+
+/// One step of the workflow: from which state, how it is audited, what is flashed when done.
+struct Step<'a> {
+    from: &'a str,
+    event: Event<'a>,
+    done: &'a str,
+}
+
+/// One step of the workflow on `r` at the version shown: refused unless `r` is in the step's
+/// state; otherwise `write` makes it (false: another change came first, stale), and it is
+/// audited and flashed.
 async fn step(
+    st: &AppState,
+    c: &PageCtx,
+    auth: &Auth,
+    r: &ReviewRow,
+    s: Step<'_>,
+    write: impl AsyncFnOnce(&DatabaseTransaction) -> Result<bool, DbErr>,
+) -> AppResult<Response> {
+    let tx = st.db.write().await?;
+    if r.state != s.from {
+        return refused(tx, auth, r).await;
+    }
+    if !write(&*tx).await? {
+        return Err(AppError::Stale);
+    }
+    audit::record(&*tx, &Actor::user(auth, &c.ip), s.event.unit(r.unit_id)).await?;
+    set_flash(&*tx, auth.session_id, Some(s.done)).await?;
+    tx.commit().await?;
+    Ok(see_other(&format!("/review/{}", r.id)))
+}
+
+/// A change of state (草稿 → 审核, 审核 → 草稿), audited with the states before and after.
+async fn move_state(
     st: &AppState,
     c: &PageCtx,
     auth: &Auth,
@@ -254,27 +294,13 @@ async fn step(
 ) -> AppResult<Response> {
     let r = load(st, auth, id).await?;
     let version = form_version(&f.version)?;
-    let tx = st.db.write().await?;
-    if r.state != from {
-        set_flash_with(&*tx, auth.session_id, "review.error.state", &[("state", FlashArg::Key(r.state_key()))]).await?;
-        tx.commit().await?;
-        return Ok(see_other(&format!("/review/{id}")));
-    }
-    if !store::set_state(&*tx, id, from, to, version).await? {
-        return Err(AppError::Stale);
-    }
-    audit::record(
-        &*tx,
-        &Actor::user(auth, &c.ip),
-        Event::new(if to == "draft" { "return" } else { "submit" }, "review", id)
-            .unit(r.unit_id)
-            .before(&serde_json::json!({ "state": from }))
-            .after(&serde_json::json!({ "state": to })),
-    )
-    .await?;
-    set_flash(&*tx, auth.session_id, Some(if to == "draft" { "review.returned" } else { "review.submitted" })).await?;
-    tx.commit().await?;
-    Ok(see_other(&format!("/review/{id}")))
+    let back = to == "draft";
+    let event = Event::new(if back { "return" } else { "submit" }, "review", id)
+        .before(&serde_json::json!({ "state": from }))
+        .after(&serde_json::json!({ "state": to }));
+    let done = if back { "review.returned" } else { "review.submitted" };
+    let write = async |tx: &DatabaseTransaction| store::set_state(tx, id, from, to, version).await;
+    step(st, c, auth, &r, Step { from, event, done }, write).await
 }
 
 async fn submit(
@@ -284,7 +310,7 @@ async fn submit(
     Path(id): Path<i64>,
     Form(f): Form<StepForm>,
 ) -> AppResult<Response> {
-    step(&st, &c, &auth, id, &f, "draft", "review").await
+    move_state(&st, &c, &auth, id, &f, "draft", "review").await
 }
 
 async fn send_back(
@@ -294,7 +320,7 @@ async fn send_back(
     Path(id): Path<i64>,
     Form(f): Form<StepForm>,
 ) -> AppResult<Response> {
-    step(&st, &c, &auth, id, &f, "review", "draft").await
+    move_state(&st, &c, &auth, id, &f, "review", "draft").await
 }
 
 /// 审核 → 发布: the document is rendered from the records now, and every figure it uses is
@@ -309,10 +335,8 @@ async fn publish(
     let r = load(&st, &auth, id).await?;
     let version = form_version(&f.version)?;
     if r.state != "review" {
-        let tx = st.db.write().await?;
-        set_flash_with(&*tx, auth.session_id, "review.error.state", &[("state", FlashArg::Key(r.state_key()))]).await?;
-        tx.commit().await?;
-        return Ok(see_other(&format!("/review/{id}")));
+        // Before the document is rendered for nothing.
+        return refused(st.db.write().await?, &auth, &r).await;
     }
     let tpl = store::template(&st.db.conn, r.template_id).await?.ok_or(AppError::NotFound)?;
     let subject = Subject::of(&r);
@@ -333,23 +357,13 @@ async fn publish(
     };
     let rows = document::snapshot_rows(&rendered.used, &facts, data_version);
     let lists = serde_json::to_string(&facts.lists).map_err(|e| AppError::Internal(e.into()))?;
-    let tx = st.db.write().await?;
-    if !store::publish(&*tx, id, version, auth.id, data_version, &lists, &rows).await? {
-        return Err(AppError::Stale);
-    }
     let figures: Vec<(&str, Option<i64>)> = rows.iter().map(|s| (s.figure_key.as_str(), s.value)).collect();
-    audit::record(
-        &*tx,
-        &Actor::user(&auth, &c.ip),
-        Event::new("publish", "review", id)
-            .unit(r.unit_id)
-            .before(&serde_json::json!({ "state": "review" }))
-            .after(&serde_json::json!({ "state": "published", "data_version": data_version, "figures": figures })),
-    )
-    .await?;
-    set_flash(&*tx, auth.session_id, Some("review.published")).await?;
-    tx.commit().await?;
-    Ok(see_other(&format!("/review/{id}")))
+    let event = Event::new("publish", "review", id)
+        .before(&serde_json::json!({ "state": "review" }))
+        .after(&serde_json::json!({ "state": "published", "data_version": data_version, "figures": figures }));
+    let write =
+        async |tx: &DatabaseTransaction| store::publish(tx, id, version, auth.id, data_version, &lists, &rows).await;
+    step(&st, &c, &auth, &r, Step { from: "review", event, done: "review.published" }, write).await
 }
 
 /// A draft takes the latest version of its template.
@@ -363,25 +377,9 @@ async fn refresh(
     let r = load(&st, &auth, id).await?;
     let version = form_version(&f.version)?;
     let latest = store::latest_template(&st.db.conn, &r.template_name, &r.lang).await?.ok_or(AppError::NotFound)?;
-    let tx = st.db.write().await?;
-    if r.state != "draft" {
-        set_flash_with(&*tx, auth.session_id, "review.error.state", &[("state", FlashArg::Key(r.state_key()))]).await?;
-        tx.commit().await?;
-        return Ok(see_other(&format!("/review/{id}")));
-    }
-    if !store::set_template(&*tx, id, latest.id, version).await? {
-        return Err(AppError::Stale);
-    }
-    audit::record(
-        &*tx,
-        &Actor::user(&auth, &c.ip),
-        Event::new("update", "review", id)
-            .unit(r.unit_id)
-            .before(&serde_json::json!({ "template_id": r.template_id }))
-            .after(&serde_json::json!({ "template_id": latest.id })),
-    )
-    .await?;
-    set_flash(&*tx, auth.session_id, Some("review.saved")).await?;
-    tx.commit().await?;
-    Ok(see_other(&format!("/review/{id}")))
+    let event = Event::new("update", "review", id)
+        .before(&serde_json::json!({ "template_id": r.template_id }))
+        .after(&serde_json::json!({ "template_id": latest.id }));
+    let write = async |tx: &DatabaseTransaction| store::set_template(tx, id, latest.id, version).await;
+    step(&st, &c, &auth, &r, Step { from: "draft", event, done: "review.saved" }, write).await
 }
