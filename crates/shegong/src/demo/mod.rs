@@ -15,6 +15,7 @@ pub mod review;
 pub mod rng;
 pub mod services;
 pub mod stations;
+pub mod volunteer_year;
 pub mod volunteers;
 pub mod volunteers_2022;
 pub mod volunteers_2023;
