@@ -8,6 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
+use sea_orm::DatabaseTransaction;
 use serde::Deserialize;
 
 use crate::hotline::model::{
@@ -275,14 +276,7 @@ pub(super) async fn detail(
     tx.commit().await?;
     match (found, stub) {
         (Some(k), _) => {
-            let forms = CaseForms {
-                text: CaseTextForm {
-                    assessment: opened(store::CASE_ASSESSMENT, &k.assessment_cipher).unwrap_or_default(),
-                    plan: opened(store::CASE_PLAN, &k.plan_cipher).unwrap_or_default(),
-                    version: k.version.to_string(),
-                },
-                ..CaseForms::default()
-            };
+            let forms = CaseForms { text: text_form(&k), ..CaseForms::default() };
             render(&case_page(&st, c, &auth, k, forms, FormErrors::default()).await?)
         }
         (None, Some(s)) => withheld_case(c, &s),
@@ -302,10 +296,41 @@ async fn refused(
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
-fn closed_refused(k: &CaseRow) -> AppResult<()> {
+/// A case the user may read that is still open: a closed case refuses every change.
+async fn open_case(st: &AppState, auth: &Auth, id: i64) -> AppResult<CaseRow> {
+    let k = readable_case(st, auth, id).await?;
     if k.status != "open" {
         return Err(AppError::Conflict("hotline.error.case_closed".into()));
     }
+    Ok(k)
+}
+
+/// The case's assessment and plan as its form shows them.
+fn text_form(k: &CaseRow) -> CaseTextForm {
+    CaseTextForm {
+        assessment: opened(store::CASE_ASSESSMENT, &k.assessment_cipher).unwrap_or_default(),
+        plan: opened(store::CASE_PLAN, &k.plan_cipher).unwrap_or_default(),
+        version: k.version.to_string(),
+    }
+}
+
+/// A change to case `k` in one transaction: `write` makes it and returns the audit event to
+/// record (none: nothing was changed; `AppError::Stale`: another change came first), and `done`
+/// is flashed when it changed something.
+async fn change(
+    st: &AppState,
+    c: &PageCtx,
+    auth: &Auth,
+    k: &CaseRow,
+    done: &str,
+    write: impl AsyncFnOnce(&DatabaseTransaction) -> AppResult<Option<Event<'static>>>,
+) -> AppResult<()> {
+    let tx = st.db.write().await?;
+    if let Some(event) = write(&*tx).await? {
+        audit::record(&*tx, &Actor::user(auth, &c.ip), event.unit(k.unit_id)).await?;
+        set_flash(&*tx, auth.session_id, Some(done)).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 
@@ -316,29 +341,21 @@ pub(super) async fn update_text(
     Path(id): Path<i64>,
     Form(f): Form<CaseTextForm>,
 ) -> AppResult<Response> {
-    let k = readable_case(&st, &auth, id).await?;
-    closed_refused(&k)?;
+    let k = open_case(&st, &auth, id).await?;
     let version = crate::platform::web::form_version(&f.version)?;
     let errs = f.check();
     if !errs.is_empty() {
         let errors = FormErrors::from_problems(&c, errs);
         return refused(&st, c, &auth, k, CaseForms { text: f, ..CaseForms::default() }, errors).await;
     }
-    let tx = st.db.write().await?;
-    if !store::update_case_text(&*tx, id, f.assessment.trim(), f.plan.trim(), version).await? {
-        return Err(AppError::Stale);
-    }
-    // The audit row says what changed, never the text.
-    audit::record(
-        &*tx,
-        &Actor::user(&auth, &c.ip),
-        Event::new("update", "hotline_case", id)
-            .unit(k.unit_id)
-            .after(&serde_json::json!({"assessment_and_plan": true})),
-    )
-    .await?;
-    set_flash(&*tx, auth.session_id, Some("hotline.case_saved")).await?;
-    tx.commit().await?;
+    let write = async |tx: &DatabaseTransaction| {
+        if !store::update_case_text(tx, id, f.assessment.trim(), f.plan.trim(), version).await? {
+            return Err(AppError::Stale);
+        }
+        // The audit row says what changed, never the text.
+        Ok(Some(Event::new("update", "hotline_case", id).after(&serde_json::json!({"assessment_and_plan": true}))))
+    };
+    change(&st, &c, &auth, &k, "hotline.case_saved", write).await?;
     Ok(see_other(&format!("/hotline/cases/{id}")))
 }
 
@@ -355,26 +372,18 @@ pub(super) async fn followup_done(
     Path((id, fid)): Path<(i64, i64)>,
     Form(f): Form<DoneForm>,
 ) -> AppResult<Response> {
-    let k = readable_case(&st, &auth, id).await?;
-    closed_refused(&k)?;
+    let k = open_case(&st, &auth, id).await?;
     let back = format!("/hotline/cases/{id}");
     if f.note.chars().count() > crate::hotline::model::MAX_TEXT {
         set_flash_with(&st.db.conn, auth.session_id, "hotline.error.text_long", &[]).await?;
         return Ok(see_other(&back));
     }
-    let tx = st.db.write().await?;
-    if store::followup_done(&*tx, id, fid, today(), auth.id, f.note.trim()).await? {
-        audit::record(
-            &*tx,
-            &Actor::user(&auth, &c.ip),
-            Event::new("followup_done", "hotline_case", id)
-                .unit(k.unit_id)
-                .after(&serde_json::json!({"followup_id": fid})),
-        )
-        .await?;
-        set_flash(&*tx, auth.session_id, Some("hotline.followup_saved")).await?;
-    }
-    tx.commit().await?;
+    let write = async |tx: &DatabaseTransaction| {
+        let done = store::followup_done(tx, id, fid, today(), auth.id, f.note.trim()).await?;
+        Ok(done
+            .then(|| Event::new("followup_done", "hotline_case", id).after(&serde_json::json!({"followup_id": fid}))))
+    };
+    change(&st, &c, &auth, &k, "hotline.followup_saved", write).await?;
     Ok(see_other(&back))
 }
 
@@ -385,8 +394,7 @@ pub(super) async fn refer(
     Path(id): Path<i64>,
     Form(f): Form<ReferralForm>,
 ) -> AppResult<Response> {
-    let k = readable_case(&st, &auth, id).await?;
-    closed_refused(&k)?;
+    let k = open_case(&st, &auth, id).await?;
     let mut input = f.validate();
     if let Ok(i) = &input {
         if let Some(u) = i.target_unit_id {
@@ -402,26 +410,17 @@ pub(super) async fn refer(
         Ok(i) => i,
         Err(errs) => {
             let errors = FormErrors::from_problems(&c, errs);
-            let text = CaseTextForm {
-                assessment: opened(store::CASE_ASSESSMENT, &k.assessment_cipher).unwrap_or_default(),
-                plan: opened(store::CASE_PLAN, &k.plan_cipher).unwrap_or_default(),
-                version: k.version.to_string(),
-            };
+            let text = text_form(&k);
             return refused(&st, c, &auth, k, CaseForms { text, referral: f, ..CaseForms::default() }, errors).await;
         }
     };
-    let tx = st.db.write().await?;
-    let rid = store::insert_referral(&*tx, id, &input, today(), auth.id).await?;
-    audit::record(
-        &*tx,
-        &Actor::user(&auth, &c.ip),
-        Event::new("refer", "hotline_case", id)
-            .unit(k.unit_id)
-            .after(&serde_json::json!({"referral_id": rid, "referral": input})),
-    )
-    .await?;
-    set_flash(&*tx, auth.session_id, Some("hotline.referral_saved")).await?;
-    tx.commit().await?;
+    let write = async |tx: &DatabaseTransaction| {
+        let rid = store::insert_referral(tx, id, &input, today(), auth.id).await?;
+        Ok(Some(
+            Event::new("refer", "hotline_case", id).after(&serde_json::json!({"referral_id": rid, "referral": input})),
+        ))
+    };
+    change(&st, &c, &auth, &k, "hotline.referral_saved", write).await?;
     Ok(see_other(&format!("/hotline/cases/{id}")))
 }
 
@@ -447,21 +446,17 @@ pub(super) async fn referral_state(
         set_flash_with(&st.db.conn, auth.session_id, "hotline.error.referral_step", &[]).await?;
         return Ok(see_other(&back));
     }
-    let tx = st.db.write().await?;
-    if !store::set_referral_state(&*tx, id, rid, &referral.state, to, today()).await? {
-        return Err(AppError::Stale);
-    }
-    audit::record(
-        &*tx,
-        &Actor::user(&auth, &c.ip),
-        Event::new("referral_state", "hotline_case", id)
-            .unit(k.unit_id)
-            .before(&serde_json::json!({"referral_id": rid, "state": referral.state}))
-            .after(&serde_json::json!({"referral_id": rid, "state": to})),
-    )
-    .await?;
-    set_flash(&*tx, auth.session_id, Some("hotline.referral_saved")).await?;
-    tx.commit().await?;
+    let write = async |tx: &DatabaseTransaction| {
+        if !store::set_referral_state(tx, id, rid, &referral.state, to, today()).await? {
+            return Err(AppError::Stale);
+        }
+        Ok(Some(
+            Event::new("referral_state", "hotline_case", id)
+                .before(&serde_json::json!({"referral_id": rid, "state": referral.state}))
+                .after(&serde_json::json!({"referral_id": rid, "state": to})),
+        ))
+    };
+    change(&st, &c, &auth, &k, "hotline.referral_saved", write).await?;
     Ok(see_other(&back))
 }
 
@@ -480,8 +475,7 @@ pub(super) async fn transfer(
     Path(id): Path<i64>,
     Form(f): Form<TransferForm>,
 ) -> AppResult<Response> {
-    let k = readable_case(&st, &auth, id).await?;
-    closed_refused(&k)?;
+    let k = open_case(&st, &auth, id).await?;
     let version = crate::platform::web::form_version(&f.version)?;
     let back = format!("/hotline/cases/{id}");
     // The new counsellor: an active roster entry with an account, not the current one.
@@ -493,21 +487,17 @@ pub(super) async fn transfer(
         set_flash_with(&st.db.conn, auth.session_id, "hotline.error.transfer_to", &[]).await?;
         return Ok(see_other(&back));
     };
-    let tx = st.db.write().await?;
-    if !store::transfer_case(&*tx, id, k.counsellor_id, to, version).await? {
-        return Err(AppError::Stale);
-    }
-    audit::record(
-        &*tx,
-        &Actor::user(&auth, &c.ip),
-        Event::new("transfer", "hotline_case", id)
-            .unit(k.unit_id)
-            .before(&serde_json::json!({"counsellor_id": k.counsellor_id, "supervisor_id": k.supervisor_id}))
-            .after(&serde_json::json!({"counsellor_id": to})),
-    )
-    .await?;
-    set_flash(&*tx, auth.session_id, Some("hotline.case_transferred")).await?;
-    tx.commit().await?;
+    let write = async |tx: &DatabaseTransaction| {
+        if !store::transfer_case(tx, id, k.counsellor_id, to, version).await? {
+            return Err(AppError::Stale);
+        }
+        Ok(Some(
+            Event::new("transfer", "hotline_case", id)
+                .before(&serde_json::json!({"counsellor_id": k.counsellor_id, "supervisor_id": k.supervisor_id}))
+                .after(&serde_json::json!({"counsellor_id": to})),
+        ))
+    };
+    change(&st, &c, &auth, &k, "hotline.case_transferred", write).await?;
     // The previous counsellor may no longer read it: back to the list if that was the user.
     if store::case(&st.db.conn, &auth.scope, &reader(&auth), id).await?.is_none() {
         return Ok(see_other("/hotline/cases"));
@@ -532,8 +522,7 @@ pub(super) async fn close(
     Path(id): Path<i64>,
     Form(f): Form<CloseForm>,
 ) -> AppResult<Response> {
-    let k = readable_case(&st, &auth, id).await?;
-    closed_refused(&k)?;
+    let k = open_case(&st, &auth, id).await?;
     let version = crate::platform::web::form_version(&f.version)?;
     let reason = CLOSURE_REASONS.iter().copied().find(|r| *r == f.reason.trim());
     let too_long = f.note.chars().count() > crate::hotline::model::MAX_TEXT;
@@ -541,26 +530,17 @@ pub(super) async fn close(
         let mut errors = FormErrors::default();
         let key = if too_long { "hotline.error.text_long" } else { "hotline.error.closure_reason" };
         errors.add("reason", c.t(key));
-        let text = CaseTextForm {
-            assessment: opened(store::CASE_ASSESSMENT, &k.assessment_cipher).unwrap_or_default(),
-            plan: opened(store::CASE_PLAN, &k.plan_cipher).unwrap_or_default(),
-            version: k.version.to_string(),
-        };
-        let forms = CaseForms { text, close_reason: f.reason, close_note: f.note, ..CaseForms::default() };
+        let forms =
+            CaseForms { text: text_form(&k), close_reason: f.reason, close_note: f.note, ..CaseForms::default() };
         return refused(&st, c, &auth, k, forms, errors).await;
     };
-    let tx = st.db.write().await?;
-    if !store::close_case(&*tx, id, reason, f.note.trim(), today(), version).await? {
-        return Err(AppError::Stale);
-    }
-    audit::record(
-        &*tx,
-        &Actor::user(&auth, &c.ip),
-        Event::new("close", "hotline_case", id).unit(k.unit_id).after(&serde_json::json!({"closure_reason": reason})),
-    )
-    .await?;
-    set_flash(&*tx, auth.session_id, Some("hotline.case_closed")).await?;
-    tx.commit().await?;
+    let write = async |tx: &DatabaseTransaction| {
+        if !store::close_case(tx, id, reason, f.note.trim(), today(), version).await? {
+            return Err(AppError::Stale);
+        }
+        Ok(Some(Event::new("close", "hotline_case", id).after(&serde_json::json!({"closure_reason": reason}))))
+    };
+    change(&st, &c, &auth, &k, "hotline.case_closed", write).await?;
     Ok(see_other(&format!("/hotline/cases/{id}")))
 }
 
