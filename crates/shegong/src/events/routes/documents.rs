@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
+use sea_orm::DatabaseTransaction;
 
 use crate::events::model::DocumentForm;
 use crate::events::store::{self, DocumentRow};
@@ -142,20 +143,9 @@ pub(super) async fn update(
             return render_status(StatusCode::UNPROCESSABLE_ENTITY, &DocumentEditPage { c, d: old, f, errors });
         }
     };
-    let version = crate::platform::web::form_version(&f.version)?;
-    let tx = st.db.write().await?;
-    if !store::update_document(&*tx, id, &input, version).await? {
-        return Err(AppError::Stale);
-    }
-    audit::record(
-        &*tx,
-        &Actor::user(&auth, &c.ip),
-        Event::new("update", "document", id).unit(old.unit_id).before(&old).after(&input),
-    )
-    .await?;
-    set_flash(&*tx, auth.session_id, Some("events.saved")).await?;
-    tx.commit().await?;
-    Ok(see_other(&format!("/documents/{id}")))
+    let event = Event::new("update", "document", id).unit(old.unit_id).before(&old).after(&input);
+    let write = async |tx: &DatabaseTransaction, version| store::update_document(tx, id, &input, version).await;
+    super::save_edit(&st, &c, &auth, &f.version, event, &format!("/documents/{id}"), write).await
 }
 
 pub(super) async fn file(

@@ -5,18 +5,18 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
+use sea_orm::DatabaseTransaction;
 
 use crate::events::model::{EventForm, EventInput, EVENT_KINDS};
 use crate::events::store::{self, EventFilter, EventRow};
 use crate::platform::access::Auth;
-use crate::platform::audit::{self, Actor, Event};
+use crate::platform::audit::Event;
 use crate::platform::error::{AppError, AppResult};
 use crate::platform::files::{self, Attachment, Owner};
-use crate::platform::once;
 use crate::platform::paging::{Page, PageParams};
 use crate::platform::period::YearFilter;
 use crate::platform::time::today;
-use crate::platform::web::{render, render_status, see_other, set_flash, FormErrors, PageCtx};
+use crate::platform::web::{render, render_status, see_other, FormErrors, PageCtx};
 use crate::platform::AppState;
 use crate::units::{self as units, UnitOption};
 
@@ -122,22 +122,11 @@ pub(super) async fn create(
             return form_page(&st, c, &auth, None, f, errors).await;
         }
     };
-    let tx = st.db.write().await?;
-    if once::claim(&*tx, &f.nonce, auth.id).await?.is_some() {
-        drop(tx);
-        return Ok(see_other("/events"));
-    }
-    let id = store::insert_event(&*tx, &input, Some(auth.id)).await?;
-    audit::record(
-        &*tx,
-        &Actor::user(&auth, &c.ip),
-        Event::new("create", "event", id).unit(input.unit_id).after(&input),
-    )
-    .await?;
-    once::complete(&*tx, &f.nonce, "/events").await?;
-    set_flash(&*tx, auth.session_id, Some("events.saved")).await?;
-    tx.commit().await?;
-    Ok(see_other("/events"))
+    let write = async |tx: &DatabaseTransaction| {
+        let id = store::insert_event(tx, &input, Some(auth.id)).await?;
+        Ok(Event::new("create", "event", id).unit(input.unit_id).after(&input))
+    };
+    super::save_new(&st, &c, &auth, &f.nonce, "/events", write).await
 }
 
 #[derive(Template)]
@@ -197,20 +186,9 @@ pub(super) async fn update(
             return form_page(&st, c, &auth, Some(id), f, errors).await;
         }
     };
-    let version = crate::platform::web::form_version(&f.version)?;
-    let tx = st.db.write().await?;
-    if !store::update_event(&*tx, id, &input, version).await? {
-        return Err(AppError::Stale);
-    }
-    audit::record(
-        &*tx,
-        &Actor::user(&auth, &c.ip),
-        Event::new("update", "event", id).unit(input.unit_id).before(&old).after(&input),
-    )
-    .await?;
-    set_flash(&*tx, auth.session_id, Some("events.saved")).await?;
-    tx.commit().await?;
-    Ok(see_other(&format!("/events/{id}")))
+    let event = Event::new("update", "event", id).unit(input.unit_id).before(&old).after(&input);
+    let write = async |tx: &DatabaseTransaction, version| store::update_event(tx, id, &input, version).await;
+    super::save_edit(&st, &c, &auth, &f.version, event, &format!("/events/{id}"), write).await
 }
 
 /// `POST /events/{id}/photos`: a photo added to the event.

@@ -5,18 +5,18 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
+use sea_orm::DatabaseTransaction;
 
 use crate::events::model::{HonourForm, HonourInput, AWARDEE_KINDS, HONOUR_LEVELS};
 use crate::events::store::{self, HonourFilter, HonourRow};
 use crate::platform::access::Auth;
-use crate::platform::audit::{self, Actor, Event};
+use crate::platform::audit::Event;
 use crate::platform::error::{AppError, AppResult};
 use crate::platform::files::{self, Attachment, Owner};
-use crate::platform::once;
 use crate::platform::paging::{Page, PageParams};
 use crate::platform::period::YearFilter;
 use crate::platform::time::today;
-use crate::platform::web::{render, render_status, see_other, set_flash, FormErrors, PageCtx};
+use crate::platform::web::{render, render_status, see_other, FormErrors, PageCtx};
 use crate::platform::AppState;
 use crate::units::{self as units, UnitOption};
 
@@ -128,22 +128,11 @@ pub(super) async fn create(
             return form_page(&st, c, &auth, None, f, errors).await;
         }
     };
-    let tx = st.db.write().await?;
-    if once::claim(&*tx, &f.nonce, auth.id).await?.is_some() {
-        drop(tx);
-        return Ok(see_other("/honours"));
-    }
-    let id = store::insert_honour(&*tx, &input, None, Some(auth.id)).await?;
-    audit::record(
-        &*tx,
-        &Actor::user(&auth, &c.ip),
-        Event::new("create", "honour", id).unit(input.unit_id).after(&input),
-    )
-    .await?;
-    once::complete(&*tx, &f.nonce, "/honours").await?;
-    set_flash(&*tx, auth.session_id, Some("events.saved")).await?;
-    tx.commit().await?;
-    Ok(see_other("/honours"))
+    let write = async |tx: &DatabaseTransaction| {
+        let id = store::insert_honour(tx, &input, None, Some(auth.id)).await?;
+        Ok(Event::new("create", "honour", id).unit(input.unit_id).after(&input))
+    };
+    super::save_new(&st, &c, &auth, &f.nonce, "/honours", write).await
 }
 
 #[derive(Template)]
@@ -201,20 +190,9 @@ pub(super) async fn update(
             return form_page(&st, c, &auth, Some(id), f, errors).await;
         }
     };
-    let version = crate::platform::web::form_version(&f.version)?;
-    let tx = st.db.write().await?;
-    if !store::update_honour(&*tx, id, &input, version).await? {
-        return Err(AppError::Stale);
-    }
-    audit::record(
-        &*tx,
-        &Actor::user(&auth, &c.ip),
-        Event::new("update", "honour", id).unit(input.unit_id).before(&old).after(&input),
-    )
-    .await?;
-    set_flash(&*tx, auth.session_id, Some("events.saved")).await?;
-    tx.commit().await?;
-    Ok(see_other(&format!("/honours/{id}")))
+    let event = Event::new("update", "honour", id).unit(input.unit_id).before(&old).after(&input);
+    let write = async |tx: &DatabaseTransaction, version| store::update_honour(tx, id, &input, version).await;
+    super::save_edit(&st, &c, &auth, &f.version, event, &format!("/honours/{id}"), write).await
 }
 
 /// `POST /honours/{id}/photos`: a photo added to the honour (the certificate, the ceremony).

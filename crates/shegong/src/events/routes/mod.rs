@@ -9,13 +9,16 @@ mod honours;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use sea_orm::{DatabaseTransaction, DbErr};
 
 use crate::events::store::{self, DocumentRow, EventFilter, EventRow};
 use crate::orgs::{departments, Department};
 use crate::platform::access::{Auth, Need, Routes};
-use crate::platform::error::AppResult;
+use crate::platform::audit::{self, Actor, Event};
+use crate::platform::error::{AppError, AppResult};
+use crate::platform::once;
 use crate::platform::paging::{Page, PageParams};
-use crate::platform::web::{render, PageCtx};
+use crate::platform::web::{form_version, render, see_other, set_flash, PageCtx};
 use crate::platform::AppState;
 
 pub fn routes() -> Routes {
@@ -70,6 +73,51 @@ async fn in_scope<I>(
         }
     }
     Ok(input.filter(|_| errs.is_empty()).ok_or(errs))
+}
+
+/// A new record saved once per form (a form sent twice saves once, by its nonce): `write`
+/// inserts it and returns the audit event of its creation; back to `list`, saved.
+async fn save_new(
+    st: &AppState,
+    c: &PageCtx,
+    auth: &Auth,
+    nonce: &str,
+    list: &str,
+    write: impl AsyncFnOnce(&DatabaseTransaction) -> Result<Event<'static>, DbErr>,
+) -> AppResult<Response> {
+    let tx = st.db.write().await?;
+    if once::claim(&*tx, nonce, auth.id).await?.is_some() {
+        drop(tx);
+        return Ok(see_other(list));
+    }
+    let event = write(&*tx).await?;
+    audit::record(&*tx, &Actor::user(auth, &c.ip), event).await?;
+    once::complete(&*tx, nonce, list).await?;
+    set_flash(&*tx, auth.session_id, Some("events.saved")).await?;
+    tx.commit().await?;
+    Ok(see_other(list))
+}
+
+/// An edited record saved at the version of its form: `write` updates it at that version (false:
+/// another change came first, stale) and `event` audits it; back to `page`, saved.
+async fn save_edit(
+    st: &AppState,
+    c: &PageCtx,
+    auth: &Auth,
+    version: &str,
+    event: Event<'_>,
+    page: &str,
+    write: impl AsyncFnOnce(&DatabaseTransaction, i32) -> Result<bool, DbErr>,
+) -> AppResult<Response> {
+    let version = form_version(version)?;
+    let tx = st.db.write().await?;
+    if !write(&*tx, version).await? {
+        return Err(AppError::Stale);
+    }
+    audit::record(&*tx, &Actor::user(auth, &c.ip), event).await?;
+    set_flash(&*tx, auth.session_id, Some("events.saved")).await?;
+    tx.commit().await?;
+    Ok(see_other(page))
 }
 
 fn indent(d: &i32) -> String {
