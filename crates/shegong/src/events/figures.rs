@@ -25,7 +25,7 @@ pub fn indicators() -> Vec<IndicatorGroup> {
                 unit_key: "figures.unit.count",
                 measure: Measure::Count,
                 annual: true,
-                href: |a| format!("/honours?year={}", a.from.format("%Y")),
+                href: |a| format!("/honours?year={}{}", a.from.format("%Y"), a.unit_param()),
             },
             Indicator {
                 key: "events.events",
@@ -34,7 +34,7 @@ pub fn indicators() -> Vec<IndicatorGroup> {
                 unit_key: "figures.unit.count",
                 measure: Measure::Count,
                 annual: false,
-                href: |a| format!("/events?year={}", a.from.format("%Y")),
+                href: |a| format!("/events?{}{}", &a.period_param()[1..], a.unit_param()),
             },
         ],
         compute: values,

@@ -48,6 +48,12 @@ pub struct EventFilter {
     pub year: String,
     #[serde(default)]
     pub committee: String,
+    /// A period (`2022-Q1`, `2022-03-01..2022-04-30`): events held on its days.
+    #[serde(default)]
+    pub period: String,
+    /// A unit id: events of the unit and its subtree.
+    #[serde(default)]
+    pub unit: String,
 }
 
 fn year_range(y: &str) -> Option<(NaiveDate, NaiveDate)> {
@@ -80,6 +86,16 @@ pub async fn events<C: ConnectionTrait>(
     if f.committee == "yes" {
         wh.push_str(" AND e.committee = ?");
         vals.push(true.into());
+    }
+    if let Some(period) = crate::platform::period::Period::parse(&f.period) {
+        let (a, b) = period.bounds();
+        wh.push_str(" AND e.held_on >= ? AND e.held_on <= ?");
+        vals.push(a.into());
+        vals.push(b.into());
+    }
+    if let Ok(u) = f.unit.trim().parse::<i64>() {
+        wh.push_str(&format!(" AND {}", crate::platform::period::in_subtree("e.unit_id")));
+        vals.push(u.into());
     }
     let from = EVENT_FROM;
     let order = p.order_by(&[("held", "e.held_on"), ("title", "e.title"), ("attendees", "e.attendees")], "e.id");
@@ -342,6 +358,9 @@ pub struct HonourFilter {
     pub year: String,
     #[serde(default)]
     pub awardee_kind: String,
+    /// A unit id: honours of the unit and its subtree.
+    #[serde(default)]
+    pub unit: String,
 }
 
 pub async fn honours<C: ConnectionTrait>(
@@ -366,6 +385,10 @@ pub async fn honours<C: ConnectionTrait>(
     if let Ok(y) = f.year.trim().parse::<i32>() {
         wh.push_str(" AND h.year = ?");
         vals.push(y.into());
+    }
+    if let Ok(u) = f.unit.trim().parse::<i64>() {
+        wh.push_str(&format!(" AND {}", crate::platform::period::in_subtree("h.unit_id")));
+        vals.push(u.into());
     }
     let from = " FROM honours h JOIN org_units u ON u.id = h.unit_id";
     let order = p.order_by(&[("year", "h.year"), ("level", "h.level"), ("title", "h.title")], "h.id");

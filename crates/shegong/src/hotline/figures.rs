@@ -8,7 +8,7 @@
 //! overdue) and referrals (by state and by destination) are counted for the same year and scope
 //! as the calls. The engine's indicators of the hotline are [`indicators`].
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::hotline::store::figures as store;
@@ -228,11 +228,16 @@ pub fn indicators() -> Vec<crate::platform::indicator::IndicatorGroup> {
             Ok(vec![Some(n.calls), Some(n.cases), Some(n.counsellors)])
         })
     }
+    // The de-identified lists the role reads: calls and cases whose content the reader may not
+    // read are counted there, never shown.
     fn calls_href(a: &Ask) -> String {
-        format!("/hotline/calls?from={}&to={}", a.from, a.to)
+        format!("/hotline/calls?from={}&to={}{}#calls-total", a.from, a.to, a.unit_param())
     }
-    fn figures_href(a: &Ask) -> String {
-        format!("/hotline/figures?year={}", a.from.year())
+    fn counsellors_href(a: &Ask) -> String {
+        format!("/hotline/calls?from={}&to={}{}#calls-counsellors", a.from, a.to, a.unit_param())
+    }
+    fn cases_href(a: &Ask) -> String {
+        format!("/hotline/cases?{}{}#cases-total", &a.period_param()[1..], a.unit_param())
     }
     let ind = |key, label_key, definition_key, unit_key, href: fn(&Ask) -> String| Indicator {
         key,
@@ -259,14 +264,14 @@ pub fn indicators() -> Vec<crate::platform::indicator::IndicatorGroup> {
                 "indicators.hotline.cases",
                 "indicators.def.hotline.cases",
                 "figures.unit.count",
-                figures_href,
+                cases_href,
             ),
             ind(
                 "hotline.counsellors",
                 "indicators.hotline.counsellors",
                 "indicators.def.hotline.counsellors",
                 "figures.unit.people",
-                figures_href,
+                counsellors_href,
             ),
         ],
         compute: values,

@@ -148,53 +148,63 @@ pub async fn coverage<C: ConnectionTrait>(
 }
 
 /// The indicators of the registry (issue 15): organisations registered and not deregistered or
-/// revoked on the last day of the period in the subtree, and the two coverages among them.
+/// revoked on the last day of the period in the subtree, and the two coverages among them; and
+/// the Party organisations taking part in an action plan.
 pub fn indicators() -> Vec<crate::platform::indicator::IndicatorGroup> {
     use crate::platform::figures::Measure;
     use crate::platform::indicator::{Indicator, IndicatorGroup};
-    vec![IndicatorGroup {
-        name: "orgs",
-        need: "orgs.read",
-        indicators: vec![
-            Indicator {
-                key: "orgs.active",
-                label_key: "figures.orgs.active",
-                definition_key: "indicators.def.orgs.active",
-                unit_key: "figures.unit.orgs",
-                measure: Measure::Count,
-                annual: false,
-                href: |a| format!("/orgs?status=normal{}", a.unit_param()),
-            },
-            Indicator {
-                key: "orgs.party.org_coverage",
-                label_key: "figures.orgs.org_coverage",
-                definition_key: "indicators.def.orgs.party.org_coverage",
-                unit_key: "figures.unit.permille",
-                measure: Measure::Permille,
-                annual: false,
-                href: |a| format!("/party/coverage?on={}{}", a.to, a.unit_param()),
-            },
-            Indicator {
-                key: "orgs.party.work_coverage",
-                label_key: "figures.orgs.work_coverage",
-                definition_key: "indicators.def.orgs.party.work_coverage",
-                unit_key: "figures.unit.permille",
-                measure: Measure::Permille,
-                annual: false,
-                href: |a| format!("/party/coverage?on={}{}", a.to, a.unit_param()),
-            },
-            Indicator {
+    vec![
+        IndicatorGroup {
+            name: "orgs",
+            need: "orgs.read",
+            indicators: vec![
+                Indicator {
+                    key: "orgs.active",
+                    label_key: "figures.orgs.active",
+                    definition_key: "indicators.def.orgs.active",
+                    unit_key: "figures.unit.orgs",
+                    measure: Measure::Count,
+                    annual: false,
+                    href: |a| format!("/orgs?on={}{}", a.to, a.unit_param()),
+                },
+                Indicator {
+                    key: "orgs.party.org_coverage",
+                    label_key: "figures.orgs.org_coverage",
+                    definition_key: "indicators.def.orgs.party.org_coverage",
+                    unit_key: "figures.unit.permille",
+                    measure: Measure::Permille,
+                    annual: false,
+                    href: |a| format!("/party/coverage?on={}{}#coverage-org", a.to, a.unit_param()),
+                },
+                Indicator {
+                    key: "orgs.party.work_coverage",
+                    label_key: "figures.orgs.work_coverage",
+                    definition_key: "indicators.def.orgs.party.work_coverage",
+                    unit_key: "figures.unit.permille",
+                    measure: Measure::Permille,
+                    annual: false,
+                    href: |a| format!("/party/coverage?on={}{}#coverage-work", a.to, a.unit_param()),
+                },
+            ],
+            compute: indicator_values,
+        },
+        // Its own group: its records, the Party organisations, are read with `party.read` (the
+        // drill-down opens their list).
+        IndicatorGroup {
+            name: "party",
+            need: "party.read",
+            indicators: vec![Indicator {
                 key: "party.action_plan_orgs",
                 label_key: "figures.party.action_plan_orgs",
                 definition_key: "indicators.def.party.action_plan_orgs",
                 unit_key: "figures.unit.count",
                 measure: Measure::Count,
                 annual: false,
-                href: |_| "/party/orgs".to_string(),
-            },
-        ],
-        compute: indicator_values,
-    }]
+                href: |a| format!("/party/orgs?in_plan=yes{}", a.unit_param()),
+            }],
+            compute: party_values,
+        },
+    ]
 }
 
 fn indicator_values<'a>(
@@ -210,9 +220,15 @@ fn indicator_values<'a>(
             Some(counts.total),
             Some(CoverageCounts::permille(counts.org_covered, counts.total)),
             Some(CoverageCounts::permille(counts.work_covered, counts.total)),
-            Some(store::action_plan_party_orgs(c, &a.scope, &a.unit_path).await?),
         ])
     })
+}
+
+fn party_values<'a>(
+    c: &'a sea_orm::DatabaseConnection,
+    a: &'a crate::platform::indicator::Ask,
+) -> crate::platform::indicator::BoxFuture<'a, Result<Vec<Option<i64>>, DbErr>> {
+    Box::pin(async move { Ok(vec![Some(store::action_plan_party_orgs(c, &a.scope, &a.unit_path).await?)]) })
 }
 
 #[cfg(test)]

@@ -56,6 +56,12 @@ impl Ask {
         }
     }
 
+    /// `&period=<code>` for a drill-down link to a list of dated records (the list filters on
+    /// the period's days).
+    pub fn period_param(&self) -> String {
+        format!("&period={}", self.period.code())
+    }
+
     /// The same question for the same period a year earlier.
     pub fn year_before(&self) -> Ask {
         Ask::new(self.period.year_before(), self.unit_id, &self.unit_path, self.scope.clone())

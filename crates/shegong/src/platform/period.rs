@@ -97,6 +97,21 @@ pub fn bounds(year: i32) -> (NaiveDate, NaiveDate) {
 /// The locale key of a period that is not one.
 pub const KEY_BAD_PERIOD: &str = "period.error.period";
 
+/// A list's period filter (`period=2022-Q1`, as a figure's drill-down writes it): the period, or
+/// none when the parameter is empty; refused with [`KEY_BAD_PERIOD`] when it is not a period.
+pub fn list_period(asked: &str) -> Result<Option<Period>, AppError> {
+    match asked.trim() {
+        "" => Ok(None),
+        s => Period::parse(s).map(Some).ok_or_else(|| AppError::BadRequest(KEY_BAD_PERIOD.into())),
+    }
+}
+
+/// The SQL condition "the unit column lies in the subtree of the unit `?`" for a list's `unit`
+/// filter (its id is the one parameter): the same subtree the indicator engine counts.
+pub fn in_subtree(unit_col: &str) -> String {
+    format!("{unit_col} IN (SELECT sub_u.id FROM org_units sub_u, org_units top_u WHERE top_u.id = ? AND sub_u.path LIKE top_u.path || '%')")
+}
+
 /// The longest date range a [`Period`] may span (a range beyond it is refused): enough for any
 /// review, and a bound on the weeks a figures page lists.
 pub const MAX_RANGE_DAYS: i64 = 3 * 366;

@@ -78,15 +78,15 @@ pub async fn compute<C: ConnectionTrait>(
 pub fn indicators() -> Vec<crate::platform::indicator::IndicatorGroup> {
     use crate::platform::figures::Measure;
     use crate::platform::indicator::{Indicator, IndicatorGroup};
-    let ind = |key, label_key, definition_key, unit_key, measure| Indicator {
-        key,
-        label_key,
-        definition_key,
-        unit_key,
-        measure,
-        annual: true,
-        href: |a| format!("/services?year={}{}", a.from.format("%Y"), a.unit_param()),
-    };
+    // Every indicator opens the projects of the year in the subtree; the list's total row holds
+    // the sum and the distinct counts (its cells' ids are the links' fragments).
+    let ind =
+        |key, label_key, definition_key, unit_key, measure, href: fn(&crate::platform::indicator::Ask) -> String| {
+            Indicator { key, label_key, definition_key, unit_key, measure, annual: true, href }
+        };
+    fn list(a: &crate::platform::indicator::Ask) -> String {
+        format!("/services?year={}{}", a.from.format("%Y"), a.unit_param())
+    }
     vec![IndicatorGroup {
         name: "services",
         need: "services.read",
@@ -97,6 +97,7 @@ pub fn indicators() -> Vec<crate::platform::indicator::IndicatorGroup> {
                 "indicators.def.services.projects",
                 "figures.unit.count",
                 Measure::Count,
+                list,
             ),
             ind(
                 "services.agencies",
@@ -104,6 +105,7 @@ pub fn indicators() -> Vec<crate::platform::indicator::IndicatorGroup> {
                 "indicators.def.services.agencies",
                 "figures.unit.orgs",
                 Measure::Count,
+                |a| format!("{}#projects-agencies", list(a)),
             ),
             ind(
                 "services.amount",
@@ -111,6 +113,7 @@ pub fn indicators() -> Vec<crate::platform::indicator::IndicatorGroup> {
                 "indicators.def.services.amount",
                 "figures.unit.wan",
                 Measure::Fen,
+                |a| format!("{}#projects-amount", list(a)),
             ),
             ind(
                 "services.staff",
@@ -118,6 +121,7 @@ pub fn indicators() -> Vec<crate::platform::indicator::IndicatorGroup> {
                 "indicators.def.services.staff",
                 "figures.unit.people",
                 Measure::Count,
+                |a| format!("{}#projects-staff", list(a)),
             ),
         ],
         compute: indicator_values,

@@ -56,16 +56,22 @@ pub fn tiers(rows: &[StationRow], on: NaiveDate) -> Vec<TierFigures> {
 /// rooms of the subtree on the last day of the period, and the two coverages of the stations.
 pub fn indicators() -> Vec<crate::platform::indicator::IndicatorGroup> {
     use crate::platform::figures::Measure;
+    use crate::platform::indicator::Ask;
     use crate::platform::indicator::{Indicator, IndicatorGroup};
-    let ind = |key, label_key, definition_key, unit_key, measure| Indicator {
+    // The stations of a tier in the subtree on the period's last day; the tree's tier table holds
+    // the count and the coverages (its cells' ids are the links' fragments).
+    let ind = |key, label_key, definition_key, unit_key, measure, href: fn(&Ask) -> String| Indicator {
         key,
         label_key,
         definition_key,
         unit_key,
         measure,
         annual: false,
-        href: |_| "/stations".to_string(),
+        href,
     };
+    fn tree(a: &Ask, tier: &str, cell: &str) -> String {
+        format!("/stations?on={}&tier={tier}{}#tier-{tier}{cell}", a.to, a.unit_param())
+    }
     vec![IndicatorGroup {
         name: "stations",
         need: "stations.read",
@@ -76,6 +82,7 @@ pub fn indicators() -> Vec<crate::platform::indicator::IndicatorGroup> {
                 "indicators.def.stations.town",
                 "figures.unit.count",
                 Measure::Count,
+                |a| tree(a, "town", ""),
             ),
             ind(
                 "stations.rooms",
@@ -83,6 +90,7 @@ pub fn indicators() -> Vec<crate::platform::indicator::IndicatorGroup> {
                 "indicators.def.stations.rooms",
                 "figures.unit.count",
                 Measure::Count,
+                |a| tree(a, "community", ""),
             ),
             ind(
                 "stations.town_org_coverage",
@@ -90,6 +98,7 @@ pub fn indicators() -> Vec<crate::platform::indicator::IndicatorGroup> {
                 "indicators.def.stations.town_org_coverage",
                 "figures.unit.permille",
                 Measure::Permille,
+                |a| tree(a, "town", "-org"),
             ),
             ind(
                 "stations.town_work_coverage",
@@ -97,6 +106,7 @@ pub fn indicators() -> Vec<crate::platform::indicator::IndicatorGroup> {
                 "indicators.def.stations.town_work_coverage",
                 "figures.unit.permille",
                 Measure::Permille,
+                |a| tree(a, "town", "-work"),
             ),
         ],
         compute: indicator_values,

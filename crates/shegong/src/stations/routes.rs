@@ -82,13 +82,38 @@ struct TreePage {
     roots: Vec<Node>,
     tiers: Vec<TierFigures>,
     on: chrono::NaiveDate,
+    q: TreeQuery,
 }
 
-async fn tree(State(st): State<AppState>, c: PageCtx, auth: Auth) -> AppResult<Response> {
-    let on = today();
-    let rows = store::list(&st.db.conn, &auth.scope, on).await?;
+/// What the tree shows (a figure's drill-down sets them): the stations on a day (default today),
+/// in a unit's subtree, of one tier.
+#[derive(Debug, Clone, Default, Deserialize)]
+struct TreeQuery {
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    tier: String,
+}
+
+async fn tree(State(st): State<AppState>, c: PageCtx, auth: Auth, Query(q): Query<TreeQuery>) -> AppResult<Response> {
+    let on = match q.on.trim() {
+        "" => today(),
+        s => parse_date(s).ok_or_else(|| AppError::BadRequest("orgs.error.date".into()))?,
+    };
+    let mut rows = store::list(&st.db.conn, &auth.scope, on).await?;
+    if !q.unit.trim().is_empty() {
+        // A unit outside the scope does not exist for the caller.
+        let id = q.unit.trim().parse::<i64>().map_err(|_| AppError::NotFound)?;
+        let unit = units::get_scoped(&st.db.conn, &auth.scope, id).await?.ok_or(AppError::NotFound)?;
+        rows.retain(|r| r.unit_path.starts_with(&unit.path));
+    }
+    if crate::stations::model::TIERS.contains(&q.tier.as_str()) {
+        rows.retain(|r| r.tier == q.tier);
+    }
     let tiers = tiers(&rows, on);
-    render(&TreePage { c, roots: build_tree(rows), tiers, on })
+    render(&TreePage { c, roots: build_tree(rows), tiers, on, q })
 }
 
 #[derive(Template)]

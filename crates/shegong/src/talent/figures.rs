@@ -21,7 +21,9 @@ pub fn indicators() -> Vec<IndicatorGroup> {
                     unit_key: "figures.unit.people",
                     measure: Measure::Count,
                     annual: true,
-                    href: |a| format!("/talent/workers?exam_year={}", a.from.format("%Y")),
+                    href: |a| {
+                        format!("/talent/workers?exam_year={}{}#exam-passes", a.from.format("%Y"), a.unit_param())
+                    },
                 },
                 Indicator {
                     key: "talent.awards",
@@ -30,7 +32,7 @@ pub fn indicators() -> Vec<IndicatorGroup> {
                     unit_key: "figures.unit.people",
                     measure: Measure::Count,
                     annual: true,
-                    href: |_| "/talent/selections".to_string(),
+                    href: |a| format!("/talent/workers?selected_year={}{}#awards", a.from.format("%Y"), a.unit_param()),
                 },
             ],
             compute: talent,
@@ -45,7 +47,7 @@ pub fn indicators() -> Vec<IndicatorGroup> {
                 unit_key: "figures.unit.wan",
                 measure: Measure::Fen,
                 annual: false,
-                href: |a| format!("/talent/fund?year={}", a.from.format("%Y")),
+                href: |a| format!("/talent/fund?kind=contribution{}{}#ledger-sum", a.period_param(), a.unit_param()),
             }],
             compute: fund,
         },

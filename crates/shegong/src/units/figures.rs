@@ -10,12 +10,10 @@ use crate::units::store;
 pub fn indicators() -> Vec<crate::platform::indicator::IndicatorGroup> {
     use crate::platform::figures::Measure;
     use crate::platform::indicator::{Ask, Indicator, IndicatorGroup};
-    /// The list of a tier: under a unit below the top, its own children.
+    /// The units of a tier in use in the subtree, within the caller's scope.
     fn list(a: &Ask, tier: u8) -> String {
-        match a.unit_path.matches('/').count() {
-            0..=2 => format!("/units/list?tier={tier}"),
-            _ => format!("/units/list?tier={tier}&parent={}", a.unit_id),
-        }
+        let under = if a.unit_id > 0 { format!("&under={}", a.unit_id) } else { String::new() };
+        format!("/units/list?tier={tier}&active=yes{under}")
     }
     vec![IndicatorGroup {
         name: "units",

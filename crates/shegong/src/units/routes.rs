@@ -123,6 +123,8 @@ async fn list(
         ("kind", f.kind.as_str()),
         ("tier", f.tier.as_str()),
         ("parent", f.parent.as_str()),
+        ("under", f.under.as_str()),
+        ("active", f.active.as_str()),
     ])
     .unwrap_or_default();
     render(&ListPage { c, p, f, page, kinds: UnitKind::ALL.to_vec(), extra })

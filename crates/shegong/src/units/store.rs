@@ -59,6 +59,12 @@ pub struct UnitFilter {
     pub tier: String,
     #[serde(default)]
     pub parent: String,
+    /// A unit id: the unit and everything below it (a figure's drill-down).
+    #[serde(default)]
+    pub under: String,
+    /// `yes`: units in use only; `no`: retired units only.
+    #[serde(default)]
+    pub active: String,
 }
 
 const ROW_SELECT: &str =
@@ -101,6 +107,21 @@ pub async fn list<C: ConnectionTrait>(
     if let Ok(pid) = f.parent.parse::<i64>() {
         wh.push_str(" AND u.parent_id = ?");
         vals.push(pid.into());
+    }
+    if let Ok(id) = f.under.trim().parse::<i64>() {
+        wh.push_str(" AND u.path LIKE (SELECT fu.path FROM org_units fu WHERE fu.id = ?) || '%'");
+        vals.push(id.into());
+    }
+    match f.active.as_str() {
+        "yes" => {
+            wh.push_str(" AND u.active = ?");
+            vals.push(true.into());
+        }
+        "no" => {
+            wh.push_str(" AND u.active = ?");
+            vals.push(false.into());
+        }
+        _ => {}
     }
     let order = p.order_by(&[("path", "u.path"), ("name", "u.name"), ("code", "u.code"), ("kind", "u.kind")], "u.id");
     fetch(c, &format!("SELECT COUNT(*) FROM org_units u{wh}"), &format!("{ROW_SELECT}{wh}"), &order, vals, p).await

@@ -18,7 +18,7 @@ pub fn indicators() -> Vec<IndicatorGroup> {
             unit_key: "figures.unit.people",
             measure: Measure::Count,
             annual: false,
-            href: |_| "/admin/users".to_string(),
+            href: |a| format!("/admin/users?status=active{}", a.unit_param()),
         }],
         compute: values,
     }]

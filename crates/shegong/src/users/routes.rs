@@ -59,8 +59,12 @@ async fn list(
 ) -> AppResult<Response> {
     let page = store::list(&st.db.conn, &auth.scope, &f, &p).await?;
     let roles = store::roles(&st.db.conn).await?;
-    let extra =
-        serde_urlencoded::to_string([("role", f.role.as_str()), ("status", f.status.as_str())]).unwrap_or_default();
+    let extra = serde_urlencoded::to_string([
+        ("role", f.role.as_str()),
+        ("status", f.status.as_str()),
+        ("unit", f.unit.as_str()),
+    ])
+    .unwrap_or_default();
     render(&ListPage { c, p, f, page, roles, extra })
 }
 

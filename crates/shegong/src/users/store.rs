@@ -31,6 +31,9 @@ pub struct UserFilter {
     pub role: String,
     #[serde(default)]
     pub status: String,
+    /// A unit id: accounts of the unit and everything below it (a figure's drill-down).
+    #[serde(default)]
+    pub unit: String,
 }
 
 pub async fn list<C: ConnectionTrait>(
@@ -65,6 +68,10 @@ pub async fn list<C: ConnectionTrait>(
             vals.push(false.into());
         }
         _ => {}
+    }
+    if let Ok(id) = f.unit.trim().parse::<i64>() {
+        wh.push_str(" AND o.path LIKE (SELECT fu.path FROM org_units fu WHERE fu.id = ?) || '%'");
+        vals.push(id.into());
     }
     let order = p.order_by(
         &[

@@ -180,15 +180,25 @@ pub fn indicators() -> Vec<crate::platform::indicator::IndicatorGroup> {
             Ok(vec![Some(t.volunteers), Some(t.active_volunteers), Some(t.communities), Some(t.person_times)])
         })
     }
-    let ind = |key, label_key, definition_key, unit_key| Indicator {
+    // The confirmed service records of the period in the subtree (the summaries the values come
+    // from add them up); their totals line holds the sum and the distinct counts. The volunteers
+    // signed up open the roster of those who signed up.
+    let ind = |key, label_key, definition_key, unit_key, href: fn(&Ask) -> String| Indicator {
         key,
         label_key,
         definition_key,
         unit_key,
         measure: Measure::Count,
         annual: false,
-        href: |_| "/volunteers".to_string(),
+        href,
     };
+    fn records(a: &Ask, total: &str) -> String {
+        format!("/volunteers/records?status=confirmed&from={}&to={}{}#records-{total}", a.from, a.to, a.unit_param())
+    }
+    fn signed_up(a: &Ask) -> String {
+        let at = if a.unit_id > 0 { format!("&signed_at={}", a.unit_id) } else { String::new() };
+        format!("/volunteers/people?signed_up={}{at}", a.period.code())
+    }
     vec![IndicatorGroup {
         name: "volunteers",
         need: "volunteers.read",
@@ -198,24 +208,28 @@ pub fn indicators() -> Vec<crate::platform::indicator::IndicatorGroup> {
                 "indicators.volunteers.volunteers",
                 "indicators.def.volunteers.volunteers",
                 "figures.unit.people",
+                signed_up,
             ),
             ind(
                 "volunteers.active",
                 "indicators.volunteers.active",
                 "indicators.def.volunteers.active",
                 "figures.unit.people",
+                |a| records(a, "volunteers"),
             ),
             ind(
                 "volunteers.communities",
                 "indicators.volunteers.communities",
                 "indicators.def.volunteers.communities",
                 "figures.unit.count",
+                |a| records(a, "units"),
             ),
             ind(
                 "volunteers.person_times",
                 "indicators.volunteers.person_times",
                 "indicators.def.volunteers.person_times",
                 "indicators.unit.person_times",
+                |a| records(a, "person-times"),
             ),
         ],
         compute: values,

@@ -14,6 +14,7 @@ mod browser_kit;
 mod browser_phone;
 mod caches;
 mod dashboard;
+mod drilldowns;
 mod events;
 mod exchange;
 mod figure_caches;

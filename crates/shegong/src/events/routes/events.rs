@@ -51,11 +51,14 @@ pub(super) async fn list(
     // The years with events in scope; text that is not one of them filters on no year.
     let year_filter = YearFilter::choose(store::event_years(&st.db.conn, &auth.scope).await?, &f.year);
     f.year = year_filter.year.map(|y| y.to_string()).unwrap_or_default();
+    crate::platform::period::list_period(&f.period)?;
     let page = store::events(&st.db.conn, &auth.scope, &f, &p).await?;
     let extra = serde_urlencoded::to_string([
         ("kind", f.kind.as_str()),
         ("year", f.year.as_str()),
         ("committee", f.committee.as_str()),
+        ("period", f.period.as_str()),
+        ("unit", f.unit.as_str()),
     ])
     .unwrap_or_default();
     let ids: Vec<i64> = page.items.iter().map(|e| e.id).collect();

@@ -50,6 +50,7 @@ pub(super) async fn list(
         ("level", f.level.as_str()),
         ("year", f.year.as_str()),
         ("awardee_kind", f.awardee_kind.as_str()),
+        ("unit", f.unit.as_str()),
     ])
     .unwrap_or_default();
     render(&HonourList {

@@ -77,6 +77,8 @@ struct CallList {
     page: Page<CallRow>,
     /// Calls in reach whose content the reader may not read: shown as a count only.
     withheld: i64,
+    /// The counsellors who answered the calls of the filter, withheld ones included.
+    counsellors: i64,
     extra: String,
     ch: Choices,
 }
@@ -91,9 +93,10 @@ pub(super) async fn call_list(
     let r = reader(&auth);
     let page = store::calls(&st.db.conn, &auth.scope, &r, &f, &p).await?;
     let withheld = store::calls_withheld(&st.db.conn, &auth.scope, &r, &f, &p).await?;
+    let counsellors = store::calls_counsellors(&st.db.conn, &auth.scope, &r, &f, &p).await?;
     let extra = f.query();
     let ch = choices(&st).await?;
-    render(&CallList { c, p, f, page, withheld, extra, ch })
+    render(&CallList { c, p, f, page, withheld, counsellors, extra, ch })
 }
 
 #[derive(Template)]

@@ -44,6 +44,7 @@ pub(super) async fn list(
     p: PageParams,
     Query(f): Query<CaseFilter>,
 ) -> AppResult<Response> {
+    crate::platform::period::list_period(&f.period)?;
     let r = reader(&auth);
     let page = store::cases(&st.db.conn, &auth.scope, &r, &f, &p).await?;
     let withheld = store::cases_withheld(&st.db.conn, &auth.scope, &r, &f).await?;

@@ -112,6 +112,9 @@ pub struct CallFilter {
     pub from: String,
     #[serde(default)]
     pub to: String,
+    /// A unit id: calls taken for the unit and its subtree.
+    #[serde(default)]
+    pub unit: String,
 }
 
 impl CallFilter {
@@ -123,6 +126,7 @@ impl CallFilter {
             ("follow_up", self.follow_up.as_str()),
             ("from", self.from.as_str()),
             ("to", self.to.as_str()),
+            ("unit", self.unit.as_str()),
         ])
         .unwrap_or_default()
     }
@@ -169,6 +173,10 @@ fn list_where(scope: &Scope, reader: &Reader, f: &CallFilter, p: &PageParams, re
         wh.push_str(" AND t.started_at < ?");
         vals.push(t.into());
     }
+    if let Ok(u) = f.unit.trim().parse::<i64>() {
+        wh.push_str(&format!(" AND {}", crate::platform::period::in_subtree("t.unit_id")));
+        vals.push(u.into());
+    }
     (wh, vals)
 }
 
@@ -212,6 +220,28 @@ pub async fn calls_withheld<C: ConnectionTrait>(
 ) -> Result<i64, DbErr> {
     let (wh, vals) = list_where(scope, reader, f, p, false);
     crate::hotline::store::count(c, &format!("SELECT COUNT(*) {LIST_FROM}{wh}"), vals).await
+}
+
+/// The counsellors who answered the calls of the filter, those withheld from the reader too (a
+/// count only: nothing of a call's content).
+pub async fn calls_counsellors<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    reader: &Reader,
+    f: &CallFilter,
+    p: &PageParams,
+) -> Result<i64, DbErr> {
+    let (a, mut vals) = list_where(scope, reader, f, p, true);
+    let (b, more) = list_where(scope, reader, f, p, false);
+    vals.extend(more);
+    let a = a.trim_start().trim_start_matches("WHERE");
+    let b = b.trim_start().trim_start_matches("WHERE");
+    crate::hotline::store::count(
+        c,
+        &format!("SELECT COUNT(DISTINCT t.counsellor_id) {LIST_FROM} WHERE ({a}) OR ({b})"),
+        vals,
+    )
+    .await
 }
 
 /// A call with its content, when the reader may read it.

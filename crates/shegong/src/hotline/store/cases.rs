@@ -58,11 +58,22 @@ const CASE_SELECT: &str =
 pub struct CaseFilter {
     #[serde(default)]
     pub status: String,
+    /// A period (`2022-Q1`): cases opened on its days.
+    #[serde(default)]
+    pub period: String,
+    /// A unit id: cases of the unit and its subtree.
+    #[serde(default)]
+    pub unit: String,
 }
 
 impl CaseFilter {
     pub fn query(&self) -> String {
-        serde_urlencoded::to_string([("status", self.status.as_str())]).unwrap_or_default()
+        serde_urlencoded::to_string([
+            ("status", self.status.as_str()),
+            ("period", self.period.as_str()),
+            ("unit", self.unit.as_str()),
+        ])
+        .unwrap_or_default()
     }
 }
 
@@ -74,6 +85,16 @@ fn case_where(scope: &Scope, reader: &Reader, f: &CaseFilter, readable: bool) ->
     if matches!(f.status.as_str(), "open" | "closed") {
         wh.push_str(" AND t.status = ?");
         vals.push(f.status.clone().into());
+    }
+    if let Some(period) = crate::platform::period::Period::parse(&f.period) {
+        let (from, to) = period.bounds();
+        wh.push_str(" AND t.opened_on >= ? AND t.opened_on <= ?");
+        vals.push(from.into());
+        vals.push(to.into());
+    }
+    if let Ok(u) = f.unit.trim().parse::<i64>() {
+        wh.push_str(&format!(" AND {}", crate::platform::period::in_subtree("t.unit_id")));
+        vals.push(u.into());
     }
     (wh, vals)
 }

@@ -125,15 +125,10 @@ pub(super) struct PartyListPage {
     c: PageCtx,
     p: PageParams,
     kind: String,
+    f: store::PartyOrgFilter,
     page: Page<PartyOrgRow>,
     kinds: Vec<PartyOrgKind>,
     extra: String,
-}
-
-#[derive(Deserialize)]
-pub(super) struct KindQuery {
-    #[serde(default)]
-    kind: String,
 }
 
 pub(super) async fn party_list(
@@ -141,11 +136,11 @@ pub(super) async fn party_list(
     c: PageCtx,
     auth: Auth,
     p: PageParams,
-    Query(k): Query<KindQuery>,
+    Query(f): Query<store::PartyOrgFilter>,
 ) -> AppResult<Response> {
-    let page = store::party_orgs(&st.db.conn, &auth.scope, &k.kind, &p).await?;
-    let extra = serde_urlencoded::to_string([("kind", k.kind.as_str())]).unwrap_or_default();
-    render(&PartyListPage { c, p, kind: k.kind, page, kinds: PartyOrgKind::ALL.to_vec(), extra })
+    let page = store::party_orgs(&st.db.conn, &auth.scope, &f, &p).await?;
+    let extra = f.query_string();
+    render(&PartyListPage { c, p, kind: f.kind.clone(), f, page, kinds: PartyOrgKind::ALL.to_vec(), extra })
 }
 
 #[derive(Template)]

@@ -67,6 +67,9 @@ pub(super) async fn list(
     p: PageParams,
     Query(f): Query<OrgFilter>,
 ) -> AppResult<Response> {
+    if !f.on.trim().is_empty() && parse_date(&f.on).is_none() {
+        return Err(AppError::BadRequest("orgs.error.date".into()));
+    }
     let page = store::list(&st.db.conn, &auth.scope, &f, &p).await?;
     let (departments, units) = list_pickers(&st, &auth).await?;
     let extra = f.query_string();

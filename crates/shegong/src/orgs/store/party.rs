@@ -49,13 +49,38 @@ pub async fn party_orgs_of<C: ConnectionTrait>(c: &C, org: i64) -> Result<Vec<Pa
     .await
 }
 
+/// Filters of the list of Party organisations.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct PartyOrgFilter {
+    #[serde(default)]
+    pub kind: String,
+    /// A unit id: Party organisations of the unit and its subtree.
+    #[serde(default)]
+    pub unit: String,
+    /// `yes`: those not dissolved that take part in an action plan (the indicator's records).
+    #[serde(default)]
+    pub in_plan: String,
+}
+
+impl PartyOrgFilter {
+    pub fn query_string(&self) -> String {
+        serde_urlencoded::to_string([
+            ("kind", self.kind.as_str()),
+            ("unit", self.unit.as_str()),
+            ("in_plan", self.in_plan.as_str()),
+        ])
+        .unwrap_or_default()
+    }
+}
+
 /// Party organisations in scope, paged.
 pub async fn party_orgs<C: ConnectionTrait>(
     c: &C,
     scope: &Scope,
-    kind: &str,
+    f: &PartyOrgFilter,
     p: &PageParams,
 ) -> Result<Page<PartyOrgRow>, DbErr> {
+    let kind = f.kind.as_str();
     let (sf, mut vals) = scope.unit_filter("p.unit_id", None);
     let mut wh = format!(" WHERE {sf}");
     if let Some(q) = p.search() {
@@ -66,6 +91,13 @@ pub async fn party_orgs<C: ConnectionTrait>(
     if !kind.is_empty() {
         wh.push_str(" AND p.kind = ?");
         vals.push(kind.to_string().into());
+    }
+    if let Ok(u) = f.unit.trim().parse::<i64>() {
+        wh.push_str(&format!(" AND {}", crate::platform::period::in_subtree("p.unit_id")));
+        vals.push(u.into());
+    }
+    if f.in_plan == "yes" {
+        wh.push_str(" AND p.dissolved_on IS NULL AND p.id IN (SELECT pp.party_org_id FROM plan_party_orgs pp)");
     }
     let order = p.order_by(
         &[("name", "p.name"), ("established", "p.established_on"), ("members", "p.members"), ("unit", "u.path")],

@@ -92,6 +92,9 @@ pub struct OrgFilter {
     /// "yes": with a Party organisation, "no": without
     #[serde(default)]
     pub party: String,
+    /// A day (YYYY-MM-DD): organisations registered by then and not deregistered or revoked on it
+    #[serde(default)]
+    pub on: String,
 }
 
 impl OrgFilter {
@@ -103,6 +106,7 @@ impl OrgFilter {
             ("unit", self.unit.as_str()),
             ("grade", self.grade.as_str()),
             ("party", self.party.as_str()),
+            ("on", self.on.as_str()),
         ])
         .unwrap_or_default()
     }
@@ -145,6 +149,12 @@ fn where_clause(scope: &Scope, f: &OrgFilter, p: &PageParams) -> (String, Vec<Va
         "yes" => wh.push_str(&format!(" AND {PARTY_EXISTS}")),
         "no" => wh.push_str(&format!(" AND NOT {PARTY_EXISTS}")),
         _ => {}
+    }
+    if let Some(on) = crate::orgs::model::parse_date(&f.on) {
+        // In the register on that day: the coverage's and the indicators' denominator.
+        wh.push_str(" AND o.registered_on <= ? AND (o.status = 'normal' OR o.status_on > ?)");
+        vals.push(on.into());
+        vals.push(on.into());
     }
     (wh, vals)
 }

@@ -45,6 +45,8 @@ struct ListPage {
     f: ProjectFilter,
     year_filter: YearFilter,
     page: Page<ProjectRow>,
+    /// What the listed projects add up to.
+    totals: store::ListTotals,
     extra: String,
     statuses: &'static [&'static str],
     units: Vec<store::BuyerOption>,
@@ -61,9 +63,10 @@ async fn list(
     let year_filter = YearFilter::choose(store::years(&st.db.conn, &auth.scope).await?, &f.year);
     f.year = year_filter.year.map(|y| y.to_string()).unwrap_or_default();
     let page = store::projects(&st.db.conn, &auth.scope, &f, &p).await?;
+    let totals = store::project_list_totals(&st.db.conn, &auth.scope, &f, &p).await?;
     let extra = f.query_string();
     let units = store::buyer_units(&st.db.conn, &auth.scope).await?;
-    render(&ListPage { c, p, f, year_filter, page, extra, statuses: &model::STATUSES, units })
+    render(&ListPage { c, p, f, year_filter, page, totals, extra, statuses: &model::STATUSES, units })
 }
 
 // ---------------------------------------------------------------- create / edit

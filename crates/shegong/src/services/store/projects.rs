@@ -167,6 +167,53 @@ pub async fn projects<C: ConnectionTrait>(
     .await
 }
 
+/// What the projects a filter lists add up to (the list's total row, and the figures a
+/// drill-down from the indicators checks): contract and paid sums, distinct agencies and
+/// distinct people on their teams.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListTotals {
+    pub amount_fen: Money,
+    pub paid_fen: Money,
+    pub agencies: i64,
+    pub staff: i64,
+}
+
+pub async fn project_list_totals<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    f: &ProjectFilter,
+    p: &PageParams,
+) -> Result<ListTotals, DbErr> {
+    let b = c.get_database_backend();
+    let (w, vals) = filter_sql(scope, f, p.search());
+    const FROM: &str = "FROM projects p JOIN org_units u ON u.id = p.unit_id JOIN service_categories k ON k.id = p.category_id \
+         LEFT JOIN organisations o ON o.id = p.agency_id \
+         LEFT JOIN (SELECT project_id, SUM_INT(amount_fen) AS paid FROM project_payments GROUP BY project_id) pay ON pay.project_id = p.id";
+    let row = c
+        .query_one(sql(
+            b,
+            &format!("SELECT SUM_INT(p.amount_fen), COUNT(DISTINCT p.agency_id), SUM_INT(pay.paid) {FROM} WHERE {w}"),
+            vals.clone(),
+        ))
+        .await?;
+    let (amount, agencies, paid) = match row {
+        Some(r) => (r.try_get_by_index::<i64>(0)?, r.try_get_by_index::<i64>(1)?, r.try_get_by_index::<i64>(2)?),
+        None => (0, 0, 0),
+    };
+    let staff = crate::platform::db::count(
+        c,
+        &format!(
+            "SELECT COUNT(DISTINCT {}) FROM project_members m JOIN projects p ON p.id = m.project_id \
+             JOIN org_units u ON u.id = p.unit_id JOIN service_categories k ON k.id = p.category_id \
+             LEFT JOIN organisations o ON o.id = p.agency_id WHERE {w}",
+            super::PERSON
+        ),
+        vals,
+    )
+    .await?;
+    Ok(ListTotals { amount_fen: Money(amount), paid_fen: Money(paid), agencies, staff })
+}
+
 /// Every project matching the filter (exports), in a stable order.
 pub async fn projects_all<C: ConnectionTrait>(
     c: &C,

@@ -18,7 +18,7 @@ use crate::platform::web::FileName;
 use crate::platform::web::{download, render, render_status, see_other, FormErrors, PageCtx, XLSX_TYPE};
 use crate::platform::AppState;
 use crate::talent::model::EntryForm;
-use crate::talent::store::{self, EntryRow, FundTotals};
+use crate::talent::store::{self, EntryRow, FundTotals, LedgerFilter};
 
 use super::YearQuery;
 use crate::platform::period::{this_year, Years};
@@ -41,6 +41,9 @@ struct FundPage {
     totals: FundTotals,
     balance: Money,
     entries: Page<EntryRow>,
+    /// The drill-down the ledger shows, and what its entries add up to.
+    lf: LedgerFilter,
+    listed: Money,
     p: PageParams,
     extra: String,
     f: EntryForm,
@@ -53,23 +56,32 @@ impl FundPage {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn page(
     st: &AppState,
     c: PageCtx,
     auth: &Auth,
     q: &YearQuery,
+    lf: LedgerFilter,
     p: PageParams,
     f: EntryForm,
     errors: FormErrors,
 ) -> AppResult<FundPage> {
-    let period = chosen(st, auth, q).await?;
+    // A drill-down's period (a quarter, a month, a range) stands for the year.
+    let drill = crate::platform::period::list_period(&lf.period)?;
+    let q = match drill {
+        Some(d) => YearQuery { year: Some(d.year().to_string()) },
+        None => YearQuery { year: q.year.clone() },
+    };
+    let period = chosen(st, auth, &q).await?;
     let year = period.year;
-    let (from, to) = period.bounds();
+    let (from, to) = drill.map(|d| d.bounds()).unwrap_or_else(|| period.bounds());
     let totals = store::totals(&st.db.conn, &auth.scope, from, to).await?;
     let balance = store::balance(&st.db.conn, &auth.scope, None).await?;
-    let entries = store::entries(&st.db.conn, &auth.scope, from, to, &p).await?;
-    let extra = format!("year={year}");
-    Ok(FundPage { c, year, period, totals, balance, entries, p, extra, f, errors })
+    let entries = store::entries(&st.db.conn, &auth.scope, from, to, &lf, &p).await?;
+    let listed = store::entries_sum(&st.db.conn, &auth.scope, from, to, &lf).await?;
+    let extra = format!("year={year}&{}", lf.query_string());
+    Ok(FundPage { c, year, period, totals, balance, entries, lf, listed, p, extra, f, errors })
 }
 
 /// The year asked for, else the latest with entries in the caller's scope; this year is offered
@@ -92,10 +104,11 @@ async fn fund_page(
     c: PageCtx,
     auth: Auth,
     Query(q): Query<YearQuery>,
+    Query(lf): Query<LedgerFilter>,
     p: PageParams,
 ) -> AppResult<Response> {
     let f = EntryForm { kind: "grant".into(), entry_on: today().to_string(), ..EntryForm::default() };
-    render(&page(&st, c, &auth, &q, p, f, FormErrors::default()).await?)
+    render(&page(&st, c, &auth, &q, lf, p, f, FormErrors::default()).await?)
 }
 
 /// The unit that keeps the fund: the root of the org-unit tree, which the writer's scope must contain.
@@ -123,7 +136,7 @@ async fn fund_entry(
         Ok(i) => i,
         Err(errs) => {
             let errors = FormErrors::from_keys(&c, errs);
-            let pg = page(&st, c, &auth, &q, PageParams::default(), f, errors).await?;
+            let pg = page(&st, c, &auth, &q, LedgerFilter::default(), PageParams::default(), f, errors).await?;
             return render_status(StatusCode::UNPROCESSABLE_ENTITY, &pg);
         }
     };
@@ -137,7 +150,7 @@ async fn fund_entry(
         drop(tx);
         let mut errors = FormErrors::default();
         errors.add("amount", c.t("fund.error.overdraw"));
-        let pg = page(&st, c, &auth, &q, PageParams::default(), f, errors).await?;
+        let pg = page(&st, c, &auth, &q, LedgerFilter::default(), PageParams::default(), f, errors).await?;
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &pg);
     }
     let id = store::insert(&*tx, unit, &input, Some(auth.id)).await?;
@@ -176,6 +189,7 @@ async fn statement(
         &auth.scope,
         from,
         to,
+        &LedgerFilter::default(),
         &PageParams { per_page: Some(200), ..PageParams::default() },
     )
     .await?;
@@ -187,6 +201,7 @@ async fn statement(
             &auth.scope,
             from,
             to,
+            &LedgerFilter::default(),
             &PageParams { per_page: Some(200), page: Some(n), ..PageParams::default() },
         )
         .await?;

@@ -38,6 +38,8 @@ struct WorkerList {
     p: PageParams,
     f: store::WorkerFilter,
     page: Page<store::WorkerRow>,
+    /// Exam passes and awards of the listed workers, for the year filters.
+    counts: store::WorkerCounts,
     extra: String,
 }
 
@@ -49,9 +51,9 @@ async fn worker_list(
     Query(f): Query<store::WorkerFilter>,
 ) -> AppResult<Response> {
     let page = store::workers(&st.db.conn, &auth.scope, &f, &p).await?;
-    let extra = serde_urlencoded::to_string([("level", f.level.as_str()), ("exam_year", f.exam_year.as_str())])
-        .unwrap_or_default();
-    render(&WorkerList { c, p, f, page, extra })
+    let counts = store::worker_counts(&st.db.conn, &auth.scope, &f, &p).await?;
+    let extra = f.query_string();
+    render(&WorkerList { c, p, f, page, counts, extra })
 }
 
 #[derive(Template)]

@@ -94,17 +94,56 @@ pub async fn totals<C: ConnectionTrait>(
     })
 }
 
+/// A drill-down into the ledger (a figure's link): entries of one kind, of a unit subtree.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct LedgerFilter {
+    /// A period (`2022-Q1`): its days instead of the year's.
+    #[serde(default)]
+    pub period: String,
+    /// `contribution` or `grant`.
+    #[serde(default)]
+    pub kind: String,
+    /// A unit id: entries booked in the unit's subtree.
+    #[serde(default)]
+    pub unit: String,
+}
+
+impl LedgerFilter {
+    pub fn query_string(&self) -> String {
+        serde_urlencoded::to_string([
+            ("period", self.period.as_str()),
+            ("kind", self.kind.as_str()),
+            ("unit", self.unit.as_str()),
+        ])
+        .unwrap_or_default()
+    }
+}
+
+fn ledger_where(scope: &Scope, from: NaiveDate, to: NaiveDate, f: &LedgerFilter) -> (String, Vec<Value>) {
+    let (sf, mut vals) = scope.unit_filter("f.unit_id", None);
+    vals.push(from.into());
+    vals.push(to.into());
+    let mut wh = format!(" WHERE {sf} AND f.entry_on >= ? AND f.entry_on <= ?");
+    if matches!(f.kind.as_str(), "contribution" | "grant") {
+        wh.push_str(" AND f.kind = ?");
+        vals.push(f.kind.clone().into());
+    }
+    if let Ok(u) = f.unit.trim().parse::<i64>() {
+        wh.push_str(&format!(" AND {}", crate::platform::period::in_subtree("f.unit_id")));
+        vals.push(u.into());
+    }
+    (wh, vals)
+}
+
 pub async fn entries<C: ConnectionTrait>(
     c: &C,
     scope: &Scope,
     from: NaiveDate,
     to: NaiveDate,
+    f: &LedgerFilter,
     p: &PageParams,
 ) -> Result<Page<EntryRow>, DbErr> {
-    let (sf, mut vals) = scope.unit_filter("f.unit_id", None);
-    vals.push(from.into());
-    vals.push(to.into());
-    let wh = format!(" WHERE {sf} AND f.entry_on >= ? AND f.entry_on <= ?");
+    let (wh, vals) = ledger_where(scope, from, to, f);
     crate::platform::paging::fetch(
         c,
         &format!("SELECT COUNT(*) FROM fund_entries f{wh}"),
@@ -114,6 +153,24 @@ pub async fn entries<C: ConnectionTrait>(
         p,
     )
     .await
+}
+
+/// What the entries the ledger lists add up to, signed (contributions +, grants −).
+pub async fn entries_sum<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    from: NaiveDate,
+    to: NaiveDate,
+    f: &LedgerFilter,
+) -> Result<Money, DbErr> {
+    let (wh, vals) = ledger_where(scope, from, to, f);
+    count(
+        c,
+        &format!("SELECT SUM_INT(CASE WHEN f.kind = 'contribution' THEN f.amount_fen ELSE -f.amount_fen END) FROM fund_entries f{wh}"),
+        vals,
+    )
+    .await
+    .map(Money)
 }
 
 /// Serialises writers of the ledger (PostgreSQL; SQLite writers are serialised already).

@@ -2,7 +2,7 @@
 //! import, and the talent figures.
 
 use chrono::{NaiveDate, Utc};
-use sea_orm::{ConnectionTrait, DbErr, FromQueryResult};
+use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Value};
 use serde::Serialize;
 
 use crate::platform::access::Scope;
@@ -74,14 +74,31 @@ pub struct WorkerFilter {
     pub level: String,
     #[serde(default)]
     pub exam_year: String,
+    /// A year: workers selected in that year's published programmes (the awards of the year).
+    #[serde(default)]
+    pub selected_year: String,
+    /// A unit id: workers of the unit and its subtree.
+    #[serde(default)]
+    pub unit: String,
 }
 
-pub async fn workers<C: ConnectionTrait>(
-    c: &C,
-    scope: &Scope,
-    f: &WorkerFilter,
-    p: &PageParams,
-) -> Result<Page<WorkerRow>, DbErr> {
+impl WorkerFilter {
+    pub fn query_string(&self) -> String {
+        serde_urlencoded::to_string([
+            ("level", self.level.as_str()),
+            ("exam_year", self.exam_year.as_str()),
+            ("selected_year", self.selected_year.as_str()),
+            ("unit", self.unit.as_str()),
+        ])
+        .unwrap_or_default()
+    }
+}
+
+/// The selections of a year's published programmes (`?` the year) that count as awards.
+const SELECTED: &str = "SELECT n.worker_id FROM nominations n JOIN programmes pg ON pg.id = n.programme_id \
+    WHERE pg.year = ? AND pg.status = 'published' AND n.status = 'selected'";
+
+fn worker_where(scope: &Scope, f: &WorkerFilter, p: &PageParams) -> (String, Vec<Value>) {
     let (sf, mut vals) = scope.unit_filter("w.unit_id", Some("w.created_by"));
     let mut wh = format!(" WHERE {sf}");
     if let Some(q) = p.search() {
@@ -98,6 +115,63 @@ pub async fn workers<C: ConnectionTrait>(
         wh.push_str(" AND EXISTS (SELECT 1 FROM qualifications q WHERE q.worker_id = w.id AND q.exam_year = ?)");
         vals.push(y.into());
     }
+    if let Ok(y) = f.selected_year.trim().parse::<i32>() {
+        wh.push_str(&format!(" AND w.id IN ({SELECTED})"));
+        vals.push(y.into());
+    }
+    if let Ok(u) = f.unit.trim().parse::<i64>() {
+        wh.push_str(&format!(" AND {}", crate::platform::period::in_subtree("w.unit_id")));
+        vals.push(u.into());
+    }
+    (wh, vals)
+}
+
+/// What the listed workers add up to, for the year filters: the exams they passed in the exam
+/// year, and the selections they won in the selection year (a worker may count more than once).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WorkerCounts {
+    pub exam_passes: Option<i64>,
+    pub awards: Option<i64>,
+}
+
+pub async fn worker_counts<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    f: &WorkerFilter,
+    p: &PageParams,
+) -> Result<WorkerCounts, DbErr> {
+    let (wh, vals) = worker_where(scope, f, p);
+    let from = "FROM social_workers w JOIN org_units u ON u.id = w.unit_id";
+    let exam_passes = match f.exam_year.trim().parse::<i32>() {
+        Ok(y) => {
+            let mut v = vec![Value::from(y)];
+            v.extend(vals.clone());
+            let q = format!(
+                "SELECT COUNT(*) FROM qualifications q WHERE q.exam_year = ? AND q.worker_id IN (SELECT w.id {from}{wh})"
+            );
+            Some(count(c, &q, v).await?)
+        }
+        Err(_) => None,
+    };
+    let awards = match f.selected_year.trim().parse::<i32>() {
+        Ok(y) => {
+            let mut v = vec![Value::from(y)];
+            v.extend(vals);
+            let q = format!("SELECT COUNT(*) FROM ({SELECTED}) s WHERE s.worker_id IN (SELECT w.id {from}{wh})");
+            Some(count(c, &q, v).await?)
+        }
+        Err(_) => None,
+    };
+    Ok(WorkerCounts { exam_passes, awards })
+}
+
+pub async fn workers<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    f: &WorkerFilter,
+    p: &PageParams,
+) -> Result<Page<WorkerRow>, DbErr> {
+    let (wh, vals) = worker_where(scope, f, p);
     // No order by birth date: the order of a year's workers would tell their dates apart.
     let order = p.order_by(&[("name", "w.name"), ("unit", "u.path")], "w.id");
     crate::platform::paging::fetch(

@@ -46,8 +46,10 @@ async fn roster(
     p: PageParams,
     Query(f): Query<RosterFilter>,
 ) -> AppResult<Response> {
+    crate::platform::period::list_period(&f.signed_up)?;
     let page = store::roster(&st.db.conn, &auth.scope, &f, &p).await?;
-    let mut pairs = vec![("unit", f.unit.clone())];
+    let mut pairs =
+        vec![("unit", f.unit.clone()), ("signed_up", f.signed_up.clone()), ("signed_at", f.signed_at.clone())];
     if let Some(q) = p.search() {
         pairs.push(("q", q.to_string()));
     }

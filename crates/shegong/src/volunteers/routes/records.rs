@@ -39,6 +39,8 @@ struct RecordList {
     p: PageParams,
     f: RecordFilter,
     page: Page<RecordRow>,
+    /// What the listed records add up to.
+    totals: store::RecordTotals,
     extra: String,
     types: Vec<ServiceType>,
     units: std::sync::Arc<Vec<crate::units::UnitOption>>,
@@ -59,13 +61,14 @@ async fn record_list(
     Query(f): Query<RecordFilter>,
 ) -> AppResult<Response> {
     let page = store::records(&st.db.conn, &auth.scope, &f, &p).await?;
+    let totals = store::record_totals(&st.db.conn, &auth.scope, &f, p.search()).await?;
     let mut extra = f.query_string();
     if let Some(q) = p.search() {
         extra.push_str(&format!("&{}", serde_urlencoded::to_string([("q", q)]).unwrap_or_default()));
     }
     let types = store::service_types(&st.db.conn).await?;
     let units = crate::units::picker(&st, &auth).await?;
-    render(&RecordList { c, p, f, page, extra, types, units, statuses: RECORD_STATUSES })
+    render(&RecordList { c, p, f, page, totals, extra, types, units, statuses: RECORD_STATUSES })
 }
 
 #[derive(Template)]

@@ -162,6 +162,37 @@ pub async fn records<C: ConnectionTrait>(
     .await
 }
 
+/// What the records a filter lists add up to (the list's totals, and what the volunteer
+/// indicators' drill-downs check): persons served, distinct volunteers, distinct units.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RecordTotals {
+    pub person_times: i64,
+    pub volunteers: i64,
+    pub units: i64,
+}
+
+pub async fn record_totals<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    f: &RecordFilter,
+    search: Option<&str>,
+) -> Result<RecordTotals, DbErr> {
+    let (wh, vals) = record_where(c, scope, f, search).await?;
+    let row = c
+        .query_one(sql(
+            c.get_database_backend(),
+            &format!(
+                "SELECT SUM_INT(t.person_times), COUNT(DISTINCT t.volunteer_id), COUNT(DISTINCT t.unit_id) FROM volunteer_records t{wh}"
+            ),
+            vals,
+        ))
+        .await?;
+    let get = |i: usize| -> Result<i64, DbErr> {
+        Ok(row.as_ref().map(|r| r.try_get_by_index::<Option<i64>>(i)).transpose()?.flatten().unwrap_or(0))
+    };
+    Ok(RecordTotals { person_times: get(0)?, volunteers: get(1)?, units: get(2)? })
+}
+
 /// One record, when the scope reaches it.
 pub async fn record<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result<Option<RecordRow>, DbErr> {
     let (sf, mut vals) = scope.unit_filter("t.unit_id", Some("t.created_by"));

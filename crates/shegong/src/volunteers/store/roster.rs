@@ -41,6 +41,12 @@ pub struct RosterFilter {
     /// A unit id: volunteers placed in that unit and below.
     #[serde(default)]
     pub unit: String,
+    /// A period (`2022`, `2022-Q1`): volunteers signed up for a campaign running in it.
+    #[serde(default)]
+    pub signed_up: String,
+    /// With `signed_up`, a unit id: the signups made at the unit and below.
+    #[serde(default)]
+    pub signed_at: String,
 }
 
 /// The volunteers placed in the scope's units, paged; `q` finds a volunteer number or a name.
@@ -57,6 +63,20 @@ pub async fn roster<C: ConnectionTrait>(
             " AND t.unit_id IN (SELECT fu.id FROM org_units fu, org_units pu WHERE pu.id = ? AND fu.path LIKE pu.path || '%')",
         );
         vals.push(unit.into());
+    }
+    if let Some(period) = crate::platform::period::Period::parse(&f.signed_up) {
+        let (from, to) = period.bounds();
+        let mut signups =
+            "SELECT s.volunteer_id FROM volunteer_signups s JOIN volunteer_campaigns k ON k.id = s.campaign_id \
+             WHERE k.starts_on <= ? AND k.ends_on >= ?"
+                .to_string();
+        vals.push(to.into());
+        vals.push(from.into());
+        if let Ok(at) = f.signed_at.trim().parse::<i64>() {
+            signups.push_str(&format!(" AND {}", crate::platform::period::in_subtree("s.unit_id")));
+            vals.push(at.into());
+        }
+        wh.push_str(&format!(" AND t.id IN ({signups})"));
     }
     if let Some(q) = p.search() {
         wh.push_str(" AND (t.volunteer_no = ? OR t.name = ?)");
