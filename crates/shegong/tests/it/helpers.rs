@@ -178,7 +178,7 @@ impl TestApp {
 
     pub async fn with_config(cfg: Config, extra: Routes) -> TestApp {
         let db = open_db(&cfg).await;
-        shegong::demo::generate(&db, &cfg.security, PASSWORD, 1).await.expect("demo data");
+        shegong::demo::generate(&db, &cfg.security, &cfg.data_dir, PASSWORD, 1).await.expect("demo data");
         let state = AppState::new(db.clone(), cfg.clone(), shegong::platform::telemetry::init_metrics());
         let router = app::build_with(state.clone(), extra);
         TestApp { router, db, cookies: HashMap::new(), csrf: String::new(), pg_admin: None, config: cfg }
