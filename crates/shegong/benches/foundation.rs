@@ -122,7 +122,7 @@ async fn run(label: &str, database: &str) {
     let cfg = bench_config(database);
     let db = open(&cfg).await;
     let t = Instant::now();
-    shegong::demo::generate(&db, &cfg.security, PASSWORD, 1).await.expect("demo");
+    shegong::demo::generate(&db, &cfg.security, &cfg.data_dir, PASSWORD, 1).await.expect("demo");
     report("demo data (342 units, 1,500 organisations, 285 Party orgs, users)", 1, t.elapsed());
     let state = AppState::new(db.clone(), cfg.clone(), None);
     let router = app::build(state);
@@ -509,7 +509,7 @@ mod services {
         println!("\n== {label}: purchased services ==");
         let cfg = super::bench_config(database);
         let db = super::open(&cfg).await;
-        shegong::demo::generate(&db, &cfg.security, PASSWORD, 1).await.expect("demo");
+        shegong::demo::generate(&db, &cfg.security, &cfg.data_dir, PASSWORD, 1).await.expect("demo");
         let router = app::build(AppState::new(db.clone(), cfg.clone(), None));
         let bureau = session_cookie(&router, "bureau").await;
         let station = session_cookie(&router, "station").await;

@@ -55,7 +55,7 @@ async fn main() {
     let cfg = config(base.to_str().expect("path"), tmp.path());
     shegong::platform::vault::setup(&cfg, true).expect("pii key");
     let db = open(&cfg).await;
-    shegong::demo::generate(&db, &cfg.security, "Bench-Passw0rd-Ks", 1).await.expect("demo");
+    shegong::demo::generate(&db, &cfg.security, &cfg.data_dir, "Bench-Passw0rd-Ks", 1).await.expect("demo");
     let volunteers = texts(&db, "SELECT volunteer_no FROM volunteers ORDER BY id").await;
     let communities =
         texts(&db, "SELECT DISTINCT u.path FROM volunteer_records r JOIN org_units u ON u.id = r.unit_id ORDER BY 1")

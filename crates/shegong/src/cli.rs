@@ -306,7 +306,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             let cfg = config(cfg_path.as_deref(), &db)?;
             let d = open(&cfg, lang).await?;
             let password = demo_password()?;
-            let report = crate::demo::generate(&d, &cfg.security, &password, scale).await?;
+            let report = crate::demo::generate(&d, &cfg.security, &cfg.data_dir, &password, scale).await?;
             if volunteer_records > 0 {
                 let started = std::time::Instant::now();
                 let big = crate::demo::volunteers_scale::generate(&d, volunteer_records, |n| {
@@ -474,7 +474,7 @@ async fn serve(cfg: Config, demo: bool, lang: Lang) -> anyhow::Result<()> {
     if demo {
         if db.is_empty().await? {
             let password = demo_password()?;
-            let report = crate::demo::generate(&db, &cfg.security, &password, 1).await?;
+            let report = crate::demo::generate(&db, &cfg.security, &cfg.data_dir, &password, 1).await?;
             audit::checkpoint(&db).await?;
             tracing::info!(units = report.units, users = report.users, "demo data written");
             print_logins(&password, lang);

@@ -27,7 +27,7 @@ use crate::model::{Chart, ChartKind};
 /// reader's system usually has.
 pub const FONT_FAMILY: &str = "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
 
-/// The series colours, in order (the first three are the pages' `.s0`–`.s2`).
+/// The series colours, in order.
 pub const PALETTE: [&str; 8] = ["#b42318", "#1d5fa8", "#1e7b4a", "#b7791f", "#6b46c1", "#0f766e", "#9f580a", "#52606d"];
 
 /// The width of every drawing in viewBox units (it grows only when a heat table has many columns).

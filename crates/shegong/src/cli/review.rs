@@ -67,15 +67,21 @@ pub(super) async fn review_cmd(cfg_path: Option<&str>, a: ReviewArgs, lang: Lang
         unit_name_en: unit.name_en.clone(),
         year: a.year,
         lang,
+        scope: crate::platform::access::Scope::all(),
     };
-    let rendered = match document::run_live(&st, &s, &tpl.body).await.map_err(|e| anyhow::anyhow!("{e}"))? {
-        Ok((r, _, _)) => r,
+    let (rendered, facts) = match document::run_live(&st, &s, &tpl.body).await.map_err(|e| anyhow::anyhow!("{e}"))? {
+        Ok((r, facts, _)) => (r, facts),
         Err(e) => return Err(Msg::new("cli.review.template").arg("error", e.message(lang)).into()),
     };
     let unit_name = if lang == Lang::En && !unit.name_en.is_empty() { &unit.name_en } else { &unit.name };
     let title =
         crate::platform::i18n::tf(lang, "review.default_title", &[("year", &a.year.to_string()), ("unit", unit_name)]);
-    let doc = document::document(&title, &s, "draft", rendered.blocks);
+    let mut doc = document::document(&title, &s, "draft", rendered.blocks);
+    // Photos: the originals in Word and the PDF; in the standalone page, the thumbnails inlined.
+    document::with_originals(&st, &mut doc, &facts.lists.photos).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    if format == "html" {
+        document::inline_images(&mut doc);
+    }
     let fonts = cfg.fonts();
     let bytes = match format.as_str() {
         "html" => Standalone {

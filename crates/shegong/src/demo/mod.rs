@@ -10,6 +10,7 @@ pub mod kunshan;
 pub mod orgs;
 pub mod orgs_2023;
 mod orgs_load;
+pub mod photos;
 pub mod plan;
 pub mod review;
 pub mod rng;
@@ -50,6 +51,7 @@ pub struct DemoReport {
     pub events: usize,
     pub documents: usize,
     pub honours: usize,
+    pub photos: usize,
     pub organisations: usize,
     pub party_orgs: usize,
     pub instructors: usize,
@@ -118,8 +120,15 @@ async fn add_unit<C: sea_orm::ConnectionTrait>(
     Ok((id, path, depth))
 }
 
-/// Writes the demo data into an empty database. `password` is given to every demo user.
-pub async fn generate(db: &Db, sec: &SecurityConfig, password: &str, scale: u32) -> anyhow::Result<DemoReport> {
+/// Writes the demo data into an empty database (and the demo's photo under `data_dir`).
+/// `password` is given to every demo user.
+pub async fn generate(
+    db: &Db,
+    sec: &SecurityConfig,
+    data_dir: &str,
+    password: &str,
+    scale: u32,
+) -> anyhow::Result<DemoReport> {
     if !db.is_empty().await? {
         anyhow::bail!("数据库非空，演示数据只写入空库 / the database is not empty; demo data is only written to an empty database");
     }
@@ -191,6 +200,7 @@ pub async fn generate(db: &Db, sec: &SecurityConfig, password: &str, scale: u32)
     report.plan_participants = plan_participants;
     report.plan_activities = plan_activities;
     let (events, documents, honours) = events::generate(&*tx, 2022).await?;
+    report.photos = photos::generate(&*tx, data_dir).await?;
     // The talent development fund, set up jointly at the 2022 ceremony with 2,000,000 yuan.
     let fund = crate::talent::model::EntryInput {
         kind: "contribution".into(),

@@ -7,7 +7,7 @@ pub mod model;
 pub(crate) mod routes;
 pub mod store;
 
-pub use figures::{photos_for_review, ReviewPhoto};
+pub use figures::{photos_for_review, review_photo_bytes, ReviewPhoto};
 pub use routes::routes;
 pub use store::{honours_at_unit, insert_honour, HonourRow};
 

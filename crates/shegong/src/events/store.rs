@@ -500,20 +500,8 @@ pub async fn indicator_counts<C: ConnectionTrait>(
 /// it shows (`held_on` for events and activities, `year` for honours).
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct ReviewPhotoRow {
-    pub id: i64,
-    pub entity: String,
-    pub entity_id: i64,
-    pub unit_id: i64,
-    pub kind: String,
-    pub filename: String,
-    pub content_type: String,
-    pub size: i64,
-    pub sha256: String,
-    pub thumb_sha256: Option<String>,
-    pub thumb_width: Option<i64>,
-    pub thumb_height: Option<i64>,
-    pub width: Option<i64>,
-    pub height: Option<i64>,
+    #[sea_orm(nested)]
+    pub attachment: crate::platform::files::Attachment,
     pub title: String,
     pub held_on: Option<NaiveDate>,
     pub award_year: i64,

@@ -40,6 +40,8 @@ pub struct CallFigures {
     pub by_weekday: Vec<Bucket>,
     /// 12 buckets, January (1) to December (12).
     pub by_month: Vec<Bucket>,
+    /// 168 buckets keyed `weekday-hour` (`1-0` Monday 0:00–0:59 … `7-23`), weekday by weekday.
+    pub by_weekday_hour: Vec<Bucket>,
 }
 
 /// Escalations raised in the year and their acknowledgement.
@@ -147,6 +149,14 @@ pub async fn figures<C: sea_orm::ConnectionTrait>(c: &C, scope: &Scope, year: i3
     // SQL counts Sunday as 0; the figures count Monday 1 to Sunday 7.
     let dow: Vec<store::Count> =
         dow.into_iter().map(|x| store::Count { k: if x.k == "0" { "7".into() } else { x.k }, n: x.n }).collect();
+    let dow_hour: Vec<store::Count> = by("dow_hour")
+        .await?
+        .into_iter()
+        .map(|x| match x.k.strip_prefix("0-") {
+            Some(h) => store::Count { k: format!("7-{h}"), n: x.n },
+            None => x,
+        })
+        .collect();
     let calls = CallFigures {
         total,
         minutes,
@@ -156,6 +166,7 @@ pub async fn figures<C: sea_orm::ConnectionTrait>(c: &C, scope: &Scope, year: i3
         by_hour: filled(&by("hour").await?, (0..24).map(|h| h.to_string())),
         by_weekday: filled(&dow, (1..=7).map(|d| d.to_string())),
         by_month: filled(&by("month").await?, (1..=12).map(|m| m.to_string())),
+        by_weekday_hour: filled(&dow_hour, (1..=7).flat_map(|d| (0..24).map(move |h| format!("{d}-{h}")))),
     };
     let facts = store::escalations(c, scope, from, to).await?;
     let mut waits: Vec<i64> =

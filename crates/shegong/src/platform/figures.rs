@@ -136,3 +136,80 @@ mod tests {
         assert_eq!(FigureValue::new("x.n", "l", 330, "figures.unit.count").text(), "330");
     }
 }
+
+impl Measure {
+    /// The number a chart draws for a value: counts as they are, money in 万元, shares in
+    /// percent (the units `figures.unit.wan` and `%` the text uses).
+    pub fn plotted(self, v: Option<i64>) -> f64 {
+        let v = v.unwrap_or(0) as f64;
+        match self {
+            Measure::Count => v,
+            Measure::Fen => v / 1_000_000.0,
+            Measure::Permille => v / 10.0,
+        }
+    }
+}
+
+/// A chart on a page: drawn by `render::chart::svg`, the one chart component the review's
+/// documents use too, with its data as a table (`templates/layout/chart.html` shows both: the
+/// drawing for the eye, the table for screen readers and for copying the numbers).
+#[derive(Debug, Clone)]
+pub struct PageChart {
+    pub title: String,
+    /// The SVG: trusted output of the renderer, which escapes every text it prints (a test
+    /// checks that a label with markup stays text). Empty when there is nothing to draw.
+    pub svg: String,
+    /// No positive value: the page says "no records" instead of drawing.
+    pub empty: bool,
+    /// The table's header: what the rows are, then one column per series.
+    pub head: Vec<String>,
+    /// One row per category: its label and one cell per series (the value with its unit).
+    pub rows: Vec<(String, Vec<String>)>,
+}
+
+impl PageChart {
+    /// The chart of `chart`; `rows_are` heads the table's first column (what the categories are).
+    pub fn new(chart: render::Chart, rows_are: &str) -> PageChart {
+        let empty = render::chart::is_empty(&chart);
+        let svg = if empty { String::new() } else { render::chart::svg(&chart) };
+        let mut head = vec![rows_are.to_string()];
+        head.extend(chart.series.iter().map(|s| s.name.clone()));
+        let rows = chart
+            .categories
+            .iter()
+            .enumerate()
+            .map(|(i, cat)| {
+                let cells = chart
+                    .series
+                    .iter()
+                    .map(|s| render::chart::with_unit(s.values.get(i).copied().unwrap_or(0.0), &chart.unit))
+                    .collect();
+                (cat.clone(), cells)
+            })
+            .collect();
+        PageChart { title: chart.title, svg, empty, head, rows }
+    }
+
+    /// One series over labelled categories: `kind` (bar, line, donut), the title, the series'
+    /// name, the unit printed with the values, and `(label, value)` rows.
+    pub fn single(
+        kind: render::ChartKind,
+        title: &str,
+        series: &str,
+        unit: &str,
+        rows_are: &str,
+        rows: Vec<(String, f64)>,
+    ) -> PageChart {
+        let (categories, values): (Vec<String>, Vec<f64>) = rows.into_iter().unzip();
+        PageChart::new(
+            render::Chart {
+                kind,
+                title: title.to_string(),
+                categories,
+                series: vec![render::Series { name: series.to_string(), values }],
+                unit: unit.to_string(),
+            },
+            rows_are,
+        )
+    }
+}

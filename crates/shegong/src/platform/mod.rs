@@ -5,7 +5,6 @@ pub mod access;
 pub mod api;
 pub mod audit;
 pub mod cache;
-pub mod chart;
 pub mod config;
 pub mod db;
 pub mod download;

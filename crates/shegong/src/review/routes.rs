@@ -3,6 +3,7 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
+use render::ChartKind;
 use serde::Deserialize;
 
 use std::sync::Arc;
@@ -10,6 +11,7 @@ use std::sync::Arc;
 use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::cache::figures_page;
 use crate::platform::error::AppResult;
+use crate::platform::figures::PageChart;
 use crate::platform::indicator::Ask;
 use crate::platform::period::{Period, Years};
 use crate::platform::web::{render, PageCtx};
@@ -48,6 +50,8 @@ struct Dashboard {
     c: PageCtx,
     d: Arc<DashboardData>,
     changed_at: Option<String>,
+    /// A line per headline indicator over the trend years (the trend table is their data).
+    trend_charts: Vec<PageChart>,
 }
 
 /// What the dashboard computes for a user and a query, cached at the data versions
@@ -61,6 +65,8 @@ struct DashboardData {
     trend_years: Vec<i32>,
     /// Per headline indicator (in the order of `figures`), its value in each of `trend_years`.
     trends: Vec<Vec<String>>,
+    /// The same values as numbers (none where the indicator has no value for a year).
+    trend_values: Vec<Vec<Option<i64>>>,
 }
 
 /// Years the trend table shows at most (the latest ones with records).
@@ -94,18 +100,48 @@ async fn home(State(st): State<AppState>, c: PageCtx, auth: Auth, Query(q): Quer
         let mut trend_years: Vec<i32> = period.years.iter().copied().take(TREND_YEARS).collect();
         trend_years.reverse();
         let mut trends = vec![Vec::with_capacity(trend_years.len()); answer.values.len()];
+        let mut trend_values = vec![Vec::with_capacity(trend_years.len()); answer.values.len()];
         for y in &trend_years {
             let ask = Ask::new(Period::Year(*y), place.unit_id, &place.path, auth.scope.clone());
             let year = engine::values(&st, &auth, &ask).await?;
-            for (row, v) in trends.iter_mut().zip(&year.values) {
+            for ((row, numbers), v) in trends.iter_mut().zip(trend_values.iter_mut()).zip(&year.values) {
                 row.push(v.text.clone());
+                numbers.push(v.value);
             }
         }
-        Ok(DashboardData { period, place, figures: answer.values, changed_at: answer.changed_at, trend_years, trends })
+        Ok(DashboardData {
+            period,
+            place,
+            figures: answer.values,
+            changed_at: answer.changed_at,
+            trend_years,
+            trends,
+            trend_values,
+        })
     })
     .await?;
     let changed_at = d.changed_at.as_ref().map(crate::platform::time::local_minutes);
-    render(&Dashboard { c, d, changed_at })
+    let trend_charts = trend_charts(&c, &d);
+    render(&Dashboard { c, d, changed_at, trend_charts })
+}
+
+/// One line chart per headline indicator with a value in every trend year (several years
+/// only): its own scale and unit, since the indicators count different things.
+fn trend_charts(c: &PageCtx, d: &DashboardData) -> Vec<PageChart> {
+    if d.trend_years.len() < 2 {
+        return Vec::new();
+    }
+    let years: Vec<String> = d.trend_years.iter().map(i32::to_string).collect();
+    d.figures
+        .iter()
+        .zip(&d.trend_values)
+        .filter(|(_, values)| values.iter().all(Option::is_some))
+        .map(|(f, values)| {
+            let label = c.t(f.label_key);
+            let rows = years.iter().cloned().zip(values.iter().map(|v| f.measure.plotted(*v))).collect();
+            PageChart::single(ChartKind::Line, label, label, c.t(f.unit_key), c.t("dashboard.year"), rows)
+        })
+        .collect()
 }
 
 #[derive(Template)]

@@ -32,7 +32,7 @@ impl Kit {
         let dir = tempfile::tempdir().expect("tempdir");
         let cfg = test_config(dir.path().join("b.db").to_str().expect("path"));
         let db = crate::helpers::open_db(&cfg).await;
-        shegong::demo::generate(&db, &cfg.security, PASSWORD, 1).await.expect("demo");
+        shegong::demo::generate(&db, &cfg.security, &cfg.data_dir, PASSWORD, 1).await.expect("demo");
         let state = shegong::platform::AppState::new(db.clone(), cfg, None);
         let router = shegong::app::build(state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");

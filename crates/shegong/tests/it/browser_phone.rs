@@ -71,7 +71,7 @@ async fn browser_volunteer_on_a_phone_signs_up_takes_a_shift_and_checks_in() {
     let dir = tempfile::tempdir().expect("tempdir");
     let cfg = test_config(dir.path().join("phone.db").to_str().expect("path"));
     let db = crate::helpers::open_db(&cfg).await;
-    shegong::demo::generate(&db, &cfg.security, PASSWORD, 1).await.expect("demo");
+    shegong::demo::generate(&db, &cfg.security, &cfg.data_dir, PASSWORD, 1).await.expect("demo");
     let campaign = shegong::platform::db::count(
         &db.conn,
         "SELECT MIN(id) FROM volunteer_campaigns WHERE status = 'recruiting'",

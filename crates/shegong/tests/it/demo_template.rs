@@ -29,6 +29,8 @@ struct Template {
     database: String,
     /// The checkpoint file written when the template's chain was first anchored.
     checkpoints: PathBuf,
+    /// The template's data directory: the demo's attachment files (photos) are copied with it.
+    data_dir: PathBuf,
 }
 
 static SQLITE: OnceLock<Template> = OnceLock::new();
@@ -66,8 +68,23 @@ pub async fn copy_into(cfg: &Config) -> bool {
             std::fs::create_dir_all(dir).expect("data directory");
         }
         std::fs::copy(&t.checkpoints, &to).expect("copy the checkpoint file");
+        copy_tree(&t.data_dir.join("attachments"), &Path::new(&cfg.data_dir).join("attachments"));
     }
     copied.is_some()
+}
+
+/// Copies a directory tree (the demo's attachment files), if it exists.
+fn copy_tree(from: &Path, to: &Path) {
+    let Ok(entries) = std::fs::read_dir(from) else { return };
+    std::fs::create_dir_all(to).expect("attachments directory");
+    for e in entries.flatten() {
+        let target = to.join(e.file_name());
+        if e.file_type().is_ok_and(|t| t.is_dir()) {
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).expect("copy an attachment");
+        }
+    }
 }
 
 fn copy_sqlite(cfg: &Config) -> Option<&'static Template> {
@@ -166,11 +183,11 @@ async fn make_sqlite() -> Template {
     let path = dir.join("demo.db");
     let config = template_config(path.to_str().expect("utf8 path"), &dir);
     let db = open_db(&config).await;
-    shegong::demo::generate(&db, &config.security, PASSWORD, 1).await.expect("demo data");
+    shegong::demo::generate(&db, &config.security, &config.data_dir, PASSWORD, 1).await.expect("demo data");
     // Everything into the main file, so that a copy of the file alone is the database.
     db.conn.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await.expect("checkpoint the WAL");
     db.conn.close_by_ref().await.expect("close the template");
-    Template { database: path.to_string_lossy().to_string(), checkpoints: config.audit_checkpoint_file() }
+    Template { database: path.to_string_lossy().to_string(), checkpoints: config.audit_checkpoint_file(), data_dir: dir }
 }
 
 async fn make_postgres(base: String) -> Template {
@@ -195,7 +212,7 @@ async fn make_postgres(base: String) -> Template {
     let dir = template_dir("postgres");
     let config = template_config(&crate::helpers::database_url(&base, &name), &dir);
     let db = open_db(&config).await;
-    shegong::demo::generate(&db, &config.security, PASSWORD, 1).await.expect("demo data");
+    shegong::demo::generate(&db, &config.security, &config.data_dir, PASSWORD, 1).await.expect("demo data");
     db.conn.close_by_ref().await.expect("close the template");
     drop(db);
     // A template is copied only while nobody is connected to it; the server may take a moment
@@ -214,5 +231,5 @@ async fn make_postgres(base: String) -> Template {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     admin.conn.close_by_ref().await.ok();
-    Template { database: name, checkpoints: config.audit_checkpoint_file() }
+    Template { database: name, checkpoints: config.audit_checkpoint_file(), data_dir: dir }
 }

@@ -204,7 +204,7 @@ impl TestApp {
             connect_db(&cfg).await
         } else {
             let db = open_db(&cfg).await;
-            shegong::demo::generate(&db, &cfg.security, PASSWORD, 1).await.expect("demo data");
+            shegong::demo::generate(&db, &cfg.security, &cfg.data_dir, PASSWORD, 1).await.expect("demo data");
             db
         };
         let state = AppState::new(db.clone(), cfg.clone(), shegong::platform::telemetry::init_metrics());

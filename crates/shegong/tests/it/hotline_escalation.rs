@@ -260,6 +260,14 @@ both_backends!(the_2022_figures_roll_up_the_records, |mut app: TestApp| async mo
         let n = starts.iter().filter(|s| s.2 == m).count() as i64;
         assert_eq!(bucket(&fig["calls"]["by_month"], &m.to_string()), n, "month {m}");
     }
+    // The hour × weekday table (the page's heat chart): every one of its 168 cells.
+    assert_eq!(fig["calls"]["by_weekday_hour"].as_array().map(Vec::len), Some(168));
+    for d in 1..=7u32 {
+        for h in 0..24u32 {
+            let n = starts.iter().filter(|s| s.1 == d && s.0 == h).count() as i64;
+            assert_eq!(bucket(&fig["calls"]["by_weekday_hour"], &format!("{d}-{h}")), n, "weekday {d} hour {h}");
+        }
+    }
     let april = bucket(&fig["calls"]["by_month"], "4");
     assert!(april > bucket(&fig["calls"]["by_month"], "9"), "the spring wave is heavier");
     // Escalations: every high or imminent call of 2022 has one, all acknowledged.
@@ -295,7 +303,9 @@ both_backends!(the_2022_figures_roll_up_the_records, |mut app: TestApp| async mo
     let page = app.get("/hotline/figures?year=2022").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains(&format!("id=\"calls-total\">{}<", shegong::demo::hotline::CALLS_2022)));
-    assert!(page.body.matches("<svg").count() >= 6, "six charts");
+    // One chart per breakdown (weekday and hour together as a heat table), each with its data table.
+    assert_eq!(page.body.matches("<svg").count(), 8, "eight charts");
+    assert_eq!(page.body.matches("class=\"chart-data\"").count(), 8, "a table under each");
     let (status, bytes) = app.get_bytes("/hotline/figures.xlsx?year=2022").await;
     assert_eq!(status, StatusCode::OK);
     let text = xlsx_text(&bytes);

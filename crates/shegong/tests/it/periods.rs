@@ -424,7 +424,7 @@ both_backends!(english_service_figures_use_english_names, |mut app: TestApp| asy
         for t in between(s, "text-anchor=\"end\">", "</text>") {
             let x: f64 = between(t, "<tspan x=\"", "\"").first().and_then(|v| v.parse().ok()).expect("a line");
             for line in between(t, "\">", "</tspan>") {
-                assert!(shegong::platform::chart::text_width(line) <= x, "{line} fits left of {x}");
+                assert!(render::chart::text_width(line, 13.0) <= x, "{line} fits left of {x}");
             }
         }
     }

@@ -269,9 +269,7 @@ both_backends!(the_review_gets_the_photos_of_a_subtree_and_period, |mut app: Tes
     let (from, to) =
         (NaiveDate::from_ymd_opt(2022, 1, 1).expect("date"), NaiveDate::from_ymd_opt(2022, 12, 31).expect("date"));
     let all = shegong::platform::access::Scope::all();
-    let got = shegong::events::photos_for_review(&app.db.conn, &app.config.data_dir, &all, &town, from, to, 50)
-        .await
-        .expect("photos");
+    let got = shegong::events::photos_for_review(&app.db.conn, &all, &town, from, to, 50).await.expect("photos");
     // Exactly the town's three photos of 2022: dated ones by date, then the honour.
     let date_of = |table: &str, id: i64| format!("SELECT CAST(held_on AS TEXT) FROM {table} WHERE id = {id}");
     let mut dated = [
@@ -280,7 +278,7 @@ both_backends!(the_review_gets_the_photos_of_a_subtree_and_period, |mut app: Tes
     ];
     dated.sort();
     let want: Vec<i64> = dated.iter().map(|d| d.1).chain([uploaded["honour"]]).collect();
-    assert_eq!(got.iter().map(|p| p.id).collect::<Vec<_>>(), want);
+    assert_eq!(got.iter().map(|p| p.attachment.id).collect::<Vec<_>>(), want);
     for (p, (on, _, table, id)) in got.iter().zip(dated.iter()) {
         let title = app.text(&format!("SELECT title FROM {table} WHERE id = {id}")).await;
         assert_eq!(p.caption, format!("{title} {}", &on[..10]));
@@ -290,18 +288,22 @@ both_backends!(the_review_gets_the_photos_of_a_subtree_and_period, |mut app: Tes
     assert_eq!(got[2].caption, format!("{honour_title} 2022"));
     assert_eq!((got[2].taken_on, got[2].year), (None, 2022));
     for p in &got {
-        assert_eq!(p.mime, "image/jpeg");
-        assert_eq!(decoded_size(&p.bytes), (p.width, p.height), "the thumbnail's bytes");
-        assert_eq!(p.width, shegong::platform::images::THUMB_SIDE);
-        let thumb = app.text(&format!("SELECT thumb_sha256 FROM attachments WHERE id = {}", p.id)).await;
-        assert_eq!(std::fs::read(stored(&app, &thumb)).expect("thumb file"), p.bytes);
-        assert_eq!(p.src, format!("/attachments/{}", p.id));
+        let a = &p.attachment;
+        // Pages show the thumbnail; documents embed the original.
+        assert_eq!(a.thumb_src(), format!("/attachments/{}/thumb", a.id));
+        let (thumb, mime) = shegong::platform::files::read_thumb(&app.config.data_dir, a).await.expect("thumb");
+        assert_eq!(mime, "image/jpeg");
+        let thumb_sha = app.text(&format!("SELECT thumb_sha256 FROM attachments WHERE id = {}", a.id)).await;
+        assert_eq!(std::fs::read(stored(&app, &thumb_sha)).expect("thumb file"), thumb);
+        assert_eq!(decoded_size(&thumb).0, shegong::platform::images::THUMB_SIDE);
+        let (original, mime) =
+            shegong::events::review_photo_bytes(&app.config.data_dir, a).await.expect("the original");
+        assert_eq!(mime, "image/jpeg");
+        assert_eq!(decoded_size(&original), (900, 600), "the original, not the thumbnail");
     }
     // The limit, and the same order every time.
-    let two = shegong::events::photos_for_review(&app.db.conn, &app.config.data_dir, &all, &town, from, to, 2)
-        .await
-        .expect("photos");
-    assert_eq!(two.iter().map(|p| p.id).collect::<Vec<_>>(), want[..2].to_vec());
+    let two = shegong::events::photos_for_review(&app.db.conn, &all, &town, from, to, 2).await.expect("photos");
+    assert_eq!(two.iter().map(|p| p.attachment.id).collect::<Vec<_>>(), want[..2].to_vec());
     // The scope: the station manager of 周市, asking for the whole city, gets exactly the 2022
     // photos above whose records lie in 周市 (counted by a raw query), never another town's.
     let (uid, upath) = {
@@ -318,9 +320,8 @@ both_backends!(the_review_gets_the_photos_of_a_subtree_and_period, |mut app: Tes
         (r.try_get::<i64>("", "id").expect("id"), r.try_get::<String>("", "path").expect("path"))
     };
     let (_, _, scope) = shegong::auth::store::load_access(&app.db.conn, uid, &upath).await.expect("access");
-    let mine = shegong::events::photos_for_review(&app.db.conn, &app.config.data_dir, &scope, "/320583/", from, to, 50)
-        .await
-        .expect("photos");
+    let mine =
+        shegong::events::photos_for_review(&app.db.conn, &scope, "/320583/", from, to, 50).await.expect("photos");
     let raw = app
         .scalar(&format!(
             "SELECT COUNT(*) FROM attachments a JOIN org_units u ON u.id = a.unit_id WHERE u.path LIKE '{upath}%' AND a.id IN ({}, {}, {}, {})",
@@ -332,9 +333,9 @@ both_backends!(the_review_gets_the_photos_of_a_subtree_and_period, |mut app: Tes
         let path = app
             .text(&format!(
                 "SELECT u.path FROM attachments a JOIN org_units u ON u.id = a.unit_id WHERE a.id = {}",
-                p.id
+                p.attachment.id
             ))
             .await;
-        assert!(path.starts_with(&upath), "photo {} of {path} is outside {upath}", p.id);
+        assert!(path.starts_with(&upath), "photo {} of {path} is outside {upath}", p.attachment.id);
     }
 });

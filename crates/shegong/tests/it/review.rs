@@ -80,6 +80,7 @@ async fn kunshan(app: &TestApp, lang: Lang) -> Subject {
         unit_name_en: "Kunshan City".into(),
         year: 2022,
         lang,
+        scope: shegong::platform::access::Scope::all(),
     }
 }
 

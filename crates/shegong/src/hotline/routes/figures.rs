@@ -4,13 +4,14 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
+use render::{Chart, ChartKind, Series};
 use serde::Deserialize;
 
 use crate::hotline::figures::{self, Bucket, HotlineFigures};
 use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::cache::figures_page;
-use crate::platform::chart::{BarChart, BarRow};
 use crate::platform::error::AppResult;
+use crate::platform::figures::PageChart;
 use crate::platform::period::Years;
 use crate::platform::web::{download, render, PageCtx, XLSX_TYPE};
 use crate::platform::AppState;
@@ -78,6 +79,39 @@ fn counted(dim: &str) -> &'static str {
     }
 }
 
+/// The locale key heading the first column of a chart's table.
+fn rows_are(dim: &str) -> &'static str {
+    match dim {
+        "category" => "hotline.category",
+        "risk" | "case_risk" => "hotline.risk_level",
+        "channel" => "hotline.channel",
+        "month" => "hotline.figures.month",
+        "referral_state" => "hotline.figures.referral_state",
+        _ => "hotline.referral_target",
+    }
+}
+
+/// Calls by hour of day (rows) and weekday (columns): when the line is busiest.
+fn heat(c: &PageCtx, cats: &[crate::hotline::store::Category], fig: &HotlineFigures) -> PageChart {
+    let cell = |d: u32, h: u32| {
+        let key = format!("{d}-{h}");
+        fig.calls.by_weekday_hour.iter().find(|b| b.key == key).map(|b| b.count as f64).unwrap_or(0.0)
+    };
+    let chart = Chart {
+        kind: ChartKind::Heat,
+        title: c.t("hotline.figures.by_weekday_hour").to_string(),
+        categories: (0..24).map(|h| label(c, cats, "hour", &h.to_string())).collect(),
+        series: (1..=7)
+            .map(|d| Series {
+                name: label(c, cats, "weekday", &d.to_string()),
+                values: (0..24).map(|h| cell(d, h)).collect(),
+            })
+            .collect(),
+        unit: String::new(),
+    };
+    PageChart::new(chart, c.t("hotline.figures.hour"))
+}
+
 fn buckets<'a>(f: &'a HotlineFigures, dim: &str) -> &'a [Bucket] {
     match dim {
         "category" => &f.calls.by_category,
@@ -98,7 +132,7 @@ struct Page<'a> {
     c: PageCtx,
     period: &'a Years,
     fig: &'a HotlineFigures,
-    charts: Vec<BarChart>,
+    charts: Vec<PageChart>,
 }
 
 async fn page(State(st): State<AppState>, c: PageCtx, auth: Auth, Query(q): Query<YearQuery>) -> AppResult<Response> {
@@ -112,20 +146,21 @@ async fn page(State(st): State<AppState>, c: PageCtx, auth: Auth, Query(q): Quer
     })
     .await?;
     let (period, fig, cats) = (&cached.0, &cached.1, cached.2.as_slice());
+    // Shares as donuts, months as a line, the hours of each weekday as a heat table, the
+    // rest as bars (the weekday and hour buckets stay in the export).
     let charts = DIMS
         .iter()
+        .filter(|(dim, _)| !matches!(*dim, "weekday" | "hour"))
         .map(|(dim, title)| {
-            let rows: Vec<BarRow> = buckets(fig, dim)
-                .iter()
-                .map(|b| BarRow {
-                    label: label(&c, cats, dim, &b.key),
-                    values: vec![b.count as f64],
-                    texts: vec![b.count.to_string()],
-                })
-                .collect();
-            let max = rows.iter().flat_map(|r| r.values.iter()).fold(1.0f64, |a, b| a.max(*b));
-            BarChart::horizontal(c.t(title), &[c.t(counted(dim))], &rows, max)
+            let kind = match *dim {
+                "risk" | "channel" | "case_risk" | "referral_state" => ChartKind::Donut,
+                "month" => ChartKind::Line,
+                _ => ChartKind::Bar,
+            };
+            let rows = buckets(fig, dim).iter().map(|b| (label(&c, cats, dim, &b.key), b.count as f64)).collect();
+            PageChart::single(kind, c.t(title), c.t(counted(dim)), "", c.t(rows_are(dim)), rows)
         })
+        .chain(std::iter::once(heat(&c, cats, fig)))
         .collect();
     render(&Page { c, period, fig, charts })
 }

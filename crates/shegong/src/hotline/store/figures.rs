@@ -52,8 +52,8 @@ pub struct Count {
     pub n: i64,
 }
 
-/// Calls of the period by `dim`: `category` (code), `risk`, `channel`, `outcome`, or a time part
-/// (`hour`, `dow`, `month`; the key is the number as text).
+/// Calls of the period by `dim`: `category` (code), `risk`, `channel`, `outcome`, a time part
+/// (`hour`, `dow`, `month`; the key is the number as text), or `dow_hour` (`dow-hour`).
 pub async fn calls_by<C: ConnectionTrait>(
     c: &C,
     scope: &Scope,
@@ -67,6 +67,12 @@ pub async fn calls_by<C: ConnectionTrait>(
         "risk" => "t.risk_level".to_string(),
         "channel" => "t.channel".to_string(),
         "outcome" => "t.outcome".to_string(),
+        // Weekday and hour together (`dow-hour`, e.g. `1-9`): the hour × weekday heat table.
+        "dow_hour" => format!(
+            "CAST({} AS TEXT) || '-' || CAST({} AS TEXT)",
+            local_part(b, "dow", "t.started_at"),
+            local_part(b, "hour", "t.started_at")
+        ),
         part => format!("CAST({} AS TEXT)", local_part(b, part, "t.started_at")),
     };
     let (wh, vals) = calls_where(scope, from, to);

@@ -15,8 +15,8 @@ use crate::orgs::store::{self, CoveredOrg, OrgFilter, PartyOrgRow};
 use crate::platform::access::Auth;
 use crate::platform::audit::{self, Actor, Event};
 use crate::platform::cache::figures_page;
-use crate::platform::chart::{BarChart, BarRow};
 use crate::platform::error::{AppError, AppResult};
+use crate::platform::figures::PageChart;
 use crate::platform::import::ImportReport;
 use crate::platform::once;
 use crate::platform::paging::{Page, PageParams};
@@ -392,7 +392,7 @@ pub async fn resolve_coverage(st: &AppState, auth: &Auth, q: &CoverageQuery) -> 
 pub(super) struct CoveragePage<'a> {
     c: PageCtx,
     cov: &'a Coverage,
-    chart: BarChart,
+    chart: PageChart,
     units: &'a [UnitOption],
     unit: String,
 }
@@ -424,24 +424,24 @@ pub(super) async fn coverage_page(
     })
     .await?;
     let (cov, units) = (&cached.0, cached.1.as_slice());
-    let rows: Vec<BarRow> = cov
-        .lines
-        .iter()
-        .map(|l| BarRow {
-            label: c.pick(&l.unit_name, &l.unit_name_en).to_string(),
-            values: vec![l.org_rate, l.work_rate],
-            texts: vec![
-                c.percent(l.counts.org_covered, l.counts.total),
-                c.percent(l.counts.work_covered, l.counts.total),
-            ],
-        })
-        .collect();
-    let chart = BarChart::horizontal(
-        c.t("party.coverage.chart"),
-        &[c.t("party.coverage.org"), c.t("party.coverage.work")],
-        &rows,
-        100.0,
-    );
+    // The two coverages of each unit side by side, in percent.
+    let chart = render::Chart {
+        kind: render::ChartKind::Bar,
+        title: c.t("party.coverage.chart").to_string(),
+        categories: cov.lines.iter().map(|l| c.pick(&l.unit_name, &l.unit_name_en).to_string()).collect(),
+        series: vec![
+            render::Series {
+                name: c.t("party.coverage.org").to_string(),
+                values: cov.lines.iter().map(|l| l.org_rate).collect(),
+            },
+            render::Series {
+                name: c.t("party.coverage.work").to_string(),
+                values: cov.lines.iter().map(|l| l.work_rate).collect(),
+            },
+        ],
+        unit: c.t("figures.unit.permille").to_string(),
+    };
+    let chart = PageChart::new(chart, c.t("orgs.unit"));
     render(&CoveragePage { c, cov, chart, units, unit: q.unit })
 }
 

@@ -87,6 +87,7 @@ async fn subject(st: &AppState, auth: &Auth, year: Option<&str>, unit: Option<&s
         unit_name_en: name_en,
         year: period.year(),
         lang: document::doc_lang(lang),
+        scope: auth.scope.clone(),
     })
 }
 

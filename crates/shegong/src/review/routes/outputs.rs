@@ -32,7 +32,7 @@ pub fn file_name(r: &ReviewRow, ext: &str) -> FileName {
 
 async fn file(st: &AppState, auth: &Auth, id: i64, pdf: bool) -> AppResult<Response> {
     let r = super::reviews::load(st, auth, id).await?;
-    let doc = match document::review_document(st, &r).await? {
+    let doc = match document::review_document(st, &r, &auth.scope, true).await? {
         Ok((d, _)) => d,
         Err(_) => return Err(AppError::BadRequest("review.error.template_broken".into())),
     };

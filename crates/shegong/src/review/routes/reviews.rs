@@ -229,7 +229,7 @@ pub(super) async fn load(st: &AppState, auth: &Auth, id: i64) -> AppResult<Revie
 
 async fn page(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
     let r = load(&st, &auth, id).await?;
-    let (doc, error, marked) = match document::review_document(&st, &r).await? {
+    let (doc, error, marked) = match document::review_document(&st, &r, &auth.scope, false).await? {
         Ok((d, marked)) => (Some(render::html::render(&d)), None, marked),
         Err(e) => (None, Some(e.message(c.lang)), 0),
     };
@@ -339,7 +339,7 @@ async fn publish(
         return refused(st.db.write().await?, &auth, &r).await;
     }
     let tpl = store::template(&st.db.conn, r.template_id).await?.ok_or(AppError::NotFound)?;
-    let subject = Subject::of(&r);
+    let subject = Subject::of(&r, &auth.scope);
     let (rendered, facts, data_version) = match document::run_live(&st, &subject, &tpl.body).await? {
         Ok(x) => x,
         Err(e) => {

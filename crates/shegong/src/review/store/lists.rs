@@ -122,6 +122,7 @@ pub async fn lists<C: ConnectionTrait>(c: &C, under: &str, year: i32) -> Result<
             .collect(),
         committee: committee.into_iter().map(|d| DeptItem { name: d.name, name_en: d.name_en, lead: d.lead }).collect(),
         children: Vec::new(),
+        photos: Vec::new(),
     })
 }
 

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use render::{Block, Document, Inline};
 
-use super::{render, Facts, Fig, Lists, TemplateError};
+use super::{render, Facts, Fig, Lists, PhotoItem, TemplateError};
 use crate::platform::access::Scope;
 use crate::platform::error::AppResult;
 use crate::platform::i18n::{t, tf, Lang};
@@ -27,10 +27,14 @@ pub struct Subject {
     pub unit_name_en: String,
     pub year: i32,
     pub lang: Lang,
+    /// The reader's scope: the photos a document places are only those inside it (the figures
+    /// are the subtree's, whoever reads them).
+    pub scope: Scope,
 }
 
 impl Subject {
-    pub fn of(r: &ReviewRow) -> Subject {
+    /// The subject of a review, for a reader with `scope`.
+    pub fn of(r: &ReviewRow, scope: &Scope) -> Subject {
         Subject {
             unit_id: r.unit_id,
             unit_path: r.unit_path.clone(),
@@ -38,8 +42,42 @@ impl Subject {
             unit_name_en: r.unit_name_en.clone(),
             year: r.year,
             lang: doc_lang(&r.lang),
+            scope: scope.clone(),
         }
     }
+}
+
+/// The most photos a review may place.
+const PHOTOS: u32 = 50;
+
+/// The photos of the subject's year and subtree that its reader may see.
+async fn photos(st: &AppState, s: &Subject) -> AppResult<Vec<PhotoItem>> {
+    let (from, to) = crate::platform::period::bounds(s.year);
+    let found = crate::events::photos_for_review(&st.db.conn, &s.scope, &s.unit_path, from, to, PHOTOS).await?;
+    Ok(found
+        .into_iter()
+        .map(|p| PhotoItem {
+            id: p.attachment.id,
+            thumb: p.attachment.thumb_src(),
+            entity: p.attachment.entity,
+            caption: p.caption,
+        })
+        .collect())
+}
+
+/// Gives every photo of `doc` the bytes of its original (Word and the PDF embed them; a page
+/// shows the thumbnail). Only photos of `placeable` are read: a block names its photo by the
+/// thumbnail's address.
+pub async fn with_originals(st: &AppState, doc: &mut Document, placeable: &[PhotoItem]) -> AppResult<()> {
+    for b in doc.blocks.iter_mut() {
+        let Block::Image(img) = b else { continue };
+        let Some(p) = placeable.iter().find(|p| img.src.as_deref() == Some(p.thumb.as_str())) else { continue };
+        let Some(a) = crate::platform::files::get(&st.db.conn, p.id).await? else { continue };
+        let (bytes, mime) = crate::events::review_photo_bytes(&st.config.data_dir, &a).await?;
+        img.bytes = bytes;
+        img.mime = mime;
+    }
+    Ok(())
 }
 
 /// The language of a document from its code (`zh`, `en`).
@@ -77,6 +115,7 @@ pub async fn live_facts(st: &AppState, s: &Subject, children: bool) -> AppResult
     let (mut figures, version) = figures_of(st, s.unit_id, &s.unit_path, s.year).await?;
     let mut lists = store::lists(&st.db.conn, &s.unit_path, s.year).await?;
     lists.children = store::children(&st.db.conn, s.unit_id).await?;
+    lists.photos = photos(st, s).await?;
     if children {
         for u in &lists.children {
             let path = crate::units::get(&st.db.conn, u.id).await?.map(|x| x.path).unwrap_or_default();
@@ -206,18 +245,27 @@ pub fn snapshot_rows(used: &std::collections::BTreeSet<String>, f: &Facts, versi
         .collect()
 }
 
-/// The whole document of a review: published ones from their snapshot (marked where the live
-/// figures now differ), drafts and reviews in review live (marked against the latest published
-/// review of the same unit and year, if any). Returns the document and how many figures differ.
-pub async fn review_document(st: &AppState, r: &ReviewRow) -> AppResult<Result<(Document, usize), TemplateError>> {
-    let s = Subject::of(r);
+/// The whole document of a review for a reader with `scope`: published ones from their snapshot
+/// (marked where the live figures now differ), drafts and reviews in review live (marked against
+/// the latest published review of the same unit and year, if any). A published review places
+/// only the photos of its snapshot that the reader may still see. With `originals`, photos carry
+/// their original's bytes (for Word and the PDF). Returns the document and how many figures differ.
+pub async fn review_document(
+    st: &AppState,
+    r: &ReviewRow,
+    scope: &Scope,
+    originals: bool,
+) -> AppResult<Result<(Document, usize), TemplateError>> {
+    let s = Subject::of(r, scope);
     let Some(tpl) = store::template(&st.db.conn, r.template_id).await? else {
         return Err(crate::platform::error::AppError::NotFound);
     };
     let (live, _) = live_facts(st, &s, true).await?;
     let (mut rendered, shown) = if r.state == "published" {
         let (rows, lists) = store::snapshot(&st.db.conn, r.id).await?;
-        let frozen = Arc::new(frozen_facts(&s, &rows, &lists));
+        let mut frozen = frozen_facts(&s, &rows, &lists);
+        frozen.lists.photos.retain(|p| live.lists.photos.iter().any(|q| q.id == p.id));
+        let frozen = Arc::new(frozen);
         match render(&tpl.body, frozen.clone()) {
             Ok(x) => (x, frozen),
             Err(e) => return Ok(Err(e)),
@@ -238,5 +286,23 @@ pub async fn review_document(st: &AppState, r: &ReviewRow) -> AppResult<Result<(
         // Here the live value is shown; the note names the published one.
         marked = mark_differences(&mut rendered.blocks, &live, &published, "review.published_differs", s.lang);
     }
-    Ok(Ok((document(&r.title, &s, &r.state, rendered.blocks), marked)))
+    let mut doc = document(&r.title, &s, &r.state, rendered.blocks);
+    if originals {
+        with_originals(st, &mut doc, &shown.lists.photos).await?;
+    }
+    Ok(Ok((doc, marked)))
+}
+
+/// For a page saved on its own (`shegong review --format html`): each photo that has its bytes
+/// is inlined as a `data:` address, since the attachment routes are not there.
+pub fn inline_images(doc: &mut Document) {
+    use base64::Engine;
+    for b in doc.blocks.iter_mut() {
+        if let Block::Image(img) = b {
+            if !img.bytes.is_empty() {
+                let data = base64::engine::general_purpose::STANDARD.encode(&img.bytes);
+                img.src = Some(format!("data:{};base64,{data}", img.mime));
+            }
+        }
+    }
 }

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use minijinja::value::{Kwargs, Rest};
+use minijinja::value::Kwargs;
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior, Value};
 use render::{Block, Chart, ChartKind, Series, Table};
 
@@ -31,9 +31,14 @@ pub struct Rendered {
     pub wants_children: bool,
 }
 
+/// The printed width of a photo in Word and the PDF.
+pub const PHOTO_WIDTH_MM: u32 = 120;
+
 #[derive(Default)]
 struct Side {
     pieces: Vec<Piece>,
+    /// The photos placed so far (`photo()` places the next one not yet placed).
+    photos_placed: BTreeSet<i64>,
     used: BTreeSet<String>,
     wants_children: bool,
     problem: Option<TemplateError>,
@@ -176,16 +181,6 @@ fn chart_kind(cx: &Ctx, kind: &str) -> Result<ChartKind, Error> {
     }
 }
 
-/// The number a chart draws for a value: counts as they are, money in 万元, shares in percent.
-fn plotted(measure: Measure, v: Option<i64>) -> f64 {
-    let v = v.unwrap_or(0) as f64;
-    match measure {
-        Measure::Count => v,
-        Measure::Fen => v / 1_000_000.0,
-        Measure::Permille => v / 10.0,
-    }
-}
-
 fn register(env: &mut Environment<'static>, cx: &Ctx) {
     let c = cx.clone();
     env.add_function("ind", move |key: String, kw: Kwargs| -> Result<Value, Error> {
@@ -317,8 +312,8 @@ fn register(env: &mut Environment<'static>, cx: &Ctx) {
                 for k in &keys {
                     let (ind, fig) = c.indicator(k, None)?;
                     categories.push(label(lang, ind.label_key));
-                    now.push(plotted(ind.measure, fig.value));
-                    then.push(plotted(ind.measure, fig.before));
+                    now.push(ind.measure.plotted(fig.value));
+                    then.push(ind.measure.plotted(fig.before));
                     if unit.is_empty() {
                         unit = t(lang, ind.unit_key).to_string();
                     }
@@ -342,7 +337,7 @@ fn register(env: &mut Environment<'static>, cx: &Ctx) {
                 for u in &c.facts.lists.children {
                     let (_, fig) = c.indicator(&key, Some(u.id))?;
                     categories.push(c.facts.pick(&u.name, &u.name_en).to_string());
-                    values.push(plotted(ind.measure, fig.value));
+                    values.push(ind.measure.plotted(fig.value));
                 }
                 let name = label(lang, ind.label_key);
                 let title = title.unwrap_or_else(|| name.clone());
@@ -389,9 +384,39 @@ fn register(env: &mut Environment<'static>, cx: &Ctx) {
         Ok(c.place(Piece::Table(Table { caption, header, rows, numeric: vec![false, true, false, true, true] })))
     });
     let c = cx.clone();
-    // Photos come with the photo thumbnails (issue 15, item 8): until then `photo(...)` places
-    // nothing, so templates can already name them.
-    env.add_function("photo", move |_args: Rest<Value>| -> Result<Value, Error> { Ok(c.place(Piece::Nothing)) });
+    // `photo()` places the review's next photo not yet placed, `photo(n)` its n-th (from 1);
+    // `kind=` keeps to photos of events, Party activities or honours, `caption=` replaces the
+    // caption. With no such photo it places nothing, so a template fits any year.
+    env.add_function("photo", move |n: Option<i64>, kw: Kwargs| -> Result<Value, Error> {
+        let kind: Option<String> = kw.get("kind")?;
+        let caption: Option<String> = kw.get("caption")?;
+        kw.assert_all_used()?;
+        let entity = match kind.as_deref() {
+            None => None,
+            Some("event") => Some("event"),
+            Some("activity" | "plan_activity") => Some("plan_activity"),
+            Some("honour") => Some("honour"),
+            Some(k) => return Err(c.fail(TemplateError::new("review.error.photo_kind").arg("kind", k))),
+        };
+        let photos: Vec<&super::PhotoItem> =
+            c.facts.lists.photos.iter().filter(|p| entity.is_none_or(|e| p.entity == e)).collect();
+        let chosen = match n {
+            Some(n) => usize::try_from(n).ok().and_then(|n| n.checked_sub(1)).and_then(|i| photos.get(i)).copied(),
+            None => {
+                let placed = c.side().photos_placed.clone();
+                photos.into_iter().find(|p| !placed.contains(&p.id))
+            }
+        };
+        let Some(p) = chosen else { return Ok(c.place(Piece::Nothing)) };
+        c.side().photos_placed.insert(p.id);
+        Ok(c.place(Piece::Image(render::Image {
+            bytes: Vec::new(),
+            mime: String::new(),
+            caption: Some(caption.unwrap_or_else(|| p.caption.clone())),
+            src: Some(p.thumb.clone()),
+            width_mm: PHOTO_WIDTH_MM,
+        })))
+    });
 }
 
 /// The locale key of a MiniJinja error.

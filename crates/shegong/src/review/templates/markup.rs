@@ -4,7 +4,7 @@
 //! source never prints as a space). Tokens (see `mod.rs`) stand for the side table's pieces: a
 //! figure or a value becomes an inline run, a chart or a table a block of its own.
 
-use render::{Block, Chart, Inline, Table};
+use render::{Block, Chart, Image, Inline, Table};
 
 use super::{CLOSE, OPEN};
 
@@ -21,7 +21,9 @@ pub enum Piece {
     },
     Chart(Chart),
     Table(Table),
-    /// A block that places nothing (a photo before photos exist).
+    /// A photo: its thumbnail's address and caption (documents take the original's bytes later).
+    Image(Image),
+    /// A block that places nothing (a photo when the review has none left to place).
     Nothing,
 }
 
@@ -162,6 +164,10 @@ impl Parser<'_> {
                         self.end_paragraph();
                         self.blocks.push(Block::Table(t.clone()));
                     }
+                    Some(Piece::Image(i)) => {
+                        self.end_paragraph();
+                        self.blocks.push(Block::Image(i.clone()));
+                    }
                     Some(piece) => {
                         if let Some(r) = inline(piece) {
                             self.para.push(r);
@@ -182,6 +188,7 @@ impl Parser<'_> {
                 Part::Token(i) => match self.pieces.get(i) {
                     Some(Piece::Chart(c)) => self.blocks.push(Block::Chart(c.clone())),
                     Some(Piece::Table(t)) => self.blocks.push(Block::Table(t.clone())),
+                    Some(Piece::Image(i)) => self.blocks.push(Block::Image(i.clone())),
                     Some(piece) => runs.extend(inline(piece)),
                     None => {}
                 },
@@ -202,7 +209,7 @@ fn inline(piece: &Piece) -> Option<Inline> {
         Piece::Figure { text, key, href } => {
             Some(Inline::Figure { text: text.clone(), key: key.clone(), href: href.clone(), note: None })
         }
-        Piece::Chart(_) | Piece::Table(_) | Piece::Nothing => None,
+        Piece::Chart(_) | Piece::Table(_) | Piece::Image(_) | Piece::Nothing => None,
     }
 }
 

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::platform::i18n::{t, tf, Lang};
 
-pub use functions::{render, Rendered};
+pub use functions::{render, Rendered, PHOTO_WIDTH_MM};
 
 /// Opens a token in a template's output.
 pub(crate) const OPEN: char = '\u{E000}';
@@ -88,6 +88,20 @@ pub struct ChildUnit {
     pub name_en: String,
 }
 
+/// A photo a review may place: an attachment of an event, Party activity or honour of the year
+/// in the subtree, inside the reader's scope (`events::photos_for_review`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PhotoItem {
+    /// The attachment's id.
+    pub id: i64,
+    /// What it shows: `event`, `plan_activity` or `honour`.
+    pub entity: String,
+    /// The record's title and date (or year).
+    pub caption: String,
+    /// Where a page loads its thumbnail (the attachment route, which checks the reader again).
+    pub thumb: String,
+}
+
 /// The lists a template may place; frozen as they are when a review is published.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Lists {
@@ -96,6 +110,9 @@ pub struct Lists {
     pub events: Vec<EventItem>,
     pub committee: Vec<DeptItem>,
     pub children: Vec<ChildUnit>,
+    /// Reviews published before photos could be placed have none.
+    #[serde(default)]
+    pub photos: Vec<PhotoItem>,
 }
 
 /// Everything a template may use for one review.

@@ -4,12 +4,13 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
+use render::ChartKind;
 
 use crate::platform::access::Scope;
 use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::cache::figures_page;
-use crate::platform::chart::{BarChart, BarRow};
 use crate::platform::error::{AppError, AppResult};
+use crate::platform::figures::{Measure, PageChart};
 use crate::platform::money::Money;
 use crate::platform::period::Years;
 use crate::platform::web::FileName;
@@ -81,7 +82,7 @@ struct FiguresPage<'a> {
     fig: &'a ServiceFigures,
     period: &'a Years,
     units: &'a [crate::units::UnitOption],
-    charts: Vec<BarChart>,
+    charts: Vec<PageChart>,
     /// The totals rows of the tables by category, agency and station (the sum of their rows).
     by_category_total: Breakdown,
     by_agency_total: Breakdown,
@@ -96,13 +97,6 @@ impl FiguresPage<'_> {
     fn wan(&self, m: &Money) -> String {
         crate::platform::figures::wan_text(m.fen())
     }
-}
-
-fn chart(title: &str, series: &str, rows: Vec<(String, f64, String)>) -> BarChart {
-    let max = rows.iter().fold(1.0f64, |a, r| a.max(r.1));
-    let rows: Vec<BarRow> =
-        rows.into_iter().map(|(label, v, text)| BarRow { label, values: vec![v], texts: vec![text] }).collect();
-    BarChart::horizontal(title, &[series], &rows, max)
 }
 
 async fn page(
@@ -123,25 +117,42 @@ async fn page(
     })
     .await?;
     let (fig, period, units) = (&cached.0, &cached.1, cached.2.as_slice());
-    let role_rows = fig
-        .by_role
-        .iter()
-        .map(|r| (c.t(&format!("services.role.{}", r.role)).to_string(), r.people as f64, r.people.to_string()))
-        .collect();
-    let category_rows = fig
-        .by_category
-        .iter()
-        .map(|b| (c.pick(&b.label, &b.label_en).to_string(), b.projects as f64, b.projects.to_string()))
-        .collect();
+    // Projects by category and amounts by buyer as bars (amounts in 万元, as the review states
+    // them), the team by role as a donut (shares of the staff).
+    let category_rows =
+        fig.by_category.iter().map(|b| (c.pick(&b.label, &b.label_en).to_string(), b.projects as f64)).collect();
     let station_rows = fig
         .by_station
         .iter()
-        .map(|b| (c.pick(&b.label, &b.label_en).to_string(), b.amount_fen.fen() as f64, b.amount_fen.yuan_text()))
+        .map(|b| (c.pick(&b.label, &b.label_en).to_string(), Measure::Fen.plotted(Some(b.amount_fen.fen()))))
         .collect();
+    let role_rows =
+        fig.by_role.iter().map(|r| (c.t(&format!("services.role.{}", r.role)).to_string(), r.people as f64)).collect();
     let charts = vec![
-        chart(c.t("services.chart.category"), c.t("services.projects"), category_rows),
-        chart(c.t("services.chart.station"), c.t("services.amount"), station_rows),
-        chart(c.t("services.chart.roles"), c.t("services.staff"), role_rows),
+        PageChart::single(
+            ChartKind::Bar,
+            c.t("services.chart.category"),
+            c.t("services.projects"),
+            c.t("services.unit.projects"),
+            c.t("services.category"),
+            category_rows,
+        ),
+        PageChart::single(
+            ChartKind::Bar,
+            c.t("services.chart.station"),
+            c.t("services.amount"),
+            c.t("services.unit.wan"),
+            c.t("services.buyer"),
+            station_rows,
+        ),
+        PageChart::single(
+            ChartKind::Donut,
+            c.t("services.chart.roles"),
+            c.t("services.staff"),
+            c.t("figures.unit.people"),
+            c.t("services.role_label"),
+            role_rows,
+        ),
     ];
     let by_category_total = total(&fig.by_category);
     let by_agency_total = total(&fig.by_agency);

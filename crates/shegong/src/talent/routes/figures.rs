@@ -7,6 +7,7 @@ use axum::response::Response;
 use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::cache;
 use crate::platform::error::AppResult;
+use crate::platform::figures::PageChart;
 use crate::platform::web::FileName;
 use crate::platform::web::{download, render, PageCtx, XLSX_TYPE};
 use crate::platform::AppState;
@@ -30,7 +31,7 @@ struct FiguresPage<'a> {
     year: i32,
     period: &'a Years,
     fig: &'a store::TalentFigures,
-    chart: crate::platform::chart::BarChart,
+    chart: PageChart,
 }
 
 /// The year asked for, else the latest with exam passes or awards in the caller's scope.
@@ -53,20 +54,23 @@ async fn figures_page(
     .await?;
     let (period, fig) = (&cached.0, &cached.1);
     let year = period.year;
-    let rows: Vec<crate::platform::chart::BarRow> = [
+    // The workers by qualification level: shares of the whole, a donut.
+    let rows = [
         ("workers.level.assistant", fig.assistant),
         ("workers.level.social_worker", fig.social_worker),
         ("workers.level.senior", fig.senior),
     ]
     .iter()
-    .map(|(k, v)| crate::platform::chart::BarRow {
-        label: c.t(k).to_string(),
-        values: vec![*v as f64],
-        texts: vec![v.to_string()],
-    })
+    .map(|(k, v)| (c.t(k).to_string(), *v as f64))
     .collect();
-    let max = rows.iter().flat_map(|r| r.values.iter()).fold(1.0f64, |a, b| a.max(*b));
-    let chart = crate::platform::chart::BarChart::horizontal(c.t("workers.chart"), &[c.t("workers.count")], &rows, max);
+    let chart = PageChart::single(
+        render::ChartKind::Donut,
+        c.t("workers.chart"),
+        c.t("workers.count"),
+        c.t("figures.unit.people"),
+        c.t("workers.level_label"),
+        rows,
+    );
     render(&FiguresPage { c, year, period, fig, chart })
 }
 

@@ -4,11 +4,12 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
+use render::ChartKind;
 
 use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::cache::figures_page;
-use crate::platform::chart::{BarChart, BarRow};
 use crate::platform::error::AppResult;
+use crate::platform::figures::PageChart;
 use crate::platform::period::Years;
 use crate::platform::web::{download, render, PageCtx, XLSX_TYPE};
 use crate::platform::AppState;
@@ -30,7 +31,7 @@ struct FiguresPage<'a> {
     fig: &'a VolunteerFigures,
     period: &'a Years,
     units: &'a [crate::units::UnitOption],
-    charts: Vec<BarChart>,
+    charts: Vec<PageChart>,
     /// The `period` parameter when the page shows something other than a whole year.
     asked_period: String,
 }
@@ -55,13 +56,6 @@ impl FiguresPage<'_> {
     }
 }
 
-fn chart(title: &str, series: &str, rows: Vec<(String, i64, String)>) -> BarChart {
-    let max = rows.iter().fold(1.0f64, |a, r| a.max(r.1 as f64));
-    let rows: Vec<BarRow> =
-        rows.into_iter().map(|(label, v, text)| BarRow { label, values: vec![v as f64], texts: vec![text] }).collect();
-    BarChart::horizontal(title, &[series], &rows, max)
-}
-
 async fn page(
     State(st): State<AppState>,
     c: PageCtx,
@@ -78,35 +72,49 @@ async fn page(
     })
     .await?;
     let (fig, period, units) = (&cached.0, &cached.1, cached.2.as_slice());
-    let by_type = |f: fn(&crate::volunteers::figures::TypeLine) -> (i64, String)| {
-        fig.by_service_type
-            .iter()
-            .map(|l| {
-                let (v, text) = f(l);
-                (c.pick(&l.name, &l.name_en).to_string(), v, text)
-            })
-            .collect::<Vec<_>>()
+    // Service types as bars, the weeks of the period as lines; hours as `hours_text` gives them.
+    let hours = |minutes: i64| (minutes.saturating_mul(100) / 60) as f64 / 100.0;
+    let by_type = |f: &dyn Fn(&crate::volunteers::figures::TypeLine) -> f64| {
+        fig.by_service_type.iter().map(|l| (c.pick(&l.name, &l.name_en).to_string(), f(l))).collect::<Vec<_>>()
     };
+    let by_week = |f: &dyn Fn(&crate::volunteers::figures::WeekLine) -> f64| {
+        fig.by_week.iter().map(|w| (w.week.clone(), f(w))).collect::<Vec<_>>()
+    };
+    let (persons, person_times) = (c.t("volunteers.figures.person_times"), c.t("volunteers.figures.unit_person_times"));
+    let (hours_name, hours_unit) = (c.t("volunteers.figures.hours"), c.t("volunteers.figures.unit_hours"));
+    let (service_type, week) = (c.t("volunteers.figures.service_type"), c.t("volunteers.figures.week"));
     let charts = vec![
-        chart(
+        PageChart::single(
+            ChartKind::Bar,
             c.t("volunteers.figures.chart_type_persons"),
-            c.t("volunteers.figures.person_times"),
-            by_type(|l| (l.person_times, l.person_times.to_string())),
+            persons,
+            person_times,
+            service_type,
+            by_type(&|l| l.person_times as f64),
         ),
-        chart(
+        PageChart::single(
+            ChartKind::Bar,
             c.t("volunteers.figures.chart_type_hours"),
-            c.t("volunteers.figures.hours"),
-            by_type(|l| (l.minutes, hours_text(l.minutes))),
+            hours_name,
+            hours_unit,
+            service_type,
+            by_type(&|l| hours(l.minutes)),
         ),
-        chart(
+        PageChart::single(
+            ChartKind::Line,
             c.t("volunteers.figures.chart_week_persons"),
-            c.t("volunteers.figures.person_times"),
-            fig.by_week.iter().map(|w| (w.week.clone(), w.person_times, w.person_times.to_string())).collect(),
+            persons,
+            person_times,
+            week,
+            by_week(&|w| w.person_times as f64),
         ),
-        chart(
+        PageChart::single(
+            ChartKind::Line,
             c.t("volunteers.figures.chart_week_hours"),
-            c.t("volunteers.figures.hours"),
-            fig.by_week.iter().map(|w| (w.week.clone(), w.minutes, hours_text(w.minutes))).collect(),
+            hours_name,
+            hours_unit,
+            week,
+            by_week(&|w| hours(w.minutes)),
         ),
     ];
     let asked_period =
