@@ -11,6 +11,7 @@ mod browser;
 mod browser_hotline;
 mod browser_kit;
 mod browser_phone;
+mod browser_review;
 mod caches;
 mod dashboard;
 mod events;
