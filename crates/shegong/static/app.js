@@ -18,3 +18,11 @@ document.addEventListener("click", function (ev) {
   var button = ev.target.closest && ev.target.closest("[data-print]");
   if (button) { window.print(); }
 });
+// The template editor: once the live preview is swapped in, scroll it to about where the caret is
+// in the text, so that typing near the end shows the end of the document.
+document.addEventListener("htmx:afterSwap", function (ev) {
+  var preview = ev.target;
+  var text = document.getElementById("body");
+  if (!preview || preview.id !== "preview" || !text || !text.value.length) { return; }
+  preview.scrollTop = (text.selectionStart / text.value.length) * (preview.scrollHeight - preview.clientHeight);
+});

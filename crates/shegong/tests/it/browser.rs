@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use fantoccini::Locator;
 
+use crate::browser_kit::{click_to_next, new_page};
 use crate::helpers::PASSWORD;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -165,37 +166,19 @@ async fn browser_login_and_dashboard() {
             }
             new_page(c).await
         }
-        // Waits until the page that was marked before a click has been replaced by the next one
-        // (an element present on both pages would otherwise be found on the old one).
-        async fn new_page(c: &fantoccini::Client) -> Result<(), fantoccini::error::CmdError> {
-            for _ in 0..100 {
-                let v =
-                    c.execute("return document.readyState === 'complete' && !document.body.dataset.old;", vec![]).await;
-                if matches!(v, Ok(serde_json::Value::Bool(true))) {
-                    return Ok(());
-                }
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-            Err(fantoccini::error::CmdError::WaitTimeout)
-        }
-        async fn submit(c: &fantoccini::Client, css: &str) -> Result<(), fantoccini::error::CmdError> {
-            c.execute("document.body.dataset.old = '1';", vec![]).await?;
-            c.find(Locator::Css(css)).await?.click().await?;
-            new_page(c).await
-        }
         c.goto(&format!("{base}/talent/selections")).await?;
         c.find(Locator::Css("details.card summary")).await?.click().await?;
         c.find(Locator::Css("input[name=title]")).await?.send_keys("浏览器测试评选").await?;
         // A year after the demo's two (2022, 2023), so the year's honours are only this programme's.
         c.find(Locator::Css("input[name=year]")).await?.send_keys("2024").await?;
         c.find(Locator::Css("input[name=quota]")).await?.send_keys("1").await?;
-        submit(&c, "form[action='/talent/selections'] button.primary").await?;
+        click_to_next(&c, "form[action='/talent/selections'] button.primary").await?;
         c.wait().for_element(Locator::Css("#nominations")).await?;
         let programme_url = c.current_url().await?.to_string();
         login(&c, &base, "station").await?;
         c.goto(&programme_url).await?;
         c.find(Locator::Css("details.card summary")).await?.click().await?;
-        submit(&c, "form[action$='/nominate'] button.primary").await?;
+        click_to_next(&c, "form[action$='/nominate'] button.primary").await?;
         c.wait().for_element(Locator::Css("#nominations")).await?;
         // Running the programme is the Bureau's: it closes the nominations and scores.
         login(&c, &base, "bureau").await?;
@@ -204,7 +187,7 @@ async fn browser_login_and_dashboard() {
         confirm_click(&c, "form[action$='/advance'] button").await?;
         c.wait().for_element(Locator::Css("#nominations")).await?;
         c.wait().for_element(Locator::Css("#scores input[name^=score_]")).await?.send_keys("92").await?;
-        submit(&c, "#scores button[type=submit]").await?;
+        click_to_next(&c, "#scores button[type=submit]").await?;
         c.wait().for_element(Locator::Css("#nominations")).await?;
         c.find(Locator::Css("details.card summary")).await?.click().await?;
         c.find(Locator::Css("form[action$='/decide'] input[name=select]")).await?.click().await?;
@@ -225,7 +208,7 @@ async fn browser_login_and_dashboard() {
         c.find(Locator::Css("select[name=category_id] option:nth-child(3)")).await?.click().await?;
         c.find(Locator::Css("input[name=amount]")).await?.send_keys("200,000").await?;
         c.execute(&(set("starts_on", "2022-03-01") + &set("ends_on", "2022-12-31")), vec![]).await?;
-        submit(&c, "#project-form button.primary").await?;
+        click_to_next(&c, "#project-form button.primary").await?;
         let h1 = c.wait().for_element(Locator::Css("h1")).await?.text().await?;
         assert!(h1.contains("浏览器测试居家养老服务项目"), "project page after 立项: {h1}");
         confirm_click(&c, "form#advance button.primary").await?;
@@ -233,12 +216,12 @@ async fn browser_login_and_dashboard() {
         c.find(Locator::Css("#sign select[name=agency_id] option:nth-child(2)")).await?.click().await?;
         c.find(Locator::Css("#sign input[name=contract_no]")).await?.send_keys("KS-BROWSER-001").await?;
         c.execute(&set("signed_on", "2022-03-01"), vec![]).await?;
-        submit(&c, "#sign button.primary").await?;
+        click_to_next(&c, "#sign button.primary").await?;
         c.wait().for_element(Locator::Css("#pay summary")).await?.click().await?;
         c.execute(&set("paid_on", "2022-03-15"), vec![]).await?;
         c.find(Locator::Css("#payment-form input[name=amount]")).await?.send_keys("80,000").await?;
         c.find(Locator::Css("#payment-form input[name=voucher_ref]")).await?.send_keys("KSCZ-B-1").await?;
-        submit(&c, "#payment-form button.primary").await?;
+        click_to_next(&c, "#payment-form button.primary").await?;
         c.wait().for_element(Locator::Css("#payments td.num")).await?;
         let paid = c.find(Locator::Css("#paid")).await?.text().await?;
         assert!(paid.contains("80,000.00") && paid.contains("40%"), "paid after the payment: {paid}");

@@ -6,16 +6,8 @@
 use std::time::Duration;
 
 use fantoccini::Locator;
-use sea_orm::ConnectionTrait;
 
 use crate::browser_kit::{bounded, shot_path, sign_in, Kit};
-
-/// A number the test reads back from the database.
-async fn scalar(kit: &Kit, q: &str) -> i64 {
-    let c = &kit.db.conn;
-    let r = c.query_one(shegong::platform::db::sql(c.get_database_backend(), q, vec![])).await;
-    r.expect("query").expect("row").try_get_by_index::<Option<i64>>(0).expect("number").unwrap_or(0)
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[cfg_attr(not(shegong_browser), ignore = "set SHEGONG_BROWSER_TEST=1 to run")]
@@ -24,8 +16,8 @@ async fn a_high_risk_call_reaches_the_supervisors_open_page_live() {
     let supervisor = kit.client().await;
     let counsellor = kit.client().await;
     let base = kit.base.clone();
-    let sup_id = scalar(&kit, "SELECT id FROM users WHERE username = 'supervisor'").await;
-    let last_before = scalar(&kit, "SELECT COALESCE(MAX(id), 0) FROM hotline_escalations").await;
+    let sup_id = kit.scalar("SELECT id FROM users WHERE username = 'supervisor'").await;
+    let last_before = kit.scalar("SELECT COALESCE(MAX(id), 0) FROM hotline_escalations").await;
     let poll = shegong::hotline::ESCALATION_POLL_SECONDS;
     let steps = async {
         // The supervisor (on the demo's rota now) opens the escalations page; a mark on the
@@ -40,7 +32,7 @@ async fn a_high_risk_call_reaches_the_supervisors_open_page_live() {
         counsellor.goto(&format!("{base}/hotline/calls/new")).await?;
         counsellor.wait().for_element(Locator::Css("select[name=category_id]")).await?;
         let pick = |name: &str, value: &str| format!("select[name={name}] option[value='{value}']");
-        let crisis = scalar(&kit, "SELECT id FROM hotline_categories WHERE code = 'crisis'").await.to_string();
+        let crisis = kit.scalar("SELECT id FROM hotline_categories WHERE code = 'crisis'").await.to_string();
         counsellor.find(Locator::Css(&pick("category_id", &crisis))).await?.click().await?;
         let started = (chrono::Utc::now() - chrono::Duration::minutes(12))
             .with_timezone(&shegong::platform::time::china())
@@ -62,7 +54,7 @@ async fn a_high_risk_call_reaches_the_supervisors_open_page_live() {
         counsellor.find(Locator::Css("form button[type=submit].primary")).await?.click().await?;
         let mut esc = 0;
         for _ in 0..100 {
-            esc = scalar(&kit, "SELECT COALESCE(MAX(id), 0) FROM hotline_escalations").await;
+            esc = kit.scalar("SELECT COALESCE(MAX(id), 0) FROM hotline_escalations").await;
             if esc > last_before {
                 break;
             }
@@ -70,10 +62,7 @@ async fn a_high_risk_call_reaches_the_supervisors_open_page_live() {
         }
         assert!(esc > last_before, "the call raised an escalation");
         let row = format!("#open-escalations tr[data-id='{esc}']");
-        assert_eq!(
-            scalar(&kit, &format!("SELECT assigned_to FROM hotline_escalations WHERE id = {esc}")).await,
-            sup_id
-        );
+        assert_eq!(kit.scalar(&format!("SELECT assigned_to FROM hotline_escalations WHERE id = {esc}")).await, sup_id);
 
         // The supervisor's open page shows it within a poll or two, without a reload.
         supervisor.wait().at_most(Duration::from_secs(u64::from(poll) * 3 + 5)).for_element(Locator::Css(&row)).await?;
@@ -96,11 +85,11 @@ async fn a_high_risk_call_reaches_the_supervisors_open_page_live() {
         }
         supervisor.wait().for_element(Locator::Css("#open-escalations")).await?;
         for _ in 0..50 {
-            if scalar(
-                &kit,
-                &format!("SELECT COUNT(*) FROM hotline_escalations WHERE id = {esc} AND acknowledged_by = {sup_id}"),
-            )
-            .await
+            if kit
+                .scalar(&format!(
+                    "SELECT COUNT(*) FROM hotline_escalations WHERE id = {esc} AND acknowledged_by = {sup_id}"
+                ))
+                .await
                 == 1
             {
                 break;
@@ -108,10 +97,9 @@ async fn a_high_risk_call_reaches_the_supervisors_open_page_live() {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         assert_eq!(
-            scalar(
-                &kit,
-                &format!("SELECT COUNT(*) FROM hotline_escalations WHERE id = {esc} AND acknowledged_by = {sup_id}")
-            )
+            kit.scalar(&format!(
+                "SELECT COUNT(*) FROM hotline_escalations WHERE id = {esc} AND acknowledged_by = {sup_id}"
+            ))
             .await,
             1
         );

@@ -4,74 +4,31 @@
 //! phone's width (nothing scrolls sideways); a screenshot of each goes to `docs/screenshots/`.
 //! Gated like `browser.rs` (`cfg(shegong_browser)`): run with SHEGONG_BROWSER_TEST=1.
 
-use std::net::SocketAddr;
-use std::time::Duration;
+use fantoccini::{Client, Locator};
 
-use fantoccini::{Client, ClientBuilder, Locator};
-
-use crate::helpers::{test_config, PASSWORD};
-
-/// The phone's viewport, in CSS pixels.
-const WIDTH: u32 = 390;
-const HEIGHT: u32 = 844;
-
-/// Where the screenshots go: the project's `docs/screenshots/`.
-fn shot_path(name: &str) -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots").join(format!("phone-{name}.png"))
-}
+use crate::browser_kit::{bounded, check_fits, click_to_next, doc_shot_path, inner_width, Kit, Screen};
 
 /// Checks the page is no wider than the phone (no horizontal scrolling; a page that is goes into
-/// `problems` with the elements that stick out) and saves its screenshot.
+/// `problems` with the elements that stick out) and saves its screenshot as `phone-<name>.png`.
 async fn fits_and_shoot(c: &Client, name: &str, problems: &mut Vec<String>) -> Result<(), fantoccini::error::CmdError> {
-    let widths = c
-        .execute("return [document.documentElement.scrollWidth, document.body.scrollWidth, window.innerWidth];", vec![])
-        .await?;
-    let w: Vec<i64> = widths.as_array().map(|a| a.iter().filter_map(|v| v.as_i64()).collect()).unwrap_or_default();
-    if w.len() != 3 || w[2] != i64::from(WIDTH) {
-        problems.push(format!("{name}: the viewport is not the phone's: {widths}"));
-    } else if w[0] > i64::from(WIDTH) {
-        // Name the elements that stick out, for whoever fixes the layout.
-        let wide = c
-            .execute(
-                "return Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5).slice(0, 8).map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right));",
-                vec![],
-            )
-            .await?;
-        problems.push(format!("{name}: the page is {} px wide on a {WIDTH} px phone; too wide: {wide}", w[0]));
+    let width = inner_width(c).await?;
+    if width != i64::from(Screen::PHONE_ZH.width) {
+        problems.push(format!("{name}: the viewport is not the phone's: {width}"));
     }
+    check_fits(c, name, problems).await?;
     let png = c.screenshot().await?;
-    std::fs::write(shot_path(name), png).expect("write screenshot");
+    std::fs::write(doc_shot_path(&format!("phone-{name}.png")), png).expect("write screenshot");
     Ok(())
-}
-
-/// Marks the page, clicks, and waits until the next page has replaced it.
-async fn click_to_next(c: &Client, css: &str) -> Result<(), fantoccini::error::CmdError> {
-    c.execute("document.body.dataset.old = '1';", vec![]).await?;
-    c.find(Locator::Css(css)).await?.click().await?;
-    for _ in 0..100 {
-        let v = c.execute("return document.readyState === 'complete' && !document.body.dataset.old;", vec![]).await;
-        if matches!(v, Ok(serde_json::Value::Bool(true))) {
-            return Ok(());
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Err(fantoccini::error::CmdError::WaitTimeout)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[cfg_attr(not(shegong_browser), ignore = "set SHEGONG_BROWSER_TEST=1 to run")]
 async fn browser_volunteer_on_a_phone_signs_up_takes_a_shift_and_checks_in() {
     use shegong::volunteers::model::{ShiftInput, Slot};
-    let driver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    assert!(std::path::Path::new(&driver).exists(), "chromedriver not found at {driver}");
-
-    // The platform on a real socket, with the demo data: its recruiting campaign gets a shift in
-    // one of its 周市 communities covering the whole of today, so that the check-in is open now.
-    let dir = tempfile::tempdir().expect("tempdir");
-    let cfg = test_config(dir.path().join("phone.db").to_str().expect("path"));
-    let db = crate::helpers::open_db(&cfg).await;
-    shegong::demo::generate(&db, &cfg.security, &cfg.data_dir, PASSWORD, 1).await.expect("demo");
+    // The platform with the demo data: its recruiting campaign gets a shift in one of its 周市
+    // communities covering the whole of today, so that the check-in is open now.
+    let mut kit = Kit::start().await;
+    let db = kit.db.clone();
     let campaign = shegong::platform::db::count(
         &db.conn,
         "SELECT MIN(id) FROM volunteer_campaigns WHERE status = 'recruiting'",
@@ -107,58 +64,12 @@ async fn browser_volunteer_on_a_phone_signs_up_takes_a_shift_and_checks_in() {
     )
     .await
     .expect("allow a day");
-    let state = shegong::platform::AppState::new(db, cfg, None);
-    let router = shegong::app::build(state);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await;
-    });
-
-    // chromedriver on a free port; Chromium emulating a 390 × 844 phone.
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
-        l.local_addr().expect("addr").port()
-    };
-    let mut child = std::process::Command::new(&driver)
-        .arg(format!("--port={port}"))
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .expect("start chromedriver");
-    let profile = tempfile::tempdir().expect("profile dir");
-    let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
-        "goog:chromeOptions": {
-            "binary": chromium,
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--lang=zh-CN",
-                     format!("--user-data-dir={}", profile.path().display())],
-            "mobileEmulation": {
-                "deviceMetrics": { "width": WIDTH, "height": HEIGHT, "pixelRatio": 2.0, "mobile": true, "touch": true },
-                "userAgent": "Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36"
-            },
-            "prefs": { "intl.accept_languages": "zh-CN,zh" }
-        }
-    }))
-    .expect("caps");
-    let mut client = None;
-    for _ in 0..50 {
-        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps.clone())
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-        {
-            Ok(c) => {
-                client = Some(c);
-                break;
-            }
-            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
-        }
-    }
-    let c = client.expect("connect to chromedriver");
+    // Chromium emulating a 390 × 844 phone.
+    let c = kit.client_on(Screen::PHONE_ZH).await;
     let mut problems: Vec<String> = Vec::new();
     let steps = async {
         let problems = &mut problems;
-        let base = format!("http://{addr}");
+        let base = kit.base.clone();
         // The recruiting campaigns, then the campaign's sign-up form.
         c.goto(&format!("{base}/join")).await?;
         c.wait().for_element(Locator::Css(&format!("a[href='/join/{campaign}']"))).await?;
@@ -203,19 +114,7 @@ async fn browser_volunteer_on_a_phone_signs_up_takes_a_shift_and_checks_in() {
         fits_and_shoot(&c, "checked-in", problems).await?;
         Ok::<(), fantoccini::error::CmdError>(())
     };
-    let result = tokio::time::timeout(Duration::from_secs(240), steps)
-        .await
-        .unwrap_or(Err(fantoccini::error::CmdError::WaitTimeout));
-    if result.is_err() {
-        if let (Ok(png), Ok(url)) = (c.screenshot().await, c.current_url().await) {
-            let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("phone-failure.png");
-            let _ = std::fs::write(&path, png);
-            eprintln!("phone browser test failed at {url}; screenshot: {}", path.display());
-        }
-    }
-    let _ = c.close().await;
-    let _ = child.kill();
-    let _ = child.wait();
-    result.expect("phone steps");
+    let result = bounded(240, steps).await;
+    kit.finish(vec![c], result, "phone-failure").await;
     assert!(problems.is_empty(), "pages wider than the phone: {problems:#?}");
 }

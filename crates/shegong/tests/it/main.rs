@@ -12,6 +12,7 @@ mod browser;
 mod browser_hotline;
 mod browser_kit;
 mod browser_phone;
+mod browser_review;
 mod caches;
 mod charts;
 mod dashboard;

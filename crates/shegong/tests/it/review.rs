@@ -623,3 +623,38 @@ async fn pdf_text_has_the_figures() {
     }
     assert!(text.contains("党建引领"));
 }
+
+// The editor opened from a review (`?review=<id>`) previews that review's unit and year, and
+// saving goes back to it; the review is read through its scoped loader: one outside the caller's
+// scope, or no id at all, answers 404 and saves nothing.
+both_backends!(editor_opened_from_a_review_keeps_to_the_scope, |mut app: TestApp| async move {
+    app.login_ok("station").await;
+    let tid =
+        app.scalar("SELECT id FROM review_templates WHERE name = 'default' AND lang = 'zh' AND version = 1").await;
+    let review_of =
+        |path: &str| format!("SELECT r.id FROM reviews r JOIN org_units u ON u.id = r.unit_id WHERE u.path = '{path}'");
+    let own = app.scalar(&review_of("/320583/zhoushi/")).await;
+    let city = app.scalar(&review_of("/320583/")).await;
+    assert!(own > 0 && city > 0, "the demo's two drafts");
+    let year = app.scalar(&format!("SELECT year FROM reviews WHERE id = {own}")).await.to_string();
+    let edit = app.get(&format!("/review/templates/{tid}/edit?review={own}")).await;
+    assert_eq!(edit.status, StatusCode::OK, "{}", edit.body);
+    let place = shegong::platform::i18n::tf(Lang::Zh, "review.preview_for", &[("unit", "周市镇"), ("year", &year)]);
+    assert!(edit.body.contains(&place), "the preview is the review's: {place}");
+    assert!(edit.body.contains(&format!(r#"name="review" value="{own}""#)));
+    for bad in [city.to_string(), "x".to_string(), "999999".to_string()] {
+        assert_eq!(app.get(&format!("/review/templates/{tid}/edit?review={bad}")).await.status, StatusCode::NOT_FOUND);
+    }
+    let body = default_body("zh").to_string();
+    let refused = app
+        .post(&format!("/review/templates/{tid}"), &[("body", &body), ("version", "1"), ("review", &city.to_string())])
+        .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM review_templates WHERE name = 'default' AND lang = 'zh'").await, 1);
+    let saved = app
+        .post(&format!("/review/templates/{tid}"), &[("body", &body), ("version", "1"), ("review", &own.to_string())])
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(saved.location(), format!("/review/{own}"), "back to the review");
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM review_templates WHERE name = 'default' AND lang = 'zh'").await, 2);
+});

@@ -70,6 +70,10 @@ struct EditorPage {
     note: String,
     year: i32,
     unit: i64,
+    /// Whose figures the preview shows (`周市镇，2022年`).
+    place: String,
+    /// The review the editor was opened from (its page is the way back), or 0.
+    review: i64,
     error: Option<String>,
     preview: String,
 }
@@ -102,15 +106,59 @@ async fn preview_of(st: &AppState, c: &PageCtx, s: &Subject, body: &str) -> AppR
     })
 }
 
-async fn edit(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(tid): Path<i64>) -> AppResult<Response> {
+/// Whose figures a preview shows, in the reader's language.
+fn place_label(c: &PageCtx, s: &Subject) -> String {
+    let name = c.pick(&s.unit_name, &s.unit_name_en);
+    c.tf("review.preview_for", &[("unit", name), ("year", &s.year.to_string())])
+}
+
+/// The subject of the editor: the review it was opened from (read through the scoped loader: out
+/// of scope and missing are one 404), or the latest year and the top of the caller's scope.
+async fn editor_subject(st: &AppState, auth: &Auth, review: Option<&str>, lang: &str) -> AppResult<(Subject, i64)> {
+    match review.map(str::trim).filter(|v| !v.is_empty()) {
+        Some(v) => {
+            let id = v.parse::<i64>().map_err(|_| AppError::NotFound)?;
+            let r = super::reviews::load(st, auth, id).await?;
+            Ok((Subject::of(&r), r.id))
+        }
+        None => Ok((subject(st, auth, None, None, lang).await?, 0)),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct EditQuery {
+    /// `?review=<id>`: the editor opened from a review previews that review's year and unit.
+    #[serde(default)]
+    review: Option<String>,
+}
+
+async fn edit(
+    State(st): State<AppState>,
+    c: PageCtx,
+    auth: Auth,
+    Path(tid): Path<i64>,
+    Query(q): Query<EditQuery>,
+) -> AppResult<Response> {
     let t = store::template(&st.db.conn, tid).await?.ok_or(AppError::NotFound)?;
-    let s = subject(&st, &auth, None, None, &t.lang).await?;
+    let (s, review) = editor_subject(&st, &auth, q.review.as_deref(), &t.lang).await?;
     let (preview, error) = match preview_of(&st, &c, &s, &t.body).await? {
         Ok(p) => (p, None),
         Err(e) => (String::new(), Some(e)),
     };
     let body = t.body.clone();
-    render(&EditorPage { c, t, body, note: String::new(), year: s.year, unit: s.unit_id, error, preview })
+    let place = place_label(&c, &s);
+    render(&EditorPage {
+        c,
+        t,
+        body,
+        note: String::new(),
+        year: s.year,
+        unit: s.unit_id,
+        place,
+        review,
+        error,
+        preview,
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -161,6 +209,9 @@ struct SaveForm {
     /// The version the editor was opened on: saving over a newer one is refused.
     #[serde(default)]
     version: String,
+    /// The review the editor was opened from: saving goes back to it.
+    #[serde(default)]
+    review: String,
 }
 
 /// Saves the text as a new version; a text that does not render is refused with its error.
@@ -177,9 +228,10 @@ async fn save(
     if f.body.chars().count() > MAX_BODY || f.note.chars().count() > 200 {
         return Err(AppError::BadRequest("review.error.too_big".into()));
     }
-    let s = subject(&st, &auth, None, None, &t.lang).await?;
+    let (s, review) = editor_subject(&st, &auth, Some(&f.review), &t.lang).await?;
     if let Err(e) = preview_of(&st, &c, &s, &f.body).await? {
         let body = f.body.clone();
+        let place = place_label(&c, &s);
         let page = EditorPage {
             c,
             t,
@@ -187,6 +239,8 @@ async fn save(
             note: f.note,
             year: s.year,
             unit: s.unit_id,
+            place,
+            review,
             error: Some(e),
             preview: String::new(),
         };
@@ -210,5 +264,5 @@ async fn save(
     .await?;
     set_flash(&*tx, auth.session_id, Some("review.template_saved")).await?;
     tx.commit().await?;
-    Ok(see_other(&format!("/review/templates/{id}")))
+    Ok(see_other(&if review > 0 { format!("/review/{review}") } else { format!("/review/templates/{id}") }))
 }

@@ -221,6 +221,8 @@ struct ReviewPage {
     error: Option<String>,
     marked: usize,
     latest_version: i32,
+    /// The latest version of the review's template (what its editor opens on).
+    latest_template_id: i64,
 }
 
 pub(super) async fn load(st: &AppState, auth: &Auth, id: i64) -> AppResult<ReviewRow> {
@@ -233,9 +235,9 @@ async fn page(State(st): State<AppState>, c: PageCtx, auth: Auth, Path(id): Path
         Ok((d, marked)) => (Some(render::html::render(&d)), None, marked),
         Err(e) => (None, Some(e.message(c.lang)), 0),
     };
-    let latest_version =
-        store::latest_template(&st.db.conn, &r.template_name, &r.lang).await?.map(|t| t.version).unwrap_or(0);
-    render(&ReviewPage { c, r, doc, error, marked, latest_version })
+    let latest = store::latest_template(&st.db.conn, &r.template_name, &r.lang).await?;
+    let (latest_version, latest_template_id) = latest.map(|t| (t.version, t.id)).unwrap_or((0, r.template_id));
+    render(&ReviewPage { c, r, doc, error, marked, latest_version, latest_template_id })
 }
 
 #[derive(Debug, Deserialize)]
