@@ -72,8 +72,7 @@ pub(super) const ORG_SELECT: &str = "SELECT o.id, o.unit_id, u.name AS unit_name
 
 /// An organisation as the registry list shows it: only the columns of the list's table, so a
 /// page decodes 12 values a row instead of [`OrgRow`]'s 22 (the long texts, the phone and the
-/// unit's path are not read), and whether it has a Party organisation as one `EXISTS` instead of
-/// a count (docs/PERFORMANCE.md, "The registry list").
+/// unit's path are not read; docs/PERFORMANCE.md, "The registry list").
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct OrgListRow {
     pub id: i64,
@@ -89,8 +88,11 @@ pub struct OrgListRow {
     pub registered_on: NaiveDate,
     pub status: String,
     pub grade: Option<String>,
-    /// With a Party organisation that is not dissolved.
-    pub has_party: bool,
+    /// Party organisations (not dissolved) the organisation belongs to. A count, not `EXISTS`:
+    /// PostgreSQL turns an `EXISTS` in the select list into a hash of every membership built on
+    /// each execution (about 0.3 ms), while the count runs one index lookup for each of the
+    /// page's rows.
+    pub party_orgs: i64,
 }
 
 impl OrgListRow {
@@ -124,7 +126,7 @@ impl OrgListRow {
 
 const ORG_LIST_SELECT: &str = "SELECT o.id, o.name, o.credit_code, o.org_type, u.name AS unit_name, u.name_en AS unit_name_en, \
     d.name AS department_name, d.name_en AS department_name_en, o.registered_on, o.status, o.grade, \
-    (EXISTS (SELECT 1 FROM party_org_members m JOIN party_orgs po ON po.id = m.party_org_id WHERE m.organisation_id = o.id AND po.dissolved_on IS NULL)) AS has_party \
+    (SELECT COUNT(*) FROM party_org_members m JOIN party_orgs po ON po.id = m.party_org_id WHERE m.organisation_id = o.id AND po.dissolved_on IS NULL) AS party_orgs \
     FROM organisations o JOIN org_units u ON u.id = o.unit_id LEFT JOIN departments d ON d.id = o.department_id";
 
 /// Filters of the registry list.
