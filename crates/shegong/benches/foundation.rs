@@ -36,8 +36,10 @@ fn bench_config(database: &str) -> Config {
     cfg
 }
 
-/// Connects, migrates and loads the audit keys of `cfg`.
+/// Connects, migrates and loads the audit keys and the personal-data key of `cfg` (the demo seals
+/// the hotline's texts).
 async fn open(cfg: &Config) -> Db {
+    shegong::platform::vault::setup(cfg, true).expect("pii key");
     let db = Db::connect(&cfg.database, 10).await.expect("connect");
     db.migrate().await.expect("migrate");
     audit::setup(db, cfg, false).expect("audit keys").0
