@@ -4,7 +4,8 @@
 //! SQL and template rendering. Set SHEGONG_BENCH_POSTGRES=postgres://… to run on PostgreSQL too.
 //! Two sections, each on its own fresh database: `foundation` (units, organisations, Party
 //! coverage, imports, audit chain) and `services` (purchased services at demo size and with 5,000
-//! synthetic projects, project and payment imports); `-- services` runs one of them.
+//! synthetic projects, project and payment imports), and `review` (the 2022 Kunshan review as
+//! HTML, Word and PDF); `-- services` runs one of them.
 
 use std::time::{Duration, Instant};
 
@@ -17,6 +18,9 @@ use shegong::platform::config::Config;
 use shegong::platform::db::Db;
 use shegong::platform::AppState;
 use tower::ServiceExt;
+
+#[path = "foundation/review.rs"]
+mod review;
 
 const PASSWORD: &str = "Bench-Passw0rd-Ks";
 
@@ -32,8 +36,10 @@ fn bench_config(database: &str) -> Config {
     cfg
 }
 
-/// Connects, migrates and loads the audit keys of `cfg`.
+/// Connects, migrates and loads the audit keys and the personal-data key of `cfg` (the demo seals
+/// the hotline's texts).
 async fn open(cfg: &Config) -> Db {
+    shegong::platform::vault::setup(cfg, true).expect("pii key");
     let db = Db::connect(&cfg.database, 10).await.expect("connect");
     db.migrate().await.expect("migrate");
     audit::setup(db, cfg, false).expect("audit keys").0
@@ -283,7 +289,7 @@ fn hash_cost() {
 }
 
 /// Bench sections: `cargo bench -p shegong --bench foundation -- services` runs only the
-/// sections whose name contains the argument (`foundation`, `services`).
+/// sections whose name contains the argument (`foundation`, `services`, `review`).
 fn wanted(section: &str) -> bool {
     let only: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
     only.is_empty() || only.iter().any(|o| section.contains(o.as_str()))
@@ -306,10 +312,14 @@ async fn main() {
         let path = dir.join(format!("bench_{pid}_services.db"));
         services::run("SQLite (WAL, synchronous=FULL)", path.to_str().expect("path")).await;
     }
+    if wanted("review") {
+        let path = dir.join(format!("bench_{pid}_review.db"));
+        review::run("SQLite (WAL, synchronous=FULL)", path.to_str().expect("path")).await;
+    }
     if let Ok(url) = std::env::var("SHEGONG_BENCH_POSTGRES") {
         let admin = Db::connect(&url, 1).await.expect("pg");
         let base = url.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(url.clone());
-        for section in ["foundation", "services"].into_iter().filter(|s| wanted(s)) {
+        for section in ["foundation", "services", "review"].into_iter().filter(|s| wanted(s)) {
             // A fresh database per section, so that each section starts from the demo data alone.
             let name = format!("shegong_bench_{pid}_{section}");
             sea_orm::ConnectionTrait::execute_unprepared(&admin.conn, &format!("CREATE DATABASE {name}"))
@@ -318,6 +328,7 @@ async fn main() {
             let url = format!("{base}/{name}");
             match section {
                 "foundation" => run("PostgreSQL", &url).await,
+                "review" => review::run("PostgreSQL", &url).await,
                 _ => services::run("PostgreSQL", &url).await,
             }
             if keep.is_some() {

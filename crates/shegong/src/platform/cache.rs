@@ -100,18 +100,19 @@ impl Lists {
     }
 
     /// The list `name` for `key` (e.g. a scope) at data version `version`, loaded with `load`
-    /// when the cache holds none of that version. `version` 0 (unknown) always loads.
-    pub async fn get_or_load<T, F, Fut>(
+    /// when the cache holds none of that version. `version` 0 (unknown) always loads. Errors are
+    /// never kept.
+    pub async fn get_or_load<T, E, F, Fut>(
         &self,
         name: &'static str,
         key: String,
         version: i64,
         load: F,
-    ) -> Result<Arc<T>, DbErr>
+    ) -> Result<Arc<T>, E>
     where
         T: Send + Sync + 'static,
         F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<T, DbErr>>,
+        Fut: Future<Output = Result<T, E>>,
     {
         let k = (name, key);
         if version > 0 {

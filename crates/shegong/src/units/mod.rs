@@ -38,7 +38,7 @@ pub async fn picker(st: &AppState, user: &CurrentUser) -> Result<Arc<Vec<UnitOpt
 }
 
 /// Everything of a scope that [`store::options`] filters on.
-fn scope_key(s: &Scope) -> String {
+pub fn scope_key(s: &Scope) -> String {
     if s.all {
         return "*".into();
     }

@@ -268,3 +268,42 @@ both_backends_with!(
         assert!(signed_out(&b.get("/orgs").await));
     }
 );
+
+// The list's department and unit filters are rendered once per language, scope and data version:
+// a renamed department or unit shows on the very next view, in each language, another scope sees
+// its own units, and a chosen filter is selected (that view is rendered anew).
+both_backends!(list_filters_follow_changes_languages_and_scopes, |mut app: TestApp| async move {
+    app.login_ok("bureau").await;
+    let dept = app.scalar("SELECT MIN(id) FROM departments WHERE active = TRUE").await;
+    let town = app.unit_id("/320583/zhoushi/").await;
+    let option = |id: i64| format!("<option value=\"{id}\" >");
+    let body = app.get("/orgs").await.body;
+    assert!(body.contains(&option(dept)) && body.contains(&option(town)), "both filters, nothing selected");
+    // Warm, then a rename through the database (as another node would write it).
+    assert_eq!(app.get("/orgs").await.status, StatusCode::OK);
+    app.exec(&format!(
+        "UPDATE departments SET name = '改名后的业务主管单位', name_en = 'Renamed Department' WHERE id = {dept}"
+    ))
+    .await;
+    app.exec(&format!("UPDATE org_units SET name = '改名后的周市镇' WHERE id = {town}")).await;
+    let body = app.get("/orgs").await.body;
+    assert!(body.contains(&format!("{}改名后的业务主管单位</option>", option(dept))), "the new department name");
+    assert!(body.contains("改名后的周市镇</option>"), "the new unit name");
+    app.get("/lang/en?next=/").await;
+    let body = app.get("/orgs").await.body;
+    assert!(body.contains(&format!("{}Renamed Department</option>", option(dept))), "English, its own entry");
+    assert!(body.contains(">All departments</option>"), "English labels");
+    app.get("/lang/zh-CN?next=/").await;
+    // A chosen filter is selected, and the next plain view is not.
+    let body = app.get(&format!("/orgs?department={dept}&unit={town}")).await.body;
+    assert!(body.contains(&format!("<option value=\"{dept}\" selected>")), "department selected");
+    assert!(body.contains(&format!("<option value=\"{town}\" selected>")), "unit selected");
+    assert!(!app.get("/orgs").await.body.contains(" selected>改名后"), "the cached fragment has no selection");
+    app.logout().await;
+    // Another scope: the station manager's filter holds its own town, not the others.
+    app.login_ok("station").await;
+    let other_town = app.unit_id("/320583/lujia/").await;
+    let body = app.get("/orgs").await.body;
+    assert!(body.contains(&option(town)), "the station's town");
+    assert!(!body.contains(&option(other_town)), "no town outside the scope");
+});

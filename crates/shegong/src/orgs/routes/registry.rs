@@ -14,11 +14,13 @@ use crate::orgs::model::{
     PartyOrgKind, ReportForm,
 };
 use crate::orgs::store::{
-    self, ChangeRow, Department, DuplicateCandidate, InstructorRow, OrgFilter, OrgRow, PartyOrgRow, ReportRow,
+    self, ChangeRow, Department, DuplicateCandidate, InstructorRow, OrgFilter, OrgListRow, OrgRow, PartyOrgRow,
+    ReportRow,
 };
 use crate::platform::access::Auth;
 use crate::platform::audit::{self, Actor, Event};
 use crate::platform::error::{AppError, AppResult};
+use crate::platform::i18n::{t, Lang};
 use crate::platform::import::ImportReport;
 use crate::platform::once;
 use crate::platform::paging::{Page, PageParams};
@@ -30,6 +32,7 @@ use crate::platform::web::{
 use crate::platform::web::{set_flash, Problems};
 use crate::platform::AppState;
 use crate::units::{self as units, UnitOption};
+use std::sync::Arc;
 
 use super::reports::ReviewForm;
 use super::{errors_from, indent};
@@ -40,24 +43,61 @@ pub(super) struct ListPage {
     c: PageCtx,
     p: PageParams,
     f: OrgFilter,
-    page: Page<OrgRow>,
-    departments: Vec<Department>,
-    units: Vec<UnitOption>,
+    page: Page<OrgListRow>,
+    /// The department and unit filters, rendered ([`ListPickers`]).
+    pickers: Arc<String>,
     extra: String,
 }
 
-impl ListPage {
+/// The department and unit filters of the list: the active departments, and the units of the
+/// scope down to the towns, the chosen ones selected.
+#[derive(Template)]
+#[template(path = "orgs/list_pickers.html")]
+struct ListPickers<'a> {
+    lang: Lang,
+    departments: &'a [Department],
+    units: &'a [UnitOption],
+    department: &'a str,
+    unit: &'a str,
+}
+
+impl ListPickers<'_> {
+    fn t(&self, key: &'static str) -> &'static str {
+        t(self.lang, key)
+    }
+    fn pick<'b>(&self, zh: &'b str, en: &'b str) -> &'b str {
+        if self.lang == Lang::En && !en.is_empty() {
+            en
+        } else {
+            zh
+        }
+    }
     fn indent(&self, d: &i32) -> String {
         indent(d)
     }
 }
 
-/// The choices of the list's filters: the active departments, and the units of the scope down
-/// to the towns.
-async fn list_pickers(st: &AppState, auth: &Auth) -> AppResult<(Vec<Department>, Vec<UnitOption>)> {
-    let departments = crate::orgs::department_picker(st, auth).await?.to_vec();
-    let units = crate::units::picker(st, auth).await?.iter().filter(|u| u.depth <= 1).cloned().collect();
-    Ok((departments, units))
+/// The list's department and unit filters as HTML. Without a department or unit chosen (the
+/// usual view) the fragment is the same for every view in a language and scope until a unit or a
+/// department changes, so it is rendered once per language, scope and data version and kept
+/// with the picker lists; a chosen filter renders it anew.
+async fn list_pickers(st: &AppState, lang: Lang, auth: &Auth, f: &OrgFilter) -> AppResult<Arc<String>> {
+    let render = || async {
+        let departments = crate::orgs::department_picker(st, auth).await?;
+        let units = units::picker(st, auth).await?;
+        ListPickers { lang, departments: &departments, units: &units, department: &f.department, unit: &f.unit }
+            .render()
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))
+    };
+    if !f.department.is_empty() || !f.unit.is_empty() {
+        return Ok(Arc::new(render().await?));
+    }
+    let v = auth.versions;
+    // Tagged with the units version; the departments version is part of the key. Either unknown:
+    // not kept.
+    let version = if v.departments > 0 { v.units } else { 0 };
+    let key = format!("{}|{}|{}", lang.code(), v.departments, units::scope_key(&auth.scope));
+    st.caches.lists.get_or_load("orgs.list_pickers", key, version, render).await
 }
 
 pub(super) async fn list(
@@ -70,10 +110,10 @@ pub(super) async fn list(
     if !f.on.trim().is_empty() && parse_date(&f.on).is_none() {
         return Err(AppError::BadRequest("orgs.error.date".into()));
     }
-    let page = store::list(&st.db.conn, &auth.scope, &f, &p).await?;
-    let (departments, units) = list_pickers(&st, &auth).await?;
+    let page = store::list_rows(&st.db.conn, &auth.scope, &f, &p).await?;
+    let pickers = list_pickers(&st, c.lang, &auth, &f).await?;
     let extra = f.query_string();
-    render(&ListPage { c, p, f, page, departments, units, extra })
+    render(&ListPage { c, p, f, page, pickers, extra })
 }
 
 #[derive(Template)]
