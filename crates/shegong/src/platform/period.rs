@@ -294,7 +294,7 @@ pub fn split_calendar(from: NaiveDate, to: NaiveDate) -> Vec<Span> {
     let mut d = from;
     while d <= to {
         let month_end = next_month(d).and_then(|n| n.pred_opt()).unwrap_or(to);
-        let quarter_end = (d.day() == 1 && d.month0() % 3 == 0)
+        let quarter_end = (d.day() == 1 && d.month0().is_multiple_of(3))
             .then(|| d.with_month(d.month() + 2).and_then(next_month).and_then(|n| n.pred_opt()))
             .flatten();
         let year_end = (d.ordinal() == 1).then(|| NaiveDate::from_ymd_opt(d.year(), 12, 31)).flatten();
