@@ -100,12 +100,12 @@ pub enum Command {
     Demo {
         #[command(flatten)]
         db: DbArg,
-        /// 批量记录倍数（用于性能测试）/ multiplier for bulk records (benchmarks)
+        /// 演示批量记录倍数（组织、计划、社工）/ multiplier of the demo's bulk records (organisations, plans, workers)
         #[arg(long, default_value_t = 1)]
-        scale: u32,
+        multiplier: u32,
         /// 追加的志愿服务记录条数（省级规模性能测试）/ volunteer service records to add (province-scale benchmark)
-        #[arg(long, default_value_t = 0)]
-        volunteer_records: u64,
+        #[arg(long = "scale", visible_alias = "volunteer-records", value_name = "N", default_value_t = 0)]
+        scale: u64,
     },
     /// 导入数据文件（全部成功才提交）/ import a data file (all rows or nothing)
     Import {
@@ -302,16 +302,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             say_msg(init(&cfg, lang).await?);
             Ok(0)
         }
-        Command::Demo { db, scale, volunteer_records } => {
+        Command::Demo { db, multiplier, scale } => {
             let cfg = config(cfg_path.as_deref(), &db)?;
             let d = open(&cfg, lang).await?;
             let password = demo_password()?;
-            let report = crate::demo::generate(&d, &cfg.security, &cfg.data_dir, &password, scale).await?;
-            if volunteer_records > 0 {
+            let report = crate::demo::generate(&d, &cfg.security, &cfg.data_dir, &password, multiplier).await?;
+            if scale > 0 {
                 let started = std::time::Instant::now();
-                let big = crate::demo::volunteers_scale::generate(&d, volunteer_records, |n| {
-                    if n % 1_000_000 == 0 || n == volunteer_records {
-                        eprintln!("{n} / {volunteer_records} ({:.0} s)", started.elapsed().as_secs_f64());
+                let big = crate::demo::volunteers_scale::generate(&d, scale, |n| {
+                    if n % 1_000_000 == 0 || n == scale {
+                        eprintln!("{n} / {scale} ({:.0} s)", started.elapsed().as_secs_f64());
                     }
                 })
                 .await?;
@@ -675,7 +675,13 @@ mod tests {
         let c = Cli::try_parse_from(["shegong", "serve", "--addr", "127.0.0.1:9000", "--database", "x.db", "--demo"])
             .expect("serve");
         assert!(matches!(c.command, Command::Serve { demo: true, .. }));
-        assert!(Cli::try_parse_from(["shegong", "demo", "--scale", "3"]).is_ok());
+        // `--scale N` adds N volunteer service records (issue 13); `--volunteer-records` is its alias.
+        for flag in ["--scale", "--volunteer-records"] {
+            let c = Cli::try_parse_from(["shegong", "demo", flag, "10000000"]).expect("demo --scale");
+            assert!(matches!(c.command, Command::Demo { scale: 10_000_000, multiplier: 1, .. }), "{flag}");
+        }
+        assert!(Cli::try_parse_from(["shegong", "demo", "--scale", "many"]).is_err());
+        assert!(Cli::try_parse_from(["shegong", "demo", "--multiplier", "3"]).is_ok());
         assert!(Cli::try_parse_from([
             "shegong", "user", "add", "li", "--name", "李", "--unit", "/320583/", "--role", "bureau"
         ])

@@ -19,7 +19,7 @@ pub async fn run(label: &str, database: &str) {
     println!("\n== {label}: the 2022 Kunshan review ==");
     let cfg = bench_config(database);
     let db = open(&cfg).await;
-    shegong::demo::generate(&db, &cfg.security, PASSWORD, 1).await.expect("demo");
+    shegong::demo::generate(&db, &cfg.security, &cfg.data_dir, PASSWORD, 1).await.expect("demo");
     let id: i64 = db
         .conn
         .query_one(shegong::platform::db::sql(

@@ -55,6 +55,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (27, "records_triggers", include_str!("../../migrations/0027_records_triggers.sql")),
     (28, "photo_thumbnails", include_str!("../../migrations/0028_photo_thumbnails.sql")),
     (29, "hotline_rota", include_str!("../../migrations/0029_hotline_rota.sql")),
+    (30, "volunteer_weeks", include_str!("../../migrations/0030_volunteer_weeks.sql")),
 ];
 
 /// A handle to the database shared by all requests.

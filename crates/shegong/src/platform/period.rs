@@ -285,6 +285,62 @@ fn split<T>(
     }
 }
 
+/// `from..=to` split into whole ISO weeks (each named by its Monday) and the days outside them.
+pub fn split_weeks(from: NaiveDate, to: NaiveDate) -> Split<NaiveDate> {
+    let first = from + chrono::Duration::days(i64::from((7 - from.weekday().num_days_from_monday()) % 7));
+    let last = to - chrono::Duration::days(i64::from((to.weekday().num_days_from_monday() + 1) % 7));
+    split(from, to, Some(first), Some(last), |d| Some(week_start(d)))
+}
+
+/// A part of a range of days, for figures kept per day and rolled up per calendar year, quarter
+/// and month: a whole year, quarter or month (by its first day), or a run of days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Span {
+    Year(NaiveDate),
+    Quarter(NaiveDate),
+    Month(NaiveDate),
+    Days(NaiveDate, NaiveDate),
+}
+
+/// `from..=to` as whole years, quarters and months (at each place the coarsest that fits inside
+/// the range) and the runs of days between them, in order.
+pub fn split_calendar(from: NaiveDate, to: NaiveDate) -> Vec<Span> {
+    let mut out: Vec<Span> = Vec::new();
+    let mut d = from;
+    while d <= to {
+        let month_end = next_month(d).and_then(|n| n.pred_opt()).unwrap_or(to);
+        let quarter_end = (d.day() == 1 && d.month0().is_multiple_of(3))
+            .then(|| d.with_month(d.month() + 2).and_then(next_month).and_then(|n| n.pred_opt()))
+            .flatten();
+        let year_end = (d.ordinal() == 1).then(|| NaiveDate::from_ymd_opt(d.year(), 12, 31)).flatten();
+        let (span, end) = match (year_end, quarter_end) {
+            (Some(e), _) if e <= to => (Span::Year(d), e),
+            (_, Some(e)) if e <= to => (Span::Quarter(d), e),
+            _ if d.day() == 1 && month_end <= to => (Span::Month(d), month_end),
+            _ => {
+                let end = month_end.min(to);
+                match out.last_mut() {
+                    Some(Span::Days(_, b)) if b.succ_opt() == Some(d) => {
+                        *b = end;
+                        match end.succ_opt() {
+                            Some(n) => d = n,
+                            None => break,
+                        }
+                        continue;
+                    }
+                    _ => (Span::Days(d, end), end),
+                }
+            }
+        };
+        out.push(span);
+        match end.succ_opt() {
+            Some(n) => d = n,
+            None => break,
+        }
+    }
+    out
+}
+
 fn next_month(d: NaiveDate) -> Option<NaiveDate> {
     let (y, m) = if d.month() == 12 { (d.year() + 1, 1) } else { (d.year(), d.month() + 1) };
     NaiveDate::from_ymd_opt(y, m, 1)
@@ -404,6 +460,65 @@ mod tests {
         assert_eq!((y.whole, y.days), (Some((2022, 2022)), vec![]));
         let y = split_years(d("2022-01-01"), d("2022-12-30"));
         assert_eq!((y.whole, y.days), (None, vec![(d("2022-01-01"), d("2022-12-30"))]));
+    }
+
+    #[test]
+    fn ranges_split_into_weeks_and_calendar_spans() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        // 2022-01-01 is a Saturday: the whole weeks run from Monday 3 January to Sunday 25 December.
+        let w = split_weeks(d("2022-01-01"), d("2022-12-31"));
+        assert_eq!(w.whole, Some((d("2022-01-03"), d("2022-12-19"))));
+        assert_eq!(w.days, vec![(d("2022-01-01"), d("2022-01-02")), (d("2022-12-26"), d("2022-12-31"))]);
+        let w = split_weeks(d("2022-04-04"), d("2022-04-10"));
+        assert_eq!((w.whole, w.days), (Some((d("2022-04-04"), d("2022-04-04"))), vec![]));
+        let w = split_weeks(d("2022-04-05"), d("2022-04-10"));
+        assert_eq!((w.whole, w.days), (None, vec![(d("2022-04-05"), d("2022-04-10"))]));
+        let w = split_weeks(d("2020-12-28"), d("2021-01-03"));
+        assert_eq!(w.whole, Some((d("2020-12-28"), d("2020-12-28"))), "a week across the new year");
+        use Span::*;
+        assert_eq!(split_calendar(d("2022-01-01"), d("2022-12-31")), vec![Year(d("2022-01-01"))]);
+        assert_eq!(split_calendar(d("2022-04-01"), d("2022-06-30")), vec![Quarter(d("2022-04-01"))]);
+        assert_eq!(split_calendar(d("2022-04-01"), d("2022-04-30")), vec![Month(d("2022-04-01"))]);
+        assert_eq!(split_calendar(d("2022-03-28"), d("2022-04-03")), vec![Days(d("2022-03-28"), d("2022-04-03"))]);
+        assert_eq!(
+            split_calendar(d("2021-11-15"), d("2023-05-02")),
+            vec![
+                Days(d("2021-11-15"), d("2021-11-30")),
+                Month(d("2021-12-01")),
+                Year(d("2022-01-01")),
+                Quarter(d("2023-01-01")),
+                Month(d("2023-04-01")),
+                Days(d("2023-05-01"), d("2023-05-02")),
+            ]
+        );
+        assert_eq!(
+            split_calendar(d("2022-02-01"), d("2022-07-31")),
+            vec![Month(d("2022-02-01")), Month(d("2022-03-01")), Quarter(d("2022-04-01")), Month(d("2022-07-01"))]
+        );
+        assert_eq!(split_calendar(d("2022-05-02"), d("2022-05-01")), vec![]);
+        // Every day of a range is in exactly one span.
+        let from = d("2019-12-30");
+        for len in [0, 1, 30, 31, 95, 400, 800] {
+            let to = from + chrono::Duration::days(len);
+            let mut next = from;
+            for s in split_calendar(from, to) {
+                let (a, b) = match s {
+                    Year(a) => (a, NaiveDate::from_ymd_opt(a.year(), 12, 31).expect("end")),
+                    Quarter(a) => (
+                        a,
+                        next_month(next_month(next_month(a).expect("m")).expect("m"))
+                            .expect("m")
+                            .pred_opt()
+                            .expect("d"),
+                    ),
+                    Month(a) => (a, next_month(a).expect("m").pred_opt().expect("d")),
+                    Days(a, b) => (a, b),
+                };
+                assert_eq!(a, next, "{len}: spans follow each other");
+                next = b.succ_opt().expect("day");
+            }
+            assert_eq!(next, to.succ_opt().expect("day"), "{len}: the spans end on the last day");
+        }
     }
 
     #[test]

@@ -113,9 +113,13 @@ pub async fn resolve_with_years(st: &AppState, auth: &Auth, q: &FiguresQuery) ->
     let years =
         if period.is_year() { years } else { Years::choose(with_data, Some(&period.year().to_string()), None)? };
     let (from, to) = period.bounds();
-    let t = store::totals(db, &unit.path, from, to).await?;
-    let by_service_type = store::by_service_type(db, &unit.path, from, to).await?;
-    let by_week = weeks(&store::by_day(db, &unit.path, from, to).await?);
+    // Three independent reads, each on its own pooled connection.
+    let (t, by_service_type, days) = tokio::try_join!(
+        store::totals(db, &unit.path, from, to),
+        store::by_service_type(db, &unit.path, from, to),
+        store::by_week(db, &unit.path, from, to),
+    )?;
+    let by_week = weeks(&days);
     let records = t.records;
     Ok((
         VolunteerFigures {

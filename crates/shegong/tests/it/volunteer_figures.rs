@@ -94,6 +94,16 @@ both_backends!(summary_figures_equal_the_raw_aggregate, |mut app: TestApp| async
             })
             .collect();
         store::insert_records(&*tx, &bulk, None).await.expect("bulk");
+        // Days at the edges of years, quarters and ISO weeks (2022-12-31 is a Saturday, 2023-01-01
+        // a Sunday of week 2022-W52, 2021-12-31 before any demo record).
+        let edges = ["2021-12-31", "2022-09-30", "2022-10-03", "2022-12-31", "2023-01-01"];
+        let more: Vec<NewRecord> = (0..15)
+            .map(|i| record(volunteers[i % 5], [zhoushi, bacheng][i % 2], edges[i % 5], kinds[i % 3], 30, 2 + i as i32))
+            .collect();
+        store::insert_records(&*tx, &more[..10], None).await.expect("bulk at the edges");
+        for r in &more[10..] {
+            store::insert_record(&*tx, r, None).await.expect("one at the edges");
+        }
         tx.commit().await.expect("commit");
     }
     // A record taken away (as a correction does): the summary and its roll-ups follow, and a
@@ -136,6 +146,12 @@ both_backends!(summary_figures_equal_the_raw_aggregate, |mut app: TestApp| async
                 ("2022-W13", "2022-03-28", "2022-04-03"),
                 ("2022-03-20..2022-07-01", "2022-03-20", "2022-07-01"),
                 ("2023", "2023-01-01", "2023-12-31"),
+                ("2022-Q4", "2022-10-01", "2022-12-31"),
+                ("2022-09", "2022-09-01", "2022-09-30"),
+                ("2022-W52", "2022-12-26", "2023-01-01"),
+                ("2022-12-26..2023-01-08", "2022-12-26", "2023-01-08"),
+                ("2021-11-15..2023-05-02", "2021-11-15", "2023-05-02"),
+                ("2021-12-31..2022-12-31", "2021-12-31", "2022-12-31"),
             ] {
                 let (s, f) = app
                     .api("GET", &format!("/api/v1/volunteers/figures?unit={unit}&period={period}"), Some(&token), None)
@@ -187,7 +203,7 @@ both_backends!(summary_figures_equal_the_raw_aggregate, |mut app: TestApp| async
             }
         }
     }
-    assert!(checked >= 20, "{checked} unit × period pairs");
+    assert!(checked >= 40, "{checked} unit × period pairs");
     // The summary rows themselves are the raw groups.
     let groups = app
         .scalar(
@@ -202,10 +218,54 @@ both_backends!(summary_figures_equal_the_raw_aggregate, |mut app: TestApp| async
     let unit_days =
         app.scalar("SELECT COUNT(*) FROM (SELECT DISTINCT unit_id, service_date FROM volunteer_records) d").await;
     assert_eq!(app.scalar("SELECT COUNT(*) FROM volunteer_unit_days WHERE records > 0").await, unit_days);
-    let years = app
-        .scalar("SELECT COUNT(*) FROM (SELECT DISTINCT unit_id, SUBSTR(CAST(service_date AS TEXT), 1, 4), volunteer_id FROM volunteer_records) d")
-        .await;
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM volunteer_year_volunteers").await, years);
+    // The distinct volunteers of a unit in a year, quarter and month: one row each, no row left
+    // behind by the record taken away, and their records add up.
+    let date = "CAST(service_date AS TEXT)";
+    for (span, key) in [
+        ("Y", format!("SUBSTR({date}, 1, 4)")),
+        ("Q", format!("SUBSTR({date}, 1, 4) || '-' || CAST((CAST(SUBSTR({date}, 6, 2) AS INTEGER) - 1) / 3 AS TEXT)")),
+        ("M", format!("SUBSTR({date}, 1, 7)")),
+    ] {
+        let raw = app
+            .scalar(&format!(
+                "SELECT COUNT(*) FROM (SELECT DISTINCT unit_id, {key}, volunteer_id FROM volunteer_records) d"
+            ))
+            .await;
+        let kept = app.scalar(&format!("SELECT COUNT(*) FROM volunteer_period_volunteers WHERE span = '{span}'")).await;
+        assert_eq!(kept, raw, "{span}");
+        let records = app
+            .scalar(&format!("SELECT SUM_INT(records) FROM volunteer_period_volunteers WHERE span = '{span}'"))
+            .await;
+        assert_eq!(records, app.scalar("SELECT COUNT(*) FROM volunteer_records").await, "{span}");
+    }
+    // The unit × ISO week rows are the raw (unit, week) groups, with the raw sums.
+    let rows = sea_orm::ConnectionTrait::query_all(
+        &app.db.conn,
+        sea_orm::Statement::from_string(
+            app.db.backend(),
+            "SELECT unit_id, service_date, person_times FROM volunteer_records".to_string(),
+        ),
+    )
+    .await
+    .expect("records");
+    let mut weeks: std::collections::BTreeMap<(i64, String), i64> = std::collections::BTreeMap::new();
+    for r in rows {
+        let (unit, day, persons): (i64, NaiveDate, i32) = (
+            r.try_get_by_index(0).expect("unit"),
+            r.try_get_by_index(1).expect("day"),
+            r.try_get_by_index(2).expect("persons"),
+        );
+        *weeks.entry((unit, shegong::platform::period::week_start(day).to_string())).or_default() += i64::from(persons);
+    }
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM volunteer_unit_weeks WHERE records > 0").await, weeks.len() as i64);
+    for ((unit, monday), persons) in weeks.iter().step_by(7) {
+        let kept = app
+            .scalar(&format!(
+                "SELECT person_times FROM volunteer_unit_weeks WHERE unit_id = {unit} AND week = '{monday}'"
+            ))
+            .await;
+        assert_eq!(kept, *persons, "unit {unit}, week of {monday}");
+    }
     // A period that is not one is refused.
     for bad in ["2022-13", "2022-W60", "2022-05-01..2022-04-01", "1999"] {
         let (s, _) = app.api("GET", &format!("/api/v1/volunteers/figures?period={bad}"), Some(&token), None).await;

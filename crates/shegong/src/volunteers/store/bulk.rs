@@ -13,6 +13,7 @@ use sea_orm::{ConnectionTrait, DbErr, Value};
 use super::NewRecord;
 use crate::platform::access::Scope;
 use crate::platform::db::{insert_ids, sql};
+use crate::platform::period::week_start;
 
 /// Rows per multi-row statement (14 values a record: far below SQLite's and PostgreSQL's limits).
 const CHUNK: usize = 500;
@@ -181,23 +182,45 @@ pub struct Delta {
     pub minutes: i64,
 }
 
-/// Applies changes to the roll-ups of the summary (migration 0021): unit × month × service type,
-/// unit × day, and the volunteers of a unit and year (a row whose records fall to zero is
-/// removed, so rows are the distinct volunteers). Called by every writer of the summary.
+/// The first days of the year, quarter and month of a day (the spans of
+/// `volunteer_period_volunteers`).
+fn spans_of(day: NaiveDate) -> [(&'static str, NaiveDate); 3] {
+    let month = day.with_day(1).unwrap_or(day);
+    let quarter = month.with_month(month.month0() / 3 * 3 + 1).unwrap_or(month);
+    let year = month.with_month(1).unwrap_or(month);
+    [("Y", year), ("Q", quarter), ("M", month)]
+}
+
+/// Applies changes to the roll-ups of the summary (migrations 0021 and 0030): unit × month ×
+/// service type, unit × day, unit × ISO week, and the volunteers of a unit in a year, quarter and
+/// month (a row whose records fall to zero is removed, so rows are the distinct volunteers).
+/// Called by every writer of the summary, with the changes summed per key first: one row per
+/// key, several keys a statement.
 pub async fn rollup<C: ConnectionTrait>(c: &C, deltas: &[Delta]) -> Result<(), DbErr> {
     let b = c.get_database_backend();
     let mut months: BTreeMap<(i64, NaiveDate, i64), (i64, i64, i64)> = BTreeMap::new();
     let mut days: BTreeMap<(i64, NaiveDate), (i64, i64, i64)> = BTreeMap::new();
-    let mut years: BTreeMap<(i64, i32, i64), i64> = BTreeMap::new();
+    let mut weeks: BTreeMap<(i64, NaiveDate), (i64, i64, i64)> = BTreeMap::new();
+    let mut people: BTreeMap<(&'static str, NaiveDate, i64, i64), i64> = BTreeMap::new();
     for d in deltas {
         let m = months.entry((d.unit_id, d.day.with_day(1).unwrap_or(d.day), d.service_type_id)).or_default();
         *m = (m.0 + d.records, m.1 + d.person_times, m.2 + d.minutes);
         let u = days.entry((d.unit_id, d.day)).or_default();
         *u = (u.0 + d.records, u.1 + d.person_times, u.2 + d.minutes);
+        let w = weeks.entry((d.unit_id, week_start(d.day))).or_default();
+        *w = (w.0 + d.records, w.1 + d.person_times, w.2 + d.minutes);
         if d.records != 0 {
-            *years.entry((d.unit_id, d.day.year(), d.volunteer_id)).or_default() += d.records;
+            for (span, first) in spans_of(d.day) {
+                *people.entry((span, first, d.volunteer_id, d.unit_id)).or_default() += d.records;
+            }
         }
     }
+    let sums = |table: &str, key: &str| {
+        format!(
+            "ON CONFLICT ({key}) DO UPDATE SET records = {table}.records + excluded.records, \
+             person_times = {table}.person_times + excluded.person_times, minutes = {table}.minutes + excluded.minutes"
+        )
+    };
     let months: Vec<_> = months.into_iter().collect();
     for chunk in months.chunks(CHUNK) {
         let mut vals: Vec<Value> = Vec::with_capacity(chunk.len() * 6);
@@ -207,59 +230,59 @@ pub async fn rollup<C: ConnectionTrait>(c: &C, deltas: &[Delta]) -> Result<(), D
         c.execute(sql(
             b,
             &format!(
-                "INSERT INTO volunteer_summary_months (unit_id, month, service_type_id, records, person_times, minutes) VALUES {} \
-                 ON CONFLICT (unit_id, month, service_type_id) DO UPDATE SET \
-                 records = volunteer_summary_months.records + excluded.records, \
-                 person_times = volunteer_summary_months.person_times + excluded.person_times, \
-                 minutes = volunteer_summary_months.minutes + excluded.minutes",
-                placeholders(chunk.len(), 6)
+                "INSERT INTO volunteer_summary_months (unit_id, month, service_type_id, records, person_times, minutes) VALUES {} {}",
+                placeholders(chunk.len(), 6),
+                sums("volunteer_summary_months", "unit_id, month, service_type_id")
             ),
             vals,
         ))
         .await?;
     }
-    let days: Vec<_> = days.into_iter().collect();
-    for chunk in days.chunks(CHUNK) {
+    for (table, col, rows) in [
+        ("volunteer_unit_days", "day", days.into_iter().collect::<Vec<_>>()),
+        ("volunteer_unit_weeks", "week", weeks.into_iter().collect::<Vec<_>>()),
+    ] {
+        for chunk in rows.chunks(CHUNK) {
+            let mut vals: Vec<Value> = Vec::with_capacity(chunk.len() * 5);
+            for ((unit, day), (n, p, m)) in chunk {
+                vals.extend([(*unit).into(), (*day).into(), (*n).into(), (*p).into(), (*m).into()]);
+            }
+            c.execute(sql(
+                b,
+                &format!(
+                    "INSERT INTO {table} (unit_id, {col}, records, person_times, minutes) VALUES {} {}",
+                    placeholders(chunk.len(), 5),
+                    sums(table, &format!("unit_id, {col}"))
+                ),
+                vals,
+            ))
+            .await?;
+        }
+    }
+    let people: Vec<_> = people.into_iter().filter(|(_, n)| *n != 0).collect();
+    for chunk in people.chunks(CHUNK) {
         let mut vals: Vec<Value> = Vec::with_capacity(chunk.len() * 5);
-        for ((unit, day), (n, p, m)) in chunk {
-            vals.extend([(*unit).into(), (*day).into(), (*n).into(), (*p).into(), (*m).into()]);
+        for ((span, first, volunteer, unit), n) in chunk {
+            vals.extend([(*span).into(), (*first).into(), (*volunteer).into(), (*unit).into(), (*n).into()]);
         }
         c.execute(sql(
             b,
             &format!(
-                "INSERT INTO volunteer_unit_days (unit_id, day, records, person_times, minutes) VALUES {} \
-                 ON CONFLICT (unit_id, day) DO UPDATE SET records = volunteer_unit_days.records + excluded.records, \
-                 person_times = volunteer_unit_days.person_times + excluded.person_times, \
-                 minutes = volunteer_unit_days.minutes + excluded.minutes",
+                "INSERT INTO volunteer_period_volunteers (span, starts_on, volunteer_id, unit_id, records) VALUES {} \
+                 ON CONFLICT (span, starts_on, volunteer_id, unit_id) DO UPDATE SET \
+                 records = volunteer_period_volunteers.records + excluded.records",
                 placeholders(chunk.len(), 5)
             ),
             vals,
         ))
         .await?;
     }
-    let years: Vec<_> = years.into_iter().filter(|(_, n)| *n != 0).collect();
-    for chunk in years.chunks(CHUNK) {
-        let mut vals: Vec<Value> = Vec::with_capacity(chunk.len() * 4);
-        for ((unit, year, volunteer), n) in chunk {
-            vals.extend([(*unit).into(), (*year).into(), (*volunteer).into(), (*n).into()]);
-        }
+    for ((span, first, volunteer, unit), _) in people.iter().filter(|(_, n)| *n < 0) {
         c.execute(sql(
             b,
-            &format!(
-                "INSERT INTO volunteer_year_volunteers (unit_id, year, volunteer_id, records) VALUES {} \
-                 ON CONFLICT (unit_id, year, volunteer_id) DO UPDATE SET \
-                 records = volunteer_year_volunteers.records + excluded.records",
-                placeholders(chunk.len(), 4)
-            ),
-            vals,
-        ))
-        .await?;
-    }
-    for ((unit, year, volunteer), _) in years.iter().filter(|(_, n)| *n < 0) {
-        c.execute(sql(
-            b,
-            "DELETE FROM volunteer_year_volunteers WHERE unit_id = ? AND year = ? AND volunteer_id = ? AND records <= 0",
-            vec![(*unit).into(), (*year).into(), (*volunteer).into()],
+            "DELETE FROM volunteer_period_volunteers WHERE span = ? AND starts_on = ? AND volunteer_id = ? AND unit_id = ? \
+             AND records <= 0",
+            vec![(*span).into(), (*first).into(), (*volunteer).into(), (*unit).into()],
         ))
         .await?;
     }

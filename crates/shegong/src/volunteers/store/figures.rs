@@ -1,16 +1,18 @@
 //! The volunteer figures of a unit subtree and a period, read from the summary tables (never
 //! from the records: `volunteer_summary`, `volunteer_day_volunteers` and their roll-ups are kept
-//! in the records' transactions, and a test checks that they equal the raw aggregate). A period
-//! reads its whole months from `volunteer_summary_months` and its other days from the day rows;
-//! its active volunteers come from whole years of `volunteer_year_volunteers` and the days
-//! outside them: a year of a province answers from a few thousand rows.
+//! in the records' transactions, and a test checks that they equal the raw aggregate). Each part
+//! of a period comes from the coarsest roll-up that covers it exactly, its edges from the day
+//! rows: sums and communities from the whole ISO weeks of `volunteer_unit_weeks`, the service
+//! types from the whole months of `volunteer_summary_months`, the active volunteers from the
+//! whole years, quarters and months of `volunteer_period_volunteers` (their union counted once):
+//! a year of a province answers from a few tens of thousands of rows.
 
 use chrono::{Datelike, NaiveDate};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Value};
 use serde::Serialize;
 
 use crate::platform::db::{count, sql};
-use crate::platform::period::{split_months, split_years};
+use crate::platform::period::{split_calendar, split_months, split_weeks, Span};
 
 /// The raw figures of a subtree (`path` of its root unit) and period.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -35,32 +37,74 @@ fn days_filter(column: &str, ranges: &[(NaiveDate, NaiveDate)]) -> (String, Vec<
     (format!("({text})"), ranges.iter().flat_map(|(a, b)| [Value::from(*a), Value::from(*b)]).collect())
 }
 
-/// The rows of a period from the roll-ups: `SELECT {month_cols} FROM volunteer_summary_months`
-/// for the whole months, `UNION ALL` (or `UNION` when `distinct`) `SELECT {day_cols} FROM
-/// {day_table}` for the days outside them; each part filtered to the subtree (and `extra`).
-fn by_month_and_day(
+/// The rows of a period: `SELECT {cols} FROM {whole_table}` for the whole units of `split`
+/// (`{whole_col}` between their first and last), `UNION ALL` (or `UNION` when `distinct`)
+/// `SELECT {cols} FROM {day_table}` for the days outside them; each part filtered to the
+/// subtree (and `extra`).
+#[allow(clippy::too_many_arguments)]
+fn whole_and_days(
     path: &str,
-    from: NaiveDate,
-    to: NaiveDate,
-    cols: &str,
+    split: crate::platform::period::Split<NaiveDate>,
+    whole_table: &str,
+    whole_col: &str,
     day_table: &str,
+    cols: &str,
     extra: &str,
     distinct: bool,
 ) -> (String, Vec<Value>) {
-    let split = split_months(from, to);
     let mut parts = Vec::new();
     let mut vals: Vec<Value> = Vec::new();
     if let Some((a, b)) = split.whole {
         parts.push(format!(
-            "SELECT {cols} FROM volunteer_summary_months WHERE unit_id {SUBTREE} AND month >= ? AND month <= ?{extra}"
+            "SELECT {cols} FROM {whole_table} WHERE unit_id {SUBTREE} AND {whole_col} >= ? AND {whole_col} <= ?{extra}"
         ));
         vals.extend([Value::from(format!("{path}%")), a.into(), b.into()]);
     }
-    let (df, dv) = days_filter("day", &split.days);
-    parts.push(format!("SELECT {cols} FROM {day_table} WHERE unit_id {SUBTREE} AND {df}{extra}"));
-    vals.push(format!("{path}%").into());
-    vals.extend(dv);
+    if !split.days.is_empty() || parts.is_empty() {
+        let (df, dv) = days_filter("day", &split.days);
+        parts.push(format!("SELECT {cols} FROM {day_table} WHERE unit_id {SUBTREE} AND {df}{extra}"));
+        vals.push(format!("{path}%").into());
+        vals.extend(dv);
+    }
     (parts.join(if distinct { " UNION " } else { " UNION ALL " }), vals)
+}
+
+/// The distinct volunteers with records in a subtree and period: the whole years, quarters and
+/// months of the period from `volunteer_period_volunteers` (one range each, in volunteer order),
+/// its other days from `volunteer_day_volunteers`, the union counted once.
+pub async fn active_volunteers<C: ConnectionTrait>(
+    c: &C,
+    path: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<i64, DbErr> {
+    let spans = split_calendar(from, to);
+    let mut parts = Vec::with_capacity(spans.len());
+    let mut vals: Vec<Value> = Vec::new();
+    for s in &spans {
+        let (span, first) = match *s {
+            Span::Year(d) => ("Y", d),
+            Span::Quarter(d) => ("Q", d),
+            Span::Month(d) => ("M", d),
+            Span::Days(a, b) => {
+                parts.push(format!(
+                    "SELECT volunteer_id FROM volunteer_day_volunteers WHERE unit_id {SUBTREE} AND day >= ? AND day <= ?"
+                ));
+                vals.extend([Value::from(format!("{path}%")), a.into(), b.into()]);
+                continue;
+            }
+        };
+        parts.push(format!(
+            "SELECT volunteer_id FROM volunteer_period_volunteers WHERE span = ? AND starts_on = ? AND unit_id {SUBTREE}"
+        ));
+        vals.extend([Value::from(span), first.into(), Value::from(format!("{path}%"))]);
+    }
+    match parts.len() {
+        0 => Ok(0),
+        // One part: grouped in the order the rows are kept (no temporary index for DISTINCT).
+        1 => count(c, &format!("SELECT COUNT(*) FROM ({} GROUP BY volunteer_id) v", parts[0]), vals).await,
+        _ => count(c, &format!("SELECT COUNT(*) FROM ({}) v", parts.join(" UNION ")), vals).await,
+    }
 }
 
 pub async fn totals<C: ConnectionTrait>(
@@ -80,31 +124,25 @@ pub async fn totals<C: ConnectionTrait>(
         vec![p(), to.into(), from.into()],
     )
     .await?;
-    // Active volunteers: the whole years from the year roll-up, the days outside them from the
-    // day rows, the union counted once.
-    let years = split_years(from, to);
-    let mut parts = Vec::new();
-    let mut vals: Vec<Value> = Vec::new();
-    if let Some((a, z)) = years.whole {
-        parts.push(format!(
-            "SELECT volunteer_id FROM volunteer_year_volunteers WHERE unit_id {SUBTREE} AND year >= ? AND year <= ?"
-        ));
-        vals.extend([p(), a.into(), z.into()]);
-    }
-    let (df, dv) = days_filter("day", &years.days);
-    parts.push(format!("SELECT volunteer_id FROM volunteer_day_volunteers WHERE unit_id {SUBTREE} AND {df}"));
-    vals.push(p());
-    vals.extend(dv);
-    let active_volunteers =
-        count(c, &format!("SELECT COUNT(DISTINCT volunteer_id) FROM ({}) v", parts.join(" UNION ")), vals).await?;
-    let (q, vals) = by_month_and_day(path, from, to, "unit_id", "volunteer_unit_days", " AND records > 0", true);
-    let communities = count(c, &format!("SELECT COUNT(DISTINCT unit_id) FROM ({q}) u"), vals).await?;
-    let (q, vals) =
-        by_month_and_day(path, from, to, "records, person_times, minutes", "volunteer_unit_days", "", false);
+    let active_volunteers = active_volunteers(c, path, from, to).await?;
+    // Sums and communities in one read: the whole weeks, then the days at the edges.
+    let (q, vals) = whole_and_days(
+        path,
+        split_weeks(from, to),
+        "volunteer_unit_weeks",
+        "week",
+        "volunteer_unit_days",
+        "unit_id, records, person_times, minutes",
+        "",
+        false,
+    );
     let row = c
         .query_one(sql(
             b,
-            &format!("SELECT SUM_INT(records), SUM_INT(person_times), SUM_INT(minutes) FROM ({q}) s"),
+            &format!(
+                "SELECT COUNT(DISTINCT CASE WHEN records > 0 THEN unit_id END), SUM_INT(records), SUM_INT(person_times), \
+                 SUM_INT(minutes) FROM ({q}) s"
+            ),
             vals,
         ))
         .await?;
@@ -114,10 +152,10 @@ pub async fn totals<C: ConnectionTrait>(
     Ok(VolunteerTotals {
         volunteers,
         active_volunteers,
-        communities,
-        records: get(0)?,
-        person_times: get(1)?,
-        minutes: get(2)?,
+        communities: get(0)?,
+        records: get(1)?,
+        person_times: get(2)?,
+        minutes: get(3)?,
     })
 }
 
@@ -148,12 +186,13 @@ pub async fn by_service_type<C: ConnectionTrait>(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<TypeLine>, DbErr> {
-    let (q, vals) = by_month_and_day(
+    let (q, vals) = whole_and_days(
         path,
-        from,
-        to,
-        "service_type_id, records, person_times, minutes",
+        split_months(from, to),
+        "volunteer_summary_months",
+        "month",
         "volunteer_summary",
+        "service_type_id, records, person_times, minutes",
         "",
         false,
     );
@@ -170,21 +209,42 @@ pub async fn by_service_type<C: ConnectionTrait>(
     .await
 }
 
-/// The days with records in a subtree and period, in order (the figures fold them into weeks).
-pub async fn by_day<C: ConnectionTrait>(
+/// The parts of the period's ISO weeks with records in a subtree, in order: each whole week
+/// (named by its Monday) from `volunteer_unit_weeks`, the days of the weeks cut by the period's
+/// edges from `volunteer_unit_days` (the figures fold them into weeks).
+pub async fn by_week<C: ConnectionTrait>(
     c: &C,
     path: &str,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<DayLine>, DbErr> {
+    let split = split_weeks(from, to);
+    let sums = "SUM_INT(records) AS records, SUM_INT(person_times) AS person_times, SUM_INT(minutes) AS minutes";
+    let mut parts = Vec::new();
+    let mut vals: Vec<Value> = Vec::new();
+    if let Some((a, z)) = split.whole {
+        parts.push(format!(
+            "SELECT week AS day, {sums} FROM volunteer_unit_weeks WHERE unit_id {SUBTREE} AND week >= ? AND week <= ? \
+             GROUP BY week HAVING SUM_INT(records) > 0"
+        ));
+        vals.extend([Value::from(format!("{path}%")), a.into(), z.into()]);
+    }
+    if !split.days.is_empty() {
+        let (df, dv) = days_filter("day", &split.days);
+        parts.push(format!(
+            "SELECT day, {sums} FROM volunteer_unit_days WHERE unit_id {SUBTREE} AND {df} GROUP BY day \
+             HAVING SUM_INT(records) > 0"
+        ));
+        vals.push(format!("{path}%").into());
+        vals.extend(dv);
+    }
+    if parts.is_empty() {
+        return Ok(Vec::new());
+    }
     DayLine::find_by_statement(sql(
         c.get_database_backend(),
-        &format!(
-            "SELECT day, SUM_INT(records) AS records, SUM_INT(person_times) AS person_times, SUM_INT(minutes) AS minutes \
-             FROM volunteer_unit_days WHERE unit_id {SUBTREE} AND day >= ? AND day <= ? GROUP BY day \
-             HAVING SUM_INT(records) > 0 ORDER BY day"
-        ),
-        vec![format!("{path}%").into(), from.into(), to.into()],
+        &format!("SELECT day, records, person_times, minutes FROM ({}) w ORDER BY day", parts.join(" UNION ALL ")),
+        vals,
     ))
     .all(c)
     .await
