@@ -187,7 +187,11 @@ async fn make_sqlite() -> Template {
     // Everything into the main file, so that a copy of the file alone is the database.
     db.conn.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await.expect("checkpoint the WAL");
     db.conn.close_by_ref().await.expect("close the template");
-    Template { database: path.to_string_lossy().to_string(), checkpoints: config.audit_checkpoint_file(), data_dir: dir }
+    Template {
+        database: path.to_string_lossy().to_string(),
+        checkpoints: config.audit_checkpoint_file(),
+        data_dir: dir,
+    }
 }
 
 async fn make_postgres(base: String) -> Template {

@@ -119,7 +119,7 @@ async fn editor_subject(st: &AppState, auth: &Auth, review: Option<&str>, lang: 
         Some(v) => {
             let id = v.parse::<i64>().map_err(|_| AppError::NotFound)?;
             let r = super::reviews::load(st, auth, id).await?;
-            Ok((Subject::of(&r), r.id))
+            Ok((Subject::of(&r, &auth.scope), r.id))
         }
         None => Ok((subject(st, auth, None, None, lang).await?, 0)),
     }
