@@ -316,6 +316,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
                 })
                 .await?;
                 eprintln!("{big:?} in {:.1} s", started.elapsed().as_secs_f64());
+                d.refresh_statistics().await?;
             }
             audit::checkpoint(&d).await?;
             say_msg(Msg::new("cli.demo_written").arg("report", format!("{report:?}")));

@@ -272,6 +272,7 @@ pub async fn generate(
     report.honours = honours;
     audit::record(&*tx, &Actor::system("demo"), Event::new("demo_generate", "database", "").after(&report)).await?;
     tx.commit().await?;
+    db.refresh_statistics().await?;
     Ok(report)
 }
 

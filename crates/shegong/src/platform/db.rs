@@ -306,6 +306,19 @@ impl Db {
         Ok(())
     }
 
+    /// After a bulk load of the whole database (the demo): `VACUUM (ANALYZE)` on PostgreSQL, so
+    /// the planner has statistics and the visibility map allows index-only counts before
+    /// autovacuum gets round to the new tables (without it the registry list's statement took
+    /// 0.8 ms instead of 0.35 ms on a fresh demo). Runs outside any transaction. SQLite needs
+    /// nothing: its planner has no statistics unless `ANALYZE` is run, and the queries were
+    /// measured without them.
+    pub async fn refresh_statistics(&self) -> Result<(), DbErr> {
+        if self.is_postgres() {
+            self.conn.execute_unprepared("VACUUM (ANALYZE)").await?;
+        }
+        Ok(())
+    }
+
     pub async fn ping(&self) -> Result<(), DbErr> {
         self.conn.execute_unprepared("SELECT 1").await.map(|_| ())
     }
