@@ -167,6 +167,27 @@ pub struct PageChart {
     pub rows: Vec<(String, Vec<String>)>,
 }
 
+/// Charts drawn once per language from a cached page's data (`platform::cache::figures_page`
+/// keeps the data at the data versions; this keeps what was drawn from it). The dashboard draws
+/// 23 line charts, about 80 KB of SVG: drawing them on every view cost most of its CPU.
+#[derive(Debug, Default)]
+pub struct DrawnCharts([std::sync::OnceLock<std::sync::Arc<Vec<PageChart>>>; 2]);
+
+impl DrawnCharts {
+    /// The charts in `lang`, drawn by `draw` on the first view in that language.
+    pub fn get_or_draw(
+        &self,
+        lang: crate::platform::i18n::Lang,
+        draw: impl FnOnce() -> Vec<PageChart>,
+    ) -> std::sync::Arc<Vec<PageChart>> {
+        let slot = match lang {
+            crate::platform::i18n::Lang::Zh => &self.0[0],
+            crate::platform::i18n::Lang::En => &self.0[1],
+        };
+        slot.get_or_init(|| std::sync::Arc::new(draw())).clone()
+    }
+}
+
 impl PageChart {
     /// The chart of `chart`; `rows_are` heads the table's first column (what the categories are).
     pub fn new(chart: render::Chart, rows_are: &str) -> PageChart {

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::cache::figures_page;
 use crate::platform::error::AppResult;
-use crate::platform::figures::PageChart;
+use crate::platform::figures::{DrawnCharts, PageChart};
 use crate::platform::indicator::Ask;
 use crate::platform::period::{Period, Years};
 use crate::platform::web::{render, PageCtx};
@@ -51,7 +51,7 @@ struct Dashboard {
     d: Arc<DashboardData>,
     changed_at: Option<String>,
     /// A line per headline indicator over the trend years (the trend table is their data).
-    trend_charts: Vec<PageChart>,
+    trend_charts: Arc<Vec<PageChart>>,
 }
 
 /// What the dashboard computes for a user and a query, cached at the data versions
@@ -67,6 +67,8 @@ struct DashboardData {
     trends: Vec<Vec<String>>,
     /// The same values as numbers (none where the indicator has no value for a year).
     trend_values: Vec<Vec<Option<i64>>>,
+    /// The trend charts as drawn in each language (the data above does not change while cached).
+    drawn: DrawnCharts,
 }
 
 /// Years the trend table shows at most (the latest ones with records).
@@ -117,11 +119,12 @@ async fn home(State(st): State<AppState>, c: PageCtx, auth: Auth, Query(q): Quer
             trend_years,
             trends,
             trend_values,
+            drawn: DrawnCharts::default(),
         })
     })
     .await?;
     let changed_at = d.changed_at.as_ref().map(crate::platform::time::local_minutes);
-    let trend_charts = trend_charts(&c, &d);
+    let trend_charts = d.drawn.get_or_draw(c.lang, || trend_charts(&c, &d));
     render(&Dashboard { c, d, changed_at, trend_charts })
 }
 

@@ -90,6 +90,20 @@ both_backends!(the_dashboard_draws_the_trends, |mut app: TestApp| async move {
     let lines = svgs(&trends);
     assert_eq!(lines.len(), drawable, "one chart per indicator with values");
     assert!(lines.iter().all(|s| s.contains("<polyline")), "line charts");
+    // The charts are drawn once per language and kept with the cached page: the English view
+    // gets English charts, and Chinese again the same drawing as the first view.
+    let zh: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
+    app.get("/lang/en?next=/").await;
+    let en_page = app.get("/").await;
+    let en_trends = between(&en_page.body, "<section class=\"trends\"", "</section>").concat();
+    let en = svgs(&en_trends);
+    assert_eq!(en.len(), zh.len());
+    assert!(en.iter().zip(&zh).all(|(e, z)| e != z), "English charts are drawn in English");
+    assert!(en.iter().all(|s| !s.contains("社会组织")), "no Chinese label in the English charts");
+    app.get("/lang/zh-CN?next=/").await;
+    let again = app.get("/").await;
+    let again_trends = between(&again.body, "<section class=\"trends\"", "</section>").concat();
+    assert_eq!(svgs(&again_trends), zh.iter().map(String::as_str).collect::<Vec<_>>());
 });
 
 // A name from the records with markup in it is drawn as text: escaped in the SVG and in the
