@@ -121,8 +121,14 @@ sign_in() {
   session="$(awk '$6 == "sg_session" {print $7}' "$jar")"
   [ -n "$session" ] || { echo "no session cookie after sign-in" >&2; return 1; }
   # The first signed-in page (a fresh session may still owe nothing: check it is usable).
-  code="$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: sg_session=$session" "$base/orgs")"
-  [ "$code" = "200" ] || { echo "/orgs answered $code after sign-in" >&2; return 1; }
+  # Every signed-in path to load must answer 200 for this user (a 403 would be timed as a page).
+  local spec p
+  for spec in "${default_paths[@]}"; do
+    [ "${spec#*|}" = "session" ] || continue
+    p="${spec%|*}"
+    code="$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: sg_session=$session" "$base$p")"
+    [ "$code" = "200" ] || { echo "$p answered $code after sign-in as $user" >&2; return 1; }
+  done
 }
 
 # Runs wrk on one path; sets rps, p50, p99, errors, and cpu (the server's CPU time per request

@@ -11,7 +11,7 @@ use crate::hotline::figures::{self, Bucket, HotlineFigures};
 use crate::platform::access::{Auth, Need, Routes};
 use crate::platform::cache::figures_page;
 use crate::platform::error::AppResult;
-use crate::platform::figures::PageChart;
+use crate::platform::figures::{DrawnCharts, PageChart};
 use crate::platform::period::Years;
 use crate::platform::web::{download, render, PageCtx, XLSX_TYPE};
 use crate::platform::AppState;
@@ -132,7 +132,7 @@ struct Page<'a> {
     c: PageCtx,
     period: &'a Years,
     fig: &'a HotlineFigures,
-    charts: Vec<PageChart>,
+    charts: std::sync::Arc<Vec<PageChart>>,
 }
 
 async fn page(State(st): State<AppState>, c: PageCtx, auth: Auth, Query(q): Query<YearQuery>) -> AppResult<Response> {
@@ -142,26 +142,28 @@ async fn page(State(st): State<AppState>, c: PageCtx, auth: Auth, Query(q): Quer
         let period = chosen(&st, &auth, &q).await?;
         let fig = figures::figures(&st.db.conn, &auth.scope, period.year).await?;
         let cats = crate::hotline::store::categories(&st.db.conn).await?;
-        Ok((period, fig, cats))
+        Ok((period, fig, cats, DrawnCharts::default()))
     })
     .await?;
     let (period, fig, cats) = (&cached.0, &cached.1, cached.2.as_slice());
+    // Drawn once per language while the figures are cached.
     // Shares as donuts, months as a line, the hours of each weekday as a heat table, the
     // rest as bars (the weekday and hour buckets stay in the export).
-    let charts = DIMS
-        .iter()
-        .filter(|(dim, _)| !matches!(*dim, "weekday" | "hour"))
-        .map(|(dim, title)| {
-            let kind = match *dim {
-                "risk" | "channel" | "case_risk" | "referral_state" => ChartKind::Donut,
-                "month" => ChartKind::Line,
-                _ => ChartKind::Bar,
-            };
-            let rows = buckets(fig, dim).iter().map(|b| (label(&c, cats, dim, &b.key), b.count as f64)).collect();
-            PageChart::single(kind, c.t(title), c.t(counted(dim)), "", c.t(rows_are(dim)), rows)
-        })
-        .chain(std::iter::once(heat(&c, cats, fig)))
-        .collect();
+    let charts = cached.3.get_or_draw(c.lang, || {
+        DIMS.iter()
+            .filter(|(dim, _)| !matches!(*dim, "weekday" | "hour"))
+            .map(|(dim, title)| {
+                let kind = match *dim {
+                    "risk" | "channel" | "case_risk" | "referral_state" => ChartKind::Donut,
+                    "month" => ChartKind::Line,
+                    _ => ChartKind::Bar,
+                };
+                let rows = buckets(fig, dim).iter().map(|b| (label(&c, cats, dim, &b.key), b.count as f64)).collect();
+                PageChart::single(kind, c.t(title), c.t(counted(dim)), "", c.t(rows_are(dim)), rows)
+            })
+            .chain(std::iter::once(heat(&c, cats, fig)))
+            .collect()
+    });
     render(&Page { c, period, fig, charts })
 }
 
