@@ -145,10 +145,16 @@ pub async fn document_values(st: &AppState, ask: &Ask) -> AppResult<Answer> {
 async fn answer(st: &AppState, ask: &Ask, may: impl Fn(&IndicatorGroup) -> bool) -> AppResult<Answer> {
     let v = store::versions(&st.db.conn).await?;
     let before = ask.year_before();
+    let groups: Vec<&'static IndicatorGroup> = catalogue().iter().filter(|g| may(g)).collect();
+    // Every group's statements for the period and the year before run concurrently on the pool:
+    // on PostgreSQL a review's 446 statements one after the other were 358 ms of round trips.
+    let computed = futures_util::future::try_join_all(
+        groups.iter().flat_map(|g| [group_values(st, g, ask, v), group_values(st, g, &before, v)]),
+    )
+    .await?;
     let mut out = Vec::new();
-    for g in catalogue().iter().filter(|g| may(g)) {
-        let now = group_values(st, g, ask, v).await?;
-        let then = group_values(st, g, &before, v).await?;
+    for (g, pair) in groups.iter().zip(computed.chunks_exact(2)) {
+        let (now, then) = (&pair[0], &pair[1]);
         for (i, ind) in g.indicators.iter().enumerate() {
             let value = now.get(i).copied().flatten();
             let prior = then.get(i).copied().flatten();

@@ -117,13 +117,17 @@ pub async fn live_facts(st: &AppState, s: &Subject, children: bool) -> AppResult
     lists.children = store::children(&st.db.conn, s.unit_id).await?;
     lists.photos = photos(st, s).await?;
     if children {
-        for u in &lists.children {
+        // The units one level down, concurrently (each is a whole answer of the engine).
+        let each = futures_util::future::try_join_all(lists.children.iter().map(|u| async move {
             let path = crate::units::get(&st.db.conn, u.id).await?.map(|x| x.path).unwrap_or_default();
             if path.is_empty() {
-                continue;
+                return Ok(None);
             }
-            let (f, _) = figures_of(st, u.id, &path, s.year).await?;
-            figures.extend(f.into_iter().map(|(k, v)| (format!("{k}@{}", u.id), v)));
+            figures_of(st, u.id, &path, s.year).await.map(|(f, _)| Some((u.id, f)))
+        }))
+        .await?;
+        for (id, f) in each.into_iter().flatten() {
+            figures.extend(f.into_iter().map(|(k, v)| (format!("{k}@{id}"), v)));
         }
     }
     Ok((facts(s, figures, lists, children), version))
