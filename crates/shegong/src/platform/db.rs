@@ -79,8 +79,6 @@ pub struct WriteTx {
     txn: DatabaseTransaction,
     _gate: Option<OwnedMutexGuard<()>>,
     writes: Arc<AtomicU64>,
-    /// Whether [`WriteTx::bulk`] raised SQLite's page cache.
-    bulk: std::sync::atomic::AtomicBool,
 }
 
 impl std::ops::Deref for WriteTx {
@@ -90,28 +88,8 @@ impl std::ops::Deref for WriteTx {
     }
 }
 
-/// SQLite's page cache of a connection, in KiB (`PRAGMA cache_size` takes it negated).
-const SQLITE_CACHE_KIB: i64 = 2_000;
-const SQLITE_BULK_CACHE_KIB: i64 = 256 * 1024;
-
 impl WriteTx {
-    /// A bulk write (an import of up to 100,000 rows): on SQLite this transaction's connection
-    /// gets a page cache of 256 MiB instead of 2 MiB, so the indexes it grows are not spilled to
-    /// the WAL and read back in the middle of the transaction; [`WriteTx::commit`] puts the
-    /// default back. PostgreSQL needs nothing.
-    pub async fn bulk(&self) -> Result<(), DbErr> {
-        if self.txn.get_database_backend() == DatabaseBackend::Sqlite {
-            self.txn.execute_unprepared(&format!("PRAGMA cache_size = -{SQLITE_BULK_CACHE_KIB}")).await?;
-            self.bulk.store(true, Ordering::Relaxed);
-        }
-        Ok(())
-    }
-
     pub async fn commit(self) -> Result<(), DbErr> {
-        if self.bulk.load(Ordering::Relaxed) {
-            // Back to the default on the pooled connection.
-            self.txn.execute_unprepared(&format!("PRAGMA cache_size = -{SQLITE_CACHE_KIB}")).await?;
-        }
         let done = self.txn.commit().await;
         // Counted after the commit too: a reader that looked between a statement and its
         // commit saw the old rows and must not keep them.
@@ -250,7 +228,7 @@ impl Db {
             None => None,
         };
         let txn = self.conn.begin().await?;
-        Ok(WriteTx { txn, _gate: gate, writes: self.writes.clone(), bulk: Default::default() })
+        Ok(WriteTx { txn, _gate: gate, writes: self.writes.clone() })
     }
 
     /// Applies every migration not yet applied, in one transaction. On PostgreSQL an advisory

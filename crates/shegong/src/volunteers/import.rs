@@ -215,7 +215,6 @@ async fn import_rows(
         return Ok(report);
     }
     let tx = ctx.db.write().await?;
-    tx.bulk().await?;
     let ids = store::insert_records_bulk(&*tx, &records, ctx.actor.id).await?;
     let events: Vec<Event> = ids
         .iter()
