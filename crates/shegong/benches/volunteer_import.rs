@@ -107,7 +107,12 @@ async fn main() {
     println!("{:<52} {:>10.0} ms ({} errors)", "kit read (streamed, every cell checked)", ms(t), sheet.errors.len());
     drop(sheet);
 
-    for (name, format, bytes) in [("xlsx", Format::Xlsx, file.as_slice()), ("csv", Format::Csv, csv.as_bytes())] {
+    // `VOLUNTEER_IMPORT_CSV_FIRST=1` imports the CSV first (to see whether the order matters).
+    let mut files = vec![("xlsx", Format::Xlsx, file.as_slice()), ("csv", Format::Csv, csv.as_bytes())];
+    if std::env::var_os("VOLUNTEER_IMPORT_CSV_FIRST").is_some() {
+        files.reverse();
+    }
+    for (name, format, bytes) in files {
         let copy = tmp.path().join(format!("{name}.db"));
         std::fs::copy(&base, &copy).expect("copy");
         let cfg = config(copy.to_str().expect("path"), tmp.path());
