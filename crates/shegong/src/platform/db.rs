@@ -56,6 +56,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (28, "photo_thumbnails", include_str!("../../migrations/0028_photo_thumbnails.sql")),
     (29, "hotline_rota", include_str!("../../migrations/0029_hotline_rota.sql")),
     (30, "volunteer_weeks", include_str!("../../migrations/0030_volunteer_weeks.sql")),
+    (31, "bulk_records", include_str!("../../migrations/0031_bulk_records.sql")),
 ];
 
 /// A handle to the database shared by all requests.
@@ -79,6 +80,8 @@ pub struct WriteTx {
     txn: DatabaseTransaction,
     _gate: Option<OwnedMutexGuard<()>>,
     writes: Arc<AtomicU64>,
+    /// Opened by [`Db::write_bulk`] on SQLite: the flag and the page cache to put back.
+    bulk: bool,
 }
 
 impl std::ops::Deref for WriteTx {
@@ -88,13 +91,45 @@ impl std::ops::Deref for WriteTx {
     }
 }
 
+/// SQLite's page cache of a connection, in KiB (`PRAGMA cache_size` takes it negated): the
+/// default, and the one of a bulk write (see [`Db::write_bulk`]).
+const SQLITE_CACHE_KIB: i64 = 2_000;
+const SQLITE_BULK_CACHE_KIB: i64 = 256 * 1024;
+
 impl WriteTx {
     pub async fn commit(self) -> Result<(), DbErr> {
+        if self.bulk {
+            // The records' triggers were quiet: one bump for the whole transaction, and the
+            // flag back to 0 before anyone can see it.
+            self.txn
+                .execute_unprepared(
+                    "UPDATE data_version SET bulk = 0, records = records + 1, \
+                     records_at = CAST(strftime('%s', 'now') AS INTEGER) WHERE id = 1",
+                )
+                .await?;
+            self.end_bulk().await?;
+        }
         let done = self.txn.commit().await;
         // Counted after the commit too: a reader that looked between a statement and its
         // commit saw the old rows and must not keep them.
         self.writes.fetch_add(1, Ordering::Relaxed);
         done
+    }
+
+    /// Rolls back; after a bulk write, puts the connection's page cache back first (the flag
+    /// goes back with the transaction). Dropping a transaction also rolls it back, but leaves a
+    /// bulk write's larger cache on the pooled connection until the pool retires it.
+    pub async fn rollback(self) -> Result<(), DbErr> {
+        if self.bulk {
+            self.end_bulk().await?;
+        }
+        self.txn.rollback().await
+    }
+
+    /// The default page cache again on this connection (the pages a bulk write made dirty are
+    /// written at the commit and then freed down to the default).
+    async fn end_bulk(&self) -> Result<(), DbErr> {
+        self.txn.execute_unprepared(&format!("PRAGMA cache_size = -{SQLITE_CACHE_KIB}")).await.map(|_| ())
     }
 }
 
@@ -228,7 +263,24 @@ impl Db {
             None => None,
         };
         let txn = self.conn.begin().await?;
-        Ok(WriteTx { txn, _gate: gate, writes: self.writes.clone() })
+        Ok(WriteTx { txn, _gate: gate, writes: self.writes.clone(), bulk: false })
+    }
+
+    /// A write transaction for a bulk write of service records (an import of up to 200,000
+    /// rows). On SQLite (migration 0031) the per-row triggers of the records and their roll-ups
+    /// stay quiet and [`WriteTx::commit`] bumps `data_version.records` once instead, and the
+    /// connection gets a page cache of 256 MiB instead of 2 MiB for the transaction, so that the
+    /// indexes it grows are not spilled to the WAL and read back halfway (docs/PERFORMANCE.md,
+    /// "The 100,000-row import"). End it with [`WriteTx::commit`] or [`WriteTx::rollback`].
+    /// PostgreSQL bumps once per transaction anyway: there it is [`Db::write`].
+    pub async fn write_bulk(&self) -> Result<WriteTx, DbErr> {
+        let mut tx = self.write().await?;
+        if self.backend() == DatabaseBackend::Sqlite {
+            tx.bulk = true;
+            tx.txn.execute_unprepared("UPDATE data_version SET bulk = 1 WHERE id = 1").await?;
+            tx.txn.execute_unprepared(&format!("PRAGMA cache_size = -{SQLITE_BULK_CACHE_KIB}")).await?;
+        }
+        Ok(tx)
     }
 
     /// Applies every migration not yet applied, in one transaction. On PostgreSQL an advisory

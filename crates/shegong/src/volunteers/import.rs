@@ -2,13 +2,17 @@
 //! row checked (volunteer number known, community inside the importer's scope, service type in
 //! use, minutes, persons served, date, campaign reached and its period), one report for the
 //! whole file, and only an error-free file written: the records, the summary and one audit row
-//! per record in one transaction. Files may hold up to [`MAX_RECORD_ROWS`] rows.
+//! per record in one bulk transaction (`Db::write_bulk`). Files may hold up to
+//! [`MAX_RECORD_ROWS`] rows.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
+use sea_orm::DbErr;
+
 use crate::platform::audit::{self, Event};
+use crate::platform::db::WriteTx;
 use crate::platform::i18n::Msg;
 use crate::platform::import::{clean_cell, Exchange, ImportCtx, ImportReport, RowError};
 use crate::platform::xlsx::{self, Cell, Choice, ColKind, Column, ColumnHelp};
@@ -79,6 +83,18 @@ impl Row<'_> {
             _ => None,
         }
     }
+}
+
+/// What the audit row of an imported record holds.
+#[derive(serde::Serialize)]
+struct ImportedRecord<'a> {
+    volunteer: i64,
+    date: NaiveDate,
+    #[serde(rename = "type")]
+    service_type: i64,
+    minutes: i32,
+    person_times: i32,
+    status: &'a str,
 }
 
 /// Checks every row and writes the file's records only when no row has a problem.
@@ -214,22 +230,37 @@ async fn import_rows(
         }
         return Ok(report);
     }
-    let tx = ctx.db.write().await?;
-    let ids = store::insert_records_bulk(&*tx, &records, ctx.actor.id).await?;
-    let events: Vec<Event> = ids
-        .iter()
-        .zip(&records)
-        .map(|(id, r)| {
-            Event::new("import", "volunteer_record", *id).unit(r.unit_id).after(&serde_json::json!({
-                "volunteer": r.volunteer_id, "date": r.service_date, "type": r.service_type_id,
-                "minutes": r.minutes, "person_times": r.person_times, "status": r.status,
-            }))
-        })
-        .collect();
-    audit::record_many(&*tx, ctx.actor, events).await?;
-    tx.commit().await?;
+    let tx = ctx.db.write_bulk().await?;
+    match write_records(&tx, ctx, &records).await {
+        Ok(()) => tx.commit().await?,
+        Err(e) => {
+            tx.rollback().await?;
+            return Err(e.into());
+        }
+    }
     report.created = records.len();
     Ok(report)
+}
+
+/// Writes the checked records, the summary and one audit row per record, in the import's
+/// transaction.
+async fn write_records(tx: &WriteTx, ctx: &ImportCtx<'_>, records: &[NewRecord]) -> Result<(), DbErr> {
+    let ids = store::insert_records_bulk(&**tx, records, ctx.actor.id).await?;
+    let events: Vec<Event> = ids
+        .iter()
+        .zip(records)
+        .map(|(id, r)| {
+            Event::new("import", "volunteer_record", *id).unit(r.unit_id).after(&ImportedRecord {
+                volunteer: r.volunteer_id,
+                date: r.service_date,
+                service_type: r.service_type_id,
+                minutes: r.minutes,
+                person_times: r.person_times,
+                status: &r.status,
+            })
+        })
+        .collect();
+    audit::record_many(&**tx, ctx.actor, events).await
 }
 
 /// Imports an xlsx file.

@@ -505,3 +505,55 @@ both_backends!(verify_has_a_limit_of_its_own, |mut app: TestApp| async move {
         "not /me's limit"
     );
 });
+
+// A bulk write (`Db::write_bulk`, migration 0031) bumps the records' data version exactly once
+// for the whole import on both engines (on SQLite its per-row triggers stay quiet), and leaves
+// no flag behind: the next ordinary write bumps it again. A bulk write rolled back changes
+// nothing.
+both_backends!(a_bulk_import_bumps_the_records_version_once, |mut app: TestApp| async move {
+    let (no, _) = sign_up(&mut app, 5, &resident("32058319800101005")).await;
+    let (inside, _) = communities(&app).await;
+    let version = || app.scalar("SELECT records FROM data_version WHERE id = 1");
+    let before = version().await;
+    let actor = Actor { id: None, name: "cli".into(), ip: String::new() };
+    let scope = Scope::all();
+    let ctx =
+        ImportCtx { db: &app.db, actor: &actor, scope: &scope, today: shegong::platform::time::today(), parent: None };
+    let csv = format!(
+        "volunteer_no,service_date,community,service_type,minutes\n{no},2022-05-03,{inside},counselling,60\n{no},2022-05-04,{inside},counselling,30\n{no},2022-06-04,{inside},物资配送,45\n"
+    );
+    let report = RECORDS.import(&ctx, Format::Csv, csv.as_bytes()).await.expect("import");
+    assert!(report.committed(), "{:?}", report.errors);
+    assert_eq!(report.created, 3);
+    assert_eq!(version().await, before + 1, "one bump for the import's records and roll-up rows");
+    assert_eq!(summary_mismatches(&app).await, 0);
+    if !app.db.is_postgres() {
+        assert_eq!(app.scalar("SELECT bulk FROM data_version WHERE id = 1").await, 0, "the flag is back to 0");
+    }
+    // An ordinary write after it fires its trigger again.
+    sea_orm::ConnectionTrait::execute_unprepared(
+        &app.db.conn,
+        "UPDATE volunteer_summary SET minutes = minutes WHERE day = '2022-05-03'",
+    )
+    .await
+    .expect("update");
+    let after = version().await;
+    assert!(after > before + 1, "an ordinary write bumps the version: {after}");
+
+    // Rolled back: no record, no bump, no flag.
+    let records = app.scalar("SELECT COUNT(*) FROM volunteer_records").await;
+    let tx = app.db.write_bulk().await.expect("bulk");
+    sea_orm::ConnectionTrait::execute_unprepared(
+        &*tx,
+        "UPDATE volunteer_summary SET records = records + 1 WHERE day = '2022-05-03'",
+    )
+    .await
+    .expect("write");
+    tx.rollback().await.expect("rollback");
+    assert_eq!(version().await, after);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM volunteer_records").await, records);
+    assert_eq!(summary_mismatches(&app).await, 0);
+    if !app.db.is_postgres() {
+        assert_eq!(app.scalar("SELECT bulk FROM data_version WHERE id = 1").await, 0);
+    }
+});

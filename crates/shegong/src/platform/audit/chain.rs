@@ -122,8 +122,7 @@ pub async fn record_many<C: ConnectionTrait>(conn: &C, actor: &Actor, events: Ve
     let mut rows: Vec<Vec<Value>> = Vec::with_capacity(events.len());
     for ev in events {
         seq += 1;
-        let before = ev.before.as_ref().map(|v| v.to_string());
-        let after = ev.after.as_ref().map(|v| v.to_string());
+        let (before, after) = (ev.before, ev.after);
         let hash = keyed_hash(
             key,
             &Content {
@@ -159,9 +158,11 @@ pub async fn record_many<C: ConnectionTrait>(conn: &C, actor: &Actor, events: Ve
         ]);
         prev = hash;
     }
-    for chunk in rows.chunks(200) {
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<Value>> = rows.by_ref().take(200).collect();
         let marks = vec!["(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"; chunk.len()].join(",");
-        let vals: Vec<Value> = chunk.iter().flatten().cloned().collect();
+        let vals: Vec<Value> = chunk.into_iter().flatten().collect();
         conn.execute(sql(
             b,
             &format!("INSERT INTO audit_log (id, at, actor_id, actor_name, ip, action, entity, entity_id, unit_id, before_json, after_json, prev_hash, hash, key_id) VALUES {marks}"),
