@@ -23,6 +23,7 @@ pub mod volunteers;
 /// The allocator of every binary built on this crate (the server, the CLI, the benchmarks and
 /// the tests): mimalloc, not the system's malloc. On glibc a 100,000-row xlsx import spent a
 /// quarter of its time in `malloc`'s free-list walks after the reader's many small strings were
-/// freed (docs/PERFORMANCE.md, "The 100,000-row import"); docs/ARCHITECTURE.md says why a crate.
+/// freed (docs/PERFORMANCE.md, "Volunteers' service records: the bulk import");
+/// docs/ARCHITECTURE.md says why a crate.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

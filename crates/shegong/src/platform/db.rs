@@ -271,8 +271,9 @@ impl Db {
     /// stay quiet and [`WriteTx::commit`] bumps `data_version.records` once instead, and the
     /// connection gets a page cache of 256 MiB instead of 2 MiB for the transaction, so that the
     /// indexes it grows are not spilled to the WAL and read back halfway (docs/PERFORMANCE.md,
-    /// "The 100,000-row import"). End it with [`WriteTx::commit`] or [`WriteTx::rollback`].
-    /// PostgreSQL bumps once per transaction anyway: there it is [`Db::write`].
+    /// "Volunteers' service records: the bulk import"). End it with [`WriteTx::commit`] or
+    /// [`WriteTx::rollback`]. PostgreSQL bumps once per transaction anyway: there it is
+    /// [`Db::write`].
     pub async fn write_bulk(&self) -> Result<WriteTx, DbErr> {
         let mut tx = self.write().await?;
         if self.backend() == DatabaseBackend::Sqlite {
