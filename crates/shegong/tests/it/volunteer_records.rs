@@ -7,7 +7,7 @@
 use axum::http::StatusCode;
 use shegong::platform::access::Scope;
 use shegong::platform::audit::Actor;
-use shegong::platform::import::{Format, ImportCtx};
+use shegong::platform::import::{Format, ImportCtx, ImportReport};
 use shegong::platform::xlsx::{self, Cell};
 use shegong::volunteers::import::{COLUMNS, RECORDS};
 
@@ -98,6 +98,16 @@ async fn communities(app: &TestApp) -> (String, String) {
         )
         .await;
     (inside, outside)
+}
+
+/// Imports CSV text through the registry as the command line does (no signed-in user, the whole
+/// city in scope).
+async fn import_csv(app: &TestApp, csv: &str) -> ImportReport {
+    let actor = Actor { id: None, name: "cli".into(), ip: String::new() };
+    let scope = Scope::all();
+    let ctx =
+        ImportCtx { db: &app.db, actor: &actor, scope: &scope, today: shegong::platform::time::today(), parent: None };
+    RECORDS.import(&ctx, Format::Csv, csv.as_bytes()).await.expect("import")
 }
 
 /// One import row: number, date, community, type, minutes, persons, campaign, status.
@@ -191,20 +201,16 @@ both_backends!(import_reports_every_row_and_keeps_the_summary, |mut app: TestApp
     );
 
     // CSV through the registry (the command line's path): the same rules, Chinese headers.
-    let actor = Actor { id: None, name: "cli".into(), ip: String::new() };
-    let scope = Scope::all();
-    let ctx =
-        ImportCtx { db: &app.db, actor: &actor, scope: &scope, today: shegong::platform::time::today(), parent: None };
     let csv = format!(
         "志愿者编号,服务日期,服务社区（村）,服务类型,服务时长（分钟）,服务人次\n{no},2022-04-03,{inside},心理疏导,60,1\n{no},2022/4/4,{inside},心理疏导,abc,1\n"
     );
-    let report = RECORDS.import(&ctx, Format::Csv, csv.as_bytes()).await.expect("import");
+    let report = import_csv(&app, &csv).await;
     assert!(!report.committed());
     assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
     assert_eq!(report.errors[0].row, 3);
     let csv =
         format!("volunteer_no,service_date,community,service_type,minutes\n{no},2022-04-03,{inside},counselling,60\n");
-    let report = RECORDS.import(&ctx, Format::Csv, csv.as_bytes()).await.expect("import");
+    let report = import_csv(&app, &csv).await;
     assert!(report.committed(), "{:?}", report.errors);
     assert_eq!(report.created, 1);
     assert_eq!(summary_mismatches(&app).await, 0);
@@ -515,14 +521,10 @@ both_backends!(a_bulk_import_bumps_the_records_version_once, |mut app: TestApp| 
     let (inside, _) = communities(&app).await;
     let version = || app.scalar("SELECT records FROM data_version WHERE id = 1");
     let before = version().await;
-    let actor = Actor { id: None, name: "cli".into(), ip: String::new() };
-    let scope = Scope::all();
-    let ctx =
-        ImportCtx { db: &app.db, actor: &actor, scope: &scope, today: shegong::platform::time::today(), parent: None };
     let csv = format!(
         "volunteer_no,service_date,community,service_type,minutes\n{no},2022-05-03,{inside},counselling,60\n{no},2022-05-04,{inside},counselling,30\n{no},2022-06-04,{inside},物资配送,45\n"
     );
-    let report = RECORDS.import(&ctx, Format::Csv, csv.as_bytes()).await.expect("import");
+    let report = import_csv(&app, &csv).await;
     assert!(report.committed(), "{:?}", report.errors);
     assert_eq!(report.created, 3);
     assert_eq!(version().await, before + 1, "one bump for the import's records and roll-up rows");
